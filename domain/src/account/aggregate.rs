@@ -1,0 +1,251 @@
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Decision, DomainError};
+use crate::values::{CountryCode, Email, Role};
+
+use super::{AccountCommand, AccountEvent};
+
+/// The state of one account.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Account {
+    email: Option<Email>,
+    role: Option<Role>,
+    countries: BTreeSet<CountryCode>,
+    password_hash: Option<String>,
+    disabled: bool,
+}
+
+impl Account {
+    pub fn exists(&self) -> bool {
+        self.email.is_some()
+    }
+    pub fn role(&self) -> Option<Role> {
+        self.role
+    }
+    pub fn countries(&self) -> &BTreeSet<CountryCode> {
+        &self.countries
+    }
+    pub fn password_hash(&self) -> Option<&str> {
+        self.password_hash.as_deref()
+    }
+    pub fn is_disabled(&self) -> bool {
+        self.disabled
+    }
+
+    pub fn decide(&self, command: AccountCommand) -> Decision<AccountEvent> {
+        use AccountCommand as C;
+        use AccountEvent as E;
+        let Some(role) = self.role else {
+            return match command {
+                C::Create {
+                    email,
+                    name,
+                    role,
+                    countries,
+                    password_hash,
+                } => {
+                    let countries: BTreeSet<_> = countries.into_iter().collect();
+                    let mut events = vec![E::AccountCreated {
+                        email,
+                        name,
+                        role,
+                        countries: countries.into_iter().collect(),
+                    }];
+                    if let Some(password_hash) = password_hash {
+                        events.push(E::PasswordSet { password_hash });
+                    }
+                    Ok(events)
+                }
+                _ => Err(DomainError::not_found("no such account")),
+            };
+        };
+        if self.disabled {
+            return Err(DomainError::conflict("the account is disabled"));
+        }
+        match command {
+            C::Create { .. } => Err(DomainError::conflict(
+                "an account with this e-mail address already exists",
+            )),
+            C::ChangeRole {
+                role: to,
+                countries,
+            } => {
+                let mut events = Vec::new();
+                if to != role {
+                    events.push(E::RoleChanged { from: role, to });
+                }
+                if let Some(wanted) = countries {
+                    let wanted: BTreeSet<CountryCode> = wanted.into_iter().collect();
+                    let granted: Vec<_> = wanted.difference(&self.countries).copied().collect();
+                    let revoked: Vec<_> = self.countries.difference(&wanted).copied().collect();
+                    if !granted.is_empty() {
+                        events.push(E::CountriesGranted { countries: granted });
+                    }
+                    if !revoked.is_empty() {
+                        events.push(E::CountriesRevoked { countries: revoked });
+                    }
+                }
+                if events.is_empty() {
+                    return Err(DomainError::invalid(
+                        "role",
+                        "the account already has this role and these countries",
+                    ));
+                }
+                Ok(events)
+            }
+            C::SetPassword { password_hash } => Ok(vec![E::PasswordSet { password_hash }]),
+            C::Disable => Ok(vec![E::AccountDisabled]),
+        }
+    }
+
+    pub fn evolve(&mut self, event: AccountEvent) {
+        use AccountEvent as E;
+        match event {
+            E::AccountCreated {
+                email,
+                role,
+                countries,
+                ..
+            } => {
+                self.email = Some(email);
+                self.role = Some(role);
+                self.countries = countries.into_iter().collect();
+            }
+            E::RoleChanged { to, .. } => self.role = Some(to),
+            E::CountriesGranted { countries } => self.countries.extend(countries),
+            E::CountriesRevoked { countries } => {
+                for c in countries {
+                    self.countries.remove(&c);
+                }
+            }
+            E::PasswordSet { password_hash } => self.password_hash = Some(password_hash),
+            E::AccountDisabled => self.disabled = true,
+        }
+    }
+}
+
+crate::event_sourced!(Account, "account", AccountCommand, AccountEvent);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::given;
+    use crate::values::Title;
+    use AccountCommand as C;
+    use AccountEvent as E;
+
+    fn cc(c: &str) -> CountryCode {
+        CountryCode::parse(c).unwrap()
+    }
+    fn created(role: Role, countries: &[&str]) -> E {
+        E::AccountCreated {
+            email: Email::parse("amina@example.org").unwrap(),
+            name: Title::parse("Amina").unwrap(),
+            role,
+            countries: countries.iter().map(|c| cc(c)).collect(),
+        }
+    }
+
+    #[test]
+    fn creating_an_account_with_a_password_records_both() {
+        let events = given::<Account>(vec![])
+            .decide(C::Create {
+                email: Email::parse("amina@example.org").unwrap(),
+                name: Title::parse("Amina").unwrap(),
+                role: Role::FocalPoint,
+                countries: vec![cc("KEN"), cc("KEN")],
+                password_hash: Some("$argon2id$hash".into()),
+            })
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![
+                created(Role::FocalPoint, &["KEN"]),
+                E::PasswordSet {
+                    password_hash: "$argon2id$hash".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn an_account_is_created_once() {
+        let err = given::<Account>(vec![created(Role::Viewer, &[])])
+            .decide(C::Create {
+                email: Email::parse("amina@example.org").unwrap(),
+                name: Title::parse("Amina").unwrap(),
+                role: Role::Viewer,
+                countries: vec![],
+                password_hash: None,
+            })
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Conflict(_)));
+    }
+
+    #[test]
+    fn changing_role_and_countries_records_the_differences() {
+        let state = given::<Account>(vec![created(Role::FocalPoint, &["KEN", "UGA"])]);
+        let events = state
+            .decide(C::ChangeRole {
+                role: Role::FocalPoint,
+                countries: Some(vec![cc("UGA"), cc("RWA")]),
+            })
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![
+                E::CountriesGranted {
+                    countries: vec![cc("RWA")]
+                },
+                E::CountriesRevoked {
+                    countries: vec![cc("KEN")]
+                }
+            ]
+        );
+        let state =
+            given::<Account>([vec![created(Role::FocalPoint, &["KEN", "UGA"])], events].concat());
+        assert_eq!(
+            state
+                .countries()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            vec!["RWA", "UGA"]
+        );
+        assert!(matches!(
+            state.decide(C::ChangeRole {
+                role: Role::FocalPoint,
+                countries: None
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_disabled_account_takes_no_more_changes() {
+        let state = given::<Account>(vec![created(Role::Admin, &[]), E::AccountDisabled]);
+        assert!(state.is_disabled());
+        for cmd in [
+            C::Disable,
+            C::SetPassword {
+                password_hash: "x".into(),
+            },
+            C::ChangeRole {
+                role: Role::Viewer,
+                countries: None,
+            },
+        ] {
+            assert!(matches!(state.decide(cmd), Err(DomainError::Conflict(_))));
+        }
+    }
+
+    #[test]
+    fn commands_on_a_missing_account_are_not_found() {
+        assert!(matches!(
+            given::<Account>(vec![]).decide(C::Disable),
+            Err(DomainError::NotFound(_))
+        ));
+    }
+}

@@ -1,0 +1,29 @@
+use serde::{Deserialize, Serialize};
+
+use crate::values::{CountryCode, Email, Role, Title};
+
+/// What happened to an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+pub enum AccountEvent {
+    AccountCreated {
+        email: Email,
+        name: Title,
+        role: Role,
+        #[serde(default)]
+        countries: Vec<CountryCode>,
+    },
+    RoleChanged {
+        from: Role,
+        to: Role,
+    },
+    CountriesGranted {
+        countries: Vec<CountryCode>,
+    },
+    CountriesRevoked {
+        countries: Vec<CountryCode>,
+    },
+    PasswordSet {
+        password_hash: String,
+    },
+    AccountDisabled,
+}

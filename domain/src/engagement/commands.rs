@@ -1,0 +1,41 @@
+use chrono::NaiveDate;
+
+use crate::values::{AccountId, AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title};
+
+use super::{ActivityKind, EngagementStatus};
+
+/// What may be asked of an engagement. Values arrive already parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngagementCommand {
+    Open {
+        country: CountryCode,
+        lead: Title,
+        started_on: NaiveDate,
+        dpi_systems: Vec<(DpiSystemType, StageCode)>,
+    },
+    AddDpiSystem {
+        system: DpiSystemType,
+        stage: StageCode,
+    },
+    MoveDpiSystem {
+        system: DpiSystemType,
+        stage: StageCode,
+    },
+    RecordActivity {
+        kind: ActivityKind,
+        title: Title,
+        held_on: NaiveDate,
+        authorities: Vec<AuthorityCode>,
+        note: Option<Text>,
+    },
+    AssignFocalPoint {
+        account: AccountId,
+    },
+    RemoveFocalPoint {
+        account: AccountId,
+    },
+    ChangeStatus {
+        status: EngagementStatus,
+        reason: Option<Text>,
+    },
+}

@@ -1,0 +1,500 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Decision, DomainError};
+use crate::values::{AccountId, Actor, CommitmentId, CountryCode, Percent};
+
+use super::{MilestoneCommand, MilestoneEvent, MilestoneStatus};
+
+/// The state of one milestone.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Milestone {
+    added: Option<Added>,
+    status: Option<MilestoneStatus>,
+    /// The status to return to when unblocked.
+    before_block: Option<MilestoneStatus>,
+    achieved_by: Option<AccountId>,
+    percent: Option<Percent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Added {
+    commitment: CommitmentId,
+    country: CountryCode,
+    due_on: NaiveDate,
+}
+
+impl Milestone {
+    pub fn status(&self) -> Option<MilestoneStatus> {
+        self.status
+    }
+    pub fn country(&self) -> Option<CountryCode> {
+        self.added.as_ref().map(|a| a.country)
+    }
+    pub fn commitment(&self) -> Option<CommitmentId> {
+        self.added.as_ref().map(|a| a.commitment)
+    }
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        self.added.as_ref().map(|a| a.due_on)
+    }
+
+    pub fn decide(&self, command: MilestoneCommand) -> Decision<MilestoneEvent> {
+        use MilestoneCommand as C;
+        use MilestoneEvent as E;
+        use MilestoneStatus::*;
+        let (Some(status), Some(added)) = (self.status, &self.added) else {
+            return match command {
+                C::Add {
+                    commitment,
+                    country,
+                    title,
+                    due_on,
+                    stage,
+                } => Ok(vec![E::MilestoneAdded {
+                    commitment,
+                    country,
+                    title,
+                    due_on,
+                    stage,
+                }]),
+                _ => Err(DomainError::not_found("no such milestone")),
+            };
+        };
+        let illegal = |action: &str| {
+            Err(DomainError::conflict(format!(
+                "a milestone that is {} cannot be {action}",
+                status.as_str().replace('_', " ")
+            )))
+        };
+        match command {
+            C::Add { .. } => Err(DomainError::conflict("the milestone already exists")),
+            C::Start { note } => match status {
+                Planned => Ok(vec![E::MilestoneStarted { note }]),
+                _ => illegal("started"),
+            },
+            C::ReportProgress { percent, note } => match status {
+                Planned => Ok(vec![
+                    E::MilestoneStarted { note: None },
+                    E::ProgressReported { percent, note },
+                ]),
+                InProgress => Ok(vec![E::ProgressReported { percent, note }]),
+                _ => illegal("given a progress report"),
+            },
+            C::Block { reason } => match status {
+                Planned | InProgress => Ok(vec![E::MilestoneBlocked { reason }]),
+                _ => illegal("blocked"),
+            },
+            C::Unblock { note } => match status {
+                Blocked => Ok(vec![E::MilestoneUnblocked {
+                    note,
+                    to: self.before_block.unwrap_or(InProgress),
+                }]),
+                _ => illegal("unblocked"),
+            },
+            C::Achieve { evidence, note, by } => match status {
+                InProgress if evidence.is_empty() => Err(DomainError::invalid(
+                    "evidence",
+                    "an achievement needs at least one piece of evidence (title and url)",
+                )),
+                InProgress => Ok(vec![E::MilestoneAchieved {
+                    evidence,
+                    note,
+                    by: by.account(),
+                }]),
+                _ => illegal("achieved"),
+            },
+            C::Verify { note, by } => match status {
+                Achieved => {
+                    if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
+                        if verifier == reporter {
+                            return Err(DomainError::Forbidden(
+                                "an achievement must be verified by someone other than the account that reported it".into(),
+                            ));
+                        }
+                    }
+                    Ok(vec![E::MilestoneVerified {
+                        note,
+                        by: by.account(),
+                    }])
+                }
+                _ => illegal("verified"),
+            },
+            C::RejectVerification { reason } => match status {
+                Achieved => Ok(vec![E::VerificationRejected { reason }]),
+                _ => illegal("sent back from verification"),
+            },
+            C::Reschedule { due_on, reason } => match status {
+                Verified | Cancelled => illegal("rescheduled"),
+                _ if due_on == added.due_on => Err(DomainError::invalid(
+                    "due_on",
+                    "the milestone is already due on that date",
+                )),
+                _ => Ok(vec![E::MilestoneRescheduled {
+                    from: added.due_on,
+                    to: due_on,
+                    reason,
+                }]),
+            },
+            C::Cancel { reason } => match status {
+                Verified | Cancelled => illegal("cancelled"),
+                _ => Ok(vec![E::MilestoneCancelled { reason }]),
+            },
+        }
+    }
+
+    pub fn evolve(&mut self, event: MilestoneEvent) {
+        use MilestoneEvent as E;
+        use MilestoneStatus::*;
+        match event {
+            E::MilestoneAdded {
+                commitment,
+                country,
+                due_on,
+                ..
+            } => {
+                self.added = Some(Added {
+                    commitment,
+                    country,
+                    due_on,
+                });
+                self.status = Some(Planned);
+            }
+            E::MilestoneStarted { .. } => self.status = Some(InProgress),
+            E::ProgressReported { percent, .. } => self.percent = Some(percent),
+            E::MilestoneBlocked { .. } => {
+                self.before_block = self.status;
+                self.status = Some(Blocked);
+            }
+            E::MilestoneUnblocked { to, .. } => {
+                self.status = Some(to);
+                self.before_block = None;
+            }
+            E::MilestoneAchieved { by, .. } => {
+                self.status = Some(Achieved);
+                self.achieved_by = by;
+            }
+            E::MilestoneVerified { .. } => self.status = Some(Verified),
+            E::VerificationRejected { .. } => {
+                self.status = Some(InProgress);
+                self.achieved_by = None;
+            }
+            E::MilestoneRescheduled { to, .. } => {
+                if let Some(a) = self.added.as_mut() {
+                    a.due_on = to;
+                }
+            }
+            E::MilestoneCancelled { .. } => self.status = Some(Cancelled),
+        }
+    }
+}
+
+crate::event_sourced!(Milestone, "milestone", MilestoneCommand, MilestoneEvent);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::given;
+    use crate::values::{Evidence, EvidenceUrl, Text, Title};
+    use MilestoneCommand as C;
+    use MilestoneEvent as E;
+    use MilestoneStatus::*;
+
+    fn text(s: &str) -> Text {
+        Text::parse_field("reason", s).unwrap()
+    }
+    fn added() -> E {
+        E::MilestoneAdded {
+            commitment: CommitmentId::new(),
+            country: CountryCode::parse("KEN").unwrap(),
+            title: Title::parse("Draft bill tabled").unwrap(),
+            due_on: "2026-03-31".parse().unwrap(),
+            stage: None,
+        }
+    }
+    fn evidence() -> Vec<Evidence> {
+        vec![Evidence {
+            title: Title::parse("Gazette notice").unwrap(),
+            url: EvidenceUrl::parse("https://example.org/gazette").unwrap(),
+        }]
+    }
+    /// The events that bring a new milestone to `status`, the achievement reported by `reporter`.
+    fn history(status: MilestoneStatus, reporter: AccountId) -> Vec<E> {
+        let started = E::MilestoneStarted { note: None };
+        let achieved = E::MilestoneAchieved {
+            evidence: evidence(),
+            note: None,
+            by: Some(reporter),
+        };
+        match status {
+            Planned => vec![added()],
+            InProgress => vec![added(), started],
+            Blocked => vec![added(), started, E::MilestoneBlocked { reason: text("x") }],
+            Achieved => vec![added(), started, achieved],
+            Verified => vec![
+                added(),
+                started,
+                achieved,
+                E::MilestoneVerified {
+                    note: None,
+                    by: None,
+                },
+            ],
+            Cancelled => vec![added(), E::MilestoneCancelled { reason: text("x") }],
+        }
+    }
+    fn in_state(status: MilestoneStatus) -> Milestone {
+        given::<Milestone>(history(status, AccountId::new()))
+    }
+    fn verify_by(who: AccountId) -> C {
+        C::Verify {
+            note: None,
+            by: Actor::Account(who),
+        }
+    }
+    fn all_commands() -> Vec<(&'static str, C)> {
+        vec![
+            ("start", C::Start { note: None }),
+            (
+                "progress",
+                C::ReportProgress {
+                    percent: Percent::parse(40).unwrap(),
+                    note: None,
+                },
+            ),
+            (
+                "block",
+                C::Block {
+                    reason: text("no budget"),
+                },
+            ),
+            ("unblock", C::Unblock { note: None }),
+            (
+                "achieve",
+                C::Achieve {
+                    evidence: evidence(),
+                    note: None,
+                    by: Actor::Account(AccountId::new()),
+                },
+            ),
+            ("verify", verify_by(AccountId::new())),
+            (
+                "reject",
+                C::RejectVerification {
+                    reason: text("no proof"),
+                },
+            ),
+            (
+                "reschedule",
+                C::Reschedule {
+                    due_on: "2027-01-01".parse().unwrap(),
+                    reason: text("elections"),
+                },
+            ),
+            (
+                "cancel",
+                C::Cancel {
+                    reason: text("dropped"),
+                },
+            ),
+        ]
+    }
+
+    /// The whole transition table: which command is accepted in which state, and the state after.
+    #[test]
+    fn every_command_in_every_state_follows_the_transition_table() {
+        let expected: &[(MilestoneStatus, &str, Option<MilestoneStatus>)] = &[
+            (Planned, "start", Some(InProgress)),
+            (Planned, "progress", Some(InProgress)),
+            (Planned, "block", Some(Blocked)),
+            (Planned, "unblock", None),
+            (Planned, "achieve", None),
+            (Planned, "verify", None),
+            (Planned, "reject", None),
+            (Planned, "reschedule", Some(Planned)),
+            (Planned, "cancel", Some(Cancelled)),
+            (InProgress, "start", None),
+            (InProgress, "progress", Some(InProgress)),
+            (InProgress, "block", Some(Blocked)),
+            (InProgress, "unblock", None),
+            (InProgress, "achieve", Some(Achieved)),
+            (InProgress, "verify", None),
+            (InProgress, "reject", None),
+            (InProgress, "reschedule", Some(InProgress)),
+            (InProgress, "cancel", Some(Cancelled)),
+            (Blocked, "start", None),
+            (Blocked, "progress", None),
+            (Blocked, "block", None),
+            (Blocked, "unblock", Some(InProgress)),
+            (Blocked, "achieve", None),
+            (Blocked, "verify", None),
+            (Blocked, "reject", None),
+            (Blocked, "reschedule", Some(Blocked)),
+            (Blocked, "cancel", Some(Cancelled)),
+            (Achieved, "start", None),
+            (Achieved, "progress", None),
+            (Achieved, "block", None),
+            (Achieved, "unblock", None),
+            (Achieved, "achieve", None),
+            (Achieved, "verify", Some(Verified)),
+            (Achieved, "reject", Some(InProgress)),
+            (Achieved, "reschedule", Some(Achieved)),
+            (Achieved, "cancel", Some(Cancelled)),
+            (Verified, "start", None),
+            (Verified, "progress", None),
+            (Verified, "block", None),
+            (Verified, "unblock", None),
+            (Verified, "achieve", None),
+            (Verified, "verify", None),
+            (Verified, "reject", None),
+            (Verified, "reschedule", None),
+            (Verified, "cancel", None),
+            (Cancelled, "start", None),
+            (Cancelled, "progress", None),
+            (Cancelled, "block", None),
+            (Cancelled, "unblock", None),
+            (Cancelled, "achieve", None),
+            (Cancelled, "verify", None),
+            (Cancelled, "reject", None),
+            (Cancelled, "reschedule", None),
+            (Cancelled, "cancel", None),
+        ];
+        assert_eq!(expected.len(), 6 * 9);
+        for (from, name, to) in expected {
+            let (_, cmd) = all_commands().into_iter().find(|(n, _)| n == name).unwrap();
+            let state = in_state(*from);
+            match (state.decide(cmd), to) {
+                (Ok(events), Some(to)) => {
+                    let mut state = state;
+                    for e in events {
+                        state.evolve(e);
+                    }
+                    assert_eq!(state.status(), Some(*to), "{from:?} --{name}-->");
+                }
+                (Err(DomainError::Conflict(_)), None) => {}
+                (other, to) => panic!("{from:?} --{name}--> expected {to:?}, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unblocking_returns_to_the_state_before_the_block() {
+        let planned_then_blocked = [
+            history(Planned, AccountId::new()),
+            vec![E::MilestoneBlocked { reason: text("x") }],
+        ]
+        .concat();
+        let events = given::<Milestone>(planned_then_blocked)
+            .decide(C::Unblock { note: None })
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![E::MilestoneUnblocked {
+                note: None,
+                to: Planned
+            }]
+        );
+    }
+
+    #[test]
+    fn the_account_that_reported_the_achievement_cannot_verify_it() {
+        let reporter = AccountId::new();
+        let state = given::<Milestone>(history(Achieved, reporter));
+        assert!(matches!(
+            state.decide(verify_by(reporter)),
+            Err(DomainError::Forbidden(_))
+        ));
+        let other = AccountId::new();
+        assert_eq!(
+            state.decide(verify_by(other)).unwrap(),
+            vec![E::MilestoneVerified {
+                note: None,
+                by: Some(other)
+            }]
+        );
+    }
+
+    #[test]
+    fn after_a_rejected_verification_the_reporter_is_forgotten() {
+        let reporter = AccountId::new();
+        let mut events = history(Achieved, reporter);
+        events.push(E::VerificationRejected { reason: text("x") });
+        events.push(E::MilestoneAchieved {
+            evidence: evidence(),
+            note: None,
+            by: Some(AccountId::new()),
+        });
+        let state = given::<Milestone>(events);
+        assert!(state.decide(verify_by(reporter)).is_ok());
+    }
+
+    #[test]
+    fn an_achievement_needs_evidence() {
+        let err = in_state(InProgress)
+            .decide(C::Achieve {
+                evidence: vec![],
+                note: None,
+                by: Actor::System,
+            })
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Invalid(f) if f.field == "evidence"));
+    }
+
+    #[test]
+    fn progress_on_a_planned_milestone_starts_it() {
+        let events = in_state(Planned)
+            .decide(C::ReportProgress {
+                percent: Percent::parse(10).unwrap(),
+                note: None,
+            })
+            .unwrap();
+        assert!(matches!(events[0], E::MilestoneStarted { .. }));
+        assert!(matches!(events[1], E::ProgressReported { .. }));
+    }
+
+    #[test]
+    fn rescheduling_to_the_same_date_is_invalid_and_to_another_records_both_dates() {
+        let state = in_state(Planned);
+        assert!(matches!(
+            state.decide(C::Reschedule {
+                due_on: "2026-03-31".parse().unwrap(),
+                reason: text("x")
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+        let events = state
+            .decide(C::Reschedule {
+                due_on: "2026-06-30".parse().unwrap(),
+                reason: text("x"),
+            })
+            .unwrap();
+        assert!(matches!(
+            &events[0],
+            E::MilestoneRescheduled { from, to, .. }
+                if from.to_string() == "2026-03-31" && to.to_string() == "2026-06-30"
+        ));
+    }
+
+    #[test]
+    fn commands_on_a_missing_milestone_are_not_found_and_adding_twice_conflicts() {
+        for (name, cmd) in all_commands() {
+            assert!(
+                matches!(
+                    given::<Milestone>(vec![]).decide(cmd),
+                    Err(DomainError::NotFound(_))
+                ),
+                "{name}"
+            );
+        }
+        let again = C::Add {
+            commitment: CommitmentId::new(),
+            country: CountryCode::parse("KEN").unwrap(),
+            title: Title::parse("x").unwrap(),
+            due_on: "2026-01-01".parse().unwrap(),
+            stage: None,
+        };
+        assert!(matches!(
+            in_state(Planned).decide(again),
+            Err(DomainError::Conflict(_))
+        ));
+    }
+}

@@ -1,0 +1,256 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Decision, DomainError};
+use crate::values::CountryCode;
+
+use super::{Language, SubscriberCommand, SubscriberEvent};
+
+/// Where a subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SubscriberStatus {
+    Pending,
+    Confirmed,
+    Unsubscribed,
+    Erased,
+}
+
+/// The state of one subscriber.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Subscriber {
+    status: Option<SubscriberStatus>,
+    countries: Vec<CountryCode>,
+    language: Language,
+    token_hash: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl Subscriber {
+    pub fn status(&self) -> Option<SubscriberStatus> {
+        self.status
+    }
+    pub fn countries(&self) -> &[CountryCode] {
+        &self.countries
+    }
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn decide(&self, command: SubscriberCommand) -> Decision<SubscriberEvent> {
+        use SubscriberCommand as C;
+        use SubscriberEvent as E;
+        use SubscriberStatus::*;
+        let status = self.status;
+        if status == Some(Erased) {
+            return Err(DomainError::not_found("the subscriber was erased"));
+        }
+        match (command, status) {
+            (
+                C::Request {
+                    mut countries,
+                    language,
+                    token_hash,
+                    expires_at,
+                },
+                None | Some(Pending | Unsubscribed),
+            ) => {
+                countries.sort();
+                countries.dedup();
+                Ok(vec![E::SubscriptionRequested {
+                    countries,
+                    language,
+                    token_hash,
+                    expires_at,
+                }])
+            }
+            (C::Request { .. }, Some(_)) => Err(DomainError::conflict(
+                "the subscription is already confirmed",
+            )),
+            (_, None) => Err(DomainError::not_found("no such subscriber")),
+            (C::Confirm { token_hash, now }, Some(Pending)) => {
+                let matches = self.token_hash.as_deref() == Some(token_hash.as_str());
+                let fresh = self.expires_at.is_some_and(|at| now <= at);
+                if !matches || !fresh {
+                    return Err(DomainError::invalid(
+                        "token",
+                        "the confirmation link is invalid or has expired; subscribe again",
+                    ));
+                }
+                Ok(vec![E::SubscriptionConfirmed])
+            }
+            (C::Confirm { .. }, _) => Err(DomainError::conflict(
+                "there is no pending subscription to confirm",
+            )),
+            (
+                C::ChangePreferences {
+                    mut countries,
+                    language,
+                },
+                Some(Confirmed | Pending),
+            ) => {
+                countries.sort();
+                countries.dedup();
+                if countries == self.countries && language == self.language {
+                    return Err(DomainError::invalid(
+                        "countries",
+                        "the preferences are unchanged",
+                    ));
+                }
+                Ok(vec![E::PreferencesChanged {
+                    countries,
+                    language,
+                }])
+            }
+            (C::ChangePreferences { .. }, _) => {
+                Err(DomainError::conflict("the subscriber has unsubscribed"))
+            }
+            (C::Unsubscribe, Some(Pending | Confirmed)) => Ok(vec![E::Unsubscribed]),
+            (C::Unsubscribe, _) => Err(DomainError::conflict("already unsubscribed")),
+            (C::Erase, Some(_)) => Ok(vec![E::SubscriberErased]),
+        }
+    }
+
+    pub fn evolve(&mut self, event: SubscriberEvent) {
+        use SubscriberEvent as E;
+        match event {
+            E::SubscriptionRequested {
+                countries,
+                language,
+                token_hash,
+                expires_at,
+            } => {
+                self.status = Some(SubscriberStatus::Pending);
+                self.countries = countries;
+                self.language = language;
+                self.token_hash = Some(token_hash);
+                self.expires_at = Some(expires_at);
+            }
+            E::SubscriptionConfirmed => {
+                self.status = Some(SubscriberStatus::Confirmed);
+                self.token_hash = None;
+            }
+            E::PreferencesChanged {
+                countries,
+                language,
+            } => {
+                self.countries = countries;
+                self.language = language;
+            }
+            E::Unsubscribed => self.status = Some(SubscriberStatus::Unsubscribed),
+            E::SubscriberErased => {
+                *self = Self {
+                    status: Some(SubscriberStatus::Erased),
+                    ..Self::default()
+                }
+            }
+        }
+    }
+}
+
+crate::event_sourced!(Subscriber, "subscriber", SubscriberCommand, SubscriberEvent);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::given;
+    use chrono::Duration;
+    use SubscriberCommand as C;
+    use SubscriberEvent as E;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-20T10:00:00Z".parse().unwrap()
+    }
+    fn requested() -> E {
+        E::SubscriptionRequested {
+            countries: vec![CountryCode::parse("KEN").unwrap()],
+            language: Language::Fr,
+            token_hash: "h1".into(),
+            expires_at: now() + Duration::hours(48),
+        }
+    }
+
+    #[test]
+    fn confirmation_needs_the_right_token_before_it_expires() {
+        let state = given::<Subscriber>(vec![requested()]);
+        let ok = state.decide(C::Confirm {
+            token_hash: "h1".into(),
+            now: now(),
+        });
+        assert_eq!(ok.unwrap(), vec![E::SubscriptionConfirmed]);
+        assert!(matches!(
+            state.decide(C::Confirm {
+                token_hash: "wrong".into(),
+                now: now()
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+        assert!(matches!(
+            state.decide(C::Confirm {
+                token_hash: "h1".into(),
+                now: now() + Duration::hours(49)
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_confirmed_subscriber_cannot_confirm_twice_and_can_unsubscribe_once() {
+        let state = given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed]);
+        assert!(matches!(
+            state.decide(C::Confirm {
+                token_hash: "h1".into(),
+                now: now()
+            }),
+            Err(DomainError::Conflict(_))
+        ));
+        assert_eq!(state.decide(C::Unsubscribe).unwrap(), vec![E::Unsubscribed]);
+        let gone =
+            given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed, E::Unsubscribed]);
+        assert!(matches!(
+            gone.decide(C::Unsubscribe),
+            Err(DomainError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn an_unsubscribed_address_may_subscribe_again() {
+        let gone = given::<Subscriber>(vec![requested(), E::Unsubscribed]);
+        assert!(gone
+            .decide(C::Request {
+                countries: vec![],
+                language: Language::En,
+                token_hash: "h2".into(),
+                expires_at: now(),
+            })
+            .is_ok());
+    }
+
+    #[test]
+    fn an_erased_subscriber_is_gone_for_every_command() {
+        let erased = given::<Subscriber>(vec![requested(), E::SubscriberErased]);
+        assert_eq!(erased.status(), Some(SubscriberStatus::Erased));
+        assert!(erased.countries().is_empty());
+        assert!(matches!(
+            erased.decide(C::Erase),
+            Err(DomainError::NotFound(_))
+        ));
+        assert!(matches!(
+            erased.decide(C::Unsubscribe),
+            Err(DomainError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn unchanged_preferences_are_refused() {
+        let state = given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed]);
+        assert!(matches!(
+            state.decide(C::ChangePreferences {
+                countries: vec![CountryCode::parse("KEN").unwrap()],
+                language: Language::Fr
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+    }
+}

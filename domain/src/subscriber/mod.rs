@@ -1,0 +1,15 @@
+//! Subscriber: someone who receives the Safeguards Digest. Subscription requested, confirmed
+//! (double opt-in), preferences changed, unsubscribed, erased.
+//!
+//! The log holds no personal data of a subscriber: the e-mail address and name live in a
+//! separate contact table keyed by the subscriber's id, which erasure deletes. The events keep
+//! only the pseudonymous id, preferences and hashes of confirmation tokens, so the log replays
+//! unchanged after an erasure.
+
+mod aggregate;
+mod commands;
+mod events;
+
+pub use aggregate::{Subscriber, SubscriberStatus};
+pub use commands::SubscriberCommand;
+pub use events::{Language, SubscriberEvent};
