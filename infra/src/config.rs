@@ -1,0 +1,337 @@
+//! Configuration: flags, then `SAFEGUARDS_*` environment variables, then defaults.
+//!
+//! The binary's command-line parser fills a [`RawConfig`] (flags and environment both arrive as
+//! strings); [`Config::resolve`] checks every value and names the setting when one is bad.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+/// Settings as given, before checking. `None` means "not given".
+#[derive(Debug, Clone, Default)]
+pub struct RawConfig {
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub digest_cron: Option<String>,
+    pub secret_key: Option<String>,
+    pub log_format: Option<String>,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Checked settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_url: url::Url,
+    pub smtp_url: Option<url::Url>,
+    pub mail_from: String,
+    pub digest_cron: String,
+    /// Given explicitly; otherwise [`Config::secret_key`] reads or creates one in the data dir.
+    pub secret_key: Option<String>,
+    pub log_format: LogFormat,
+}
+
+/// A bad setting: which one, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {setting}: {reason}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub reason: String,
+}
+
+fn bad(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        reason: reason.into(),
+    }
+}
+
+/// The default digest schedule: Mondays at 08:00 UTC (seconds first, six fields).
+pub const DEFAULT_DIGEST_CRON: &str = "0 0 8 * * Mon";
+
+impl Config {
+    pub fn resolve(raw: RawConfig) -> Result<Self, ConfigError> {
+        let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+
+        let data_dir = PathBuf::from(given(raw.data_dir).unwrap_or_else(|| "data".into()));
+
+        let database_url = match given(raw.database_url) {
+            Some(url) => {
+                let scheme = url.split("://").next().unwrap_or_default();
+                if !matches!(scheme, "sqlite" | "postgres" | "postgresql") || !url.contains("://") {
+                    return Err(bad(
+                        "SAFEGUARDS_DATABASE_URL",
+                        "must start with sqlite:// or postgres://",
+                    ));
+                }
+                url
+            }
+            None => format!("sqlite://{}", data_dir.join("safeguards.db").display()),
+        };
+
+        let bind_raw = given(raw.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr = bind_raw.parse().map_err(|_| {
+            bad(
+                "SAFEGUARDS_BIND",
+                format!("`{bind_raw}` is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+
+        let public_url = match given(raw.public_url) {
+            Some(u) => {
+                let url = url::Url::parse(&u)
+                    .map_err(|e| bad("SAFEGUARDS_PUBLIC_URL", format!("`{u}`: {e}")))?;
+                if !matches!(url.scheme(), "http" | "https") {
+                    return Err(bad("SAFEGUARDS_PUBLIC_URL", "must be an http or https URL"));
+                }
+                url
+            }
+            None => url::Url::parse(&format!("http://{bind}/"))
+                .map_err(|e| bad("SAFEGUARDS_PUBLIC_URL", e.to_string()))?,
+        };
+
+        let smtp_url = match given(raw.smtp_url) {
+            Some(u) => {
+                let url = url::Url::parse(&u)
+                    .map_err(|e| bad("SAFEGUARDS_SMTP_URL", format!("not a URL: {e}")))?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                    return Err(bad(
+                        "SAFEGUARDS_SMTP_URL",
+                        "must look like smtp://host:port or smtps://user:pass@host",
+                    ));
+                }
+                Some(url)
+            }
+            None => None,
+        };
+
+        let mail_from =
+            given(raw.mail_from).unwrap_or_else(|| "Safeguards Tracker <digest@localhost>".into());
+        if mail_from.chars().any(char::is_control) || !mail_from.contains('@') {
+            return Err(bad(
+                "SAFEGUARDS_MAIL_FROM",
+                "must be an address like `Safeguards Tracker <digest@example.org>`",
+            ));
+        }
+
+        let digest_cron = given(raw.digest_cron).unwrap_or_else(|| DEFAULT_DIGEST_CRON.into());
+        let fields = digest_cron.split_whitespace().count();
+        if !(6..=7).contains(&fields) {
+            return Err(bad(
+                "SAFEGUARDS_DIGEST_CRON",
+                format!(
+                    "`{digest_cron}` has {fields} fields; expected 6 (sec min hour day month weekday), e.g. `{DEFAULT_DIGEST_CRON}`"
+                ),
+            ));
+        }
+
+        let secret_key = given(raw.secret_key);
+        if let Some(key) = &secret_key {
+            if key.len() < 32 {
+                return Err(bad(
+                    "SAFEGUARDS_SECRET_KEY",
+                    "must be at least 32 characters",
+                ));
+            }
+        }
+
+        let log_format = match given(raw.log_format).as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(bad(
+                    "SAFEGUARDS_LOG_FORMAT",
+                    format!("`{other}` is neither `text` nor `json`"),
+                ))
+            }
+        };
+
+        Ok(Self {
+            data_dir,
+            database_url,
+            bind,
+            public_url,
+            smtp_url,
+            mail_from,
+            digest_cron,
+            secret_key,
+            log_format,
+        })
+    }
+
+    /// The secret key: as configured, else the one kept in `<data dir>/secret.key`, created on
+    /// first use (64 hex characters, readable by the owner only).
+    pub fn secret_key(&self) -> std::io::Result<String> {
+        if let Some(key) = &self.secret_key {
+            return Ok(key.clone());
+        }
+        load_or_create_secret(&self.data_dir)
+    }
+}
+
+fn load_or_create_secret(data_dir: &Path) -> std::io::Result<String> {
+    let path = data_dir.join("secret.key");
+    match std::fs::read_to_string(&path) {
+        Ok(key) if key.trim().len() >= 32 => return Ok(key.trim().to_string()),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is shorter than 32 characters", path.display()),
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let tmp = data_dir.join(format!("secret.key.{}", std::process::id()));
+    write_private(&tmp, &key)?;
+    // A concurrent first start may have won the race: keep whichever file landed first.
+    match std::fs::hard_link(&tmp, &path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::remove_file(&tmp)?;
+    Ok(std::fs::read_to_string(&path)?.trim().to_string())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_use_the_embedded_store_in_the_data_dir() {
+        let c = Config::resolve(RawConfig::default()).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/safeguards.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.digest_cron, DEFAULT_DIGEST_CRON);
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn the_data_dir_moves_the_default_database() {
+        let c = Config::resolve(RawConfig {
+            data_dir: Some("/var/lib/sg".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.database_url, "sqlite:///var/lib/sg/safeguards.db");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_setting() {
+        let cases: Vec<(RawConfig, &str)> = vec![
+            (
+                RawConfig {
+                    bind: Some("nowhere".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_BIND",
+            ),
+            (
+                RawConfig {
+                    database_url: Some("mysql://x".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_DATABASE_URL",
+            ),
+            (
+                RawConfig {
+                    log_format: Some("xml".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_LOG_FORMAT",
+            ),
+            (
+                RawConfig {
+                    smtp_url: Some("http://mail".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_SMTP_URL",
+            ),
+            (
+                RawConfig {
+                    digest_cron: Some("0 8 * * 1".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_DIGEST_CRON",
+            ),
+            (
+                RawConfig {
+                    secret_key: Some("short".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_SECRET_KEY",
+            ),
+            (
+                RawConfig {
+                    public_url: Some("ftp://x".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_PUBLIC_URL",
+            ),
+            (
+                RawConfig {
+                    mail_from: Some("nobody".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_MAIL_FROM",
+            ),
+        ];
+        for (raw, setting) in cases {
+            let err = Config::resolve(raw).unwrap_err();
+            assert_eq!(err.setting, setting);
+            assert!(err.to_string().contains(setting));
+        }
+    }
+
+    #[test]
+    fn the_secret_key_is_generated_once_and_kept() {
+        let dir = std::env::temp_dir().join(format!("sg-secret-{}", uuid::Uuid::new_v4()));
+        let c = Config::resolve(RawConfig {
+            data_dir: Some(dir.display().to_string()),
+            ..Default::default()
+        })
+        .unwrap();
+        let first = c.secret_key().unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(c.secret_key().unwrap(), first);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

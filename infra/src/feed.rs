@@ -1,0 +1,164 @@
+//! The global event feed: every event of every aggregate in one order, by `position`.
+//!
+//! In SQLite, positions are assigned by the single writer in commit order. In PostgreSQL,
+//! transactions commit out of order, so a reader only takes rows whose writing transaction is
+//! older than the oldest transaction still running (`pg_snapshot_xmin`): such rows can no longer
+//! be joined by a row with a lower position, and positions (which carry the transaction id in
+//! their high bits) are read in strictly increasing order without a gap being skipped.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::db::Database;
+use crate::store::{sql_error, CommandError};
+
+/// One stored event, as the feed and the history routes show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedEvent {
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl RecordedEvent {
+    /// A metadata field (`actor`, `correlation_id`, `time`).
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.metadata.get(key).and_then(Value::as_str)
+    }
+}
+
+const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
+
+/// Up to `limit` events after `after`, in position order, that no running transaction can
+/// precede any more.
+pub async fn read_after(
+    db: &Database,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RecordedEvent>, CommandError> {
+    match db {
+        Database::Postgres(pool) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM events
+                  WHERE position > $1 AND txid < pg_snapshot_xmin(pg_current_snapshot())
+                  ORDER BY position LIMIT $2"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(sql_error)?;
+            rows.iter().map(pg_row).collect()
+        }
+        Database::Sqlite(pool) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(sql_error)?;
+            rows.iter().map(sqlite_row).collect()
+        }
+    }
+}
+
+/// Every event of one aggregate, oldest first.
+pub async fn history(
+    db: &Database,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<Vec<RecordedEvent>, CommandError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
+    );
+    match db {
+        Database::Postgres(pool) => {
+            let rows = sqlx::query(&sql)
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+                .fetch_all(pool)
+                .await
+                .map_err(sql_error)?;
+            rows.iter().map(pg_row).collect()
+        }
+        Database::Sqlite(pool) => {
+            let rows = sqlx::query(&sql)
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+                .fetch_all(pool)
+                .await
+                .map_err(sql_error)?;
+            rows.iter().map(sqlite_row).collect()
+        }
+    }
+}
+
+/// The highest position a reader may see now (0 for an empty log).
+pub async fn head(db: &Database) -> Result<i64, CommandError> {
+    let found: Result<Option<i64>, sqlx::Error> = match db {
+        Database::Postgres(pool) => sqlx::query_scalar(
+            "SELECT max(position) FROM events WHERE txid < pg_snapshot_xmin(pg_current_snapshot())",
+        )
+        .fetch_one(pool)
+        .await,
+        Database::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT max(position) FROM events")
+                .fetch_one(pool)
+                .await
+        }
+    };
+    found.map(|p| p.unwrap_or(0)).map_err(sql_error)
+}
+
+fn decode(e: sqlx::Error) -> CommandError {
+    CommandError::Internal(format!("cannot decode a stored event: {e}"))
+}
+
+fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, CommandError> {
+    Ok(RecordedEvent {
+        position: row.try_get("position").map_err(decode)?,
+        aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
+        aggregate_id: row.try_get("aggregate_id").map_err(decode)?,
+        sequence: row.try_get("sequence").map_err(decode)?,
+        event_type: row.try_get("event_type").map_err(decode)?,
+        event_version: row.try_get("event_version").map_err(decode)?,
+        payload: row.try_get("payload").map_err(decode)?,
+        metadata: row.try_get("metadata").map_err(decode)?,
+        recorded_at: row.try_get("recorded_at").map_err(decode)?,
+    })
+}
+
+fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, CommandError> {
+    let payload: String = row.try_get("payload").map_err(decode)?;
+    let metadata: String = row.try_get("metadata").map_err(decode)?;
+    let recorded_at: Option<String> = row.try_get("recorded_at").map_err(decode)?;
+    let recorded_at = recorded_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| CommandError::Internal("a stored event has no valid time".into()))?;
+    Ok(RecordedEvent {
+        position: row.try_get("position").map_err(decode)?,
+        aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
+        aggregate_id: row.try_get("aggregate_id").map_err(decode)?,
+        sequence: row.try_get("sequence").map_err(decode)?,
+        event_type: row.try_get("event_type").map_err(decode)?,
+        event_version: row.try_get("event_version").map_err(decode)?,
+        payload: serde_json::from_str(&payload)
+            .map_err(|e| CommandError::Internal(e.to_string()))?,
+        metadata: serde_json::from_str(&metadata)
+            .map_err(|e| CommandError::Internal(e.to_string()))?,
+        recorded_at,
+    })
+}

@@ -1,0 +1,351 @@
+//! The event store: load an aggregate, decide a command, append its events with optimistic
+//! concurrency, and report the new version and global position.
+//!
+//! It drives cqrs-es's `Aggregate` and the `PersistedEventRepository` of postgres-es or
+//! sqlite-es directly rather than through `CqrsFramework`, because a command's answer needs the
+//! version and position it produced, conflicts must be retried here (cqrs-es retries nothing),
+//! and read models follow the global feed instead of inline queries.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::{
+    EventUpcaster, PersistedEventRepository, PersistenceError, SerializedEvent,
+};
+use cqrs_es::{Aggregate, DomainEvent};
+use postgres_es::PostgresEventRepository;
+use rand::Rng;
+use safeguards_domain::values::Actor;
+use safeguards_domain::DomainError;
+use sqlite_es::SqliteEventRepository;
+
+use crate::db::{is_unavailable, Database};
+
+/// Who asks, on behalf of which request, and when the events happen.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    pub actor: Actor,
+    pub correlation_id: String,
+    /// The business time of the events; `None` means now. Set for imports and demo history.
+    pub time: Option<DateTime<Utc>>,
+}
+
+impl CommandContext {
+    pub fn new(actor: Actor, correlation_id: impl Into<String>) -> Self {
+        Self {
+            actor,
+            correlation_id: correlation_id.into(),
+            time: None,
+        }
+    }
+    pub fn system(correlation_id: impl Into<String>) -> Self {
+        Self::new(Actor::System, correlation_id)
+    }
+    pub fn at(mut self, time: DateTime<Utc>) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    fn metadata(&self) -> HashMap<String, String> {
+        let time = self.time.unwrap_or_else(Utc::now);
+        HashMap::from([
+            ("actor".to_string(), self.actor.as_metadata()),
+            ("correlation_id".to_string(), self.correlation_id.clone()),
+            (
+                "time".to_string(),
+                time.to_rfc3339_opts(SecondsFormat::Micros, true),
+            ),
+        ])
+    }
+}
+
+/// What a successful command produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub aggregate_id: String,
+    /// The aggregate's version: the sequence of its last event.
+    pub version: u64,
+    /// The global position of the last event written.
+    pub position: i64,
+    /// How many events the command wrote.
+    pub events: usize,
+}
+
+/// Why a command was not recorded. In every case nothing was appended.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The client's `If-Match` version is not the aggregate's current version.
+    #[error("the aggregate is at version {actual}, not {expected}")]
+    StaleVersion { expected: u64, actual: u64 },
+    /// Concurrent writers kept winning; the bounded retries ran out.
+    #[error("the aggregate was changed concurrently; try again")]
+    Conflict,
+    /// The store cannot be reached now.
+    #[error("the event store is unavailable: {0}")]
+    Unavailable(String),
+    #[error("event store failure: {0}")]
+    Internal(String),
+}
+
+/// An aggregate as loaded: its state and version (0 when it has no events).
+#[derive(Debug)]
+pub struct Loaded<A> {
+    pub aggregate: A,
+    pub version: u64,
+}
+
+enum Repo {
+    Postgres(PostgresEventRepository),
+    Sqlite(SqliteEventRepository),
+}
+
+/// The event store over either database.
+pub struct EventStore {
+    db: Database,
+    repo: Repo,
+    upcasters: Vec<Box<dyn EventUpcaster>>,
+    max_attempts: u32,
+}
+
+impl std::fmt::Debug for EventStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStore")
+            .field("db", &self.db.kind())
+            .field("upcasters", &self.upcasters.len())
+            .finish()
+    }
+}
+
+impl EventStore {
+    pub fn new(db: Database) -> Self {
+        let repo = match &db {
+            Database::Postgres(pool) => Repo::Postgres(PostgresEventRepository::new(pool.clone())),
+            Database::Sqlite(pool) => Repo::Sqlite(SqliteEventRepository::new(pool.clone())),
+        };
+        Self {
+            db,
+            repo,
+            upcasters: Vec::new(),
+            max_attempts: 200,
+        }
+    }
+
+    /// Upcasters turn stored events of older versions into the current shape on load.
+    pub fn with_upcasters(mut self, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
+        self.upcasters = upcasters;
+        self
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Load an aggregate by replaying its events.
+    #[tracing::instrument(level = "debug", skip(self), fields(aggregate = A::TYPE))]
+    pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
+        let stored = match &self.repo {
+            Repo::Postgres(r) => r.get_events::<A>(id).await,
+            Repo::Sqlite(r) => r.get_events::<A>(id).await,
+        }
+        .map_err(persistence_error)?;
+        let mut aggregate = A::default();
+        let mut version = 0;
+        for event in stored {
+            version = event.sequence as u64;
+            let event = self.upcast(event);
+            let payload: A::Event = serde_json::from_value(event.payload).map_err(|e| {
+                CommandError::Internal(format!(
+                    "stored event {} {id}#{} ({} v{}) does not load: {e}",
+                    A::TYPE,
+                    event.sequence,
+                    event.event_type,
+                    event.event_version
+                ))
+            })?;
+            aggregate.apply(payload);
+        }
+        Ok(Loaded { aggregate, version })
+    }
+
+    fn upcast(&self, event: SerializedEvent) -> SerializedEvent {
+        self.upcasters.iter().fold(event, |event, upcaster| {
+            if upcaster.can_upcast(&event.event_type, &event.event_version) {
+                upcaster.upcast(event)
+            } else {
+                event
+            }
+        })
+    }
+
+    /// Decide `command` against the aggregate's current state and append the events.
+    ///
+    /// With `expected_version` (from `If-Match`), a different current version is refused with
+    /// [`CommandError::StaleVersion`]. Without it, a concurrent write is retried (bounded, with
+    /// jittered back-off) against the fresh state, so independent updates never fail.
+    #[tracing::instrument(skip(self, command, ctx), fields(aggregate = A::TYPE, actor = %ctx.actor.as_metadata(), correlation_id = %ctx.correlation_id))]
+    pub async fn execute<A>(
+        &self,
+        id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+        expected_version: Option<u64>,
+    ) -> Result<Committed, CommandError>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+        A::Command: Clone,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .try_execute::<A>(id, command.clone(), ctx, expected_version)
+                .await
+            {
+                Err(CommandError::Conflict)
+                    if expected_version.is_none() && attempt < self.max_attempts =>
+                {
+                    let cap = 2u64.pow(attempt.min(6));
+                    let pause = rand::thread_rng().gen_range(0..=cap);
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
+                Err(CommandError::Conflict) if expected_version.is_some() => {
+                    // Someone else wrote between our load and append: the version the client
+                    // saw is stale now.
+                    let actual = self.load::<A>(id).await.map(|l| l.version).unwrap_or(0);
+                    return Err(CommandError::StaleVersion {
+                        expected: expected_version.unwrap_or_default(),
+                        actual,
+                    });
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_execute<A>(
+        &self,
+        id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+        expected_version: Option<u64>,
+    ) -> Result<Committed, CommandError>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+    {
+        let Loaded {
+            mut aggregate,
+            version,
+        } = self.load::<A>(id).await?;
+        if let Some(expected) = expected_version {
+            if expected != version {
+                return Err(CommandError::StaleVersion {
+                    expected,
+                    actual: version,
+                });
+            }
+        }
+        let sink = EventSink::default();
+        aggregate.handle(command, &(), &sink).await?;
+        let events = sink.collect().await;
+        if events.is_empty() {
+            return Ok(Committed {
+                aggregate_id: id.to_string(),
+                version,
+                position: self.position_of(A::TYPE, id, version).await?,
+                events: 0,
+            });
+        }
+        let metadata = serde_json::to_value(ctx.metadata())
+            .map_err(|e| CommandError::Internal(e.to_string()))?;
+        let mut serialized = Vec::with_capacity(events.len());
+        for (i, event) in events.iter().enumerate() {
+            serialized.push(SerializedEvent {
+                aggregate_id: id.to_string(),
+                sequence: version as usize + i + 1,
+                aggregate_type: A::TYPE.to_string(),
+                event_type: event.event_type(),
+                event_version: event.event_version(),
+                payload: serde_json::to_value(event)
+                    .map_err(|e| CommandError::Internal(e.to_string()))?,
+                metadata: metadata.clone(),
+            });
+        }
+        match &self.repo {
+            Repo::Postgres(r) => r.persist::<A>(&serialized, None).await,
+            Repo::Sqlite(r) => r.persist::<A>(&serialized, None).await,
+        }
+        .map_err(persistence_error)?;
+        let new_version = version + events.len() as u64;
+        Ok(Committed {
+            aggregate_id: id.to_string(),
+            version: new_version,
+            position: self.position_of(A::TYPE, id, new_version).await?,
+            events: events.len(),
+        })
+    }
+
+    /// The global position of one stored event (0 for version 0).
+    async fn position_of(
+        &self,
+        aggregate_type: &str,
+        id: &str,
+        sequence: u64,
+    ) -> Result<i64, CommandError> {
+        if sequence == 0 {
+            return Ok(0);
+        }
+        let sql = "SELECT position FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
+        let found: Result<i64, sqlx::Error> = match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(aggregate_type)
+                    .bind(id)
+                    .bind(sequence as i64)
+                    .fetch_one(pool)
+                    .await
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(aggregate_type)
+                    .bind(id)
+                    .bind(sequence as i64)
+                    .fetch_one(pool)
+                    .await
+            }
+        };
+        found.map_err(sql_error)
+    }
+}
+
+/// Map a sqlx error: unreachable store → 503, anything else → internal.
+pub fn sql_error(err: sqlx::Error) -> CommandError {
+    if is_unavailable(&err) {
+        CommandError::Unavailable(err.to_string())
+    } else {
+        CommandError::Internal(err.to_string())
+    }
+}
+
+fn persistence_error(err: PersistenceError) -> CommandError {
+    match err {
+        PersistenceError::OptimisticLockError => CommandError::Conflict,
+        PersistenceError::ConnectionError(e) => CommandError::Unavailable(e.to_string()),
+        PersistenceError::DeserializationError(e) => CommandError::Internal(e.to_string()),
+        PersistenceError::UnknownError(e) => match e.downcast::<sqlx::Error>() {
+            Ok(sqlx_err) => match &*sqlx_err {
+                // sqlite-es only recognises a primary-key violation (1555) as a conflict; our
+                // table's key is the global position, so a duplicate (aggregate, sequence) is a
+                // UNIQUE violation (2067).
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("2067") => {
+                    CommandError::Conflict
+                }
+                _ => sql_error(*sqlx_err),
+            },
+            Err(other) => CommandError::Internal(other.to_string()),
+        },
+    }
+}

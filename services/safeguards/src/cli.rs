@@ -1,0 +1,149 @@
+//! The command line: global settings (flags, else `SAFEGUARDS_*` variables) and subcommands.
+
+use clap::{Args, Parser, Subcommand};
+use safeguards_infra::RawConfig;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "safeguards",
+    version,
+    about = "Safeguards Tracker: follow how countries put the Universal DPI Safeguards Framework into practice"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Folder for the SQLite file, the mail outbox and the generated secret key [default: data]
+    #[arg(long, global = true, env = "SAFEGUARDS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<String>,
+    /// sqlite://… or postgres://… [default: sqlite://<data dir>/safeguards.db]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Base URL used in links sent by e-mail
+    #[arg(long, global = true, env = "SAFEGUARDS_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// smtp://host:port or smtps://user:pass@host; without it mail goes to <data dir>/outbox/
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender of e-mails
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_MAIL_FROM",
+        value_name = "ADDRESS"
+    )]
+    pub mail_from: Option<String>,
+    /// Digest schedule, six fields with seconds first, in UTC [default: "0 0 8 * * Mon"]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_DIGEST_CRON",
+        value_name = "CRON"
+    )]
+    pub digest_cron: Option<String>,
+    /// Key for tokens and links [default: generated into <data dir>/secret.key]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_SECRET_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+    /// `text` or `json` [default: text]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_LOG_FORMAT",
+        value_name = "FORMAT"
+    )]
+    pub log_format: Option<String>,
+}
+
+impl Global {
+    /// The settings as given; `bind` comes from `serve --bind` or `SAFEGUARDS_BIND`.
+    pub fn raw(&self, bind: Option<String>) -> RawConfig {
+        RawConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            bind,
+            public_url: self.public_url.clone(),
+            smtp_url: self.smtp_url.clone(),
+            mail_from: self.mail_from.clone(),
+            digest_cron: self.digest_cron.clone(),
+            secret_key: self.secret_key.clone(),
+            log_format: self.log_format.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the store, then serve the API, the pages and the digest scheduler
+    Serve(ServeArgs),
+    /// Create or update the store's tables
+    Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "SAFEGUARDS_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Load realistic demo data into an empty store
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_takes_bind_and_demo() {
+        let cli = Cli::try_parse_from(["safeguards", "serve", "--bind", "0.0.0.0:9000", "--demo"])
+            .unwrap();
+        assert_eq!(
+            cli.global.raw(Some("0.0.0.0:9000".into())).bind.as_deref(),
+            Some("0.0.0.0:9000")
+        );
+        match cli.command {
+            Command::Serve(args) => {
+                assert_eq!(args.bind.as_deref(), Some("0.0.0.0:9000"));
+                assert!(args.demo);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn global_flags_come_before_or_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["safeguards", "migrate", "--data-dir", "/tmp/x"]).unwrap();
+        assert_eq!(cli.global.data_dir.as_deref(), Some("/tmp/x"));
+    }
+}

@@ -1,0 +1,198 @@
+//! Test harness of the Safeguards Tracker: throw-away stores on SQLite (a temporary file) and
+//! PostgreSQL (a database of its own per test, dropped afterwards, even when the test fails).
+//!
+//! PostgreSQL is found at `SAFEGUARDS_TEST_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). When it is not reachable the tests fail with a
+//! message that says how to start or install it; they are never skipped.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use safeguards_infra::db::PoolSettings;
+use safeguards_infra::{Database, EventStore};
+
+/// Where the tests find PostgreSQL.
+pub fn admin_url() -> String {
+    std::env::var("SAFEGUARDS_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated, empty store that disappears with the value.
+#[derive(Debug)]
+pub struct TestDb {
+    pub db: Database,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    File(PathBuf),
+    PgDatabase { admin: String, name: String },
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("sg-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("safeguards.db").display());
+        let db = Database::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::File(dir),
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = admin_url();
+        let name = format!("sg_test_{}", uuid::Uuid::new_v4().simple());
+        let admin_db = Database::connect_with(
+            &admin,
+            PoolSettings {
+                max_connections: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin} ({e}).\n\
+                 Start it (e.g. `pg_ctlcluster --skip-systemctl-redirect 15 main start`), point \
+                 SAFEGUARDS_TEST_DATABASE_URL at a server, or install one \
+                 (`apt-get install postgresql`)."
+            )
+        });
+        let Database::Postgres(pool) = &admin_db else {
+            panic!("SAFEGUARDS_TEST_DATABASE_URL must be a postgres:// URL");
+        };
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(pool)
+            .await
+            .unwrap();
+        admin_db.close().await;
+        let url = replace_database(&admin, &name);
+        let db = Database::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::PgDatabase { admin, name },
+        }
+    }
+
+    pub fn store(&self) -> EventStore {
+        EventStore::new(self.db.clone())
+    }
+}
+
+/// The same server URL with another database name.
+pub fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if i > base.find("://").map(|j| j + 2).unwrap_or(0) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase { admin, name } => {
+                let (admin, name) = (admin.clone(), name.clone());
+                // Drop may run inside a runtime: do the async clean-up on a thread of its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(Database::Postgres(pool)) = Database::connect_with(
+                            &admin,
+                            PoolSettings {
+                                max_connections: 1,
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&pool)
+                            .await;
+                            pool.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Define each listed async test once per backend, in modules `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_database;
+
+    #[test]
+    fn a_database_name_is_swapped_in_the_url() {
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! The event store's contract, run against SQLite and PostgreSQL alike.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use safeguards_domain::engagement::{Engagement, EngagementCommand};
+use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use safeguards_domain::values::{
+    AccountId, Actor, CommitmentId, CountryCode, MilestoneId, Percent, Title,
+};
+use safeguards_infra::feed::{self, RecordedEvent};
+use safeguards_infra::{CommandContext, CommandError, Database, EventStore};
+use safeguards_tests::{on_both_stores, Backend, TestDb};
+
+fn ctx() -> CommandContext {
+    CommandContext::system("test")
+}
+
+fn open_kenya() -> EngagementCommand {
+    EngagementCommand::Open {
+        country: CountryCode::parse("KEN").unwrap(),
+        lead: Title::parse("Ministry of ICT").unwrap(),
+        started_on: "2025-05-01".parse().unwrap(),
+        dpi_systems: vec![],
+    }
+}
+
+fn add_milestone() -> MilestoneCommand {
+    MilestoneCommand::Add {
+        commitment: CommitmentId::new(),
+        country: CountryCode::parse("KEN").unwrap(),
+        title: Title::parse("Bill tabled").unwrap(),
+        due_on: "2026-06-30".parse().unwrap(),
+        stage: None,
+    }
+}
+
+fn progress(p: i64) -> MilestoneCommand {
+    MilestoneCommand::ReportProgress {
+        percent: Percent::parse(p).unwrap(),
+        note: None,
+    }
+}
+
+async fn appended_events_load_back_with_their_version(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    let committed = store
+        .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await
+        .unwrap();
+    assert_eq!(committed.version, 1);
+    assert!(committed.position > 0);
+    let loaded = store.load::<Engagement>("KEN").await.unwrap();
+    assert_eq!(loaded.version, 1);
+    assert!(loaded.aggregate.is_open());
+    let again = store
+        .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await;
+    assert!(matches!(again, Err(CommandError::Domain(_))));
+    assert_eq!(
+        feed::history(&t.db, "engagement", "KEN")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn two_writers_at_the_same_version_one_wins_and_one_is_refused(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = Arc::new(t.store());
+    for round in 0..10 {
+        let id = MilestoneId::new().to_string();
+        store
+            .execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+            .await
+            .unwrap();
+        let c = ctx();
+        let (a, b) = tokio::join!(
+            store.execute::<Milestone>(&id, progress(10), &c, Some(1)),
+            store.execute::<Milestone>(&id, progress(20), &c, Some(1)),
+        );
+        let wins = [&a, &b].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: {a:?} / {b:?}");
+        let loser = if a.is_ok() { b } else { a };
+        assert!(
+            matches!(loser, Err(CommandError::StaleVersion { expected: 1, .. })),
+            "{loser:?}"
+        );
+        // Only the winner's two events (started + progress) were appended.
+        assert_eq!(store.load::<Milestone>(&id).await.unwrap().version, 3);
+    }
+}
+
+async fn concurrent_writers_without_an_expected_version_are_all_recorded(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = Arc::new(t.store());
+    let id = MilestoneId::new().to_string();
+    store
+        .execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+        .await
+        .unwrap();
+    store
+        .execute::<Milestone>(&id, MilestoneCommand::Start { note: None }, &ctx(), None)
+        .await
+        .unwrap();
+    let writers: Vec<_> = (0..30)
+        .map(|i| {
+            let store = store.clone();
+            let id = id.clone();
+            tokio::spawn(async move {
+                store
+                    .execute::<Milestone>(&id, progress(i), &ctx(), None)
+                    .await
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap().unwrap();
+    }
+    let history = feed::history(&t.db, "milestone", &id).await.unwrap();
+    assert_eq!(history.len(), 32);
+    let mut percents: Vec<i64> = history[2..]
+        .iter()
+        .map(|e| e.payload["ProgressReported"]["percent"].as_i64().unwrap())
+        .collect();
+    percents.sort();
+    assert_eq!(percents, (0..30).collect::<Vec<_>>());
+}
+
+async fn metadata_round_trips_with_actor_correlation_and_time(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    let account = AccountId::new();
+    let when: chrono::DateTime<chrono::Utc> = "2025-01-02T03:04:05.678Z".parse().unwrap();
+    let ctx = CommandContext::new(Actor::Account(account), "req-123").at(when);
+    store
+        .execute::<Engagement>("KEN", open_kenya(), &ctx, None)
+        .await
+        .unwrap();
+    let history = feed::history(&t.db, "engagement", "KEN").await.unwrap();
+    let e = &history[0];
+    assert_eq!(e.meta("actor"), Some(account.to_string().as_str()));
+    assert_eq!(e.meta("correlation_id"), Some("req-123"));
+    assert_eq!(e.recorded_at, when);
+    assert_eq!(e.event_type, "EngagementOpened");
+    assert_eq!(e.event_version, "1.0");
+    assert_eq!(e.sequence, 1);
+}
+
+async fn the_log_is_append_only(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    t.store()
+        .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await
+        .unwrap();
+    for sql in ["UPDATE events SET event_type = 'x'", "DELETE FROM events"] {
+        let err = match &t.db {
+            Database::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Database::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
+/// Insert `count` events of one aggregate in one transaction, pausing before the commit so that
+/// transactions of other writers interleave with it.
+async fn raw_transaction(db: &Database, aggregate: &str, first_sequence: i64, count: i64) {
+    let pause = Duration::from_millis(rand::thread_rng().gen_range(0..4));
+    let insert = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ($1, $2, $3, 'Probe', '1.0', $4, $5)";
+    let payload = serde_json::json!({"Probe": {}});
+    let metadata = serde_json::json!({"actor": "system", "correlation_id": "feed", "time": "2026-01-01T00:00:00Z"});
+    match db {
+        Database::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for s in first_sequence..first_sequence + count {
+                sqlx::query(insert)
+                    .bind("probe")
+                    .bind(aggregate)
+                    .bind(s)
+                    .bind(&payload)
+                    .bind(&metadata)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(pause).await;
+            }
+            tx.commit().await.unwrap();
+        }
+        Database::Sqlite(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for s in first_sequence..first_sequence + count {
+                sqlx::query(insert)
+                    .bind("probe")
+                    .bind(aggregate)
+                    .bind(s)
+                    .bind(payload.to_string())
+                    .bind(metadata.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tokio::time::sleep(pause).await;
+            tx.commit().await.unwrap();
+        }
+    }
+}
+
+/// 8 writers × 500 events: four through the store's command path, four through raw
+/// transactions of 1–3 events that pause before committing. A reader follows the feed all the
+/// while; it must see every event exactly once, in strictly increasing positions.
+async fn the_feed_delivers_every_event_once_in_increasing_order_under_concurrency(
+    backend: Backend,
+) {
+    const WRITERS: usize = 8;
+    const PER_WRITER: i64 = 500;
+    let t = TestDb::new(backend).await;
+    let store = Arc::new(t.store());
+    let total = WRITERS * PER_WRITER as usize;
+
+    let reader = {
+        let db = t.db.clone();
+        tokio::spawn(async move {
+            let mut seen: Vec<RecordedEvent> = Vec::new();
+            let mut last = 0;
+            let deadline = Instant::now() + Duration::from_secs(300);
+            while seen.len() < total && Instant::now() < deadline {
+                let batch = feed::read_after(&db, last, 97).await.unwrap();
+                if batch.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                for e in batch {
+                    assert!(e.position > last, "position {} after {last}", e.position);
+                    last = e.position;
+                    seen.push(e);
+                }
+            }
+            seen
+        })
+    };
+
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let store = store.clone();
+        let db = t.db.clone();
+        writers.push(tokio::spawn(async move {
+            if w % 2 == 0 {
+                let id = MilestoneId::new().to_string();
+                store
+                    .execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+                    .await
+                    .unwrap();
+                for i in 1..PER_WRITER {
+                    let cmd = if i == 1 {
+                        MilestoneCommand::Start { note: None }
+                    } else {
+                        progress(i % 101)
+                    };
+                    store
+                        .execute::<Milestone>(&id, cmd, &ctx(), None)
+                        .await
+                        .unwrap();
+                }
+            } else {
+                let aggregate = format!("writer-{w}");
+                let mut next = 1;
+                while next <= PER_WRITER {
+                    let n = rand::thread_rng()
+                        .gen_range(1..=3)
+                        .min(PER_WRITER - next + 1);
+                    raw_transaction(&db, &aggregate, next, n).await;
+                    next += n;
+                }
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    let seen = reader.await.unwrap();
+    assert_eq!(
+        seen.len(),
+        total,
+        "the reader saw {} of {total}",
+        seen.len()
+    );
+    let keys: HashSet<(String, String, i64)> = seen
+        .iter()
+        .map(|e| (e.aggregate_type.clone(), e.aggregate_id.clone(), e.sequence))
+        .collect();
+    assert_eq!(keys.len(), total, "an event was seen twice");
+    assert!(feed::read_after(&t.db, seen[total - 1].position, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(feed::head(&t.db).await.unwrap(), seen[total - 1].position);
+}
+
+on_both_stores!(
+    appended_events_load_back_with_their_version,
+    two_writers_at_the_same_version_one_wins_and_one_is_refused,
+    concurrent_writers_without_an_expected_version_are_all_recorded,
+    metadata_round_trips_with_actor_correlation_and_time,
+    the_log_is_append_only,
+    the_feed_delivers_every_event_once_in_increasing_order_under_concurrency,
+);
+
+/// PostgreSQL only: transactions that take their positions in one order and commit in the other.
+mod out_of_order_commits {
+    use super::*;
+
+    /// Read the feed from the start until `n` events are visible. Transactions of other tests
+    /// on the same server hold the horizon back for a moment, so poll.
+    async fn read_n(db: &Database, n: usize) -> Vec<RecordedEvent> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let events = feed::read_after(db, 0, 10).await.unwrap();
+            if events.len() >= n || Instant::now() > deadline {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    async fn insert(tx: &mut sqlx::PgConnection, aggregate: &str) {
+        sqlx::query("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ('probe', $1, 1, 'Probe', '1.0', '{}', '{}')")
+            .bind(aggregate)
+            .execute(tx)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_that_commits_after_a_later_one_is_read_first_and_not_skipped() {
+        let t = TestDb::postgres().await;
+        let Database::Postgres(pool) = &t.db else {
+            unreachable!()
+        };
+        let mut early = pool.begin().await.unwrap();
+        insert(&mut early, "early").await;
+        let mut late = pool.begin().await.unwrap();
+        insert(&mut late, "late").await;
+        late.commit().await.unwrap();
+
+        // The later transaction has committed, but the earlier one may still take a lower
+        // position: the feed waits for it.
+        assert!(feed::read_after(&t.db, 0, 10).await.unwrap().is_empty());
+        early.commit().await.unwrap();
+        let events = read_n(&t.db, 2).await;
+        let ids: Vec<&str> = events.iter().map(|e| e.aggregate_id.as_str()).collect();
+        assert_eq!(ids, vec!["early", "late"]);
+        assert!(events[0].position < events[1].position);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_with_an_older_id_that_writes_later_is_not_skipped() {
+        let t = TestDb::postgres().await;
+        let Database::Postgres(pool) = &t.db else {
+            unreachable!()
+        };
+        let mut older = pool.begin().await.unwrap();
+        // Take a transaction id now, write later.
+        sqlx::query("SELECT pg_current_xact_id()")
+            .execute(&mut *older)
+            .await
+            .unwrap();
+        let mut younger = pool.begin().await.unwrap();
+        insert(&mut younger, "younger").await;
+        younger.commit().await.unwrap();
+        assert!(feed::read_after(&t.db, 0, 10).await.unwrap().is_empty());
+        insert(&mut older, "older").await;
+        older.commit().await.unwrap();
+        let events = read_n(&t.db, 2).await;
+        let ids: Vec<&str> = events.iter().map(|e| e.aggregate_id.as_str()).collect();
+        assert_eq!(ids, vec!["older", "younger"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rolled_back_transaction_leaves_a_gap_the_feed_passes() {
+        let t = TestDb::postgres().await;
+        let Database::Postgres(pool) = &t.db else {
+            unreachable!()
+        };
+        let mut doomed = pool.begin().await.unwrap();
+        insert(&mut doomed, "doomed").await;
+        let mut kept = pool.begin().await.unwrap();
+        insert(&mut kept, "kept").await;
+        kept.commit().await.unwrap();
+        doomed.rollback().await.unwrap();
+        let events = read_n(&t.db, 1).await;
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].aggregate_id, "kept");
+    }
+}
+
+#[allow(dead_code)]
+fn assert_store_is_send_sync(s: EventStore) -> impl Send + Sync {
+    s
+}
