@@ -7,32 +7,11 @@
 //! their high bits) are read in strictly increasing order without a gap being skipped.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+pub use safeguards_projections::RecordedEvent;
 use sqlx::Row;
 
 use crate::db::Database;
 use crate::store::{sql_error, CommandError};
-
-/// One stored event, as the feed and the history routes show it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordedEvent {
-    pub position: i64,
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub event_type: String,
-    pub event_version: String,
-    pub payload: Value,
-    pub metadata: Value,
-    pub recorded_at: DateTime<Utc>,
-}
-
-impl RecordedEvent {
-    /// A metadata field (`actor`, `correlation_id`, `time`).
-    pub fn meta(&self, key: &str) -> Option<&str> {
-        self.metadata.get(key).and_then(Value::as_str)
-    }
-}
 
 const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
 

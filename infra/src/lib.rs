@@ -7,9 +7,11 @@
 pub mod config;
 pub mod db;
 pub mod feed;
+pub mod projector;
 pub mod store;
 pub mod telemetry;
 
 pub use config::{Config, ConfigError, RawConfig};
 pub use db::Database;
+pub use projector::Projector;
 pub use store::{CommandContext, CommandError, Committed, EventStore};

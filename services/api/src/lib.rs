@@ -1,30 +1,103 @@
-//! The HTTP face of the Safeguards Tracker: the JSON API under `/api/v1`, operational routes and
-//! server-rendered pages, built as one `axum::Router` over an [`AppState`].
+//! The HTTP face of the Safeguards Tracker: the JSON API under `/api/v1` and the operational
+//! routes, built as one `axum::Router` over an [`AppState`].
 //!
-//! It depends on the domain and infra crates; it must never open connections of its own or know
-//! which database is behind the event store.
+//! Handlers are short: parse the request into domain values, authorize in one place
+//! ([`auth::authorize`]), run the command through the event store, answer. It depends on the
+//! domain, projections and infra crates; it never opens connections of its own.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod routes;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::http::request::Parts;
 use axum::Router;
-use safeguards_infra::EventStore;
+use metrics_exporter_prometheus::PrometheusHandle;
+use safeguards_infra::{CommandContext, Committed, EventStore, Projector};
+
+pub use error::{ApiError, ApiResult};
 
 /// Everything a request handler may use.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<EventStore>,
+    pub projector: Arc<Projector>,
+    pub tokens: auth::Tokens,
+    pub metrics: Option<PrometheusHandle>,
+    /// How long a read waits for the read model to catch up with the client's writes.
+    pub freshness_wait: Duration,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<EventStore>,
+        projector: Arc<Projector>,
+        secret_key: &str,
+        metrics: Option<PrometheusHandle>,
+    ) -> Self {
+        Self {
+            store,
+            projector,
+            tokens: auth::Tokens::new(secret_key),
+            metrics,
+            freshness_wait: Duration::from_secs(5),
+        }
+    }
+
+    /// Wait until the read model reflects every write of this process and the position the
+    /// client names in `X-Read-After` (read-your-writes across processes).
+    pub async fn fresh(&self, parts: &Parts) {
+        let wanted = parts
+            .headers
+            .get("x-read-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        if !self.projector.wait_for(wanted, self.freshness_wait).await {
+            tracing::warn!(
+                wanted,
+                applied = self.projector.applied(),
+                "read served before the model caught up"
+            );
+        }
+    }
+
+    /// Run a command and let the projector know.
+    pub async fn execute<A>(
+        &self,
+        ctx: &CommandContext,
+        id: &str,
+        command: A::Command,
+        expected_version: Option<u64>,
+    ) -> ApiResult<Committed>
+    where
+        A: cqrs_es::Aggregate<Error = safeguards_domain::DomainError, Services = ()>,
+        A::Command: Clone,
+    {
+        let result = self
+            .store
+            .execute::<A>(id, command, ctx, expected_version)
+            .await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(safeguards_infra::CommandError::Domain(_)) => "refused",
+            Err(safeguards_infra::CommandError::StaleVersion { .. }) => "stale",
+            Err(safeguards_infra::CommandError::Conflict) => "conflict",
+            Err(_) => "error",
+        };
+        metrics::counter!("safeguards_commands_total", "aggregate" => A::TYPE, "outcome" => outcome)
+            .increment(1);
+        let committed = result?;
+        self.projector.committed(committed.position);
+        Ok(committed)
+    }
 }
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .with_state(state)
-}
-
-/// The process is alive.
-async fn healthz() -> (StatusCode, &'static str) {
-    (StatusCode::OK, "ok\n")
+    routes::router(state)
 }

@@ -101,6 +101,29 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or update the store's tables
     Migrate,
+    /// Manage accounts
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account. The password is read from standard input, or generated and printed.
+    Create(CreateAccount),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAccount {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// admin, programme_manager, focal_point or viewer
+    #[arg(long)]
+    pub role: String,
+    /// ISO 3166-1 alpha-3 code of a country the account works on (repeatable)
+    #[arg(long = "country", value_name = "CC")]
+    pub countries: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +159,32 @@ mod tests {
             Command::Serve(args) => {
                 assert_eq!(args.bind.as_deref(), Some("0.0.0.0:9000"));
                 assert!(args.demo);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn account_create_takes_repeated_countries() {
+        let cli = Cli::try_parse_from([
+            "safeguards",
+            "account",
+            "create",
+            "--email",
+            "a@b.org",
+            "--name",
+            "A",
+            "--role",
+            "focal_point",
+            "--country",
+            "KEN",
+            "--country",
+            "UGA",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Account(AccountCommand::Create(c)) => {
+                assert_eq!(c.countries, vec!["KEN", "UGA"]);
             }
             other => panic!("parsed as {other:?}"),
         }

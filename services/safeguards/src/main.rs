@@ -1,13 +1,17 @@
 //! The `safeguards` binary: one command-line entry point that wires configuration, the event
-//! store, the HTTP server and the administration commands together.
+//! store, the read model, the HTTP server and the administration commands together.
 
 mod cli;
 
+use std::io::{IsTerminal, Read};
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use safeguards_infra::{telemetry, Config, Database, EventStore};
+use safeguards_api::auth;
+use safeguards_domain::account::{Account, AccountCommand};
+use safeguards_domain::values::{parse_word, CountryCode, Email, Role, Title};
+use safeguards_infra::{telemetry, CommandContext, Config, Database, EventStore, Projector};
 
 use cli::{Cli, Command};
 
@@ -57,6 +61,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             serve(config).await
         }
+        Command::Account(cli::AccountCommand::Create(args)) => create_account(&config, args).await,
     }
 }
 
@@ -71,18 +76,98 @@ async fn open(config: &Config) -> anyhow::Result<Database> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let db = open(&config).await?;
+    let secret = config
+        .secret_key()
+        .context("reading or creating the secret key (SAFEGUARDS_SECRET_KEY)")?;
     let store = Arc::new(EventStore::new(db.clone()));
-    let app = safeguards_api::router(safeguards_api::AppState { store });
+    let projector = Projector::new(db.clone());
+    let replayed = projector
+        .catch_up()
+        .await
+        .context("building the read model from the event log")?;
+    tracing::info!(
+        events = replayed,
+        position = projector.applied(),
+        "read model built"
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let projector_task = tokio::spawn(projector.clone().run(stop_rx));
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .set_buckets(&[
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+        ])
+        .context("configuring metrics")?
+        .install_recorder()
+        .context("installing the metrics recorder")?;
+    let state = safeguards_api::AppState::new(store, projector, &secret, Some(metrics));
+    let app = safeguards_api::router(state);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .with_context(|| format!("binding {}", config.bind))?;
+        .with_context(|| format!("binding {} (SAFEGUARDS_BIND)", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind(), "serving");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    let _ = stop_tx.send(true);
+    let _ = projector_task.await;
     db.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn create_account(config: &Config, args: cli::CreateAccount) -> anyhow::Result<()> {
+    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+    let name = Title::parse_field("name", &args.name)
+        .map_err(|e| anyhow::anyhow!("--name: {}", e.reason))?;
+    let role: Role =
+        parse_word("role", &args.role).map_err(|e| anyhow::anyhow!("--role: {}", e.reason))?;
+    let countries = args
+        .countries
+        .iter()
+        .map(|c| CountryCode::parse(c).map_err(|e| anyhow::anyhow!("--country: {}", e.reason)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        (auth::generate_password(), true)
+    } else {
+        let mut input = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .context("reading the password from standard input")?;
+        let given = input.trim_end_matches(['\n', '\r']).to_string();
+        if given.is_empty() {
+            (auth::generate_password(), true)
+        } else {
+            auth::check_password_strength(&given).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+            (given, false)
+        }
+    };
+    let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+    let db = open(config).await?;
+    let store = EventStore::new(db.clone());
+    let id = auth::account_id(&email);
+    store
+        .execute::<Account>(
+            &id.to_string(),
+            AccountCommand::Create {
+                email: email.clone(),
+                name,
+                role,
+                countries,
+                password_hash: Some(hash),
+            },
+            &CommandContext::system("cli:account-create"),
+            None,
+        )
+        .await
+        .with_context(|| format!("creating the account {email}"))?;
+    println!("created account {id} for {email}");
+    if generated {
+        println!("password: {password}");
+    }
+    db.close().await;
     Ok(())
 }
 

@@ -1,0 +1,210 @@
+//! The catch-up projector: follows the global feed from the model's position and folds every
+//! event into the in-memory read model.
+//!
+//! The model is a pure fold of the log, so a crash loses nothing: a restarted process replays
+//! the feed and reaches exactly the state a rebuild would. Each process keeps its own model;
+//! there is no shared view table that two processes could update twice or lose an update in.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use safeguards_projections::Tracker;
+use tokio::sync::{watch, Notify, RwLock, RwLockReadGuard};
+
+use crate::db::Database;
+use crate::feed;
+use crate::store::CommandError;
+
+/// How many events one read of the feed takes.
+pub const BATCH: i64 = 2000;
+
+/// Follows the feed and owns the read model.
+#[derive(Debug)]
+pub struct Projector {
+    db: Database,
+    model: RwLock<Tracker>,
+    applied: watch::Sender<i64>,
+    wake: Notify,
+    /// The highest position written by commands of this process.
+    committed_here: AtomicI64,
+    last_applied_at: std::sync::Mutex<Option<Instant>>,
+}
+
+/// What `/readyz` and `/metrics` report.
+#[derive(Debug, Clone, Copy)]
+pub struct Lag {
+    pub applied: i64,
+    pub head: i64,
+    /// Seconds since the model last took an event (0 when caught up).
+    pub seconds: f64,
+}
+
+impl Projector {
+    pub fn new(db: Database) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            model: RwLock::new(Tracker::default()),
+            applied: watch::channel(0).0,
+            wake: Notify::new(),
+            committed_here: AtomicI64::new(0),
+            last_applied_at: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Fold every event the feed offers now. Returns how many were applied.
+    pub async fn catch_up(&self) -> Result<usize, CommandError> {
+        let mut total = 0;
+        loop {
+            let from = *self.applied.borrow();
+            let batch = feed::read_after(&self.db, from, BATCH).await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            total += batch.len();
+            let last = batch.last().map(|e| e.position).unwrap_or(from);
+            {
+                let mut model = self.model.write().await;
+                for event in &batch {
+                    model.apply(event);
+                }
+            }
+            if let Ok(mut t) = self.last_applied_at.lock() {
+                *t = Some(Instant::now());
+            }
+            self.applied.send_replace(last);
+        }
+    }
+
+    /// Run until `shutdown` resolves: catch up, then wait for a local commit or a short poll
+    /// interval (writes of other processes are seen by polling).
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut failures = 0u32;
+        loop {
+            match self.catch_up().await {
+                Ok(_) => failures = 0,
+                Err(e) => {
+                    failures += 1;
+                    if failures == 1 || failures % 50 == 0 {
+                        tracing::warn!(error = %e, failures, "the projector cannot read the feed");
+                    }
+                }
+            }
+            let pause = if failures > 0 {
+                Duration::from_millis(500)
+            } else {
+                Duration::from_millis(200)
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// Record that a command of this process wrote up to `position`, and wake the projector.
+    pub fn committed(&self, position: i64) {
+        self.committed_here.fetch_max(position, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// Wait until the model has passed `position` (and every write of this process), at most
+    /// `timeout`. Returns whether it did.
+    pub async fn wait_for(&self, position: i64, timeout: Duration) -> bool {
+        let target = position.max(self.committed_here.load(Ordering::SeqCst));
+        let mut rx = self.applied.subscribe();
+        if *rx.borrow() >= target {
+            return true;
+        }
+        self.wake.notify_one();
+        tokio::time::timeout(timeout, rx.wait_for(|p| *p >= target))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// The model, for reading.
+    pub async fn read(&self) -> RwLockReadGuard<'_, Tracker> {
+        self.model.read().await
+    }
+
+    /// The position folded in so far.
+    pub fn applied(&self) -> i64 {
+        *self.applied.borrow()
+    }
+
+    /// Replace the model by one rebuilt from the start of the log, while readers go on using
+    /// the old one until the swap. Returns the number of events replayed.
+    pub async fn rebuild(&self, progress: impl Fn(i64)) -> Result<u64, CommandError> {
+        let fresh = replay(&self.db, i64::MAX, None, progress).await?;
+        let replayed = fresh.1;
+        let mut model = self.model.write().await;
+        // Events that arrived during the rebuild are folded in before the swap.
+        let mut fresh = fresh.0;
+        loop {
+            let batch = feed::read_after(&self.db, fresh.position, BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for e in &batch {
+                fresh.apply(e);
+            }
+        }
+        let position = fresh.position;
+        *model = fresh;
+        self.applied.send_replace(position);
+        Ok(replayed)
+    }
+
+    /// How far behind the feed the model is.
+    pub async fn lag(&self) -> Result<Lag, CommandError> {
+        let head = feed::head(&self.db).await?;
+        let applied = self.applied();
+        let seconds = if applied >= head {
+            0.0
+        } else {
+            self.last_applied_at
+                .lock()
+                .ok()
+                .and_then(|t| *t)
+                .map(|t| t.elapsed().as_secs_f64())
+                .unwrap_or(0.0)
+        };
+        Ok(Lag {
+            applied,
+            head,
+            seconds,
+        })
+    }
+}
+
+/// Fold the log from the start into a fresh model: every event up to `until_position`, and
+/// (when given) only those recorded before `until_time`. Returns the model and the number of
+/// events read.
+pub async fn replay(
+    db: &Database,
+    until_position: i64,
+    until_time: Option<DateTime<Utc>>,
+    progress: impl Fn(i64),
+) -> Result<(Tracker, u64), CommandError> {
+    let mut model = Tracker::default();
+    let mut after = 0;
+    let mut count = 0u64;
+    loop {
+        let batch = feed::read_after(db, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.position;
+        for e in &batch {
+            if e.position > until_position {
+                return Ok((model, count));
+            }
+            count += 1;
+            if until_time.is_none_or(|t| e.recorded_at < t) {
+                model.apply(e);
+            }
+        }
+        progress(after);
+    }
+    Ok((model, count))
+}

@@ -1,0 +1,664 @@
+//! The tracker's read model: every engagement, commitment, milestone, account, subscriber and
+//! digest as the feed has described them so far, folded event by event.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use safeguards_domain::account::AccountEvent;
+use safeguards_domain::commitment::{apply_revision, CommitmentEvent, CommitmentFields};
+use safeguards_domain::digest::DigestEvent;
+use safeguards_domain::engagement::{EngagementEvent, EngagementStatus};
+use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
+use safeguards_domain::subscriber::{Language, SubscriberEvent, SubscriberStatus};
+use safeguards_domain::values::{Evidence, Role};
+use serde::Serialize;
+
+use crate::activity::{self, ActivityLine};
+use crate::event::{DecodedEvent, RecordedEvent};
+
+/// How many recent activity lines the model keeps.
+pub const ACTIVITY_KEPT: usize = 5000;
+
+/// The whole read model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tracker {
+    /// Position of the last event folded in.
+    pub position: i64,
+    /// Time of the last event folded in.
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub engagements: BTreeMap<String, EngagementView>,
+    pub commitments: BTreeMap<String, CommitmentView>,
+    pub milestones: BTreeMap<String, MilestoneView>,
+    pub accounts: BTreeMap<String, AccountView>,
+    pub subscribers: BTreeMap<String, SubscriberView>,
+    pub digests: BTreeMap<String, DigestView>,
+    /// Recent changes, oldest first, at most [`ACTIVITY_KEPT`].
+    pub activity: VecDeque<ActivityLine>,
+    /// Events this build could not decode (kept for `/readyz`).
+    pub undecodable: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityView {
+    pub kind: String,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub authorities: Vec<String>,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EngagementView {
+    pub country: String,
+    pub name: String,
+    pub lead: String,
+    pub started_on: NaiveDate,
+    pub status: EngagementStatus,
+    pub status_reason: Option<String>,
+    /// DPI system type → stage.
+    pub dpi_systems: BTreeMap<String, String>,
+    pub focal_points: BTreeSet<String>,
+    pub activities: Vec<ActivityView>,
+    pub commitments: Vec<String>,
+    pub version: i64,
+    pub opened_at: DateTime<Utc>,
+    /// The last change to the engagement or any of its commitments and milestones.
+    pub last_activity_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitmentView {
+    pub id: String,
+    pub country: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub principles: Vec<String>,
+    pub risks: Vec<String>,
+    pub authority: String,
+    pub stage: String,
+    pub dpi_system: Option<String>,
+    pub process_refs: Vec<String>,
+    pub due_on: NaiveDate,
+    pub withdrawn: bool,
+    pub withdrawn_reason: Option<String>,
+    pub milestones: Vec<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    fields: Option<CommitmentFields>,
+}
+
+impl CommitmentView {
+    fn set_fields(&mut self, f: CommitmentFields) {
+        self.title = f.title.as_str().to_string();
+        self.description = f.description.as_ref().map(|d| d.as_str().to_string());
+        self.principles = f
+            .principles
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect();
+        self.risks = f.risks.iter().map(|r| r.as_str().to_string()).collect();
+        self.authority = f.authority.as_str().to_string();
+        self.stage = f.stage.as_str().to_string();
+        self.dpi_system = f.dpi_system.map(|d| d.as_str().to_string());
+        self.process_refs = f
+            .process_refs
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect();
+        self.due_on = f.due_on;
+        self.fields = Some(f);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceView {
+    pub title: String,
+    pub url: String,
+}
+
+impl From<&Evidence> for EvidenceView {
+    fn from(e: &Evidence) -> Self {
+        Self {
+            title: e.title.as_str().to_string(),
+            url: e.url.as_str().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneView {
+    pub id: String,
+    pub commitment: String,
+    pub country: String,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub stage: Option<String>,
+    pub status: MilestoneStatus,
+    pub percent: Option<u8>,
+    pub last_note: Option<String>,
+    pub blocked_reason: Option<String>,
+    pub cancelled_reason: Option<String>,
+    pub rejected_reason: Option<String>,
+    pub evidence: Vec<EvidenceView>,
+    pub achieved_by: Option<String>,
+    pub verified_by: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Every status the milestone entered, with its time (for burn-up charts).
+    pub transitions: Vec<(DateTime<Utc>, MilestoneStatus)>,
+}
+
+impl MilestoneView {
+    /// Overdue: due date passed, and neither achieved, verified nor cancelled.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.due_on < today
+            && !matches!(
+                self.status,
+                MilestoneStatus::Achieved | MilestoneStatus::Verified | MilestoneStatus::Cancelled
+            )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub countries: BTreeSet<String>,
+    pub disabled: bool,
+    pub version: i64,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubscriberView {
+    pub id: String,
+    pub status: SubscriberStatus,
+    pub countries: Vec<String>,
+    pub language: Language,
+    pub version: i64,
+    pub requested_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// The end position of the last digest delivered to this subscriber.
+    pub last_digest_position: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DigestView {
+    pub period: String,
+    pub composed_at: DateTime<Utc>,
+    pub from_position: i64,
+    pub to_position: i64,
+    pub recipients: u32,
+    pub delivered: u32,
+    pub failed: u32,
+    pub completed: bool,
+}
+
+impl Tracker {
+    /// Fold one event in. Events must come in position order; an event at or before the
+    /// current position is ignored, so applying a batch twice changes nothing.
+    pub fn apply(&mut self, event: &RecordedEvent) {
+        if event.position <= self.position {
+            return;
+        }
+        self.position = event.position;
+        self.last_event_at = Some(event.recorded_at);
+        match event.decode() {
+            Ok(Some(decoded)) => {
+                if let Some(line) = activity::describe(self, event, &decoded) {
+                    if self.activity.len() == ACTIVITY_KEPT {
+                        self.activity.pop_front();
+                    }
+                    self.activity.push_back(line);
+                }
+                self.fold(event, decoded);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.undecodable += 1;
+                tracing::warn!(
+                    position = event.position,
+                    event_type = %event.event_type,
+                    error = %e,
+                    "an event could not be decoded; the read model skips it"
+                );
+            }
+        }
+    }
+
+    fn fold(&mut self, e: &RecordedEvent, decoded: DecodedEvent) {
+        let at = e.recorded_at;
+        let id = e.aggregate_id.as_str();
+        let version = e.sequence;
+        match decoded {
+            DecodedEvent::Engagement(ev) => self.fold_engagement(id, version, at, ev),
+            DecodedEvent::Commitment(ev) => self.fold_commitment(id, version, at, ev),
+            DecodedEvent::Milestone(ev) => self.fold_milestone(id, version, at, ev),
+            DecodedEvent::Account(ev) => self.fold_account(id, version, ev),
+            DecodedEvent::Subscriber(ev) => self.fold_subscriber(id, version, at, ev),
+            DecodedEvent::Digest(ev) => self.fold_digest(id, at, ev),
+        }
+    }
+
+    fn touch_country(&mut self, country: &str, at: DateTime<Utc>) {
+        if let Some(eng) = self.engagements.get_mut(country) {
+            if at > eng.last_activity_at {
+                eng.last_activity_at = at;
+            }
+        }
+    }
+
+    fn fold_engagement(&mut self, id: &str, version: i64, at: DateTime<Utc>, ev: EngagementEvent) {
+        use EngagementEvent as E;
+        if let E::EngagementOpened {
+            country,
+            lead,
+            started_on,
+        } = &ev
+        {
+            self.engagements.insert(
+                id.to_string(),
+                EngagementView {
+                    country: country.as_str().to_string(),
+                    name: country.name().to_string(),
+                    lead: lead.as_str().to_string(),
+                    started_on: *started_on,
+                    status: EngagementStatus::Exploring,
+                    status_reason: None,
+                    dpi_systems: BTreeMap::new(),
+                    focal_points: BTreeSet::new(),
+                    activities: Vec::new(),
+                    commitments: Vec::new(),
+                    version,
+                    opened_at: at,
+                    last_activity_at: at,
+                },
+            );
+            return;
+        }
+        let Some(eng) = self.engagements.get_mut(id) else {
+            return;
+        };
+        eng.version = version;
+        if at > eng.last_activity_at {
+            eng.last_activity_at = at;
+        }
+        match ev {
+            E::EngagementOpened { .. } => {}
+            E::DpiSystemAdded { system, stage } => {
+                eng.dpi_systems
+                    .insert(system.as_str().to_string(), stage.as_str().to_string());
+            }
+            E::DpiSystemMoved { system, to, .. } => {
+                eng.dpi_systems
+                    .insert(system.as_str().to_string(), to.as_str().to_string());
+            }
+            E::ActivityRecorded {
+                kind,
+                title,
+                held_on,
+                authorities,
+                note,
+            } => eng.activities.push(ActivityView {
+                kind: <&str>::from(kind).to_string(),
+                title: title.as_str().to_string(),
+                held_on,
+                authorities: authorities.iter().map(|a| a.as_str().to_string()).collect(),
+                note: note.map(|n| n.as_str().to_string()),
+                recorded_at: at,
+            }),
+            E::FocalPointAssigned { account } => {
+                eng.focal_points.insert(account.to_string());
+            }
+            E::FocalPointRemoved { account } => {
+                eng.focal_points.remove(&account.to_string());
+            }
+            E::EngagementStatusChanged { to, reason, .. } => {
+                eng.status = to;
+                eng.status_reason = reason.map(|r| r.as_str().to_string());
+            }
+        }
+    }
+
+    fn fold_commitment(&mut self, id: &str, version: i64, at: DateTime<Utc>, ev: CommitmentEvent) {
+        match ev {
+            CommitmentEvent::CommitmentCreated { country, fields } => {
+                let country = country.as_str().to_string();
+                let mut view = CommitmentView {
+                    id: id.to_string(),
+                    country: country.clone(),
+                    title: String::new(),
+                    description: None,
+                    principles: vec![],
+                    risks: vec![],
+                    authority: String::new(),
+                    stage: String::new(),
+                    dpi_system: None,
+                    process_refs: vec![],
+                    due_on: fields.due_on,
+                    withdrawn: false,
+                    withdrawn_reason: None,
+                    milestones: vec![],
+                    version,
+                    created_at: at,
+                    fields: None,
+                };
+                view.set_fields(fields);
+                self.commitments.insert(id.to_string(), view);
+                if let Some(eng) = self.engagements.get_mut(&country) {
+                    eng.commitments.push(id.to_string());
+                }
+                self.touch_country(&country, at);
+            }
+            CommitmentEvent::CommitmentRevised { changes } => {
+                if let Some(c) = self.commitments.get_mut(id) {
+                    c.version = version;
+                    if let Some(mut f) = c.fields.take() {
+                        apply_revision(&mut f, changes);
+                        c.set_fields(f);
+                    }
+                    let country = c.country.clone();
+                    self.touch_country(&country, at);
+                }
+            }
+            CommitmentEvent::CommitmentWithdrawn { reason } => {
+                if let Some(c) = self.commitments.get_mut(id) {
+                    c.version = version;
+                    c.withdrawn = true;
+                    c.withdrawn_reason = Some(reason.as_str().to_string());
+                    let country = c.country.clone();
+                    self.touch_country(&country, at);
+                }
+            }
+        }
+    }
+
+    fn fold_milestone(&mut self, id: &str, version: i64, at: DateTime<Utc>, ev: MilestoneEvent) {
+        use MilestoneEvent as E;
+        use MilestoneStatus as S;
+        if let E::MilestoneAdded {
+            commitment,
+            country,
+            title,
+            due_on,
+            stage,
+        } = &ev
+        {
+            let view = MilestoneView {
+                id: id.to_string(),
+                commitment: commitment.to_string(),
+                country: country.as_str().to_string(),
+                title: title.as_str().to_string(),
+                due_on: *due_on,
+                stage: stage.map(|s| s.as_str().to_string()),
+                status: S::Planned,
+                percent: None,
+                last_note: None,
+                blocked_reason: None,
+                cancelled_reason: None,
+                rejected_reason: None,
+                evidence: vec![],
+                achieved_by: None,
+                verified_by: None,
+                version,
+                created_at: at,
+                updated_at: at,
+                transitions: vec![(at, S::Planned)],
+            };
+            if let Some(c) = self.commitments.get_mut(&view.commitment) {
+                c.milestones.push(id.to_string());
+            }
+            let country = view.country.clone();
+            self.milestones.insert(id.to_string(), view);
+            self.touch_country(&country, at);
+            return;
+        }
+        let Some(m) = self.milestones.get_mut(id) else {
+            return;
+        };
+        m.version = version;
+        m.updated_at = at;
+        let before = m.status;
+        let note_text = |n: &Option<safeguards_domain::values::Text>| {
+            n.as_ref().map(|n| n.as_str().to_string())
+        };
+        match &ev {
+            E::MilestoneAdded { .. } => {}
+            E::MilestoneStarted { note } => {
+                m.status = S::InProgress;
+                if note.is_some() {
+                    m.last_note = note_text(note);
+                }
+            }
+            E::ProgressReported { percent, note } => {
+                m.percent = Some(percent.value());
+                if note.is_some() {
+                    m.last_note = note_text(note);
+                }
+            }
+            E::MilestoneBlocked { reason } => {
+                m.status = S::Blocked;
+                m.blocked_reason = Some(reason.as_str().to_string());
+            }
+            E::MilestoneUnblocked { to, note } => {
+                m.status = *to;
+                m.blocked_reason = None;
+                if note.is_some() {
+                    m.last_note = note_text(note);
+                }
+            }
+            E::MilestoneAchieved { evidence, note, by } => {
+                m.status = S::Achieved;
+                m.evidence = evidence.iter().map(EvidenceView::from).collect();
+                m.achieved_by = by.map(|b| b.to_string());
+                m.rejected_reason = None;
+                if note.is_some() {
+                    m.last_note = note_text(note);
+                }
+            }
+            E::MilestoneVerified { by, note } => {
+                m.status = S::Verified;
+                m.verified_by = by.map(|b| b.to_string());
+                if note.is_some() {
+                    m.last_note = note_text(note);
+                }
+            }
+            E::VerificationRejected { reason } => {
+                m.status = S::InProgress;
+                m.rejected_reason = Some(reason.as_str().to_string());
+            }
+            E::MilestoneRescheduled { to, .. } => m.due_on = *to,
+            E::MilestoneCancelled { reason } => {
+                m.status = S::Cancelled;
+                m.cancelled_reason = Some(reason.as_str().to_string());
+            }
+        }
+        if m.status != before {
+            m.transitions.push((at, m.status));
+        }
+        let country = m.country.clone();
+        self.touch_country(&country, at);
+    }
+
+    fn fold_account(&mut self, id: &str, version: i64, ev: AccountEvent) {
+        use AccountEvent as E;
+        if let E::AccountCreated {
+            email,
+            name,
+            role,
+            countries,
+        } = &ev
+        {
+            self.accounts.insert(
+                id.to_string(),
+                AccountView {
+                    id: id.to_string(),
+                    email: email.as_str().to_string(),
+                    name: name.as_str().to_string(),
+                    role: *role,
+                    countries: countries.iter().map(|c| c.as_str().to_string()).collect(),
+                    disabled: false,
+                    version,
+                    password_hash: None,
+                },
+            );
+            return;
+        }
+        let Some(a) = self.accounts.get_mut(id) else {
+            return;
+        };
+        a.version = version;
+        match ev {
+            E::AccountCreated { .. } => {}
+            E::RoleChanged { to, .. } => a.role = to,
+            E::CountriesGranted { countries } => {
+                a.countries
+                    .extend(countries.iter().map(|c| c.as_str().to_string()));
+            }
+            E::CountriesRevoked { countries } => {
+                for c in countries {
+                    a.countries.remove(c.as_str());
+                }
+            }
+            E::PasswordSet { password_hash } => a.password_hash = Some(password_hash),
+            E::AccountDisabled => a.disabled = true,
+        }
+    }
+
+    fn fold_subscriber(&mut self, id: &str, version: i64, at: DateTime<Utc>, ev: SubscriberEvent) {
+        use SubscriberEvent as E;
+        let entry = self
+            .subscribers
+            .entry(id.to_string())
+            .or_insert_with(|| SubscriberView {
+                id: id.to_string(),
+                status: SubscriberStatus::Pending,
+                countries: vec![],
+                language: Language::En,
+                version,
+                requested_at: at,
+                confirmed_at: None,
+                last_digest_position: None,
+            });
+        entry.version = version;
+        match ev {
+            E::SubscriptionRequested {
+                countries,
+                language,
+                ..
+            } => {
+                entry.status = SubscriberStatus::Pending;
+                entry.countries = countries.iter().map(|c| c.as_str().to_string()).collect();
+                entry.language = language;
+                entry.requested_at = at;
+            }
+            E::SubscriptionConfirmed => {
+                entry.status = SubscriberStatus::Confirmed;
+                entry.confirmed_at = Some(at);
+            }
+            E::PreferencesChanged {
+                countries,
+                language,
+            } => {
+                entry.countries = countries.iter().map(|c| c.as_str().to_string()).collect();
+                entry.language = language;
+            }
+            E::Unsubscribed => entry.status = SubscriberStatus::Unsubscribed,
+            E::SubscriberErased => {
+                entry.status = SubscriberStatus::Erased;
+                entry.countries.clear();
+            }
+        }
+    }
+
+    fn fold_digest(&mut self, period: &str, at: DateTime<Utc>, ev: DigestEvent) {
+        use DigestEvent as E;
+        match ev {
+            E::DigestComposed {
+                from_position,
+                to_position,
+                recipients,
+                ..
+            } => {
+                self.digests.insert(
+                    period.to_string(),
+                    DigestView {
+                        period: period.to_string(),
+                        composed_at: at,
+                        from_position,
+                        to_position,
+                        recipients: recipients.len() as u32,
+                        delivered: 0,
+                        failed: 0,
+                        completed: false,
+                    },
+                );
+            }
+            E::DigestDelivered { subscriber, .. } => {
+                let to = self.digests.get_mut(period).map(|d| {
+                    d.delivered += 1;
+                    d.to_position
+                });
+                if let (Some(to), Some(s)) = (to, self.subscribers.get_mut(&subscriber.to_string()))
+                {
+                    s.last_digest_position = Some(to);
+                }
+            }
+            E::DigestDeliveryFailed { gave_up, .. } => {
+                if let Some(d) = self.digests.get_mut(period) {
+                    if gave_up {
+                        d.failed += 1;
+                    }
+                }
+            }
+            E::DigestCompleted { .. } => {
+                if let Some(d) = self.digests.get_mut(period) {
+                    d.completed = true;
+                }
+            }
+        }
+    }
+
+    /// The commitment's milestones that count: none when the commitment is withdrawn.
+    pub fn live_milestones<'a>(
+        &'a self,
+        commitment: &'a CommitmentView,
+    ) -> impl Iterator<Item = &'a MilestoneView> + 'a {
+        commitment
+            .milestones
+            .iter()
+            .filter(move |_| !commitment.withdrawn)
+            .filter_map(|id| self.milestones.get(id))
+    }
+
+    /// Countries where the account may act as a focal point: those granted to the account and
+    /// those whose engagement names it as a focal point.
+    pub fn countries_of(&self, account_id: &str) -> BTreeSet<String> {
+        let mut countries = self
+            .accounts
+            .get(account_id)
+            .map(|a| a.countries.clone())
+            .unwrap_or_default();
+        countries.extend(
+            self.engagements
+                .values()
+                .filter(|e| e.focal_points.contains(account_id))
+                .map(|e| e.country.clone()),
+        );
+        countries
+    }
+
+    /// The display name of an actor (`system`, or an account's name).
+    pub fn actor_name(&self, actor: &str) -> String {
+        self.accounts
+            .get(actor)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| actor.to_string())
+    }
+}

@@ -1,0 +1,115 @@
+//! Operational routes: liveness, readiness, Prometheus metrics, and the per-request
+//! observation middleware that feeds them.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::AppState;
+
+/// `GET /healthz`: the process is alive.
+pub async fn healthz() -> (StatusCode, &'static str) {
+    (StatusCode::OK, "ok\n")
+}
+
+/// `GET /readyz`: the store answers and the read model's lag.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let store = state.store.database().ping().await;
+    let lag = state.projector.lag().await;
+    match (store, lag) {
+        (Ok(()), Ok(lag)) => {
+            metrics::gauge!("safeguards_projection_lag_positions")
+                .set((lag.head - lag.applied).max(0) as f64);
+            metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
+            (
+                StatusCode::OK,
+                Json(json!({
+                    "status": "ready",
+                    "store": state.store.database().kind(),
+                    "projection": {
+                        "applied_position": lag.applied,
+                        "head_position": lag.head,
+                        "behind": lag.head > lag.applied,
+                        "lag_seconds": lag.seconds,
+                    }
+                })),
+            )
+                .into_response()
+        }
+        (Err(e), _) => unready(format!("the store does not answer: {e}")),
+        (_, Err(e)) => unready(format!("the event feed cannot be read: {e}")),
+    }
+}
+
+fn unready(reason: String) -> Response {
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"status": "unavailable", "reason": reason})),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(5),
+    );
+    response
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(lag) = state.projector.lag().await {
+        metrics::gauge!("safeguards_projection_lag_positions")
+            .set((lag.head - lag.applied).max(0) as f64);
+        metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
+    }
+    metrics::gauge!("safeguards_projection_position").set(state.projector.applied() as f64);
+    match &state.metrics {
+        Some(handle) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4",
+            )],
+            handle.render(),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "metrics are not enabled\n").into_response(),
+    }
+}
+
+/// Count every request by route and status, and time it.
+pub async fn observe(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let span = tracing::info_span!(
+        "request",
+        %method,
+        route = %route,
+        request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let response = {
+        let _guard = span.enter();
+        drop(_guard);
+        tracing::Instrument::instrument(next.run(request), span.clone()).await
+    };
+    let status = response.status().as_u16().to_string();
+    let seconds = started.elapsed().as_secs_f64();
+    metrics::counter!("safeguards_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.clone()).increment(1);
+    metrics::histogram!("safeguards_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone()).record(seconds);
+    span.in_scope(|| {
+        tracing::info!(status = %status, ms = (seconds * 1000.0).round(), "answered");
+    });
+    response
+}

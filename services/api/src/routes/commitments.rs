@@ -1,0 +1,255 @@
+//! `/api/v1/commitments…` and a country's commitments.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Json;
+use chrono::Utc;
+use safeguards_domain::commitment::{
+    Commitment, CommitmentCommand, CommitmentFields, CommitmentRevision,
+};
+use safeguards_domain::engagement::EngagementStatus;
+use safeguards_domain::values::{
+    AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, ProcessRef, RiskCode, StageCode,
+    Text, Title,
+};
+use safeguards_projections::views::{self, CommitmentOut};
+use safeguards_projections::Tracker;
+use serde::Deserialize;
+
+use super::engagements::country;
+use super::{created, date, each, field, ok, with_etag};
+use crate::auth::{authorize, Action};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, Cmd};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub principles: Vec<String>,
+    #[serde(default)]
+    pub risks: Vec<String>,
+    pub authority: String,
+    pub stage: String,
+    #[serde(default)]
+    pub dpi_system: Option<String>,
+    #[serde(default)]
+    pub process_refs: Vec<String>,
+    pub due_on: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> ApiResult<Response> {
+    let country = country(&raw)?;
+    authorize(
+        &cmd.principal,
+        Action::EditCommitments,
+        Some(country.as_str()),
+    )?;
+    let fields = CommitmentFields {
+        title: Title::parse(&body.title)?,
+        description: Text::parse_optional("description", body.description.as_deref())?,
+        principles: each("principles", &body.principles, PrincipleCode::parse)?,
+        risks: each("risks", &body.risks, RiskCode::parse)?,
+        authority: field("authority", &body.authority, AuthorityCode::parse)?,
+        stage: field("stage", &body.stage, StageCode::parse)?,
+        dpi_system: body
+            .dpi_system
+            .as_deref()
+            .map(|d| field("dpi_system", d, DpiSystemType::parse))
+            .transpose()?,
+        process_refs: each("process_refs", &body.process_refs, ProcessRef::parse)?,
+        due_on: date("due_on", &body.due_on)?,
+    };
+    {
+        state.projector.wait_for(0, state.freshness_wait).await;
+        let model = state.projector.read().await;
+        let engagement = model
+            .engagements
+            .get(country.as_str())
+            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
+        if engagement.status == EngagementStatus::Closed {
+            return Err(ApiError::conflict(format!(
+                "the engagement with {country} is closed"
+            )));
+        }
+    }
+    let id = CommitmentId::new();
+    let committed = state
+        .execute::<Commitment>(
+            &cmd.context(),
+            &id.to_string(),
+            CommitmentCommand::Create { country, fields },
+            None,
+        )
+        .await?;
+    Ok(created(committed))
+}
+
+pub async fn list_for_country(
+    State(state): State<AppState>,
+    _: crate::auth::Principal,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Vec<CommitmentOut>>> {
+    let country = country(&raw)?;
+    let model = state.projector.read().await;
+    let progress = views::country(&model, country.as_str(), Utc::now().date_naive())
+        .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
+    Ok(Json(progress.commitments))
+}
+
+/// The commitment with its milestones, as the views show it.
+pub(super) fn commitment_out(model: &Tracker, id: &str) -> ApiResult<CommitmentOut> {
+    let c = model
+        .commitments
+        .get(id)
+        .ok_or_else(|| ApiError::not_found("no such commitment"))?;
+    let today = Utc::now().date_naive();
+    let mut counts = views::MilestoneCounts::default();
+    let milestones = c
+        .milestones
+        .iter()
+        .filter_map(|m| model.milestones.get(m))
+        .map(|m| {
+            counts.count(m, today);
+            views::MilestoneOut {
+                milestone: m.clone(),
+                overdue: m.is_overdue(today),
+            }
+        })
+        .collect();
+    Ok(CommitmentOut {
+        commitment: c.clone(),
+        fulfilled: views::is_fulfilled(model, c),
+        milestone_counts: counts,
+        milestone_list: milestones,
+    })
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    _: crate::auth::Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let model = state.projector.read().await;
+    let out = commitment_out(&model, &id)?;
+    Ok(with_etag(out.commitment.version, out))
+}
+
+/// The country of an existing commitment (404 when there is none).
+pub(super) async fn country_of(state: &AppState, id: &str) -> ApiResult<String> {
+    state.projector.wait_for(0, state.freshness_wait).await;
+    state
+        .projector
+        .read()
+        .await
+        .commitments
+        .get(id)
+        .map(|c| c.country.clone())
+        .ok_or_else(|| ApiError::not_found("no such commitment"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviseBody {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub principles: Option<Vec<String>>,
+    pub risks: Option<Vec<String>>,
+    pub authority: Option<String>,
+    pub stage: Option<String>,
+    pub dpi_system: Option<String>,
+    pub process_refs: Option<Vec<String>>,
+    pub due_on: Option<String>,
+}
+
+pub async fn revise(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReviseBody>,
+) -> ApiResult<Response> {
+    let country = country_of(&state, &id).await?;
+    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
+    let revision = CommitmentRevision {
+        title: body.title.as_deref().map(Title::parse).transpose()?,
+        description: Text::parse_optional("description", body.description.as_deref())?,
+        principles: body
+            .principles
+            .as_deref()
+            .map(|p| each("principles", p, PrincipleCode::parse))
+            .transpose()?,
+        risks: body
+            .risks
+            .as_deref()
+            .map(|r| each("risks", r, RiskCode::parse))
+            .transpose()?,
+        authority: body
+            .authority
+            .as_deref()
+            .map(|a| field("authority", a, AuthorityCode::parse))
+            .transpose()?,
+        stage: body
+            .stage
+            .as_deref()
+            .map(|s| field("stage", s, StageCode::parse))
+            .transpose()?,
+        dpi_system: body
+            .dpi_system
+            .as_deref()
+            .map(|d| field("dpi_system", d, DpiSystemType::parse))
+            .transpose()?,
+        process_refs: body
+            .process_refs
+            .as_deref()
+            .map(|r| each("process_refs", r, ProcessRef::parse))
+            .transpose()?,
+        due_on: body
+            .due_on
+            .as_deref()
+            .map(|d| date("due_on", d))
+            .transpose()?,
+    };
+    let committed = state
+        .execute::<Commitment>(
+            &cmd.context(),
+            &id,
+            CommitmentCommand::Revise { revision },
+            cmd.if_match,
+        )
+        .await?;
+    Ok(ok(committed))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: String,
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> ApiResult<Response> {
+    let country = country_of(&state, &id).await?;
+    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
+    let reason = Text::parse_field("reason", &body.reason)?;
+    let committed = state
+        .execute::<Commitment>(
+            &cmd.context(),
+            &id,
+            CommitmentCommand::Withdraw { reason },
+            cmd.if_match,
+        )
+        .await?;
+    Ok(ok(committed))
+}

@@ -1,0 +1,279 @@
+//! `/api/v1/milestones…`: a milestone's life, one route per step.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use safeguards_domain::values::{
+    Actor, CommitmentId, Evidence, EvidenceUrl, Percent, StageCode, Text, Title,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::commitments::country_of;
+use super::{created, date, field, ok, with_etag, BODY_LIMIT};
+use crate::auth::{authorize, Action};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, Cmd};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddBody {
+    pub title: String,
+    pub due_on: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    Path(commitment): Path<String>,
+    ApiJson(body): ApiJson<AddBody>,
+) -> ApiResult<Response> {
+    let country = country_of(&state, &commitment).await?;
+    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
+    let commitment_id =
+        CommitmentId::parse(&commitment).map_err(|_| ApiError::not_found("no such commitment"))?;
+    let withdrawn = state
+        .projector
+        .read()
+        .await
+        .commitments
+        .get(&commitment)
+        .is_some_and(|c| c.withdrawn);
+    if withdrawn {
+        return Err(ApiError::conflict("the commitment was withdrawn"));
+    }
+    let command = MilestoneCommand::Add {
+        commitment: commitment_id,
+        country: super::engagements::country(&country)?,
+        title: Title::parse(&body.title)?,
+        due_on: date("due_on", &body.due_on)?,
+        stage: body
+            .stage
+            .as_deref()
+            .map(|s| field("stage", s, StageCode::parse))
+            .transpose()?,
+    };
+    let id = safeguards_domain::values::MilestoneId::new().to_string();
+    let committed = state
+        .execute::<Milestone>(&cmd.context(), &id, command, None)
+        .await?;
+    Ok(created(committed))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    _: crate::auth::Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let model = state.projector.read().await;
+    let m = model
+        .milestones
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("no such milestone"))?;
+    let today = chrono::Utc::now().date_naive();
+    let out = safeguards_projections::views::MilestoneOut {
+        milestone: m.clone(),
+        overdue: m.is_overdue(today),
+    };
+    Ok(with_etag(m.version, out))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgressBody {
+    percent: i64,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonBody {
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceBody {
+    title: String,
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AchieveBody {
+    evidence: Vec<EvidenceBody>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RescheduleBody {
+    due_on: String,
+    reason: String,
+}
+
+/// Parse a body that may be empty (`{}` is assumed then).
+fn body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
+    serde_json::from_value(value).map_err(|e| {
+        let msg = e.to_string();
+        let field = msg
+            .strip_prefix("unknown field `")
+            .or_else(|| msg.strip_prefix("missing field `"))
+            .and_then(|r| r.split('`').next())
+            .unwrap_or("body")
+            .to_string();
+        ApiError::invalid(field, msg)
+    })
+}
+
+fn note(raw: Option<String>) -> ApiResult<Option<Text>> {
+    Ok(Text::parse_optional("note", raw.as_deref())?)
+}
+
+fn reason(raw: &str) -> ApiResult<Text> {
+    Ok(Text::parse_field("reason", raw)?)
+}
+
+macro_rules! step_handlers {
+    ($($name:ident => $action:literal),* $(,)?) => {
+        $(
+            #[doc = concat!("`POST /api/v1/milestones/{id}/", $action, "`")]
+            pub async fn $name(
+                state: State<AppState>,
+                cmd: Cmd,
+                Path(id): Path<String>,
+                bytes: Result<Bytes, BytesRejection>,
+            ) -> ApiResult<Response> {
+                act(state, cmd, id, $action, bytes).await
+            }
+        )*
+    };
+}
+
+step_handlers!(
+    start => "start",
+    progress => "progress",
+    block => "block",
+    unblock => "unblock",
+    achieve => "achieve",
+    verify => "verify",
+    reject => "reject",
+    reschedule => "reschedule",
+    cancel => "cancel",
+);
+
+async fn act(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    id: String,
+    action: &str,
+    bytes: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let bytes = bytes.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the body is larger than the limit of {} KiB",
+                    BODY_LIMIT / 1024
+                ),
+            )
+        } else {
+            ApiError::bad_request(r.body_text())
+        }
+    })?;
+    let needed = match action {
+        "verify" | "reject" => Action::Verify,
+        "start" | "progress" | "block" | "unblock" | "achieve" | "reschedule" | "cancel" => {
+            Action::UpdateMilestones
+        }
+        _ => return Err(ApiError::not_found("no such route")),
+    };
+    state.projector.wait_for(0, state.freshness_wait).await;
+    let country = state
+        .projector
+        .read()
+        .await
+        .milestones
+        .get(&id)
+        .map(|m| m.country.clone())
+        .ok_or_else(|| ApiError::not_found("no such milestone"))?;
+    authorize(&cmd.principal, needed, Some(&country))?;
+    let by = Actor::Account(cmd.principal.id);
+    let command = match action {
+        "start" => MilestoneCommand::Start {
+            note: note(body::<NoteBody>(&bytes)?.note)?,
+        },
+        "progress" => {
+            let b: ProgressBody = body(&bytes)?;
+            MilestoneCommand::ReportProgress {
+                percent: Percent::parse(b.percent)?,
+                note: note(b.note)?,
+            }
+        }
+        "block" => MilestoneCommand::Block {
+            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+        },
+        "unblock" => MilestoneCommand::Unblock {
+            note: note(body::<NoteBody>(&bytes)?.note)?,
+        },
+        "achieve" => {
+            let b: AchieveBody = body(&bytes)?;
+            let mut evidence = Vec::new();
+            for (i, e) in b.evidence.iter().enumerate() {
+                evidence.push(Evidence {
+                    title: field(&format!("evidence[{i}].title"), &e.title, Title::parse)?,
+                    url: field(&format!("evidence[{i}].url"), &e.url, EvidenceUrl::parse)?,
+                });
+            }
+            MilestoneCommand::Achieve {
+                evidence,
+                note: note(b.note)?,
+                by,
+            }
+        }
+        "verify" => MilestoneCommand::Verify {
+            note: note(body::<NoteBody>(&bytes)?.note)?,
+            by,
+        },
+        "reject" => MilestoneCommand::RejectVerification {
+            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+        },
+        "reschedule" => {
+            let b: RescheduleBody = body(&bytes)?;
+            MilestoneCommand::Reschedule {
+                due_on: date("due_on", &b.due_on)?,
+                reason: reason(&b.reason)?,
+            }
+        }
+        _ => MilestoneCommand::Cancel {
+            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+        },
+    };
+    let committed = state
+        .execute::<Milestone>(&cmd.context(), &id, command, cmd.if_match)
+        .await?;
+    Ok(ok(committed))
+}

@@ -1,0 +1,207 @@
+//! The routes of SPEC §3, one module per resource, and the helpers they share.
+
+mod accounts;
+mod catalogue;
+mod commitments;
+mod engagements;
+mod feed;
+mod milestones;
+mod progress;
+
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use safeguards_domain::values::FieldError;
+use safeguards_infra::Committed;
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::{ApiError, ApiResult};
+use crate::{ops, AppState};
+
+/// Largest request body accepted.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/catalogue", get(catalogue::catalogue))
+        .route("/auth/token", post(accounts::token))
+        .route("/me", get(accounts::me))
+        .route("/accounts", post(accounts::create).get(accounts::list))
+        .route("/accounts/{id}/role", post(accounts::change_role))
+        .route("/accounts/{id}/disable", post(accounts::disable))
+        .route(
+            "/engagements",
+            post(engagements::open).get(engagements::list),
+        )
+        .route("/engagements/{country}", get(engagements::get))
+        .route(
+            "/engagements/{country}/history",
+            get(feed::engagement_history),
+        )
+        .route(
+            "/engagements/{country}/activities",
+            post(engagements::record_activity),
+        )
+        .route(
+            "/engagements/{country}/dpi-systems",
+            post(engagements::add_dpi_system),
+        )
+        .route(
+            "/engagements/{country}/dpi-systems/{system}/stage",
+            post(engagements::move_dpi_system),
+        )
+        .route(
+            "/engagements/{country}/focal-points",
+            post(engagements::assign_focal_point),
+        )
+        .route(
+            "/engagements/{country}/focal-points/{account_id}",
+            delete(engagements::remove_focal_point),
+        )
+        .route(
+            "/engagements/{country}/status",
+            post(engagements::change_status),
+        )
+        .route(
+            "/engagements/{country}/commitments",
+            post(commitments::create).get(commitments::list_for_country),
+        )
+        .route("/commitments/{id}", get(commitments::get))
+        .route("/commitments/{id}/history", get(feed::commitment_history))
+        .route("/commitments/{id}/revise", post(commitments::revise))
+        .route("/commitments/{id}/withdraw", post(commitments::withdraw))
+        .route("/commitments/{id}/milestones", post(milestones::add))
+        .route("/milestones/{id}", get(milestones::get))
+        .route("/milestones/{id}/history", get(feed::milestone_history))
+        .route("/milestones/{id}/start", post(milestones::start))
+        .route("/milestones/{id}/progress", post(milestones::progress))
+        .route("/milestones/{id}/block", post(milestones::block))
+        .route("/milestones/{id}/unblock", post(milestones::unblock))
+        .route("/milestones/{id}/achieve", post(milestones::achieve))
+        .route("/milestones/{id}/verify", post(milestones::verify))
+        .route("/milestones/{id}/reject", post(milestones::reject))
+        .route("/milestones/{id}/reschedule", post(milestones::reschedule))
+        .route("/milestones/{id}/cancel", post(milestones::cancel))
+        .route("/progress", get(progress::overview))
+        .route("/progress/principles", get(progress::principles))
+        .route("/progress/{country}", get(progress::country))
+        .route("/activity", get(feed::activity))
+        .route("/events", get(feed::events))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(ops::observe))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this route does not take that method",
+    )
+}
+
+/// The answer to a command: `{id, version, position}`, 201 when it created the aggregate.
+#[derive(Debug, Serialize)]
+pub struct CommandAnswer {
+    pub id: String,
+    pub version: u64,
+    pub position: i64,
+}
+
+pub fn answer(committed: Committed, status: StatusCode) -> Response {
+    let etag = format!("\"{}\"", committed.version);
+    let mut response = (
+        status,
+        Json(CommandAnswer {
+            id: committed.aggregate_id,
+            version: committed.version,
+            position: committed.position,
+        }),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+pub fn ok(committed: Committed) -> Response {
+    answer(committed, StatusCode::OK)
+}
+
+pub fn created(committed: Committed) -> Response {
+    answer(committed, StatusCode::CREATED)
+}
+
+/// A JSON view with its aggregate's version as `ETag`.
+pub fn with_etag<T: Serialize>(version: i64, body: T) -> Response {
+    let mut response = Json(body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+/// Parse a `YYYY-MM-DD` date, naming the field.
+pub fn date(field: &str, raw: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            field,
+            format!(
+                "`{}` is not a date like 2026-03-31",
+                raw.chars().take(40).collect::<String>()
+            ),
+        )
+    })
+}
+
+/// Parse every item of a list, naming the failing one as `field[i]`.
+pub fn each<T>(
+    field: &str,
+    raw: &[String],
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> ApiResult<Vec<T>> {
+    raw.iter()
+        .enumerate()
+        .map(|(i, r)| parse(r).map_err(|e| e.at(format!("{field}[{i}]")).into()))
+        .collect()
+}
+
+/// Parse one value, naming the field.
+pub fn field<T>(
+    name: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> ApiResult<T> {
+    parse(raw).map_err(|e| e.at(name).into())
+}
