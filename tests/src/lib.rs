@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod app;
+
 use std::path::PathBuf;
 
 use safeguards_infra::db::PoolSettings;

@@ -1,0 +1,227 @@
+//! A running tracker for tests: the real router on a random loopback port over a throw-away
+//! store, with an admin account and helpers to sign in and call the API.
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use safeguards_api::{auth, AppState};
+use safeguards_domain::account::{Account, AccountCommand};
+use safeguards_domain::values::{CountryCode, Email, Role, Title};
+use safeguards_infra::{CommandContext, Database, EventStore, Projector};
+use serde_json::{json, Value};
+
+use crate::{Backend, TestDb};
+
+pub const PASSWORD: &str = "a long test password";
+
+/// A tracker serving on `base`.
+#[derive(Debug)]
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Arc<EventStore>,
+    pub projector: Arc<Projector>,
+    pub admin: String,
+    pub db: TestDb,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// A reply: status, headers and JSON body (`Null` when the body is not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {:?} {}", self.status, self.body))
+            .to_string()
+    }
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let db = TestDb::new(backend).await;
+        let store = Arc::new(db.store());
+        let projector = Projector::new(db.db.clone());
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(projector.clone().run(stop_rx));
+        let state = AppState::new(store.clone(), projector.clone(), &"s".repeat(40), None);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            axum::serve(listener, safeguards_api::router(state))
+                .await
+                .unwrap();
+        });
+        let mut app = Self {
+            base,
+            client: reqwest::Client::new(),
+            store,
+            projector,
+            admin: String::new(),
+            db,
+            stop,
+        };
+        app.admin = app.account("admin@example.org", Role::Admin, &[]).await;
+        app
+    }
+
+    /// Create an account directly in the store and sign it in; returns its token.
+    pub async fn account(&self, email: &str, role: Role, countries: &[&str]) -> String {
+        let email = Email::parse(email).unwrap();
+        let id = auth::account_id(&email);
+        let hash = auth::hash_password(PASSWORD).unwrap();
+        let committed = self
+            .store
+            .execute::<Account>(
+                &id.to_string(),
+                AccountCommand::Create {
+                    email: email.clone(),
+                    name: Title::parse(email.as_str()).unwrap(),
+                    role,
+                    countries: countries
+                        .iter()
+                        .map(|c| CountryCode::parse(c).unwrap())
+                        .collect(),
+                    password_hash: Some(hash),
+                },
+                &CommandContext::system("test"),
+                None,
+            )
+            .await
+            .unwrap();
+        self.projector.committed(committed.position);
+        self.token(email.as_str(), PASSWORD).await
+    }
+
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let r = self
+            .call(
+                Method::POST,
+                "",
+                "/api/v1/auth/token",
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        self.call_with(method, token, path, body, &[]).await
+    }
+
+    pub async fn call_with(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let response = req.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, token, path, Some(body)).await
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Reply {
+        self.call(Method::GET, token, path, None).await
+    }
+
+    /// How many events the log holds.
+    pub async fn event_count(&self) -> i64 {
+        match &self.db.db {
+            Database::Postgres(p) => sqlx::query_scalar("SELECT count(*) FROM events")
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            Database::Sqlite(p) => sqlx::query_scalar("SELECT count(*) FROM events")
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// Open an engagement with `country` as the admin.
+    pub async fn open(&self, country: &str) {
+        let r = self
+            .post(
+                &self.admin,
+                "/api/v1/engagements",
+                json!({"country": country, "lead": "Ministry of ICT", "started_on": "2025-05-01"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
+    /// A commitment in `country`, as the admin; returns its id.
+    pub async fn commitment(&self, country: &str) -> String {
+        let r = self
+            .post(
+                &self.admin,
+                &format!("/api/v1/engagements/{country}/commitments"),
+                json!({"title": "Adopt a data protection law", "principles": ["O3"], "risks": ["RS1"],
+                       "authority": "R1", "stage": "L2", "due_on": "2027-06-30", "process_refs": ["O3.7"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.id()
+    }
+
+    /// A milestone of `commitment`, as the admin; returns its id.
+    pub async fn milestone(&self, commitment: &str, due_on: &str) -> String {
+        let r = self
+            .post(
+                &self.admin,
+                &format!("/api/v1/commitments/{commitment}/milestones"),
+                json!({"title": "Bill tabled in parliament", "due_on": due_on}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.id()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

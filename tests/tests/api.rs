@@ -1,0 +1,755 @@
+//! The JSON API over real HTTP, on SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use safeguards_domain::values::Role;
+use safeguards_tests::app::TestApp;
+use safeguards_tests::{on_both_stores, Backend};
+use serde_json::{json, Value};
+
+async fn the_full_life_of_a_country(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let pm = app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
+    let pm2 = app.account("pm2@un.org", Role::ProgrammeManager, &[]).await;
+    let fp = app
+        .account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+
+    let r = app
+        .post(
+            &pm,
+            "/api/v1/engagements",
+            json!({"country": "KEN", "lead": "Ministry of ICT", "started_on": "2025-05-01",
+                   "dpi_systems": [{"type": "digital_id", "stage": "L2"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["id"], "KEN");
+    assert!(r.body["position"].as_i64().unwrap() > 0);
+
+    let r = app
+        .post(
+            &fp,
+            "/api/v1/engagements/KEN/activities",
+            json!({"kind": "commitment_letter", "title": "Letter signed by the Cabinet Secretary",
+                   "held_on": "2025-06-12", "authorities": ["R1"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let e = app.get(&fp, "/api/v1/engagements/KEN").await;
+    assert_eq!(e.body["status"], "committed");
+    assert_eq!(e.headers["etag"], format!("\"{}\"", e.body["version"]));
+
+    let r = app
+        .post(
+            &fp,
+            "/api/v1/engagements/KEN/commitments",
+            json!({"title": "Adopt a data protection law", "principles": ["O3", "F4"], "risks": ["RS1"],
+                   "authority": "R2", "stage": "L2", "dpi_system": "digital_id",
+                   "process_refs": ["O3.7"], "due_on": "2027-06-30"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let commitment = r.id();
+    let r = app
+        .post(
+            &fp,
+            &format!("/api/v1/commitments/{commitment}/milestones"),
+            json!({"title": "Bill tabled", "due_on": "2027-01-31", "stage": "L3"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let milestone = r.id();
+    let m = |step: &str| format!("/api/v1/milestones/{milestone}/{step}");
+
+    for (step, body) in [
+        ("start", json!({"note": "drafting"})),
+        ("progress", json!({"percent": 40, "note": "first reading"})),
+        ("block", json!({"reason": "parliament in recess"})),
+        ("unblock", json!({})),
+        ("progress", json!({"percent": 90})),
+        (
+            "achieve",
+            json!({"evidence": [{"title": "Hansard", "url": "https://parliament.go.ke/hansard/1"}]}),
+        ),
+    ] {
+        let r = app.post(&fp, &m(step), body).await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+    }
+    // The focal point may not verify at all; a programme manager may.
+    let r = app.post(&fp, &m("verify"), json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .post(&pm, &m("reject"), json!({"reason": "link is broken"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A programme manager who reports the achievement cannot verify it; another one can.
+    let r = app
+        .post(
+            &pm,
+            &m("achieve"),
+            json!({"evidence": [{"title": "Hansard", "url": "https://parliament.go.ke/hansard/2"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.post(&pm, &m("verify"), json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .post(&pm2, &m("verify"), json!({"note": "checked"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let c = app
+        .get(&fp, &format!("/api/v1/commitments/{commitment}"))
+        .await;
+    assert_eq!(c.body["fulfilled"], true, "{}", c.body);
+    let milestone_view = app
+        .get(&fp, &format!("/api/v1/milestones/{milestone}"))
+        .await;
+    assert_eq!(milestone_view.body["status"], "verified");
+
+    let history = app.get(&fp, &m("history")).await;
+    let types: Vec<&str> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            "MilestoneAdded",
+            "MilestoneStarted",
+            "ProgressReported",
+            "MilestoneBlocked",
+            "MilestoneUnblocked",
+            "ProgressReported",
+            "MilestoneAchieved",
+            "VerificationRejected",
+            "MilestoneAchieved",
+            "MilestoneVerified"
+        ]
+    );
+    let entries = history.body.as_array().unwrap();
+    let sequences: Vec<i64> = entries
+        .iter()
+        .map(|e| e["sequence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(sequences, (1..=10).collect::<Vec<_>>());
+    assert!(entries
+        .windows(2)
+        .all(|w| w[0]["position"].as_i64() < w[1]["position"].as_i64()));
+    assert_eq!(entries[0]["actor_name"], "fp@ict.go.ke");
+    assert_eq!(entries[9]["actor_name"], "pm2@un.org");
+
+    let progress = app.get(&pm, "/api/v1/progress").await;
+    assert_eq!(progress.body["countries"][0]["country"], "KEN");
+    assert_eq!(progress.body["countries"][0]["milestones"]["verified"], 1);
+    assert_eq!(progress.body["countries"][0]["completion"], 100.0);
+    let engagement_history = app.get(&pm, "/api/v1/engagements/KEN/history").await;
+    assert_eq!(engagement_history.body.as_array().unwrap().len(), 4);
+}
+
+/// Every mutating route, for every role, in the focal point's own country and in another.
+async fn the_authorization_matrix_holds_for_every_mutating_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    app.open("BRA").await;
+    let fp_account = app
+        .post(
+            &app.admin,
+            "/api/v1/accounts",
+            json!({"email": "x@y.org", "name": "X", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(fp_account.status, StatusCode::CREATED);
+    let target_account = fp_account.id();
+    let tokens = [
+        ("admin", app.admin.clone()),
+        (
+            "programme_manager",
+            app.account("pm@un.org", Role::ProgrammeManager, &[]).await,
+        ),
+        (
+            "focal_point",
+            app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+                .await,
+        ),
+        ("viewer", app.account("v@un.org", Role::Viewer, &[]).await),
+    ];
+    // (route, whether a focal point may do it in their own country, whether it is admin-only)
+    #[derive(Clone, Copy, PartialEq)]
+    enum Who {
+        AdminOnly,
+        Managers,
+        ManagersAndOwnFocalPoint,
+    }
+    for country in ["KEN", "BRA"] {
+        for (role, token) in &tokens {
+            let commitment = app.commitment(country).await;
+            let milestone = app.milestone(&commitment, "2027-01-31").await;
+            let achieved = app.milestone(&commitment, "2027-01-31").await;
+            for step in ["start", "achieve"] {
+                let body = if step == "achieve" {
+                    json!({"evidence": [{"title": "x", "url": "https://e.org/x"}]})
+                } else {
+                    json!({})
+                };
+                let r = app
+                    .post(
+                        &app.admin,
+                        &format!("/api/v1/milestones/{achieved}/{step}"),
+                        body,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK);
+            }
+            let cases: Vec<(Method, String, Value, Who)> = vec![
+                (
+                    Method::POST,
+                    "/api/v1/accounts".into(),
+                    json!({"email": format!("n-{role}-{country}@y.org"), "name": "N", "role": "viewer"}),
+                    Who::AdminOnly,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/accounts/{target_account}/role"),
+                    json!({"role": "viewer", "countries": [country]}),
+                    Who::AdminOnly,
+                ),
+                (
+                    Method::POST,
+                    "/api/v1/engagements".into(),
+                    json!({"country": if country == "KEN" { "UGA" } else { "ZAF" }, "lead": "L", "started_on": "2025-01-01"}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/activities"),
+                    json!({"kind": "workshop", "title": "T", "held_on": "2025-02-01"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/dpi-systems"),
+                    json!({"type": "other", "stage": "L1"}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/dpi-systems/other/stage"),
+                    json!({"stage": "L2"}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/focal-points"),
+                    json!({"account_id": target_account}),
+                    Who::Managers,
+                ),
+                (
+                    Method::DELETE,
+                    format!("/api/v1/engagements/{country}/focal-points/{target_account}"),
+                    Value::Null,
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/status"),
+                    json!({"status": "paused"}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/engagements/{country}/commitments"),
+                    json!({"title": "T", "principles": ["F1"], "authority": "R1", "stage": "L1", "due_on": "2027-01-01"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/commitments/{commitment}/revise"),
+                    json!({"title": format!("Revised by {role}")}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/commitments/{commitment}/milestones"),
+                    json!({"title": "M", "due_on": "2027-01-01"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/start"),
+                    json!({}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/progress"),
+                    json!({"percent": 10}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/block"),
+                    json!({"reason": "r"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/unblock"),
+                    json!({}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/achieve"),
+                    json!({"evidence": [{"title": "x", "url": "https://e.org/x"}]}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/reschedule"),
+                    json!({"due_on": "2028-01-01", "reason": "r"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{achieved}/reject"),
+                    json!({"reason": "r"}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{achieved}/verify"),
+                    json!({}),
+                    Who::Managers,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/cancel"),
+                    json!({"reason": "r"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/commitments/{commitment}/withdraw"),
+                    json!({"reason": "r"}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/accounts/{target_account}/disable"),
+                    json!({}),
+                    Who::AdminOnly,
+                ),
+            ];
+            for (method, path, body, who) in cases {
+                let allowed = match (*role, who) {
+                    ("admin", _) => true,
+                    ("programme_manager", w) => w != Who::AdminOnly,
+                    ("focal_point", Who::ManagersAndOwnFocalPoint) => country == "KEN",
+                    _ => false,
+                };
+                let body = if body.is_null() { None } else { Some(body) };
+                let before = app.event_count().await;
+                let r = app.call(method.clone(), token, &path, body).await;
+                if allowed {
+                    // Allowed: never refused for the role (the state may still say 404 or 409).
+                    assert!(
+                        r.status != StatusCode::FORBIDDEN
+                            && r.status != StatusCode::UNAUTHORIZED
+                            && !r.status.is_server_error()
+                            && r.status != StatusCode::UNPROCESSABLE_ENTITY,
+                        "{role} in {country}: {method} {path} -> {} {}",
+                        r.status,
+                        r.body
+                    );
+                } else {
+                    assert_eq!(
+                        r.status,
+                        StatusCode::FORBIDDEN,
+                        "{role} in {country}: {method} {path} -> {}",
+                        r.body
+                    );
+                    assert_eq!(
+                        app.event_count().await,
+                        before,
+                        "a refused request appended events"
+                    );
+                }
+            }
+            // Undo the pause so the next round starts from an active engagement.
+            let r = app
+                .post(
+                    &app.admin,
+                    "/api/v1/engagements/KEN/status",
+                    json!({"status": "committed"}),
+                )
+                .await;
+            assert!(r.status.is_success() || r.status == StatusCode::CONFLICT);
+            let r = app
+                .post(
+                    &app.admin,
+                    "/api/v1/engagements/BRA/status",
+                    json!({"status": "committed"}),
+                )
+                .await;
+            assert!(r.status.is_success() || r.status == StatusCode::CONFLICT);
+        }
+    }
+}
+
+fn is_problem(r: &safeguards_tests::app::Reply, status: StatusCode) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.content_type(), "application/problem+json");
+    assert_eq!(r.body["status"], status.as_u16());
+    assert!(
+        r.body["title"].is_string() && r.body["detail"].is_string() && r.body["type"].is_string()
+    );
+}
+
+async fn each_error_class_is_problem_json_and_appends_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let milestone = app.milestone(&commitment, "2027-01-31").await;
+    let viewer = app.account("v@un.org", Role::Viewer, &[]).await;
+    let before = app.event_count().await;
+    let url = |p: &str| format!("{}{p}", app.base);
+
+    // 400: malformed JSON.
+    let r = app
+        .client
+        .post(url("/api/v1/engagements"))
+        .bearer_auth(&app.admin)
+        .header("content-type", "application/json")
+        .body("{\"country\": ")
+        .send()
+        .await
+        .unwrap();
+    let r = reply(r).await;
+    is_problem(&r, StatusCode::BAD_REQUEST);
+
+    // 401: no token, a forged token; unknown e-mail and wrong password alike.
+    is_problem(
+        &app.get("", "/api/v1/progress").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    is_problem(
+        &app.get("forged.token", "/api/v1/progress").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let unknown = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            json!({"email": "nobody@x.org", "password": "whatever123"}),
+        )
+        .await;
+    let wrong = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            json!({"email": "admin@example.org", "password": "whatever123"}),
+        )
+        .await;
+    is_problem(&unknown, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.body, wrong.body);
+
+    // 403.
+    is_problem(
+        &app.post(
+            &viewer,
+            &format!("/api/v1/milestones/{milestone}/start"),
+            json!({}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
+
+    // 404: unknown country, commitment, milestone, route.
+    is_problem(
+        &app.get(&app.admin, "/api/v1/engagements/BRA").await,
+        StatusCode::NOT_FOUND,
+    );
+    is_problem(
+        &app.get(&app.admin, "/api/v1/engagements/XXX").await,
+        StatusCode::NOT_FOUND,
+    );
+    is_problem(
+        &app.get(&app.admin, "/api/v1/commitments/nope").await,
+        StatusCode::NOT_FOUND,
+    );
+    is_problem(
+        &app.post(&app.admin, "/api/v1/milestones/nope/start", json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+    );
+    is_problem(
+        &app.get(&app.admin, "/api/v1/nothing-here").await,
+        StatusCode::NOT_FOUND,
+    );
+
+    // 409: a duplicate engagement, an illegal transition.
+    is_problem(
+        &app.post(
+            &app.admin,
+            "/api/v1/engagements",
+            json!({"country": "KEN", "lead": "L", "started_on": "2025-01-01"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    );
+    is_problem(
+        &app.post(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/verify"),
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    );
+
+    // 412: a stale If-Match.
+    let r = app
+        .call_with(
+            Method::POST,
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/start"),
+            Some(json!({})),
+            &[("if-match", "\"7\"")],
+        )
+        .await;
+    is_problem(&r, StatusCode::PRECONDITION_FAILED);
+
+    // 413: a body over the limit.
+    let huge = "x".repeat(200 * 1024);
+    is_problem(
+        &app.post(
+            &app.admin,
+            "/api/v1/engagements",
+            json!({"country": "UGA", "lead": huge, "started_on": "2025-01-01"}),
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    );
+
+    // 422: the detail names the field.
+    for (path, body, field) in [
+        (
+            "/api/v1/engagements",
+            json!({"country": "XYZ", "lead": "L", "started_on": "2025-01-01"}),
+            "country",
+        ),
+        (
+            "/api/v1/engagements",
+            json!({"country": "UGA", "lead": "L", "started_on": "yesterday"}),
+            "started_on",
+        ),
+        (
+            "/api/v1/engagements",
+            json!({"country": "UGA", "lead": "L", "started_on": "2025-01-01", "extra": 1}),
+            "extra",
+        ),
+        (
+            "/api/v1/engagements/KEN/commitments",
+            json!({"title": "T", "principles": [], "authority": "R1", "stage": "L1", "due_on": "2027-01-01"}),
+            "principles",
+        ),
+        (
+            "/api/v1/engagements/KEN/commitments",
+            json!({"title": "T", "principles": ["F1", "Z9"], "authority": "R1", "stage": "L1", "due_on": "2027-01-01"}),
+            "principles[1]",
+        ),
+        (
+            "/api/v1/engagements/KEN/commitments",
+            json!({"title": "T", "principles": ["F1"], "authority": "R1", "stage": "L1", "due_on": "2027-01-01", "process_refs": ["Q1.2"]}),
+            "process_refs[0]",
+        ),
+    ] {
+        let r = app.post(&app.admin, path, body).await;
+        is_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains(field),
+            "{field}: {}",
+            r.body
+        );
+    }
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/progress"),
+            json!({"percent": 101}),
+        )
+        .await;
+    is_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["field"], "percent");
+
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "a bad request appended events"
+    );
+
+    // 503 with Retry-After when the store is gone.
+    app.db.db.close().await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/start"),
+            json!({}),
+        )
+        .await;
+    is_problem(&r, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers.contains_key("retry-after"));
+    let ready = app.get("", "/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn reply(r: reqwest::Response) -> safeguards_tests::app::Reply {
+    let status = r.status();
+    let headers = r.headers().clone();
+    let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null);
+    safeguards_tests::app::Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn fifty_parallel_progress_reports_are_all_recorded(backend: Backend) {
+    let app = Arc::new(TestApp::spawn(backend).await);
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let milestone = app.milestone(&commitment, "2027-01-31").await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/start"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let app = app.clone();
+            let path = format!("/api/v1/milestones/{milestone}/progress");
+            tokio::spawn(async move { app.post(&app.admin, &path, json!({"percent": i})).await })
+        })
+        .collect();
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let history = app
+        .get(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/history"),
+        )
+        .await;
+    let mut percents: Vec<i64> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "ProgressReported")
+        .map(|e| e["data"]["percent"].as_i64().unwrap())
+        .collect();
+    percents.sort();
+    assert_eq!(percents, (0..50).collect::<Vec<_>>());
+
+    // With the version it read, a client succeeds; with a stale one it gets 412 and nothing.
+    let current = app
+        .get(&app.admin, &format!("/api/v1/milestones/{milestone}"))
+        .await;
+    let etag = current.headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, "\"52\"");
+    let r = app
+        .call_with(
+            Method::POST,
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/progress"),
+            Some(json!({"percent": 99})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let before = app.event_count().await;
+    let r = app
+        .call_with(
+            Method::POST,
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/progress"),
+            Some(json!({"percent": 98})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    assert_eq!(app.event_count().await, before);
+}
+
+async fn tokens_die_with_a_disabled_account(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let viewer = app.account("v@un.org", Role::Viewer, &[]).await;
+    let me = app.get(&viewer, "/api/v1/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["role"], "viewer");
+    let id = me.body["id"].as_str().unwrap().to_string();
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/accounts/{id}/disable"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    is_problem(
+        &app.get(&viewer, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let login = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            json!({"email": "v@un.org", "password": safeguards_tests::app::PASSWORD}),
+        )
+        .await;
+    is_problem(&login, StatusCode::UNAUTHORIZED);
+}
+
+async fn read_your_writes_after_every_command(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    for i in 0..20 {
+        let r = app
+            .post(
+                &app.admin,
+                &format!("/api/v1/commitments/{commitment}/milestones"),
+                json!({"title": format!("M{i}"), "due_on": "2027-01-31"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let p = app.get(&app.admin, "/api/v1/progress/KEN").await;
+        assert_eq!(
+            p.body["milestones"]["planned"],
+            i + 1,
+            "read {i} did not see its write"
+        );
+        assert!(p.body["as_of_position"].as_i64().unwrap() >= r.body["position"].as_i64().unwrap());
+    }
+}
+
+on_both_stores!(
+    the_full_life_of_a_country,
+    the_authorization_matrix_holds_for_every_mutating_route,
+    each_error_class_is_problem_json_and_appends_nothing,
+    fifty_parallel_progress_reports_are_all_recorded,
+    tokens_die_with_a_disabled_account,
+    read_your_writes_after_every_command,
+);
