@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// One coded entry of the catalogue, e.g. `O3 Ensure data privacy by design`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
     pub code: String,
@@ -17,6 +18,7 @@ pub struct Entry {
 }
 
 /// The Universal DPI Safeguards Framework's vocabulary, versioned by `framework_version`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Catalogue {
     pub framework_version: String,
@@ -33,6 +35,7 @@ pub struct Catalogue {
 }
 
 /// A country of ISO 3166-1.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Country {
     pub code: String,

@@ -471,6 +471,7 @@ impl Actor {
 }
 
 /// An account's role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug,
     Clone,

@@ -10,6 +10,7 @@ use crate::event::{DecodedEvent, RecordedEvent};
 use crate::model::Tracker;
 
 /// One recent change.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityLine {
     pub position: i64,

@@ -38,6 +38,7 @@ pub struct Tracker {
     pub undecodable: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityView {
     pub kind: String,
@@ -48,6 +49,7 @@ pub struct ActivityView {
     pub recorded_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EngagementView {
     pub country: String,
@@ -67,6 +69,7 @@ pub struct EngagementView {
     pub last_activity_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommitmentView {
     pub id: String,
@@ -112,6 +115,7 @@ impl CommitmentView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvidenceView {
     pub title: String,
@@ -127,6 +131,7 @@ impl From<&Evidence> for EvidenceView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MilestoneView {
     pub id: String,
@@ -175,6 +180,7 @@ pub struct AccountView {
     pub password_hash: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriberView {
     pub id: String,
@@ -188,6 +194,7 @@ pub struct SubscriberView {
     pub last_digest_position: Option<i64>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DigestView {
     pub period: String,

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::model::{CommitmentView, EngagementView, MilestoneView, Tracker};
 
 /// Milestones by status; `overdue` overlaps the others.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct MilestoneCounts {
     pub planned: u32,
@@ -70,6 +71,7 @@ impl MilestoneCounts {
 }
 
 /// One country's line in `/api/v1/progress`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CountrySummary {
     pub country: String,
@@ -81,6 +83,7 @@ pub struct CountrySummary {
     pub last_activity_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Totals {
     pub countries: u32,
@@ -90,6 +93,7 @@ pub struct Totals {
 }
 
 /// `/api/v1/progress`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overview {
     pub as_of_position: i64,
@@ -98,6 +102,7 @@ pub struct Overview {
 }
 
 /// Counts for one slice of a country (a stage, a principle, …).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Breakdown {
     pub commitments: u32,
@@ -106,6 +111,7 @@ pub struct Breakdown {
 }
 
 /// A milestone as the views show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MilestoneOut {
     #[serde(flatten)]
@@ -114,6 +120,7 @@ pub struct MilestoneOut {
 }
 
 /// A commitment with its milestones.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommitmentOut {
     #[serde(flatten)]
@@ -126,6 +133,7 @@ pub struct CommitmentOut {
 }
 
 /// `/api/v1/progress/{country}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CountryProgress {
     #[serde(flatten)]
@@ -142,6 +150,7 @@ pub struct CountryProgress {
 }
 
 /// One cell of the principle × country view.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrincipleCountry {
     pub country: String,
@@ -152,6 +161,7 @@ pub struct PrincipleCountry {
 }
 
 /// `/api/v1/progress/principles`: one row per principle.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrincipleProgress {
     pub principle: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::values::{AccountId, AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title};
 
 /// Where a country stands with the framework.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug,
     Clone,

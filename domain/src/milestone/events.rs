@@ -6,6 +6,7 @@ use crate::values::{
 };
 
 /// Where a milestone stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug,
     Clone,

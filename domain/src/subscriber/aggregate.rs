@@ -7,6 +7,7 @@ use crate::values::CountryCode;
 use super::{Language, SubscriberCommand, SubscriberEvent};
 
 /// Where a subscription stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

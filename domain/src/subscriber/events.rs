@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::values::CountryCode;
 
 /// Languages the pages and mails are written in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug,
     Clone,

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 pub mod ops;
 pub mod routes;
 

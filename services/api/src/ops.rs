@@ -13,11 +13,15 @@ use serde_json::json;
 use crate::AppState;
 
 /// `GET /healthz`: the process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", summary = "The process is alive",
+    responses((status = 200, description = "Alive", body = String, content_type = "text/plain")))]
 pub async fn healthz() -> (StatusCode, &'static str) {
     (StatusCode::OK, "ok\n")
 }
 
 /// `GET /readyz`: the store answers and the read model's lag.
+#[utoipa::path(get, path = "/readyz", tag = "operations", summary = "The store answers; the read model's lag",
+    responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Not ready, with the reason", body = Object)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let store = state.store.database().ping().await;
     let lag = state.projector.lag().await;
@@ -60,6 +64,8 @@ fn unready(reason: String) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", summary = "Prometheus metrics",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     if let Ok(lag) = state.projector.lag().await {
         metrics::gauge!("safeguards_projection_lag_positions")

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Cmd};
 use crate::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountOut {
     pub id: String,
     pub email: String,
@@ -37,14 +37,14 @@ fn account_out(state_model: &safeguards_projections::Tracker, id: &str) -> Optio
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenOut {
     pub token: String,
     pub expires_at: DateTime<Utc>,
@@ -58,6 +58,14 @@ static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "auth",
+    summary = "Sign in: a bearer token for e-mail and password",
+    request_body = TokenBody,
+    responses((status = 200, description = "Signed in", body = TokenOut), crate::openapi::CommandProblems)
+)]
 pub async fn token(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<TokenBody>,
@@ -100,6 +108,14 @@ pub async fn token(
 }
 
 /// `GET /api/v1/me`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "auth",
+    summary = "The signed-in account",
+    responses((status = 200, description = "The account", body = AccountOut), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn me(State(state): State<AppState>, who: Principal) -> ApiResult<Json<AccountOut>> {
     let model = state.projector.read().await;
     account_out(&model, &who.id.to_string())
@@ -107,7 +123,7 @@ pub async fn me(State(state): State<AppState>, who: Principal) -> ApiResult<Json
         .ok_or_else(ApiError::unauthorized)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     pub email: String,
@@ -119,7 +135,7 @@ pub struct CreateBody {
     pub password: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CreatedAccount {
     id: String,
     version: u64,
@@ -130,6 +146,15 @@ struct CreatedAccount {
 }
 
 /// `POST /api/v1/accounts` (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    summary = "Create an account (admins)",
+    request_body = CreateBody,
+    responses((status = 201, description = "Created; `password` only when generated", body = CreatedAccount), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -183,6 +208,14 @@ pub async fn create(
 }
 
 /// `GET /api/v1/accounts` (admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    summary = "Every account (admins)",
+    responses((status = 200, description = "Accounts", body = Vec<AccountOut>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
@@ -198,7 +231,7 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleBody {
     pub role: String,
@@ -211,6 +244,16 @@ fn existing(raw: &str) -> ApiResult<AccountId> {
 }
 
 /// `POST /api/v1/accounts/{id}/role` (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/role",
+    tag = "accounts",
+    summary = "Change an account's role and countries (admins)",
+    params(("id" = String, Path, description = "Account id")),
+    request_body = RoleBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn change_role(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -234,6 +277,15 @@ pub async fn change_role(
 }
 
 /// `POST /api/v1/accounts/{id}/disable` (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/disable",
+    tag = "accounts",
+    summary = "Disable an account (admins)",
+    params(("id" = String, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn disable(
     State(state): State<AppState>,
     cmd: Cmd,

@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Cmd};
 use crate::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     pub title: String,
@@ -41,6 +41,16 @@ pub struct CreateBody {
     pub due_on: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/commitments",
+    tag = "commitments",
+    summary = "Record a commitment",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = CreateBody,
+    responses((status = 201, description = "Created", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -93,6 +103,15 @@ pub async fn create(
     Ok(created(committed))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/engagements/{country}/commitments",
+    tag = "commitments",
+    summary = "A country's commitments with their milestones",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    responses((status = 200, description = "Commitments", body = Vec<CommitmentOut>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn list_for_country(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -133,6 +152,15 @@ pub(super) fn commitment_out(model: &Tracker, id: &str) -> ApiResult<CommitmentO
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/commitments/{id}",
+    tag = "commitments",
+    summary = "One commitment with its milestones; ETag is its version",
+    params(("id" = String, Path, description = "Commitment id")),
+    responses((status = 200, description = "The commitment", body = CommitmentOut), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -156,7 +184,7 @@ pub(super) async fn country_of(state: &AppState, id: &str) -> ApiResult<String> 
         .ok_or_else(|| ApiError::not_found("no such commitment"))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviseBody {
     pub title: Option<String>,
@@ -170,6 +198,16 @@ pub struct ReviseBody {
     pub due_on: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/commitments/{id}/revise",
+    tag = "commitments",
+    summary = "Revise a commitment (only the fields given change)",
+    params(("id" = String, Path, description = "Commitment id")),
+    request_body = ReviseBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn revise(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -228,12 +266,22 @@ pub async fn revise(
     Ok(ok(committed))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     pub reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/commitments/{id}/withdraw",
+    tag = "commitments",
+    summary = "Withdraw a commitment",
+    params(("id" = String, Path, description = "Commitment id")),
+    request_body = ReasonBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     cmd: Cmd,

@@ -23,7 +23,7 @@ pub(super) fn country(raw: &str) -> ApiResult<CountryCode> {
     CountryCode::parse(raw).map_err(|e| ApiError::not_found(e.reason))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DpiSystemBody {
     #[serde(rename = "type")]
@@ -31,7 +31,7 @@ pub struct DpiSystemBody {
     pub stage: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenBody {
     pub country: String,
@@ -41,6 +41,15 @@ pub struct OpenBody {
     pub dpi_systems: Vec<DpiSystemBody>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements",
+    tag = "engagements",
+    summary = "Open an engagement with a country",
+    request_body = OpenBody,
+    responses((status = 201, description = "Created", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn open(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -79,6 +88,14 @@ pub async fn open(
     Ok(created(committed))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/engagements",
+    tag = "engagements",
+    summary = "Every engagement",
+    responses((status = 200, description = "Engagements", body = Vec<EngagementView>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -95,6 +112,15 @@ pub async fn list(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/engagements/{country}",
+    tag = "engagements",
+    summary = "One engagement; ETag is its version",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    responses((status = 200, description = "The engagement", body = EngagementView), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -125,7 +151,7 @@ async fn run(
     Ok(ok(committed))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityBody {
     pub kind: String,
@@ -137,6 +163,16 @@ pub struct ActivityBody {
     pub note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/activities",
+    tag = "engagements",
+    summary = "Record an engagement activity",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = ActivityBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn record_activity(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -155,6 +191,16 @@ pub async fn record_activity(
     run(&state, &cmd, &raw, Action::RecordActivity, command).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/dpi-systems",
+    tag = "engagements",
+    summary = "Track a DPI system at a stage",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = DpiSystemBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn add_dpi_system(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -170,12 +216,22 @@ pub async fn add_dpi_system(
     run(&state, &cmd, &raw, Action::ManageEngagement, command).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageBody {
     pub stage: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/dpi-systems/{type}/stage",
+    tag = "engagements",
+    summary = "Move a DPI system to another stage",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), ("type" = String, Path, description = "DPI system type")),
+    request_body = StageBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn move_dpi_system(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -192,12 +248,22 @@ pub async fn move_dpi_system(
     run(&state, &cmd, &raw, Action::ManageEngagement, command).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FocalPointBody {
     pub account_id: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/focal-points",
+    tag = "engagements",
+    summary = "Assign a focal point",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = FocalPointBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn assign_focal_point(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -226,6 +292,15 @@ pub async fn assign_focal_point(
     .await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/engagements/{country}/focal-points/{account_id}",
+    tag = "engagements",
+    summary = "Remove a focal point",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), ("account_id" = String, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn remove_focal_point(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -242,7 +317,7 @@ pub async fn remove_focal_point(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
     pub status: String,
@@ -250,6 +325,16 @@ pub struct StatusBody {
     pub reason: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/engagements/{country}/status",
+    tag = "engagements",
+    summary = "Change the engagement's status",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = StatusBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn change_status(
     State(state): State<AppState>,
     cmd: Cmd,

@@ -14,7 +14,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 /// One event of an aggregate's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryItem {
     pub position: i64,
     pub sequence: i64,
@@ -64,6 +64,15 @@ async fn history(state: &AppState, kind: &str, id: &str) -> ApiResult<Json<Vec<H
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/engagements/{country}/history",
+    tag = "history",
+    summary = "The engagement's events, oldest first",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn engagement_history(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -73,6 +82,15 @@ pub async fn engagement_history(
     history(&state, "engagement", country.as_str()).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/commitments/{id}/history",
+    tag = "history",
+    summary = "The commitment's events, oldest first",
+    params(("id" = String, Path, description = "Commitment id")),
+    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn commitment_history(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -81,6 +99,15 @@ pub async fn commitment_history(
     history(&state, "commitment", &id).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/milestones/{id}/history",
+    tag = "history",
+    summary = "The milestone's events, oldest first",
+    params(("id" = String, Path, description = "Milestone id")),
+    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn milestone_history(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -89,7 +116,8 @@ pub async fn milestone_history(
     history(&state, "milestone", &id).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityQuery {
     pub country: Option<String>,
@@ -98,6 +126,15 @@ pub struct ActivityQuery {
 }
 
 /// `GET /api/v1/activity?country=&since=&limit=`: recent changes, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activity",
+    tag = "progress",
+    summary = "Recent changes, newest first",
+    params(ActivityQuery),
+    responses((status = 200, description = "Activity", body = Vec<ActivityLine>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn activity(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -147,7 +184,7 @@ fn parse_since(raw: &str) -> ApiResult<DateTime<Utc>> {
 }
 
 /// One event of the global feed as a CloudEvents 1.0 JSON object.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CloudEvent {
     pub specversion: &'static str,
     pub id: String,
@@ -190,7 +227,8 @@ impl CloudEvent {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     pub after: Option<i64>,
@@ -198,6 +236,15 @@ pub struct EventsQuery {
 }
 
 /// `GET /api/v1/events?after=&limit=`: the global feed in position order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "events",
+    summary = "The global event feed as CloudEvents 1.0, in position order",
+    params(EventsQuery),
+    responses((status = 200, description = "CloudEvents", body = Vec<CloudEvent>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn events(
     State(state): State<AppState>,
     _: crate::auth::Principal,

@@ -9,6 +9,7 @@ use safeguards_domain::milestone::{Milestone, MilestoneCommand};
 use safeguards_domain::values::{
     Actor, CommitmentId, Evidence, EvidenceUrl, Percent, StageCode, Text, Title,
 };
+use safeguards_projections::views::MilestoneOut;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -19,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Cmd};
 use crate::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddBody {
     pub title: String,
@@ -28,6 +29,16 @@ pub struct AddBody {
     pub stage: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/commitments/{id}/milestones",
+    tag = "milestones",
+    summary = "Add a milestone to a commitment",
+    params(("id" = String, Path, description = "Commitment id")),
+    request_body = AddBody,
+    responses((status = 201, description = "Created", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
 pub async fn add(
     State(state): State<AppState>,
     cmd: Cmd,
@@ -66,6 +77,15 @@ pub async fn add(
     Ok(created(committed))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/milestones/{id}",
+    tag = "milestones",
+    summary = "One milestone; ETag is its version",
+    params(("id" = String, Path, description = "Milestone id")),
+    responses((status = 200, description = "The milestone", body = MilestoneOut), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     _: crate::auth::Principal,
@@ -77,54 +97,54 @@ pub async fn get(
         .get(&id)
         .ok_or_else(|| ApiError::not_found("no such milestone"))?;
     let today = chrono::Utc::now().date_naive();
-    let out = safeguards_projections::views::MilestoneOut {
+    let out = MilestoneOut {
         milestone: m.clone(),
         overdue: m.is_overdue(today),
     };
     Ok(with_etag(m.version, out))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NoteBody {
+pub struct NoteBody {
     #[serde(default)]
-    note: Option<String>,
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ProgressBody {
-    percent: i64,
+pub struct ProgressBody {
+    pub percent: i64,
     #[serde(default)]
-    note: Option<String>,
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReasonBody {
-    reason: String,
+pub struct ReasonBody {
+    pub reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct EvidenceBody {
-    title: String,
-    url: String,
+pub struct EvidenceBody {
+    pub title: String,
+    pub url: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AchieveBody {
-    evidence: Vec<EvidenceBody>,
+pub struct AchieveBody {
+    pub evidence: Vec<EvidenceBody>,
     #[serde(default)]
-    note: Option<String>,
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RescheduleBody {
-    due_on: String,
-    reason: String,
+pub struct RescheduleBody {
+    pub due_on: String,
+    pub reason: String,
 }
 
 /// Parse a body that may be empty (`{}` is assumed then).
@@ -157,9 +177,19 @@ fn reason(raw: &str) -> ApiResult<Text> {
 }
 
 macro_rules! step_handlers {
-    ($($name:ident => $action:literal),* $(,)?) => {
+    ($($name:ident => $action:literal, $body:ty, $summary:literal);* $(;)?) => {
         $(
             #[doc = concat!("`POST /api/v1/milestones/{id}/", $action, "`")]
+            #[utoipa::path(
+                post,
+                path = concat!("/api/v1/milestones/{id}/", $action),
+                tag = "milestones",
+                summary = $summary,
+                params(("id" = String, Path, description = "Milestone id")),
+                request_body = $body,
+                responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+                security(("bearer" = []))
+            )]
             pub async fn $name(
                 state: State<AppState>,
                 cmd: Cmd,
@@ -173,15 +203,15 @@ macro_rules! step_handlers {
 }
 
 step_handlers!(
-    start => "start",
-    progress => "progress",
-    block => "block",
-    unblock => "unblock",
-    achieve => "achieve",
-    verify => "verify",
-    reject => "reject",
-    reschedule => "reschedule",
-    cancel => "cancel",
+    start => "start", NoteBody, "Start a planned milestone";
+    progress => "progress", ProgressBody, "Report progress (0–100 %)";
+    block => "block", ReasonBody, "Block a milestone, with a reason";
+    unblock => "unblock", NoteBody, "Unblock a milestone";
+    achieve => "achieve", AchieveBody, "Report an achievement with evidence";
+    verify => "verify", NoteBody, "Verify an achievement (not by its reporter)";
+    reject => "reject", ReasonBody, "Send an achievement back to in progress";
+    reschedule => "reschedule", RescheduleBody, "Move the due date";
+    cancel => "cancel", ReasonBody, "Cancel a milestone";
 );
 
 async fn act(

@@ -1,12 +1,12 @@
 //! The routes of SPEC §3, one module per resource, and the helpers they share.
 
-mod accounts;
-mod catalogue;
-mod commitments;
-mod engagements;
-mod feed;
-mod milestones;
-mod progress;
+pub mod accounts;
+pub mod catalogue;
+pub mod commitments;
+pub mod engagements;
+pub mod feed;
+pub mod milestones;
+pub mod progress;
 
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
             post(engagements::add_dpi_system),
         )
         .route(
-            "/engagements/{country}/dpi-systems/{system}/stage",
+            "/engagements/{country}/dpi-systems/{type}/stage",
             post(engagements::move_dpi_system),
         )
         .route(
@@ -103,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/api/openapi.json", get(crate::openapi::openapi_json))
+        .route("/api/docs", get(crate::openapi::docs))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -131,7 +133,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// The answer to a command: `{id, version, position}`, 201 when it created the aggregate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommandAnswer {
     pub id: String,
     pub version: u64,

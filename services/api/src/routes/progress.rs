@@ -15,11 +15,27 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/progress",
+    tag = "progress",
+    summary = "Progress of every engaged country",
+    responses((status = 200, description = "Progress", body = Overview), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn overview(State(state): State<AppState>, _: Principal) -> Json<Overview> {
     let model = state.projector.read().await;
     Json(views::overview(&model, Utc::now().date_naive()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/progress/principles",
+    tag = "progress",
+    summary = "For each principle, each country's commitments and milestones",
+    responses((status = 200, description = "By principle", body = Vec<PrincipleProgress>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn principles(
     State(state): State<AppState>,
     _: Principal,
@@ -28,13 +44,23 @@ pub async fn principles(
     Json(views::principles(&model, Utc::now().date_naive()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CountryQuery {
     pub as_of: Option<String>,
 }
 
 /// `GET /api/v1/progress/{country}?as_of=YYYY-MM-DD`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/progress/{country}",
+    tag = "progress",
+    summary = "One country's progress with breakdowns; `as_of` for the state at the end of a day (UTC)",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), CountryQuery),
+    responses((status = 200, description = "Progress", body = CountryProgress), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
 pub async fn country(
     State(state): State<AppState>,
     _: Principal,
