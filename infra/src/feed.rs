@@ -100,6 +100,54 @@ pub async fn head(db: &Database) -> Result<i64, CommandError> {
     found.map(|p| p.unwrap_or(0)).map_err(sql_error)
 }
 
+/// How many events the log holds.
+pub async fn count(db: &Database) -> Result<i64, CommandError> {
+    let found: Result<i64, sqlx::Error> = match db {
+        Database::Postgres(pool) => {
+            sqlx::query_scalar("SELECT count(*) FROM events")
+                .fetch_one(pool)
+                .await
+        }
+        Database::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT count(*) FROM events")
+                .fetch_one(pool)
+                .await
+        }
+    };
+    found.map_err(sql_error)
+}
+
+/// Copy every event row out as raw text, as fast as the database can: the baseline for the
+/// rebuild rate. PostgreSQL: `COPY … TO STDOUT`; SQLite: a plain `SELECT`. Returns the rows.
+pub async fn copy_all(db: &Database) -> Result<u64, CommandError> {
+    use futures::TryStreamExt;
+    match db {
+        Database::Postgres(pool) => {
+            let mut conn = pool.acquire().await.map_err(sql_error)?;
+            let mut stream = conn
+                .copy_out_raw(&format!(
+                    "COPY (SELECT {COLUMNS} FROM events ORDER BY position) TO STDOUT"
+                ))
+                .await
+                .map_err(sql_error)?;
+            let mut rows = 0u64;
+            while let Some(chunk) = stream.try_next().await.map_err(sql_error)? {
+                rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+            }
+            Ok(rows)
+        }
+        Database::Sqlite(pool) => {
+            let mut rows = 0u64;
+            let sql = format!("SELECT {COLUMNS} FROM events ORDER BY position");
+            let mut stream = sqlx::query(&sql).fetch(pool);
+            while stream.try_next().await.map_err(sql_error)?.is_some() {
+                rows += 1;
+            }
+            Ok(rows)
+        }
+    }
+}
+
 fn decode(e: sqlx::Error) -> CommandError {
     CommandError::Internal(format!("cannot decode a stored event: {e}"))
 }

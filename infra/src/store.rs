@@ -208,6 +208,8 @@ impl EventStore {
                 Err(CommandError::Conflict)
                     if expected_version.is_none() && attempt < self.max_attempts =>
                 {
+                    metrics::counter!("safeguards_command_conflicts_total", "aggregate" => A::TYPE)
+                        .increment(1);
                     let cap = 2u64.pow(attempt.min(6));
                     let pause = rand::thread_rng().gen_range(0..=cap);
                     tokio::time::sleep(Duration::from_millis(pause)).await;

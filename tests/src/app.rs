@@ -22,6 +22,7 @@ pub struct TestApp {
     pub store: Arc<EventStore>,
     pub projector: Arc<Projector>,
     pub admin: String,
+    pub clock: safeguards_api::Clock,
     pub db: TestDb,
     stop: tokio::sync::watch::Sender<bool>,
 }
@@ -57,6 +58,7 @@ impl TestApp {
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(projector.clone().run(stop_rx));
         let state = AppState::new(store.clone(), projector.clone(), &"s".repeat(40), None);
+        let clock = state.clock.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -70,6 +72,7 @@ impl TestApp {
             store,
             projector,
             admin: String::new(),
+            clock,
             db,
             stop,
         };

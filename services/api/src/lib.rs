@@ -22,6 +22,32 @@ use safeguards_infra::{CommandContext, Committed, EventStore, Projector};
 
 pub use error::{ApiError, ApiResult};
 
+/// The time as the views see it: the system clock, or a fixed time set by tests (overdue
+/// milestones depend on the date, not only on events).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    fixed: Arc<std::sync::RwLock<Option<chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.fixed
+            .read()
+            .ok()
+            .and_then(|f| *f)
+            .unwrap_or_else(chrono::Utc::now)
+    }
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+    /// Fix the time (`None` returns to the system clock).
+    pub fn set(&self, time: Option<chrono::DateTime<chrono::Utc>>) {
+        if let Ok(mut f) = self.fixed.write() {
+            *f = time;
+        }
+    }
+}
+
 /// Everything a request handler may use.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -29,6 +55,7 @@ pub struct AppState {
     pub projector: Arc<Projector>,
     pub tokens: auth::Tokens,
     pub metrics: Option<PrometheusHandle>,
+    pub clock: Clock,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
 }
@@ -45,6 +72,7 @@ impl AppState {
             projector,
             tokens: auth::Tokens::new(secret_key),
             metrics,
+            clock: Clock::default(),
             freshness_wait: Duration::from_secs(5),
         }
     }

@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use chrono::Utc;
 use safeguards_domain::commitment::{
     Commitment, CommitmentCommand, CommitmentFields, CommitmentRevision,
 };
@@ -119,18 +118,21 @@ pub async fn list_for_country(
 ) -> ApiResult<Json<Vec<CommitmentOut>>> {
     let country = country(&raw)?;
     let model = state.projector.read().await;
-    let progress = views::country(&model, country.as_str(), Utc::now().date_naive())
+    let progress = views::country(&model, country.as_str(), state.clock.today())
         .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
     Ok(Json(progress.commitments))
 }
 
 /// The commitment with its milestones, as the views show it.
-pub(super) fn commitment_out(model: &Tracker, id: &str) -> ApiResult<CommitmentOut> {
+pub(super) fn commitment_out(
+    model: &Tracker,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> ApiResult<CommitmentOut> {
     let c = model
         .commitments
         .get(id)
         .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-    let today = Utc::now().date_naive();
     let mut counts = views::MilestoneCounts::default();
     let milestones = c
         .milestones
@@ -167,7 +169,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let model = state.projector.read().await;
-    let out = commitment_out(&model, &id)?;
+    let out = commitment_out(&model, &id, state.clock.today())?;
     Ok(with_etag(out.commitment.version, out))
 }
 

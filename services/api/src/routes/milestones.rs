@@ -96,7 +96,7 @@ pub async fn get(
         .milestones
         .get(&id)
         .ok_or_else(|| ApiError::not_found("no such milestone"))?;
-    let today = chrono::Utc::now().date_naive();
+    let today = state.clock.today();
     let out = MilestoneOut {
         milestone: m.clone(),
         overdue: m.is_overdue(today),

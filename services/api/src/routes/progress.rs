@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use safeguards_infra::feed;
 use safeguards_projections::views::{self, CountryProgress, Overview, PrincipleProgress};
 use safeguards_projections::Tracker;
@@ -25,7 +25,7 @@ use crate::AppState;
 )]
 pub async fn overview(State(state): State<AppState>, _: Principal) -> Json<Overview> {
     let model = state.projector.read().await;
-    Json(views::overview(&model, Utc::now().date_naive()))
+    Json(views::overview(&model, state.clock.today()))
 }
 
 #[utoipa::path(
@@ -41,7 +41,7 @@ pub async fn principles(
     _: Principal,
 ) -> Json<Vec<PrincipleProgress>> {
     let model = state.projector.read().await;
-    Json(views::principles(&model, Utc::now().date_naive()))
+    Json(views::principles(&model, state.clock.today()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -72,7 +72,7 @@ pub async fn country(
     match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => {
             let model = state.projector.read().await;
-            views::country(&model, country.as_str(), Utc::now().date_naive())
+            views::country(&model, country.as_str(), state.clock.today())
                 .map(Json)
                 .ok_or_else(not_engaged)
         }

@@ -1,0 +1,639 @@
+//! The read model never drifts from the log: live views equal a rebuild and counts computed
+//! straight from the accepted commands; crashes and out-of-order commits lose nothing; time
+//! travel equals a replay cut at that date; overdue flips with the clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::StatusCode;
+use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
+use safeguards_domain::engagement::{Engagement, EngagementCommand};
+use safeguards_domain::milestone::{Milestone, MilestoneCommand, MilestoneEvent, MilestoneStatus};
+use safeguards_domain::values::{
+    Actor, AuthorityCode, CommitmentId, CountryCode, Evidence, EvidenceUrl, MilestoneId, Percent,
+    PrincipleCode, StageCode, Text, Title,
+};
+use safeguards_infra::projector::replay;
+use safeguards_infra::{CommandContext, Database, EventStore, Projector};
+use safeguards_projections::views;
+use safeguards_tests::app::TestApp;
+use safeguards_tests::{on_both_stores, Backend, TestDb};
+
+const COUNTRIES: [&str; 4] = ["KEN", "BRA", "UGA", "RWA"];
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn text(s: &str) -> Text {
+    Text::parse_field("reason", s).unwrap()
+}
+
+fn fields(due: NaiveDate) -> CommitmentFields {
+    CommitmentFields {
+        title: Title::parse("Commitment").unwrap(),
+        description: None,
+        principles: vec![PrincipleCode::parse("O3").unwrap()],
+        risks: vec![],
+        authority: AuthorityCode::parse("R1").unwrap(),
+        stage: StageCode::parse("L2").unwrap(),
+        dpi_system: None,
+        process_refs: vec![],
+        due_on: due,
+    }
+}
+
+/// What the accepted commands say, kept without the domain's help.
+#[derive(Default)]
+struct Oracle {
+    commitments: HashMap<String, String>,
+    withdrawn: HashSet<String>,
+    /// milestone → (country, commitment, status, status before a block, due date)
+    milestones: HashMap<String, (String, String, MilestoneStatus, MilestoneStatus, NaiveDate)>,
+}
+
+impl Oracle {
+    /// Milestone counts of a country on `today`: [planned, in_progress, blocked, achieved, verified, cancelled, overdue].
+    fn counts(&self, country: &str, today: NaiveDate) -> [u32; 7] {
+        let mut c = [0; 7];
+        for (ctry, commitment, status, _, due) in self.milestones.values() {
+            if ctry != country || self.withdrawn.contains(commitment) {
+                continue;
+            }
+            use MilestoneStatus::*;
+            let i = match status {
+                Planned => 0,
+                InProgress => 1,
+                Blocked => 2,
+                Achieved => 3,
+                Verified => 4,
+                Cancelled => 5,
+            };
+            c[i] += 1;
+            if *due < today && !matches!(status, Achieved | Verified | Cancelled) {
+                c[6] += 1;
+            }
+        }
+        c
+    }
+}
+
+/// Run `steps` random commands (many of them refused by the rules) and keep the oracle.
+async fn random_workload(
+    store: &EventStore,
+    projector: &Projector,
+    seed: u64,
+    steps: usize,
+) -> Oracle {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut oracle = Oracle::default();
+    let ctx = CommandContext::system("property");
+    for c in COUNTRIES {
+        // A second workload on the same store finds the engagements open already.
+        let Ok(r) = store
+            .execute::<Engagement>(
+                c,
+                EngagementCommand::Open {
+                    country: CountryCode::parse(c).unwrap(),
+                    lead: Title::parse("Lead").unwrap(),
+                    started_on: day("2025-01-01"),
+                    dpi_systems: vec![],
+                },
+                &ctx,
+                None,
+            )
+            .await
+        else {
+            continue;
+        };
+        projector.committed(r.position);
+    }
+    let dues = [day("2026-01-01"), day("2026-06-01"), day("2027-01-01")];
+    for _ in 0..steps {
+        let roll = rng.gen_range(0..100);
+        if roll < 10 || oracle.commitments.is_empty() {
+            let country = COUNTRIES[rng.gen_range(0..COUNTRIES.len())];
+            let id = CommitmentId::new().to_string();
+            let r = store
+                .execute::<Commitment>(
+                    &id,
+                    CommitmentCommand::Create {
+                        country: CountryCode::parse(country).unwrap(),
+                        fields: fields(dues[2]),
+                    },
+                    &ctx,
+                    None,
+                )
+                .await
+                .unwrap();
+            projector.committed(r.position);
+            oracle.commitments.insert(id, country.to_string());
+        } else if roll < 30 || oracle.milestones.is_empty() {
+            let ids: Vec<String> = oracle.commitments.keys().cloned().collect();
+            let commitment = ids[rng.gen_range(0..ids.len())].clone();
+            if oracle.withdrawn.contains(&commitment) {
+                continue;
+            }
+            let country = oracle.commitments[&commitment].clone();
+            let id = MilestoneId::new().to_string();
+            let due = dues[rng.gen_range(0..dues.len())];
+            let r = store
+                .execute::<Milestone>(
+                    &id,
+                    MilestoneCommand::Add {
+                        commitment: CommitmentId::parse(&commitment).unwrap(),
+                        country: CountryCode::parse(&country).unwrap(),
+                        title: Title::parse("Milestone").unwrap(),
+                        due_on: due,
+                        stage: None,
+                    },
+                    &ctx,
+                    None,
+                )
+                .await
+                .unwrap();
+            projector.committed(r.position);
+            oracle.milestones.insert(
+                id,
+                (
+                    country,
+                    commitment,
+                    MilestoneStatus::Planned,
+                    MilestoneStatus::Planned,
+                    due,
+                ),
+            );
+        } else if roll < 33 {
+            let ids: Vec<String> = oracle.commitments.keys().cloned().collect();
+            let commitment = ids[rng.gen_range(0..ids.len())].clone();
+            let r = store
+                .execute::<Commitment>(
+                    &commitment,
+                    CommitmentCommand::Withdraw {
+                        reason: text("dropped"),
+                    },
+                    &ctx,
+                    None,
+                )
+                .await;
+            if let Ok(r) = r {
+                projector.committed(r.position);
+                oracle.withdrawn.insert(commitment);
+            }
+        } else {
+            let ids: Vec<String> = oracle.milestones.keys().cloned().collect();
+            let id = ids[rng.gen_range(0..ids.len())].clone();
+            let evidence = vec![Evidence {
+                title: Title::parse("Report").unwrap(),
+                url: EvidenceUrl::parse("https://example.org/report").unwrap(),
+            }];
+            let (cmd, next): (
+                MilestoneCommand,
+                fn(MilestoneStatus, MilestoneStatus) -> MilestoneStatus,
+            ) = match rng.gen_range(0..9) {
+                0 => (MilestoneCommand::Start { note: None }, |_, _| {
+                    MilestoneStatus::InProgress
+                }),
+                1 => (
+                    MilestoneCommand::ReportProgress {
+                        percent: Percent::parse(50).unwrap(),
+                        note: None,
+                    },
+                    |_, _| MilestoneStatus::InProgress,
+                ),
+                2 => (
+                    MilestoneCommand::Block {
+                        reason: text("stuck"),
+                    },
+                    |_, _| MilestoneStatus::Blocked,
+                ),
+                3 => (MilestoneCommand::Unblock { note: None }, |_, before| before),
+                4 => (
+                    MilestoneCommand::Achieve {
+                        evidence,
+                        note: None,
+                        by: Actor::System,
+                    },
+                    |_, _| MilestoneStatus::Achieved,
+                ),
+                5 => (
+                    MilestoneCommand::Verify {
+                        note: None,
+                        by: Actor::System,
+                    },
+                    |_, _| MilestoneStatus::Verified,
+                ),
+                6 => (
+                    MilestoneCommand::RejectVerification { reason: text("no") },
+                    |_, _| MilestoneStatus::InProgress,
+                ),
+                7 => (
+                    MilestoneCommand::Reschedule {
+                        due_on: dues[rng.gen_range(0..dues.len())],
+                        reason: text("later"),
+                    },
+                    |s, _| s,
+                ),
+                _ => (
+                    MilestoneCommand::Cancel {
+                        reason: text("dropped"),
+                    },
+                    |_, _| MilestoneStatus::Cancelled,
+                ),
+            };
+            let new_due = match &cmd {
+                MilestoneCommand::Reschedule { due_on, .. } => Some(*due_on),
+                _ => None,
+            };
+            let is_block = matches!(cmd, MilestoneCommand::Block { .. });
+            if let Ok(r) = store.execute::<Milestone>(&id, cmd, &ctx, None).await {
+                projector.committed(r.position);
+                let entry = oracle.milestones.get_mut(&id).unwrap();
+                let (status, before) = (entry.2, entry.3);
+                if is_block {
+                    entry.3 = status;
+                }
+                entry.2 = next(status, before);
+                if let Some(d) = new_due {
+                    entry.4 = d;
+                }
+            }
+        }
+    }
+    oracle
+}
+
+async fn live_views_equal_a_rebuild_and_the_commands(backend: Backend) {
+    for seed in [1u64, 2, 3] {
+        let t = TestDb::new(backend).await;
+        let store = t.store();
+        let projector = Projector::new(t.db.clone());
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(projector.clone().run(rx));
+        let oracle = random_workload(&store, &projector, seed, 300).await;
+        assert!(projector.wait_for(0, Duration::from_secs(30)).await);
+        let _ = stop.send(true);
+        task.await.unwrap();
+
+        wait_until_all_visible(&t.db).await;
+        projector.catch_up().await.unwrap();
+        let live = projector.read().await.clone();
+        let (rebuilt, _) = replay(&t.db, i64::MAX, None, |_| {}).await.unwrap();
+        assert_eq!(
+            live, rebuilt,
+            "seed {seed}: the live model differs from a rebuild"
+        );
+
+        for today in [
+            day("2025-06-01"),
+            day("2026-03-01"),
+            day("2026-12-31"),
+            day("2027-06-01"),
+        ] {
+            let overview = views::overview(&live, today);
+            for c in COUNTRIES {
+                let row = overview.countries.iter().find(|r| r.country == c).unwrap();
+                let m = row.milestones;
+                let got = [
+                    m.planned,
+                    m.in_progress,
+                    m.blocked,
+                    m.achieved,
+                    m.verified,
+                    m.cancelled,
+                    m.overdue,
+                ];
+                assert_eq!(got, oracle.counts(c, today), "seed {seed}, {c} on {today}");
+            }
+        }
+    }
+}
+
+async fn a_projector_that_stopped_between_commit_and_projection_catches_up(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    let first = Projector::new(t.db.clone());
+    random_workload(&store, &first, 7, 80).await;
+    first.catch_up().await.unwrap();
+    // The process dies: events keep being committed with nobody projecting them.
+    drop(first);
+    let orphan = Projector::new(t.db.clone());
+    random_workload(&store, &orphan, 8, 80).await;
+    drop(orphan);
+    // On restart the model is folded from the log again.
+    wait_until_all_visible(&t.db).await;
+    let restarted = Projector::new(t.db.clone());
+    restarted.catch_up().await.unwrap();
+    let (rebuilt, count) = replay(&t.db, i64::MAX, None, |_| {}).await.unwrap();
+    let stored: i64 = match &t.db {
+        Database::Postgres(p) => sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        Database::Sqlite(p) => sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(count as i64, stored);
+    assert_eq!(*restarted.read().await, rebuilt);
+    // Folding a batch a second time changes nothing.
+    let mut twice = rebuilt.clone();
+    for e in safeguards_infra::feed::read_after(&t.db, 0, 10_000)
+        .await
+        .unwrap()
+    {
+        twice.apply(&e);
+    }
+    assert_eq!(twice, rebuilt);
+}
+
+/// Wait until the feed's horizon has passed every committed event (on PostgreSQL, transactions
+/// of other tests on the same server hold it back for a moment).
+async fn wait_until_all_visible(db: &Database) {
+    let written: i64 = match db {
+        Database::Postgres(p) => {
+            sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM events")
+                .fetch_one(p)
+                .await
+                .unwrap()
+        }
+        Database::Sqlite(p) => sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM events")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while safeguards_infra::feed::head(db).await.unwrap() < written {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the feed never reached {written}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+on_both_stores!(
+    live_views_equal_a_rebuild_and_the_commands,
+    a_projector_that_stopped_between_commit_and_projection_catches_up,
+);
+
+/// PostgreSQL: a transaction that began first but commits last is still projected, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_projector_applies_a_late_committing_transaction_once() {
+    let t = TestDb::postgres().await;
+    let Database::Postgres(pool) = &t.db else {
+        unreachable!()
+    };
+    let store = t.store();
+    let ctx = CommandContext::system("late");
+    let add = |c: &str| MilestoneCommand::Add {
+        commitment: CommitmentId::new(),
+        country: CountryCode::parse(c).unwrap(),
+        title: Title::parse("M").unwrap(),
+        due_on: day("2027-01-01"),
+        stage: None,
+    };
+    let (slow, fast) = (
+        MilestoneId::new().to_string(),
+        MilestoneId::new().to_string(),
+    );
+    store
+        .execute::<Milestone>(&slow, add("KEN"), &ctx, None)
+        .await
+        .unwrap();
+    store
+        .execute::<Milestone>(&fast, add("BRA"), &ctx, None)
+        .await
+        .unwrap();
+    let projector = Projector::new(t.db.clone());
+    wait_until_all_visible(&t.db).await;
+    projector.catch_up().await.unwrap();
+
+    // A long transaction starts the slow milestone and stays open…
+    let mut long = pool.begin().await.unwrap();
+    let started = serde_json::to_value(MilestoneEvent::MilestoneStarted { note: None }).unwrap();
+    sqlx::query("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ('milestone', $1, 2, 'MilestoneStarted', '1.0', $2, $3)")
+        .bind(&slow)
+        .bind(&started)
+        .bind(serde_json::json!({"actor": "system", "correlation_id": "late", "time": Utc::now().to_rfc3339()}))
+        .execute(&mut *long)
+        .await
+        .unwrap();
+    // …while a later command commits.
+    store
+        .execute::<Milestone>(&fast, MilestoneCommand::Start { note: None }, &ctx, None)
+        .await
+        .unwrap();
+    projector.catch_up().await.unwrap();
+    assert_eq!(
+        projector.read().await.milestones[&fast].status,
+        MilestoneStatus::Planned,
+        "read past an open transaction"
+    );
+    long.commit().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while projector.read().await.milestones[&fast].status != MilestoneStatus::InProgress {
+        assert!(std::time::Instant::now() < deadline);
+        projector.catch_up().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let model = projector.read().await;
+    assert_eq!(model.milestones[&slow].status, MilestoneStatus::InProgress);
+    assert_eq!(model.milestones[&slow].version, 2);
+    assert_eq!(
+        model.milestones[&slow].transitions.len(),
+        2,
+        "applied twice"
+    );
+    assert_eq!(model.activity.len(), 4);
+}
+
+async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let at = |d: &str| -> DateTime<Utc> { format!("{d}T12:00:00Z").parse().unwrap() };
+    let ctx = |d: &str| CommandContext::system("history").at(at(d));
+    app.store
+        .execute::<Engagement>(
+            "KEN",
+            EngagementCommand::Open {
+                country: CountryCode::parse("KEN").unwrap(),
+                lead: Title::parse("Lead").unwrap(),
+                started_on: day("2025-01-01"),
+                dpi_systems: vec![],
+            },
+            &ctx("2025-01-01"),
+            None,
+        )
+        .await
+        .unwrap();
+    let commitment = CommitmentId::new().to_string();
+    let r = app
+        .store
+        .execute::<Commitment>(
+            &commitment,
+            CommitmentCommand::Create {
+                country: CountryCode::parse("KEN").unwrap(),
+                fields: fields(day("2026-01-01")),
+            },
+            &ctx("2025-01-01"),
+            None,
+        )
+        .await
+        .unwrap();
+    app.projector.committed(r.position);
+    let ids: Vec<String> = (0..3).map(|_| MilestoneId::new().to_string()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let r = app
+            .store
+            .execute::<Milestone>(
+                id,
+                MilestoneCommand::Add {
+                    commitment: CommitmentId::parse(&commitment).unwrap(),
+                    country: CountryCode::parse("KEN").unwrap(),
+                    title: Title::parse(&format!("M{i}")).unwrap(),
+                    due_on: day("2025-03-01"),
+                    stage: None,
+                },
+                &ctx("2025-01-10"),
+                None,
+            )
+            .await
+            .unwrap();
+        app.projector.committed(r.position);
+    }
+    let steps: Vec<(&str, usize, MilestoneCommand)> = vec![
+        ("2025-02-01", 0, MilestoneCommand::Start { note: None }),
+        ("2025-02-01", 1, MilestoneCommand::Start { note: None }),
+        (
+            "2025-02-15",
+            0,
+            MilestoneCommand::Achieve {
+                evidence: vec![Evidence {
+                    title: Title::parse("x").unwrap(),
+                    url: EvidenceUrl::parse("https://x.org").unwrap(),
+                }],
+                note: None,
+                by: Actor::System,
+            },
+        ),
+        (
+            "2025-03-05",
+            0,
+            MilestoneCommand::Verify {
+                note: None,
+                by: Actor::System,
+            },
+        ),
+        (
+            "2025-03-10",
+            2,
+            MilestoneCommand::Cancel {
+                reason: text("dropped"),
+            },
+        ),
+    ];
+    for (d, i, cmd) in steps {
+        let r = app
+            .store
+            .execute::<Milestone>(&ids[i], cmd, &ctx(d), None)
+            .await
+            .unwrap();
+        app.projector.committed(r.position);
+    }
+    for (d, expected) in [
+        // [planned, in_progress, achieved, verified, cancelled, overdue]
+        ("2025-01-09", None),
+        ("2025-01-10", Some([3, 0, 0, 0, 0, 0])),
+        ("2025-02-01", Some([1, 2, 0, 0, 0, 0])),
+        ("2025-02-20", Some([1, 1, 1, 0, 0, 0])),
+        ("2025-03-02", Some([1, 1, 1, 0, 0, 2])),
+        ("2025-03-05", Some([1, 1, 0, 1, 0, 2])),
+        ("2025-03-10", Some([0, 1, 0, 1, 1, 1])),
+    ] {
+        let r = app
+            .get(&app.admin, &format!("/api/v1/progress/KEN?as_of={d}"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{d}: {}", r.body);
+        let m = &r.body["milestones"];
+        let got = [
+            &m["planned"],
+            &m["in_progress"],
+            &m["achieved"],
+            &m["verified"],
+            &m["cancelled"],
+            &m["overdue"],
+        ]
+        .map(|v| v.as_u64().unwrap() as u32);
+        // The same as a replay of the whole log cut at the end of that day.
+        let cutoff: DateTime<Utc> = format!("{}T00:00:00Z", day(d).succ_opt().unwrap())
+            .parse()
+            .unwrap();
+        let (cut, _) = replay(&app.db.db, i64::MAX, Some(cutoff), |_| {})
+            .await
+            .unwrap();
+        let replayed = views::country(&cut, "KEN", day(d))
+            .unwrap()
+            .summary
+            .milestones;
+        assert_eq!(
+            got,
+            [
+                replayed.planned,
+                replayed.in_progress,
+                replayed.achieved,
+                replayed.verified,
+                replayed.cancelled,
+                replayed.overdue
+            ],
+            "{d}"
+        );
+        if let Some(expected) = expected {
+            assert_eq!(got, expected, "{d}");
+        } else {
+            assert_eq!(got, [0; 6], "{d}");
+        }
+    }
+    let bad = app
+        .get(&app.admin, "/api/v1/progress/KEN?as_of=2025-02-30")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn overdue(app: &TestApp) -> u64 {
+    app.get(&app.admin, "/api/v1/progress").await.body["countries"][0]["milestones"]["overdue"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn overdue_flips_at_midnight_after_the_due_date_without_an_event(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    app.milestone(&commitment, "2030-01-10").await;
+    let before = app.event_count().await;
+    app.clock.set(Some("2030-01-10T23:59:59Z".parse().unwrap()));
+    assert_eq!(overdue(&app).await, 0);
+    app.clock.set(Some("2030-01-11T00:00:00Z".parse().unwrap()));
+    assert_eq!(overdue(&app).await, 1);
+    let detail = app.get(&app.admin, "/api/v1/progress/KEN").await;
+    assert_eq!(detail.body["overdue"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "overdue came from an event"
+    );
+}
+
+mod clocked {
+    use super::*;
+    on_both_stores!(
+        time_travel_equals_a_replay_cut_at_that_date,
+        overdue_flips_at_midnight_after_the_due_date_without_an_event
+    );
+}
