@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use safeguards_domain::account::AccountEvent;
 use safeguards_domain::commitment::CommitmentEvent;
-use safeguards_domain::digest::DigestEvent;
+use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
 use safeguards_domain::subscriber::SubscriberEvent;
@@ -39,6 +39,7 @@ impl RecordedEvent {
             "account" => DecodedEvent::Account(serde_json::from_value(p)?),
             "subscriber" => DecodedEvent::Subscriber(serde_json::from_value(p)?),
             "digest" => DecodedEvent::Digest(serde_json::from_value(p)?),
+            "delivery" => DecodedEvent::Delivery(serde_json::from_value(p)?),
             _ => return Ok(None),
         }))
     }
@@ -53,4 +54,5 @@ pub enum DecodedEvent {
     Account(AccountEvent),
     Subscriber(SubscriberEvent),
     Digest(DigestEvent),
+    Delivery(DeliveryEvent),
 }

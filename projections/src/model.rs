@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguards_domain::account::AccountEvent;
 use safeguards_domain::commitment::{apply_revision, CommitmentEvent, CommitmentFields};
-use safeguards_domain::digest::DigestEvent;
+use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::{EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
 use safeguards_domain::subscriber::{Language, SubscriberEvent, SubscriberStatus};
@@ -250,6 +250,7 @@ impl Tracker {
             DecodedEvent::Account(ev) => self.fold_account(id, version, ev),
             DecodedEvent::Subscriber(ev) => self.fold_subscriber(id, version, at, ev),
             DecodedEvent::Digest(ev) => self.fold_digest(id, at, ev),
+            DecodedEvent::Delivery(ev) => self.fold_delivery(id, ev),
         }
     }
 
@@ -585,9 +586,8 @@ impl Tracker {
     }
 
     fn fold_digest(&mut self, period: &str, at: DateTime<Utc>, ev: DigestEvent) {
-        use DigestEvent as E;
         match ev {
-            E::DigestComposed {
+            DigestEvent::DigestComposed {
                 from_position,
                 to_position,
                 recipients,
@@ -607,26 +607,34 @@ impl Tracker {
                     },
                 );
             }
-            E::DigestDelivered { subscriber, .. } => {
-                let to = self.digests.get_mut(period).map(|d| {
-                    d.delivered += 1;
-                    d.to_position
-                });
-                if let (Some(to), Some(s)) = (to, self.subscribers.get_mut(&subscriber.to_string()))
-                {
-                    s.last_digest_position = Some(to);
-                }
-            }
-            E::DigestDeliveryFailed { gave_up, .. } => {
-                if let Some(d) = self.digests.get_mut(period) {
-                    if gave_up {
-                        d.failed += 1;
-                    }
-                }
-            }
-            E::DigestCompleted { .. } => {
+            DigestEvent::DigestCompleted { .. } => {
                 if let Some(d) = self.digests.get_mut(period) {
                     d.completed = true;
+                }
+            }
+        }
+    }
+
+    /// Deliveries are keyed `<period>:<subscriber>`.
+    fn fold_delivery(&mut self, id: &str, ev: DeliveryEvent) {
+        let Some((period, subscriber)) = id.split_once(':') else {
+            return;
+        };
+        match ev {
+            DeliveryEvent::DeliveryClaimed { .. } => {}
+            DeliveryEvent::DigestDelivered { to_position, .. } => {
+                if let Some(d) = self.digests.get_mut(period) {
+                    d.delivered += 1;
+                }
+                if let Some(s) = self.subscribers.get_mut(subscriber) {
+                    s.last_digest_position = Some(to_position);
+                }
+            }
+            DeliveryEvent::DeliveryFailed { gave_up, .. } => {
+                if gave_up {
+                    if let Some(d) = self.digests.get_mut(period) {
+                        d.failed += 1;
+                    }
                 }
             }
         }

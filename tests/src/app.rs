@@ -13,6 +13,27 @@ use serde_json::{json, Value};
 use crate::{Backend, TestDb};
 
 pub const PASSWORD: &str = "a long test password";
+pub const SECRET: &str = "test-secret-key-of-at-least-thirty-two-chars";
+
+/// A digest service for tests: back-off starts at 50 ms.
+pub fn digest_service(
+    store: &Arc<EventStore>,
+    projector: &Arc<Projector>,
+    mailer: safeguards_digest::Mailer,
+    public_url: &str,
+) -> safeguards_digest::DigestService {
+    safeguards_digest::DigestService {
+        store: store.clone(),
+        projector: projector.clone(),
+        mailer,
+        settings: Arc::new(safeguards_digest::Settings::new(
+            public_url.parse().unwrap(),
+            "Safeguards Digest <digest@tracker.test>".into(),
+            SECRET.into(),
+        )),
+        retry_base: std::time::Duration::from_millis(50),
+    }
+}
 
 /// A tracker serving on `base`.
 #[derive(Debug)]
@@ -22,6 +43,8 @@ pub struct TestApp {
     pub store: Arc<EventStore>,
     pub projector: Arc<Projector>,
     pub admin: String,
+    pub admin_email: String,
+    pub digest: safeguards_digest::DigestService,
     pub clock: safeguards_api::Clock,
     pub db: TestDb,
     stop: tokio::sync::watch::Sender<bool>,
@@ -52,12 +75,29 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, safeguards_digest::Mailer::memory().0).await
+    }
+
+    /// A tracker whose mail goes through `mailer`.
+    pub async fn spawn_with(backend: Backend, mailer: safeguards_digest::Mailer) -> Self {
         let db = TestDb::new(backend).await;
+        Self::serve(db, mailer).await
+    }
+
+    /// A tracker over an existing store (several may share one database).
+    pub async fn serve(db: TestDb, mailer: safeguards_digest::Mailer) -> Self {
         let store = Arc::new(db.store());
         let projector = Projector::new(db.db.clone());
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(projector.clone().run(stop_rx));
-        let state = AppState::new(store.clone(), projector.clone(), &"s".repeat(40), None);
+        let digest = digest_service(&store, &projector, mailer, "http://tracker.test/");
+        let state = AppState::new(
+            store.clone(),
+            projector.clone(),
+            SECRET,
+            None,
+            digest.clone(),
+        );
         let clock = state.clock.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -72,11 +112,16 @@ impl TestApp {
             store,
             projector,
             admin: String::new(),
+            admin_email: String::new(),
+            digest,
             clock,
             db,
             stop,
         };
-        app.admin = app.account("admin@example.org", Role::Admin, &[]).await;
+        app.admin_email = format!("admin-{}@example.org", uuid::Uuid::new_v4().simple());
+        app.admin = app
+            .account(&app.admin_email.clone(), Role::Admin, &[])
+            .await;
         app
     }
 

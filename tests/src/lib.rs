@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod smtp;
 
 use std::path::PathBuf;
 
@@ -37,8 +38,13 @@ pub struct TestDb {
 
 #[derive(Debug)]
 enum Cleanup {
+    /// Another value owns the store.
+    Nothing,
     File(PathBuf),
-    PgDatabase { admin: String, name: String },
+    PgDatabase {
+        admin: String,
+        name: String,
+    },
 }
 
 impl TestDb {
@@ -99,6 +105,17 @@ impl TestDb {
         }
     }
 
+    /// A second, independent connection pool to the same store, as another process would
+    /// have; `owner` drops the store.
+    pub async fn attach(owner: &TestDb) -> Self {
+        let db = Database::connect(&owner.url).await.unwrap();
+        Self {
+            db,
+            url: owner.url.clone(),
+            cleanup: Cleanup::Nothing,
+        }
+    }
+
     pub fn store(&self) -> EventStore {
         EventStore::new(self.db.clone())
     }
@@ -123,6 +140,7 @@ pub fn replace_database(url: &str, name: &str) -> String {
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
+            Cleanup::Nothing => {}
             Cleanup::File(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }

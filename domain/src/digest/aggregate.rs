@@ -1,13 +1,12 @@
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Decision, DomainError};
 use crate::values::{FieldError, SubscriberId};
 
-use super::{DigestCommand, DigestEvent};
+use super::{DeliveryCommand, DeliveryEvent, DigestCommand, DigestEvent, PeriodCommand};
 
 /// An ISO week, `YYYY-Www`: the digest's period and its aggregate id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,7 +20,10 @@ impl Period {
         let bad = || {
             FieldError::new(
                 "period",
-                format!("`{raw}` is not an ISO week like 2026-W48"),
+                format!(
+                    "`{}` is not an ISO week like 2026-W48",
+                    raw.chars().take(20).collect::<String>()
+                ),
             )
         };
         let (year, week) = raw.trim().split_once("-W").ok_or_else(bad)?;
@@ -49,45 +51,34 @@ impl fmt::Display for Period {
 /// The state of one period's digest.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Digest {
-    composed: bool,
-    recipients: BTreeSet<SubscriberId>,
-    delivered: BTreeSet<SubscriberId>,
-    attempts: BTreeMap<SubscriberId, u32>,
-    given_up: BTreeSet<SubscriberId>,
+    composed: Option<(i64, i64)>,
+    recipients: Vec<SubscriberId>,
     completed: bool,
 }
 
 impl Digest {
     pub fn is_composed(&self) -> bool {
-        self.composed
+        self.composed.is_some()
     }
     pub fn is_completed(&self) -> bool {
         self.completed
     }
-    pub fn recipients(&self) -> &BTreeSet<SubscriberId> {
+    /// `(from_position, to_position)` once composed.
+    pub fn range(&self) -> Option<(i64, i64)> {
+        self.composed
+    }
+    pub fn recipients(&self) -> &[SubscriberId] {
         &self.recipients
     }
-    /// Recipients still owed a delivery: neither delivered nor given up.
-    pub fn pending(&self) -> impl Iterator<Item = &SubscriberId> {
-        self.recipients
-            .iter()
-            .filter(|s| !self.delivered.contains(s) && !self.given_up.contains(s))
-    }
-    pub fn attempts(&self, subscriber: &SubscriberId) -> u32 {
-        self.attempts.get(subscriber).copied().unwrap_or(0)
-    }
 
-    /// Decide a command for the digest of `period`.
-    pub fn decide_for(&self, period: Period, command: DigestCommand) -> Decision<DigestEvent> {
-        use DigestCommand as C;
-        use DigestEvent as E;
+    pub fn decide(&self, PeriodCommand(period, command): PeriodCommand) -> Decision<DigestEvent> {
         match command {
-            C::Compose {
+            DigestCommand::Compose {
                 from_position,
                 to_position,
-                recipients,
+                mut recipients,
             } => {
-                if self.composed {
+                if self.composed.is_some() {
                     return Err(DomainError::conflict(format!(
                         "the digest of {period} is already composed"
                     )));
@@ -98,132 +89,194 @@ impl Digest {
                         "the range of positions ends before it starts",
                     ));
                 }
-                let recipients: BTreeSet<_> = recipients.into_iter().collect();
-                Ok(vec![E::DigestComposed {
+                recipients.sort();
+                recipients.dedup();
+                Ok(vec![DigestEvent::DigestComposed {
                     period: period.to_string(),
                     from_position,
                     to_position,
-                    recipients: recipients.into_iter().collect(),
+                    recipients,
                 }])
             }
-            _ if !self.composed => Err(DomainError::not_found(format!(
-                "the digest of {period} has not been composed"
-            ))),
-            C::RecordDelivery {
-                subscriber,
-                from_position,
-                message_id,
-                attempt,
-            } => {
-                self.owed(&subscriber)?;
-                Ok(vec![E::DigestDelivered {
-                    subscriber,
-                    from_position,
-                    message_id,
-                    attempt,
-                }])
-            }
-            C::RecordFailure {
-                subscriber,
-                attempt,
-                error,
-                give_up,
-            } => {
-                self.owed(&subscriber)?;
-                Ok(vec![E::DigestDeliveryFailed {
-                    subscriber,
-                    attempt,
-                    error,
-                    gave_up: give_up,
-                }])
-            }
-            C::Complete => {
+            DigestCommand::Complete { delivered, failed } => {
+                if self.composed.is_none() {
+                    return Err(DomainError::not_found(format!(
+                        "the digest of {period} has not been composed"
+                    )));
+                }
                 if self.completed {
                     return Err(DomainError::conflict("the digest is already completed"));
                 }
-                if self.pending().next().is_some() {
-                    return Err(DomainError::conflict(
-                        "some recipients are still owed their digest",
-                    ));
-                }
-                Ok(vec![E::DigestCompleted {
-                    delivered: self.delivered.len() as u32,
-                    failed: self.given_up.len() as u32,
-                }])
+                Ok(vec![DigestEvent::DigestCompleted { delivered, failed }])
             }
         }
-    }
-
-    fn owed(&self, subscriber: &SubscriberId) -> Result<(), DomainError> {
-        if !self.recipients.contains(subscriber) {
-            return Err(DomainError::not_found(
-                "the subscriber is not a recipient of this digest",
-            ));
-        }
-        if self.delivered.contains(subscriber) {
-            return Err(DomainError::conflict(
-                "the digest was already delivered to this subscriber",
-            ));
-        }
-        if self.given_up.contains(subscriber) {
-            return Err(DomainError::conflict(
-                "delivery to this subscriber was given up",
-            ));
-        }
-        Ok(())
     }
 
     pub fn evolve(&mut self, event: DigestEvent) {
-        use DigestEvent as E;
         match event {
-            E::DigestComposed { recipients, .. } => {
-                self.composed = true;
-                self.recipients = recipients.into_iter().collect();
-            }
-            E::DigestDelivered {
-                subscriber,
-                attempt,
+            DigestEvent::DigestComposed {
+                from_position,
+                to_position,
+                recipients,
                 ..
             } => {
-                self.delivered.insert(subscriber);
-                self.attempts.insert(subscriber, attempt);
+                self.composed = Some((from_position, to_position));
+                self.recipients = recipients;
             }
-            E::DigestDeliveryFailed {
-                subscriber,
-                attempt,
-                gave_up,
-                ..
-            } => {
-                self.attempts.insert(subscriber, attempt);
-                if gave_up {
-                    self.given_up.insert(subscriber);
-                }
-            }
-            E::DigestCompleted { .. } => self.completed = true,
+            DigestEvent::DigestCompleted { .. } => self.completed = true,
         }
-    }
-}
-
-/// The aggregate's command carries its period so the rules can name it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PeriodCommand(pub Period, pub DigestCommand);
-
-impl Digest {
-    pub fn decide(&self, command: PeriodCommand) -> Decision<DigestEvent> {
-        self.decide_for(command.0, command.1)
     }
 }
 
 crate::event_sourced!(Digest, "digest", PeriodCommand, DigestEvent);
 
+/// Where one recipient's delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryState {
+    Claimed { lease_until: DateTime<Utc> },
+    Failed { retry_at: Option<DateTime<Utc>> },
+    Delivered,
+    GivenUp,
+}
+
+/// The state of one recipient's delivery.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Delivery {
+    state: Option<DeliveryState>,
+    attempts: u32,
+    worker: Option<String>,
+}
+
+impl Delivery {
+    pub fn state(&self) -> Option<DeliveryState> {
+        self.state
+    }
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// The worker holding the latest claim.
+    pub fn worker(&self) -> Option<&str> {
+        self.worker.as_deref()
+    }
+
+    pub fn decide(&self, command: DeliveryCommand) -> Decision<DeliveryEvent> {
+        use DeliveryState::*;
+        match command {
+            DeliveryCommand::Claim {
+                period,
+                subscriber,
+                worker,
+                now,
+                lease_until,
+            } => {
+                match self.state {
+                    Some(Delivered) => {
+                        return Err(DomainError::conflict("the digest was already delivered"))
+                    }
+                    Some(GivenUp) => return Err(DomainError::conflict("delivery was given up")),
+                    Some(Claimed { lease_until }) if now < lease_until => {
+                        return Err(DomainError::conflict("another worker holds this delivery"))
+                    }
+                    Some(Failed { retry_at: Some(at) }) if now < at => {
+                        return Err(DomainError::conflict("the next attempt is not due yet"))
+                    }
+                    _ => {}
+                }
+                Ok(vec![DeliveryEvent::DeliveryClaimed {
+                    period: period.to_string(),
+                    subscriber,
+                    worker,
+                    attempt: self.attempts + 1,
+                    lease_until,
+                }])
+            }
+            DeliveryCommand::Deliver {
+                message_id,
+                from_position,
+                to_position,
+            } => match self.state {
+                Some(Delivered) => Err(DomainError::conflict("the digest was already delivered")),
+                None => Err(DomainError::not_found("the delivery was never claimed")),
+                _ => Ok(vec![DeliveryEvent::DigestDelivered {
+                    message_id,
+                    from_position,
+                    to_position,
+                    attempt: self.attempts,
+                }]),
+            },
+            DeliveryCommand::Fail {
+                error,
+                retry_at,
+                give_up,
+            } => match self.state {
+                Some(Delivered | GivenUp) => {
+                    Err(DomainError::conflict("the delivery is already settled"))
+                }
+                None => Err(DomainError::not_found("the delivery was never claimed")),
+                _ => Ok(vec![DeliveryEvent::DeliveryFailed {
+                    attempt: self.attempts,
+                    error,
+                    retry_at,
+                    gave_up: give_up,
+                }]),
+            },
+        }
+    }
+
+    pub fn evolve(&mut self, event: DeliveryEvent) {
+        match event {
+            DeliveryEvent::DeliveryClaimed {
+                worker,
+                attempt,
+                lease_until,
+                ..
+            } => {
+                self.attempts = attempt;
+                self.worker = Some(worker);
+                self.state = Some(DeliveryState::Claimed { lease_until });
+            }
+            DeliveryEvent::DigestDelivered { .. } => self.state = Some(DeliveryState::Delivered),
+            DeliveryEvent::DeliveryFailed {
+                retry_at, gave_up, ..
+            } => {
+                self.state = Some(if gave_up {
+                    DeliveryState::GivenUp
+                } else {
+                    DeliveryState::Failed { retry_at }
+                });
+            }
+        }
+    }
+}
+
+crate::event_sourced!(Delivery, "delivery", DeliveryCommand, DeliveryEvent);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::given;
-    use DigestCommand as C;
+    use chrono::Duration;
 
     fn period() -> Period {
         Period::parse("2026-W48").unwrap()
+    }
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T08:00:00Z".parse().unwrap()
+    }
+    fn claim(worker: &str, at: DateTime<Utc>) -> DeliveryCommand {
+        DeliveryCommand::Claim {
+            period: period(),
+            subscriber: SubscriberId::from_uuid(uuid::Uuid::nil()),
+            worker: worker.into(),
+            now: at,
+            lease_until: at + Duration::minutes(5),
+        }
+    }
+    /// Decide `command` and apply what it produced.
+    fn step(state: &mut Delivery, command: DeliveryCommand) {
+        for e in state.decide(command).unwrap() {
+            state.evolve(e);
+        }
     }
 
     #[test]
@@ -242,89 +295,144 @@ mod tests {
     }
 
     #[test]
-    fn each_recipient_gets_one_delivery_and_the_digest_completes_when_none_is_owed() {
-        let (a, b) = (SubscriberId::new(), SubscriberId::new());
+    fn a_digest_is_composed_once_and_completed_once() {
         let composed = given::<Digest>(vec![])
-            .decide_for(
+            .decide(PeriodCommand(
                 period(),
-                C::Compose {
+                DigestCommand::Compose {
                     from_position: 0,
                     to_position: 10,
-                    recipients: vec![a, b],
+                    recipients: vec![],
                 },
-            )
+            ))
             .unwrap();
-        let mut state = given::<Digest>(composed.clone());
+        let state = given::<Digest>(composed);
         assert!(matches!(
-            state.decide_for(period(), C::Complete),
+            state.decide(PeriodCommand(
+                period(),
+                DigestCommand::Compose {
+                    from_position: 0,
+                    to_position: 10,
+                    recipients: vec![]
+                }
+            )),
             Err(DomainError::Conflict(_))
         ));
-        let deliver = |s| C::RecordDelivery {
-            subscriber: s,
-            from_position: 0,
-            message_id: "<m@x>".into(),
-            attempt: 1,
-        };
-        for e in state.decide_for(period(), deliver(a)).unwrap() {
-            state.evolve(e);
-        }
-        assert!(matches!(
-            state.decide_for(period(), deliver(a)),
-            Err(DomainError::Conflict(_))
-        ));
-        let give_up = C::RecordFailure {
-            subscriber: b,
-            attempt: 5,
-            error: "mailbox full".into(),
-            give_up: true,
-        };
-        for e in state.decide_for(period(), give_up).unwrap() {
-            state.evolve(e);
-        }
-        assert_eq!(
-            state.decide_for(period(), C::Complete).unwrap(),
-            vec![DigestEvent::DigestCompleted {
-                delivered: 1,
-                failed: 1
-            }]
+        let done = state
+            .decide(PeriodCommand(
+                period(),
+                DigestCommand::Complete {
+                    delivered: 0,
+                    failed: 0,
+                },
+            ))
+            .unwrap();
+        let state = given::<Digest>(
+            [
+                vec![DigestEvent::DigestComposed {
+                    period: period().to_string(),
+                    from_position: 0,
+                    to_position: 10,
+                    recipients: vec![],
+                }],
+                done,
+            ]
+            .concat(),
         );
+        assert!(state.is_completed());
+        assert!(given::<Digest>(vec![])
+            .decide(PeriodCommand(
+                period(),
+                DigestCommand::Complete {
+                    delivered: 0,
+                    failed: 0
+                }
+            ))
+            .is_err());
     }
 
     #[test]
-    fn a_digest_is_composed_once_and_only_for_its_recipients() {
-        let stranger = SubscriberId::new();
-        let composed = DigestEvent::DigestComposed {
-            period: period().to_string(),
-            from_position: 0,
-            to_position: 5,
-            recipients: vec![],
-        };
-        let state = given::<Digest>(vec![composed]);
+    fn a_claim_excludes_other_workers_until_its_lease_ends() {
+        let mut d = Delivery::default();
+        step(&mut d, claim("a", now()));
         assert!(matches!(
-            state.decide_for(
-                period(),
-                C::Compose {
-                    from_position: 0,
-                    to_position: 5,
-                    recipients: vec![]
-                }
-            ),
+            d.decide(claim("b", now() + Duration::minutes(1))),
+            Err(DomainError::Conflict(_))
+        ));
+        let late = d.decide(claim("b", now() + Duration::minutes(6))).unwrap();
+        assert!(matches!(
+            late[0],
+            DeliveryEvent::DeliveryClaimed { attempt: 2, .. }
+        ));
+    }
+
+    #[test]
+    fn a_delivered_digest_is_never_claimed_or_delivered_again() {
+        let mut d = Delivery::default();
+        step(&mut d, claim("a", now()));
+        step(
+            &mut d,
+            DeliveryCommand::Deliver {
+                message_id: "<m@x>".into(),
+                from_position: 0,
+                to_position: 9,
+            },
+        );
+        assert_eq!(d.state(), Some(DeliveryState::Delivered));
+        let later = now() + Duration::days(1);
+        assert!(matches!(
+            d.decide(claim("b", later)),
             Err(DomainError::Conflict(_))
         ));
         assert!(matches!(
-            state.decide_for(
-                period(),
-                C::RecordDelivery {
-                    subscriber: stranger,
-                    from_position: 0,
-                    message_id: "m".into(),
-                    attempt: 1
-                }
-            ),
-            Err(DomainError::NotFound(_))
+            d.decide(DeliveryCommand::Deliver {
+                message_id: "<m@x>".into(),
+                from_position: 0,
+                to_position: 9
+            }),
+            Err(DomainError::Conflict(_))
         ));
+    }
+
+    #[test]
+    fn a_failure_waits_for_its_retry_time_and_giving_up_settles() {
+        let mut d = Delivery::default();
+        step(&mut d, claim("a", now()));
+        let retry_at = now() + Duration::seconds(30);
+        step(
+            &mut d,
+            DeliveryCommand::Fail {
+                error: "451 try later".into(),
+                retry_at: Some(retry_at),
+                give_up: false,
+            },
+        );
         assert!(matches!(
-            given::<Digest>(vec![]).decide_for(period(), C::Complete),
+            d.decide(claim("a", now() + Duration::seconds(10))),
+            Err(DomainError::Conflict(_))
+        ));
+        step(&mut d, claim("a", retry_at));
+        assert_eq!(d.attempts(), 2);
+        step(
+            &mut d,
+            DeliveryCommand::Fail {
+                error: "550 no such user".into(),
+                retry_at: None,
+                give_up: true,
+            },
+        );
+        assert_eq!(d.state(), Some(DeliveryState::GivenUp));
+        assert!(d.decide(claim("a", now() + Duration::days(1))).is_err());
+    }
+
+    #[test]
+    fn an_unclaimed_delivery_cannot_be_recorded() {
+        assert!(matches!(
+            Delivery::default().decide(DeliveryCommand::Deliver {
+                message_id: "m".into(),
+                from_position: 0,
+                to_position: 1
+            }),
             Err(DomainError::NotFound(_))
         ));
     }

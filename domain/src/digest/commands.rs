@@ -1,4 +1,8 @@
+use chrono::{DateTime, Utc};
+
 use crate::values::SubscriberId;
+
+use super::Period;
 
 /// What may be asked of a period's digest.
 #[derive(Debug, Clone, PartialEq)]
@@ -8,18 +12,35 @@ pub enum DigestCommand {
         to_position: i64,
         recipients: Vec<SubscriberId>,
     },
-    RecordDelivery {
-        subscriber: SubscriberId,
-        /// The position after which this subscriber's changes were reported.
-        from_position: i64,
-        message_id: String,
-        attempt: u32,
+    Complete {
+        delivered: u32,
+        failed: u32,
     },
-    RecordFailure {
+}
+
+/// A digest command with the period it is about (the aggregate's id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodCommand(pub Period, pub DigestCommand);
+
+/// What may be asked of one recipient's delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryCommand {
+    /// Take the delivery for `worker` until `lease_until`.
+    Claim {
+        period: Period,
         subscriber: SubscriberId,
-        attempt: u32,
+        worker: String,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    },
+    Deliver {
+        message_id: String,
+        from_position: i64,
+        to_position: i64,
+    },
+    Fail {
         error: String,
+        retry_at: Option<DateTime<Utc>>,
         give_up: bool,
     },
-    Complete,
 }

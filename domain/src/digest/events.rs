@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::values::SubscriberId;
@@ -11,20 +12,33 @@ pub enum DigestEvent {
         to_position: i64,
         recipients: Vec<SubscriberId>,
     },
-    DigestDelivered {
-        subscriber: SubscriberId,
-        from_position: i64,
-        message_id: String,
-        attempt: u32,
-    },
-    DigestDeliveryFailed {
-        subscriber: SubscriberId,
-        attempt: u32,
-        error: String,
-        gave_up: bool,
-    },
     DigestCompleted {
         delivered: u32,
         failed: u32,
+    },
+}
+
+/// What happened to one recipient's delivery of a digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+pub enum DeliveryEvent {
+    DeliveryClaimed {
+        period: String,
+        subscriber: SubscriberId,
+        worker: String,
+        attempt: u32,
+        lease_until: DateTime<Utc>,
+    },
+    DigestDelivered {
+        message_id: String,
+        from_position: i64,
+        to_position: i64,
+        attempt: u32,
+    },
+    DeliveryFailed {
+        attempt: u32,
+        error: String,
+        #[serde(default)]
+        retry_at: Option<DateTime<Utc>>,
+        gave_up: bool,
     },
 }

@@ -1,14 +1,19 @@
-//! Digest: one per period (`2026-W48`). Composed from a range of event positions for a list of
-//! recipients; delivered or failed per recipient, with attempts; completed.
+//! The Safeguards Digest, in two aggregates:
 //!
-//! This aggregate is what makes delivery exactly-once per subscriber and period: a second
-//! delivery to the same subscriber is refused by the store's optimistic concurrency, whatever
-//! the scheduler, the number of processes or the restarts.
+//! - **Digest**, one per period (`2026-W48`): composed from a range of event positions for a
+//!   list of recipients, then completed.
+//! - **Delivery**, one per period and recipient (`2026-W48:<subscriber>`): claimed by a worker
+//!   for a while, delivered or failed (with attempts and a retry time), or given up.
+//!
+//! A delivery is claimed before the mail is sent, so two processes never send the same digest
+//! at once: the second claim is refused by the rules, and two claims racing on the same version
+//! are refused by the store's optimistic concurrency. Small per-recipient streams keep each
+//! command cheap however many subscribers there are.
 
 mod aggregate;
 mod commands;
 mod events;
 
-pub use aggregate::{Digest, Period, PeriodCommand};
-pub use commands::DigestCommand;
-pub use events::DigestEvent;
+pub use aggregate::{Delivery, DeliveryState, Digest, Period};
+pub use commands::{DeliveryCommand, DigestCommand, PeriodCommand};
+pub use events::{DeliveryEvent, DigestEvent};

@@ -56,6 +56,7 @@ pub struct AppState {
     pub tokens: auth::Tokens,
     pub metrics: Option<PrometheusHandle>,
     pub clock: Clock,
+    pub digest: safeguards_digest::DigestService,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
 }
@@ -66,8 +67,10 @@ impl AppState {
         projector: Arc<Projector>,
         secret_key: &str,
         metrics: Option<PrometheusHandle>,
+        digest: safeguards_digest::DigestService,
     ) -> Self {
         Self {
+            digest,
             store,
             projector,
             tokens: auth::Tokens::new(secret_key),

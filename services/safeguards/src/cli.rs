@@ -107,6 +107,26 @@ pub enum Command {
     /// Read models
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// The Safeguards Digest
+    #[command(subcommand)]
+    Digest(DigestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Send a period's digest to every confirmed subscriber still owed it (retrying failures
+    /// for up to ten minutes); nothing is sent twice
+    Send {
+        /// ISO week like 2026-W48 [default: the current week]
+        #[arg(long)]
+        period: Option<String>,
+    },
+    /// Print the HTML digest a subscriber would receive now
+    Preview {
+        /// The subscriber's e-mail address
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -63,6 +63,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Account(cli::AccountCommand::Create(args)) => create_account(&config, args).await,
         Command::Projections(cli::ProjectionsCommand::Rebuild) => rebuild(&config).await,
+        Command::Digest(cmd) => digest(&config, cmd).await,
     }
 }
 
@@ -100,7 +101,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("configuring metrics")?
         .install_recorder()
         .context("installing the metrics recorder")?;
-    let state = safeguards_api::AppState::new(store, projector, &secret, Some(metrics));
+    let digest = digest_service(&config, store.clone(), projector.clone(), &secret)?;
+    let scheduler = safeguards_digest::schedule::start(digest.clone(), &config.digest_cron)
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the digest scheduler: {e}"))?;
+    let retries = tokio::spawn(safeguards_digest::schedule::retry_loop(
+        digest.clone(),
+        stop_tx.subscribe(),
+    ));
+    let state = safeguards_api::AppState::new(store, projector, &secret, Some(metrics), digest);
     let app = safeguards_api::router(state);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -112,6 +121,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("serving HTTP")?;
     let _ = stop_tx.send(true);
     let _ = projector_task.await;
+    let _ = retries.await;
+    let mut scheduler = scheduler;
+    let _ = scheduler.shutdown().await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -167,6 +179,83 @@ async fn create_account(config: &Config, args: cli::CreateAccount) -> anyhow::Re
     println!("created account {id} for {email}");
     if generated {
         println!("password: {password}");
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// The digest service over the configured mail transport.
+fn digest_service(
+    config: &Config,
+    store: Arc<EventStore>,
+    projector: Arc<Projector>,
+    secret: &str,
+) -> anyhow::Result<safeguards_digest::DigestService> {
+    let mailer = safeguards_digest::Mailer::from_settings(
+        config.smtp_url.as_ref(),
+        config.data_dir.join("outbox"),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    Ok(safeguards_digest::DigestService {
+        store,
+        projector,
+        mailer,
+        settings: Arc::new(safeguards_digest::Settings::new(
+            config.public_url.clone(),
+            config.mail_from.clone(),
+            secret.to_string(),
+        )),
+        retry_base: std::time::Duration::from_secs(30),
+    })
+}
+
+async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let secret = config.secret_key().context("reading the secret key")?;
+    let store = Arc::new(EventStore::new(db.clone()));
+    let projector = Projector::new(db.clone());
+    projector.catch_up().await?;
+    let svc = digest_service(config, store, projector, &secret)?;
+    match command {
+        cli::DigestCommand::Send { period } => {
+            let period = match period {
+                Some(p) => safeguards_domain::digest::Period::parse(&p)
+                    .map_err(|e| anyhow::anyhow!("--period: {}", e.reason))?,
+                None => {
+                    safeguards_domain::digest::Period::containing(chrono::Utc::now().date_naive())
+                }
+            };
+            let report = safeguards_digest::deliver::drain(
+                &svc,
+                period,
+                std::time::Duration::from_secs(600),
+            )
+            .await?;
+            println!(
+                "digest {}: {} recipients, {} delivered now, {} failed attempts, {} still owed",
+                report.period, report.recipients, report.delivered, report.failed, report.pending
+            );
+        }
+        cli::DigestCommand::Preview { email } => {
+            let email =
+                Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+            let hash = safeguards_digest::contacts::email_hash(&secret, email.as_str());
+            let id = safeguards_digest::contacts::find(&db, &hash)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no subscriber has the address {email}"))?;
+            let countries = svc
+                .projector
+                .read()
+                .await
+                .subscribers
+                .get(&id)
+                .map(|s| s.countries.clone())
+                .unwrap_or_default();
+            println!(
+                "{}",
+                safeguards_digest::deliver::preview(&svc, &countries, chrono::Utc::now()).await?
+            );
+        }
     }
     db.close().await;
     Ok(())

@@ -7,6 +7,7 @@ pub mod engagements;
 pub mod feed;
 pub mod milestones;
 pub mod progress;
+pub mod subscriptions;
 
 use std::time::Duration;
 
@@ -95,6 +96,12 @@ pub fn router(state: AppState) -> Router {
         .route("/progress/{country}", get(progress::country))
         .route("/activity", get(feed::activity))
         .route("/events", get(feed::events))
+        .route("/subscriptions", post(subscriptions::subscribe))
+        .route("/subscribers", get(subscriptions::subscribers))
+        .route("/subscribers/{id}/erase", post(subscriptions::erase))
+        .route("/digests", get(subscriptions::digests))
+        .route("/digests/preview", get(subscriptions::preview))
+        .route("/digests/send", post(subscriptions::send))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
 
@@ -105,6 +112,15 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .route("/api/docs", get(crate::openapi::docs))
+        .route(
+            "/subscribe",
+            get(subscriptions::subscribe_page).post(subscriptions::subscribe_form),
+        )
+        .route("/subscriptions/confirm", get(subscriptions::confirm_page))
+        .route(
+            "/unsubscribe",
+            get(subscriptions::unsubscribe_page).post(subscriptions::unsubscribe_post),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

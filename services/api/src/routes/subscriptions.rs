@@ -1,0 +1,367 @@
+//! Subscriptions and the digest: the open subscription route, subscriber administration, the
+//! digest list, preview and send, and the confirm / unsubscribe pages mails link to.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Form, Json};
+use safeguards_digest::subscriptions::{self as subs, LinkError, SubscribeRequest};
+use safeguards_digest::{contacts, deliver, DigestError};
+use safeguards_domain::digest::Period;
+use safeguards_domain::subscriber::{Language, SubscriberStatus};
+use safeguards_domain::values::{parse_word, CountryCode, Email, Title};
+use safeguards_projections::model::DigestView;
+use serde::{Deserialize, Serialize};
+
+use super::each;
+use crate::auth::{authorize, Action, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{correlation_id, ApiJson, ApiQuery, Cmd};
+use crate::AppState;
+
+impl From<DigestError> for ApiError {
+    fn from(e: DigestError) -> Self {
+        match e {
+            DigestError::Command(c) => c.into(),
+            DigestError::Sql(s) => safeguards_infra::store::sql_error(s).into(),
+            other => {
+                tracing::error!(error = %other, "digest failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeBody {
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+fn request(body: &SubscribeBody) -> ApiResult<SubscribeRequest> {
+    Ok(SubscribeRequest {
+        email: Email::parse(&body.email)?,
+        name: body
+            .name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| Title::parse_field("name", n))
+            .transpose()?,
+        countries: each("countries", &body.countries, CountryCode::parse)?,
+        language: match body.language.as_deref().filter(|l| !l.is_empty()) {
+            Some(l) => parse_word::<Language>("language", l)?,
+            None => Language::En,
+        },
+    })
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    pub status: &'static str,
+}
+
+/// `POST /api/v1/subscriptions`: 202 whatever the state of the address.
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "digest",
+    summary = "Subscribe to the digest; a confirmation mail goes out (202 whatever the address's state)",
+    request_body = SubscribeBody,
+    responses((status = 202, description = "Accepted", body = Accepted), crate::openapi::CommandProblems))]
+pub async fn subscribe(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    ApiJson(body): ApiJson<SubscribeBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let req = request(&body)?;
+    subs::subscribe(&state.digest, req, &correlation_id(&parts)).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SubscriberOut {
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub status: SubscriberStatus,
+    pub countries: Vec<String>,
+    pub language: Language,
+    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_digest_position: Option<i64>,
+}
+
+/// `GET /api/v1/subscribers` (admins and programme managers).
+#[utoipa::path(get, path = "/api/v1/subscribers", tag = "digest", summary = "Every subscriber (admins, programme managers)",
+    responses((status = 200, description = "Subscribers", body = Vec<SubscriberOut>), crate::openapi::ReadProblems),
+    security(("bearer" = [])))]
+pub async fn subscribers(
+    State(state): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<SubscriberOut>>> {
+    authorize(&who, Action::ManageDigest, None)?;
+    let contacts = contacts::all(state.store.database())
+        .await
+        .map_err(safeguards_infra::store::sql_error)?;
+    let model = state.projector.read().await;
+    Ok(Json(
+        model
+            .subscribers
+            .values()
+            .map(|s| {
+                let c = contacts.get(&s.id);
+                SubscriberOut {
+                    id: s.id.clone(),
+                    email: c.map(|c| c.email.clone()),
+                    name: c.and_then(|c| c.name.clone()),
+                    status: s.status,
+                    countries: s.countries.clone(),
+                    language: s.language,
+                    confirmed_at: s.confirmed_at,
+                    last_digest_position: s.last_digest_position,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/subscribers/{id}/erase` (admins and programme managers).
+#[utoipa::path(post, path = "/api/v1/subscribers/{id}/erase", tag = "digest",
+    summary = "Erase a subscriber's personal data (admins, programme managers)",
+    params(("id" = String, Path, description = "Subscriber id")),
+    responses((status = 200, description = "Erased", body = Accepted), crate::openapi::CommandProblems),
+    security(("bearer" = [])))]
+pub async fn erase(
+    State(state): State<AppState>,
+    cmd: Cmd,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Accepted>> {
+    authorize(&cmd.principal, Action::ManageDigest, None)?;
+    safeguards_domain::values::SubscriberId::parse(&id)
+        .map_err(|_| ApiError::not_found("no such subscriber"))?;
+    subs::erase(&state.digest, &id, &cmd.context()).await?;
+    Ok(Json(Accepted { status: "erased" }))
+}
+
+/// `GET /api/v1/digests`.
+#[utoipa::path(get, path = "/api/v1/digests", tag = "digest", summary = "Every digest sent, by period",
+    responses((status = 200, description = "Digests", body = Vec<DigestView>), crate::openapi::ReadProblems),
+    security(("bearer" = [])))]
+pub async fn digests(State(state): State<AppState>, _: Principal) -> Json<Vec<DigestView>> {
+    Json(
+        state
+            .projector
+            .read()
+            .await
+            .digests
+            .values()
+            .rev()
+            .cloned()
+            .collect(),
+    )
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    /// Comma-separated ISO codes; all countries when absent.
+    pub countries: Option<String>,
+}
+
+/// `GET /api/v1/digests/preview?countries=KEN,BRA` (HTML).
+#[utoipa::path(get, path = "/api/v1/digests/preview", tag = "digest", summary = "The digest as a subscriber to these countries would receive it now (HTML)",
+    params(PreviewQuery),
+    responses((status = 200, description = "HTML", body = String, content_type = "text/html"), crate::openapi::ReadProblems),
+    security(("bearer" = [])))]
+pub async fn preview(
+    State(state): State<AppState>,
+    _: Principal,
+    ApiQuery(q): ApiQuery<PreviewQuery>,
+) -> ApiResult<Html<String>> {
+    let raw: Vec<String> = q
+        .countries
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    let countries: Vec<String> = each("countries", &raw, CountryCode::parse)?
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
+    Ok(Html(
+        deliver::preview(&state.digest, &countries, state.clock.now()).await?,
+    ))
+}
+
+/// `POST /api/v1/digests/send`: the current period's digest, now; nothing is sent twice.
+#[utoipa::path(post, path = "/api/v1/digests/send", tag = "digest", summary = "Send the current period's digest now (nothing is sent twice)",
+    responses((status = 200, description = "What this run did", body = Object), crate::openapi::CommandProblems),
+    security(("bearer" = [])))]
+pub async fn send(State(state): State<AppState>, cmd: Cmd) -> ApiResult<Json<deliver::Report>> {
+    authorize(&cmd.principal, Action::ManageDigest, None)?;
+    let now = state.clock.now();
+    let period = Period::containing(now.date_naive());
+    Ok(Json(
+        deliver::send_period(&state.digest, period, now).await?,
+    ))
+}
+
+// ---- pages linked from mails ----
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Safeguards Tracker</title>\
+         <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}\
+         label{{display:block;margin-top:1rem;font-weight:600}}input,select{{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}}\
+         button{{font:inherit;margin-top:1rem;padding:.5rem 1rem;background:#0b5394;color:#fff;border:0;border-radius:.25rem}}\
+         button:focus,input:focus{{outline:3px solid #f9a825}}</style></head>\
+         <body><main><h1>{title}</h1>{body}</main></body></html>"
+    ))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /subscribe`.
+pub async fn subscribe_page() -> Html<String> {
+    page(
+        "Subscribe to the Safeguards Digest",
+        "<p>A weekly mail with what changed in the countries you follow.</p>\
+         <form method=\"post\" action=\"/subscribe\">\
+         <label for=\"email\">E-mail address</label><input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
+         <label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
+         <label for=\"countries\">Countries (ISO codes separated by commas; empty for all)</label><input id=\"countries\" name=\"countries\" placeholder=\"KEN, BRA\">\
+         <label for=\"language\">Language</label><select id=\"language\" name=\"language\"><option value=\"en\">English</option><option value=\"fr\">Français</option><option value=\"es\">Español</option></select>\
+         <button type=\"submit\">Subscribe</button></form>",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubscribeFormBody {
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub countries: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// `POST /subscribe` (form).
+pub async fn subscribe_form(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    Form(form): Form<SubscribeFormBody>,
+) -> Response {
+    let body = SubscribeBody {
+        email: form.email,
+        name: form.name,
+        countries: form
+            .countries
+            .unwrap_or_default()
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        language: form.language,
+    };
+    let outcome = match request(&body) {
+        Ok(req) => subs::subscribe(&state.digest, req, &correlation_id(&parts))
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => page("Check your mail", "<p>If the address can receive the digest, a confirmation link is on its way. The link works for 48 hours.</p>").into_response(),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page("Please check the form", &format!("<p role=\"alert\">{}</p><p><a href=\"/subscribe\">Back to the form</a></p>", escape(&e.detail))),
+        )
+            .into_response(),
+        Err(e) => (e.status, page("Something went wrong", "<p>Please try again in a moment.</p>")).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// `GET /subscriptions/confirm?token=…`.
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+) -> Response {
+    match subs::confirm(&state.digest, &q.token, state.clock.now()).await {
+        Ok(()) => page("Subscription confirmed", "<p>You will receive the Safeguards Digest. Every digest has a link to unsubscribe.</p>").into_response(),
+        Err(LinkError::Invalid) => (
+            StatusCode::BAD_REQUEST,
+            page("This link does not work", "<p>It is invalid or has expired. <a href=\"/subscribe\">Subscribe again</a>.</p>"),
+        )
+            .into_response(),
+        Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
+    }
+}
+
+/// `GET /unsubscribe?token=…`: a page with a button (a GET never unsubscribes, so link
+/// scanners cannot unsubscribe anyone).
+pub async fn unsubscribe_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+) -> Response {
+    if subs::check_unsubscribe_token(&state.digest.settings, &q.token).is_none() {
+        return (
+            StatusCode::BAD_REQUEST,
+            page(
+                "This link does not work",
+                "<p>The unsubscribe link is invalid.</p>",
+            ),
+        )
+            .into_response();
+    }
+    page(
+        "Unsubscribe from the Safeguards Digest",
+        &format!(
+            "<form method=\"post\" action=\"/unsubscribe?token={}\"><button type=\"submit\">Unsubscribe</button></form>",
+            escape(&q.token)
+        ),
+    )
+    .into_response()
+}
+
+/// `POST /unsubscribe?token=…`: the page's button and RFC 8058 one-click
+/// (`List-Unsubscribe=One-Click`) alike; no login.
+pub async fn unsubscribe_post(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+) -> Response {
+    match subs::unsubscribe(&state.digest, &q.token).await {
+        Ok(()) => page(
+            "You are unsubscribed",
+            "<p>No more digests will be sent to you.</p>",
+        )
+        .into_response(),
+        Err(LinkError::Invalid) => (
+            StatusCode::BAD_REQUEST,
+            page(
+                "This link does not work",
+                "<p>The unsubscribe link is invalid.</p>",
+            ),
+        )
+            .into_response(),
+        Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,210 @@
+//! What one subscriber's digest says: the changes in their countries between two positions of
+//! the log, and the completion figures with their change, as HTML and plain text.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use chrono::NaiveDate;
+use safeguards_domain::commitment::CommitmentEvent;
+use safeguards_domain::engagement::EngagementEvent;
+use safeguards_domain::milestone::MilestoneEvent;
+use safeguards_projections::{views, DecodedEvent, RecordedEvent, Tracker};
+
+/// One line of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub country: String,
+    pub title: String,
+    pub detail: String,
+    pub link: String,
+}
+
+/// A country's completion now and at the previous digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub country: String,
+    pub completion: f64,
+    pub before: f64,
+    pub change: String,
+}
+
+/// Everything a digest tells one subscriber.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub achieved: Vec<Line>,
+    pub verified: Vec<Line>,
+    pub new_commitments: Vec<Line>,
+    pub blocked: Vec<Line>,
+    pub activities: Vec<Line>,
+    pub overdue: Vec<Line>,
+    pub figures: Vec<Figure>,
+}
+
+impl Changes {
+    pub fn is_quiet(&self) -> bool {
+        self.achieved.is_empty()
+            && self.verified.is_empty()
+            && self.new_commitments.is_empty()
+            && self.blocked.is_empty()
+            && self.activities.is_empty()
+    }
+}
+
+fn name(code: &str) -> String {
+    safeguards_domain::catalogue::country(code)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The changes in `countries` (all when empty) carried by `events` after `from_position`.
+/// `now` is the model at the end of the range, `before` the model at the previous digest.
+pub fn changes(
+    now: &Tracker,
+    before: &Tracker,
+    events: &[RecordedEvent],
+    countries: &[String],
+    from_position: i64,
+    today: NaiveDate,
+    link: &dyn Fn(&str) -> String,
+) -> Changes {
+    let wanted = |c: &str| countries.is_empty() || countries.iter().any(|x| x == c);
+    let mut out = Changes::default();
+    for e in events.iter().filter(|e| e.position > from_position) {
+        let Ok(Some(decoded)) = e.decode() else {
+            continue;
+        };
+        match decoded {
+            DecodedEvent::Milestone(ev) => {
+                let Some(m) = now.milestones.get(&e.aggregate_id) else {
+                    continue;
+                };
+                if !wanted(&m.country) {
+                    continue;
+                }
+                let line = |detail: String| Line {
+                    country: name(&m.country),
+                    title: m.title.clone(),
+                    detail,
+                    link: link(&format!("/countries/{}", m.country)),
+                };
+                match ev {
+                    MilestoneEvent::MilestoneAchieved { evidence, .. } => out.achieved.push(line(
+                        evidence
+                            .first()
+                            .map(|x| format!("evidence: {}", x.title.as_str()))
+                            .unwrap_or_default(),
+                    )),
+                    MilestoneEvent::MilestoneVerified { .. } => {
+                        out.verified.push(line(String::new()))
+                    }
+                    MilestoneEvent::MilestoneBlocked { reason } => {
+                        out.blocked.push(line(reason.as_str().to_string()))
+                    }
+                    _ => {}
+                }
+            }
+            DecodedEvent::Commitment(CommitmentEvent::CommitmentCreated { country, fields })
+                if wanted(country.as_str()) =>
+            {
+                out.new_commitments.push(Line {
+                    country: name(country.as_str()),
+                    title: fields.title.as_str().to_string(),
+                    detail: format!(
+                        "principles {}, due {}",
+                        fields
+                            .principles
+                            .iter()
+                            .map(|p| p.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        fields.due_on
+                    ),
+                    link: link(&format!("/countries/{}", country.as_str())),
+                });
+            }
+            DecodedEvent::Engagement(EngagementEvent::ActivityRecorded {
+                kind,
+                title,
+                held_on,
+                ..
+            }) if wanted(&e.aggregate_id) => {
+                let kind: &str = kind.into();
+                out.activities.push(Line {
+                    country: name(&e.aggregate_id),
+                    title: title.as_str().to_string(),
+                    detail: format!("{} on {held_on}", kind.replace('_', " ")),
+                    link: link(&format!("/countries/{}", e.aggregate_id)),
+                });
+            }
+            _ => {}
+        }
+    }
+    for m in views::overdue_milestones(now, today) {
+        if wanted(&m.country) {
+            out.overdue.push(Line {
+                country: name(&m.country),
+                title: m.title.clone(),
+                detail: format!("due {}", m.due_on),
+                link: link(&format!("/countries/{}", m.country)),
+            });
+        }
+    }
+    let before_figures: BTreeMap<String, f64> = views::overview(before, today)
+        .countries
+        .into_iter()
+        .map(|c| (c.country, c.completion))
+        .collect();
+    for c in views::overview(now, today).countries {
+        if wanted(&c.country) {
+            let before = before_figures.get(&c.country).copied().unwrap_or(0.0);
+            let delta = c.completion - before;
+            out.figures.push(Figure {
+                country: c.name,
+                completion: c.completion,
+                before,
+                change: if delta.abs() < 0.05 {
+                    "no change".into()
+                } else {
+                    format!("{delta:+.1} points")
+                },
+            });
+        }
+    }
+    out
+}
+
+/// The HTML part.
+#[derive(Template)]
+#[template(path = "digest.html")]
+pub struct DigestHtml<'a> {
+    pub period: &'a str,
+    pub changes: &'a Changes,
+    pub unsubscribe_url: &'a str,
+    pub dashboard_url: &'a str,
+}
+
+/// The plain-text part.
+#[derive(Template)]
+#[template(path = "digest.txt")]
+pub struct DigestText<'a> {
+    pub period: &'a str,
+    pub changes: &'a Changes,
+    pub unsubscribe_url: &'a str,
+    pub dashboard_url: &'a str,
+}
+
+impl std::fmt::Debug for DigestHtml<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestHtml")
+            .field("period", &self.period)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DigestText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestText")
+            .field("period", &self.period)
+            .finish()
+    }
+}

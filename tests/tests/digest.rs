@@ -1,0 +1,312 @@
+//! The Safeguards Digest over real SMTP: double opt-in, exactly one digest per confirmed
+//! subscriber and period (also with racing runners and a failing mail server), one-click
+//! unsubscribe, and no header injection.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use safeguards_digest::{deliver, Mailer};
+use safeguards_domain::digest::Period;
+use safeguards_tests::app::TestApp;
+use safeguards_tests::smtp::{Received, SmtpServer};
+use safeguards_tests::{on_both_stores, Backend, TestDb};
+use serde_json::json;
+
+fn smtp_mailer(server: &SmtpServer) -> Mailer {
+    Mailer::from_settings(Some(&server.url().parse().unwrap()), std::env::temp_dir()).unwrap()
+}
+
+/// The `token=` value of the first link in a mail.
+fn link_token(mail: &Received) -> String {
+    let text = mail.text();
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
+/// Subscribe `email` to `countries` through the API and confirm through the mailed link.
+async fn subscribe_and_confirm(app: &TestApp, smtp: &SmtpServer, email: &str, countries: &[&str]) {
+    let before = smtp.messages().len();
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": email, "name": "Reader", "countries": countries}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), before + 1, "no confirmation mail for {email}");
+    let mail = mails.last().unwrap();
+    assert!(mail.to[0].contains(email));
+    let token = link_token(mail);
+    let page = app
+        .client
+        .get(format!("{}/subscriptions/confirm?token={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "{}",
+        page.text().await.unwrap()
+    );
+}
+
+/// Digests received per address.
+fn digests_by_address(smtp: &SmtpServer) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for m in smtp.messages().iter().filter(|m| {
+        m.header("Subject")
+            .is_some_and(|s| s.contains("Safeguards Digest 2"))
+    }) {
+        for to in &m.to {
+            *out.entry(to.trim_matches(['<', '>']).to_string())
+                .or_default() += 1;
+        }
+    }
+    out
+}
+
+async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscribe_headers(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    app.open("BRA").await;
+    let ken = app.commitment("KEN").await;
+    app.milestone(&ken, "2027-01-31").await;
+    let r = app
+        .post(&app.admin, "/api/v1/engagements/BRA/commitments",
+            json!({"title": "Brazilian registry law", "principles": ["F5"], "authority": "R1", "stage": "L1", "due_on": "2027-01-01"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    subscribe_and_confirm(&app, &smtp, "reader@example.org", &["KEN"]).await;
+    // Unconfirmed: subscribes, never confirms.
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "lurker@example.org"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    // Unsubscribed before the digest.
+    subscribe_and_confirm(&app, &smtp, "leaver@example.org", &[]).await;
+
+    let subscribers = app.get(&app.admin, "/api/v1/subscribers").await;
+    let leaver = subscribers
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["email"] == "leaver@example.org")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = safeguards_digest::subscriptions::unsubscribe_token(&app.digest.settings, &leaver);
+    let r = app
+        .client
+        .post(format!("{}/unsubscribe?token={token}", app.base))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let report = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert_eq!(report.body["recipients"], 1, "{}", report.body);
+    assert_eq!(report.body["delivered"], 1);
+    let got = digests_by_address(&smtp);
+    assert_eq!(got.get("reader@example.org"), Some(&1));
+    assert!(
+        !got.contains_key("lurker@example.org"),
+        "an unconfirmed address got a digest"
+    );
+    assert!(
+        !got.contains_key("leaver@example.org"),
+        "an unsubscribed address got a digest"
+    );
+
+    let mail = smtp
+        .messages()
+        .into_iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.contains("Safeguards Digest 2"))
+        })
+        .unwrap();
+    let text = mail.text();
+    assert!(text.contains("Content-Type: text/plain"), "no text part");
+    assert!(text.contains("Content-Type: text/html"), "no HTML part");
+    assert!(
+        text.contains("Adopt a data protection law"),
+        "the KEN commitment is missing"
+    );
+    assert!(
+        !text.contains("Brazilian registry law"),
+        "a country the reader does not follow is in the digest"
+    );
+    let list = mail.header("List-Unsubscribe").unwrap();
+    assert!(
+        list.starts_with("<http://tracker.test/unsubscribe?token="),
+        "{list}"
+    );
+    assert_eq!(
+        mail.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(mail
+        .header("Message-ID")
+        .unwrap()
+        .contains("@tracker.test>"));
+
+    // A second send for the same period sends nothing.
+    let again = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
+        .await;
+    assert_eq!(again.body["delivered"], 0, "{}", again.body);
+    assert_eq!(
+        digests_by_address(&smtp).get("reader@example.org"),
+        Some(&1)
+    );
+    let digests = app.get(&app.admin, "/api/v1/digests").await;
+    assert_eq!(digests.body[0]["delivered"], 1, "{}", digests.body);
+
+    // The one-click POST of the header's URL unsubscribes without login.
+    let url = list
+        .trim_matches(['<', '>'])
+        .replace("http://tracker.test", &app.base);
+    let r = app
+        .client
+        .post(url)
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let subscribers = app.get(&app.admin, "/api/v1/subscribers").await;
+    let reader = subscribers
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["email"] == "reader@example.org")
+        .unwrap();
+    assert_eq!(reader["status"], "unsubscribed");
+    let forged = app
+        .client
+        .post(format!(
+            "{}/unsubscribe?token={}.AAAA",
+            app.base,
+            reader["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn each_subscriber_gets_exactly_one_digest_when_the_mail_server_refuses_at_first(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    for i in 0..5 {
+        subscribe_and_confirm(&app, &smtp, &format!("r{i}@example.org"), &[]).await;
+    }
+    smtp.refuse_next(7);
+    let period = Period::containing(chrono::Utc::now().date_naive());
+    let report = deliver::drain(&app.digest, period, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(report.pending, 0, "{report:?}");
+    assert!(report.failed >= 1, "the outage was not felt: {report:?}");
+    let got = digests_by_address(&smtp);
+    for i in 0..5 {
+        assert_eq!(got.get(&format!("r{i}@example.org")), Some(&1), "{got:?}");
+    }
+    assert_eq!(got.len(), 5);
+}
+
+on_both_stores!(
+    a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscribe_headers,
+    each_subscriber_gets_exactly_one_digest_when_the_mail_server_refuses_at_first,
+);
+
+/// PostgreSQL: two tracker processes (two apps on one database) send the same period at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_digest_runners_racing_on_one_database_send_one_digest_each() {
+    let smtp = SmtpServer::start().await;
+    let first = TestApp::spawn_with(Backend::Postgres, smtp_mailer(&smtp)).await;
+    let second_db = TestDb::attach(&first.db).await;
+    let second = TestApp::serve(second_db, smtp_mailer(&smtp)).await;
+    first.open("KEN").await;
+    for i in 0..30 {
+        subscribe_and_confirm(&first, &smtp, &format!("s{i}@example.org"), &["KEN"]).await;
+    }
+    // The second process must see the subscribers too before it races.
+    assert!(
+        second
+            .projector
+            .wait_for(first.projector.applied(), Duration::from_secs(30))
+            .await
+    );
+    let period = Period::containing(chrono::Utc::now().date_naive());
+    let now = chrono::Utc::now();
+    let (a, b) = tokio::join!(
+        deliver::send_period(&first.digest, period, now),
+        deliver::send_period(&second.digest, period, now),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.delivered + b.delivered, 30, "{a:?} {b:?}");
+    let got = digests_by_address(&smtp);
+    assert_eq!(got.len(), 30);
+    assert!(got.values().all(|n| *n == 1), "{got:?}");
+}
+
+async fn header_injection_through_name_or_address_is_refused(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    for body in [
+        json!({"email": "eve@example.org", "name": "Eve\r\nBcc: victim@example.org"}),
+        json!({"email": "eve@example.org\r\nBcc: victim@example.org"}),
+        json!({"email": "eve@example.org>\nBcc: victim@example.org"}),
+    ] {
+        let r = app.post("", "/api/v1/subscriptions", body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    // Header syntax without line breaks stays inside the display name.
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "eve@example.org", "name": "Eve <victim@example.org>, Bcc: x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["<eve@example.org>".to_string()]);
+    assert!(mails[0].header("Bcc").is_none());
+    assert!(!mails
+        .iter()
+        .any(|m| m.to.iter().any(|t| t.contains("victim"))));
+}
+
+mod injection {
+    use super::*;
+    on_both_stores!(header_injection_through_name_or_address_is_refused);
+}
