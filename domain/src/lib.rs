@@ -13,6 +13,7 @@ pub mod digest;
 pub mod engagement;
 pub mod error;
 pub mod milestone;
+pub mod reminder;
 pub mod subscriber;
 pub mod values;
 

@@ -40,6 +40,7 @@ impl RecordedEvent {
             "subscriber" => DecodedEvent::Subscriber(serde_json::from_value(p)?),
             "digest" => DecodedEvent::Digest(serde_json::from_value(p)?),
             "delivery" => DecodedEvent::Delivery(serde_json::from_value(p)?),
+            "reminder" => DecodedEvent::Reminder(serde_json::from_value(p)?),
             _ => return Ok(None),
         }))
     }
@@ -55,4 +56,5 @@ pub enum DecodedEvent {
     Subscriber(SubscriberEvent),
     Digest(DigestEvent),
     Delivery(DeliveryEvent),
+    Reminder(safeguards_domain::reminder::ReminderEvent),
 }

@@ -34,6 +34,8 @@ pub struct Tracker {
     pub digests: BTreeMap<String, DigestView>,
     /// Recent changes, oldest first, at most [`ACTIVITY_KEPT`].
     pub activity: VecDeque<ActivityLine>,
+    /// Reminders sent to focal points.
+    pub reminders_sent: u64,
     /// Events this build could not decode (kept for `/readyz`).
     pub undecodable: u64,
 }
@@ -251,6 +253,7 @@ impl Tracker {
             DecodedEvent::Subscriber(ev) => self.fold_subscriber(id, version, at, ev),
             DecodedEvent::Digest(ev) => self.fold_digest(id, at, ev),
             DecodedEvent::Delivery(ev) => self.fold_delivery(id, ev),
+            DecodedEvent::Reminder(_) => self.reminders_sent += 1,
         }
     }
 

@@ -310,3 +310,60 @@ mod injection {
     use super::*;
     on_both_stores!(header_injection_through_name_or_address_is_refused);
 }
+
+async fn focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue(backend: Backend) {
+    let (mailer, sent) = Mailer::memory();
+    let app = TestApp::spawn_with(backend, mailer).await;
+    app.open("KEN").await;
+    app.open("BRA").await;
+    app.account(
+        "fp@ict.go.ke",
+        safeguards_domain::values::Role::FocalPoint,
+        &["KEN"],
+    )
+    .await;
+    let ken = app.commitment("KEN").await;
+    let bra = app.commitment("BRA").await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
+    app.milestone(&ken, &day(5)).await; // due soon
+    app.milestone(&ken, &day(-3)).await; // overdue
+    app.milestone(&ken, &day(40)).await; // not yet
+    app.milestone(&bra, &day(2)).await; // another country
+    let done = app.milestone(&ken, &day(1)).await; // cancelled: no reminder
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{done}/cancel"),
+            json!({"reason": "dropped"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let n = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let mails = sent.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    let raw = String::from_utf8(mails[0].formatted()).unwrap();
+    assert!(raw.contains("fp@ict.go.ke"));
+    assert_eq!(
+        raw.matches("KEN: Bill tabled in parliament").count(),
+        2,
+        "{raw}"
+    );
+    assert!(raw.contains("overdue since"));
+    assert!(!raw.contains("BRA"));
+    // The same week: nothing again.
+    let again = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(sent.lock().unwrap().len(), 1);
+}
+
+mod reminders {
+    use super::*;
+    on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
+}

@@ -11,6 +11,7 @@ pub mod compose;
 pub mod contacts;
 pub mod deliver;
 pub mod mailer;
+pub mod reminders;
 pub mod schedule;
 pub mod subscriptions;
 

@@ -10,9 +10,13 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use crate::deliver;
 use crate::DigestService;
 
-/// Start the scheduler with the digest job on `cron`.
+/// Reminders to focal points: every day at 07:00 UTC (at most one per milestone a week).
+pub const REMINDER_CRON: &str = "0 0 7 * * *";
+
+/// Start the scheduler with the digest job on `cron` and the daily reminders.
 pub async fn start(svc: DigestService, cron: &str) -> Result<JobScheduler, String> {
     let scheduler = JobScheduler::new().await.map_err(|e| e.to_string())?;
+    let reminder_svc = svc.clone();
     let job = Job::new_async(cron, move |_id, _lock| {
         let svc = svc.clone();
         Box::pin(async move {
@@ -25,6 +29,17 @@ pub async fn start(svc: DigestService, cron: &str) -> Result<JobScheduler, Strin
     })
     .map_err(|e| format!("SAFEGUARDS_DIGEST_CRON: {e}"))?;
     scheduler.add(job).await.map_err(|e| e.to_string())?;
+    let reminders = Job::new_async(REMINDER_CRON, move |_id, _lock| {
+        let svc = reminder_svc.clone();
+        Box::pin(async move {
+            match crate::reminders::send_reminders(&svc, Utc::now()).await {
+                Ok(n) => tracing::info!(mails = n, "reminders sent"),
+                Err(e) => tracing::error!(error = %e, "reminders failed"),
+            }
+        })
+    })
+    .map_err(|e| e.to_string())?;
+    scheduler.add(reminders).await.map_err(|e| e.to_string())?;
     scheduler.start().await.map_err(|e| e.to_string())?;
     Ok(scheduler)
 }

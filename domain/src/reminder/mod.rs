@@ -1,0 +1,85 @@
+//! Reminder: one per ISO week, milestone and focal point (`2026-W48:<milestone>:<account>`).
+//! Recorded before the mail goes out, so a focal point hears about a milestone at most once a
+//! week, whatever the number of processes or runs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Decision, DomainError};
+use crate::values::{AccountId, MilestoneId};
+
+/// What may be asked of a reminder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReminderCommand {
+    Record {
+        week: String,
+        milestone: MilestoneId,
+        account: AccountId,
+        overdue: bool,
+    },
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+pub enum ReminderEvent {
+    ReminderSent {
+        week: String,
+        milestone: MilestoneId,
+        account: AccountId,
+        overdue: bool,
+    },
+}
+
+/// The state of one week's reminder about one milestone to one focal point.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Reminder {
+    sent: bool,
+}
+
+impl Reminder {
+    pub fn decide(&self, command: ReminderCommand) -> Decision<ReminderEvent> {
+        let ReminderCommand::Record {
+            week,
+            milestone,
+            account,
+            overdue,
+        } = command;
+        if self.sent {
+            return Err(DomainError::conflict(
+                "this focal point was reminded of this milestone this week",
+            ));
+        }
+        Ok(vec![ReminderEvent::ReminderSent {
+            week,
+            milestone,
+            account,
+            overdue,
+        }])
+    }
+
+    pub fn evolve(&mut self, _event: ReminderEvent) {
+        self.sent = true;
+    }
+}
+
+crate::event_sourced!(Reminder, "reminder", ReminderCommand, ReminderEvent);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::given;
+
+    #[test]
+    fn a_reminder_is_recorded_once() {
+        let cmd = ReminderCommand::Record {
+            week: "2026-W48".into(),
+            milestone: MilestoneId::new(),
+            account: AccountId::new(),
+            overdue: true,
+        };
+        let events = given::<Reminder>(vec![]).decide(cmd.clone()).unwrap();
+        assert!(matches!(
+            given::<Reminder>(events).decide(cmd),
+            Err(DomainError::Conflict(_))
+        ));
+    }
+}

@@ -1,0 +1,144 @@
+//! Reminders to focal points about their milestones due within 14 days or overdue: one mail
+//! per focal point listing the milestones not yet reminded of this week.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::message::Mailbox;
+use lettre::Message;
+use safeguards_domain::digest::Period;
+use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::reminder::{Reminder, ReminderCommand};
+use safeguards_domain::values::{AccountId, MilestoneId, Role};
+use safeguards_domain::DomainError;
+use safeguards_infra::{CommandContext, CommandError};
+
+use crate::subscriptions::host;
+use crate::{DigestError, DigestService};
+
+/// How far ahead a due date earns a reminder.
+pub const HORIZON_DAYS: i64 = 14;
+
+/// Send this week's reminders not sent yet. Returns the number of mails sent.
+#[tracing::instrument(skip(svc))]
+pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, DigestError> {
+    let today = now.date_naive();
+    let week = Period::containing(today).to_string();
+    svc.projector
+        .wait_for(0, std::time::Duration::from_secs(10))
+        .await;
+    // (account email, name) → [(milestone title, country, due, overdue)]
+    let mut due: BTreeMap<
+        (String, String, String),
+        Vec<(String, String, chrono::NaiveDate, bool, MilestoneId)>,
+    > = BTreeMap::new();
+    {
+        let model = svc.projector.read().await;
+        let horizon = today + Duration::days(HORIZON_DAYS);
+        for m in model.milestones.values() {
+            let open = !matches!(
+                m.status,
+                MilestoneStatus::Achieved | MilestoneStatus::Verified | MilestoneStatus::Cancelled
+            );
+            let withdrawn = model
+                .commitments
+                .get(&m.commitment)
+                .is_none_or(|c| c.withdrawn);
+            if !open || withdrawn || m.due_on > horizon {
+                continue;
+            }
+            let Ok(milestone) = MilestoneId::parse(&m.id) else {
+                continue;
+            };
+            for a in model
+                .accounts
+                .values()
+                .filter(|a| !a.disabled && a.role == Role::FocalPoint)
+            {
+                if model.countries_of(&a.id).contains(&m.country) {
+                    due.entry((a.id.clone(), a.email.clone(), a.name.clone()))
+                        .or_default()
+                        .push((
+                            m.title.clone(),
+                            m.country.clone(),
+                            m.due_on,
+                            m.is_overdue(today),
+                            milestone,
+                        ));
+                }
+            }
+        }
+    }
+    let mut sent = 0;
+    for ((account, email, name), milestones) in due {
+        let Ok(account_id) = AccountId::parse(&account) else {
+            continue;
+        };
+        let mut fresh = Vec::new();
+        for (title, country, due_on, overdue, milestone) in milestones {
+            let id = format!("{week}:{milestone}:{account}");
+            let cmd = ReminderCommand::Record {
+                week: week.clone(),
+                milestone,
+                account: account_id,
+                overdue,
+            };
+            match svc
+                .store
+                .execute::<Reminder>(&id, cmd, &CommandContext::system("reminders"), None)
+                .await
+            {
+                Ok(c) => {
+                    svc.projector.committed(c.position);
+                    fresh.push((title, country, due_on, overdue));
+                }
+                Err(CommandError::Domain(DomainError::Conflict(_))) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        let lines: Vec<String> = fresh
+            .iter()
+            .map(|(title, country, due_on, overdue)| {
+                format!(
+                    "- {country}: {title}, {} {due_on}",
+                    if *overdue { "overdue since" } else { "due" }
+                )
+            })
+            .collect();
+        let text = format!(
+            "Hello {name},\n\nThese milestones of your countries need attention:\n\n{}\n\nUpdate them at {}\n",
+            lines.join("\n"),
+            svc.settings.link("/")
+        );
+        let to = Mailbox::new(
+            Some(name.clone()),
+            email
+                .parse()
+                .map_err(|e| DigestError::Mail(format!("{e}")))?,
+        );
+        let message = Message::builder()
+            .from(
+                svc.settings
+                    .mail_from
+                    .parse()
+                    .map_err(|e| DigestError::Mail(format!("{e}")))?,
+            )
+            .to(to)
+            .subject(format!("Milestones due or overdue ({week})"))
+            .message_id(Some(format!(
+                "<reminder.{week}.{account}.{}@{}>",
+                uuid::Uuid::new_v4().simple(),
+                host(&svc.settings)
+            )))
+            .body(text)
+            .map_err(|e| DigestError::Mail(e.to_string()))?;
+        match svc.mailer.send(message).await {
+            Ok(()) => sent += 1,
+            Err(e) => tracing::warn!(error = %e, "a reminder could not be sent"),
+        }
+    }
+    Ok(sent)
+}
