@@ -19,6 +19,18 @@ use crate::{DigestError, DigestService};
 /// How far ahead a due date earns a reminder.
 pub const HORIZON_DAYS: i64 = 14;
 
+/// A focal point to remind: id, address, name.
+type Recipient = (String, String, String);
+
+/// A milestone to mention.
+struct Due {
+    title: String,
+    country: String,
+    due_on: chrono::NaiveDate,
+    overdue: bool,
+    milestone: MilestoneId,
+}
+
 /// Send this week's reminders not sent yet. Returns the number of mails sent.
 #[tracing::instrument(skip(svc))]
 pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, DigestError> {
@@ -27,11 +39,7 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
     svc.projector
         .wait_for(0, std::time::Duration::from_secs(10))
         .await;
-    // (account email, name) → [(milestone title, country, due, overdue)]
-    let mut due: BTreeMap<
-        (String, String, String),
-        Vec<(String, String, chrono::NaiveDate, bool, MilestoneId)>,
-    > = BTreeMap::new();
+    let mut due: BTreeMap<Recipient, Vec<Due>> = BTreeMap::new();
     {
         let model = svc.projector.read().await;
         let horizon = today + Duration::days(HORIZON_DAYS);
@@ -58,13 +66,13 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                 if model.countries_of(&a.id).contains(&m.country) {
                     due.entry((a.id.clone(), a.email.clone(), a.name.clone()))
                         .or_default()
-                        .push((
-                            m.title.clone(),
-                            m.country.clone(),
-                            m.due_on,
-                            m.is_overdue(today),
+                        .push(Due {
+                            title: m.title.clone(),
+                            country: m.country.clone(),
+                            due_on: m.due_on,
+                            overdue: m.is_overdue(today),
                             milestone,
-                        ));
+                        });
                 }
             }
         }
@@ -75,7 +83,14 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
             continue;
         };
         let mut fresh = Vec::new();
-        for (title, country, due_on, overdue, milestone) in milestones {
+        for Due {
+            title,
+            country,
+            due_on,
+            overdue,
+            milestone,
+        } in milestones
+        {
             let id = format!("{week}:{milestone}:{account}");
             let cmd = ReminderCommand::Record {
                 week: week.clone(),
