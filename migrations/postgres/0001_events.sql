@@ -10,7 +10,7 @@ CREATE TABLE events
     payload        json                         NOT NULL,
     metadata       json                         NOT NULL,
     -- Global position: the writing transaction's id in the high bits, the event's rank within
-    -- that transaction in the low 20 bits. Readers only take rows whose transaction is older
+    -- that transaction in the low 24 bits. Readers only take rows whose transaction is older
     -- than every transaction still running (see `feed` in infra), so positions are read in
     -- strictly increasing order and none is skipped, although transactions commit out of order.
     position       bigint                       NOT NULL,
@@ -29,12 +29,12 @@ DECLARE
     rank bigint;
 BEGIN
     rank := coalesce(nullif(current_setting('safeguards.events_in_tx', true), ''), '0')::bigint + 1;
-    IF rank >= 1048576 THEN
-        RAISE EXCEPTION 'more than 1048575 events in one transaction';
+    IF rank >= 16777216 THEN
+        RAISE EXCEPTION 'more than 16777215 events in one transaction';
     END IF;
     PERFORM set_config('safeguards.events_in_tx', rank::text, true);
     NEW.txid := pg_current_xact_id();
-    NEW.position := (NEW.txid::text::bigint << 20) | rank;
+    NEW.position := (NEW.txid::text::bigint << 24) | rank;
     NEW.recorded_at := coalesce((NEW.metadata ->> 'time')::timestamptz, now());
     RETURN NEW;
 END

@@ -110,6 +110,23 @@ pub enum Command {
     /// The Safeguards Digest
     #[command(subcommand)]
     Digest(DigestCommand),
+    /// The event log as CloudEvents JSON lines
+    #[command(subcommand)]
+    Events(EventsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Write the log (after position N) to standard output, one CloudEvent per line
+    Export {
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
+    /// Load a file written by `events export` into an empty store
+    Import {
+        /// The JSON-lines file
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,8 @@
 
 mod cli;
 
+use safeguards::{demo, transfer};
+
 use std::io::{IsTerminal, Read};
 use std::sync::Arc;
 
@@ -55,15 +57,42 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("migrated the {} store", db.kind());
             Ok(())
         }
-        Command::Serve(args) => {
-            if args.demo {
-                anyhow::bail!("--demo: demo data is not part of this build yet");
-            }
-            serve(config).await
-        }
+        Command::Serve(args) => serve(config, args.demo).await,
         Command::Account(cli::AccountCommand::Create(args)) => create_account(&config, args).await,
         Command::Projections(cli::ProjectionsCommand::Rebuild) => rebuild(&config).await,
         Command::Digest(cmd) => digest(&config, cmd).await,
+        Command::Events(cli::EventsCommand::Export { after }) => {
+            let db = open(&config).await?;
+            let total = safeguards_infra::feed::count(&db).await?;
+            let bar = progress_bar(total as u64, "exporting");
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let n = transfer::export(&db, after, &mut out, &|n| bar.set_position(n)).await?;
+            bar.finish_and_clear();
+            eprintln!("exported {n} lines");
+            Ok(())
+        }
+        Command::Events(cli::EventsCommand::Import { file }) => {
+            let db = open(&config).await?;
+            let secret = config.secret_key().context("reading the secret key")?;
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            let bar = progress_bar(0, "importing");
+            bar.set_length(size / 600 + 1);
+            let reader = std::io::BufReader::new(
+                std::fs::File::open(&file)
+                    .with_context(|| format!("opening {}", file.display()))?,
+            );
+            let done = transfer::import(&db, &secret, reader, &|n| bar.set_position(n)).await;
+            bar.finish_and_clear();
+            let done = done.map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!(
+                "imported {} events and {} subscriber contacts",
+                done.events, done.contacts
+            );
+            Ok(())
+        }
     }
 }
 
@@ -76,12 +105,29 @@ async fn open(config: &Config) -> anyhow::Result<Database> {
     Ok(db)
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     let db = open(&config).await?;
     let secret = config
         .secret_key()
         .context("reading or creating the secret key (SAFEGUARDS_SECRET_KEY)")?;
     let store = Arc::new(EventStore::new(db.clone()));
+    if demo_data {
+        match demo::load(&store, &secret, chrono::Utc::now())
+            .await
+            .context("loading the demo data")?
+        {
+            demo::Loaded::NotEmpty => {
+                println!("--demo: the store is not empty; no demo data was loaded")
+            }
+            demo::Loaded::Loaded { accounts, events } => {
+                println!("--demo: loaded {events} events. Sign in with:");
+                for a in accounts {
+                    let role: &str = a.role.into();
+                    println!("  {:<18} {:<36} {}", role, a.email, a.password);
+                }
+            }
+        }
+    }
     let projector = Projector::new(db.clone());
     let replayed = projector
         .catch_up()
@@ -315,6 +361,19 @@ async fn rebuild(config: &Config) -> anyhow::Result<()> {
     );
     db.close().await;
     Ok(())
+}
+
+/// A progress bar on standard error (hidden when it is not a terminal).
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{what} [{{bar:40}}] {{pos}} ({{per_sec}})"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
 }
 
 /// Resolves on SIGINT or SIGTERM.

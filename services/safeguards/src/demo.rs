@@ -1,0 +1,733 @@
+//! Realistic demo data: about 25 countries with 18 months of history, produced through the
+//! domain's commands (so every rule holds), deterministic for a given seed and "now".
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use safeguards_domain::account::{Account, AccountCommand};
+use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
+use safeguards_domain::engagement::{
+    ActivityKind, Engagement, EngagementCommand, EngagementStatus,
+};
+use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use safeguards_domain::subscriber::{Language, Subscriber, SubscriberCommand};
+use safeguards_domain::values::{
+    AccountId, Actor, AuthorityCode, CommitmentId, CountryCode, DpiSystemType, Email, Evidence,
+    EvidenceUrl, MilestoneId, Percent, PrincipleCode, ProcessRef, RiskCode, Role, StageCode,
+    SubscriberId, Text, Title,
+};
+use safeguards_infra::{feed, CommandContext, CommandError, EventStore};
+use sha2::Digest as _;
+
+/// The seed of the demo data.
+pub const SEED: u64 = 2026;
+
+/// A demo account and its password.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// What `load` did.
+#[derive(Debug)]
+pub enum Loaded {
+    /// The store already had events: nothing was written.
+    NotEmpty,
+    Loaded {
+        accounts: Vec<DemoAccount>,
+        events: i64,
+    },
+}
+
+/// Countries engaged with the framework, and others at earlier stages.
+const COUNTRIES: &[(&str, &str)] = &[
+    (
+        "BRA",
+        "Ministry of Management and Innovation in Public Services",
+    ),
+    (
+        "ZAF",
+        "Department of Communications and Digital Technologies",
+    ),
+    ("UGA", "Ministry of ICT and National Guidance"),
+    ("TZA", "Ministry of Information, Communication and IT"),
+    ("TTO", "Ministry of Digital Transformation"),
+    ("RWA", "Ministry of ICT and Innovation"),
+    ("MWI", "Ministry of Information and Digitalisation"),
+    ("NGA", "National Identity Management Commission"),
+    ("IND", "Ministry of Electronics and Information Technology"),
+    (
+        "KEN",
+        "Ministry of Information, Communications and the Digital Economy",
+    ),
+    ("GHA", "Ministry of Communications and Digitalisation"),
+    (
+        "SEN",
+        "Ministère de la Communication et de l'Économie numérique",
+    ),
+    ("ETH", "Ministry of Innovation and Technology"),
+    ("ZMB", "Ministry of Technology and Science"),
+    (
+        "PHL",
+        "Department of Information and Communications Technology",
+    ),
+    ("IDN", "Ministry of Communication and Digital Affairs"),
+    (
+        "COL",
+        "Ministerio de Tecnologías de la Información y las Comunicaciones",
+    ),
+    ("PER", "Secretaría de Gobierno y Transformación Digital"),
+    (
+        "JAM",
+        "Ministry of Science, Energy, Telecommunications and Transport",
+    ),
+    ("MAR", "Ministère de la Transition Numérique"),
+    ("BGD", "ICT Division"),
+    (
+        "NPL",
+        "Ministry of Communication and Information Technology",
+    ),
+    ("KHM", "Ministry of Post and Telecommunications"),
+    (
+        "SLE",
+        "Ministry of Communication, Technology and Innovation",
+    ),
+    ("MNG", "Ministry of Digital Development and Communications"),
+];
+
+/// A commitment template: title, principles, risks, authority, stage.
+type CommitmentTemplate = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+);
+
+const COMMITMENTS: &[CommitmentTemplate] = &[
+    (
+        "Adopt a data protection law with an independent authority",
+        &["O3", "F5"],
+        &["RS1", "SV2"],
+        "R2",
+        "L2",
+    ),
+    (
+        "Publish the digital ID system's design for public comment",
+        &["F4", "F7"],
+        &["SV1"],
+        "R1",
+        "L2",
+    ),
+    (
+        "Offer enrolment without a smartphone or internet access",
+        &["F3", "O6"],
+        &["RI2", "RI3"],
+        "R1",
+        "L4",
+    ),
+    (
+        "Set up a grievance and redress mechanism for ID holders",
+        &["F8"],
+        &["RS4", "RI4"],
+        "R1",
+        "L5",
+    ),
+    (
+        "Run an independent security audit before launch",
+        &["O4", "F1"],
+        &["RS2"],
+        "R4",
+        "L3",
+    ),
+    (
+        "Minimise the data collected at enrolment",
+        &["O3", "O5"],
+        &["RS1"],
+        "R1",
+        "L2",
+    ),
+    (
+        "Involve civil society in the payments roadmap",
+        &["O7", "F7"],
+        &["SV1", "RI4"],
+        "R5",
+        "L1",
+    ),
+    (
+        "Secure sustainable funding for operations",
+        &["O8", "F9"],
+        &["SV5"],
+        "R3",
+        "L5",
+    ),
+    (
+        "Release the data exchange specifications as open standards",
+        &["O9", "O1"],
+        &["SV4"],
+        "R4",
+        "L3",
+    ),
+    (
+        "Assess discrimination risks of automated eligibility checks",
+        &["F2", "O2"],
+        &["RI1"],
+        "R2",
+        "L3",
+    ),
+    (
+        "Make consent revocable in the data exchange",
+        &["F6", "O5"],
+        &["RS1", "RI4"],
+        "R1",
+        "L4",
+    ),
+    (
+        "Protect registration staff and agents in remote areas",
+        &["F1"],
+        &["RS3"],
+        "R1",
+        "L4",
+    ),
+];
+
+const MILESTONES: &[&str] = &[
+    "Draft published for consultation",
+    "Stakeholder workshop held",
+    "Bill tabled in parliament",
+    "Regulation adopted",
+    "Pilot in two districts",
+    "Independent review completed",
+    "Guidelines issued to agencies",
+    "Public report released",
+];
+
+fn day(now: DateTime<Utc>, d: i64) -> DateTime<Utc> {
+    now - Duration::days(540) + Duration::days(d) + Duration::hours(9)
+}
+
+fn date(now: DateTime<Utc>, d: i64) -> NaiveDate {
+    day(now, d).date_naive()
+}
+
+fn text(s: &str) -> Text {
+    Text::parse_field("text", s).unwrap_or_else(|_| unreachable!("demo text is valid"))
+}
+
+fn title(s: &str) -> Title {
+    Title::parse(s).unwrap_or_else(|_| unreachable!("demo titles are valid"))
+}
+
+/// One command of the demo, at a day of its 540-day history.
+enum Step {
+    Engagement(String, EngagementCommand),
+    Commitment(String, CommitmentCommand),
+    Milestone(String, MilestoneCommand),
+}
+
+/// Load the demo data into an empty store. `now` anchors the history (it ends at `now`).
+pub async fn load(
+    store: &EventStore,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Loaded, CommandError> {
+    if feed::count(store.database()).await? > 0 {
+        return Ok(Loaded::NotEmpty);
+    }
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let system = CommandContext::system("demo").at(day(now, 0));
+    let mut accounts = Vec::new();
+    let people: [(&str, &str, Role, &[&str]); 5] = [
+        ("admin@demo.safeguards.test", "Ada Admin", Role::Admin, &[]),
+        (
+            "manager@demo.safeguards.test",
+            "Priya Programme",
+            Role::ProgrammeManager,
+            &[],
+        ),
+        (
+            "verifier@demo.safeguards.test",
+            "Victor Verifier",
+            Role::ProgrammeManager,
+            &[],
+        ),
+        (
+            "focal.ken@demo.safeguards.test",
+            "Wanjiru Focal",
+            Role::FocalPoint,
+            &["KEN", "UGA", "TZA"],
+        ),
+        (
+            "viewer@demo.safeguards.test",
+            "Vera Viewer",
+            Role::Viewer,
+            &[],
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (email, name, role, countries) in people {
+        let email = Email::parse(email).map_err(|e| CommandError::Internal(e.to_string()))?;
+        let password = format!("demo-{}-{}", role_word(role), SEED);
+        let id = demo_account_id(&email);
+        let hash = hash(&password)?;
+        store
+            .execute::<Account>(
+                &id.to_string(),
+                AccountCommand::Create {
+                    email: email.clone(),
+                    name: title(name),
+                    role,
+                    countries: countries
+                        .iter()
+                        .filter_map(|c| CountryCode::parse(c).ok())
+                        .collect(),
+                    password_hash: Some(hash),
+                },
+                &system,
+                None,
+            )
+            .await?;
+        accounts.push(DemoAccount {
+            email: email.as_str().to_string(),
+            role,
+            password,
+        });
+        ids.push(id);
+    }
+    let (manager, verifier, focal) = (ids[1], ids[2], ids[3]);
+
+    let mut steps: Vec<(i64, u32, Actor, Step)> = Vec::new();
+    let mut seq = 0u32;
+    let mut push =
+        |steps: &mut Vec<(i64, u32, Actor, Step)>, d: i64, actor: AccountId, step: Step| {
+            seq += 1;
+            steps.push((d, seq, Actor::Account(actor), step));
+        };
+    let dpi = ["digital_id", "payments", "data_exchange", "registries"];
+    for (i, (code, lead)) in COUNTRIES.iter().enumerate() {
+        let country =
+            CountryCode::parse(code).map_err(|e| CommandError::Internal(e.to_string()))?;
+        let opened = rng.gen_range(0..150);
+        let how_many = rng.gen_range(1..=3);
+        let chosen: Vec<&str> = dpi.choose_multiple(&mut rng, how_many).copied().collect();
+        let mut systems: Vec<(DpiSystemType, StageCode)> = Vec::new();
+        for t in chosen {
+            let stage = format!("L{}", rng.gen_range(1..=3));
+            if let (Ok(t), Ok(s)) = (DpiSystemType::parse(t), StageCode::parse(&stage)) {
+                systems.push((t, s));
+            }
+        }
+        push(
+            &mut steps,
+            opened,
+            manager,
+            Step::Engagement(
+                code.to_string(),
+                EngagementCommand::Open {
+                    country,
+                    lead: title(lead),
+                    started_on: date(now, opened),
+                    dpi_systems: systems.clone(),
+                },
+            ),
+        );
+        let kinds = [
+            ActivityKind::Convening,
+            ActivityKind::Workshop,
+            ActivityKind::Dialogue,
+            ActivityKind::Showcase,
+            ActivityKind::Roadmap,
+        ];
+        let mut d = opened;
+        for k in 0..rng.gen_range(2..6) {
+            d += rng.gen_range(15..80);
+            if d > 535 {
+                break;
+            }
+            let kind = kinds[(i + k) % kinds.len()];
+            push(
+                &mut steps,
+                d,
+                manager,
+                Step::Engagement(
+                    code.to_string(),
+                    EngagementCommand::RecordActivity {
+                        kind,
+                        title: title(&format!("{} on DPI safeguards", activity_title(kind))),
+                        held_on: date(now, d),
+                        authorities: vec![
+                            AuthorityCode::parse("R1").unwrap_or_else(|_| unreachable!()),
+                            AuthorityCode::parse(if k % 2 == 0 { "R5" } else { "R2" })
+                                .unwrap_or_else(|_| unreachable!()),
+                        ],
+                        note: None,
+                    },
+                ),
+            );
+        }
+        // Most engaged countries signed a commitment letter; some went further.
+        let stage = i % 5;
+        if stage >= 1 {
+            let signed = opened + rng.gen_range(30..120);
+            push(
+                &mut steps,
+                signed,
+                manager,
+                Step::Engagement(
+                    code.to_string(),
+                    EngagementCommand::RecordActivity {
+                        kind: ActivityKind::CommitmentLetter,
+                        title: title("Commitment letter signed"),
+                        held_on: date(now, signed),
+                        authorities: vec![
+                            AuthorityCode::parse("R1").unwrap_or_else(|_| unreachable!())
+                        ],
+                        note: None,
+                    },
+                ),
+            );
+            if stage >= 3 {
+                push(
+                    &mut steps,
+                    signed + 60,
+                    manager,
+                    Step::Engagement(
+                        code.to_string(),
+                        EngagementCommand::ChangeStatus {
+                            status: EngagementStatus::Implementing,
+                            reason: Some(text("Implementation roadmap agreed")),
+                        },
+                    ),
+                );
+                if let Some((system, from)) = systems.first() {
+                    let to = StageCode::parse(&format!(
+                        "L{}",
+                        (from.as_str()[1..].parse::<u8>().unwrap_or(1) + 1).min(5)
+                    ))
+                    .unwrap_or(*from);
+                    if to != *from {
+                        push(
+                            &mut steps,
+                            signed + 90,
+                            manager,
+                            Step::Engagement(
+                                code.to_string(),
+                                EngagementCommand::MoveDpiSystem {
+                                    system: *system,
+                                    stage: to,
+                                },
+                            ),
+                        );
+                    }
+                }
+            }
+            if stage == 4 && i % 10 == 9 {
+                push(
+                    &mut steps,
+                    signed + 200,
+                    manager,
+                    Step::Engagement(
+                        code.to_string(),
+                        EngagementCommand::ChangeStatus {
+                            status: EngagementStatus::Paused,
+                            reason: Some(text(
+                                "Elections; work resumes after the new government is formed",
+                            )),
+                        },
+                    ),
+                );
+            }
+            // Commitments and milestones.
+            for c in 0..rng.gen_range(2..=4) {
+                let created = signed + 10 + c * rng.gen_range(10..40);
+                if created > 500 {
+                    break;
+                }
+                let (t, principles, risks, authority, stage_code) =
+                    COMMITMENTS[(i * 3 + c as usize) % COMMITMENTS.len()];
+                let commitment = CommitmentId::from_uuid(
+                    uuid::Builder::from_random_bytes(rng.gen()).into_uuid(),
+                );
+                let due = created + rng.gen_range(200..480);
+                let fields = CommitmentFields {
+                    title: title(t),
+                    description: None,
+                    principles: principles
+                        .iter()
+                        .filter_map(|p| PrincipleCode::parse(p).ok())
+                        .collect(),
+                    risks: risks
+                        .iter()
+                        .filter_map(|r| RiskCode::parse(r).ok())
+                        .collect(),
+                    authority: AuthorityCode::parse(authority).unwrap_or_else(|_| unreachable!()),
+                    stage: StageCode::parse(stage_code).unwrap_or_else(|_| unreachable!()),
+                    dpi_system: systems.first().map(|s| s.0),
+                    process_refs: vec![ProcessRef::parse(&format!(
+                        "{}.{}",
+                        principles[0],
+                        rng.gen_range(1..10)
+                    ))
+                    .unwrap_or_else(|_| unreachable!())],
+                    due_on: date(now, due),
+                };
+                let by = if i % 3 == 0 { focal } else { manager };
+                push(
+                    &mut steps,
+                    created,
+                    by,
+                    Step::Commitment(
+                        commitment.to_string(),
+                        CommitmentCommand::Create { country, fields },
+                    ),
+                );
+                for m in 0..rng.gen_range(2..=4) {
+                    let added = created + 2 + m;
+                    let milestone = MilestoneId::from_uuid(
+                        uuid::Builder::from_random_bytes(rng.gen()).into_uuid(),
+                    );
+                    let due_m = created + 60 + m * rng.gen_range(40..120);
+                    push(
+                        &mut steps,
+                        added,
+                        by,
+                        Step::Milestone(
+                            milestone.to_string(),
+                            MilestoneCommand::Add {
+                                commitment,
+                                country,
+                                title: title(
+                                    MILESTONES[(i + c as usize + m as usize) % MILESTONES.len()],
+                                ),
+                                due_on: date(now, due_m),
+                                stage: None,
+                            },
+                        ),
+                    );
+                    milestone_life(
+                        &mut rng, &mut steps, &mut push, milestone, added, due_m, by, verifier,
+                    );
+                }
+            }
+        }
+    }
+    steps.sort_by_key(|(d, s, _, _)| (*d, *s));
+    for (d, _, actor, step) in steps {
+        if d > 539 {
+            continue;
+        }
+        let ctx = CommandContext::new(actor, "demo").at(day(now, d));
+        // A step the rules refuse (e.g. a status change the engagement cannot make) is skipped:
+        // the demo only ever contains what the domain accepts.
+        let result = match step {
+            Step::Engagement(id, c) => store.execute::<Engagement>(&id, c, &ctx, None).await,
+            Step::Commitment(id, c) => store.execute::<Commitment>(&id, c, &ctx, None).await,
+            Step::Milestone(id, c) => store.execute::<Milestone>(&id, c, &ctx, None).await,
+        };
+        match result {
+            Ok(_) | Err(CommandError::Domain(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Subscribers, confirmed.
+    for s in 0..6u64 {
+        let id = SubscriberId::from_uuid(uuid::Builder::from_random_bytes(rng.gen()).into_uuid());
+        let email = format!("reader{s}@demo.safeguards.test");
+        safeguards_digest::contacts::upsert(
+            store.database(),
+            &id.to_string(),
+            &safeguards_digest::contacts::email_hash(secret, &email),
+            &email,
+            Some(&format!("Demo reader {s}")),
+        )
+        .await
+        .map_err(safeguards_infra::store::sql_error)?;
+        let token = format!("demo-token-{s}");
+        let token_hash: String = sha2::Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let at = day(now, 300 + s as i64 * 20);
+        let ctx = CommandContext::system("demo").at(at);
+        let countries: Vec<CountryCode> = COUNTRIES
+            .iter()
+            .skip(s as usize * 3)
+            .take(if s % 2 == 0 { 3 } else { 0 })
+            .filter_map(|(c, _)| CountryCode::parse(c).ok())
+            .collect();
+        store
+            .execute::<Subscriber>(
+                &id.to_string(),
+                SubscriberCommand::Request {
+                    countries,
+                    language: [Language::En, Language::Fr, Language::Es][s as usize % 3],
+                    token_hash: token_hash.clone(),
+                    expires_at: at + Duration::hours(48),
+                },
+                &ctx,
+                None,
+            )
+            .await?;
+        store
+            .execute::<Subscriber>(
+                &id.to_string(),
+                SubscriberCommand::Confirm {
+                    token_hash,
+                    now: at + Duration::hours(1),
+                },
+                &ctx,
+                None,
+            )
+            .await?;
+    }
+    Ok(Loaded::Loaded {
+        accounts,
+        events: feed::count(store.database()).await?,
+    })
+}
+
+type Push<'a> = dyn FnMut(&mut Vec<(i64, u32, Actor, Step)>, i64, AccountId, Step) + 'a;
+
+/// The steps of one milestone: a final state drawn by weight, reached by legal transitions.
+#[allow(clippy::too_many_arguments)]
+fn milestone_life(
+    rng: &mut StdRng,
+    steps: &mut Vec<(i64, u32, Actor, Step)>,
+    push: &mut Push<'_>,
+    milestone: MilestoneId,
+    added: i64,
+    due: i64,
+    focal: AccountId,
+    verifier: AccountId,
+) {
+    let id = milestone.to_string();
+    let end = 539i64;
+    let fate = rng.gen_range(0..100);
+    let mut d = added + rng.gen_range(5..40);
+    if d > end || fate < 15 {
+        return; // stays planned (overdue if its due date passed)
+    }
+    push(
+        steps,
+        d,
+        focal,
+        Step::Milestone(
+            id.clone(),
+            MilestoneCommand::Start {
+                note: Some(text("Work started")),
+            },
+        ),
+    );
+    for p in [25, 50, 75] {
+        d += rng.gen_range(10..45);
+        if d > end || (fate < 40 && p > 25) {
+            return; // in progress
+        }
+        push(
+            steps,
+            d,
+            focal,
+            Step::Milestone(
+                id.clone(),
+                MilestoneCommand::ReportProgress {
+                    percent: Percent::parse(p).unwrap_or_else(|_| unreachable!()),
+                    note: None,
+                },
+            ),
+        );
+    }
+    if fate < 50 {
+        d += 5;
+        push(
+            steps,
+            d,
+            focal,
+            Step::Milestone(
+                id.clone(),
+                MilestoneCommand::Block {
+                    reason: text("Waiting for the budget allocation"),
+                },
+            ),
+        );
+        return; // blocked
+    }
+    if fate < 55 {
+        d += 5;
+        push(
+            steps,
+            d,
+            verifier,
+            Step::Milestone(
+                id.clone(),
+                MilestoneCommand::Cancel {
+                    reason: text("Superseded by the revised roadmap"),
+                },
+            ),
+        );
+        return;
+    }
+    d = d.max(due - rng.gen_range(0..30)).min(end);
+    push(
+        steps,
+        d,
+        focal,
+        Step::Milestone(
+            id.clone(),
+            MilestoneCommand::Achieve {
+                evidence: vec![Evidence {
+                    title: title("Official publication"),
+                    url: EvidenceUrl::parse(&format!("https://example.org/evidence/{id}"))
+                        .unwrap_or_else(|_| unreachable!()),
+                }],
+                note: None,
+                by: Actor::Account(focal),
+            },
+        ),
+    );
+    if fate < 70 || d + 7 > end {
+        return; // achieved, awaiting verification
+    }
+    push(
+        steps,
+        d + 7,
+        verifier,
+        Step::Milestone(
+            id,
+            MilestoneCommand::Verify {
+                note: Some(text("Evidence checked")),
+                by: Actor::Account(verifier),
+            },
+        ),
+    );
+}
+
+fn activity_title(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Convening => "National convening",
+        ActivityKind::Workshop => "Technical workshop",
+        ActivityKind::Dialogue => "Multi-stakeholder dialogue",
+        ActivityKind::Showcase => "Showcase",
+        ActivityKind::Roadmap => "Roadmap session",
+        _ => "Meeting",
+    }
+}
+
+fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::ProgrammeManager => "manager",
+        Role::FocalPoint => "focal",
+        Role::Viewer => "viewer",
+    }
+}
+
+fn demo_account_id(email: &Email) -> AccountId {
+    safeguards_api::auth::account_id(email)
+}
+
+fn hash(password: &str) -> Result<String, CommandError> {
+    safeguards_api::auth::hash_password(password).map_err(|e| CommandError::Internal(e.detail))
+}

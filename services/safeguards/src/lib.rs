@@ -1,0 +1,5 @@
+//! The `safeguards` binary's library part: what its subcommands do beyond wiring, kept here so
+//! that the tests can call it — the demo data loader and the event export and import.
+
+pub mod demo;
+pub mod transfer;
