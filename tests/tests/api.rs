@@ -891,3 +891,56 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     let html = docs.text().await.unwrap();
     assert!(html.contains("/api/v1/milestones/{id}/verify"));
 }
+
+async fn progress_and_milestones_come_as_csv_without_formulas(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/commitments/{commitment}/milestones"),
+            json!({"title": "=HYPERLINK(\"http://evil\")", "due_on": "2027-01-31"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let csv = app
+        .client
+        .get(format!("{}/api/v1/progress?format=csv", app.base))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("country,name,status,commitments,planned"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("KEN,Kenya,exploring,1,1,"));
+    let milestones = app
+        .client
+        .get(format!("{}/api/v1/progress/KEN?format=csv", app.base))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    let text = milestones.text().await.unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert!(!text.contains(",=HYPERLINK"), "{text}");
+    let bad = app.get(&app.admin, "/api/v1/progress?format=xml").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+mod csv_exports {
+    use super::*;
+    on_both_stores!(progress_and_milestones_come_as_csv_without_formulas);
+}

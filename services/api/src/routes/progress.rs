@@ -1,6 +1,8 @@
 //! `/api/v1/progress…`: progress views, with time travel for one country.
 
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use safeguards_infra::feed;
@@ -15,17 +17,111 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::AppState;
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FormatQuery {
+    /// `json` (default) or `csv`
+    pub format: Option<String>,
+}
+
+/// Whether the client asked for CSV.
+fn wants_csv(format: Option<&str>) -> ApiResult<bool> {
+    match format {
+        None | Some("") | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(ApiError::invalid("format", "must be json or csv")),
+    }
+}
+
+/// A cell that a spreadsheet will not run as a formula.
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A CSV answer.
+fn csv_response(name: &str, rows: Vec<Vec<String>>) -> ApiResult<Response> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| cell(c)))
+            .map_err(|_| ApiError::internal())?;
+    }
+    let body = writer.into_inner().map_err(|_| ApiError::internal())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/progress",
     tag = "progress",
     summary = "Progress of every engaged country",
-    responses((status = 200, description = "Progress", body = Overview), crate::openapi::ReadProblems),
+    params(FormatQuery),
+    responses((status = 200, description = "Progress (CSV with format=csv)", body = Overview), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn overview(State(state): State<AppState>, _: Principal) -> Json<Overview> {
+pub async fn overview(
+    State(state): State<AppState>,
+    _: Principal,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(q.format.as_deref())?;
     let model = state.projector.read().await;
-    Json(views::overview(&model, state.clock.today()))
+    let overview = views::overview(&model, state.clock.today());
+    if !csv {
+        return Ok(Json(overview).into_response());
+    }
+    let mut rows = vec![[
+        "country",
+        "name",
+        "status",
+        "commitments",
+        "planned",
+        "in_progress",
+        "blocked",
+        "achieved",
+        "verified",
+        "cancelled",
+        "overdue",
+        "completion",
+        "last_activity_at",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for c in overview.countries {
+        let m = c.milestones;
+        let status: &str = c.status.into();
+        rows.push(vec![
+            c.country,
+            c.name,
+            status.to_string(),
+            c.commitments.to_string(),
+            m.planned.to_string(),
+            m.in_progress.to_string(),
+            m.blocked.to_string(),
+            m.achieved.to_string(),
+            m.verified.to_string(),
+            m.cancelled.to_string(),
+            m.overdue.to_string(),
+            format!("{:.1}", c.completion),
+            c.last_activity_at.to_rfc3339(),
+        ]);
+    }
+    csv_response("progress", rows)
 }
 
 #[utoipa::path(
@@ -48,7 +144,10 @@ pub async fn principles(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CountryQuery {
+    /// `YYYY-MM-DD`: the state at the end of that day (UTC)
     pub as_of: Option<String>,
+    /// `json` (default) or `csv` (one row per milestone)
+    pub format: Option<String>,
 }
 
 /// `GET /api/v1/progress/{country}?as_of=YYYY-MM-DD`.
@@ -58,7 +157,7 @@ pub struct CountryQuery {
     tag = "progress",
     summary = "One country's progress with breakdowns; `as_of` for the state at the end of a day (UTC)",
     params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), CountryQuery),
-    responses((status = 200, description = "Progress", body = CountryProgress), crate::openapi::ReadProblems),
+    responses((status = 200, description = "Progress (its milestones as CSV with format=csv)", body = CountryProgress), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn country(
@@ -66,15 +165,14 @@ pub async fn country(
     _: Principal,
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<CountryQuery>,
-) -> ApiResult<Json<CountryProgress>> {
+) -> ApiResult<Response> {
     let country = parse_country(&raw)?;
+    let csv = wants_csv(q.format.as_deref())?;
     let not_engaged = || ApiError::not_found(format!("no engagement is open for {country}"));
-    match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+    let progress = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => {
             let model = state.projector.read().await;
-            views::country(&model, country.as_str(), state.clock.today())
-                .map(Json)
-                .ok_or_else(not_engaged)
+            views::country(&model, country.as_str(), state.clock.today()).ok_or_else(not_engaged)?
         }
         Some(raw_date) => {
             let day = date("as_of", raw_date)?;
@@ -82,9 +180,47 @@ pub async fn country(
             let mut progress =
                 views::country(&model, country.as_str(), day).ok_or_else(not_engaged)?;
             progress.as_of = Some(day);
-            Ok(Json(progress))
+            progress
+        }
+    };
+    if !csv {
+        return Ok(Json(progress).into_response());
+    }
+    let mut rows = vec![[
+        "commitment_id",
+        "commitment",
+        "milestone_id",
+        "milestone",
+        "status",
+        "due_on",
+        "overdue",
+        "stage",
+        "percent",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for c in &progress.commitments {
+        for m in &c.milestone_list {
+            rows.push(vec![
+                c.commitment.id.clone(),
+                c.commitment.title.clone(),
+                m.milestone.id.clone(),
+                m.milestone.title.clone(),
+                m.milestone.status.as_str().to_string(),
+                m.milestone.due_on.to_string(),
+                m.overdue.to_string(),
+                m.milestone
+                    .stage
+                    .clone()
+                    .unwrap_or_else(|| c.commitment.stage.clone()),
+                m.milestone
+                    .percent
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            ]);
         }
     }
+    csv_response(&format!("milestones-{country}"), rows)
 }
 
 /// The model of one country as it stood at the end of `day` (UTC): its engagement,
