@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What happened to an account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum AccountEvent {
     AccountCreated {
         email: Email,

@@ -5,7 +5,9 @@ use crate::values::{CountryCode, Text};
 use super::{CommitmentFields, CommitmentRevision};
 
 /// What happened to a commitment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum CommitmentEvent {
     CommitmentCreated {
         country: CountryCode,

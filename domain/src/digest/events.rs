@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use crate::values::SubscriberId;
 
 /// What happened to a period's digest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum DigestEvent {
     DigestComposed {
         period: String,
@@ -19,7 +21,9 @@ pub enum DigestEvent {
 }
 
 /// What happened to one recipient's delivery of a digest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum DeliveryEvent {
     DeliveryClaimed {
         period: String,

@@ -57,7 +57,9 @@ pub enum ActivityKind {
 
 /// What happened to an engagement. Stored as versioned JSON; renaming a variant or a field
 /// needs an upcaster for the events already written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum EngagementEvent {
     EngagementOpened {
         country: CountryCode,

@@ -40,7 +40,9 @@ impl MilestoneStatus {
 }
 
 /// What happened to a milestone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum MilestoneEvent {
     MilestoneAdded {
         commitment: CommitmentId,

@@ -29,7 +29,9 @@ pub enum Language {
 }
 
 /// What happened to a subscriber. An empty country list means "every country".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 pub enum SubscriberEvent {
     SubscriptionRequested {
         countries: Vec<CountryCode>,
