@@ -130,6 +130,11 @@ impl Tokens {
         (format!("{body}.{sig}"), expires_at)
     }
 
+    /// The CSRF token of a session: forms must send it back.
+    pub fn csrf(&self, session: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.sign(format!("csrf:{session}").as_bytes()))
+    }
+
     /// The account a token names, if it is well signed and not expired.
     pub fn check(&self, token: &str, now: DateTime<Utc>) -> Option<AccountId> {
         let (body, sig) = token.split_once('.')?;
@@ -165,24 +170,54 @@ impl FromRequestParts<AppState> for Principal {
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or_else(ApiError::unauthorized)?;
-        let id = state
-            .tokens
-            .check(token.trim(), Utc::now())
-            .ok_or_else(ApiError::unauthorized)?;
         state.fresh(parts).await;
-        let model = state.projector.read().await;
-        let account = model
-            .accounts
-            .get(&id.to_string())
-            .filter(|a| !a.disabled)
-            .ok_or_else(ApiError::unauthorized)?;
-        Ok(Principal {
-            id,
-            role: account.role,
-            name: account.name.clone(),
-            countries: model.countries_of(&id.to_string()),
-        })
+        principal_for(state, token.trim()).await
     }
+}
+
+/// The account a bearer or session token names, if it is valid and the account enabled.
+pub async fn principal_for(state: &AppState, token: &str) -> ApiResult<Principal> {
+    let id = state
+        .tokens
+        .check(token, Utc::now())
+        .ok_or_else(ApiError::unauthorized)?;
+    let model = state.projector.read().await;
+    let account = model
+        .accounts
+        .get(&id.to_string())
+        .filter(|a| !a.disabled)
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(Principal {
+        id,
+        role: account.role,
+        name: account.name.clone(),
+        countries: model.countries_of(&id.to_string()),
+    })
+}
+
+/// Check an e-mail and password; the same answer (`None`) for an unknown address, a disabled
+/// account and a wrong password, after the same work.
+pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Option<AccountId> {
+    static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        hash_password(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
+    });
+    let id = safeguards_domain::values::Email::parse(email)
+        .ok()
+        .map(|e| account_id(&e));
+    state.projector.wait_for(0, state.freshness_wait).await;
+    let hash = {
+        let model = state.projector.read().await;
+        id.and_then(|id| model.accounts.get(&id.to_string()).cloned())
+            .filter(|a| !a.disabled)
+            .and_then(|a| a.password_hash)
+    };
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DECOY.clone());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    (known && matches).then_some(id).flatten()
 }
 
 /// The actions of SPEC §3's table.

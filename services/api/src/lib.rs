@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
+pub mod pages;
 pub mod routes;
 
 use std::sync::Arc;

@@ -247,9 +247,7 @@ pub async fn docs() -> Html<String> {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Safeguards Tracker API</title>\
-         <style>body{font:16px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}\
-         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccc}\
-         code{font-size:.95em}h2{margin-top:2rem;text-transform:capitalize}</style></head><body>\
+         <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main id=\"main\">\
          <h1>Safeguards Tracker API</h1><p>The machine-readable document is at \
          <a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI 3.1).</p>",
     );
@@ -271,7 +269,7 @@ pub async fn docs() -> Html<String> {
             escape(&summary)
         ));
     }
-    html.push_str("</tbody></table></body></html>");
+    html.push_str("</tbody></table></main></body></html>");
     Html(html)
 }
 

@@ -51,12 +51,6 @@ pub struct TokenOut {
     pub account: AccountOut,
 }
 
-/// A PHC hash of a random password, verified against when the e-mail is unknown so that both
-/// failures take the same time.
-static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    auth::hash_password(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
-});
-
 /// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password.
 #[utoipa::path(
     post,
@@ -76,30 +70,12 @@ pub async fn token(
             "unknown e-mail or wrong password",
         )
     };
-    let id = Email::parse(&body.email)
-        .ok()
-        .map(|e| account_id(&e).to_string());
-    state.projector.wait_for(0, state.freshness_wait).await;
-    let hash = {
-        let model = state.projector.read().await;
-        id.as_ref()
-            .and_then(|id| model.accounts.get(id))
-            .filter(|a| !a.disabled)
-            .and_then(|a| a.password_hash.clone())
-    };
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DECOY_HASH.clone());
-    let password = body.password;
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let account_id = auth::authenticate(&state, &body.email, &body.password)
         .await
-        .unwrap_or(false);
-    let (Some(id), true, true) = (id, known, matches) else {
-        return Err(refused());
-    };
-    let account_id = AccountId::parse(&id).map_err(|_| refused())?;
+        .ok_or_else(refused)?;
     let (token, expires_at) = state.tokens.issue(account_id, Utc::now());
     let model = state.projector.read().await;
-    let account = account_out(&model, &id).ok_or_else(refused)?;
+    let account = account_out(&model, &account_id.to_string()).ok_or_else(refused)?;
     Ok(Json(TokenOut {
         token,
         expires_at,

@@ -234,6 +234,19 @@ async fn act(
             ApiError::bad_request(r.body_text())
         }
     })?;
+    let committed = run_step(&state, &cmd, &id, action, &bytes).await?;
+    Ok(ok(committed))
+}
+
+/// Run one step of a milestone's life (`start`, `progress`, …) with its JSON body; shared by
+/// the API and the page forms.
+pub async fn run_step(
+    state: &AppState,
+    cmd: &Cmd,
+    id: &str,
+    action: &str,
+    bytes: &[u8],
+) -> ApiResult<safeguards_infra::Committed> {
     let needed = match action {
         "verify" | "reject" => Action::Verify,
         "start" | "progress" | "block" | "unblock" | "achieve" | "reschedule" | "cancel" => {
@@ -247,30 +260,30 @@ async fn act(
         .read()
         .await
         .milestones
-        .get(&id)
+        .get(id)
         .map(|m| m.country.clone())
         .ok_or_else(|| ApiError::not_found("no such milestone"))?;
     authorize(&cmd.principal, needed, Some(&country))?;
     let by = Actor::Account(cmd.principal.id);
     let command = match action {
         "start" => MilestoneCommand::Start {
-            note: note(body::<NoteBody>(&bytes)?.note)?,
+            note: note(body::<NoteBody>(bytes)?.note)?,
         },
         "progress" => {
-            let b: ProgressBody = body(&bytes)?;
+            let b: ProgressBody = body(bytes)?;
             MilestoneCommand::ReportProgress {
                 percent: Percent::parse(b.percent)?,
                 note: note(b.note)?,
             }
         }
         "block" => MilestoneCommand::Block {
-            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
         },
         "unblock" => MilestoneCommand::Unblock {
-            note: note(body::<NoteBody>(&bytes)?.note)?,
+            note: note(body::<NoteBody>(bytes)?.note)?,
         },
         "achieve" => {
-            let b: AchieveBody = body(&bytes)?;
+            let b: AchieveBody = body(bytes)?;
             let mut evidence = Vec::new();
             for (i, e) in b.evidence.iter().enumerate() {
                 evidence.push(Evidence {
@@ -285,25 +298,24 @@ async fn act(
             }
         }
         "verify" => MilestoneCommand::Verify {
-            note: note(body::<NoteBody>(&bytes)?.note)?,
+            note: note(body::<NoteBody>(bytes)?.note)?,
             by,
         },
         "reject" => MilestoneCommand::RejectVerification {
-            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
         },
         "reschedule" => {
-            let b: RescheduleBody = body(&bytes)?;
+            let b: RescheduleBody = body(bytes)?;
             MilestoneCommand::Reschedule {
                 due_on: date("due_on", &b.due_on)?,
                 reason: reason(&b.reason)?,
             }
         }
         _ => MilestoneCommand::Cancel {
-            reason: reason(&body::<ReasonBody>(&bytes)?.reason)?,
+            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
         },
     };
-    let committed = state
-        .execute::<Milestone>(&cmd.context(), &id, command, cmd.if_match)
-        .await?;
-    Ok(ok(committed))
+    state
+        .execute::<Milestone>(&cmd.context(), id, command, cmd.if_match)
+        .await
 }

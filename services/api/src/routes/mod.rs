@@ -22,6 +22,7 @@ use safeguards_infra::Committed;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::{ApiError, ApiResult};
@@ -112,6 +113,13 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .route("/api/docs", get(crate::openapi::docs))
+        .route("/", get(crate::pages::dashboard))
+        .route("/countries/{country}", get(crate::pages::country))
+        .route("/milestones/{id}/{action}", post(crate::pages::milestone_form))
+        .route("/login", get(crate::pages::login_page).post(crate::pages::login))
+        .route("/logout", post(crate::pages::logout))
+        .route("/account", get(crate::pages::account))
+        .route("/static/app.css", get(crate::pages::stylesheet))
         .route(
             "/subscribe",
             get(subscriptions::subscribe_page).post(subscriptions::subscribe_form),
@@ -133,6 +141,24 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

@@ -219,10 +219,7 @@ fn page(title: &str, body: &str) -> Html<String> {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Safeguards Tracker</title>\
-         <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}\
-         label{{display:block;margin-top:1rem;font-weight:600}}input,select{{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}}\
-         button{{font:inherit;margin-top:1rem;padding:.5rem 1rem;background:#0b5394;color:#fff;border:0;border-radius:.25rem}}\
-         button:focus,input:focus{{outline:3px solid #f9a825}}</style></head>\
+         <link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
          <body><main><h1>{title}</h1>{body}</main></body></html>"
     ))
 }

@@ -1,0 +1,308 @@
+//! The pages people use, over real HTTP: sign-in with a session cookie, the forms a focal point
+//! and a programme manager use, CSRF, escaping, security headers and page weight.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::StatusCode;
+use safeguards_domain::values::Role;
+use safeguards_tests::app::{TestApp, PASSWORD};
+use safeguards_tests::{on_both_stores, Backend};
+use serde_json::json;
+
+/// A browser without JavaScript: keeps the session cookie, follows no redirects by itself.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    session: Option<String>,
+}
+
+fn attr(html: &str, marker: &str) -> String {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+            session: None,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(s) = &self.session {
+            req = req.header("cookie", format!("sg_session={s}"));
+        }
+        let r = req.send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let mut req = self.client.post(format!("{}{path}", self.base)).form(form);
+        if let Some(s) = &self.session {
+            req = req.header("cookie", format!("sg_session={s}"));
+        }
+        let r = req.send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+
+    async fn sign_in(&mut self, email: &str) {
+        let r = self
+            .client
+            .get(format!("{}/login", self.base))
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let html = r.text().await.unwrap();
+        let csrf = attr(&html, "name=\"csrf\" value=\"");
+        let r = self
+            .client
+            .post(format!("{}/login", self.base))
+            .header("cookie", cookie)
+            .form(&[("email", email), ("password", PASSWORD), ("csrf", &csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in failed");
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        self.session = Some(
+            set.split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("sg_session=")
+                .to_string(),
+        );
+    }
+
+    /// The CSRF token of the forms on a page.
+    async fn csrf(&self, path: &str) -> String {
+        let (_, _, html) = self.get(path).await;
+        attr(&html, "name=\"csrf\" value=\"")
+    }
+}
+
+async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verifies_it(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let milestone = app.milestone(&commitment, "2027-01-31").await;
+    app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+    app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
+
+    let anonymous = Browser::new(&app);
+    let (status, headers, _) = anonymous.get("/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/login");
+
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let (status, _, html) = fp.get("/countries/KEN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Bill tabled in parliament"));
+    assert!(
+        !html.contains("/verify\""),
+        "a focal point is offered verification"
+    );
+    let csrf = fp.csrf("/countries/KEN").await;
+    for (action, fields) in [
+        ("start", vec![]),
+        (
+            "progress",
+            vec![("percent", "60"), ("note", "second reading")],
+        ),
+        (
+            "achieve",
+            vec![
+                ("evidence_title", "Hansard"),
+                ("evidence_url", "https://parliament.go.ke/h/1"),
+            ],
+        ),
+    ] {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let (status, headers, body) = fp
+            .post(&format!("/milestones/{milestone}/{action}"), &form)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{action}: {body}");
+        assert!(
+            headers["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/countries/KEN#m-"),
+            "{action}: {:?}",
+            headers["location"]
+        );
+    }
+    // A bad value comes back on the page as a message, not a crash.
+    let (status, headers, _) = fp
+        .post(
+            &format!("/milestones/{milestone}/progress"),
+            &[("csrf", &csrf), ("percent", "150")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = fp.get(headers["location"].to_str().unwrap()).await;
+    assert!(html.contains("role=\"alert\""), "no error shown");
+
+    let mut pm = Browser::new(&app);
+    pm.sign_in("pm@un.org").await;
+    let (_, _, html) = pm.get("/countries/KEN").await;
+    assert!(
+        html.contains(&format!("/milestones/{milestone}/verify")),
+        "the manager is not offered verification"
+    );
+    let csrf = pm.csrf("/countries/KEN").await;
+    let (status, _, _) = pm
+        .post(
+            &format!("/milestones/{milestone}/verify"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (_, _, dashboard) = pm.get("/").await;
+    assert!(dashboard.contains("Kenya"));
+    assert!(
+        dashboard.contains("100.0 %"),
+        "the dashboard does not show the verification"
+    );
+    let (_, _, country) = pm.get("/countries/KEN").await;
+    assert!(country.contains("verified"));
+    assert!(country.contains("<svg viewBox"), "no burn-up chart");
+    let api = app
+        .get(&app.admin, &format!("/api/v1/milestones/{milestone}"))
+        .await;
+    assert_eq!(api.body["status"], "verified");
+}
+
+async fn forms_without_their_csrf_token_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let milestone = app.milestone(&commitment, "2027-01-31").await;
+    app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let before = app.event_count().await;
+    for csrf in ["", "forged"] {
+        let (status, _, _) = fp
+            .post(&format!("/milestones/{milestone}/start"), &[("csrf", csrf)])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // A login form posted from elsewhere (no login cookie) is refused too.
+    let r = fp
+        .client
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("email", "fp@ict.go.ke"),
+            ("password", PASSWORD),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.event_count().await, before);
+}
+
+async fn user_text_is_escaped_and_pages_carry_security_headers_and_stay_light(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let r = app
+        .post(&app.admin, "/api/v1/engagements/KEN/commitments",
+            json!({"title": "<script>alert(1)</script>", "principles": ["F1"], "authority": "R1", "stage": "L1", "due_on": "2027-01-01"}))
+        .await;
+    let commitment = r.id();
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/commitments/{commitment}/milestones"),
+            json!({"title": "\"><img src=x onerror=alert(1)>", "due_on": "2027-01-01"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.admin_email).await;
+    let (_, _, html) = admin.get("/countries/KEN").await;
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "a title ran as script"
+    );
+    assert!(
+        !html.contains("<img src=x onerror"),
+        "a title became an element"
+    );
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "the title is not shown as text"
+    );
+    assert!(
+        html.contains("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"),
+        "the title is not shown as text"
+    );
+
+    for path in [
+        "/",
+        "/countries/KEN",
+        "/account",
+        "/login",
+        "/subscribe",
+        "/api/docs",
+    ] {
+        let (status, headers, body) = admin.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && !csp.contains("script-src")
+                && csp.contains("default-src 'none'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(!body.contains("<script"), "{path} has a script");
+        assert!(
+            !body.contains("style=\""),
+            "{path} has an inline style the CSP would block"
+        );
+        println!("page weight {path}: {} bytes", body.len());
+        assert!(
+            body.len() <= 60 * 1024,
+            "{path} weighs {} bytes",
+            body.len()
+        );
+    }
+}
+
+on_both_stores!(
+    a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verifies_it,
+    forms_without_their_csrf_token_change_nothing,
+    user_text_is_escaped_and_pages_carry_security_headers_and_stay_light,
+);
