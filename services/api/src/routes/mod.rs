@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_oversized))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(ops::observe))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
