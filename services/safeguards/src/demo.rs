@@ -369,7 +369,8 @@ pub async fn load(
             );
         }
         // Most engaged countries signed a commitment letter; some went further.
-        let stage = i % 5;
+        // The first nine are publicly engaged with the framework: all have signed at least.
+        let stage = if i < 9 { 1 + i % 4 } else { i % 5 };
         if stage >= 1 {
             let signed = opened + rng.gen_range(30..120);
             push(
