@@ -82,6 +82,8 @@ impl Database {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
+                // Deleted rows (erased personal data) are overwritten, not left in free pages.
+                .pragma("secure_delete", "ON")
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(settings.max_connections.min(8))

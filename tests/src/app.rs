@@ -86,25 +86,49 @@ impl TestApp {
 
     /// A tracker over an existing store (several may share one database).
     pub async fn serve(db: TestDb, mailer: safeguards_digest::Mailer) -> Self {
+        let generous = safeguards_api::limits::Limits {
+            sign_in: safeguards_api::limits::RateLimit::new(
+                100_000,
+                std::time::Duration::from_secs(60),
+            ),
+            subscribe: safeguards_api::limits::RateLimit::new(
+                100_000,
+                std::time::Duration::from_secs(60),
+            ),
+        };
+        Self::serve_limited(db, mailer, generous).await
+    }
+
+    /// A tracker with the given rate limits.
+    pub async fn serve_limited(
+        db: TestDb,
+        mailer: safeguards_digest::Mailer,
+        limits: safeguards_api::limits::Limits,
+    ) -> Self {
         let store = Arc::new(db.store());
         let projector = Projector::new(db.db.clone());
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(projector.clone().run(stop_rx));
         let digest = digest_service(&store, &projector, mailer, "http://tracker.test/");
-        let state = AppState::new(
+        let mut state = AppState::new(
             store.clone(),
             projector.clone(),
             SECRET,
             None,
             digest.clone(),
         );
+        state.limits = Arc::new(limits);
         let clock = state.clock.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
-            axum::serve(listener, safeguards_api::router(state))
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                safeguards_api::router(state)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         let mut app = Self {
             base,

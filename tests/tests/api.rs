@@ -944,3 +944,56 @@ mod csv_exports {
     use super::*;
     on_both_stores!(progress_and_milestones_come_as_csv_without_formulas);
 }
+
+async fn sign_in_and_subscription_are_rate_limited_per_client(backend: Backend) {
+    let db = safeguards_tests::TestDb::new(backend).await;
+    let app = TestApp::serve_limited(
+        db,
+        safeguards_digest::Mailer::memory().0,
+        safeguards_api::limits::Limits::default(),
+    )
+    .await;
+    // The admin's own sign-in counted once; nine more wrong passwords fit, the next is refused.
+    for _ in 0..9 {
+        let r = app
+            .post(
+                "",
+                "/api/v1/auth/token",
+                json!({"email": app.admin_email, "password": "wrong password"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            json!({"email": app.admin_email, "password": safeguards_tests::app::PASSWORD}),
+        )
+        .await;
+    is_problem(&r, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key("retry-after"));
+    for i in 0..10 {
+        let r = app
+            .post(
+                "",
+                "/api/v1/subscriptions",
+                json!({"email": format!("s{i}@example.org")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "one-more@example.org"}),
+        )
+        .await;
+    is_problem(&r, StatusCode::TOO_MANY_REQUESTS);
+}
+
+mod rate_limits {
+    use super::*;
+    on_both_stores!(sign_in_and_subscription_are_rate_limited_per_client);
+}

@@ -367,3 +367,82 @@ mod reminders {
     use super::*;
     on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
 }
+
+async fn an_erased_subscribers_address_is_nowhere_in_the_store(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    let address = "erase-me-7f3a@example.org";
+    subscribe_and_confirm(&app, &smtp, address, &["KEN"]).await;
+    let list = app.get(&app.admin, "/api/v1/subscribers").await;
+    let id = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["email"] == address)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/subscribers/{id}/erase"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list = app.get(&app.admin, "/api/v1/subscribers").await;
+    let erased = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(erased["status"], "erased");
+    assert!(erased["email"].is_null());
+    // The whole store, as bytes on disk (SQLite) or as a dump (PostgreSQL), no longer holds it.
+    let dump: Vec<u8> = match &app.db.db {
+        safeguards_infra::Database::Sqlite(pool) => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+                .unwrap();
+            let file = app.db.url.trim_start_matches("sqlite://").to_string();
+            let mut bytes = std::fs::read(&file).unwrap();
+            bytes.extend(std::fs::read(format!("{file}-wal")).unwrap_or_default());
+            bytes
+        }
+        safeguards_infra::Database::Postgres(_) => {
+            let out = std::process::Command::new("pg_dump")
+                .arg("--data-only")
+                .arg(&app.db.url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        }
+    };
+    assert!(dump.len() > 1000);
+    let needle = address.as_bytes();
+    assert!(
+        !dump.windows(needle.len()).any(|w| w == needle),
+        "the erased address is still in the store"
+    );
+    // The log still replays.
+    let (model, _) = safeguards_infra::projector::replay(&app.db.db, i64::MAX, None, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(model.undecodable, 0);
+}
+
+mod erasure {
+    use super::*;
+    on_both_stores!(an_erased_subscribers_address_is_nowhere_in_the_store);
+}

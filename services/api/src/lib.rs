@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
@@ -58,6 +59,7 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     pub clock: Clock,
     pub digest: safeguards_digest::DigestService,
+    pub limits: Arc<limits::Limits>,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
 }
@@ -72,6 +74,7 @@ impl AppState {
     ) -> Self {
         Self {
             digest,
+            limits: Arc::new(limits::Limits::default()),
             store,
             projector,
             tokens: auth::Tokens::new(secret_key),

@@ -161,10 +161,13 @@ async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {} (SAFEGUARDS_BIND)", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind(), "serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     let _ = stop_tx.send(true);
     let _ = projector_task.await;
     let _ = retries.await;

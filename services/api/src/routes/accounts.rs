@@ -62,8 +62,10 @@ pub struct TokenOut {
 )]
 pub async fn token(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<Json<TokenOut>> {
+    state.limits.sign_in.check(&parts)?;
     let refused = || {
         ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,

@@ -76,6 +76,7 @@ pub async fn subscribe(
     parts: axum::http::request::Parts,
     ApiJson(body): ApiJson<SubscribeBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    state.limits.subscribe.check(&parts)?;
     let req = request(&body)?;
     subs::subscribe(&state.digest, req, &correlation_id(&parts)).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
@@ -262,6 +263,9 @@ pub async fn subscribe_form(
     parts: axum::http::request::Parts,
     Form(form): Form<SubscribeFormBody>,
 ) -> Response {
+    if let Err(e) = state.limits.subscribe.check(&parts) {
+        return e.into_response();
+    }
     let body = SubscribeBody {
         email: form.email,
         name: form.name,
