@@ -1,0 +1,295 @@
+//! Crashes: `safeguards serve` is killed with SIGKILL five times under a 32-client write load
+//! and restarted. Every command that got a 2xx is in the log exactly once, no event comes
+//! without a request, and the views of the restarted server equal a rebuild from the log.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use safeguards_api::auth::Tokens;
+use safeguards_domain::account::{Account, AccountCommand};
+use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
+use safeguards_domain::engagement::{Engagement, EngagementCommand};
+use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use safeguards_domain::values::*;
+use safeguards_infra::{feed, CommandContext};
+use safeguards_tests::{Backend, TestDb};
+
+const SECRET: &str = "crash-test-secret-key-of-enough-length";
+const CLIENTS: usize = 32;
+const KILLS: usize = 5;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(url: &str, dir: &std::path::Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_safeguards"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("SAFEGUARDS_DATABASE_URL", url)
+        .env("SAFEGUARDS_DATA_DIR", dir)
+        .env("SAFEGUARDS_SECRET_KEY", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn crash_under_load(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    let ctx = CommandContext::system("setup");
+    let admin = AccountId::new();
+    store
+        .execute::<Account>(
+            &admin.to_string(),
+            AccountCommand::Create {
+                email: Email::parse("admin@crash.test").unwrap(),
+                name: Title::parse("Admin").unwrap(),
+                role: Role::Admin,
+                countries: vec![],
+                password_hash: None,
+            },
+            &ctx,
+            None,
+        )
+        .await
+        .unwrap();
+    let ken = CountryCode::parse("KEN").unwrap();
+    store
+        .execute::<Engagement>(
+            "KEN",
+            EngagementCommand::Open {
+                country: ken,
+                lead: Title::parse("Lead").unwrap(),
+                started_on: "2025-01-01".parse().unwrap(),
+                dpi_systems: vec![],
+            },
+            &ctx,
+            None,
+        )
+        .await
+        .unwrap();
+    let commitment = CommitmentId::new();
+    store
+        .execute::<Commitment>(
+            &commitment.to_string(),
+            CommitmentCommand::Create {
+                country: ken,
+                fields: CommitmentFields {
+                    title: Title::parse("C").unwrap(),
+                    description: None,
+                    principles: vec![PrincipleCode::parse("F1").unwrap()],
+                    risks: vec![],
+                    authority: AuthorityCode::parse("R1").unwrap(),
+                    stage: StageCode::parse("L1").unwrap(),
+                    dpi_system: None,
+                    process_refs: vec![],
+                    due_on: "2030-01-01".parse().unwrap(),
+                },
+            },
+            &ctx,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut milestones = Vec::new();
+    for _ in 0..CLIENTS {
+        let id = MilestoneId::new().to_string();
+        store
+            .execute::<Milestone>(
+                &id,
+                MilestoneCommand::Add {
+                    commitment,
+                    country: ken,
+                    title: Title::parse("M").unwrap(),
+                    due_on: "2030-01-01".parse().unwrap(),
+                    stage: None,
+                },
+                &ctx,
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .execute::<Milestone>(&id, MilestoneCommand::Start { note: None }, &ctx, None)
+            .await
+            .unwrap();
+        milestones.push(id);
+    }
+    let dir = std::env::temp_dir().join(format!("sg-crash-{}", uuid_like()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+
+    // request id → Some(status) when answered, None when the answer was lost.
+    let sent: Arc<Mutex<HashMap<String, Option<u16>>>> = Arc::default();
+    for round in 0..KILLS {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut server = start(&t.url, &dir, port);
+        wait_ready(&client, &base).await;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for (i, m) in milestones.iter().enumerate() {
+            let (client, base, token, m, sent, stop) = (
+                client.clone(),
+                base.clone(),
+                token.clone(),
+                m.clone(),
+                sent.clone(),
+                stop.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let mut n = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    n += 1;
+                    let id = format!("r{round}-c{i}-n{n}");
+                    sent.lock().unwrap().insert(id.clone(), None);
+                    let r = client
+                        .post(format!("{base}/api/v1/milestones/{m}/progress"))
+                        .bearer_auth(&token)
+                        .header("x-request-id", &id)
+                        .json(&serde_json::json!({"percent": n % 101}))
+                        .send()
+                        .await;
+                    match r {
+                        Ok(r) => {
+                            sent.lock().unwrap().insert(id, Some(r.status().as_u16()));
+                        }
+                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(700 + 150 * round as u64)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }
+
+    // Restart once more and check.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start(&t.url, &dir, port);
+    wait_ready(&client, &base).await;
+
+    let sent = sent.lock().unwrap().clone();
+    let acked: HashSet<&String> = sent
+        .iter()
+        .filter(|(_, s)| s.is_some_and(|s| (200..300).contains(&s)))
+        .map(|(k, _)| k)
+        .collect();
+    let lost = sent.values().filter(|s| s.is_none()).count();
+    let refused = sent
+        .values()
+        .filter(|s| s.is_some_and(|s| !(200..300).contains(&s)))
+        .count();
+    let mut in_log: HashMap<String, usize> = HashMap::new();
+    for m in &milestones {
+        for e in feed::history(&t.db, "milestone", m).await.unwrap() {
+            if e.event_type == "ProgressReported" {
+                *in_log
+                    .entry(e.meta("correlation_id").unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    println!(
+        "{backend:?}: {} requests over {KILLS} kills: {} acknowledged, {lost} without an answer, {refused} refused; {} progress events in the log",
+        sent.len(),
+        acked.len(),
+        in_log.values().sum::<usize>()
+    );
+    assert!(acked.len() > 100, "the load was too light to mean anything");
+    for id in &acked {
+        assert_eq!(
+            in_log.get(*id),
+            Some(&1),
+            "acknowledged request {id} is in the log {:?} times",
+            in_log.get(*id)
+        );
+    }
+    for (id, n) in &in_log {
+        assert!(sent.contains_key(id), "event without a request: {id}");
+        assert_eq!(*n, 1, "{id} was applied {n} times");
+    }
+    // The restarted server's views equal a rebuild from the log.
+    let view: serde_json::Value = client
+        .get(format!("{base}/api/v1/progress/KEN"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (rebuilt, _) = safeguards_infra::projector::replay(&t.db, i64::MAX, None, |_| {})
+        .await
+        .unwrap();
+    let expected =
+        safeguards_projections::views::country(&rebuilt, "KEN", chrono::Utc::now().date_naive())
+            .unwrap();
+    let expected = serde_json::to_value(expected).unwrap();
+    for key in ["milestones", "commitments", "completion"] {
+        assert_eq!(view[key], expected[key], "{key}");
+    }
+    let percents = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["commitments"][0]["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["percent"].clone())
+            .collect()
+    };
+    assert_eq!(percents(&view), percents(&expected));
+    server.kill().unwrap();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_the_server_under_load_loses_no_acknowledged_command_on_postgres() {
+    crash_under_load(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_the_server_under_load_loses_no_acknowledged_command_on_sqlite() {
+    crash_under_load(Backend::Sqlite).await;
+}
