@@ -134,29 +134,6 @@ impl Projector {
         *self.applied.borrow()
     }
 
-    /// Replace the model by one rebuilt from the start of the log, while readers go on using
-    /// the old one until the swap. Returns the number of events replayed.
-    pub async fn rebuild(&self, progress: impl Fn(i64)) -> Result<u64, CommandError> {
-        let fresh = replay(&self.db, i64::MAX, None, progress).await?;
-        let replayed = fresh.1;
-        let mut model = self.model.write().await;
-        // Events that arrived during the rebuild are folded in before the swap.
-        let mut fresh = fresh.0;
-        loop {
-            let batch = feed::read_after(&self.db, fresh.position, BATCH).await?;
-            if batch.is_empty() {
-                break;
-            }
-            for e in &batch {
-                fresh.apply(e);
-            }
-        }
-        let position = fresh.position;
-        *model = fresh;
-        self.applied.send_replace(position);
-        Ok(replayed)
-    }
-
     /// How far behind the feed the model is.
     pub async fn lag(&self) -> Result<Lag, CommandError> {
         let head = feed::head(&self.db).await?;

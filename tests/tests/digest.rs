@@ -446,3 +446,68 @@ mod erasure {
     use super::*;
     on_both_stores!(an_erased_subscribers_address_is_nowhere_in_the_store);
 }
+
+async fn a_subscriber_changes_countries_and_language_from_the_link_in_the_digest(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    subscribe_and_confirm(&app, &smtp, "prefs@example.org", &["KEN"]).await;
+    let list = app.get(&app.admin, "/api/v1/subscribers").await;
+    let id = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["email"] == "prefs@example.org")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = safeguards_digest::subscriptions::unsubscribe_token(&app.digest.settings, &id);
+    let page = app
+        .client
+        .get(format!("{}/subscriptions/manage?token={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("value=\"KEN\""));
+    let r = app
+        .client
+        .post(format!("{}/subscriptions/manage?token={token}", app.base))
+        .form(&[("countries", "BRA, zaf"), ("language", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = app.get(&app.admin, "/api/v1/subscribers").await;
+    let me = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(me["countries"], json!(["BRA", "ZAF"]));
+    assert_eq!(me["language"], "fr");
+    let forged = app
+        .client
+        .post(format!("{}/subscriptions/manage?token={id}.AAAA", app.base))
+        .form(&[("countries", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+    let bad = app
+        .client
+        .post(format!("{}/subscriptions/manage?token={token}", app.base))
+        .form(&[("countries", "XXX")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+mod preferences {
+    use super::*;
+    on_both_stores!(a_subscriber_changes_countries_and_language_from_the_link_in_the_digest);
+}

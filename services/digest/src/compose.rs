@@ -180,6 +180,7 @@ pub struct DigestHtml<'a> {
     pub period: &'a str,
     pub changes: &'a Changes,
     pub unsubscribe_url: &'a str,
+    pub manage_url: &'a str,
     pub dashboard_url: &'a str,
 }
 
@@ -190,6 +191,7 @@ pub struct DigestText<'a> {
     pub period: &'a str,
     pub changes: &'a Changes,
     pub unsubscribe_url: &'a str,
+    pub manage_url: &'a str,
     pub dashboard_url: &'a str,
 }
 

@@ -70,8 +70,9 @@ async fn composed(svc: &DigestService, period: Period) -> Result<Digest, DigestE
     if loaded.aggregate.is_composed() {
         return Ok(loaded.aggregate);
     }
-    svc.projector.wait_for(0, StdDuration::from_secs(10)).await;
+    // Everything committed so far, in any process, is in the digest: recipients included.
     let to = feed::head(svc.store.database()).await?;
+    svc.projector.wait_for(to, StdDuration::from_secs(10)).await;
     let (from, recipients) = {
         let model = svc.projector.read().await;
         let from = model
@@ -405,11 +406,16 @@ fn build(
         unsubscribe_token(&svc.settings, &contact.subscriber_id)
     ));
     let dashboard_url = svc.settings.link("/");
+    let manage_url = svc.settings.link(&format!(
+        "/subscriptions/manage?token={}",
+        unsubscribe_token(&svc.settings, &contact.subscriber_id)
+    ));
     let period = ctx.period.to_string();
     let html = DigestHtml {
         period: &period,
         changes: &changes,
         unsubscribe_url: &unsubscribe_url,
+        manage_url: &manage_url,
         dashboard_url: &dashboard_url,
     }
     .render()?;
@@ -417,6 +423,7 @@ fn build(
         period: &period,
         changes: &changes,
         unsubscribe_url: &unsubscribe_url,
+        manage_url: &manage_url,
         dashboard_url: &dashboard_url,
     }
     .render()?;
@@ -480,6 +487,7 @@ pub async fn preview(
         period: &period,
         changes: &changes,
         unsubscribe_url: "#",
+        manage_url: "#",
         dashboard_url: &svc.settings.link("/"),
     }
     .render()?)

@@ -230,6 +230,39 @@ pub async fn unsubscribe(svc: &DigestService, token: &str) -> Result<(), LinkErr
     }
 }
 
+/// Change the countries and language of the subscriber an unsubscribe token names.
+pub async fn change_preferences(
+    svc: &DigestService,
+    token: &str,
+    countries: Vec<CountryCode>,
+    language: Language,
+) -> Result<(), LinkError> {
+    let id = check_unsubscribe_token(&svc.settings, token).ok_or(LinkError::Invalid)?;
+    let command = SubscriberCommand::ChangePreferences {
+        countries,
+        language,
+    };
+    match svc
+        .store
+        .execute::<Subscriber>(
+            &id.to_string(),
+            command,
+            &CommandContext::system("preferences"),
+            None,
+        )
+        .await
+    {
+        Ok(c) => {
+            svc.projector.committed(c.position);
+            Ok(())
+        }
+        // Unchanged preferences are fine.
+        Err(CommandError::Domain(DomainError::Invalid(_))) => Ok(()),
+        Err(CommandError::Domain(_)) => Err(LinkError::Invalid),
+        Err(e) => Err(LinkError::Failed(e.into())),
+    }
+}
+
 /// Erase a subscriber's personal data: the contact row goes, and the log records the erasure.
 pub async fn erase(svc: &DigestService, id: &str, ctx: &CommandContext) -> Result<(), DigestError> {
     contacts::erase(svc.store.database(), id).await?;

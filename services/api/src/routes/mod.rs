@@ -126,6 +126,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/subscriptions/confirm", get(subscriptions::confirm_page))
         .route(
+            "/subscriptions/manage",
+            get(subscriptions::manage_page).post(subscriptions::manage_post),
+        )
+        .route(
             "/unsubscribe",
             get(subscriptions::unsubscribe_page).post(subscriptions::unsubscribe_post),
         )

@@ -343,6 +343,109 @@ pub async fn unsubscribe_page(
     .into_response()
 }
 
+/// `GET /subscriptions/manage?token=…`: the subscriber's countries and language, from the
+/// link in every digest.
+pub async fn manage_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+) -> Response {
+    let Some(id) = subs::check_unsubscribe_token(&state.digest.settings, &q.token) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            page("This link does not work", "<p>The link is invalid.</p>"),
+        )
+            .into_response();
+    };
+    let (countries, language) = {
+        let model = state.projector.read().await;
+        model
+            .subscribers
+            .get(&id.to_string())
+            .map(|s| (s.countries.join(", "), s.language))
+            .unwrap_or_default()
+    };
+    let option = |code: &str, label: &str| {
+        let selected = if <&str>::from(language) == code {
+            " selected"
+        } else {
+            ""
+        };
+        format!("<option value=\"{code}\"{selected}>{label}</option>")
+    };
+    page(
+        "Your Safeguards Digest",
+        &format!(
+            "<form method=\"post\" action=\"/subscriptions/manage?token={token}\">\
+             <label for=\"countries\">Countries (ISO codes separated by commas; empty for all)</label>\
+             <input id=\"countries\" name=\"countries\" value=\"{countries}\">\
+             <label for=\"language\">Language</label><select id=\"language\" name=\"language\">{}{}{}</select>\
+             <button type=\"submit\">Save</button></form>\
+             <form method=\"post\" action=\"/unsubscribe?token={token}\"><button type=\"submit\">Unsubscribe</button></form>",
+            option("en", "English"),
+            option("fr", "Français"),
+            option("es", "Español"),
+            token = escape(&q.token),
+            countries = escape(&countries),
+        ),
+    )
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    pub countries: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+/// `POST /subscriptions/manage?token=…`.
+pub async fn manage_post(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+    Form(form): Form<PreferencesForm>,
+) -> Response {
+    let raw: Vec<String> = form
+        .countries
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let parsed = each("countries", &raw, CountryCode::parse).and_then(|countries| {
+        let language = match form.language.trim() {
+            "" => Language::En,
+            l => parse_word::<Language>("language", l)?,
+        };
+        Ok((countries, language))
+    });
+    let (countries, language) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(
+                    "Please check the form",
+                    &format!("<p role=\"alert\">{}</p>", escape(&e.detail)),
+                ),
+            )
+                .into_response()
+        }
+    };
+    match subs::change_preferences(&state.digest, &q.token, countries, language).await {
+        Ok(()) => page(
+            "Preferences saved",
+            "<p>Your next digests follow your new choice.</p>",
+        )
+        .into_response(),
+        Err(LinkError::Invalid) => (
+            StatusCode::BAD_REQUEST,
+            page("This link does not work", "<p>The link is invalid.</p>"),
+        )
+            .into_response(),
+        Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
+    }
+}
+
 /// `POST /unsubscribe?token=…`: the page's button and RFC 8058 one-click
 /// (`List-Unsubscribe=One-Click`) alike; no login.
 pub async fn unsubscribe_post(
