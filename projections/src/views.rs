@@ -244,6 +244,29 @@ fn slots(codes: impl IntoIterator<Item = &'static str>) -> BTreeMap<String, Brea
         .collect()
 }
 
+/// A commitment with its milestones (all of them, also when it was withdrawn).
+pub fn commitment_out(tracker: &Tracker, c: &CommitmentView, today: NaiveDate) -> CommitmentOut {
+    let mut counts = MilestoneCounts::default();
+    let list = c
+        .milestones
+        .iter()
+        .filter_map(|id| tracker.milestones.get(id))
+        .map(|m| {
+            counts.count(m, today);
+            MilestoneOut {
+                milestone: m.clone(),
+                overdue: m.is_overdue(today),
+            }
+        })
+        .collect();
+    CommitmentOut {
+        commitment: c.clone(),
+        fulfilled: is_fulfilled(tracker, c),
+        milestone_counts: counts,
+        milestone_list: list,
+    }
+}
+
 /// `/api/v1/progress/{country}`; `None` when the country has no engagement.
 pub fn country(tracker: &Tracker, code: &str, today: NaiveDate) -> Option<CountryProgress> {
     let e = tracker.engagements.get(code)?;
@@ -260,22 +283,19 @@ pub fn country(tracker: &Tracker, code: &str, today: NaiveDate) -> Option<Countr
     let mut commitments = Vec::new();
     let mut overdue = Vec::new();
     for c in commitments_of(tracker, e) {
-        let mut counts = MilestoneCounts::default();
-        let mut list = Vec::new();
+        let out = commitment_out(tracker, c, today);
+        let counts = out.milestone_counts;
         let dpi = c.dpi_system.clone().unwrap_or_else(|| "unspecified".into());
         let mut per_stage: BTreeMap<String, MilestoneCounts> = BTreeMap::new();
-        for m in tracker.live_milestones(c) {
-            counts.count(m, today);
-            let stage = m.stage.clone().unwrap_or_else(|| c.stage.clone());
-            per_stage.entry(stage).or_default().count(m, today);
-            let out = MilestoneOut {
-                milestone: m.clone(),
-                overdue: m.is_overdue(today),
-            };
-            if out.overdue {
-                overdue.push(out.clone());
+        for m in &out.milestone_list {
+            let stage = m.milestone.stage.clone().unwrap_or_else(|| c.stage.clone());
+            per_stage
+                .entry(stage)
+                .or_default()
+                .count(&m.milestone, today);
+            if m.overdue {
+                overdue.push(m.clone());
             }
-            list.push(out);
         }
         // A commitment counts under its own stage; a milestone under its stage, else the
         // commitment's.
@@ -296,12 +316,7 @@ pub fn country(tracker: &Tracker, code: &str, today: NaiveDate) -> Option<Countr
         }
         add(&mut by_authority, &c.authority);
         add(&mut by_dpi_system, &dpi);
-        commitments.push(CommitmentOut {
-            commitment: c.clone(),
-            fulfilled: is_fulfilled(tracker, c),
-            milestone_counts: counts,
-            milestone_list: list,
-        });
+        commitments.push(out);
     }
     for map in [
         &mut by_stage,

@@ -133,25 +133,7 @@ pub(super) fn commitment_out(
         .commitments
         .get(id)
         .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-    let mut counts = views::MilestoneCounts::default();
-    let milestones = c
-        .milestones
-        .iter()
-        .filter_map(|m| model.milestones.get(m))
-        .map(|m| {
-            counts.count(m, today);
-            views::MilestoneOut {
-                milestone: m.clone(),
-                overdue: m.is_overdue(today),
-            }
-        })
-        .collect();
-    Ok(CommitmentOut {
-        commitment: c.clone(),
-        fulfilled: views::is_fulfilled(model, c),
-        milestone_counts: counts,
-        milestone_list: milestones,
-    })
+    Ok(views::commitment_out(model, c, today))
 }
 
 #[utoipa::path(
