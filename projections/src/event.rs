@@ -7,6 +7,7 @@ use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
 use safeguards_domain::subscriber::SubscriberEvent;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// One stored event with its global position.
@@ -31,16 +32,17 @@ impl RecordedEvent {
 
     /// The payload as a domain event. `None` for aggregates this build does not know.
     pub fn decode(&self) -> Result<Option<DecodedEvent>, serde_json::Error> {
-        let p = self.payload.clone();
+        // Deserialize from a borrowed value: no copy of the payload.
+        let p = &self.payload;
         Ok(Some(match self.aggregate_type.as_str() {
-            "engagement" => DecodedEvent::Engagement(serde_json::from_value(p)?),
-            "commitment" => DecodedEvent::Commitment(serde_json::from_value(p)?),
-            "milestone" => DecodedEvent::Milestone(serde_json::from_value(p)?),
-            "account" => DecodedEvent::Account(serde_json::from_value(p)?),
-            "subscriber" => DecodedEvent::Subscriber(serde_json::from_value(p)?),
-            "digest" => DecodedEvent::Digest(serde_json::from_value(p)?),
-            "delivery" => DecodedEvent::Delivery(serde_json::from_value(p)?),
-            "reminder" => DecodedEvent::Reminder(serde_json::from_value(p)?),
+            "engagement" => DecodedEvent::Engagement(Deserialize::deserialize(p)?),
+            "commitment" => DecodedEvent::Commitment(Deserialize::deserialize(p)?),
+            "milestone" => DecodedEvent::Milestone(Deserialize::deserialize(p)?),
+            "account" => DecodedEvent::Account(Deserialize::deserialize(p)?),
+            "subscriber" => DecodedEvent::Subscriber(Deserialize::deserialize(p)?),
+            "digest" => DecodedEvent::Digest(Deserialize::deserialize(p)?),
+            "delivery" => DecodedEvent::Delivery(Deserialize::deserialize(p)?),
+            "reminder" => DecodedEvent::Reminder(Deserialize::deserialize(p)?),
             _ => return Ok(None),
         }))
     }
