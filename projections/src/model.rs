@@ -87,6 +87,8 @@ pub struct CommitmentView {
     pub due_on: NaiveDate,
     pub withdrawn: bool,
     pub withdrawn_reason: Option<String>,
+    /// The ids of its milestones, in the order they were added.
+    #[serde(rename = "milestone_ids")]
     pub milestones: Vec<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

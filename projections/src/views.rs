@@ -145,6 +145,8 @@ pub struct CountryProgress {
     pub by_risk: BTreeMap<String, Breakdown>,
     pub by_authority: BTreeMap<String, Breakdown>,
     pub by_dpi_system: BTreeMap<String, Breakdown>,
+    /// Its commitments with their milestones (`commitments` is their number).
+    #[serde(rename = "commitment_list")]
     pub commitments: Vec<CommitmentOut>,
     pub overdue: Vec<MilestoneOut>,
 }

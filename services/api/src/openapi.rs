@@ -81,6 +81,12 @@ pub enum CommandProblems {
     )]
     Invalid(Problem),
     #[response(
+        status = 429,
+        description = "Too many attempts from this address (sign-in, subscription); see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    TooManyRequests(Problem),
+    #[response(
         status = 503,
         description = "Store unavailable; see Retry-After",
         content_type = "application/problem+json"

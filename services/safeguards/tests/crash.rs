@@ -263,7 +263,7 @@ async fn crash_under_load(backend: Backend) {
         assert_eq!(view[key], expected[key], "{key}");
     }
     let percents = |v: &serde_json::Value| -> Vec<serde_json::Value> {
-        v["commitments"][0]["milestones"]
+        v["commitment_list"][0]["milestones"]
             .as_array()
             .unwrap()
             .iter()
