@@ -21,6 +21,10 @@ use safeguards_infra::{feed, CommandContext, Database, EventStore};
 
 const SECRET: &str = "outage-test-secret-key-of-enough-length";
 
+/// A request: its id, when it was sent, its status (none when unanswered), and whether it
+/// carried `Retry-After`.
+type Sent = (String, Instant, Option<u16>, bool);
+
 /// A PostgreSQL cluster in a temporary folder, on its own port, run as the `postgres` user.
 struct PrivateCluster {
     dir: PathBuf,
@@ -285,8 +289,7 @@ async fn the_server_survives_a_database_outage_and_loses_nothing_acknowledged() 
     }
     let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;
 
-    // (request id, sent at, status)
-    let log: Arc<Mutex<Vec<(String, Instant, Option<u16>, bool)>>> = Arc::default();
+    let log: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tasks = Vec::new();
     for (i, m) in milestones.iter().enumerate() {
