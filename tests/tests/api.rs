@@ -435,6 +435,39 @@ async fn each_error_class_is_problem_json_and_appends_nothing(backend: Backend) 
     let r = reply(r).await;
     is_problem(&r, StatusCode::BAD_REQUEST);
 
+    // 400: JSON nested past any sane depth, and bytes that are not UTF-8.
+    for body in [
+        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        b"{\"country\": \"\xff\xfe\", \"lead\": \"L\", \"started_on\": \"2025-01-01\"}".to_vec(),
+    ] {
+        let r = app
+            .client
+            .post(url("/api/v1/engagements"))
+            .bearer_auth(&app.admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let r = reply(r).await;
+        assert!(
+            r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{:?}",
+            r.status
+        );
+        assert_eq!(r.content_type(), "application/problem+json");
+    }
+    // 422: a huge string inside the body limit.
+    let r = app
+        .post(
+            &app.admin,
+            "/api/v1/engagements",
+            json!({"country": "UGA", "lead": "x".repeat(60_000), "started_on": "2025-01-01"}),
+        )
+        .await;
+    is_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["field"], "lead");
+
     // 401: no token, a forged token; unknown e-mail and wrong password alike.
     is_problem(
         &app.get("", "/api/v1/progress").await,
