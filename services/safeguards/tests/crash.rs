@@ -20,7 +20,15 @@ use safeguards_tests::{Backend, TestDb};
 
 const SECRET: &str = "crash-test-secret-key-of-enough-length";
 const CLIENTS: usize = 32;
-const KILLS: usize = 5;
+
+/// Kills: 5, or 25 in the long mode (`SAFEGUARDS_LONG=1`).
+fn kills() -> usize {
+    if std::env::var("SAFEGUARDS_LONG").is_ok_and(|v| v == "1") {
+        25
+    } else {
+        5
+    }
+}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -148,7 +156,7 @@ async fn crash_under_load(backend: Backend) {
 
     // request id → Some(status) when answered, None when the answer was lost.
     let sent: Arc<Mutex<HashMap<String, Option<u16>>>> = Arc::default();
-    for round in 0..KILLS {
+    for round in 0..kills() {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let mut server = start(&t.url, &dir, port);
@@ -186,7 +194,7 @@ async fn crash_under_load(backend: Backend) {
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(700 + 150 * round as u64)).await;
+        tokio::time::sleep(Duration::from_millis(700 + 150 * (round % 5) as u64)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -224,8 +232,9 @@ async fn crash_under_load(backend: Backend) {
         }
     }
     println!(
-        "{backend:?}: {} requests over {KILLS} kills: {} acknowledged, {lost} without an answer, {refused} refused; {} progress events in the log",
+        "{backend:?}: {} requests over {} kills: {} acknowledged, {lost} without an answer, {refused} refused; {} progress events in the log",
         sent.len(),
+        kills(),
         acked.len(),
         in_log.values().sum::<usize>()
     );
