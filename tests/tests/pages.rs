@@ -306,3 +306,49 @@ on_both_stores!(
     forms_without_their_csrf_token_change_nothing,
     user_text_is_escaped_and_pages_carry_security_headers_and_stay_light,
 );
+
+async fn pages_speak_english_french_and_spanish(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.admin_email).await;
+    let (_, headers, html) = admin.get("/?lang=fr").await;
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("Les pays et leurs garanties"));
+    assert!(html.contains("exploration"), "the status is not translated");
+    let cookie = headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("sg_lang=fr"), "{cookie}");
+    // The choice sticks through the cookie.
+    let r = admin
+        .client
+        .get(format!("{}/countries/KEN", app.base))
+        .header(
+            "cookie",
+            format!(
+                "sg_session={}; sg_lang=fr",
+                admin.session.as_deref().unwrap()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("Engagement mené par"));
+    // Without a choice, the browser's language.
+    let r = admin
+        .client
+        .get(format!("{}/login", app.base))
+        .header("accept-language", "es-ES,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"es\">") && html.contains("Contraseña"),
+        "{html}"
+    );
+}
+
+mod languages {
+    use super::*;
+    on_both_stores!(pages_speak_english_french_and_spanish);
+}

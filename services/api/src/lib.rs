@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod limits;
 pub mod openapi;
 pub mod ops;

@@ -20,6 +20,7 @@ use safeguards_projections::{views, Tracker};
 use crate::auth::{self, Principal};
 use crate::error::ApiError;
 use crate::extract::{correlation_id, Cmd};
+use crate::i18n::{self, Texts};
 use crate::routes::milestones::run_step;
 use crate::AppState;
 
@@ -70,6 +71,7 @@ fn page<T: Template>(status: StatusCode, template: T) -> Response {
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
+    t: &'static Texts,
     user: Option<String>,
     heading: &'a str,
     text: &'a str,
@@ -77,6 +79,7 @@ struct MessagePage<'a> {
 }
 
 fn message(
+    t: &'static Texts,
     status: StatusCode,
     user: Option<String>,
     heading: &str,
@@ -86,6 +89,7 @@ fn message(
     page(
         status,
         MessagePage {
+            t,
             user,
             heading,
             text,
@@ -121,6 +125,7 @@ struct HeatRow {
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
+    t: &'static Texts,
     user: Option<String>,
     totals: views::Totals,
     counted: u32,
@@ -130,8 +135,10 @@ struct Dashboard {
 
 /// `GET /`.
 pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let t = i18n::texts(lang);
     let Some((who, _)) = user(&state, &parts).await else {
-        return to_login();
+        return i18n::remember(to_login(), lang, chosen);
     };
     let model = state.projector.read().await;
     let today = state.clock.today();
@@ -143,7 +150,7 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
         .map(|c| CountryRow {
             country: c.country.clone(),
             name: c.name.clone(),
-            status: c.status.into(),
+            status: i18n::status_word(t, c.status.into()),
             commitments: c.commitments,
             completion: c.completion,
             bar: c.completion.round().clamp(0.0, 100.0) as u32,
@@ -164,17 +171,19 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
                 .collect(),
         })
         .collect();
-    let t = overview.totals;
-    page(
+    let totals = overview.totals;
+    let response = page(
         StatusCode::OK,
         Dashboard {
+            t,
             user: Some(who.name),
-            counted: t.milestones.total() - t.milestones.cancelled,
-            totals: t,
+            counted: totals.milestones.total() - totals.milestones.cancelled,
+            totals,
             countries,
             heat,
         },
-    )
+    );
+    i18n::remember(response, lang, chosen)
 }
 
 // ---- a country ----
@@ -217,6 +226,7 @@ struct CommitmentRow {
 #[derive(Template)]
 #[template(path = "country.html")]
 struct CountryPage {
+    t: &'static Texts,
     user: Option<String>,
     name: String,
     lead: String,
@@ -242,7 +252,12 @@ fn field(name: &'static str, label: &'static str, kind: &'static str) -> Field {
 }
 
 /// The forms this user may use on a milestone in its status.
-fn forms_for(who: &Principal, country: &str, m: &MilestoneView) -> Vec<FormView> {
+fn forms_for(
+    t: &'static Texts,
+    who: &Principal,
+    country: &str,
+    m: &MilestoneView,
+) -> Vec<FormView> {
     use MilestoneStatus::*;
     let may = |action| auth::authorize(who, action, Some(country)).is_ok();
     let mut forms = Vec::new();
@@ -250,42 +265,42 @@ fn forms_for(who: &Principal, country: &str, m: &MilestoneView) -> Vec<FormView>
         if m.status == Planned {
             forms.push(FormView {
                 action: "start",
-                label: "Start",
+                label: t.start,
                 fields: vec![],
             });
         }
         if matches!(m.status, Planned | InProgress) {
             forms.push(FormView {
                 action: "progress",
-                label: "Report progress",
+                label: t.report_progress,
                 fields: vec![
-                    field("percent", "Percent", "number"),
+                    field("percent", t.percent, "number"),
                     Field {
                         required: false,
-                        ..field("note", "Note", "text")
+                        ..field("note", t.note, "text")
                     },
                 ],
             });
             forms.push(FormView {
                 action: "block",
-                label: "Block",
-                fields: vec![field("reason", "Reason", "text")],
+                label: t.block,
+                fields: vec![field("reason", t.reason, "text")],
             });
         }
         if m.status == Blocked {
             forms.push(FormView {
                 action: "unblock",
-                label: "Unblock",
+                label: t.unblock,
                 fields: vec![],
             });
         }
         if m.status == InProgress {
             forms.push(FormView {
                 action: "achieve",
-                label: "Report achieved",
+                label: t.report_achieved,
                 fields: vec![
-                    field("evidence_title", "Evidence", "text"),
-                    field("evidence_url", "Evidence link", "url"),
+                    field("evidence_title", t.evidence, "text"),
+                    field("evidence_url", t.evidence_link, "url"),
                 ],
             });
         }
@@ -293,13 +308,13 @@ fn forms_for(who: &Principal, country: &str, m: &MilestoneView) -> Vec<FormView>
     if m.status == Achieved && may(auth::Action::Verify) {
         forms.push(FormView {
             action: "verify",
-            label: "Verify",
+            label: t.verify,
             fields: vec![],
         });
         forms.push(FormView {
             action: "reject",
-            label: "Send back",
-            fields: vec![field("reason", "Reason", "text")],
+            label: t.send_back,
+            fields: vec![field("reason", t.reason, "text")],
         });
     }
     forms
@@ -307,7 +322,7 @@ fn forms_for(who: &Principal, country: &str, m: &MilestoneView) -> Vec<FormView>
 
 /// The burn-up chart of a country's milestones: how many exist, how many are achieved or
 /// verified, and how many verified, week by week, as an SVG drawn on the server.
-pub fn burnup(model: &Tracker, country: &str, today: NaiveDate) -> String {
+pub fn burnup(t: &Texts, model: &Tracker, country: &str, today: NaiveDate) -> String {
     let milestones: Vec<&MilestoneView> = model
         .milestones
         .values()
@@ -320,7 +335,7 @@ pub fn burnup(model: &Tracker, country: &str, today: NaiveDate) -> String {
         })
         .collect();
     let Some(start) = milestones.iter().map(|m| m.created_at.date_naive()).min() else {
-        return "<p class=\"muted\">No milestones yet.</p>".into();
+        return format!("<p class=\"muted\">{}</p>", t.no_milestones);
     };
     let status_at = |m: &MilestoneView, t: DateTime<Utc>| {
         m.transitions
@@ -388,7 +403,7 @@ pub fn burnup(model: &Tracker, country: &str, today: NaiveDate) -> String {
          <polyline points=\"{}\" fill=\"none\" stroke=\"#4a4a4a\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\
          <polyline points=\"{}\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2.5\"/>\
          <polyline points=\"{}\" fill=\"none\" stroke=\"#1b6e2e\" stroke-width=\"3\"/>\
-         </svg><figcaption>Dashed: all milestones. Blue: achieved or verified. Green: verified.</figcaption></figure>",
+         </svg><figcaption>{legend}</figcaption></figure>",
         last.0,
         last.1,
         last.2,
@@ -398,6 +413,7 @@ pub fn burnup(model: &Tracker, country: &str, today: NaiveDate) -> String {
         y0 = h - pad,
         x1 = w - pad,
         ty = h - 8.0,
+        legend = t.burnup_legend,
     )
 }
 
@@ -407,14 +423,17 @@ pub async fn country(
     parts: Parts,
     Path(raw): Path<String>,
 ) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let t = i18n::texts(lang);
     let Some((who, token)) = user(&state, &parts).await else {
-        return to_login();
+        return i18n::remember(to_login(), lang, chosen);
     };
     let code = raw.to_ascii_uppercase();
     let model = state.projector.read().await;
     let today = state.clock.today();
     let Some(progress) = views::country(&model, &code, today) else {
         return message(
+            t,
             StatusCode::NOT_FOUND,
             Some(who.name),
             "No such engagement",
@@ -424,6 +443,7 @@ pub async fn country(
     };
     let Some(engagement) = model.engagements.get(&code) else {
         return message(
+            t,
             StatusCode::NOT_FOUND,
             Some(who.name),
             "No such engagement",
@@ -448,12 +468,12 @@ pub async fn country(
                 .map(|m| MilestoneRow {
                     id: m.milestone.id.clone(),
                     title: m.milestone.title.clone(),
-                    status: m.milestone.status.as_str(),
+                    status: i18n::status_word(t, m.milestone.status.as_str()),
                     overdue: m.overdue,
                     percent: m.milestone.percent,
                     due_on: m.milestone.due_on,
                     blocked_reason: m.milestone.blocked_reason.clone(),
-                    forms: forms_for(&who, &code, &m.milestone),
+                    forms: forms_for(t, &who, &code, &m.milestone),
                 })
                 .collect(),
         })
@@ -478,14 +498,15 @@ pub async fn country(
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("error=")))
         .map(|e| e.replace('+', " "))
         .map(|e| percent_decode(&e));
-    page(
+    let response = page(
         StatusCode::OK,
         CountryPage {
+            t,
             user: Some(who.name.clone()),
             name: engagement.name.clone(),
             lead: engagement.lead.clone(),
             started_on: engagement.started_on,
-            status: engagement.status.into(),
+            status: i18n::status_word(t, engagement.status.into()),
             completion: progress.summary.completion,
             overdue: progress.summary.milestones.overdue,
             error,
@@ -494,12 +515,13 @@ pub async fn country(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            burnup: burnup(&model, &code, today),
+            burnup: burnup(t, &model, &code, today),
             commitments,
             history,
             csrf: state.tokens.csrf(&token),
         },
-    )
+    );
+    i18n::remember(response, lang, chosen)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -538,11 +560,13 @@ pub async fn milestone_form(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
     let Some((who, token)) = user(&state, &parts).await else {
         return to_login();
     };
     if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
         return message(
+            t,
             StatusCode::FORBIDDEN,
             Some(who.name),
             "This form has expired",
@@ -556,6 +580,7 @@ pub async fn milestone_form(
     };
     let Some(country) = country else {
         return message(
+            t,
             StatusCode::NOT_FOUND,
             Some(who.name),
             "No such milestone",
@@ -621,6 +646,7 @@ pub async fn milestone_form(
             .into_response()
         }
         Err(e) => message(
+            t,
             e.status,
             Some(cmd.principal.name),
             "That did not work",
@@ -635,18 +661,20 @@ pub async fn milestone_form(
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    t: &'static Texts,
     user: Option<String>,
     csrf: String,
     error: Option<String>,
 }
 
-fn login_page_with(error: Option<String>, status: StatusCode) -> Response {
+fn login_page_with(t: &'static Texts, error: Option<String>, status: StatusCode) -> Response {
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let csrf: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     let mut r = page(
         status,
         LoginPage {
+            t,
             user: None,
             csrf: csrf.clone(),
             error,
@@ -661,8 +689,13 @@ fn login_page_with(error: Option<String>, status: StatusCode) -> Response {
 }
 
 /// `GET /login`.
-pub async fn login_page() -> Response {
-    login_page_with(None, StatusCode::OK)
+pub async fn login_page(parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    i18n::remember(
+        login_page_with(i18n::texts(lang), None, StatusCode::OK),
+        lang,
+        chosen,
+    )
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -678,17 +711,22 @@ pub async fn login(
     parts: Parts,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if cookie(&parts, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
-        return login_page_with(
-            Some("The form expired; please sign in again.".into()),
-            StatusCode::FORBIDDEN,
+    let t = i18n::texts(i18n::language(&parts).0);
+    if let Err(e) = state.limits.sign_in.check(&parts) {
+        return message(
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            "Too many attempts",
+            &e.detail,
+            Some("/login".into()),
         );
     }
+    if cookie(&parts, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+        return login_page_with(t, Some(t.form_expired.into()), StatusCode::FORBIDDEN);
+    }
     let Some(id) = auth::authenticate(&state, &form.email, &form.password).await else {
-        return login_page_with(
-            Some("Unknown e-mail or wrong password.".into()),
-            StatusCode::UNAUTHORIZED,
-        );
+        return login_page_with(t, Some(t.wrong_login.into()), StatusCode::UNAUTHORIZED);
     };
     let (token, _) = state.tokens.issue(id, Utc::now());
     let mut r = Redirect::to("/").into_response();
@@ -714,13 +752,15 @@ pub async fn logout(
     parts: Parts,
     Form(form): Form<CsrfForm>,
 ) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
     if let Some((_, token)) = user(&state, &parts).await {
         if form.csrf != state.tokens.csrf(&token) {
             return message(
+                t,
                 StatusCode::FORBIDDEN,
                 None,
-                "This form has expired",
-                "Reload the page and try again.",
+                t.form_expired,
+                t.form_expired,
                 Some("/account".into()),
             );
         }
@@ -738,6 +778,7 @@ pub async fn logout(
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
+    t: &'static Texts,
     user: Option<String>,
     name: String,
     email: String,
@@ -748,8 +789,10 @@ struct AccountPage {
 
 /// `GET /account`.
 pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let t = i18n::texts(lang);
     let Some((who, token)) = user(&state, &parts).await else {
-        return to_login();
+        return i18n::remember(to_login(), lang, chosen);
     };
     let model = state.projector.read().await;
     let email = model
@@ -763,9 +806,10 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
         Role::FocalPoint => "focal point",
         Role::Viewer => "viewer",
     };
-    page(
+    let response = page(
         StatusCode::OK,
         AccountPage {
+            t,
             user: Some(who.name.clone()),
             name: who.name.clone(),
             email,
@@ -773,7 +817,8 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
             countries: who.countries.iter().cloned().collect::<Vec<_>>().join(", "),
             csrf: state.tokens.csrf(&token),
         },
-    )
+    );
+    i18n::remember(response, lang, chosen)
 }
 
 /// `GET /static/app.css`.

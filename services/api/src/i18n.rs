@@ -1,0 +1,399 @@
+//! The pages in English, French and Spanish. The language comes from `?lang=` (kept in a
+//! cookie), else the browser's `Accept-Language`, else English.
+
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use safeguards_domain::subscriber::Language;
+
+/// Every text of the pages.
+#[derive(Debug)]
+pub struct Texts {
+    pub lang: &'static str,
+    pub skip: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_digest: &'static str,
+    pub nav_api: &'static str,
+    pub sign_in: &'static str,
+    pub languages: &'static str,
+    pub dashboard_title: &'static str,
+    pub countries_word: &'static str,
+    pub commitments_word: &'static str,
+    pub of: &'static str,
+    pub milestones_verified: &'static str,
+    pub overdue_word: &'static str,
+    pub completion_note: &'static str,
+    pub col_country: &'static str,
+    pub col_status: &'static str,
+    pub col_commitments: &'static str,
+    pub col_completion: &'static str,
+    pub col_overdue: &'static str,
+    pub col_last: &'static str,
+    pub heat_title: &'static str,
+    pub heat_help: &'static str,
+    pub col_principle: &'static str,
+    pub led_by: &'static str,
+    pub since: &'static str,
+    pub status_label: &'static str,
+    pub verified_share: &'static str,
+    pub dpi_systems: &'static str,
+    pub none_tracked: &'static str,
+    pub system: &'static str,
+    pub stage: &'static str,
+    pub over_time: &'static str,
+    pub commitments_title: &'static str,
+    pub fulfilled: &'static str,
+    pub principles: &'static str,
+    pub authority: &'static str,
+    pub due: &'static str,
+    pub blocked_label: &'static str,
+    pub history: &'static str,
+    pub start: &'static str,
+    pub report_progress: &'static str,
+    pub percent: &'static str,
+    pub note: &'static str,
+    pub block: &'static str,
+    pub reason: &'static str,
+    pub unblock: &'static str,
+    pub report_achieved: &'static str,
+    pub evidence: &'static str,
+    pub evidence_link: &'static str,
+    pub verify: &'static str,
+    pub send_back: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub account_title: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+    pub countries_label: &'static str,
+    pub none: &'static str,
+    pub sign_out: &'static str,
+    pub back: &'static str,
+    pub wrong_login: &'static str,
+    pub form_expired: &'static str,
+    pub burnup_legend: &'static str,
+    pub no_milestones: &'static str,
+}
+
+pub static EN: Texts = Texts {
+    lang: "en",
+    skip: "Skip to content",
+    nav_dashboard: "Dashboard",
+    nav_digest: "Digest",
+    nav_api: "API",
+    sign_in: "Sign in",
+    languages: "Language",
+    dashboard_title: "Countries and their safeguards",
+    countries_word: "countries",
+    commitments_word: "commitments",
+    of: "of",
+    milestones_verified: "milestones verified",
+    overdue_word: "overdue",
+    completion_note: "Completion is verified milestones out of those not cancelled.",
+    col_country: "Country",
+    col_status: "Status",
+    col_commitments: "Commitments",
+    col_completion: "Completion",
+    col_overdue: "Overdue",
+    col_last: "Last change",
+    heat_title: "Commitments by principle and country",
+    heat_help: "Each cell counts the country's commitments under the principle; darker is more.",
+    col_principle: "Principle",
+    led_by: "Engagement led by",
+    since: "since",
+    status_label: "Status",
+    verified_share: "of milestones verified",
+    dpi_systems: "DPI systems",
+    none_tracked: "None tracked yet.",
+    system: "System",
+    stage: "Stage",
+    over_time: "Milestones over time",
+    commitments_title: "Commitments",
+    fulfilled: "fulfilled",
+    principles: "Principles",
+    authority: "authority",
+    due: "due",
+    blocked_label: "Blocked",
+    history: "Recent history",
+    start: "Start",
+    report_progress: "Report progress",
+    percent: "Percent",
+    note: "Note",
+    block: "Block",
+    reason: "Reason",
+    unblock: "Unblock",
+    report_achieved: "Report achieved",
+    evidence: "Evidence",
+    evidence_link: "Evidence link",
+    verify: "Verify",
+    send_back: "Send back",
+    email: "E-mail address",
+    password: "Password",
+    account_title: "Your account",
+    name: "Name",
+    role: "Role",
+    countries_label: "Countries",
+    none: "none",
+    sign_out: "Sign out",
+    back: "Back",
+    wrong_login: "Unknown e-mail or wrong password.",
+    form_expired: "The form expired; please try again.",
+    burnup_legend: "Dashed: all milestones. Blue: achieved or verified. Green: verified.",
+    no_milestones: "No milestones yet.",
+};
+
+pub static FR: Texts = Texts {
+    lang: "fr",
+    skip: "Aller au contenu",
+    nav_dashboard: "Tableau de bord",
+    nav_digest: "Bulletin",
+    nav_api: "API",
+    sign_in: "Se connecter",
+    languages: "Langue",
+    dashboard_title: "Les pays et leurs garanties",
+    countries_word: "pays",
+    commitments_word: "engagements",
+    of: "sur",
+    milestones_verified: "jalons vérifiés",
+    overdue_word: "en retard",
+    completion_note:
+        "L'avancement est la part des jalons vérifiés parmi ceux qui ne sont pas annulés.",
+    col_country: "Pays",
+    col_status: "Statut",
+    col_commitments: "Engagements",
+    col_completion: "Avancement",
+    col_overdue: "En retard",
+    col_last: "Dernier changement",
+    heat_title: "Engagements par principe et par pays",
+    heat_help:
+        "Chaque case compte les engagements du pays pour le principe ; plus foncé, c'est plus.",
+    col_principle: "Principe",
+    led_by: "Engagement mené par",
+    since: "depuis le",
+    status_label: "Statut",
+    verified_share: "des jalons vérifiés",
+    dpi_systems: "Systèmes d'IPN",
+    none_tracked: "Aucun suivi pour l'instant.",
+    system: "Système",
+    stage: "Étape",
+    over_time: "Les jalons dans le temps",
+    commitments_title: "Engagements",
+    fulfilled: "tenu",
+    principles: "Principes",
+    authority: "autorité",
+    due: "échéance",
+    blocked_label: "Bloqué",
+    history: "Historique récent",
+    start: "Commencer",
+    report_progress: "Signaler l'avancement",
+    percent: "Pourcentage",
+    note: "Note",
+    block: "Bloquer",
+    reason: "Motif",
+    unblock: "Débloquer",
+    report_achieved: "Signaler comme atteint",
+    evidence: "Preuve",
+    evidence_link: "Lien vers la preuve",
+    verify: "Vérifier",
+    send_back: "Renvoyer",
+    email: "Adresse électronique",
+    password: "Mot de passe",
+    account_title: "Votre compte",
+    name: "Nom",
+    role: "Rôle",
+    countries_label: "Pays",
+    none: "aucun",
+    sign_out: "Se déconnecter",
+    back: "Retour",
+    wrong_login: "Adresse inconnue ou mot de passe erroné.",
+    form_expired: "Le formulaire a expiré ; veuillez réessayer.",
+    burnup_legend: "Tirets : tous les jalons. Bleu : atteints ou vérifiés. Vert : vérifiés.",
+    no_milestones: "Pas encore de jalons.",
+};
+
+pub static ES: Texts = Texts {
+    lang: "es",
+    skip: "Ir al contenido",
+    nav_dashboard: "Panel",
+    nav_digest: "Boletín",
+    nav_api: "API",
+    sign_in: "Iniciar sesión",
+    languages: "Idioma",
+    dashboard_title: "Los países y sus salvaguardias",
+    countries_word: "países",
+    commitments_word: "compromisos",
+    of: "de",
+    milestones_verified: "hitos verificados",
+    overdue_word: "atrasados",
+    completion_note: "El avance es la proporción de hitos verificados entre los no cancelados.",
+    col_country: "País",
+    col_status: "Estado",
+    col_commitments: "Compromisos",
+    col_completion: "Avance",
+    col_overdue: "Atrasados",
+    col_last: "Último cambio",
+    heat_title: "Compromisos por principio y país",
+    heat_help: "Cada celda cuenta los compromisos del país bajo el principio; más oscuro es más.",
+    col_principle: "Principio",
+    led_by: "Colaboración dirigida por",
+    since: "desde el",
+    status_label: "Estado",
+    verified_share: "de los hitos verificados",
+    dpi_systems: "Sistemas de IPD",
+    none_tracked: "Ninguno por ahora.",
+    system: "Sistema",
+    stage: "Etapa",
+    over_time: "Los hitos a lo largo del tiempo",
+    commitments_title: "Compromisos",
+    fulfilled: "cumplido",
+    principles: "Principios",
+    authority: "autoridad",
+    due: "vence",
+    blocked_label: "Bloqueado",
+    history: "Historial reciente",
+    start: "Empezar",
+    report_progress: "Informar del avance",
+    percent: "Porcentaje",
+    note: "Nota",
+    block: "Bloquear",
+    reason: "Motivo",
+    unblock: "Desbloquear",
+    report_achieved: "Informar como logrado",
+    evidence: "Evidencia",
+    evidence_link: "Enlace a la evidencia",
+    verify: "Verificar",
+    send_back: "Devolver",
+    email: "Correo electrónico",
+    password: "Contraseña",
+    account_title: "Su cuenta",
+    name: "Nombre",
+    role: "Rol",
+    countries_label: "Países",
+    none: "ninguno",
+    sign_out: "Cerrar sesión",
+    back: "Volver",
+    wrong_login: "Correo desconocido o contraseña incorrecta.",
+    form_expired: "El formulario caducó; inténtelo de nuevo.",
+    burnup_legend:
+        "Discontinua: todos los hitos. Azul: logrados o verificados. Verde: verificados.",
+    no_milestones: "Todavía no hay hitos.",
+};
+
+/// The texts of a language.
+pub fn texts(lang: Language) -> &'static Texts {
+    match lang {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::Es => &ES,
+    }
+}
+
+fn parse(code: &str) -> Option<Language> {
+    match code.trim().get(..2)?.to_ascii_lowercase().as_str() {
+        "en" => Some(Language::En),
+        "fr" => Some(Language::Fr),
+        "es" => Some(Language::Es),
+        _ => None,
+    }
+}
+
+/// The language of a page request, and whether `?lang=` chose it (then the choice is kept in
+/// a cookie by [`remember`]).
+pub fn language(parts: &Parts) -> (Language, bool) {
+    let query = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .and_then(parse);
+    if let Some(l) = query {
+        return (l, true);
+    }
+    let cookie = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().strip_prefix("sg_lang="))
+        .find_map(parse);
+    if let Some(l) = cookie {
+        return (l, false);
+    }
+    let accepted = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|tag| parse(tag.split(';').next().unwrap_or("")))
+        });
+    (accepted.unwrap_or(Language::En), false)
+}
+
+/// Keep a language chosen with `?lang=` in a cookie.
+pub fn remember(mut response: Response, lang: Language, chosen: bool) -> Response {
+    if chosen {
+        let code: &str = lang.into();
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "sg_lang={code}; Path=/; SameSite=Lax; Max-Age=31536000"
+        )) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// A status word (`in_progress`, `exploring`, …) in the page's language.
+pub fn status_word(t: &Texts, status: &str) -> &'static str {
+    let (en, fr, es) = match status {
+        "planned" => ("planned", "prévu", "previsto"),
+        "in_progress" => ("in progress", "en cours", "en curso"),
+        "blocked" => ("blocked", "bloqué", "bloqueado"),
+        "achieved" => ("achieved", "atteint", "logrado"),
+        "verified" => ("verified", "vérifié", "verificado"),
+        "cancelled" => ("cancelled", "annulé", "cancelado"),
+        "exploring" => ("exploring", "exploration", "exploración"),
+        "committed" => ("committed", "engagé", "comprometido"),
+        "implementing" => ("implementing", "mise en œuvre", "implementación"),
+        "paused" => ("paused", "en pause", "en pausa"),
+        "closed" => ("closed", "clos", "cerrado"),
+        _ => ("", "", ""),
+    };
+    match t.lang {
+        "fr" => fr,
+        "es" => es,
+        _ => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_comes_from_the_query_then_the_cookie_then_the_browser() {
+        let req = |uri: &str, cookie: Option<&str>, accept: Option<&str>| {
+            let mut b = axum::http::Request::builder().uri(uri);
+            if let Some(c) = cookie {
+                b = b.header("cookie", c);
+            }
+            if let Some(a) = accept {
+                b = b.header("accept-language", a);
+            }
+            b.body(()).unwrap().into_parts().0
+        };
+        assert_eq!(
+            language(&req("/?lang=fr", Some("sg_lang=es"), None)),
+            (Language::Fr, true)
+        );
+        assert_eq!(
+            language(&req("/", Some("a=b; sg_lang=es"), Some("fr"))),
+            (Language::Es, false)
+        );
+        assert_eq!(
+            language(&req("/", None, Some("de-DE, es;q=0.8"))),
+            (Language::Es, false)
+        );
+        assert_eq!(language(&req("/", None, None)), (Language::En, false));
+    }
+}
