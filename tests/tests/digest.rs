@@ -511,3 +511,52 @@ mod preferences {
     use super::*;
     on_both_stores!(a_subscriber_changes_countries_and_language_from_the_link_in_the_digest);
 }
+
+async fn mails_come_in_the_subscribers_language(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    app.commitment("KEN").await;
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "lecteur@example.org", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let confirmation = smtp.messages().last().unwrap().clone();
+    assert!(
+        confirmation.header("Subject").unwrap().contains("=?utf-8?")
+            || confirmation
+                .header("Subject")
+                .unwrap()
+                .contains("Confirmez")
+    );
+    assert!(confirmation.text().contains("Confirmer mon abonnement"));
+    let token = link_token(&confirmation);
+    let page = app
+        .client
+        .get(format!("{}/subscriptions/confirm?token={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let report = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
+        .await;
+    assert_eq!(report.body["delivered"], 1, "{}", report.body);
+    let digest = smtp.messages().last().unwrap().clone();
+    let text = digest.text();
+    assert!(text.contains("Nouveaux engagements"), "{text}");
+    assert!(
+        text.contains("Se désabonner") || text.contains("Se d"),
+        "{text}"
+    );
+    assert!(!text.contains("New commitments"));
+}
+
+mod languages {
+    use super::*;
+    on_both_stores!(mails_come_in_the_subscribers_language);
+}

@@ -10,6 +10,8 @@ use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
 use safeguards_projections::{views, DecodedEvent, RecordedEvent, Tracker};
 
+use crate::texts::MailTexts;
+
 /// One line of a section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -56,17 +58,30 @@ fn name(code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// The changes in `countries` (all when empty) carried by `events` after `from_position`.
+/// Who a digest is for: their countries (all when empty), the position after which changes
+/// are new to them, and their language.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub countries: &'a [String],
+    pub from_position: i64,
+    pub t: &'static MailTexts,
+}
+
+/// The changes in the reader's countries carried by `events` after their position.
 /// `now` is the model at the end of the range, `before` the model at the previous digest.
 pub fn changes(
     now: &Tracker,
     before: &Tracker,
     events: &[RecordedEvent],
-    countries: &[String],
-    from_position: i64,
+    reader: Reader<'_>,
     today: NaiveDate,
     link: &dyn Fn(&str) -> String,
 ) -> Changes {
+    let Reader {
+        countries,
+        from_position,
+        t,
+    } = reader;
     let wanted = |c: &str| countries.is_empty() || countries.iter().any(|x| x == c);
     let mut out = Changes::default();
     for e in events.iter().filter(|e| e.position > from_position) {
@@ -91,7 +106,7 @@ pub fn changes(
                     MilestoneEvent::MilestoneAchieved { evidence, .. } => out.achieved.push(line(
                         evidence
                             .first()
-                            .map(|x| format!("evidence: {}", x.title.as_str()))
+                            .map(|x| format!("{}: {}", t.evidence, x.title.as_str()))
                             .unwrap_or_default(),
                     )),
                     MilestoneEvent::MilestoneVerified { .. } => {
@@ -110,13 +125,15 @@ pub fn changes(
                     country: name(country.as_str()),
                     title: fields.title.as_str().to_string(),
                     detail: format!(
-                        "principles {}, due {}",
+                        "{} {}, {} {}",
+                        t.principles,
                         fields
                             .principles
                             .iter()
                             .map(|p| p.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
+                        t.due,
                         fields.due_on
                     ),
                     link: link(&format!("/countries/{}", country.as_str())),
@@ -132,7 +149,7 @@ pub fn changes(
                 out.activities.push(Line {
                     country: name(&e.aggregate_id),
                     title: title.as_str().to_string(),
-                    detail: format!("{} on {held_on}", kind.replace('_', " ")),
+                    detail: format!("{} {} {held_on}", kind.replace('_', " "), t.on),
                     link: link(&format!("/countries/{}", e.aggregate_id)),
                 });
             }
@@ -144,7 +161,7 @@ pub fn changes(
             out.overdue.push(Line {
                 country: name(&m.country),
                 title: m.title.clone(),
-                detail: format!("due {}", m.due_on),
+                detail: format!("{} {}", t.due, m.due_on),
                 link: link(&format!("/countries/{}", m.country)),
             });
         }
@@ -163,9 +180,9 @@ pub fn changes(
                 completion: c.completion,
                 before,
                 change: if delta.abs() < 0.05 {
-                    "no change".into()
+                    t.no_change.into()
                 } else {
-                    format!("{delta:+.1} points")
+                    format!("{delta:+.1} {}", t.points)
                 },
             });
         }
@@ -177,6 +194,7 @@ pub fn changes(
 #[derive(Template)]
 #[template(path = "digest.html")]
 pub struct DigestHtml<'a> {
+    pub t: &'static MailTexts,
     pub period: &'a str,
     pub changes: &'a Changes,
     pub unsubscribe_url: &'a str,
@@ -188,6 +206,7 @@ pub struct DigestHtml<'a> {
 #[derive(Template)]
 #[template(path = "digest.txt")]
 pub struct DigestText<'a> {
+    pub t: &'static MailTexts,
     pub period: &'a str,
     pub changes: &'a Changes,
     pub unsubscribe_url: &'a str,

@@ -21,10 +21,12 @@ use safeguards_infra::{feed, CommandContext, CommandError};
 use safeguards_projections::{RecordedEvent, Tracker};
 use serde::Serialize;
 
-use crate::compose::{self, Changes, DigestHtml, DigestText};
+use crate::compose::{self, Changes, DigestHtml, DigestText, Reader};
 use crate::contacts::{self, Contact};
 use crate::subscriptions::{host, unsubscribe_token};
+use crate::texts::mail_texts;
 use crate::{DigestError, DigestService};
+use safeguards_domain::subscriber::Language;
 
 /// Attempts before a delivery is given up.
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -320,7 +322,15 @@ async fn deliver_one(
     }
     let from = view.last_digest_position.unwrap_or(ctx.digest_from);
     let message_id = format!("<{}.{}@{}>", ctx.period, subscriber, host(&svc.settings));
-    let message = build(svc, ctx, contact, &view.countries, from, &message_id)?;
+    let message = build(
+        svc,
+        ctx,
+        contact,
+        &view.countries,
+        view.language,
+        from,
+        &message_id,
+    )?;
     match svc.mailer.send(message).await {
         Ok(()) => {
             record(
@@ -376,12 +386,11 @@ pub fn render_for(
     now_model: &Tracker,
     before: &Tracker,
     events: &[RecordedEvent],
-    countries: &[String],
-    from: i64,
+    reader: Reader<'_>,
     today: chrono::NaiveDate,
 ) -> Changes {
     let link = |path: &str| svc.settings.link(path);
-    compose::changes(now_model, before, events, countries, from, today, &link)
+    compose::changes(now_model, before, events, reader, today, &link)
 }
 
 fn build(
@@ -389,16 +398,22 @@ fn build(
     ctx: &Context,
     contact: &Contact,
     countries: &[String],
+    language: Language,
     from: i64,
     message_id: &str,
 ) -> Result<Message, DigestError> {
+    let t = mail_texts(language);
+    let reader = Reader {
+        countries,
+        from_position: from,
+        t,
+    };
     let changes = render_for(
         svc,
         &ctx.now_model,
         &ctx.before,
         &ctx.events,
-        countries,
-        from,
+        reader,
         ctx.now.date_naive(),
     );
     let unsubscribe_url = svc.settings.link(&format!(
@@ -412,6 +427,7 @@ fn build(
     ));
     let period = ctx.period.to_string();
     let html = DigestHtml {
+        t,
         period: &period,
         changes: &changes,
         unsubscribe_url: &unsubscribe_url,
@@ -420,6 +436,7 @@ fn build(
     }
     .render()?;
     let text = DigestText {
+        t,
         period: &period,
         changes: &changes,
         unsubscribe_url: &unsubscribe_url,
@@ -442,7 +459,7 @@ fn build(
                 .map_err(|e| DigestError::Mail(format!("SAFEGUARDS_MAIL_FROM: {e}")))?,
         )
         .to(to)
-        .subject(format!("Safeguards Digest {period}"))
+        .subject(format!("{} {period}", t.digest))
         .message_id(Some(message_id.to_string()))
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe"),
@@ -473,17 +490,16 @@ pub async fn preview(
     let to = model.position;
     let (before, _) = replay(svc.store.database(), from, None, |_| {}).await?;
     let events = events_between(svc, from, to).await?;
-    let changes = render_for(
-        svc,
-        &model,
-        &before,
-        &events,
+    let t = mail_texts(Language::En);
+    let reader = Reader {
         countries,
-        from,
-        now.date_naive(),
-    );
+        from_position: from,
+        t,
+    };
+    let changes = render_for(svc, &model, &before, &events, reader, now.date_naive());
     let period = Period::containing(now.date_naive()).to_string();
     Ok(DigestHtml {
+        t,
         period: &period,
         changes: &changes,
         unsubscribe_url: "#",

@@ -14,6 +14,7 @@ pub mod mailer;
 pub mod reminders;
 pub mod schedule;
 pub mod subscriptions;
+pub mod texts;
 
 use std::sync::Arc;
 

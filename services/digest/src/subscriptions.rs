@@ -131,19 +131,21 @@ fn confirmation_mail(
             .parse()
             .map_err(|e| DigestError::Mail(format!("{e}")))?,
     );
+    let t = crate::texts::mail_texts(request.language);
     let text = format!(
-        "Hello,\n\nPlease confirm that you want to receive the Safeguards Digest:\n\n{link}\n\n\
-         The link works for 48 hours. If you did not ask for this, ignore this mail and nothing \
-         will be sent to you.\n"
+        "{}\n\n{}\n\n{link}\n\n{}\n",
+        t.confirm_hello, t.confirm_ask, t.confirm_note
     );
     let html = format!(
-        "<!doctype html><html lang=\"en\"><body><p>Hello,</p><p>Please confirm that you want to \
-         receive the Safeguards Digest:</p><p><a href=\"{0}\">Confirm my subscription</a></p>\
-         <p>The link works for 48 hours. If you did not ask for this, ignore this mail and \
-         nothing will be sent to you.</p></body></html>",
+        "<!doctype html><html lang=\"{}\"><body><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
+        t.lang,
+        t.confirm_hello,
+        t.confirm_ask,
         askama::filters::escape(link, askama::filters::Html)
             .map(|e| e.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        t.confirm_button,
+        t.confirm_note
     );
     Message::builder()
         .from(
@@ -153,7 +155,7 @@ fn confirmation_mail(
                 .map_err(|e| DigestError::Mail(format!("SAFEGUARDS_MAIL_FROM: {e}")))?,
         )
         .to(to)
-        .subject("Confirm your subscription to the Safeguards Digest")
+        .subject(t.confirm_subject)
         .message_id(Some(format!(
             "<confirm.{}@{}>",
             uuid::Uuid::new_v4().simple(),
