@@ -352,3 +352,77 @@ mod languages {
     use super::*;
     on_both_stores!(pages_speak_english_french_and_spanish);
 }
+
+async fn a_focal_point_revises_and_withdraws_a_commitment_through_the_forms(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let (_, _, html) = fp.get("/countries/KEN").await;
+    assert!(html.contains(&format!("/commitments/{commitment}/revise")));
+    assert!(
+        html.contains("value=\"2027-06-30\""),
+        "the due date is not prefilled"
+    );
+    let csrf = fp.csrf("/countries/KEN").await;
+    let (status, _, _) = fp
+        .post(
+            &format!("/commitments/{commitment}/revise"),
+            &[
+                ("csrf", &csrf),
+                ("title", "Adopt a data protection law"),
+                ("due_on", "2027-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = app
+        .get(&app.admin, &format!("/api/v1/commitments/{commitment}"))
+        .await;
+    assert_eq!(c.body["due_on"], "2027-12-31");
+    let (status, _, _) = fp
+        .post(
+            &format!("/commitments/{commitment}/withdraw"),
+            &[
+                ("csrf", &csrf),
+                ("reason", "merged into the digital ID law"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = app
+        .get(&app.admin, &format!("/api/v1/commitments/{commitment}"))
+        .await;
+    assert_eq!(c.body["withdrawn"], true);
+    // Someone from another country gets no form, and a forged post is refused.
+    app.account("fp@bra.gov.br", Role::FocalPoint, &["BRA"])
+        .await;
+    let mut other = Browser::new(&app);
+    other.sign_in("fp@bra.gov.br").await;
+    let csrf = other.csrf("/account").await;
+    let (status, headers, _) = other
+        .post(
+            &format!("/commitments/{commitment}/revise"),
+            &[("csrf", &csrf), ("title", "Hijacked")],
+        )
+        .await;
+    assert!(
+        status == StatusCode::FORBIDDEN
+            || headers
+                .get("location")
+                .is_some_and(|l| l.to_str().unwrap().contains("error=")),
+        "{status}"
+    );
+    let c = app
+        .get(&app.admin, &format!("/api/v1/commitments/{commitment}"))
+        .await;
+    assert_ne!(c.body["title"], "Hijacked");
+}
+
+mod commitment_forms {
+    use super::*;
+    on_both_stores!(a_focal_point_revises_and_withdraws_a_commitment_through_the_forms);
+}

@@ -73,6 +73,10 @@ pub struct Texts {
     pub form_expired: &'static str,
     pub burnup_legend: &'static str,
     pub no_milestones: &'static str,
+    pub revise: &'static str,
+    pub withdraw: &'static str,
+    pub title_label: &'static str,
+    pub due_date: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -140,6 +144,10 @@ pub static EN: Texts = Texts {
     form_expired: "The form expired; please try again.",
     burnup_legend: "Dashed: all milestones. Blue: achieved or verified. Green: verified.",
     no_milestones: "No milestones yet.",
+    revise: "Save changes",
+    withdraw: "Withdraw",
+    title_label: "Title",
+    due_date: "Due date",
 };
 
 pub static FR: Texts = Texts {
@@ -209,6 +217,10 @@ pub static FR: Texts = Texts {
     form_expired: "Le formulaire a expiré ; veuillez réessayer.",
     burnup_legend: "Tirets : tous les jalons. Bleu : atteints ou vérifiés. Vert : vérifiés.",
     no_milestones: "Pas encore de jalons.",
+    revise: "Enregistrer",
+    withdraw: "Retirer",
+    title_label: "Titre",
+    due_date: "Échéance",
 };
 
 pub static ES: Texts = Texts {
@@ -277,6 +289,10 @@ pub static ES: Texts = Texts {
     burnup_legend:
         "Discontinua: todos los hitos. Azul: logrados o verificados. Verde: verificados.",
     no_milestones: "Todavía no hay hitos.",
+    revise: "Guardar cambios",
+    withdraw: "Retirar",
+    title_label: "Título",
+    due_date: "Fecha límite",
 };
 
 /// The texts of a language.

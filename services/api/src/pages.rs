@@ -193,6 +193,7 @@ struct Field {
     label: &'static str,
     kind: &'static str,
     required: bool,
+    value: String,
 }
 
 struct FormView {
@@ -213,6 +214,7 @@ struct MilestoneRow {
 }
 
 struct CommitmentRow {
+    forms: Vec<FormView>,
     id: String,
     title: String,
     fulfilled: bool,
@@ -248,6 +250,7 @@ fn field(name: &'static str, label: &'static str, kind: &'static str) -> Field {
         label,
         kind,
         required: true,
+        value: String::new(),
     }
 }
 
@@ -318,6 +321,133 @@ fn forms_for(
         });
     }
     forms
+}
+
+/// The forms this user may use on a commitment: revise its title and due date, withdraw it.
+fn commitment_forms(
+    t: &'static Texts,
+    who: &Principal,
+    country: &str,
+    c: &safeguards_projections::model::CommitmentView,
+) -> Vec<FormView> {
+    if c.withdrawn || auth::authorize(who, auth::Action::EditCommitments, Some(country)).is_err() {
+        return vec![];
+    }
+    vec![
+        FormView {
+            action: "revise",
+            label: t.revise,
+            fields: vec![
+                Field {
+                    value: c.title.clone(),
+                    ..field("title", t.title_label, "text")
+                },
+                Field {
+                    value: c.due_on.to_string(),
+                    ..field("due_on", t.due_date, "date")
+                },
+            ],
+        },
+        FormView {
+            action: "withdraw",
+            label: t.withdraw,
+            fields: vec![field("reason", t.reason, "text")],
+        },
+    ]
+}
+
+/// `POST /commitments/{id}/{action}` from a page form (`revise`, `withdraw`).
+pub async fn commitment_form(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    let Some((who, token)) = user(&state, &parts).await else {
+        return to_login();
+    };
+    if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
+        return message(
+            t,
+            StatusCode::FORBIDDEN,
+            Some(who.name),
+            t.form_expired,
+            t.form_expired,
+            Some("/".into()),
+        );
+    }
+    let Some(country) = state
+        .projector
+        .read()
+        .await
+        .commitments
+        .get(&id)
+        .map(|c| c.country.clone())
+    else {
+        return message(
+            t,
+            StatusCode::NOT_FOUND,
+            Some(who.name),
+            "No such commitment",
+            "The commitment does not exist.",
+            Some("/".into()),
+        );
+    };
+    let text = |k: &str| {
+        form.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let cmd = Cmd {
+        principal: who,
+        correlation_id: correlation_id(&parts),
+        if_match: None,
+    };
+    let result = match action.as_str() {
+        "revise" => {
+            let body = crate::routes::commitments::ReviseBody {
+                title: text("title"),
+                due_on: text("due_on"),
+                ..Default::default()
+            };
+            crate::routes::commitments::run_revise(&state, &cmd, &id, body).await
+        }
+        "withdraw" => {
+            crate::routes::commitments::run_withdraw(
+                &state,
+                &cmd,
+                &id,
+                &text("reason").unwrap_or_default(),
+            )
+            .await
+        }
+        _ => Err(ApiError::not_found("no such action")),
+    };
+    let back = format!("/countries/{country}");
+    match result {
+        Ok(_) => Redirect::to(&format!("{back}#c-{id}")).into_response(),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            Redirect::to(&format!(
+                "{back}?error={}#c-{id}",
+                percent_encode(&e.detail)
+            ))
+            .into_response()
+        }
+        Err(e) => message(
+            t,
+            e.status,
+            Some(cmd.principal.name),
+            "That did not work",
+            &e.detail,
+            Some(back),
+        ),
+    }
 }
 
 /// The burn-up chart of a country's milestones: how many exist, how many are achieved or
@@ -455,6 +585,7 @@ pub async fn country(
         .commitments
         .iter()
         .map(|c| CommitmentRow {
+            forms: commitment_forms(t, &who, &code, &c.commitment),
             id: c.commitment.id.clone(),
             title: c.commitment.title.clone(),
             fulfilled: c.fulfilled,

@@ -198,7 +198,17 @@ pub async fn revise(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviseBody>,
 ) -> ApiResult<Response> {
-    let country = country_of(&state, &id).await?;
+    Ok(ok(run_revise(&state, &cmd, &id, body).await?))
+}
+
+/// Revise a commitment; shared by the API and the page forms.
+pub async fn run_revise(
+    state: &AppState,
+    cmd: &Cmd,
+    id: &str,
+    body: ReviseBody,
+) -> ApiResult<safeguards_infra::Committed> {
+    let country = country_of(state, id).await?;
     authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
     let revision = CommitmentRevision {
         title: body.title.as_deref().map(Title::parse).transpose()?,
@@ -239,15 +249,14 @@ pub async fn revise(
             .map(|d| date("due_on", d))
             .transpose()?,
     };
-    let committed = state
+    state
         .execute::<Commitment>(
             &cmd.context(),
-            &id,
+            id,
             CommitmentCommand::Revise { revision },
             cmd.if_match,
         )
-        .await?;
-    Ok(ok(committed))
+        .await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -272,16 +281,25 @@ pub async fn withdraw(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<Response> {
-    let country = country_of(&state, &id).await?;
+    Ok(ok(run_withdraw(&state, &cmd, &id, &body.reason).await?))
+}
+
+/// Withdraw a commitment; shared by the API and the page forms.
+pub async fn run_withdraw(
+    state: &AppState,
+    cmd: &Cmd,
+    id: &str,
+    reason: &str,
+) -> ApiResult<safeguards_infra::Committed> {
+    let country = country_of(state, id).await?;
     authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
-    let reason = Text::parse_field("reason", &body.reason)?;
-    let committed = state
+    let reason = Text::parse_field("reason", reason)?;
+    state
         .execute::<Commitment>(
             &cmd.context(),
-            &id,
+            id,
             CommitmentCommand::Withdraw { reason },
             cmd.if_match,
         )
-        .await?;
-    Ok(ok(committed))
+        .await
 }

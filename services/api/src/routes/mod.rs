@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(crate::pages::dashboard))
         .route("/countries/{country}", get(crate::pages::country))
         .route("/milestones/{id}/{action}", post(crate::pages::milestone_form))
+        .route("/commitments/{id}/{action}", post(crate::pages::commitment_form))
         .route("/login", get(crate::pages::login_page).post(crate::pages::login))
         .route("/logout", post(crate::pages::logout))
         .route("/account", get(crate::pages::account))
