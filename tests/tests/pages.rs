@@ -426,3 +426,31 @@ mod commitment_forms {
     use super::*;
     on_both_stores!(a_focal_point_revises_and_withdraws_a_commitment_through_the_forms);
 }
+
+async fn the_subscription_pages_follow_the_browsers_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let r = reqwest::Client::new()
+        .get(format!("{}/subscribe", app.base))
+        .header("accept-language", "fr-FR,fr")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("S'abonner au Bulletin des garanties"),
+        "{html}"
+    );
+    let r = reqwest::Client::new()
+        .get(format!("{}/unsubscribe?token=nope", app.base))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("Este enlace no funciona"));
+}
+
+mod subscription_languages {
+    use super::*;
+    on_both_stores!(the_subscription_pages_follow_the_browsers_language);
+}

@@ -359,6 +359,45 @@ pub fn remember(mut response: Response, lang: Language, chosen: bool) -> Respons
     response
 }
 
+/// A sentence of the subscription pages in `lang` (English when it has no translation).
+pub fn tr(lang: Language, en: &'static str) -> &'static str {
+    let (fr, es) = match en {
+        "Subscribe to the Safeguards Digest" => ("S'abonner au Bulletin des garanties", "Suscribirse al Boletín de salvaguardias"),
+        "A weekly mail with what changed in the countries you follow." => ("Un courriel par semaine sur ce qui a changé dans les pays que vous suivez.", "Un correo semanal con lo que cambió en los países que sigue."),
+        "E-mail address" => ("Adresse électronique", "Correo electrónico"),
+        "Name (optional)" => ("Nom (facultatif)", "Nombre (opcional)"),
+        "Countries (ISO codes separated by commas; empty for all)" => ("Pays (codes ISO séparés par des virgules ; vide pour tous)", "Países (códigos ISO separados por comas; vacío para todos)"),
+        "Language" => ("Langue", "Idioma"),
+        "Subscribe" => ("S'abonner", "Suscribirse"),
+        "Check your mail" => ("Consultez vos courriels", "Revise su correo"),
+        "If the address can receive the digest, a confirmation link is on its way. The link works for 48 hours." => ("Si l'adresse peut recevoir le bulletin, un lien de confirmation est en route. Il est valable 48 heures.", "Si la dirección puede recibir el boletín, le llegará un enlace de confirmación. Es válido durante 48 horas."),
+        "Please check the form" => ("Veuillez vérifier le formulaire", "Revise el formulario"),
+        "Back to the form" => ("Retour au formulaire", "Volver al formulario"),
+        "Something went wrong" => ("Un problème est survenu", "Algo salió mal"),
+        "Please try again in a moment." => ("Veuillez réessayer dans un instant.", "Inténtelo de nuevo en un momento."),
+        "Subscription confirmed" => ("Abonnement confirmé", "Suscripción confirmada"),
+        "You will receive the Safeguards Digest. Every digest has a link to unsubscribe." => ("Vous recevrez le Bulletin des garanties. Chaque bulletin contient un lien de désabonnement.", "Recibirá el Boletín de salvaguardias. Cada boletín incluye un enlace para darse de baja."),
+        "This link does not work" => ("Ce lien ne fonctionne pas", "Este enlace no funciona"),
+        "It is invalid or has expired." => ("Il est invalide ou a expiré.", "No es válido o ha caducado."),
+        "Subscribe again" => ("S'abonner à nouveau", "Suscribirse de nuevo"),
+        "Unsubscribe from the Safeguards Digest" => ("Se désabonner du Bulletin des garanties", "Darse de baja del Boletín de salvaguardias"),
+        "Unsubscribe" => ("Se désabonner", "Darse de baja"),
+        "The link is invalid." => ("Le lien est invalide.", "El enlace no es válido."),
+        "You are unsubscribed" => ("Vous êtes désabonné", "Se ha dado de baja"),
+        "No more digests will be sent to you." => ("Aucun bulletin ne vous sera plus envoyé.", "No se le enviarán más boletines."),
+        "Your Safeguards Digest" => ("Votre Bulletin des garanties", "Su Boletín de salvaguardias"),
+        "Save" => ("Enregistrer", "Guardar"),
+        "Preferences saved" => ("Préférences enregistrées", "Preferencias guardadas"),
+        "Your next digests follow your new choice." => ("Vos prochains bulletins suivront votre nouveau choix.", "Sus próximos boletines seguirán su nueva elección."),
+        _ => (en, en),
+    };
+    match lang {
+        Language::En => en,
+        Language::Fr => fr,
+        Language::Es => es,
+    }
+}
+
 /// A status word (`in_progress`, `exploring`, …) in the page's language.
 pub fn status_word(t: &Texts, status: &str) -> &'static str {
     let (en, fr, es) = match status {

@@ -17,6 +17,7 @@ use super::each;
 use crate::auth::{authorize, Action, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{correlation_id, ApiJson, ApiQuery, Cmd};
+use crate::i18n::{self, tr};
 use crate::AppState;
 
 impl From<DigestError> for ApiError {
@@ -215,9 +216,10 @@ pub async fn send(State(state): State<AppState>, cmd: Cmd) -> ApiResult<Json<del
 
 // ---- pages linked from mails ----
 
-fn page(title: &str, body: &str) -> Html<String> {
+fn page(lang: Language, title: &str, body: &str) -> Html<String> {
+    let code: &str = lang.into();
     Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Safeguards Tracker</title>\
          <link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
@@ -233,16 +235,37 @@ fn escape(s: &str) -> String {
 }
 
 /// `GET /subscribe`.
-pub async fn subscribe_page() -> Html<String> {
-    page(
-        "Subscribe to the Safeguards Digest",
-        "<p>A weekly mail with what changed in the countries you follow.</p>\
-         <form method=\"post\" action=\"/subscribe\">\
-         <label for=\"email\">E-mail address</label><input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
-         <label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
-         <label for=\"countries\">Countries (ISO codes separated by commas; empty for all)</label><input id=\"countries\" name=\"countries\" placeholder=\"KEN, BRA\">\
-         <label for=\"language\">Language</label><select id=\"language\" name=\"language\"><option value=\"en\">English</option><option value=\"fr\">Français</option><option value=\"es\">Español</option></select>\
-         <button type=\"submit\">Subscribe</button></form>",
+pub async fn subscribe_page(parts: axum::http::request::Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let option = |code: &str, label: &str| {
+        let selected = if <&str>::from(lang) == code {
+            " selected"
+        } else {
+            ""
+        };
+        format!("<option value=\"{code}\"{selected}>{label}</option>")
+    };
+    let body = format!(
+        "<p>{}</p><form method=\"post\" action=\"/subscribe\">\
+         <label for=\"email\">{}</label><input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
+         <label for=\"name\">{}</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
+         <label for=\"countries\">{}</label><input id=\"countries\" name=\"countries\" placeholder=\"KEN, BRA\">\
+         <label for=\"language\">{}</label><select id=\"language\" name=\"language\">{}{}{}</select>\
+         <button type=\"submit\">{}</button></form>",
+        tr(lang, "A weekly mail with what changed in the countries you follow."),
+        tr(lang, "E-mail address"),
+        tr(lang, "Name (optional)"),
+        tr(lang, "Countries (ISO codes separated by commas; empty for all)"),
+        tr(lang, "Language"),
+        option("en", "English"),
+        option("fr", "Français"),
+        option("es", "Español"),
+        tr(lang, "Subscribe"),
+    );
+    i18n::remember(
+        page(lang, tr(lang, "Subscribe to the Safeguards Digest"), &body).into_response(),
+        lang,
+        chosen,
     )
 }
 
@@ -266,6 +289,7 @@ pub async fn subscribe_form(
     if let Err(e) = state.limits.subscribe.check(&parts) {
         return e.into_response();
     }
+    let lang = i18n::language(&parts).0;
     let body = SubscribeBody {
         email: form.email,
         name: form.name,
@@ -285,13 +309,30 @@ pub async fn subscribe_form(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(()) => page("Check your mail", "<p>If the address can receive the digest, a confirmation link is on its way. The link works for 48 hours.</p>").into_response(),
+        Ok(()) => page(
+            lang,
+            tr(lang, "Check your mail"),
+            &format!("<p>{}</p>", tr(lang, "If the address can receive the digest, a confirmation link is on its way. The link works for 48 hours.")),
+        )
+        .into_response(),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            page("Please check the form", &format!("<p role=\"alert\">{}</p><p><a href=\"/subscribe\">Back to the form</a></p>", escape(&e.detail))),
+            page(
+                lang,
+                tr(lang, "Please check the form"),
+                &format!(
+                    "<p role=\"alert\">{}</p><p><a href=\"/subscribe\">{}</a></p>",
+                    escape(&e.detail),
+                    tr(lang, "Back to the form")
+                ),
+            ),
         )
             .into_response(),
-        Err(e) => (e.status, page("Something went wrong", "<p>Please try again in a moment.</p>")).into_response(),
+        Err(e) => (
+            e.status,
+            page(lang, tr(lang, "Something went wrong"), &format!("<p>{}</p>", tr(lang, "Please try again in a moment."))),
+        )
+            .into_response(),
     }
 }
 
@@ -301,16 +342,36 @@ pub struct TokenQuery {
     pub token: String,
 }
 
+/// A page with a title and one sentence, in `lang`.
+fn say(lang: Language, title: &'static str, text: &'static str) -> Html<String> {
+    page(lang, tr(lang, title), &format!("<p>{}</p>", tr(lang, text)))
+}
+
 /// `GET /subscriptions/confirm?token=…`.
 pub async fn confirm_page(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     axum::extract::Query(q): axum::extract::Query<TokenQuery>,
 ) -> Response {
+    let lang = i18n::language(&parts).0;
     match subs::confirm(&state.digest, &q.token, state.clock.now()).await {
-        Ok(()) => page("Subscription confirmed", "<p>You will receive the Safeguards Digest. Every digest has a link to unsubscribe.</p>").into_response(),
+        Ok(()) => say(
+            lang,
+            "Subscription confirmed",
+            "You will receive the Safeguards Digest. Every digest has a link to unsubscribe.",
+        )
+        .into_response(),
         Err(LinkError::Invalid) => (
             StatusCode::BAD_REQUEST,
-            page("This link does not work", "<p>It is invalid or has expired. <a href=\"/subscribe\">Subscribe again</a>.</p>"),
+            page(
+                lang,
+                tr(lang, "This link does not work"),
+                &format!(
+                    "<p>{} <a href=\"/subscribe\">{}</a>.</p>",
+                    tr(lang, "It is invalid or has expired."),
+                    tr(lang, "Subscribe again")
+                ),
+            ),
         )
             .into_response(),
         Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
@@ -321,23 +382,24 @@ pub async fn confirm_page(
 /// scanners cannot unsubscribe anyone).
 pub async fn unsubscribe_page(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     axum::extract::Query(q): axum::extract::Query<TokenQuery>,
 ) -> Response {
+    let lang = i18n::language(&parts).0;
     if subs::check_unsubscribe_token(&state.digest.settings, &q.token).is_none() {
         return (
             StatusCode::BAD_REQUEST,
-            page(
-                "This link does not work",
-                "<p>The unsubscribe link is invalid.</p>",
-            ),
+            say(lang, "This link does not work", "The link is invalid."),
         )
             .into_response();
     }
     page(
-        "Unsubscribe from the Safeguards Digest",
+        lang,
+        tr(lang, "Unsubscribe from the Safeguards Digest"),
         &format!(
-            "<form method=\"post\" action=\"/unsubscribe?token={}\"><button type=\"submit\">Unsubscribe</button></form>",
-            escape(&q.token)
+            "<form method=\"post\" action=\"/unsubscribe?token={}\"><button type=\"submit\">{}</button></form>",
+            escape(&q.token),
+            tr(lang, "Unsubscribe")
         ),
     )
     .into_response()
@@ -347,12 +409,14 @@ pub async fn unsubscribe_page(
 /// link in every digest.
 pub async fn manage_page(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     axum::extract::Query(q): axum::extract::Query<TokenQuery>,
 ) -> Response {
+    let lang = i18n::language(&parts).0;
     let Some(id) = subs::check_unsubscribe_token(&state.digest.settings, &q.token) else {
         return (
             StatusCode::BAD_REQUEST,
-            page("This link does not work", "<p>The link is invalid.</p>"),
+            say(lang, "This link does not work", "The link is invalid."),
         )
             .into_response();
     };
@@ -373,17 +437,22 @@ pub async fn manage_page(
         format!("<option value=\"{code}\"{selected}>{label}</option>")
     };
     page(
-        "Your Safeguards Digest",
+        lang,
+        tr(lang, "Your Safeguards Digest"),
         &format!(
             "<form method=\"post\" action=\"/subscriptions/manage?token={token}\">\
-             <label for=\"countries\">Countries (ISO codes separated by commas; empty for all)</label>\
+             <label for=\"countries\">{}</label>\
              <input id=\"countries\" name=\"countries\" value=\"{countries}\">\
-             <label for=\"language\">Language</label><select id=\"language\" name=\"language\">{}{}{}</select>\
-             <button type=\"submit\">Save</button></form>\
-             <form method=\"post\" action=\"/unsubscribe?token={token}\"><button type=\"submit\">Unsubscribe</button></form>",
+             <label for=\"language\">{}</label><select id=\"language\" name=\"language\">{}{}{}</select>\
+             <button type=\"submit\">{}</button></form>\
+             <form method=\"post\" action=\"/unsubscribe?token={token}\"><button type=\"submit\">{}</button></form>",
+            tr(lang, "Countries (ISO codes separated by commas; empty for all)"),
+            tr(lang, "Language"),
             option("en", "English"),
             option("fr", "Français"),
             option("es", "Español"),
+            tr(lang, "Save"),
+            tr(lang, "Unsubscribe"),
             token = escape(&q.token),
             countries = escape(&countries),
         ),
@@ -402,9 +471,11 @@ pub struct PreferencesForm {
 /// `POST /subscriptions/manage?token=…`.
 pub async fn manage_post(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     axum::extract::Query(q): axum::extract::Query<TokenQuery>,
     Form(form): Form<PreferencesForm>,
 ) -> Response {
+    let lang = i18n::language(&parts).0;
     let raw: Vec<String> = form
         .countries
         .split(',')
@@ -424,7 +495,8 @@ pub async fn manage_post(
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(
-                    "Please check the form",
+                    lang,
+                    tr(lang, "Please check the form"),
                     &format!("<p role=\"alert\">{}</p>", escape(&e.detail)),
                 ),
             )
@@ -432,14 +504,15 @@ pub async fn manage_post(
         }
     };
     match subs::change_preferences(&state.digest, &q.token, countries, language).await {
-        Ok(()) => page(
+        Ok(()) => say(
+            language,
             "Preferences saved",
-            "<p>Your next digests follow your new choice.</p>",
+            "Your next digests follow your new choice.",
         )
         .into_response(),
         Err(LinkError::Invalid) => (
             StatusCode::BAD_REQUEST,
-            page("This link does not work", "<p>The link is invalid.</p>"),
+            say(lang, "This link does not work", "The link is invalid."),
         )
             .into_response(),
         Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
@@ -450,20 +523,20 @@ pub async fn manage_post(
 /// (`List-Unsubscribe=One-Click`) alike; no login.
 pub async fn unsubscribe_post(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     axum::extract::Query(q): axum::extract::Query<TokenQuery>,
 ) -> Response {
+    let lang = i18n::language(&parts).0;
     match subs::unsubscribe(&state.digest, &q.token).await {
-        Ok(()) => page(
+        Ok(()) => say(
+            lang,
             "You are unsubscribed",
-            "<p>No more digests will be sent to you.</p>",
+            "No more digests will be sent to you.",
         )
         .into_response(),
         Err(LinkError::Invalid) => (
             StatusCode::BAD_REQUEST,
-            page(
-                "This link does not work",
-                "<p>The unsubscribe link is invalid.</p>",
-            ),
+            say(lang, "This link does not work", "The link is invalid."),
         )
             .into_response(),
         Err(LinkError::Failed(e)) => ApiError::from(e).into_response(),
