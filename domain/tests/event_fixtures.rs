@@ -309,6 +309,12 @@ fn write_fixtures() {
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             },
         ),
+        fixture(
+            "account",
+            AccountEvent::LanguageSet {
+                language: Language::Fr,
+            },
+        ),
         fixture("account", AccountEvent::AccountDisabled),
         fixture(
             "subscriber",

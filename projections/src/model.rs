@@ -180,6 +180,8 @@ pub struct AccountView {
     pub countries: BTreeSet<String>,
     pub disabled: bool,
     pub version: i64,
+    /// The language chosen for the pages, if any.
+    pub language: Option<Language>,
     #[serde(skip)]
     pub password_hash: Option<String>,
 }
@@ -518,6 +520,7 @@ impl Tracker {
                     countries: countries.iter().map(|c| c.as_str().to_string()).collect(),
                     disabled: false,
                     version,
+                    language: None,
                     password_hash: None,
                 },
             );
@@ -540,6 +543,7 @@ impl Tracker {
                 }
             }
             E::PasswordSet { password_hash } => a.password_hash = Some(password_hash),
+            E::LanguageSet { language } => a.language = Some(language),
             E::AccountDisabled => a.disabled = true,
         }
     }

@@ -454,3 +454,43 @@ mod subscription_languages {
     use super::*;
     on_both_stores!(the_subscription_pages_follow_the_browsers_language);
 }
+
+async fn an_account_keeps_its_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let csrf = fp.csrf("/account").await;
+    let (status, headers, _) = fp
+        .post("/account/language", &[("csrf", &csrf), ("language", "es")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("sg_lang=;"));
+    // No cookie, an English browser: the account's Spanish wins.
+    let r = fp
+        .client
+        .get(format!("{}/", app.base))
+        .header(
+            "cookie",
+            format!("sg_session={}", fp.session.as_deref().unwrap()),
+        )
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"es\">") && html.contains("Los países y sus salvaguardias"),
+        "{html}"
+    );
+}
+
+mod account_language {
+    use super::*;
+    on_both_stores!(an_account_keeps_its_language);
+}

@@ -96,6 +96,7 @@ impl Account {
                 Ok(events)
             }
             C::SetPassword { password_hash } => Ok(vec![E::PasswordSet { password_hash }]),
+            C::SetLanguage { language } => Ok(vec![E::LanguageSet { language }]),
             C::Disable => Ok(vec![E::AccountDisabled]),
         }
     }
@@ -121,6 +122,7 @@ impl Account {
                 }
             }
             E::PasswordSet { password_hash } => self.password_hash = Some(password_hash),
+            E::LanguageSet { .. } => {}
             E::AccountDisabled => self.disabled = true,
         }
     }

@@ -1,3 +1,4 @@
+use crate::subscriber::Language;
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What may be asked of an account. Password hashes arrive already hashed (argon2id, PHC form).
@@ -16,6 +17,10 @@ pub enum AccountCommand {
     },
     SetPassword {
         password_hash: String,
+    },
+    /// The language of the pages for this account.
+    SetLanguage {
+        language: Language,
     },
     Disable,
 }

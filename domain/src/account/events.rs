@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::subscriber::Language;
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What happened to an account.
@@ -26,6 +27,9 @@ pub enum AccountEvent {
     },
     PasswordSet {
         password_hash: String,
+    },
+    LanguageSet {
+        language: Language,
     },
     AccountDisabled,
 }

@@ -155,6 +155,8 @@ pub struct Principal {
     pub name: String,
     /// Countries where a focal point may act.
     pub countries: BTreeSet<String>,
+    /// The language the account chose for the pages.
+    pub language: Option<safeguards_domain::subscriber::Language>,
 }
 
 impl FromRequestParts<AppState> for Principal {
@@ -192,6 +194,7 @@ pub async fn principal_for(state: &AppState, token: &str) -> ApiResult<Principal
         role: account.role,
         name: account.name.clone(),
         countries: model.countries_of(&id.to_string()),
+        language: account.language,
     })
 }
 
@@ -272,6 +275,7 @@ mod tests {
             role,
             name: "x".into(),
             countries: countries.iter().map(|c| c.to_string()).collect(),
+            language: None,
         }
     }
 

@@ -316,6 +316,11 @@ fn parse(code: &str) -> Option<Language> {
 /// The language of a page request, and whether `?lang=` chose it (then the choice is kept in
 /// a cookie by [`remember`]).
 pub fn language(parts: &Parts) -> (Language, bool) {
+    language_for(parts, None)
+}
+
+/// As [`language`], with the signed-in account's choice between the switch and the browser.
+pub fn language_for(parts: &Parts, account: Option<Language>) -> (Language, bool) {
     let query = parts
         .uri
         .query()
@@ -332,7 +337,7 @@ pub fn language(parts: &Parts) -> (Language, bool) {
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().strip_prefix("sg_lang="))
         .find_map(parse);
-    if let Some(l) = cookie {
+    if let Some(l) = cookie.or(account) {
         return (l, false);
     }
     let accepted = parts

@@ -135,11 +135,12 @@ struct Dashboard {
 
 /// `GET /`.
 pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
-    let (lang, chosen) = i18n::language(&parts);
-    let t = i18n::texts(lang);
     let Some((who, _)) = user(&state, &parts).await else {
+        let (lang, chosen) = i18n::language(&parts);
         return i18n::remember(to_login(), lang, chosen);
     };
+    let (lang, chosen) = i18n::language_for(&parts, who.language);
+    let t = i18n::texts(lang);
     let model = state.projector.read().await;
     let today = state.clock.today();
     let overview = views::overview(&model, today);
@@ -553,11 +554,12 @@ pub async fn country(
     parts: Parts,
     Path(raw): Path<String>,
 ) -> Response {
-    let (lang, chosen) = i18n::language(&parts);
-    let t = i18n::texts(lang);
     let Some((who, token)) = user(&state, &parts).await else {
+        let (lang, chosen) = i18n::language(&parts);
         return i18n::remember(to_login(), lang, chosen);
     };
+    let (lang, chosen) = i18n::language_for(&parts, who.language);
+    let t = i18n::texts(lang);
     let code = raw.to_ascii_uppercase();
     let model = state.projector.read().await;
     let today = state.clock.today();
@@ -909,6 +911,7 @@ pub async fn logout(
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
+    languages: Vec<(&'static str, &'static str, bool)>,
     t: &'static Texts,
     user: Option<String>,
     name: String,
@@ -920,11 +923,12 @@ struct AccountPage {
 
 /// `GET /account`.
 pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
-    let (lang, chosen) = i18n::language(&parts);
-    let t = i18n::texts(lang);
     let Some((who, token)) = user(&state, &parts).await else {
+        let (lang, chosen) = i18n::language(&parts);
         return i18n::remember(to_login(), lang, chosen);
     };
+    let (lang, chosen) = i18n::language_for(&parts, who.language);
+    let t = i18n::texts(lang);
     let model = state.projector.read().await;
     let email = model
         .accounts
@@ -940,6 +944,10 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
     let response = page(
         StatusCode::OK,
         AccountPage {
+            languages: [("en", "English"), ("fr", "Français"), ("es", "Español")]
+                .into_iter()
+                .map(|(code, name)| (code, name, code == t.lang))
+                .collect(),
             t,
             user: Some(who.name.clone()),
             name: who.name.clone(),
@@ -950,6 +958,76 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
         },
     );
     i18n::remember(response, lang, chosen)
+}
+
+/// `POST /account/language`: the account's language for the pages.
+pub async fn account_language(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    let Some((who, token)) = user(&state, &parts).await else {
+        return to_login();
+    };
+    if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
+        return message(
+            t,
+            StatusCode::FORBIDDEN,
+            Some(who.name),
+            t.form_expired,
+            t.form_expired,
+            Some("/account".into()),
+        );
+    }
+    let language = match form
+        .get("language")
+        .map(|l| safeguards_domain::values::parse_word("language", l))
+    {
+        Some(Ok(l)) => l,
+        _ => {
+            return message(
+                t,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(who.name),
+                t.form_expired,
+                "language: en, fr or es",
+                Some("/account".into()),
+            )
+        }
+    };
+    let cmd = Cmd {
+        principal: who,
+        correlation_id: correlation_id(&parts),
+        if_match: None,
+    };
+    let result = state
+        .execute::<safeguards_domain::account::Account>(
+            &cmd.context(),
+            &cmd.principal.id.to_string(),
+            safeguards_domain::account::AccountCommand::SetLanguage { language },
+            None,
+        )
+        .await;
+    match result {
+        Ok(_) => {
+            let mut r = Redirect::to("/account").into_response();
+            // The account's choice replaces a choice made with the switch.
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("sg_lang=; Path=/; Max-Age=0"),
+            );
+            r
+        }
+        Err(e) => message(
+            t,
+            e.status,
+            Some(cmd.principal.name),
+            "That did not work",
+            &e.detail,
+            Some("/account".into()),
+        ),
+    }
 }
 
 /// `GET /static/app.css`.

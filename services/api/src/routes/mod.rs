@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(crate::pages::login_page).post(crate::pages::login))
         .route("/logout", post(crate::pages::logout))
         .route("/account", get(crate::pages::account))
+        .route("/account/language", post(crate::pages::account_language))
         .route("/static/app.css", get(crate::pages::stylesheet))
         .route(
             "/subscribe",
