@@ -69,7 +69,8 @@ try {
   const cookies = await context.cookies();
   await audit.addCookies(cookies);
   const auditPage = await audit.newPage();
-  const pages = ['/', '/countries/KEN', '/account', '/login', '/subscribe', '/api/docs'];
+  const pages = ['/', '/countries/KEN', '/account', '/login', '/subscribe', '/api/docs',
+    '/subscriptions/confirm?token=x', '/subscriptions/manage?token=x', '/unsubscribe?token=x', '/?lang=fr', '/?lang=es'];
   const weights = {};
   for (const path of pages) {
     const response = await auditPage.goto(`${BASE}${path}`);
