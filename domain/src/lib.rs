@@ -15,6 +15,7 @@ pub mod error;
 pub mod milestone;
 pub mod reminder;
 pub mod subscriber;
+pub mod upcast;
 pub mod values;
 
 pub use error::{Decision, DomainError};

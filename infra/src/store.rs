@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::{
-    EventUpcaster, PersistedEventRepository, PersistenceError, SerializedEvent,
-};
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
 use cqrs_es::{Aggregate, DomainEvent};
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
@@ -107,7 +105,6 @@ enum Repo {
 pub struct EventStore {
     db: Database,
     repo: Repo,
-    upcasters: Vec<Box<dyn EventUpcaster>>,
     max_attempts: u32,
 }
 
@@ -115,7 +112,6 @@ impl std::fmt::Debug for EventStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStore")
             .field("db", &self.db.kind())
-            .field("upcasters", &self.upcasters.len())
             .finish()
     }
 }
@@ -129,15 +125,8 @@ impl EventStore {
         Self {
             db,
             repo,
-            upcasters: Vec::new(),
             max_attempts: 200,
         }
-    }
-
-    /// Upcasters turn stored events of older versions into the current shape on load.
-    pub fn with_upcasters(mut self, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
-        self.upcasters = upcasters;
-        self
     }
 
     pub fn database(&self) -> &Database {
@@ -156,8 +145,14 @@ impl EventStore {
         let mut version = 0;
         for event in stored {
             version = event.sequence as u64;
-            let event = self.upcast(event);
-            let payload: A::Event = serde_json::from_value(event.payload).map_err(|e| {
+            let current = safeguards_domain::upcast::upcast(
+                &event.aggregate_type,
+                &event.event_type,
+                &event.event_version,
+                event.payload,
+            )
+            .map_err(CommandError::Internal)?;
+            let payload: A::Event = serde_json::from_value(current).map_err(|e| {
                 CommandError::Internal(format!(
                     "stored event {} {id}#{} ({} v{}) does not load: {e}",
                     A::TYPE,
@@ -169,16 +164,6 @@ impl EventStore {
             aggregate.apply(payload);
         }
         Ok(Loaded { aggregate, version })
-    }
-
-    fn upcast(&self, event: SerializedEvent) -> SerializedEvent {
-        self.upcasters.iter().fold(event, |event, upcaster| {
-            if upcaster.can_upcast(&event.event_type, &event.event_version) {
-                upcaster.upcast(event)
-            } else {
-                event
-            }
-        })
     }
 
     /// Decide `command` against the aggregate's current state and append the events.

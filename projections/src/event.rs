@@ -30,10 +30,23 @@ impl RecordedEvent {
         self.metadata.get(key).and_then(Value::as_str)
     }
 
-    /// The payload as a domain event. `None` for aggregates this build does not know.
+    /// The payload as a domain event, upcast from its stored version when that is older.
+    /// `None` for aggregates this build does not know.
     pub fn decode(&self) -> Result<Option<DecodedEvent>, serde_json::Error> {
-        // Deserialize from a borrowed value: no copy of the payload.
-        let p = &self.payload;
+        let upcast;
+        let p = if self.event_version == safeguards_domain::EVENT_VERSION {
+            // Deserialize from the borrowed value: no copy of the payload.
+            &self.payload
+        } else {
+            upcast = safeguards_domain::upcast::upcast(
+                &self.aggregate_type,
+                &self.event_type,
+                &self.event_version,
+                self.payload.clone(),
+            )
+            .map_err(<serde_json::Error as serde::de::Error>::custom)?;
+            &upcast
+        };
         Ok(Some(match self.aggregate_type.as_str() {
             "engagement" => DecodedEvent::Engagement(Deserialize::deserialize(p)?),
             "commitment" => DecodedEvent::Commitment(Deserialize::deserialize(p)?),
@@ -59,4 +72,33 @@ pub enum DecodedEvent {
     Digest(DigestEvent),
     Delivery(DeliveryEvent),
     Reminder(safeguards_domain::reminder::ReminderEvent),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(version: &str) -> RecordedEvent {
+        RecordedEvent {
+            position: 1,
+            aggregate_type: "milestone".into(),
+            aggregate_id: "m".into(),
+            sequence: 2,
+            event_type: "MilestoneStarted".into(),
+            event_version: version.into(),
+            payload: serde_json::json!({"MilestoneStarted": {"note": null}}),
+            metadata: serde_json::json!({}),
+            recorded_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn events_of_the_current_version_decode_and_unknown_versions_are_refused_by_name() {
+        assert!(matches!(
+            recorded("1.0").decode(),
+            Ok(Some(DecodedEvent::Milestone(_)))
+        ));
+        let err = recorded("0.1").decode().unwrap_err();
+        assert!(err.to_string().contains("no upcaster"), "{err}");
+    }
 }
