@@ -10,12 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use safeguards_api::auth::Tokens;
-use safeguards_domain::account::{Account, AccountCommand};
-use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
-use safeguards_domain::engagement::{Engagement, EngagementCommand};
-use safeguards_domain::milestone::{Milestone, MilestoneCommand};
-use safeguards_domain::values::*;
-use safeguards_infra::{feed, CommandContext};
+use safeguards_infra::feed;
 use safeguards_tests::{Backend, TestDb};
 
 const SECRET: &str = "crash-test-secret-key-of-enough-length";
@@ -67,85 +62,8 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
 async fn crash_under_load(backend: Backend) {
     let t = TestDb::new(backend).await;
     let store = t.store();
-    let ctx = CommandContext::system("setup");
-    let admin = AccountId::new();
-    store
-        .execute::<Account>(
-            &admin.to_string(),
-            AccountCommand::Create {
-                email: Email::parse("admin@crash.test").unwrap(),
-                name: Title::parse("Admin").unwrap(),
-                role: Role::Admin,
-                countries: vec![],
-                password_hash: None,
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let ken = CountryCode::parse("KEN").unwrap();
-    store
-        .execute::<Engagement>(
-            "KEN",
-            EngagementCommand::Open {
-                country: ken,
-                lead: Title::parse("Lead").unwrap(),
-                started_on: "2025-01-01".parse().unwrap(),
-                dpi_systems: vec![],
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let commitment = CommitmentId::new();
-    store
-        .execute::<Commitment>(
-            &commitment.to_string(),
-            CommitmentCommand::Create {
-                country: ken,
-                fields: CommitmentFields {
-                    title: Title::parse("C").unwrap(),
-                    description: None,
-                    principles: vec![PrincipleCode::parse("F1").unwrap()],
-                    risks: vec![],
-                    authority: AuthorityCode::parse("R1").unwrap(),
-                    stage: StageCode::parse("L1").unwrap(),
-                    dpi_system: None,
-                    process_refs: vec![],
-                    due_on: "2030-01-01".parse().unwrap(),
-                },
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let mut milestones = Vec::new();
-    for _ in 0..CLIENTS {
-        let id = MilestoneId::new().to_string();
-        store
-            .execute::<Milestone>(
-                &id,
-                MilestoneCommand::Add {
-                    commitment,
-                    country: ken,
-                    title: Title::parse("M").unwrap(),
-                    due_on: "2030-01-01".parse().unwrap(),
-                    stage: None,
-                },
-                &ctx,
-                None,
-            )
-            .await
-            .unwrap();
-        store
-            .execute::<Milestone>(&id, MilestoneCommand::Start { note: None }, &ctx, None)
-            .await
-            .unwrap();
-        milestones.push(id);
-    }
+    let safeguards_tests::seed::Seeded { admin, milestones } =
+        safeguards_tests::seed::started_milestones(&store, "admin@crash.test", CLIENTS).await;
     let dir = std::env::temp_dir().join(format!("sg-crash-{}", uuid_like()));
     std::fs::create_dir_all(&dir).unwrap();
     let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;

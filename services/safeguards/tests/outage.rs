@@ -12,12 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use safeguards_api::auth::Tokens;
-use safeguards_domain::account::{Account, AccountCommand};
-use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
-use safeguards_domain::engagement::{Engagement, EngagementCommand};
-use safeguards_domain::milestone::{Milestone, MilestoneCommand};
-use safeguards_domain::values::*;
-use safeguards_infra::{feed, CommandContext, Database, EventStore};
+use safeguards_infra::{feed, Database, EventStore};
 
 const SECRET: &str = "outage-test-secret-key-of-enough-length";
 
@@ -180,85 +175,8 @@ async fn the_server_survives_a_database_outage_and_loses_nothing_acknowledged() 
     let db = Database::connect(&cluster.url()).await.unwrap();
     db.migrate().await.unwrap();
     let store = EventStore::new(db.clone());
-    let ctx = CommandContext::system("setup");
-    let admin = AccountId::new();
-    store
-        .execute::<Account>(
-            &admin.to_string(),
-            AccountCommand::Create {
-                email: Email::parse("admin@outage.test").unwrap(),
-                name: Title::parse("Admin").unwrap(),
-                role: Role::Admin,
-                countries: vec![],
-                password_hash: None,
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let ken = CountryCode::parse("KEN").unwrap();
-    store
-        .execute::<Engagement>(
-            "KEN",
-            EngagementCommand::Open {
-                country: ken,
-                lead: Title::parse("L").unwrap(),
-                started_on: "2025-01-01".parse().unwrap(),
-                dpi_systems: vec![],
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let commitment = CommitmentId::new();
-    store
-        .execute::<Commitment>(
-            &commitment.to_string(),
-            CommitmentCommand::Create {
-                country: ken,
-                fields: CommitmentFields {
-                    title: Title::parse("C").unwrap(),
-                    description: None,
-                    principles: vec![PrincipleCode::parse("F1").unwrap()],
-                    risks: vec![],
-                    authority: AuthorityCode::parse("R1").unwrap(),
-                    stage: StageCode::parse("L1").unwrap(),
-                    dpi_system: None,
-                    process_refs: vec![],
-                    due_on: "2030-01-01".parse().unwrap(),
-                },
-            },
-            &ctx,
-            None,
-        )
-        .await
-        .unwrap();
-    let mut milestones = Vec::new();
-    for _ in 0..8 {
-        let id = MilestoneId::new().to_string();
-        store
-            .execute::<Milestone>(
-                &id,
-                MilestoneCommand::Add {
-                    commitment,
-                    country: ken,
-                    title: Title::parse("M").unwrap(),
-                    due_on: "2030-01-01".parse().unwrap(),
-                    stage: None,
-                },
-                &ctx,
-                None,
-            )
-            .await
-            .unwrap();
-        store
-            .execute::<Milestone>(&id, MilestoneCommand::Start { note: None }, &ctx, None)
-            .await
-            .unwrap();
-        milestones.push(id);
-    }
+    let safeguards_tests::seed::Seeded { admin, milestones } =
+        safeguards_tests::seed::started_milestones(&store, "admin@outage.test", 8).await;
     db.close().await;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
