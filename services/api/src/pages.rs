@@ -357,6 +357,70 @@ fn commitment_forms(
     ]
 }
 
+/// The signed-in author of a form post, once its CSRF token is checked; otherwise the answer
+/// to send (to the sign-in page, or a page saying the form expired).
+async fn form_author(
+    state: &AppState,
+    parts: &Parts,
+    form: &BTreeMap<String, String>,
+) -> Result<(&'static Texts, Principal), Response> {
+    let t = i18n::texts(i18n::language(parts).0);
+    let Some((who, token)) = user(state, parts).await else {
+        return Err(to_login());
+    };
+    if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
+        return Err(message(
+            t,
+            StatusCode::FORBIDDEN,
+            Some(who.name),
+            t.form_expired,
+            t.form_expired,
+            Some("/".into()),
+        ));
+    }
+    Ok((t, who))
+}
+
+/// After a form's command: back to the country page at `anchor`, with the reason when the
+/// command was refused for its content or state.
+fn after_form(
+    t: &'static Texts,
+    result: Result<safeguards_infra::Committed, ApiError>,
+    back: &str,
+    anchor: &str,
+    name: String,
+) -> Response {
+    match result {
+        Ok(committed) => {
+            let mut r = Redirect::to(&format!("{back}#{anchor}")).into_response();
+            if let Ok(v) = HeaderValue::from_str(&committed.position.to_string()) {
+                r.headers_mut().insert("x-position", v);
+            }
+            r
+        }
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            Redirect::to(&format!(
+                "{back}?error={}#{anchor}",
+                percent_encode(&e.detail)
+            ))
+            .into_response()
+        }
+        Err(e) => message(
+            t,
+            e.status,
+            Some(name),
+            "That did not work",
+            &e.detail,
+            Some(back.to_string()),
+        ),
+    }
+}
+
 /// `POST /commitments/{id}/{action}` from a page form (`revise`, `withdraw`).
 pub async fn commitment_form(
     State(state): State<AppState>,
@@ -364,20 +428,10 @@ pub async fn commitment_form(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let t = i18n::texts(i18n::language(&parts).0);
-    let Some((who, token)) = user(&state, &parts).await else {
-        return to_login();
+    let (t, who) = match form_author(&state, &parts, &form).await {
+        Ok(author) => author,
+        Err(answer) => return answer,
     };
-    if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
-        return message(
-            t,
-            StatusCode::FORBIDDEN,
-            Some(who.name),
-            t.form_expired,
-            t.form_expired,
-            Some("/".into()),
-        );
-    }
     let Some(country) = state
         .projector
         .read()
@@ -426,29 +480,7 @@ pub async fn commitment_form(
         _ => Err(ApiError::not_found("no such action")),
     };
     let back = format!("/countries/{country}");
-    match result {
-        Ok(_) => Redirect::to(&format!("{back}#c-{id}")).into_response(),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
-            ) =>
-        {
-            Redirect::to(&format!(
-                "{back}?error={}#c-{id}",
-                percent_encode(&e.detail)
-            ))
-            .into_response()
-        }
-        Err(e) => message(
-            t,
-            e.status,
-            Some(cmd.principal.name),
-            "That did not work",
-            &e.detail,
-            Some(back),
-        ),
-    }
+    after_form(t, result, &back, &format!("c-{id}"), cmd.principal.name)
 }
 
 /// The burn-up chart of a country's milestones: how many exist, how many are achieved or
@@ -693,20 +725,10 @@ pub async fn milestone_form(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let t = i18n::texts(i18n::language(&parts).0);
-    let Some((who, token)) = user(&state, &parts).await else {
-        return to_login();
+    let (t, who) = match form_author(&state, &parts, &form).await {
+        Ok(author) => author,
+        Err(answer) => return answer,
     };
-    if form.get("csrf").map(String::as_str) != Some(state.tokens.csrf(&token).as_str()) {
-        return message(
-            t,
-            StatusCode::FORBIDDEN,
-            Some(who.name),
-            "This form has expired",
-            "Reload the page and try again.",
-            Some("/".into()),
-        );
-    }
     let country = {
         let model = state.projector.read().await;
         model.milestones.get(&id).map(|m| m.country.clone())
@@ -758,35 +780,8 @@ pub async fn milestone_form(
         if_match: None,
     };
     let back = format!("/countries/{country}");
-    match run_step(&state, &cmd, &id, &action, &bytes).await {
-        Ok(committed) => {
-            let mut r = Redirect::to(&format!("{back}#m-{id}")).into_response();
-            if let Ok(v) = HeaderValue::from_str(&committed.position.to_string()) {
-                r.headers_mut().insert("x-position", v);
-            }
-            r
-        }
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
-            ) =>
-        {
-            Redirect::to(&format!(
-                "{back}?error={}#m-{id}",
-                percent_encode(&e.detail)
-            ))
-            .into_response()
-        }
-        Err(e) => message(
-            t,
-            e.status,
-            Some(cmd.principal.name),
-            "That did not work",
-            &e.detail,
-            Some(back),
-        ),
-    }
+    let result = run_step(&state, &cmd, &id, &action, &bytes).await;
+    after_form(t, result, &back, &format!("m-{id}"), cmd.principal.name)
 }
 
 // ---- sign-in ----
