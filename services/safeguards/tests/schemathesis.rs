@@ -50,7 +50,9 @@ async fn schemathesis_finds_no_server_error_and_no_undocumented_response() {
         .as_str()
         .expect("the demo manager signs in")
         .to_string();
+    // Run it in the temporary folder: schemathesis keeps a cache where it runs.
     let output = Command::new("schemathesis")
+        .current_dir(&dir)
         .args([
             "run",
             &format!("{base}/api/openapi.json"),
