@@ -6,6 +6,8 @@
 //! database driver, an event-store adapter, a web framework, a mail library, a scheduler or a
 //! tracing subscriber.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod account;
 pub mod catalogue;
 pub mod commitment;

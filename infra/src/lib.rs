@@ -4,6 +4,8 @@
 //!
 //! It depends on the domain; it must never depend on the HTTP layer or the binary.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod config;
 pub mod db;
 pub mod feed;

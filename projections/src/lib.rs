@@ -5,6 +5,8 @@
 //! and one rebuilt from scratch are equal by construction. This crate depends on the domain
 //! only; it must never depend on a database, the HTTP layer or the mailer.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod activity;
 pub mod event;
 pub mod model;

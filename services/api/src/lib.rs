@@ -5,6 +5,8 @@
 //! ([`auth::authorize`]), run the command through the event store, answer. It depends on the
 //! domain, projections and infra crates; it never opens connections of its own.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod auth;
 pub mod error;
 pub mod extract;

@@ -7,6 +7,8 @@
 //! may run the same job in several processes at once. This crate depends on the domain,
 //! projections and infra crates; it never depends on the HTTP layer.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod compose;
 pub mod contacts;
 pub mod deliver;

@@ -1,6 +1,8 @@
 //! The `safeguards` binary: one command-line entry point that wires configuration, the event
 //! store, the read model, the HTTP server and the administration commands together.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod cli;
 
 use safeguards::{demo, transfer};
