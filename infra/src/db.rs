@@ -7,6 +7,18 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+/// Run `$body` with `$pool` bound to the pool of either store: for queries whose text and
+/// binds are the same on both.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Database::Postgres($pool) => $body,
+            $crate::db::Database::Sqlite($pool) => $body,
+        }
+    };
+}
+
 /// The two stores the tracker runs on.
 #[derive(Debug, Clone)]
 pub enum Database {
@@ -116,17 +128,11 @@ impl Database {
 
     /// Whether the store answers a trivial query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        match self {
-            Database::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
-            Database::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
-        }
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
     }
 
     pub async fn close(&self) {
-        match self {
-            Database::Postgres(pool) => pool.close().await,
-            Database::Sqlite(pool) => pool.close().await,
-        }
+        with_pool!(self, pool => pool.close().await)
     }
 }
 

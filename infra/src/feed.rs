@@ -102,19 +102,8 @@ pub async fn head(db: &Database) -> Result<i64, CommandError> {
 
 /// How many events the log holds.
 pub async fn count(db: &Database) -> Result<i64, CommandError> {
-    let found: Result<i64, sqlx::Error> = match db {
-        Database::Postgres(pool) => {
-            sqlx::query_scalar("SELECT count(*) FROM events")
-                .fetch_one(pool)
-                .await
-        }
-        Database::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT count(*) FROM events")
-                .fetch_one(pool)
-                .await
-        }
-    };
-    found.map_err(sql_error)
+    crate::with_pool!(db, pool => sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await)
+        .map_err(sql_error)
 }
 
 /// Copy every event row out as raw text, as fast as the database can: the baseline for the

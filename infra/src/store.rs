@@ -286,24 +286,14 @@ impl EventStore {
             return Ok(0);
         }
         let sql = "SELECT position FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
-        let found: Result<i64, sqlx::Error> = match &self.db {
-            Database::Postgres(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(aggregate_type)
-                    .bind(id)
-                    .bind(sequence as i64)
-                    .fetch_one(pool)
-                    .await
-            }
-            Database::Sqlite(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(aggregate_type)
-                    .bind(id)
-                    .bind(sequence as i64)
-                    .fetch_one(pool)
-                    .await
-            }
-        };
+        let found: Result<i64, sqlx::Error> = crate::with_pool!(&self.db, pool => {
+            sqlx::query_scalar(sql)
+                .bind(aggregate_type)
+                .bind(id)
+                .bind(sequence as i64)
+                .fetch_one(pool)
+                .await
+        });
         found.map_err(sql_error)
     }
 }

@@ -381,6 +381,13 @@ async fn form_author(
     Ok((t, who))
 }
 
+/// A form field, trimmed; `None` when absent or blank.
+fn form_text(form: &BTreeMap<String, String>, key: &str) -> Option<String> {
+    form.get(key)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// After a form's command: back to the country page at `anchor`, with the reason when the
 /// command was refused for its content or state.
 fn after_form(
@@ -449,11 +456,7 @@ pub async fn commitment_form(
             Some("/".into()),
         );
     };
-    let text = |k: &str| {
-        form.get(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let text = |k: &str| form_text(&form, k);
     let cmd = Cmd {
         principal: who,
         correlation_id: correlation_id(&parts),
@@ -743,11 +746,7 @@ pub async fn milestone_form(
             Some("/".into()),
         );
     };
-    let text = |k: &str| {
-        form.get(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let text = |k: &str| form_text(&form, k);
     let mut body = serde_json::Map::new();
     match action.as_str() {
         "progress" => {

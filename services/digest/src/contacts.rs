@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
-use safeguards_infra::Database;
+use safeguards_infra::{with_pool, Database};
 use sha2::Sha256;
 
 /// A subscriber's address and name.
@@ -31,10 +31,7 @@ pub fn email_hash(secret: &str, email: &str) -> String {
 /// The subscriber id of an address, if it has one.
 pub async fn find(db: &Database, hash: &str) -> Result<Option<String>, sqlx::Error> {
     let sql = "SELECT subscriber_id FROM subscriber_contacts WHERE email_hash = $1";
-    match db {
-        Database::Postgres(p) => sqlx::query_scalar(sql).bind(hash).fetch_optional(p).await,
-        Database::Sqlite(p) => sqlx::query_scalar(sql).bind(hash).fetch_optional(p).await,
-    }
+    with_pool!(db, p => sqlx::query_scalar(sql).bind(hash).fetch_optional(p).await)
 }
 
 /// Keep the address and name of `id`; a second call for the same address keeps the first id
@@ -49,34 +46,21 @@ pub async fn upsert(
     let sql = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)
                ON CONFLICT (email_hash) DO UPDATE SET name = coalesce(excluded.name, subscriber_contacts.name)
                RETURNING subscriber_id";
-    match db {
-        Database::Postgres(p) => {
-            sqlx::query_scalar(sql)
-                .bind(id)
-                .bind(hash)
-                .bind(email)
-                .bind(name)
-                .fetch_one(p)
-                .await
-        }
-        Database::Sqlite(p) => {
-            sqlx::query_scalar(sql)
-                .bind(id)
-                .bind(hash)
-                .bind(email)
-                .bind(name)
-                .fetch_one(p)
-                .await
-        }
-    }
+    with_pool!(db, p => {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .bind(hash)
+            .bind(email)
+            .bind(name)
+            .fetch_one(p)
+            .await
+    })
 }
 
 pub async fn get(db: &Database, id: &str) -> Result<Option<Contact>, sqlx::Error> {
     let sql = "SELECT subscriber_id, email, name FROM subscriber_contacts WHERE subscriber_id = $1";
-    let row: Option<(String, String, Option<String>)> = match db {
-        Database::Postgres(p) => sqlx::query_as(sql).bind(id).fetch_optional(p).await?,
-        Database::Sqlite(p) => sqlx::query_as(sql).bind(id).fetch_optional(p).await?,
-    };
+    let row: Option<(String, String, Option<String>)> =
+        with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
     Ok(row.map(|(subscriber_id, email, name)| Contact {
         subscriber_id,
         email,
@@ -87,10 +71,8 @@ pub async fn get(db: &Database, id: &str) -> Result<Option<Contact>, sqlx::Error
 /// Every contact, by subscriber id.
 pub async fn all(db: &Database) -> Result<HashMap<String, Contact>, sqlx::Error> {
     let sql = "SELECT subscriber_id, email, name FROM subscriber_contacts";
-    let rows: Vec<(String, String, Option<String>)> = match db {
-        Database::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await?,
-        Database::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await?,
-    };
+    let rows: Vec<(String, String, Option<String>)> =
+        with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .map(|(subscriber_id, email, name)| {
@@ -109,8 +91,5 @@ pub async fn all(db: &Database) -> Result<HashMap<String, Contact>, sqlx::Error>
 /// Delete the personal data of `id`.
 pub async fn erase(db: &Database, id: &str) -> Result<(), sqlx::Error> {
     let sql = "DELETE FROM subscriber_contacts WHERE subscriber_id = $1";
-    match db {
-        Database::Postgres(p) => sqlx::query(sql).bind(id).execute(p).await.map(|_| ()),
-        Database::Sqlite(p) => sqlx::query(sql).bind(id).execute(p).await.map(|_| ()),
-    }
+    with_pool!(db, p => sqlx::query(sql).bind(id).execute(p).await.map(|_| ()))
 }
