@@ -1,0 +1,98 @@
+//! The baseline of the command path: `pgbench` running, directly against PostgreSQL, what a
+//! command does in the store — read the aggregate's events, insert one event, commit — each
+//! client on an aggregate of its own.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use tokio::process::Command;
+
+use crate::load::Stats;
+
+/// The transaction pgbench repeats. The payload and metadata are a progress report's, kept in
+/// a table of one row (pgbench would read `:name` inside a literal as a variable).
+const SCRIPT: &str = r#"
+SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :client_id
+  ORDER BY sequence;
+BEGIN;
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+  SELECT 'milestone', 'pgbench-' || :client_id,
+         (SELECT coalesce(max(sequence), 0) + 1 FROM events
+           WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :client_id),
+         'ProgressReported', '1.0', payload, metadata
+    FROM pgbench_event;
+COMMIT;
+"#;
+
+/// Create the one-row table of the event pgbench writes.
+pub async fn prepare(url: &str) -> anyhow::Result<()> {
+    let pool = sqlx::PgPool::connect(url).await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS pgbench_event (payload json NOT NULL, metadata json NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
+    sqlx::query(
+        r#"INSERT INTO pgbench_event VALUES ('{"percent":50,"note":null}',
+             '{"actor":"system","correlation_id":"pgbench","time":"2026-01-01T00:00:00.000000Z"}')"#,
+    )
+    .execute(&pool)
+    .await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Run the script with `clients` clients for `duration`; latencies come from pgbench's
+/// per-transaction log.
+pub async fn run(
+    pgbench: &Path,
+    url: &str,
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<Stats> {
+    let dir = std::env::temp_dir().join(format!("sg-pgbench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let script = dir.join("command.sql");
+    std::fs::write(&script, SCRIPT)?;
+    let threads = clients.min(4);
+    let output = Command::new(pgbench)
+        .args(["--no-vacuum", "--protocol=prepared", "--log"])
+        .arg(format!("--log-prefix={}", dir.join("log").display()))
+        .arg(format!("--client={clients}"))
+        .arg(format!("--jobs={threads}"))
+        .arg(format!("--time={}", duration.as_secs().max(1)))
+        .arg(format!("--file={}", script.display()))
+        .arg(url)
+        .output()
+        .await
+        .with_context(|| format!("running {}", pgbench.display()))?;
+    if !output.status.success() {
+        bail!(
+            "pgbench failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("log"))
+        {
+            continue;
+        }
+        // client_id transaction_no time script_no time_epoch time_us: `time` is the latency in
+        // microseconds, or "failed"/"skipped".
+        for line in std::fs::read_to_string(&path)?.lines() {
+            match line.split_whitespace().nth(2).map(str::parse::<u64>) {
+                Some(Ok(us)) => latencies.push(Duration::from_micros(us)),
+                _ => errors += 1,
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(Stats::from_latencies(latencies, errors, duration))
+}

@@ -1,0 +1,93 @@
+//! Projection rebuild: fold a generated log of events into a fresh read model, against
+//! `COPY (SELECT … FROM events ORDER BY position) TO STDOUT` of the same rows.
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use chrono::{NaiveDate, Utc};
+use futures::TryStreamExt;
+use safeguards_infra::{projector, Database};
+
+use crate::generate::Bulk;
+use crate::report::{Report, Row};
+use crate::scenarios::{commitment, countries, engagement, milestone};
+use crate::server::{self, fresh_database};
+use crate::Env;
+
+const DB: &str = "safeguards_bench_rebuild";
+/// Events per generated milestone.
+const PER_MILESTONE: u64 = 1_000;
+const ROUNDS: usize = 3;
+
+pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
+    let wanted = env.scale.rebuild_events;
+    eprintln!("projection rebuild: {wanted} events against COPY of the same rows");
+    let (_, db) = fresh_database(&env.admin_url, DB).await?;
+    let Database::Postgres(pool) = &db else {
+        bail!("the rebuild benchmark runs on PostgreSQL")
+    };
+    let began = Instant::now();
+    let mut bulk = Bulk::new(pool.clone(), Utc::now());
+    let country = countries(1)?[0];
+    engagement(&mut bulk, country).await?;
+    let c = commitment(&mut bulk, country, 0).await?;
+    let due = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap_or_default();
+    for _ in 0..wanted.div_ceil(PER_MILESTONE) {
+        milestone(&mut bulk, c, country, due, (PER_MILESTONE - 2) as usize).await?;
+    }
+    bulk.flush().await?;
+    sqlx::query("VACUUM ANALYZE events").execute(pool).await?;
+    let events = bulk.written;
+    eprintln!("  generated {events} events in {:.0?}", began.elapsed());
+
+    let (mut copy_rates, mut fold_rates) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let began = Instant::now();
+        let mut conn = pool.acquire().await?;
+        let mut out = conn
+            .copy_out_raw(
+                "COPY (SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
+                         FROM events ORDER BY position) TO STDOUT",
+            )
+            .await?;
+        let mut rows = 0u64;
+        while let Some(chunk) = out.try_next().await? {
+            rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+        }
+        drop(out);
+        drop(conn);
+        copy_rates.push(rows as f64 / began.elapsed().as_secs_f64());
+
+        let began = Instant::now();
+        let (model, folded) = projector::replay(&db, i64::MAX, None, |_| {}).await?;
+        let elapsed = began.elapsed();
+        if folded != events {
+            bail!("the rebuild folded {folded} events of {events}");
+        }
+        drop(model);
+        fold_rates.push(folded as f64 / elapsed.as_secs_f64());
+    }
+    let copy = median(&mut copy_rates);
+    let fold = median(&mut fold_rates);
+    let ratio = fold / copy;
+    report.add(Row {
+        figure: format!("Projection rebuild, {events} events"),
+        measured: format!(
+            "{:.0} events/s ({:.1?})",
+            fold,
+            Duration::from_secs_f64(events as f64 / fold)
+        ),
+        baseline: format!("COPY {copy:.0} rows/s"),
+        ratio: Some(ratio),
+        target: "≥ 0.50 of COPY".into(),
+        met: Some(ratio >= 0.5),
+    });
+    db.close().await;
+    server::drop_database(&env.admin_url, DB).await
+}
+
+/// The median of a few measurements (medians of each side over the rounds).
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
