@@ -25,6 +25,11 @@ pub use error::{Decision, DomainError};
 /// Version of every event schema written by this build. Older versions are upcast on load.
 pub const EVENT_VERSION: &str = "1.0";
 
+/// The shape of stored aggregate snapshots (the serialized state of an aggregate). Change it
+/// whenever an aggregate's state or its `evolve` changes: snapshots of another format are then
+/// ignored and histories replayed in full.
+pub const SNAPSHOT_FORMAT: &str = "1";
+
 /// Implements `cqrs_es::Aggregate` and `cqrs_es::DomainEvent` over a pure `decide`/`evolve` pair.
 macro_rules! event_sourced {
     ($aggregate:ty, $type_name:literal, $command:ty, $event:ty) => {

@@ -16,7 +16,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use safeguards_domain::values::Actor;
-use safeguards_domain::DomainError;
+use safeguards_domain::{DomainError, SNAPSHOT_FORMAT};
 use sqlite_es::SqliteEventRepository;
 
 use crate::db::{is_unavailable, Database};
@@ -94,7 +94,12 @@ pub enum CommandError {
 pub struct Loaded<A> {
     pub aggregate: A,
     pub version: u64,
+    /// The version of the snapshot the load started from (0: none).
+    pub snapshot_version: u64,
 }
+
+/// A command that leaves an aggregate this many events past its snapshot saves a new one.
+pub const SNAPSHOT_EVERY: u64 = 100;
 
 enum Repo {
     Postgres(PostgresEventRepository),
@@ -133,16 +138,36 @@ impl EventStore {
         &self.db
     }
 
-    /// Load an aggregate by replaying its events.
+    /// Load an aggregate: its latest snapshot, if any, and the events after it.
     #[tracing::instrument(level = "debug", skip(self), fields(aggregate = A::TYPE))]
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
-        let stored = match &self.repo {
-            Repo::Postgres(r) => r.get_events::<A>(id).await,
-            Repo::Sqlite(r) => r.get_events::<A>(id).await,
+        match self.snapshot::<A>(id).await? {
+            Some((aggregate, version)) => self.replay_onto(id, aggregate, version).await,
+            None => self.replay_onto(id, A::default(), 0).await,
+        }
+    }
+
+    /// Load an aggregate by replaying its whole history, ignoring snapshots.
+    pub async fn load_from_log<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
+        self.replay_onto(id, A::default(), 0).await
+    }
+
+    /// Apply the events after `version` to `aggregate`.
+    async fn replay_onto<A: Aggregate>(
+        &self,
+        id: &str,
+        mut aggregate: A,
+        mut version: u64,
+    ) -> Result<Loaded<A>, CommandError> {
+        let after = version as usize;
+        let stored = match (&self.repo, after) {
+            (Repo::Postgres(r), 0) => r.get_events::<A>(id).await,
+            (Repo::Postgres(r), _) => r.get_last_events::<A>(id, after).await,
+            (Repo::Sqlite(r), 0) => r.get_events::<A>(id).await,
+            (Repo::Sqlite(r), _) => r.get_last_events::<A>(id, after).await,
         }
         .map_err(persistence_error)?;
-        let mut aggregate = A::default();
-        let mut version = 0;
+        let snapshot_version = version;
         for event in stored {
             version = event.sequence as u64;
             let current = safeguards_domain::upcast::upcast(
@@ -163,7 +188,69 @@ impl EventStore {
             })?;
             aggregate.apply(payload);
         }
-        Ok(Loaded { aggregate, version })
+        Ok(Loaded {
+            aggregate,
+            version,
+            snapshot_version,
+        })
+    }
+
+    /// The stored snapshot of an aggregate and its version, when there is one of the current
+    /// format that still reads.
+    async fn snapshot<A: Aggregate>(&self, id: &str) -> Result<Option<(A, u64)>, CommandError> {
+        let sql = "SELECT version, state FROM aggregate_snapshots
+                    WHERE aggregate_type = $1 AND aggregate_id = $2 AND format = $3";
+        let row: Option<(i64, String)> = crate::with_pool!(&self.db, pool => {
+            sqlx::query_as(sql)
+                .bind(A::TYPE)
+                .bind(id)
+                .bind(SNAPSHOT_FORMAT)
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(sql_error)?;
+        let Some((version, state)) = row else {
+            return Ok(None);
+        };
+        match serde_json::from_str::<A>(&state) {
+            Ok(aggregate) => Ok(Some((aggregate, version as u64))),
+            Err(e) => {
+                tracing::warn!(aggregate = A::TYPE, id, error = %e, "ignoring a snapshot that does not read");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Keep `aggregate` (the state after `version` events) as the snapshot of `id`, unless a
+    /// newer one is there. A failure is only logged: snapshots are an optimisation.
+    async fn save_snapshot<A: Aggregate>(&self, id: &str, aggregate: &A, version: u64) {
+        let state = match serde_json::to_string(aggregate) {
+            Ok(state) => state,
+            Err(e) => {
+                tracing::warn!(aggregate = A::TYPE, id, error = %e, "cannot serialize a snapshot");
+                return;
+            }
+        };
+        let sql = "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
+                   VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
+                      SET version = excluded.version, format = excluded.format, state = excluded.state
+                    WHERE aggregate_snapshots.version < excluded.version
+                       OR aggregate_snapshots.format <> excluded.format";
+        let saved: Result<_, sqlx::Error> = crate::with_pool!(&self.db, pool => {
+            sqlx::query(sql)
+                .bind(A::TYPE)
+                .bind(id)
+                .bind(version as i64)
+                .bind(SNAPSHOT_FORMAT)
+                .bind(&state)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        });
+        if let Err(e) = saved {
+            tracing::warn!(aggregate = A::TYPE, id, error = %e, "cannot save a snapshot");
+        }
     }
 
     /// Decide `command` against the aggregate's current state and append the events.
@@ -226,6 +313,7 @@ impl EventStore {
         let Loaded {
             mut aggregate,
             version,
+            snapshot_version,
         } = self.load::<A>(id).await?;
         if let Some(expected) = expected_version {
             if expected != version {
@@ -267,6 +355,11 @@ impl EventStore {
         }
         .map_err(persistence_error)?;
         let new_version = version + events.len() as u64;
+        if new_version - snapshot_version >= SNAPSHOT_EVERY {
+            // `handle` applied the new events to `aggregate` already (cqrs-es's `EventSink`
+            // does): it is the state at `new_version` and must not see them a second time.
+            self.save_snapshot(id, &aggregate, new_version).await;
+        }
         Ok(Committed {
             aggregate_id: id.to_string(),
             version: new_version,

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use safeguards_domain::engagement::{Engagement, EngagementCommand};
+use safeguards_domain::engagement::{ActivityKind, Engagement, EngagementCommand};
 use safeguards_domain::milestone::{Milestone, MilestoneCommand};
 use safeguards_domain::values::{
     AccountId, Actor, CommitmentId, CountryCode, MilestoneId, Percent, Title,
 };
 use safeguards_infra::feed::{self, RecordedEvent};
+use safeguards_infra::store::SNAPSHOT_EVERY;
 use safeguards_infra::{CommandContext, CommandError, Database, EventStore};
 use safeguards_tests::{on_both_stores, Backend, TestDb};
 
@@ -302,6 +303,95 @@ async fn the_feed_delivers_every_event_once_in_increasing_order_under_concurrenc
     assert_eq!(feed::head(&t.db).await.unwrap(), seen[total - 1].position);
 }
 
+fn workshop(n: usize) -> EngagementCommand {
+    EngagementCommand::RecordActivity {
+        kind: ActivityKind::Workshop,
+        title: Title::parse(&format!("Workshop {n}")).unwrap(),
+        held_on: "2025-06-01".parse().unwrap(),
+        authorities: vec![],
+        note: None,
+    }
+}
+
+/// The stored snapshot's version of an engagement, if any.
+async fn snapshot_version(db: &Database, id: &str) -> Option<i64> {
+    let sql = "SELECT version FROM aggregate_snapshots WHERE aggregate_type = 'engagement' AND aggregate_id = $1";
+    safeguards_infra::with_pool!(db, pool => {
+        sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await
+    })
+    .unwrap()
+}
+
+/// An engagement past two snapshots loads exactly the state its whole history gives: the
+/// events a command writes are applied once, not again when the snapshot is saved (cqrs-es's
+/// own snapshot mode counts them twice).
+async fn snapshots_load_the_state_of_the_whole_history(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    store
+        .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await
+        .unwrap();
+    let activities = 2 * SNAPSHOT_EVERY as usize + 50;
+    for n in 0..activities {
+        store
+            .execute::<Engagement>("KEN", workshop(n), &ctx(), None)
+            .await
+            .unwrap();
+    }
+    let saved = snapshot_version(&t.db, "KEN").await.expect("a snapshot");
+    assert!(saved >= 2 * SNAPSHOT_EVERY as i64, "snapshot at {saved}");
+    let loaded = store.load::<Engagement>("KEN").await.unwrap();
+    assert_eq!(loaded.snapshot_version, saved as u64);
+    assert_eq!(loaded.version, activities as u64 + 1);
+    let state = serde_json::to_value(&loaded.aggregate).unwrap();
+    assert_eq!(state["activities"], activities, "{state}");
+    let replayed = store.load_from_log::<Engagement>("KEN").await.unwrap();
+    assert_eq!(replayed.snapshot_version, 0);
+    assert_eq!(state, serde_json::to_value(&replayed.aggregate).unwrap());
+}
+
+/// A snapshot of another format, or one that no longer reads, is passed over: the history is
+/// replayed and the next snapshot replaces it.
+async fn snapshots_of_another_shape_are_ignored(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    store
+        .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await
+        .unwrap();
+    for n in 0..SNAPSHOT_EVERY as usize {
+        store
+            .execute::<Engagement>("KEN", workshop(n), &ctx(), None)
+            .await
+            .unwrap();
+    }
+    assert!(snapshot_version(&t.db, "KEN").await.is_some());
+    for (format, state) in [
+        ("0", r#"{"activities": 7}"#),
+        (safeguards_domain::SNAPSHOT_FORMAT, "not json"),
+    ] {
+        let sql =
+            "UPDATE aggregate_snapshots SET format = $1, state = $2 WHERE aggregate_id = 'KEN'";
+        safeguards_infra::with_pool!(&t.db, pool => {
+            sqlx::query(sql).bind(format).bind(state).execute(pool).await.map(|_| ())
+        })
+        .unwrap();
+        let loaded = store.load::<Engagement>("KEN").await.unwrap();
+        assert_eq!(loaded.snapshot_version, 0);
+        let state = serde_json::to_value(&loaded.aggregate).unwrap();
+        assert_eq!(state["activities"], SNAPSHOT_EVERY, "{state}");
+    }
+    store
+        .execute::<Engagement>("KEN", workshop(0), &ctx(), None)
+        .await
+        .unwrap();
+    let replaced = SNAPSHOT_EVERY as i64 + 2;
+    assert_eq!(snapshot_version(&t.db, "KEN").await, Some(replaced));
+    let loaded = store.load::<Engagement>("KEN").await.unwrap();
+    assert_eq!(loaded.snapshot_version, replaced as u64);
+}
+
 on_both_stores!(
     appended_events_load_back_with_their_version,
     two_writers_at_the_same_version_one_wins_and_one_is_refused,
@@ -309,6 +399,8 @@ on_both_stores!(
     metadata_round_trips_with_actor_correlation_and_time,
     the_log_is_append_only,
     the_feed_delivers_every_event_once_in_increasing_order_under_concurrency,
+    snapshots_load_the_state_of_the_whole_history,
+    snapshots_of_another_shape_are_ignored,
 );
 
 /// PostgreSQL only: transactions that take their positions in one order and commit in the other.
