@@ -62,6 +62,8 @@ impl Projector {
             if batch.is_empty() {
                 return Ok(total);
             }
+            // A short batch is all there was: no second query to learn that nothing follows.
+            let more = batch.len() as i64 == BATCH;
             total += batch.len();
             let last = batch.last().map(|e| e.position).unwrap_or(from);
             {
@@ -74,6 +76,9 @@ impl Projector {
                 *t = Some(Instant::now());
             }
             self.applied.send_replace(last);
+            if !more {
+                return Ok(total);
+            }
         }
     }
 

@@ -1,18 +1,25 @@
 //! The event store: load an aggregate, decide a command, append its events with optimistic
 //! concurrency, and report the new version and global position.
 //!
-//! It drives cqrs-es's `Aggregate` and the `PersistedEventRepository` of postgres-es or
-//! sqlite-es directly rather than through `CqrsFramework`, because a command's answer needs the
-//! version and position it produced, conflicts must be retried here (cqrs-es retries nothing),
-//! and read models follow the global feed instead of inline queries.
+//! It drives cqrs-es's `Aggregate` directly rather than through `CqrsFramework`, because a
+//! command's answer needs the version and position it produced, conflicts must be retried here
+//! (cqrs-es retries nothing), and read models follow the global feed instead of inline queries.
+//! Histories are read through the `PersistedEventRepository` of postgres-es or sqlite-es; a
+//! command's events are appended by one `INSERT … RETURNING position` of our own (one round
+//! trip instead of the repositories' begin, insert, commit and a query for the position).
+//!
+//! Loads start from the state this process last saw of the aggregate, else from its snapshot
+//! (saved every [`SNAPSHOT_EVERY`] events), and read only the events after it.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
 use cqrs_es::{Aggregate, DomainEvent};
+use hashlink::LruCache;
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use safeguards_domain::values::Actor;
@@ -106,11 +113,23 @@ enum Repo {
     Sqlite(SqliteEventRepository),
 }
 
+/// How many aggregates' states the store keeps in memory.
+const CACHED_STATES: usize = 20_000;
+
+/// The serialized state of an aggregate after `version` events, kept between commands so that
+/// a load reads only the events written since (by this process or any other).
+struct CachedState {
+    version: u64,
+    snapshot_version: u64,
+    state: String,
+}
+
 /// The event store over either database.
 pub struct EventStore {
     db: Database,
     repo: Repo,
     max_attempts: u32,
+    states: Mutex<LruCache<(&'static str, String), CachedState>>,
 }
 
 impl std::fmt::Debug for EventStore {
@@ -131,6 +150,7 @@ impl EventStore {
             db,
             repo,
             max_attempts: 200,
+            states: Mutex::new(LruCache::new(CACHED_STATES)),
         }
     }
 
@@ -138,18 +158,75 @@ impl EventStore {
         &self.db
     }
 
-    /// Load an aggregate: its latest snapshot, if any, and the events after it.
+    /// Load an aggregate: the state this process last saw of it, else its latest snapshot, and
+    /// the events after that.
     #[tracing::instrument(level = "debug", skip(self), fields(aggregate = A::TYPE))]
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
-        match self.snapshot::<A>(id).await? {
-            Some((aggregate, version)) => self.replay_onto(id, aggregate, version).await,
-            None => self.replay_onto(id, A::default(), 0).await,
+        let start = match self.cached::<A>(id) {
+            Some(cached) => Some(cached),
+            None => self
+                .snapshot::<A>(id)
+                .await?
+                .map(|(aggregate, version)| (aggregate, version, version)),
+        };
+        let (aggregate, version, snapshot_version) = start.unwrap_or_default();
+        let loaded = self
+            .replay_onto(id, aggregate, version, snapshot_version)
+            .await?;
+        if loaded.version > version {
+            self.remember(
+                id,
+                &loaded.aggregate,
+                loaded.version,
+                loaded.snapshot_version,
+            );
         }
+        Ok(loaded)
     }
 
-    /// Load an aggregate by replaying its whole history, ignoring snapshots.
+    /// Load an aggregate by replaying its whole history, ignoring snapshots and memory.
     pub async fn load_from_log<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
-        self.replay_onto(id, A::default(), 0).await
+        self.replay_onto(id, A::default(), 0, 0).await
+    }
+
+    /// The state this process last saw of an aggregate: (state, version, snapshot version).
+    fn cached<A: Aggregate>(&self, id: &str) -> Option<(A, u64, u64)> {
+        let (version, snapshot_version, state) = {
+            let mut states = self.states.lock().ok()?;
+            let c = states.get(&(A::TYPE, id.to_string()))?;
+            (c.version, c.snapshot_version, c.state.clone())
+        };
+        let aggregate = serde_json::from_str(&state).ok()?;
+        Some((aggregate, version, snapshot_version))
+    }
+
+    /// Keep the state of an aggregate at `version`, unless a later one is kept already.
+    fn remember<A: Aggregate>(&self, id: &str, aggregate: &A, version: u64, snapshot_version: u64) {
+        let Ok(state) = serde_json::to_string(aggregate) else {
+            return;
+        };
+        let Ok(mut states) = self.states.lock() else {
+            return;
+        };
+        let key = (A::TYPE, id.to_string());
+        if states.get(&key).is_some_and(|c| c.version >= version) {
+            return;
+        }
+        states.insert(
+            key,
+            CachedState {
+                version,
+                snapshot_version,
+                state,
+            },
+        );
+    }
+
+    /// Forget what this process knows of an aggregate's state.
+    fn forget<A: Aggregate>(&self, id: &str) {
+        if let Ok(mut states) = self.states.lock() {
+            states.remove(&(A::TYPE, id.to_string()));
+        }
     }
 
     /// Apply the events after `version` to `aggregate`.
@@ -158,16 +235,13 @@ impl EventStore {
         id: &str,
         mut aggregate: A,
         mut version: u64,
+        snapshot_version: u64,
     ) -> Result<Loaded<A>, CommandError> {
-        let after = version as usize;
-        let stored = match (&self.repo, after) {
-            (Repo::Postgres(r), 0) => r.get_events::<A>(id).await,
-            (Repo::Postgres(r), _) => r.get_last_events::<A>(id, after).await,
-            (Repo::Sqlite(r), 0) => r.get_events::<A>(id).await,
-            (Repo::Sqlite(r), _) => r.get_last_events::<A>(id, after).await,
-        }
-        .map_err(persistence_error)?;
-        let snapshot_version = version;
+        let stored = match (&self.repo, version) {
+            (Repo::Postgres(r), 0) => r.get_events::<A>(id).await.map_err(persistence_error)?,
+            (Repo::Sqlite(r), 0) => r.get_events::<A>(id).await.map_err(persistence_error)?,
+            _ => self.events_after(A::TYPE, id, version).await?,
+        };
         for event in stored {
             version = event.sequence as u64;
             let current = safeguards_domain::upcast::upcast(
@@ -193,6 +267,45 @@ impl EventStore {
             version,
             snapshot_version,
         })
+    }
+
+    /// The events of an aggregate after `version`. The repositories' `get_last_events` writes
+    /// the number into the SQL text, which makes every call a statement to prepare anew; this
+    /// query binds it.
+    async fn events_after(
+        &self,
+        aggregate_type: &str,
+        id: &str,
+        version: u64,
+    ) -> Result<Vec<SerializedEvent>, CommandError> {
+        let sql = "SELECT sequence, event_type, event_version, CAST(payload AS TEXT) FROM events
+                    WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+                    ORDER BY sequence";
+        let event = |sequence: i64, event_type, event_version, payload| SerializedEvent {
+            aggregate_id: id.to_string(),
+            sequence: sequence as usize,
+            aggregate_type: aggregate_type.to_string(),
+            event_type,
+            event_version,
+            payload,
+            metadata: serde_json::Value::Null,
+        };
+        let rows: Vec<(i64, String, String, String)> = crate::with_pool!(&self.db, pool => {
+            sqlx::query_as(sql)
+                .bind(aggregate_type)
+                .bind(id)
+                .bind(version as i64)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(sql_error)?;
+        rows.into_iter()
+            .map(|(s, t, v, p)| {
+                let payload =
+                    serde_json::from_str(&p).map_err(|e| CommandError::Internal(e.to_string()))?;
+                Ok(event(s, t, v, payload))
+            })
+            .collect()
     }
 
     /// The stored snapshot of an aggregate and its version, when there is one of the current
@@ -222,13 +335,14 @@ impl EventStore {
     }
 
     /// Keep `aggregate` (the state after `version` events) as the snapshot of `id`, unless a
-    /// newer one is there. A failure is only logged: snapshots are an optimisation.
-    async fn save_snapshot<A: Aggregate>(&self, id: &str, aggregate: &A, version: u64) {
+    /// newer one is there. A failure is only logged: snapshots are an optimisation. Returns
+    /// whether it was saved.
+    async fn save_snapshot<A: Aggregate>(&self, id: &str, aggregate: &A, version: u64) -> bool {
         let state = match serde_json::to_string(aggregate) {
             Ok(state) => state,
             Err(e) => {
                 tracing::warn!(aggregate = A::TYPE, id, error = %e, "cannot serialize a snapshot");
-                return;
+                return false;
             }
         };
         let sql = "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
@@ -248,8 +362,12 @@ impl EventStore {
                 .await
                 .map(|_| ())
         });
-        if let Err(e) = saved {
-            tracing::warn!(aggregate = A::TYPE, id, error = %e, "cannot save a snapshot");
+        match saved {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(aggregate = A::TYPE, id, error = %e, "cannot save a snapshot");
+                false
+            }
         }
     }
 
@@ -334,38 +452,103 @@ impl EventStore {
                 events: 0,
             });
         }
-        let metadata = serde_json::to_value(ctx.metadata())
+        let metadata = serde_json::to_string(&ctx.metadata())
             .map_err(|e| CommandError::Internal(e.to_string()))?;
-        let mut serialized = Vec::with_capacity(events.len());
+        let mut rows = Vec::with_capacity(events.len());
         for (i, event) in events.iter().enumerate() {
-            serialized.push(SerializedEvent {
-                aggregate_id: id.to_string(),
-                sequence: version as usize + i + 1,
-                aggregate_type: A::TYPE.to_string(),
+            rows.push(NewEvent {
+                sequence: (version as usize + i + 1) as i64,
                 event_type: event.event_type(),
                 event_version: event.event_version(),
-                payload: serde_json::to_value(event)
+                payload: serde_json::to_string(event)
                     .map_err(|e| CommandError::Internal(e.to_string()))?,
-                metadata: metadata.clone(),
             });
         }
-        match &self.repo {
-            Repo::Postgres(r) => r.persist::<A>(&serialized, None).await,
-            Repo::Sqlite(r) => r.persist::<A>(&serialized, None).await,
-        }
-        .map_err(persistence_error)?;
+        let position = match self.append(A::TYPE, id, &rows, &metadata).await {
+            Ok(position) => position,
+            Err(e) => {
+                // What this process remembered may be behind what won the race.
+                self.forget::<A>(id);
+                return Err(e);
+            }
+        };
         let new_version = version + events.len() as u64;
+        let mut snapshot_version = snapshot_version;
         if new_version - snapshot_version >= SNAPSHOT_EVERY {
             // `handle` applied the new events to `aggregate` already (cqrs-es's `EventSink`
             // does): it is the state at `new_version` and must not see them a second time.
-            self.save_snapshot(id, &aggregate, new_version).await;
+            if self.save_snapshot(id, &aggregate, new_version).await {
+                snapshot_version = new_version;
+            }
         }
+        self.remember(id, &aggregate, new_version, snapshot_version);
         Ok(Committed {
             aggregate_id: id.to_string(),
             version: new_version,
-            position: self.position_of(A::TYPE, id, new_version).await?,
+            position,
             events: events.len(),
         })
+    }
+
+    /// Append the events of one command in a single statement (atomic on its own, one round
+    /// trip) and return the position of the last. A row with the same aggregate and sequence
+    /// (someone else wrote first) fails the whole statement: [`CommandError::Conflict`].
+    async fn append(
+        &self,
+        aggregate_type: &str,
+        id: &str,
+        rows: &[NewEvent],
+        metadata: &str,
+    ) -> Result<i64, CommandError> {
+        let positions: Result<Vec<i64>, sqlx::Error> = match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+                     SELECT $1, $2, s, e, v, p::json, $7::json
+                       FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(s, e, v, p, n)
+                      ORDER BY n
+                     RETURNING position",
+                )
+                .bind(aggregate_type)
+                .bind(id)
+                .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.event_type.as_str()).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.event_version.as_str()).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+                .bind(metadata)
+                .fetch_all(pool)
+                .await
+            }
+            Database::Sqlite(pool) => {
+                let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+                let sql = format!(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+                     VALUES {values} RETURNING position"
+                );
+                let mut query = sqlx::query_scalar(&sql);
+                for r in rows {
+                    query = query
+                        .bind(aggregate_type)
+                        .bind(id)
+                        .bind(r.sequence)
+                        .bind(&r.event_type)
+                        .bind(&r.event_version)
+                        .bind(&r.payload)
+                        .bind(metadata);
+                }
+                query.fetch_all(pool).await
+            }
+        };
+        match positions {
+            Ok(positions) => positions
+                .into_iter()
+                .max()
+                .ok_or_else(|| CommandError::Internal("no event was written".into())),
+            Err(sqlx::Error::Database(e)) if is_duplicate_key(e.code().as_deref()) => {
+                Err(CommandError::Conflict)
+            }
+            Err(e) => Err(sql_error(e)),
+        }
     }
 
     /// The global position of one stored event (0 for version 0).
@@ -400,21 +583,27 @@ pub fn sql_error(err: sqlx::Error) -> CommandError {
     }
 }
 
+/// One event of a command, serialized for the log.
+struct NewEvent {
+    sequence: i64,
+    event_type: String,
+    event_version: String,
+    payload: String,
+}
+
+/// A unique-key violation: PostgreSQL 23505; SQLite 2067 (UNIQUE) or 1555 (PRIMARY KEY).
+fn is_duplicate_key(code: Option<&str>) -> bool {
+    matches!(code, Some("23505" | "2067" | "1555"))
+}
+
+/// Map an error of the repositories' reads.
 fn persistence_error(err: PersistenceError) -> CommandError {
     match err {
         PersistenceError::OptimisticLockError => CommandError::Conflict,
         PersistenceError::ConnectionError(e) => CommandError::Unavailable(e.to_string()),
         PersistenceError::DeserializationError(e) => CommandError::Internal(e.to_string()),
         PersistenceError::UnknownError(e) => match e.downcast::<sqlx::Error>() {
-            Ok(sqlx_err) => match &*sqlx_err {
-                // sqlite-es only recognises a primary-key violation (1555) as a conflict; our
-                // table's key is the global position, so a duplicate (aggregate, sequence) is a
-                // UNIQUE violation (2067).
-                sqlx::Error::Database(db) if db.code().as_deref() == Some("2067") => {
-                    CommandError::Conflict
-                }
-                _ => sql_error(*sqlx_err),
-            },
+            Ok(sqlx_err) => sql_error(*sqlx_err),
             Err(other) => CommandError::Internal(other.to_string()),
         },
     }

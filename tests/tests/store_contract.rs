@@ -341,7 +341,7 @@ async fn snapshots_load_the_state_of_the_whole_history(backend: Backend) {
     }
     let saved = snapshot_version(&t.db, "KEN").await.expect("a snapshot");
     assert!(saved >= 2 * SNAPSHOT_EVERY as i64, "snapshot at {saved}");
-    let loaded = store.load::<Engagement>("KEN").await.unwrap();
+    let loaded = t.store().load::<Engagement>("KEN").await.unwrap();
     assert_eq!(loaded.snapshot_version, saved as u64);
     assert_eq!(loaded.version, activities as u64 + 1);
     let state = serde_json::to_value(&loaded.aggregate).unwrap();
@@ -377,19 +377,60 @@ async fn snapshots_of_another_shape_are_ignored(backend: Backend) {
             sqlx::query(sql).bind(format).bind(state).execute(pool).await.map(|_| ())
         })
         .unwrap();
-        let loaded = store.load::<Engagement>("KEN").await.unwrap();
+        // A new store (another process) has only the database to go by.
+        let loaded = t.store().load::<Engagement>("KEN").await.unwrap();
         assert_eq!(loaded.snapshot_version, 0);
         let state = serde_json::to_value(&loaded.aggregate).unwrap();
         assert_eq!(state["activities"], SNAPSHOT_EVERY, "{state}");
     }
-    store
+    t.store()
         .execute::<Engagement>("KEN", workshop(0), &ctx(), None)
         .await
         .unwrap();
     let replaced = SNAPSHOT_EVERY as i64 + 2;
     assert_eq!(snapshot_version(&t.db, "KEN").await, Some(replaced));
-    let loaded = store.load::<Engagement>("KEN").await.unwrap();
+    let loaded = t.store().load::<Engagement>("KEN").await.unwrap();
     assert_eq!(loaded.snapshot_version, replaced as u64);
+}
+
+/// A store remembers the states it saw; what another process wrote since is still read.
+async fn a_store_reads_what_another_wrote_after_the_state_it_remembers(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let (here, elsewhere) = (t.store(), t.store());
+    here.execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
+        .await
+        .unwrap();
+    here.execute::<Engagement>("KEN", workshop(0), &ctx(), None)
+        .await
+        .unwrap();
+    elsewhere
+        .execute::<Engagement>("KEN", workshop(1), &ctx(), None)
+        .await
+        .unwrap();
+    let stale = here
+        .execute::<Engagement>("KEN", workshop(2), &ctx(), Some(2))
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(CommandError::StaleVersion {
+                expected: 2,
+                actual: 3
+            })
+        ),
+        "{stale:?}"
+    );
+    let committed = here
+        .execute::<Engagement>("KEN", workshop(2), &ctx(), None)
+        .await
+        .unwrap();
+    assert_eq!(committed.version, 4);
+    let loaded = here.load::<Engagement>("KEN").await.unwrap();
+    assert_eq!(loaded.version, 4);
+    assert_eq!(
+        serde_json::to_value(&loaded.aggregate).unwrap()["activities"],
+        3
+    );
 }
 
 on_both_stores!(
@@ -401,6 +442,7 @@ on_both_stores!(
     the_feed_delivers_every_event_once_in_increasing_order_under_concurrency,
     snapshots_load_the_state_of_the_whole_history,
     snapshots_of_another_shape_are_ignored,
+    a_store_reads_what_another_wrote_after_the_state_it_remembers,
 );
 
 /// PostgreSQL only: transactions that take their positions in one order and commit in the other.

@@ -10,20 +10,21 @@ use tokio::process::Command;
 
 use crate::load::Stats;
 
-/// The transaction pgbench repeats. The payload and metadata are a progress report's, kept in
-/// a table of one row (pgbench would read `:name` inside a literal as a variable).
+/// What the event store sends for a command on an aggregate it has seen before: read the
+/// events after the version it knows, then append the new one in a single statement (which
+/// commits on its own). Each client keeps its aggregate's version in `known` as the store
+/// keeps it in memory; `run` names the aggregates so that every run starts them afresh. The
+/// payload and metadata are a progress report's, kept in a table of one row (pgbench would
+/// read `:name` inside a literal as a variable).
 const SCRIPT: &str = r#"
-SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
-  FROM events WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :client_id
-  ORDER BY sequence;
-BEGIN;
+SELECT sequence, event_type, event_version, payload FROM events
+ WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :run || '-' || :client_id
+   AND sequence > :known
+ ORDER BY sequence;
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-  SELECT 'milestone', 'pgbench-' || :client_id,
-         (SELECT coalesce(max(sequence), 0) + 1 FROM events
-           WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :client_id),
-         'ProgressReported', '1.0', payload, metadata
-    FROM pgbench_event;
-COMMIT;
+  SELECT 'milestone', 'pgbench-' || :run || '-' || :client_id, :known + 1, 'ProgressReported', '1.0', payload, metadata
+    FROM pgbench_event
+  RETURNING sequence AS known \gset
 "#;
 
 /// Create the one-row table of the event pgbench writes.
@@ -60,6 +61,8 @@ pub async fn run(
     let output = Command::new(pgbench)
         .args(["--no-vacuum", "--protocol=prepared", "--log"])
         .arg(format!("--log-prefix={}", dir.join("log").display()))
+        .arg(format!("--define=run={}", uuid::Uuid::new_v4().simple()))
+        .arg("--define=known=0")
         .arg(format!("--client={clients}"))
         .arg(format!("--jobs={threads}"))
         .arg(format!("--time={}", duration.as_secs().max(1)))
