@@ -161,32 +161,77 @@ impl Projector {
     }
 }
 
+/// Events per read of a replay: larger than the live projector's, as a replay reads the log
+/// from the start.
+const REPLAY_BATCH: i64 = 10_000;
+
 /// Fold the log from the start into a fresh model: every event up to `until_position`, and
 /// (when given) only those recorded before `until_time`. Returns the model and the number of
 /// events read.
+///
+/// A task reads the next batch from the database while this one folds the last, so reading and
+/// folding overlap. A database error, or the reader stopping for any reason, fails the replay:
+/// it never ends early as if the log had ended.
 pub async fn replay(
     db: &Database,
     until_position: i64,
     until_time: Option<DateTime<Utc>>,
     progress: impl Fn(i64),
 ) -> Result<(Tracker, u64), CommandError> {
+    let (batches, mut incoming) = tokio::sync::mpsc::channel(2);
+    let reader = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut after = 0;
+            loop {
+                let batch = feed::read_after(&db, after, REPLAY_BATCH).await;
+                let done = match &batch {
+                    Ok(b) => match b.last() {
+                        Some(last) => {
+                            after = last.position;
+                            last.position >= until_position || (b.len() as i64) < REPLAY_BATCH
+                        }
+                        None => true,
+                    },
+                    Err(_) => true,
+                };
+                if batches.send(batch).await.is_err() || done {
+                    // An empty batch marks the end of the log.
+                    let _ = batches.send(Ok(Vec::new())).await;
+                    return;
+                }
+            }
+        })
+    };
     let mut model = Tracker::default();
-    let mut after = 0;
     let mut count = 0u64;
-    loop {
-        let batch = feed::read_after(db, after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.position;
+    let outcome = loop {
+        let batch = match incoming.recv().await {
+            Some(Ok(batch)) => batch,
+            Some(Err(e)) => break Err(e),
+            None => {
+                break Err(CommandError::Internal(
+                    "the replay's reader stopped before the end of the log".into(),
+                ))
+            }
+        };
+        let Some(last) = batch.last().map(|e| e.position) else {
+            break Ok(());
+        };
         for e in &batch {
             if e.position > until_position {
-                return Ok((model, count));
+                break;
             }
             count += 1;
             if until_time.is_none_or(|t| e.recorded_at < t) {
                 model.apply(e);
             }
         }
-        progress(after);
-    }
-    Ok((model, count))
+        if last >= until_position {
+            break Ok(());
+        }
+        progress(last);
+    };
+    reader.abort();
+    outcome.map(|()| (model, count))
 }

@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
+    /// Views shared between requests while the model stands still.
+    pub views: Arc<cache::ViewCache>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             metrics,
             clock: Clock::default(),
             freshness_wait: Duration::from_secs(5),
+            views: Arc::default(),
         }
     }
 

@@ -143,7 +143,8 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
     let t = i18n::texts(lang);
     let model = state.projector.read().await;
     let today = state.clock.today();
-    let overview = views::overview(&model, today);
+    let cached = state.views.overview(&model, today);
+    let overview = &cached.overview;
     let principles = views::principles(&model, today);
     let countries: Vec<CountryRow> = overview
         .countries
@@ -172,14 +173,14 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
                 .collect(),
         })
         .collect();
-    let totals = overview.totals;
+    let totals = &overview.totals;
     let response = page(
         StatusCode::OK,
         Dashboard {
             t,
             user: Some(who.name),
             counted: totals.milestones.total() - totals.milestones.cancelled,
-            totals,
+            totals: totals.clone(),
             countries,
             heat,
         },

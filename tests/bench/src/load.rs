@@ -67,6 +67,15 @@ pub fn client() -> reqwest::Client {
         .unwrap_or_else(|e| panic!("an HTTP client: {e}"))
 }
 
+/// Send a request and read the whole answer (as a real client does, and so that the connection
+/// is kept for the next request); whether it succeeded.
+pub async fn answered(request: reqwest::RequestBuilder) -> bool {
+    match request.send().await {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
 /// Run `clients` workers for `duration`. `request(worker, client, n)` performs the worker's
 /// `n`-th request and says whether it succeeded. Each worker first sends one request that is
 /// not counted (the connection is opened then); the clock starts when all are ready.

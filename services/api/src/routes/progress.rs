@@ -80,10 +80,16 @@ pub async fn overview(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let csv = wants_csv(q.format.as_deref())?;
-    let model = state.projector.read().await;
-    let overview = views::overview(&model, state.clock.today());
+    let cached = {
+        let model = state.projector.read().await;
+        state.views.overview(&model, state.clock.today())
+    };
     if !csv {
-        return Ok(Json(overview).into_response());
+        return Ok((
+            [(header::CONTENT_TYPE, "application/json")],
+            cached.json.clone(),
+        )
+            .into_response());
     }
     let mut rows = vec![[
         "country",
@@ -102,12 +108,12 @@ pub async fn overview(
     ]
     .map(String::from)
     .to_vec()];
-    for c in overview.countries {
+    for c in &cached.overview.countries {
         let m = c.milestones;
         let status: &str = c.status.into();
         rows.push(vec![
-            c.country,
-            c.name,
+            c.country.clone(),
+            c.name.clone(),
             status.to_string(),
             c.commitments.to_string(),
             m.planned.to_string(),

@@ -47,7 +47,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
                 .post(&targets[worker])
                 .bearer_auth(token.as_str())
                 .json(&json!({ "percent": n % 101 }));
-            async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+            async move { load::answered(request).await }
         })
         .await;
         let ratio = http.rate() / baseline.rate().max(1e-9);

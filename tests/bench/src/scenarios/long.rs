@@ -50,9 +50,10 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     for n in 0..env.scale.long_samples {
         for (id, into) in [(&short.id, &mut on_short), (&long_one.id, &mut on_long)] {
             let sent = Instant::now();
-            match command(id, n).send().await {
-                Ok(r) if r.status().is_success() => into.push(sent.elapsed()),
-                _ => errors += 1,
+            if load::answered(command(id, n)).await {
+                into.push(sent.elapsed());
+            } else {
+                errors += 1;
             }
         }
     }

@@ -56,14 +56,14 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         let token = token.clone();
         move |_: usize, client: reqwest::Client, _: u64| {
             let request = client.get(&url).bearer_auth(token.as_str());
-            async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+            async move { crate::load::answered(request).await }
         }
     };
     let healthz = {
         let url = format!("{}/healthz", server.base);
         move |_: usize, client: reqwest::Client, _: u64| {
             let request = client.get(&url);
-            async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+            async move { crate::load::answered(request).await }
         }
     };
     // A first pass warms both paths; the second is measured.
