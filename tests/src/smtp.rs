@@ -87,6 +87,11 @@ impl SmtpServer {
         self.refuse.store(n, Ordering::SeqCst);
     }
 
+    /// How many messages were accepted so far.
+    pub fn count(&self) -> usize {
+        self.messages.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
     pub fn messages(&self) -> Vec<Received> {
         self.messages.lock().map(|m| m.clone()).unwrap_or_default()
     }

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
-use safeguards_projections::{views, DecodedEvent, RecordedEvent, Tracker};
+use safeguards_projections::model::MilestoneView;
+use safeguards_projections::views::{self, CountrySummary};
+use safeguards_projections::{DecodedEvent, RecordedEvent, Tracker};
 
 use crate::texts::MailTexts;
 
@@ -67,14 +69,61 @@ pub struct Reader<'a> {
     pub t: &'static MailTexts,
 }
 
-/// The changes in the reader's countries carried by `events` after their position.
-/// `now` is the model at the end of the range, `before` the model at the previous digest.
+/// What every reader's digest of one run is drawn from, worked out once for all of them: the
+/// events a digest reports on, decoded; the overdue milestones; the completion figures now and
+/// at the previous digest.
+#[derive(Debug)]
+pub struct Basis {
+    events: Vec<(RecordedEvent, DecodedEvent)>,
+    overdue: Vec<MilestoneView>,
+    figures_before: BTreeMap<String, f64>,
+    countries: Vec<CountrySummary>,
+}
+
+impl Basis {
+    /// `now` is the model at the end of the range, `before` the model at the previous digest,
+    /// `events` the log between the two.
+    pub fn new(
+        now: &Tracker,
+        before: &Tracker,
+        events: Vec<RecordedEvent>,
+        today: NaiveDate,
+    ) -> Self {
+        let events = events
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e.aggregate_type.as_str(),
+                    "milestone" | "commitment" | "engagement"
+                )
+            })
+            .filter_map(|e| match e.decode() {
+                Ok(Some(decoded)) => Some((e, decoded)),
+                _ => None,
+            })
+            .collect();
+        Self {
+            events,
+            overdue: views::overdue_milestones(now, today)
+                .into_iter()
+                .cloned()
+                .collect(),
+            figures_before: views::overview(before, today)
+                .countries
+                .into_iter()
+                .map(|c| (c.country, c.completion))
+                .collect(),
+            countries: views::overview(now, today).countries,
+        }
+    }
+}
+
+/// The changes in the reader's countries after their position. `now` is the model at the end
+/// of the range, as given to [`Basis::new`].
 pub fn changes(
     now: &Tracker,
-    before: &Tracker,
-    events: &[RecordedEvent],
+    basis: &Basis,
     reader: Reader<'_>,
-    today: NaiveDate,
     link: &dyn Fn(&str) -> String,
 ) -> Changes {
     let Reader {
@@ -84,10 +133,11 @@ pub fn changes(
     } = reader;
     let wanted = |c: &str| countries.is_empty() || countries.iter().any(|x| x == c);
     let mut out = Changes::default();
-    for e in events.iter().filter(|e| e.position > from_position) {
-        let Ok(Some(decoded)) = e.decode() else {
-            continue;
-        };
+    for (e, decoded) in basis
+        .events
+        .iter()
+        .filter(|(e, _)| e.position > from_position)
+    {
         match decoded {
             DecodedEvent::Milestone(ev) => {
                 let Some(m) = now.milestones.get(&e.aggregate_id) else {
@@ -156,7 +206,7 @@ pub fn changes(
             _ => {}
         }
     }
-    for m in views::overdue_milestones(now, today) {
+    for m in &basis.overdue {
         if wanted(&m.country) {
             out.overdue.push(Line {
                 country: name(&m.country),
@@ -166,17 +216,12 @@ pub fn changes(
             });
         }
     }
-    let before_figures: BTreeMap<String, f64> = views::overview(before, today)
-        .countries
-        .into_iter()
-        .map(|c| (c.country, c.completion))
-        .collect();
-    for c in views::overview(now, today).countries {
+    for c in &basis.countries {
         if wanted(&c.country) {
-            let before = before_figures.get(&c.country).copied().unwrap_or(0.0);
+            let before = basis.figures_before.get(&c.country).copied().unwrap_or(0.0);
             let delta = c.completion - before;
             out.figures.push(Figure {
-                country: c.name,
+                country: c.name.clone(),
                 completion: c.completion,
                 before,
                 change: if delta.abs() < 0.05 {

@@ -21,7 +21,7 @@ use safeguards_infra::{feed, CommandContext, CommandError};
 use safeguards_projections::{RecordedEvent, Tracker};
 use serde::Serialize;
 
-use crate::compose::{self, Changes, DigestHtml, DigestText, Reader};
+use crate::compose::{self, Basis, Changes, DigestHtml, DigestText, Reader};
 use crate::contacts::{self, Contact};
 use crate::subscriptions::{host, unsubscribe_token};
 use crate::texts::mail_texts;
@@ -142,8 +142,7 @@ struct Context {
     digest_from: i64,
     to: i64,
     now_model: Tracker,
-    before: Tracker,
-    events: Vec<RecordedEvent>,
+    basis: Basis,
     contacts: HashMap<String, Contact>,
     now: DateTime<Utc>,
 }
@@ -174,13 +173,14 @@ pub async fn send_period(
         (model.clone(), earliest)
     };
     let (before, _) = replay(svc.store.database(), digest_from, None, |_| {}).await?;
+    let events = events_between(svc, earliest, to).await?;
+    let basis = Basis::new(&now_model, &before, events, now.date_naive());
     let ctx = Context {
         period,
         digest_from,
         to,
         now_model,
-        before,
-        events: events_between(svc, earliest, to).await?,
+        basis,
         contacts: contacts::all(svc.store.database()).await?,
         now,
     };
@@ -380,17 +380,15 @@ async fn record(
     Ok(())
 }
 
-/// The subscriber's changes since `from`, rendered.
+/// The subscriber's changes, rendered.
 pub fn render_for(
     svc: &DigestService,
     now_model: &Tracker,
-    before: &Tracker,
-    events: &[RecordedEvent],
+    basis: &Basis,
     reader: Reader<'_>,
-    today: chrono::NaiveDate,
 ) -> Changes {
     let link = |path: &str| svc.settings.link(path);
-    compose::changes(now_model, before, events, reader, today, &link)
+    compose::changes(now_model, basis, reader, &link)
 }
 
 fn build(
@@ -408,14 +406,7 @@ fn build(
         from_position: from,
         t,
     };
-    let changes = render_for(
-        svc,
-        &ctx.now_model,
-        &ctx.before,
-        &ctx.events,
-        reader,
-        ctx.now.date_naive(),
-    );
+    let changes = render_for(svc, &ctx.now_model, &ctx.basis, reader);
     let unsubscribe_url = svc.settings.link(&format!(
         "/unsubscribe?token={}",
         unsubscribe_token(&svc.settings, &contact.subscriber_id)
@@ -496,7 +487,8 @@ pub async fn preview(
         from_position: from,
         t,
     };
-    let changes = render_for(svc, &model, &before, &events, reader, now.date_naive());
+    let basis = Basis::new(&model, &before, events, now.date_naive());
+    let changes = render_for(svc, &model, &basis, reader);
     let period = Period::containing(now.date_naive()).to_string();
     Ok(DigestHtml {
         t,

@@ -201,17 +201,35 @@ pub async fn preview(
     ))
 }
 
+/// How long `POST /api/v1/digests/send` waits for the run before answering 202 (below the
+/// request timeout of the router).
+const SEND_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// `POST /api/v1/digests/send`: the current period's digest, now; nothing is sent twice.
+///
+/// The run goes on in a task of its own: a long one (many subscribers) is answered 202 while it
+/// carries on, and a client that hangs up does not stop it half-way.
 #[utoipa::path(post, path = "/api/v1/digests/send", tag = "digest", summary = "Send the current period's digest now (nothing is sent twice)",
-    responses((status = 200, description = "What this run did", body = Object), crate::openapi::CommandProblems),
+    responses(
+        (status = 200, description = "What this run did", body = Object),
+        (status = 202, description = "The run takes longer and goes on; GET /api/v1/digests shows its progress", body = Object),
+        crate::openapi::CommandProblems),
     security(("bearer" = [])))]
-pub async fn send(State(state): State<AppState>, cmd: Cmd) -> ApiResult<Json<deliver::Report>> {
+pub async fn send(State(state): State<AppState>, cmd: Cmd) -> ApiResult<Response> {
     authorize(&cmd.principal, Action::ManageDigest, None)?;
     let now = state.clock.now();
     let period = Period::containing(now.date_naive());
-    Ok(Json(
-        deliver::send_period(&state.digest, period, now).await?,
-    ))
+    let digest = state.digest.clone();
+    let run = tokio::spawn(async move { deliver::send_period(&digest, period, now).await });
+    match tokio::time::timeout(SEND_WAIT, run).await {
+        Ok(Ok(report)) => Ok(Json(report?).into_response()),
+        Ok(Err(_)) => Err(ApiError::internal()),
+        Err(_) => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "period": period.to_string(), "status": "running" })),
+        )
+            .into_response()),
+    }
 }
 
 // ---- pages linked from mails ----

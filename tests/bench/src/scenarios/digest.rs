@@ -91,16 +91,20 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         .bearer_auth(server::token(admin))
         .send()
         .await?;
-    let elapsed = began.elapsed();
     let status = answer.status();
     let body: serde_json::Value = answer.json().await.unwrap_or_default();
     ensure!(
         status.is_success(),
         "the digest was not sent: {status} {body}"
     );
+    // A long run is answered 202 and goes on: it is done when every mail has arrived.
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while smtp.count() < wanted && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let elapsed = began.elapsed();
     let peak = server.peak_rss_mib().unwrap_or(f64::NAN);
-    let received = smtp.messages().len();
-    let delivered = body["delivered"].as_u64().unwrap_or(0) as usize;
+    let received = smtp.count();
     report.add(Row {
         figure: format!("Digest to {wanted} subscribers over SMTP"),
         measured: format!(
@@ -111,12 +115,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         baseline: format!("idle server RSS {idle_rss:.0} MiB"),
         ratio: None,
         target: "≤ 60 s, peak RSS ≤ 200 MiB".into(),
-        met: Some(
-            elapsed.as_secs_f64() <= 60.0
-                && peak <= 200.0
-                && received == wanted
-                && delivered == wanted,
-        ),
+        met: Some(elapsed.as_secs_f64() <= 60.0 && peak <= 200.0 && received == wanted),
     });
     drop(server);
     server::drop_database(&env.admin_url, DB).await
