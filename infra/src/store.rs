@@ -427,7 +427,29 @@ impl EventStore {
     ) -> Result<Committed, CommandError>
     where
         A: Aggregate<Error = DomainError, Services = ()>,
+        A::Command: Clone,
     {
+        // Fast path: decide on the state this process remembers and append right after it. The
+        // append's sequence check proves that state current (had anyone written since, the
+        // sequence would be taken); anything but a successful append — a conflict, a refusal,
+        // nothing to record — is decided again below on the state read from the log.
+        if let Some((mut aggregate, version, snapshot_version)) = self.cached::<A>(id) {
+            if expected_version.is_none_or(|e| e == version) {
+                let sink = EventSink::default();
+                if aggregate.handle(command.clone(), &(), &sink).await.is_ok() {
+                    let events = sink.collect().await;
+                    if !events.is_empty() {
+                        match self
+                            .commit(id, aggregate, version, snapshot_version, &events, ctx)
+                            .await
+                        {
+                            Err(CommandError::Conflict) => self.forget::<A>(id),
+                            other => return other,
+                        }
+                    }
+                }
+            }
+        }
         let Loaded {
             mut aggregate,
             version,
@@ -452,6 +474,21 @@ impl EventStore {
                 events: 0,
             });
         }
+        self.commit(id, aggregate, version, snapshot_version, &events, ctx)
+            .await
+    }
+
+    /// Append `events`, decided on `aggregate` at `version` (which `handle` has already applied
+    /// them to), then save a snapshot when one is due and remember the new state.
+    async fn commit<A: Aggregate>(
+        &self,
+        id: &str,
+        aggregate: A,
+        version: u64,
+        snapshot_version: u64,
+        events: &[A::Event],
+        ctx: &CommandContext,
+    ) -> Result<Committed, CommandError> {
         let metadata = serde_json::to_string(&ctx.metadata())
             .map_err(|e| CommandError::Internal(e.to_string()))?;
         let mut rows = Vec::with_capacity(events.len());

@@ -433,6 +433,34 @@ async fn a_store_reads_what_another_wrote_after_the_state_it_remembers(backend: 
     );
 }
 
+/// A command refused on the state a store remembers is decided again on the log: another
+/// process may have changed the aggregate since.
+async fn a_refusal_on_a_remembered_state_is_checked_against_the_log(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let (here, elsewhere) = (t.store(), t.store());
+    let id = MilestoneId::new().to_string();
+    here.execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+        .await
+        .unwrap();
+    let block = MilestoneCommand::Block {
+        reason: safeguards_domain::values::Text::parse_field("reason", "no budget").unwrap(),
+    };
+    here.execute::<Milestone>(&id, block, &ctx(), None)
+        .await
+        .unwrap();
+    // `here` remembers the milestone blocked; another process unblocks it.
+    elsewhere
+        .execute::<Milestone>(&id, MilestoneCommand::Unblock { note: None }, &ctx(), None)
+        .await
+        .unwrap();
+    let committed = here
+        .execute::<Milestone>(&id, progress(30), &ctx(), None)
+        .await
+        .expect("decided on the log, where the milestone is no longer blocked");
+    // Unblocked back to planned, so the report starts it too: two events.
+    assert_eq!(committed.version, 5);
+}
+
 on_both_stores!(
     appended_events_load_back_with_their_version,
     two_writers_at_the_same_version_one_wins_and_one_is_refused,
@@ -443,6 +471,7 @@ on_both_stores!(
     snapshots_load_the_state_of_the_whole_history,
     snapshots_of_another_shape_are_ignored,
     a_store_reads_what_another_wrote_after_the_state_it_remembers,
+    a_refusal_on_a_remembered_state_is_checked_against_the_log,
 );
 
 /// PostgreSQL only: transactions that take their positions in one order and commit in the other.
