@@ -75,13 +75,25 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     .await;
     let baseline = load::run(CONNECTIONS, scale.run_for, healthz).await;
     let reads = load::run(CONNECTIONS, scale.run_for, progress).await;
+    let body = load::client()
+        .get(format!("{}/api/v1/progress", server.base))
+        .bearer_auth(token.as_str())
+        .send()
+        .await?
+        .bytes()
+        .await?
+        .len();
     let ratio = reads.rate() / baseline.rate().max(1e-9);
     report.add(Row {
         figure: format!(
             "Reads GET /api/v1/progress, {CONNECTIONS} connections, {} countries, {n} milestones",
             all.len()
         ),
-        measured: rate_and_latency(&reads, "req"),
+        measured: format!(
+            "{}, {:.0} KB each",
+            rate_and_latency(&reads, "req"),
+            body as f64 / 1024.0
+        ),
         baseline: format!("/healthz {}", rate_and_latency(&baseline, "req")),
         ratio: Some(ratio),
         target: "≥ 0.50 of /healthz, p99 ≤ 20 ms".into(),
