@@ -195,7 +195,10 @@ pub async fn replay(
                     },
                     Err(_) => true,
                 };
-                if batches.send(batch).await.is_err() || done {
+                if batches.send(batch).await.is_err() {
+                    return;
+                }
+                if done {
                     // An empty batch marks the end of the log.
                     let _ = batches.send(Ok(Vec::new())).await;
                     return;

@@ -58,6 +58,12 @@ pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted[rank - 1]
 }
 
+/// The median of a few rates measured in rounds.
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// A client of its own (one keep-alive connection) for each worker.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

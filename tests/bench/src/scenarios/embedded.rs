@@ -9,8 +9,8 @@ use safeguards_domain::milestone::{Milestone, MilestoneCommand};
 use safeguards_domain::values::Percent;
 use safeguards_infra::{CommandContext, Database, EventStore};
 
+use crate::load::median;
 use crate::report::{Report, Row};
-use crate::scenarios::rebuild::median;
 use crate::Env;
 
 const ROUNDS: usize = 3;

@@ -9,6 +9,7 @@ use futures::TryStreamExt;
 use safeguards_infra::{projector, Database};
 
 use crate::generate::Bulk;
+use crate::load::median;
 use crate::report::{Report, Row};
 use crate::scenarios::{commitment, countries, engagement, milestone};
 use crate::server::{self, fresh_database};
@@ -84,10 +85,4 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     });
     db.close().await;
     server::drop_database(&env.admin_url, DB).await
-}
-
-/// The median of a few measurements (medians of each side over the rounds).
-pub fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
