@@ -22,13 +22,27 @@ pub mod values;
 
 pub use error::{Decision, DomainError};
 
+/// The name of a command (`report_progress`, `open`, …), for metrics and logs.
+pub trait CommandName {
+    fn command_name(&self) -> &'static str;
+}
+
+impl<T> CommandName for T
+where
+    for<'a> &'a T: Into<&'static str>,
+{
+    fn command_name(&self) -> &'static str {
+        self.into()
+    }
+}
+
 /// Version of every event schema written by this build. Older versions are upcast on load.
 pub const EVENT_VERSION: &str = "1.0";
 
 /// The shape of stored aggregate snapshots (the serialized state of an aggregate). Change it
 /// whenever an aggregate's state or its `evolve` changes: snapshots of another format are then
 /// ignored and histories replayed in full.
-pub const SNAPSHOT_FORMAT: &str = "1";
+pub const SNAPSHOT_FORMAT: &str = "2";
 
 /// Implements `cqrs_es::Aggregate` and `cqrs_es::DomainEvent` over a pure `decide`/`evolve` pair.
 macro_rules! event_sourced {

@@ -1,9 +1,15 @@
 //! Value types that parse instead of validate: once built, a value is valid.
 //!
-//! Each type has private fields, a `parse` constructor that names the field and the reason
-//! on failure, and serde support that goes through the same `parse`.
+//! Each type has private fields and a `parse` constructor that names the field and the reason
+//! on failure: the rules for new input, applied at the edge (routes, pages, command line).
+//!
+//! Deserializing is lenient on purpose: it reads what was recorded (events, snapshots), keeping
+//! only the shape the type needs to exist. A rule tightened later can then never hide history
+//! that was valid when it was written.
 
+use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::{LazyLock, Mutex};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -33,7 +39,8 @@ impl FieldError {
     }
 }
 
-/// Serde glue: the value is (de)serialized as its string form and parsed on the way in.
+/// Serde glue: the value is serialized as its string form and read back through the lenient
+/// `from_stored` (the shape only, not the input rules of `parse`).
 macro_rules! string_serde {
     ($name:ident) => {
         impl Serialize for $name {
@@ -44,7 +51,7 @@ macro_rules! string_serde {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(d)?;
-                Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.reason))
+                Self::from_stored(raw).map_err(serde::de::Error::custom)
             }
         }
         impl fmt::Display for $name {
@@ -63,18 +70,30 @@ macro_rules! catalogue_code {
         pub struct $name(&'static str);
 
         impl $name {
+            /// One of the catalogue's codes, exactly as the catalogue writes it.
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                let wanted = raw.trim();
-                find_code(&catalogue().$list, wanted)
+                find_code(&catalogue().$list, raw)
                     .map(Self)
-                    .ok_or_else(|| unknown_code($what, wanted, &catalogue().$list))
+                    .ok_or_else(|| unknown_code($what, raw, &catalogue().$list))
+            }
+            /// Every code the catalogue lists, in its order (the allowed values of a field).
+            pub fn codes() -> Vec<&'static str> {
+                catalogue().$list.iter().map(|e| e.code.as_str()).collect()
+            }
+            /// A recorded code, whether or not the catalogue still lists it.
+            pub fn from_stored(raw: String) -> Result<Self, String> {
+                Ok(Self(intern(&catalogue().$list, raw)))
             }
             pub fn as_str(&self) -> &'static str {
                 self.0
             }
-            /// The catalogue's name for this code.
+            /// The catalogue's name for this code ("" for a code it does not list).
             pub fn name(&self) -> &'static str {
                 entry_name(&catalogue().$list, self.0)
+            }
+            /// Whether the catalogue lists this code.
+            pub fn is_known(&self) -> bool {
+                find_code(&catalogue().$list, self.0).is_some()
             }
             /// Every code of this kind, in catalogue order.
             pub fn all() -> Vec<Self> {
@@ -87,8 +106,26 @@ macro_rules! catalogue_code {
 
 fn find_code(list: &'static [Entry], wanted: &str) -> Option<&'static str> {
     list.iter()
-        .find(|e| e.code.eq_ignore_ascii_case(wanted))
+        .find(|e| e.code == wanted)
         .map(|e| e.code.as_str())
+}
+
+/// The `&'static str` of a recorded code: the catalogue's own, else one kept for the life of
+/// the process (codes the catalogue no longer lists; their number is bounded by the log).
+fn intern(list: &'static [Entry], raw: String) -> &'static str {
+    if let Some(e) = list.iter().find(|e| e.code == raw) {
+        return e.code.as_str();
+    }
+    static OTHERS: LazyLock<Mutex<BTreeSet<&'static str>>> = LazyLock::new(Default::default);
+    let mut others = OTHERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(kept) = others.get(raw.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(raw.into_boxed_str());
+    others.insert(kept);
+    kept
 }
 
 fn entry_name(list: &'static [Entry], code: &str) -> &'static str {
@@ -108,6 +145,11 @@ fn unknown_code(what: &str, raw: &str, list: &[Entry]) -> FieldError {
             known.join(", ")
         ),
     )
+}
+
+/// A pattern of this module, compiled. (They are constants, checked by the tests.)
+fn rule(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).unwrap_or_else(|e| unreachable!("pattern {pattern}: {e}"))
 }
 
 /// At most 40 characters of user input, for error messages.
@@ -140,31 +182,51 @@ catalogue_code!(
     DpiSystemType, "dpi_system", dpi_system_types
 );
 
-/// An ISO 3166-1 alpha-3 country code, upper case (`KEN`). Lower-case input is accepted.
+/// An ISO 3166-1 alpha-3 country code, upper case (`KEN`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode([u8; 3]);
 
 impl CountryCode {
+    /// An upper-case code of the ISO 3166-1 list. (Pages upper-case what people type first.)
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let upper = raw.trim().to_ascii_uppercase();
-        let bytes = upper.as_bytes();
+        let bytes = raw.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(FieldError::new(
                 "country",
                 format!("`{}` is not an ISO 3166-1 alpha-3 code", clip(raw)),
             ));
         }
-        if country(&upper).is_none() {
+        if country(raw).is_none() {
             return Err(FieldError::new(
                 "country",
-                format!("`{upper}` is not an ISO 3166-1 alpha-3 country"),
+                format!("`{raw}` is not an ISO 3166-1 alpha-3 country"),
             ));
         }
         Ok(Self([bytes[0], bytes[1], bytes[2]]))
     }
 
+    /// Every code of the list (the allowed values of a field).
+    pub fn codes() -> Vec<&'static str> {
+        crate::catalogue::countries()
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect()
+    }
+
+    /// A recorded code: three ASCII letters, whether or not ISO 3166-1 still lists them.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        let upper = raw.to_ascii_uppercase();
+        match upper.as_bytes() {
+            [a, b, c] if upper.bytes().all(|b| b.is_ascii_uppercase()) => Ok(Self([*a, *b, *c])),
+            _ => Err(format!(
+                "`{}` is not a three-letter country code",
+                clip(&raw)
+            )),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
-        // Built only from ASCII upper-case letters in `parse`.
+        // Built only from ASCII upper-case letters.
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
 
@@ -182,24 +244,26 @@ string_serde!(CountryCode);
 pub struct ProcessRef(String);
 
 impl ProcessRef {
+    /// `^[FO][1-9]\.[1-9][0-9]{0,3}$`: a principle, a dot, a number from 1 to 9999 without
+    /// leading zeros.
+    pub const PATTERN: &'static str = r"^[FO][1-9]\.[1-9][0-9]{0,3}$";
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let raw = raw.trim();
-        let bad = || {
-            FieldError::new(
+        static RULE: LazyLock<regex::Regex> = LazyLock::new(|| rule(ProcessRef::PATTERN));
+        if !RULE.is_match(raw) {
+            return Err(FieldError::new(
                 "process_refs",
                 format!(
                     "`{}` is not a process reference like `O3.7` (<principle>.<n>)",
                     clip(raw)
                 ),
-            )
-        };
-        let (principle, number) = raw.split_once('.').ok_or_else(bad)?;
-        let principle = PrincipleCode::parse(principle).map_err(|_| bad())?;
-        let n: u16 = number.parse().map_err(|_| bad())?;
-        if n == 0 || number.starts_with('0') || number.starts_with('+') {
-            return Err(bad());
+            ));
         }
-        Ok(Self(format!("{}.{n}", principle.as_str())))
+        Ok(Self(raw.to_string()))
+    }
+    /// A recorded reference, as it was written.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -207,40 +271,38 @@ impl ProcessRef {
 }
 string_serde!(ProcessRef);
 
-/// An e-mail address: trimmed, at most 254 characters, one `@`, a dotted domain, no spaces,
-/// no control characters (so it can never inject a mail header). The domain is lower-cased.
+/// An e-mail address in the common form every mail server takes: a dot-atom local part
+/// (letters, digits and ``!#$%&'*+/=?^_`{|}~-``, dots only between them), `@`, and a domain of
+/// at least two labels of letters, digits and inner hyphens; at most 254 characters. No
+/// quoted local parts, comments or address literals: nothing that could inject a mail header or
+/// that a mailer refuses. The domain is lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Email(String);
 
 impl Email {
+    pub const MAX: usize = 254;
+    pub const PATTERN: &'static str = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let raw = raw.trim();
+        static RULE: LazyLock<regex::Regex> = LazyLock::new(|| rule(Email::PATTERN));
         let err = |reason: &str| FieldError::new("email", reason.to_string());
         if raw.is_empty() {
             return Err(err("must not be empty"));
         }
-        if raw.len() > 254 {
+        if raw.chars().count() > Self::MAX {
             return Err(err("must be at most 254 characters"));
         }
-        if raw
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || "<>(),;:\\\"[]".contains(c))
-        {
-            return Err(err("contains a character an e-mail address cannot have"));
+        if !RULE.is_match(raw) {
+            return Err(err(
+                "is not an e-mail address like name@example.org (letters, digits and .!#$%&'*+/=?^_`{|}~- before the @, a domain after it)",
+            ));
         }
         let (local, domain) = raw.split_once('@').ok_or_else(|| err("must contain `@`"))?;
-        if local.is_empty() || local.len() > 64 || domain.contains('@') {
-            return Err(err("is not a valid e-mail address"));
-        }
-        let labels: Vec<&str> = domain.split('.').collect();
-        if labels.len() < 2
-            || labels
-                .iter()
-                .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-') || l.len() > 63)
-        {
-            return Err(err("has no valid domain"));
-        }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
+    }
+    /// A recorded address, as it was written.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -258,30 +320,50 @@ pub struct Title(String);
 
 impl Title {
     pub const MAX: usize = 200;
+    /// No control character, and at least one character that is not a space.
+    pub const PATTERN: &'static str =
+        r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         Self::parse_field("title", raw)
     }
 
-    /// Parse, naming `field` in the error.
+    /// Parse, naming `field` in the error. Spaces around the title are dropped.
     pub fn parse_field(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
-        }
-        if s.chars().count() > Self::MAX {
+        if raw.chars().count() > Self::MAX {
             return Err(FieldError::new(
                 field,
                 format!("must be at most {} characters", Self::MAX),
             ));
         }
-        if s.chars().any(char::is_control) {
+        if raw.chars().any(char::is_control) {
             return Err(FieldError::new(
                 field,
                 "must be a single line without control characters",
             ));
         }
+        let s = raw.trim_matches(' ');
+        if s.is_empty() {
+            return Err(FieldError::new(field, "must not be empty"));
+        }
         Ok(Self(s.to_string()))
+    }
+
+    /// The same, blank allowed (an optional title or name).
+    pub const OPTIONAL_PATTERN: &'static str = r"^[^\x00-\x1f\x7f-\x9f]*$";
+
+    /// An optional title: absent or only spaces is `None`.
+    pub fn parse_optional(field: &str, raw: Option<&str>) -> Result<Option<Self>, FieldError> {
+        match raw {
+            None => Ok(None),
+            Some(s) if s.trim_matches(' ').is_empty() && s.chars().count() <= Self::MAX => Ok(None),
+            Some(s) => Self::parse_field(field, s).map(Some),
+        }
+    }
+
+    /// A recorded title, as it was written.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -296,37 +378,62 @@ pub struct Text(String);
 
 impl Text {
     pub const MAX: usize = 5000;
+    /// No control character but tab and line breaks, and at least one other character.
+    pub const PATTERN: &'static str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+    /// The same, blank allowed (an optional text).
+    pub const OPTIONAL_PATTERN: &'static str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
 
-    /// Parse non-empty text, naming `field` in the error.
-    pub fn parse_field(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
-        }
-        if s.chars().count() > Self::MAX {
+    fn check(field: &str, raw: &str) -> Result<(), FieldError> {
+        if raw.chars().count() > Self::MAX {
             return Err(FieldError::new(
                 field,
                 format!("must be at most {} characters", Self::MAX),
             ));
         }
-        if s.chars()
+        if raw
+            .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
             return Err(FieldError::new(field, "contains control characters"));
         }
-        Ok(Self(s.replace("\r\n", "\n")))
+        Ok(())
+    }
+
+    fn blank(raw: &str) -> bool {
+        raw.trim_matches([' ', '\t', '\n', '\r']).is_empty()
+    }
+
+    /// Parse non-empty text, naming `field` in the error. Blank lines and spaces around it are
+    /// dropped; line breaks become `\n`.
+    pub fn parse_field(field: &str, raw: &str) -> Result<Self, FieldError> {
+        Self::check(field, raw)?;
+        if Self::blank(raw) {
+            return Err(FieldError::new(field, "must not be empty"));
+        }
+        Ok(Self(
+            raw.trim_matches([' ', '\t', '\n', '\r'])
+                .replace("\r\n", "\n"),
+        ))
     }
 
     /// Optional text: `None` and blank strings become `None`.
     pub fn parse_optional(field: &str, raw: Option<&str>) -> Result<Option<Self>, FieldError> {
         match raw {
-            Some(s) if !s.trim().is_empty() => Self::parse_field(field, s).map(Some),
-            _ => Ok(None),
+            None => Ok(None),
+            Some(s) => {
+                Self::check(field, s)?;
+                if Self::blank(s) {
+                    Ok(None)
+                } else {
+                    Self::parse_field(field, s).map(Some)
+                }
+            }
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, FieldError> {
-        Self::parse_field("text", raw)
+    /// A recorded text, as it was written.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -351,10 +458,10 @@ impl Percent {
     }
 }
 
+/// Read as recorded: any whole number a `u8` holds.
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = i64::deserialize(d)?;
-        Self::parse(raw).map_err(|e| serde::de::Error::custom(e.reason))
+        u8::deserialize(d).map(Self)
     }
 }
 
@@ -363,17 +470,27 @@ impl<'de> Deserialize<'de> for Percent {
 pub struct EvidenceUrl(String);
 
 impl EvidenceUrl {
+    pub const MAX: usize = 2000;
+    /// `http` or `https`, a host name (labels of letters, digits and inner hyphens), an
+    /// optional port, then any printable ASCII but space, `"`, `<` and `>`.
+    pub const PATTERN: &'static str = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?([/?#][!#-;=?-~]*)?$";
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let raw = raw.trim();
-        let url = url::Url::parse(raw)
-            .map_err(|e| FieldError::new("url", format!("is not a URL ({e})")))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(FieldError::new("url", "must be an http or https link"));
-        }
-        if raw.len() > 2000 {
+        static RULE: LazyLock<regex::Regex> = LazyLock::new(|| rule(EvidenceUrl::PATTERN));
+        if raw.len() > Self::MAX {
             return Err(FieldError::new("url", "must be at most 2000 characters"));
         }
-        Ok(Self(url.to_string()))
+        if !RULE.is_match(raw) {
+            return Err(FieldError::new(
+                "url",
+                "must be an http or https link like https://example.org/report.pdf",
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+    /// A recorded link, as it was written.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -499,7 +616,7 @@ pub fn parse_word<T>(field: &str, raw: &str) -> Result<T, FieldError>
 where
     T: std::str::FromStr + strum::VariantArray + Copy + Into<&'static str>,
 {
-    raw.trim().parse::<T>().map_err(|_| {
+    raw.parse::<T>().map_err(|_| {
         let choices: Vec<&'static str> = T::VARIANTS.iter().map(|v| (*v).into()).collect();
         FieldError::new(
             field,
@@ -512,14 +629,81 @@ where
     })
 }
 
+/// Parse a `YYYY-MM-DD` date (RFC 3339 `full-date`), naming the field.
+pub fn parse_date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!("`{}` is not a date like 2026-03-31", clip(raw)),
+            )
+        })
+}
+
+/// Parse one value with `parse`, reporting its failure under `field`.
+pub fn parse_as<T>(
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> Result<T, FieldError> {
+    parse(raw).map_err(|e| e.at(field))
+}
+
+/// Parse every item of a list, naming the failing one as `field[i]`.
+pub fn parse_each<T, S: AsRef<str>>(
+    field: &str,
+    raw: &[S],
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> Result<Vec<T>, FieldError> {
+    raw.iter()
+        .enumerate()
+        .map(|(i, r)| parse(r.as_ref()).map_err(|e| e.at(format!("{field}[{i}]"))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn dates_and_lists_name_the_failing_field() {
+        assert_eq!(
+            parse_date("due_on", "2026-03-31").unwrap().to_string(),
+            "2026-03-31"
+        );
+        for bad in [
+            " 2026-03-31",
+            "2026-3-31",
+            "+2026-03-31",
+            "20260-03-31",
+            "2026-03-31T00",
+        ] {
+            assert!(parse_date("due_on", bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_date("due_on", "2026-02-30").unwrap_err().field,
+            "due_on"
+        );
+        let err = parse_each("principles", &["O3", "X9"], PrincipleCode::parse).unwrap_err();
+        assert_eq!(err.field, "principles[1]");
+        assert_eq!(
+            parse_as("lead", "", Title::parse).unwrap_err().field,
+            "lead"
+        );
+    }
+
+    #[test]
     fn catalogue_codes_parse_and_unknown_codes_name_the_field() {
         assert_eq!(PrincipleCode::parse("O3").unwrap().as_str(), "O3");
-        assert_eq!(PrincipleCode::parse("f4").unwrap().as_str(), "F4");
+        assert!(PrincipleCode::parse("f4").is_err());
+        assert!(PrincipleCode::parse(" O3").is_err());
         assert_eq!(
             PrincipleCode::parse("O3").unwrap().name(),
             "Ensure data privacy by design"
@@ -539,7 +723,8 @@ mod tests {
     #[test]
     fn country_codes_are_upper_case_iso_alpha_3() {
         assert_eq!(CountryCode::parse("KEN").unwrap().as_str(), "KEN");
-        assert_eq!(CountryCode::parse("bra").unwrap().as_str(), "BRA");
+        assert!(CountryCode::parse("bra").is_err());
+        assert!(CountryCode::parse(" BRA").is_err());
         assert_eq!(CountryCode::parse("ZAF").unwrap().name(), "South Africa");
         assert!(CountryCode::parse("XYZ").is_err());
         assert!(CountryCode::parse("KE").is_err());
@@ -550,9 +735,10 @@ mod tests {
     #[test]
     fn process_references_need_an_existing_principle_and_a_positive_number() {
         assert_eq!(ProcessRef::parse("O3.7").unwrap().as_str(), "O3.7");
-        assert_eq!(ProcessRef::parse("f4.9").unwrap().as_str(), "F4.9");
+        assert_eq!(ProcessRef::parse("F4.9999").unwrap().as_str(), "F4.9999");
         for bad in [
-            "O3", "O3.", "O3.0", "O3.07", "Z1.2", "O3.x", ".7", "O3.+7", "O3.7.1",
+            "O3", "O3.", "O3.0", "O3.07", "Z1.2", "O3.x", ".7", "O3.+7", "O3.7.1", "f4.9",
+            "F4.10000", " O3.7", "O0.1",
         ] {
             assert!(ProcessRef::parse(bad).is_err(), "{bad} should be refused");
         }
@@ -561,9 +747,10 @@ mod tests {
     #[test]
     fn emails_refuse_header_injection_and_lower_case_the_domain() {
         assert_eq!(
-            Email::parse(" Ana@Example.ORG ").unwrap().as_str(),
+            Email::parse("Ana@Example.ORG").unwrap().as_str(),
             "Ana@example.org"
         );
+        assert!(Email::parse("o'brien+tag@sub.example.org").is_ok());
         for bad in [
             "",
             "no-at-sign",
@@ -574,6 +761,14 @@ mod tests {
             "\"x\"@y.org",
             "@y.org",
             "x@.org",
+            " a@b.org",
+            "a..b@x.org",
+            ".a@x.org",
+            "a.@x.org",
+            "a@-x.org",
+            "a@x-.org",
+            "a@[127.0.0.1]",
+            "é@x.org",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
@@ -583,6 +778,10 @@ mod tests {
     fn titles_are_single_lines_of_bounded_length() {
         assert_eq!(Title::parse("  Data law  ").unwrap().as_str(), "Data law");
         assert!(Title::parse("").is_err());
+        assert!(Title::parse("   ").is_err());
+        assert!(Title::parse(&format!("{} ", "x".repeat(200))).is_err());
+        assert_eq!(Title::parse_optional("name", Some("  ")).unwrap(), None);
+        assert!(Title::parse_optional("name", Some("a\u{7}")).is_err());
         assert!(Title::parse("a\nb").is_err());
         assert!(Title::parse(&"x".repeat(201)).is_err());
         assert!(Title::parse(&"é".repeat(200)).is_ok());
@@ -597,7 +796,6 @@ mod tests {
         assert_eq!(Percent::parse(100).unwrap().value(), 100);
         assert!(Percent::parse(101).is_err());
         assert!(Percent::parse(-1).is_err());
-        assert!(serde_json::from_str::<Percent>("150").is_err());
     }
 
     #[test]
@@ -606,11 +804,30 @@ mod tests {
         assert!(EvidenceUrl::parse("javascript:alert(1)").is_err());
         assert!(EvidenceUrl::parse("ftp://example.org/x").is_err());
         assert!(EvidenceUrl::parse("not a url").is_err());
+        assert!(EvidenceUrl::parse("https://example.org:8443/a?b=c#d").is_ok());
+        assert!(EvidenceUrl::parse("https://exa mple.org/").is_err());
+        assert!(EvidenceUrl::parse("https://example.org/<script>").is_err());
     }
 
     #[test]
-    fn values_deserialize_through_parse() {
-        assert!(serde_json::from_str::<CountryCode>("\"XXX\"").is_err());
+    fn recorded_values_load_even_where_the_input_rules_would_refuse_them() {
+        // What the log holds was valid when written; a rule tightened since must not hide it.
+        let c: CountryCode = serde_json::from_str("\"ANT\"").unwrap();
+        assert_eq!(c.as_str(), "ANT");
+        assert!(CountryCode::parse("ANT").is_err());
+        assert!(serde_json::from_str::<CountryCode>("\"KENYA\"").is_err());
+        let p: PrincipleCode = serde_json::from_str("\"O10\"").unwrap();
+        assert_eq!(p.as_str(), "O10");
+        assert!(!p.is_known() && p.name().is_empty());
+        let again: PrincipleCode = serde_json::from_str("\"O10\"").unwrap();
+        assert_eq!(p, again);
+        assert!(PrincipleCode::parse("O3").unwrap().is_known());
+        let long: Title = serde_json::from_value(serde_json::json!("x".repeat(300))).unwrap();
+        assert_eq!(long.as_str().len(), 300);
+        let percent: Percent = serde_json::from_str("150").unwrap();
+        assert_eq!(percent.value(), 150);
+        let email: Email = serde_json::from_str("\"a..b@x.org\"").unwrap();
+        assert_eq!(email.as_str(), "a..b@x.org");
         let c: CountryCode = serde_json::from_str("\"ken\"").unwrap();
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"KEN\"");
         let role: Role = parse_word("role", "focal_point").unwrap();
@@ -627,5 +844,105 @@ mod tests {
             Actor::Account(id)
         );
         assert_eq!(Actor::from_metadata("system"), Actor::System);
+    }
+
+    /// The published patterns (OpenAPI) and the parsers agree on every input: what the pattern
+    /// and the length bound accept is accepted, and nothing else.
+    mod patterns_agree_with_parse {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn matches(pattern: &str, raw: &str) -> bool {
+            regex::Regex::new(pattern).unwrap().is_match(raw)
+        }
+
+        /// Strings of characters that the rules treat differently.
+        fn tricky(max: usize) -> impl Strategy<Value = String> {
+            let chars = prop_oneof![
+                Just(' '),
+                Just('\t'),
+                Just('\n'),
+                Just('\r'),
+                Just('\u{0}'),
+                Just('\u{7f}'),
+                Just('\u{85}'),
+                Just('\u{a0}'),
+                Just('\u{3000}'),
+                Just('é'),
+                Just('a'),
+                Just('Z'),
+                Just('0'),
+                Just('.'),
+                Just('@'),
+                Just('-'),
+                Just(':'),
+                Just('/'),
+                Just('?'),
+                Just('#'),
+                Just('<'),
+                Just('"'),
+                Just('+'),
+                Just('_'),
+                Just('%'),
+                any::<char>(),
+            ];
+            proptest::collection::vec(chars, 0..max).prop_map(|v| v.into_iter().collect())
+        }
+
+        proptest! {
+            #[test]
+            fn titles(raw in tricky(12)) {
+                prop_assert_eq!(
+                    Title::parse(&raw).is_ok(),
+                    matches(Title::PATTERN, &raw) && raw.chars().count() <= Title::MAX
+                );
+                prop_assert_eq!(
+                    Title::parse_optional("name", Some(&raw)).is_ok(),
+                    matches(Title::OPTIONAL_PATTERN, &raw) && raw.chars().count() <= Title::MAX
+                );
+            }
+
+            #[test]
+            fn texts(raw in tricky(12)) {
+                prop_assert_eq!(
+                    Text::parse_field("note", &raw).is_ok(),
+                    matches(Text::PATTERN, &raw) && raw.chars().count() <= Text::MAX
+                );
+                prop_assert_eq!(
+                    Text::parse_optional("note", Some(&raw)).is_ok(),
+                    matches(Text::OPTIONAL_PATTERN, &raw) && raw.chars().count() <= Text::MAX
+                );
+            }
+
+            #[test]
+            fn emails(raw in prop_oneof![tricky(16), "[a-z.+]{1,6}@[a-z0-9.-]{1,8}"]) {
+                prop_assert_eq!(
+                    Email::parse(&raw).is_ok(),
+                    matches(Email::PATTERN, &raw) && raw.chars().count() <= Email::MAX
+                );
+            }
+
+            #[test]
+            fn evidence_links(raw in prop_oneof![tricky(16), "https?://[a-z0-9.-]{1,8}(:[0-9]{1,6})?[/?#a-z<\"]{0,5}"]) {
+                prop_assert_eq!(
+                    EvidenceUrl::parse(&raw).is_ok(),
+                    matches(EvidenceUrl::PATTERN, &raw) && raw.len() <= EvidenceUrl::MAX
+                );
+            }
+
+            #[test]
+            fn process_references(raw in prop_oneof![tricky(6), "[FOX][0-9]{1,2}[.][0-9]{1,5}"]) {
+                prop_assert_eq!(ProcessRef::parse(&raw).is_ok(), matches(ProcessRef::PATTERN, &raw));
+            }
+        }
+
+        #[test]
+        fn the_bounds_are_counted_in_characters() {
+            let at_max = "é".repeat(Title::MAX);
+            assert!(Title::parse(&at_max).is_ok());
+            assert!(Title::parse(&format!("{at_max}é")).is_err());
+            assert!(Text::parse_optional("note", Some(&" ".repeat(Text::MAX + 1))).is_err());
+        }
     }
 }

@@ -128,11 +128,53 @@ impl Database {
 
     /// Whether the store answers a trivial query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+        with_pool!(self, pool => sqlx::query(crate::sql::both::PING).execute(pool).await.map(|_| ()))
+    }
+
+    /// Create the empty PostgreSQL database `name` on the server of `admin_url` (throw-away
+    /// stores of tests and benchmarks). `name` must be a plain identifier.
+    pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<(), DbError> {
+        Self::on_postgres_server(admin_url, &crate::sql::pg::create_database(plain(name)?)).await
+    }
+
+    /// Drop the PostgreSQL database `name` (if it exists), closing its connections.
+    pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), DbError> {
+        Self::on_postgres_server(admin_url, &crate::sql::pg::drop_database(plain(name)?)).await
+    }
+
+    async fn on_postgres_server(admin_url: &str, statement: &str) -> Result<(), DbError> {
+        let admin = Self::connect_with(
+            admin_url,
+            PoolSettings {
+                max_connections: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let Database::Postgres(pool) = &admin else {
+            return Err(DbError::Scheme);
+        };
+        let done = sqlx::query(statement).execute(pool).await;
+        admin.close().await;
+        done.map(|_| ()).map_err(DbError::Connect)
     }
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// A database name that can be written into a statement as it is.
+fn plain(name: &str) -> Result<&str, DbError> {
+    if !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        Ok(name)
+    } else {
+        Err(DbError::Scheme)
     }
 }
 

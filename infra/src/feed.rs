@@ -10,10 +10,53 @@ use chrono::{DateTime, Utc};
 pub use safeguards_projections::RecordedEvent;
 use sqlx::Row;
 
-use crate::db::Database;
-use crate::store::{sql_error, CommandError};
+use crate::db::{is_unavailable, Database};
+use crate::sql;
 
-const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
+/// Why the log could not be read. (A read is never refused for a stale version or a conflict:
+/// those belong to commands.)
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadError {
+    /// The store cannot be reached now; try later.
+    #[error("the event store is unavailable: {0}")]
+    Unavailable(String),
+    /// A row does not read: a fault in the store or the code, not in the request.
+    #[error("the event log cannot be read: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for ReadError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_unavailable(&err) {
+            Self::Unavailable(err.to_string())
+        } else {
+            Self::Corrupt(err.to_string())
+        }
+    }
+}
+
+/// The events a statement selects (in [`sql::EVENT_COLUMNS`]), with the same binds on both
+/// stores, decoded by each store's row decoder.
+macro_rules! fetch_events {
+    ($db:expr, $pg:expr, $lite:expr $(, $bind:expr)*) => {
+        match $db {
+            Database::Postgres(pool) => sqlx::query($pg)
+                $(.bind($bind))*
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(pg_row)
+                .collect(),
+            Database::Sqlite(pool) => sqlx::query($lite)
+                $(.bind($bind))*
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(sqlite_row)
+                .collect(),
+        }
+    };
+}
 
 /// Up to `limit` events after `after`, in position order, that no running transaction can
 /// precede any more.
@@ -21,35 +64,8 @@ pub async fn read_after(
     db: &Database,
     after: i64,
     limit: i64,
-) -> Result<Vec<RecordedEvent>, CommandError> {
-    match db {
-        Database::Postgres(pool) => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM events
-                  WHERE position > $1 AND txid < pg_snapshot_xmin(pg_current_snapshot())
-                  ORDER BY position LIMIT $2"
-            );
-            let rows = sqlx::query(&sql)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .map_err(sql_error)?;
-            rows.iter().map(pg_row).collect()
-        }
-        Database::Sqlite(pool) => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
-            );
-            let rows = sqlx::query(&sql)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .map_err(sql_error)?;
-            rows.iter().map(sqlite_row).collect()
-        }
-    }
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    fetch_events!(db, sql::pg::READ_AFTER, sql::lite::READ_AFTER, after, limit)
 }
 
 /// Every event of one aggregate, oldest first.
@@ -57,79 +73,77 @@ pub async fn history(
     db: &Database,
     aggregate_type: &str,
     aggregate_id: &str,
-) -> Result<Vec<RecordedEvent>, CommandError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
-    );
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    fetch_events!(
+        db,
+        sql::both::HISTORY,
+        sql::both::HISTORY,
+        aggregate_type,
+        aggregate_id
+    )
+}
+
+/// Every event of the given aggregates (`(type, id)` pairs), in feed order, in one query.
+pub async fn events_of(
+    db: &Database,
+    aggregates: &[(&str, String)],
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    // PostgreSQL takes the pairs as two arrays, SQLite as one JSON array.
     match db {
         Database::Postgres(pool) => {
-            let rows = sqlx::query(&sql)
-                .bind(aggregate_type)
-                .bind(aggregate_id)
+            let types: Vec<&str> = aggregates.iter().map(|(t, _)| *t).collect();
+            let ids: Vec<&str> = aggregates.iter().map(|(_, i)| i.as_str()).collect();
+            let rows = sqlx::query(sql::pg::EVENTS_OF)
+                .bind(types)
+                .bind(ids)
                 .fetch_all(pool)
-                .await
-                .map_err(sql_error)?;
+                .await?;
             rows.iter().map(pg_row).collect()
         }
         Database::Sqlite(pool) => {
-            let rows = sqlx::query(&sql)
-                .bind(aggregate_type)
-                .bind(aggregate_id)
+            let pairs =
+                serde_json::to_string(aggregates).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+            let rows = sqlx::query(sql::lite::EVENTS_OF)
+                .bind(pairs)
                 .fetch_all(pool)
-                .await
-                .map_err(sql_error)?;
+                .await?;
             rows.iter().map(sqlite_row).collect()
         }
     }
 }
 
 /// The highest position a reader may see now (0 for an empty log).
-pub async fn head(db: &Database) -> Result<i64, CommandError> {
-    let found: Result<Option<i64>, sqlx::Error> = match db {
-        Database::Postgres(pool) => sqlx::query_scalar(
-            "SELECT max(position) FROM events WHERE txid < pg_snapshot_xmin(pg_current_snapshot())",
-        )
-        .fetch_one(pool)
-        .await,
-        Database::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT max(position) FROM events")
-                .fetch_one(pool)
-                .await
-        }
+pub async fn head(db: &Database) -> Result<i64, ReadError> {
+    let found: Option<i64> = match db {
+        Database::Postgres(pool) => sqlx::query_scalar(sql::pg::HEAD).fetch_one(pool).await?,
+        Database::Sqlite(pool) => sqlx::query_scalar(sql::lite::HEAD).fetch_one(pool).await?,
     };
-    found.map(|p| p.unwrap_or(0)).map_err(sql_error)
+    Ok(found.unwrap_or(0))
 }
 
 /// How many events the log holds.
-pub async fn count(db: &Database) -> Result<i64, CommandError> {
-    crate::with_pool!(db, pool => sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await)
-        .map_err(sql_error)
+pub async fn count(db: &Database) -> Result<i64, ReadError> {
+    Ok(crate::with_pool!(db, pool => sqlx::query_scalar(sql::both::COUNT).fetch_one(pool).await)?)
 }
 
 /// Copy every event row out as raw text, as fast as the database can: the baseline for the
 /// rebuild rate. PostgreSQL: `COPY … TO STDOUT`; SQLite: a plain `SELECT`. Returns the rows.
-pub async fn copy_all(db: &Database) -> Result<u64, CommandError> {
+pub async fn copy_all(db: &Database) -> Result<u64, ReadError> {
     use futures::TryStreamExt;
     match db {
         Database::Postgres(pool) => {
-            let mut conn = pool.acquire().await.map_err(sql_error)?;
-            let mut stream = conn
-                .copy_out_raw(&format!(
-                    "COPY (SELECT {COLUMNS} FROM events ORDER BY position) TO STDOUT"
-                ))
-                .await
-                .map_err(sql_error)?;
+            let mut conn = pool.acquire().await?;
+            let mut stream = conn.copy_out_raw(sql::pg::COPY_ALL).await?;
             let mut rows = 0u64;
-            while let Some(chunk) = stream.try_next().await.map_err(sql_error)? {
+            while let Some(chunk) = stream.try_next().await? {
                 rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
             }
             Ok(rows)
         }
         Database::Sqlite(pool) => {
             let mut rows = 0u64;
-            let sql = format!("SELECT {COLUMNS} FROM events ORDER BY position");
-            let mut stream = sqlx::query(&sql).fetch(pool);
-            while stream.try_next().await.map_err(sql_error)?.is_some() {
+            let mut stream = sqlx::query(sql::lite::SELECT_ALL).fetch(pool);
+            while stream.try_next().await?.is_some() {
                 rows += 1;
             }
             Ok(rows)
@@ -137,11 +151,12 @@ pub async fn copy_all(db: &Database) -> Result<u64, CommandError> {
     }
 }
 
-fn decode(e: sqlx::Error) -> CommandError {
-    CommandError::Internal(format!("cannot decode a stored event: {e}"))
+fn decode(e: impl std::fmt::Display) -> ReadError {
+    ReadError::Corrupt(format!("cannot decode a stored event: {e}"))
 }
 
-fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, CommandError> {
+fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, ReadError> {
+    let metadata: serde_json::Value = row.try_get("metadata").map_err(decode)?;
     Ok(RecordedEvent {
         position: row.try_get("position").map_err(decode)?,
         aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
@@ -150,20 +165,19 @@ fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, CommandError> {
         event_type: row.try_get("event_type").map_err(decode)?,
         event_version: row.try_get("event_version").map_err(decode)?,
         payload: row.try_get("payload").map_err(decode)?,
-        metadata: row.try_get("metadata").map_err(decode)?,
+        metadata: serde_json::from_value(metadata).map_err(decode)?,
         recorded_at: row.try_get("recorded_at").map_err(decode)?,
     })
 }
 
-fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, CommandError> {
-    let payload: String = row.try_get("payload").map_err(decode)?;
-    let metadata: String = row.try_get("metadata").map_err(decode)?;
-    let recorded_at: Option<String> = row.try_get("recorded_at").map_err(decode)?;
+fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, ReadError> {
+    let payload: &str = row.try_get("payload").map_err(decode)?;
+    let metadata: &str = row.try_get("metadata").map_err(decode)?;
+    let recorded_at: Option<&str> = row.try_get("recorded_at").map_err(decode)?;
     let recorded_at = recorded_at
-        .as_deref()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| CommandError::Internal("a stored event has no valid time".into()))?;
+        .ok_or_else(|| decode("a stored event has no valid time"))?;
     Ok(RecordedEvent {
         position: row.try_get("position").map_err(decode)?,
         aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
@@ -171,10 +185,8 @@ fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, CommandErr
         sequence: row.try_get("sequence").map_err(decode)?,
         event_type: row.try_get("event_type").map_err(decode)?,
         event_version: row.try_get("event_version").map_err(decode)?,
-        payload: serde_json::from_str(&payload)
-            .map_err(|e| CommandError::Internal(e.to_string()))?,
-        metadata: serde_json::from_str(&metadata)
-            .map_err(|e| CommandError::Internal(e.to_string()))?,
+        payload: serde_json::from_str(payload).map_err(decode)?,
+        metadata: serde_json::from_str(metadata).map_err(decode)?,
         recorded_at,
     })
 }

@@ -5,17 +5,16 @@
 //! the feed and reaches exactly the state a rebuild would. Each process keeps its own model;
 //! there is no shared view table that two processes could update twice or lose an update in.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use safeguards_projections::Tracker;
-use tokio::sync::{watch, Notify, RwLock, RwLockReadGuard};
+use tokio::sync::{watch, RwLock, RwLockReadGuard};
 
 use crate::db::Database;
-use crate::feed;
-use crate::store::CommandError;
+use crate::feed::{self, ReadError};
+use crate::store::{Commits, EventStore};
 
 /// How many events one read of the feed takes.
 pub const BATCH: i64 = 2000;
@@ -26,9 +25,8 @@ pub struct Projector {
     db: Database,
     model: RwLock<Tracker>,
     applied: watch::Sender<i64>,
-    wake: Notify,
-    /// The highest position written by commands of this process.
-    committed_here: AtomicI64,
+    /// The commits of this process's store: they wake the projector, and reads wait for them.
+    commits: Arc<Commits>,
     last_applied_at: std::sync::Mutex<Option<Instant>>,
 }
 
@@ -42,19 +40,19 @@ pub struct Lag {
 }
 
 impl Projector {
-    pub fn new(db: Database) -> Arc<Self> {
+    /// The projector of `store`'s database, woken by `store`'s commits.
+    pub fn new(store: &EventStore) -> Arc<Self> {
         Arc::new(Self {
-            db,
+            db: store.database().clone(),
             model: RwLock::new(Tracker::default()),
             applied: watch::channel(0).0,
-            wake: Notify::new(),
-            committed_here: AtomicI64::new(0),
+            commits: store.commits(),
             last_applied_at: std::sync::Mutex::new(None),
         })
     }
 
     /// Fold every event the feed offers now. Returns how many were applied.
-    pub async fn catch_up(&self) -> Result<usize, CommandError> {
+    pub async fn catch_up(&self) -> Result<usize, ReadError> {
         let mut total = 0;
         loop {
             let from = *self.applied.borrow();
@@ -102,28 +100,22 @@ impl Projector {
                 Duration::from_millis(200)
             };
             tokio::select! {
-                _ = self.wake.notified() => {}
+                _ = self.commits.committed() => {}
                 _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => return,
             }
         }
     }
 
-    /// Record that a command of this process wrote up to `position`, and wake the projector.
-    pub fn committed(&self, position: i64) {
-        self.committed_here.fetch_max(position, Ordering::SeqCst);
-        self.wake.notify_one();
-    }
-
     /// Wait until the model has passed `position` (and every write of this process), at most
     /// `timeout`. Returns whether it did.
     pub async fn wait_for(&self, position: i64, timeout: Duration) -> bool {
-        let target = position.max(self.committed_here.load(Ordering::SeqCst));
+        let target = position.max(self.commits.highest());
         let mut rx = self.applied.subscribe();
         if *rx.borrow() >= target {
             return true;
         }
-        self.wake.notify_one();
+        self.commits.nudge();
         tokio::time::timeout(timeout, rx.wait_for(|p| *p >= target))
             .await
             .is_ok_and(|r| r.is_ok())
@@ -140,7 +132,7 @@ impl Projector {
     }
 
     /// How far behind the feed the model is.
-    pub async fn lag(&self) -> Result<Lag, CommandError> {
+    pub async fn lag(&self) -> Result<Lag, ReadError> {
         let head = feed::head(&self.db).await?;
         let applied = self.applied();
         let seconds = if applied >= head {
@@ -167,7 +159,7 @@ const REPLAY_BATCH: i64 = 10_000;
 
 /// Fold the log from the start into a fresh model: every event up to `until_position`, and
 /// (when given) only those recorded before `until_time`. Returns the model and the number of
-/// events read.
+/// events read; `progress` is told that number after every batch.
 ///
 /// A task reads the next batch from the database while this one folds the last, so reading and
 /// folding overlap. A database error, or the reader stopping for any reason, fails the replay:
@@ -176,8 +168,8 @@ pub async fn replay(
     db: &Database,
     until_position: i64,
     until_time: Option<DateTime<Utc>>,
-    progress: impl Fn(i64),
-) -> Result<(Tracker, u64), CommandError> {
+    progress: impl Fn(u64),
+) -> Result<(Tracker, u64), ReadError> {
     let (batches, mut incoming) = tokio::sync::mpsc::channel(2);
     let reader = {
         let db = db.clone();
@@ -213,7 +205,7 @@ pub async fn replay(
             Some(Ok(batch)) => batch,
             Some(Err(e)) => break Err(e),
             None => {
-                break Err(CommandError::Internal(
+                break Err(ReadError::Corrupt(
                     "the replay's reader stopped before the end of the log".into(),
                 ))
             }
@@ -230,10 +222,10 @@ pub async fn replay(
                 model.apply(e);
             }
         }
+        progress(count);
         if last >= until_position {
             break Ok(());
         }
-        progress(last);
     };
     reader.abort();
     outcome.map(|()| (model, count))

@@ -11,22 +11,27 @@
 //! Loads start from the state this process last saw of the aggregate, else from its snapshot
 //! (saved every [`SNAPSHOT_EVERY`] events), and read only the events after it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
-use cqrs_es::{Aggregate, DomainEvent};
+pub use cqrs_es::Aggregate;
+use cqrs_es::DomainEvent;
 use hashlink::LruCache;
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use safeguards_domain::values::Actor;
-use safeguards_domain::{DomainError, SNAPSHOT_FORMAT};
+use safeguards_domain::{CommandName, DomainError, SNAPSHOT_FORMAT};
+use safeguards_projections::event::Metadata;
 use sqlite_es::SqliteEventRepository;
+use tokio::sync::Notify;
 
 use crate::db::{is_unavailable, Database};
+use crate::feed::ReadError;
+use crate::sql;
 
 /// Who asks, on behalf of which request, and when the events happen.
 #[derive(Debug, Clone)]
@@ -53,16 +58,39 @@ impl CommandContext {
         self
     }
 
-    fn metadata(&self) -> HashMap<String, String> {
-        let time = self.time.unwrap_or_else(Utc::now);
-        HashMap::from([
-            ("actor".to_string(), self.actor.as_metadata()),
-            ("correlation_id".to_string(), self.correlation_id.clone()),
-            (
-                "time".to_string(),
-                time.to_rfc3339_opts(SecondsFormat::Micros, true),
-            ),
-        ])
+    fn metadata(&self) -> Metadata {
+        Metadata::new(
+            self.actor,
+            self.correlation_id.clone(),
+            self.time.unwrap_or_else(Utc::now),
+        )
+    }
+}
+
+/// What a store tells of its own writes: the highest position its commands committed, and a
+/// wake-up for whoever follows the feed (the projector), so that no caller has to.
+#[derive(Debug, Default)]
+pub struct Commits {
+    highest: AtomicI64,
+    wake: Notify,
+}
+
+impl Commits {
+    fn record(&self, position: i64) {
+        self.highest.fetch_max(position, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+    /// The highest position committed through this store (0 before the first command).
+    pub fn highest(&self) -> i64 {
+        self.highest.load(Ordering::SeqCst)
+    }
+    /// Resolves after the next commit (or at once when one happened since the last call).
+    pub async fn committed(&self) {
+        self.wake.notified().await
+    }
+    /// Wake the follower without a commit (to make it read the feed now).
+    pub fn nudge(&self) {
+        self.wake.notify_one();
     }
 }
 
@@ -94,6 +122,29 @@ pub enum CommandError {
     Unavailable(String),
     #[error("event store failure: {0}")]
     Internal(String),
+}
+
+impl From<ReadError> for CommandError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Unavailable(detail) => Self::Unavailable(detail),
+            ReadError::Corrupt(detail) => Self::Internal(detail),
+        }
+    }
+}
+
+impl CommandError {
+    /// The word for this outcome in metrics: `ok` is a success; `refused`, `stale` and
+    /// `conflict` are answers to the request; `unavailable` and `error` are failures.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::Domain(_) => "refused",
+            Self::StaleVersion { .. } => "stale",
+            Self::Conflict => "conflict",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "error",
+        }
+    }
 }
 
 /// An aggregate as loaded: its state and version (0 when it has no events).
@@ -130,6 +181,7 @@ pub struct EventStore {
     repo: Repo,
     max_attempts: u32,
     states: Mutex<LruCache<(&'static str, String), CachedState>>,
+    commits: Arc<Commits>,
 }
 
 impl std::fmt::Debug for EventStore {
@@ -151,11 +203,17 @@ impl EventStore {
             repo,
             max_attempts: 200,
             states: Mutex::new(LruCache::new(CACHED_STATES)),
+            commits: Arc::default(),
         }
     }
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// The record of this store's commits, for the projector that follows the feed.
+    pub fn commits(&self) -> Arc<Commits> {
+        self.commits.clone()
     }
 
     /// Load an aggregate: the state this process last saw of it, else its latest snapshot, and
@@ -278,9 +336,6 @@ impl EventStore {
         id: &str,
         version: u64,
     ) -> Result<Vec<SerializedEvent>, CommandError> {
-        let sql = "SELECT sequence, event_type, event_version, CAST(payload AS TEXT) FROM events
-                    WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
-                    ORDER BY sequence";
         let event = |sequence: i64, event_type, event_version, payload| SerializedEvent {
             aggregate_id: id.to_string(),
             sequence: sequence as usize,
@@ -291,7 +346,7 @@ impl EventStore {
             metadata: serde_json::Value::Null,
         };
         let rows: Vec<(i64, String, String, String)> = crate::with_pool!(&self.db, pool => {
-            sqlx::query_as(sql)
+            sqlx::query_as(sql::both::EVENTS_AFTER_SEQUENCE)
                 .bind(aggregate_type)
                 .bind(id)
                 .bind(version as i64)
@@ -311,10 +366,8 @@ impl EventStore {
     /// The stored snapshot of an aggregate and its version, when there is one of the current
     /// format that still reads.
     async fn snapshot<A: Aggregate>(&self, id: &str) -> Result<Option<(A, u64)>, CommandError> {
-        let sql = "SELECT version, state FROM aggregate_snapshots
-                    WHERE aggregate_type = $1 AND aggregate_id = $2 AND format = $3";
         let row: Option<(i64, String)> = crate::with_pool!(&self.db, pool => {
-            sqlx::query_as(sql)
+            sqlx::query_as(sql::both::SNAPSHOT)
                 .bind(A::TYPE)
                 .bind(id)
                 .bind(SNAPSHOT_FORMAT)
@@ -345,14 +398,8 @@ impl EventStore {
                 return false;
             }
         };
-        let sql = "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
-                   VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
-                      SET version = excluded.version, format = excluded.format, state = excluded.state
-                    WHERE aggregate_snapshots.version < excluded.version
-                       OR aggregate_snapshots.format <> excluded.format";
         let saved: Result<_, sqlx::Error> = crate::with_pool!(&self.db, pool => {
-            sqlx::query(sql)
+            sqlx::query(sql::both::SAVE_SNAPSHOT)
                 .bind(A::TYPE)
                 .bind(id)
                 .bind(version as i64)
@@ -376,8 +423,40 @@ impl EventStore {
     /// With `expected_version` (from `If-Match`), a different current version is refused with
     /// [`CommandError::StaleVersion`]. Without it, a concurrent write is retried (bounded, with
     /// jittered back-off) against the fresh state, so independent updates never fail.
-    #[tracing::instrument(skip(self, command, ctx), fields(aggregate = A::TYPE, actor = %ctx.actor.as_metadata(), correlation_id = %ctx.correlation_id))]
+    ///
+    /// Every command is counted (`safeguards_commands_total` by aggregate, command and outcome),
+    /// and a commit wakes the projector through [`Commits`].
+    #[tracing::instrument(skip(self, command, ctx), fields(aggregate = A::TYPE, command = command.command_name(), actor = %ctx.actor.as_metadata(), correlation_id = %ctx.correlation_id))]
     pub async fn execute<A>(
+        &self,
+        id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+        expected_version: Option<u64>,
+    ) -> Result<Committed, CommandError>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+        A::Command: Clone + CommandName,
+    {
+        let name = command.command_name();
+        let result = self
+            .execute_counted::<A>(id, command, ctx, expected_version)
+            .await;
+        let outcome = match &result {
+            Ok(committed) => {
+                if committed.events > 0 {
+                    self.commits.record(committed.position);
+                }
+                "ok"
+            }
+            Err(e) => e.outcome(),
+        };
+        metrics::counter!("safeguards_commands_total", "aggregate" => A::TYPE, "command" => name, "outcome" => outcome)
+            .increment(1);
+        result
+    }
+
+    async fn execute_counted<A>(
         &self,
         id: &str,
         command: A::Command,
@@ -539,30 +618,28 @@ impl EventStore {
     ) -> Result<i64, CommandError> {
         let positions: Result<Vec<i64>, sqlx::Error> = match &self.db {
             Database::Postgres(pool) => {
-                sqlx::query_scalar(
-                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-                     SELECT $1, $2, s, e, v, p::json, $7::json
-                       FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(s, e, v, p, n)
-                      ORDER BY n
-                     RETURNING position",
-                )
-                .bind(aggregate_type)
-                .bind(id)
-                .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.event_type.as_str()).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.event_version.as_str()).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-                .bind(metadata)
-                .fetch_all(pool)
-                .await
+                sqlx::query_scalar(sql::pg::APPEND)
+                    .bind(aggregate_type)
+                    .bind(id)
+                    .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
+                    .bind(
+                        rows.iter()
+                            .map(|r| r.event_type.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(
+                        rows.iter()
+                            .map(|r| r.event_version.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+                    .bind(metadata)
+                    .fetch_all(pool)
+                    .await
             }
             Database::Sqlite(pool) => {
-                let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
-                let sql = format!(
-                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-                     VALUES {values} RETURNING position"
-                );
-                let mut query = sqlx::query_scalar(&sql);
+                let statement = sql::lite::append(rows.len());
+                let mut query = sqlx::query_scalar(&statement);
                 for r in rows {
                     query = query
                         .bind(aggregate_type)
@@ -598,9 +675,8 @@ impl EventStore {
         if sequence == 0 {
             return Ok(0);
         }
-        let sql = "SELECT position FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
         let found: Result<i64, sqlx::Error> = crate::with_pool!(&self.db, pool => {
-            sqlx::query_scalar(sql)
+            sqlx::query_scalar(sql::both::POSITION_OF)
                 .bind(aggregate_type)
                 .bind(id)
                 .bind(sequence as i64)

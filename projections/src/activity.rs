@@ -1,4 +1,7 @@
 //! Human-readable lines for the activity feed: "Kenya: milestone “Bill tabled” achieved".
+//!
+//! Pure: the caller (the model) passes what an event alone does not say — the country and title
+//! of the commitment or milestone it changes, and the actor's name.
 
 use chrono::{DateTime, Utc};
 use safeguards_domain::commitment::CommitmentEvent;
@@ -7,7 +10,6 @@ use safeguards_domain::milestone::MilestoneEvent;
 use serde::Serialize;
 
 use crate::event::{DecodedEvent, RecordedEvent};
-use crate::model::Tracker;
 
 /// One recent change.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -22,12 +24,22 @@ pub struct ActivityLine {
     pub text: String,
 }
 
-/// Describe an event before it is folded into `tracker`. Accounts, subscribers and digests are
-/// not public activity and get no line.
+/// The commitment or milestone an event changes, as known before the event: its country and
+/// title.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub country: &'a str,
+    pub title: &'a str,
+}
+
+/// Describe an event. `subject` is the commitment or milestone it changes (needed for every
+/// event but their creation); `actor_name` gives the display name of an actor. Accounts, subscribers
+/// and digests are not public activity and get no line.
 pub fn describe(
-    tracker: &Tracker,
     e: &RecordedEvent,
     decoded: &DecodedEvent,
+    subject: Option<Subject<'_>>,
+    actor_name: impl FnOnce(&str) -> String,
 ) -> Option<ActivityLine> {
     let (country, text) = match decoded {
         DecodedEvent::Engagement(ev) => {
@@ -42,8 +54,8 @@ pub fn describe(
                     fields.title.as_str().to_string(),
                 ),
                 _ => {
-                    let c = tracker.commitments.get(&e.aggregate_id)?;
-                    (c.country.clone(), c.title.clone())
+                    let s = subject?;
+                    (s.country.to_string(), s.title.to_string())
                 }
             };
             let verb = match ev {
@@ -61,8 +73,8 @@ pub fn describe(
                     (country.as_str().to_string(), title.as_str().to_string())
                 }
                 _ => {
-                    let m = tracker.milestones.get(&e.aggregate_id)?;
-                    (m.country.clone(), m.title.clone())
+                    let s = subject?;
+                    (s.country.to_string(), s.title.to_string())
                 }
             };
             (
@@ -72,7 +84,7 @@ pub fn describe(
         }
         _ => return None,
     };
-    let actor = e.meta("actor").unwrap_or("system").to_string();
+    let actor = e.metadata.actor_id();
     let country_name = country
         .as_deref()
         .and_then(safeguards_domain::catalogue::country)
@@ -80,7 +92,7 @@ pub fn describe(
         .unwrap_or("");
     Some(ActivityLine {
         position: e.position,
-        actor_name: tracker.actor_name(&actor),
+        actor_name: actor_name(&actor),
         actor,
         at: e.recorded_at,
         event_type: e.event_type.clone(),

@@ -1,14 +1,78 @@
 //! A stored event as read from the feed, and its payload decoded into the domain's event types.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use safeguards_domain::account::AccountEvent;
 use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
 use safeguards_domain::subscriber::SubscriberEvent;
-use serde::Deserialize;
+use safeguards_domain::values::Actor;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
+/// What every event records besides its data: who acted, for which request, and when.
+///
+/// Stored as `{"actor": "<account id>|system", "correlation_id": "…", "time": "<RFC 3339>"}`;
+/// read leniently (a missing field takes its default) like every other recorded fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    #[serde(
+        default = "system",
+        serialize_with = "actor_out",
+        deserialize_with = "actor_in"
+    )]
+    pub actor: Actor,
+    #[serde(default)]
+    pub correlation_id: String,
+    /// The business time of the event (`None`: the time the row was written).
+    #[serde(
+        default,
+        serialize_with = "time_out",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time: Option<DateTime<Utc>>,
+}
+
+impl Metadata {
+    pub fn new(actor: Actor, correlation_id: impl Into<String>, time: DateTime<Utc>) -> Self {
+        Self {
+            actor,
+            correlation_id: correlation_id.into(),
+            time: Some(time),
+        }
+    }
+    /// The actor as recorded: an account id, or `system`.
+    pub fn actor_id(&self) -> String {
+        self.actor.as_metadata()
+    }
+}
+
+impl Default for Metadata {
+    fn default() -> Self {
+        Self {
+            actor: Actor::System,
+            correlation_id: String::new(),
+            time: None,
+        }
+    }
+}
+
+fn system() -> Actor {
+    Actor::System
+}
+fn actor_out<S: Serializer>(actor: &Actor, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&actor.as_metadata())
+}
+fn actor_in<'de, D: Deserializer<'de>>(d: D) -> Result<Actor, D::Error> {
+    Ok(Actor::from_metadata(&String::deserialize(d)?))
+}
+fn time_out<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Micros, true)),
+        None => s.serialize_none(),
+    }
+}
 
 /// One stored event with its global position.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,14 +84,18 @@ pub struct RecordedEvent {
     pub event_type: String,
     pub event_version: String,
     pub payload: Value,
-    pub metadata: Value,
+    pub metadata: Metadata,
     pub recorded_at: DateTime<Utc>,
 }
 
 impl RecordedEvent {
-    /// A metadata field (`actor`, `correlation_id`, `time`).
-    pub fn meta(&self, key: &str) -> Option<&str> {
-        self.metadata.get(key).and_then(Value::as_str)
+    /// The event's own fields: the payload without its `{"<EventType>": …}` wrapper (`null`
+    /// for an event without fields, stored as `"<EventType>"`).
+    pub fn data(&self) -> &Value {
+        match &self.payload {
+            Value::Object(map) if map.len() == 1 => map.values().next().unwrap_or(&Value::Null),
+            _ => &Value::Null,
+        }
     }
 
     /// The payload as a domain event, upcast from its stored version when that is older.
@@ -87,7 +155,7 @@ mod tests {
             event_type: "MilestoneStarted".into(),
             event_version: version.into(),
             payload: serde_json::json!({"MilestoneStarted": {"note": null}}),
-            metadata: serde_json::json!({}),
+            metadata: Metadata::default(),
             recorded_at: Utc::now(),
         }
     }
@@ -100,5 +168,18 @@ mod tests {
         ));
         let err = recorded("0.1").decode().unwrap_err();
         assert!(err.to_string().contains("no upcaster"), "{err}");
+    }
+
+    #[test]
+    fn metadata_reads_what_was_stored_and_defaults_what_is_missing() {
+        let id = safeguards_domain::values::AccountId::new();
+        let stored = serde_json::json!({"actor": id.to_string(), "correlation_id": "req-1",
+                                        "time": "2026-11-30T10:00:00.000000Z"});
+        let m: Metadata = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(m.actor, Actor::Account(id));
+        assert_eq!(m.correlation_id, "req-1");
+        assert_eq!(serde_json::to_value(&m).unwrap(), stored);
+        let bare: Metadata = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(bare, Metadata::default());
     }
 }

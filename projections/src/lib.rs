@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod activity;
+pub mod cloudevent;
 pub mod event;
 pub mod model;
 pub mod views;

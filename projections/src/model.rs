@@ -224,7 +224,27 @@ impl Tracker {
         self.last_event_at = Some(event.recorded_at);
         match event.decode() {
             Ok(Some(decoded)) => {
-                if let Some(line) = activity::describe(self, event, &decoded) {
+                let subject = match &decoded {
+                    DecodedEvent::Commitment(_) => {
+                        self.commitments
+                            .get(&event.aggregate_id)
+                            .map(|c| activity::Subject {
+                                country: &c.country,
+                                title: &c.title,
+                            })
+                    }
+                    DecodedEvent::Milestone(_) => {
+                        self.milestones
+                            .get(&event.aggregate_id)
+                            .map(|m| activity::Subject {
+                                country: &m.country,
+                                title: &m.title,
+                            })
+                    }
+                    _ => None,
+                };
+                let names = |actor: &str| self.actor_name(actor);
+                if let Some(line) = activity::describe(event, &decoded, subject, names) {
                     if self.activity.len() == ACTIVITY_KEPT {
                         self.activity.pop_front();
                     }

@@ -4,16 +4,38 @@
 use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
-use safeguards_api::{auth, AppState};
-use safeguards_domain::account::{Account, AccountCommand};
+use safeguards::server::{Options, Server};
+use safeguards_app::accounts::{self, NewAccount};
+use safeguards_app::{App, Caller};
 use safeguards_domain::values::{CountryCode, Email, Role, Title};
-use safeguards_infra::{CommandContext, Database, EventStore, Projector};
+use safeguards_infra::{Config, EventStore, Projector, RawConfig};
 use serde_json::{json, Value};
 
 use crate::{Backend, TestDb};
 
 pub const PASSWORD: &str = "a long test password";
 pub const SECRET: &str = "test-secret-key-of-at-least-thirty-two-chars";
+pub const PUBLIC_URL: &str = "http://tracker.test/";
+
+/// The configuration of a test server over `db` (mail to a private outbox unless a test
+/// passes its own mailer; links to [`PUBLIC_URL`]).
+pub fn config(db: &TestDb) -> Config {
+    let dir = std::env::temp_dir().join(format!("sg-app-{}", uuid::Uuid::new_v4().simple()));
+    Config::resolve(RawConfig {
+        data_dir: Some(dir.display().to_string()),
+        database_url: Some(db.url.clone()),
+        public_url: Some(PUBLIC_URL.into()),
+        mail_from: Some("Safeguards Digest <digest@tracker.test>".into()),
+        secret_key: Some(SECRET.into()),
+        ..RawConfig::default()
+    })
+    .unwrap()
+}
+
+/// The use cases over `db`, with no server around them (as the command line has them).
+pub async fn app_over(db: &TestDb) -> App {
+    safeguards::server::app(&config(db), &db.db).await.unwrap()
+}
 
 /// A digest service for tests: back-off starts at 50 ms.
 pub fn digest_service(
@@ -35,19 +57,21 @@ pub fn digest_service(
     }
 }
 
-/// A tracker serving on `base`.
+/// A tracker serving on `base`: the production wiring ([`Server::build`]) over a throw-away
+/// store, with an admin account signed in.
 #[derive(Debug)]
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    pub app: App,
     pub store: Arc<EventStore>,
     pub projector: Arc<Projector>,
     pub admin: String,
     pub admin_email: String,
     pub digest: safeguards_digest::DigestService,
-    pub clock: safeguards_api::Clock,
+    pub clock: safeguards_app::Clock,
     pub db: TestDb,
-    stop: tokio::sync::watch::Sender<bool>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// A reply: status, headers and JSON body (`Null` when the body is not JSON).
@@ -105,75 +129,72 @@ impl TestApp {
         mailer: safeguards_digest::Mailer,
         limits: safeguards_api::limits::Limits,
     ) -> Self {
-        let store = Arc::new(db.store());
-        let projector = Projector::new(db.db.clone());
-        let (stop, stop_rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(projector.clone().run(stop_rx));
-        let digest = digest_service(&store, &projector, mailer, "http://tracker.test/");
-        let mut state = AppState::new(
-            store.clone(),
-            projector.clone(),
-            SECRET,
-            None,
-            digest.clone(),
-        );
-        state.limits = Arc::new(limits);
-        let clock = state.clock.clone();
+        let server = Server::build(
+            &config(&db),
+            Options {
+                mailer: Some(mailer),
+                retry_base: Some(std::time::Duration::from_millis(50)),
+                limits: Some(limits),
+                ..Options::default()
+            },
+        )
+        .await
+        .unwrap();
+        let app = server.app.clone();
+        // The test's handle on the store is the server's own pool (closing it is an outage).
+        let mut db = db;
+        db.db = server.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                safeguards_api::router(state)
-                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-            .unwrap();
+            server
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
         });
-        let mut app = Self {
+        let mut test = Self {
             base,
             client: reqwest::Client::new(),
-            store,
-            projector,
+            store: app.store.clone(),
+            projector: app.projector.clone(),
+            digest: app.digest.clone(),
+            clock: app.clock.clone(),
+            app,
             admin: String::new(),
             admin_email: String::new(),
-            digest,
-            clock,
             db,
-            stop,
+            stop: Some(stop),
         };
-        app.admin_email = format!("admin-{}@example.org", uuid::Uuid::new_v4().simple());
-        app.admin = app
-            .account(&app.admin_email.clone(), Role::Admin, &[])
+        test.admin_email = format!("admin-{}@example.org", uuid::Uuid::new_v4().simple());
+        test.admin = test
+            .account(&test.admin_email.clone(), Role::Admin, &[])
             .await;
-        app
+        test
     }
 
-    /// Create an account directly in the store and sign it in; returns its token.
+    /// Create an account through the use case, as the operator would, and sign it in; returns
+    /// its token.
     pub async fn account(&self, email: &str, role: Role, countries: &[&str]) -> String {
         let email = Email::parse(email).unwrap();
-        let id = auth::account_id(&email);
-        let hash = auth::hash_password(PASSWORD).unwrap();
-        let committed = self
-            .store
-            .execute::<Account>(
-                &id.to_string(),
-                AccountCommand::Create {
-                    email: email.clone(),
-                    name: Title::parse(email.as_str()).unwrap(),
-                    role,
-                    countries: countries
-                        .iter()
-                        .map(|c| CountryCode::parse(c).unwrap())
-                        .collect(),
-                    password_hash: Some(hash),
-                },
-                &CommandContext::system("test"),
-                None,
-            )
-            .await
-            .unwrap();
-        self.projector.committed(committed.position);
+        accounts::create(
+            &self.app,
+            &Caller::system("test"),
+            NewAccount {
+                email: email.clone(),
+                name: Title::parse(email.as_str()).unwrap(),
+                role,
+                countries: countries
+                    .iter()
+                    .map(|c| CountryCode::parse(c).unwrap())
+                    .collect(),
+                password: Some(PASSWORD.into()),
+            },
+        )
+        .await
+        .unwrap();
         self.token(email.as_str(), PASSWORD).await
     }
 
@@ -240,16 +261,7 @@ impl TestApp {
 
     /// How many events the log holds.
     pub async fn event_count(&self) -> i64 {
-        match &self.db.db {
-            Database::Postgres(p) => sqlx::query_scalar("SELECT count(*) FROM events")
-                .fetch_one(p)
-                .await
-                .unwrap(),
-            Database::Sqlite(p) => sqlx::query_scalar("SELECT count(*) FROM events")
-                .fetch_one(p)
-                .await
-                .unwrap(),
-        }
+        safeguards_infra::feed::count(&self.db.db).await.unwrap()
     }
 
     /// Open an engagement with `country` as the admin.
@@ -294,6 +306,8 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }

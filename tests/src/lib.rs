@@ -13,7 +13,6 @@ pub mod smtp;
 
 use std::path::PathBuf;
 
-use safeguards_infra::db::PoolSettings;
 use safeguards_infra::{Database, EventStore};
 
 /// Where the tests find PostgreSQL.
@@ -72,30 +71,16 @@ impl TestDb {
     pub async fn postgres() -> Self {
         let admin = admin_url();
         let name = format!("sg_test_{}", uuid::Uuid::new_v4().simple());
-        let admin_db = Database::connect_with(
-            &admin,
-            PoolSettings {
-                max_connections: 1,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL is not reachable at {admin} ({e}).\n\
-                 Start it (e.g. `pg_ctlcluster --skip-systemctl-redirect 15 main start`), point \
-                 SAFEGUARDS_TEST_DATABASE_URL at a server, or install one \
-                 (`apt-get install postgresql`)."
-            )
-        });
-        let Database::Postgres(pool) = &admin_db else {
-            panic!("SAFEGUARDS_TEST_DATABASE_URL must be a postgres:// URL");
-        };
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(pool)
+        Database::create_postgres_database(&admin, &name)
             .await
-            .unwrap();
-        admin_db.close().await;
+            .unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL is not reachable at {admin} ({e}).\n\
+                     Start it (e.g. `pg_ctlcluster --skip-systemctl-redirect 15 main start`), point \
+                     SAFEGUARDS_TEST_DATABASE_URL at a server, or install one \
+                     (`apt-get install postgresql`)."
+                )
+            });
         let url = replace_database(&admin, &name);
         let db = Database::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
@@ -154,22 +139,7 @@ impl Drop for TestDb {
                         .build()
                         .unwrap();
                     rt.block_on(async {
-                        if let Ok(Database::Postgres(pool)) = Database::connect_with(
-                            &admin,
-                            PoolSettings {
-                                max_connections: 1,
-                                ..Default::default()
-                            },
-                        )
-                        .await
-                        {
-                            let _ = sqlx::query(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .execute(&pool)
-                            .await;
-                            pool.close().await;
-                        }
+                        let _ = Database::drop_postgres_database(&admin, &name).await;
                     });
                 })
                 .join();

@@ -437,7 +437,7 @@ async fn the_subscription_pages_follow_the_browsers_language(backend: Backend) {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("<html lang=\"fr\">") && html.contains("S'abonner au Bulletin des garanties"),
+        html.contains("<html lang=\"fr\">") && html.contains("abonner au Bulletin des garanties"),
         "{html}"
     );
     let r = reqwest::Client::new()

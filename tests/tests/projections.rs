@@ -84,18 +84,13 @@ impl Oracle {
 }
 
 /// Run `steps` random commands (many of them refused by the rules) and keep the oracle.
-async fn random_workload(
-    store: &EventStore,
-    projector: &Projector,
-    seed: u64,
-    steps: usize,
-) -> Oracle {
+async fn random_workload(store: &EventStore, seed: u64, steps: usize) -> Oracle {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut oracle = Oracle::default();
     let ctx = CommandContext::system("property");
     for c in COUNTRIES {
         // A second workload on the same store finds the engagements open already.
-        let Ok(r) = store
+        let Ok(_) = store
             .execute::<Engagement>(
                 c,
                 EngagementCommand::Open {
@@ -111,7 +106,6 @@ async fn random_workload(
         else {
             continue;
         };
-        projector.committed(r.position);
     }
     let dues = [day("2026-01-01"), day("2026-06-01"), day("2027-01-01")];
     for _ in 0..steps {
@@ -119,7 +113,7 @@ async fn random_workload(
         if roll < 10 || oracle.commitments.is_empty() {
             let country = COUNTRIES[rng.gen_range(0..COUNTRIES.len())];
             let id = CommitmentId::new().to_string();
-            let r = store
+            store
                 .execute::<Commitment>(
                     &id,
                     CommitmentCommand::Create {
@@ -131,7 +125,6 @@ async fn random_workload(
                 )
                 .await
                 .unwrap();
-            projector.committed(r.position);
             oracle.commitments.insert(id, country.to_string());
         } else if roll < 30 || oracle.milestones.is_empty() {
             let ids: Vec<String> = oracle.commitments.keys().cloned().collect();
@@ -142,7 +135,7 @@ async fn random_workload(
             let country = oracle.commitments[&commitment].clone();
             let id = MilestoneId::new().to_string();
             let due = dues[rng.gen_range(0..dues.len())];
-            let r = store
+            store
                 .execute::<Milestone>(
                     &id,
                     MilestoneCommand::Add {
@@ -157,7 +150,6 @@ async fn random_workload(
                 )
                 .await
                 .unwrap();
-            projector.committed(r.position);
             oracle.milestones.insert(
                 id,
                 (
@@ -181,8 +173,7 @@ async fn random_workload(
                     None,
                 )
                 .await;
-            if let Ok(r) = r {
-                projector.committed(r.position);
+            if r.is_ok() {
                 oracle.withdrawn.insert(commitment);
             }
         } else {
@@ -251,8 +242,11 @@ async fn random_workload(
                 _ => None,
             };
             let is_block = matches!(cmd, MilestoneCommand::Block { .. });
-            if let Ok(r) = store.execute::<Milestone>(&id, cmd, &ctx, None).await {
-                projector.committed(r.position);
+            if store
+                .execute::<Milestone>(&id, cmd, &ctx, None)
+                .await
+                .is_ok()
+            {
                 let entry = oracle.milestones.get_mut(&id).unwrap();
                 let (status, before) = (entry.2, entry.3);
                 if is_block {
@@ -272,10 +266,10 @@ async fn live_views_equal_a_rebuild_and_the_commands(backend: Backend) {
     for seed in [1u64, 2, 3] {
         let t = TestDb::new(backend).await;
         let store = t.store();
-        let projector = Projector::new(t.db.clone());
+        let projector = Projector::new(&store);
         let (stop, rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(projector.clone().run(rx));
-        let oracle = random_workload(&store, &projector, seed, 300).await;
+        let oracle = random_workload(&store, seed, 300).await;
         assert!(projector.wait_for(0, Duration::from_secs(30)).await);
         let _ = stop.send(true);
         task.await.unwrap();
@@ -317,17 +311,17 @@ async fn live_views_equal_a_rebuild_and_the_commands(backend: Backend) {
 async fn a_projector_that_stopped_between_commit_and_projection_catches_up(backend: Backend) {
     let t = TestDb::new(backend).await;
     let store = t.store();
-    let first = Projector::new(t.db.clone());
-    random_workload(&store, &first, 7, 80).await;
+    let first = Projector::new(&store);
+    random_workload(&store, 7, 80).await;
     first.catch_up().await.unwrap();
     // The process dies: events keep being committed with nobody projecting them.
     drop(first);
-    let orphan = Projector::new(t.db.clone());
-    random_workload(&store, &orphan, 8, 80).await;
+    let orphan = Projector::new(&store);
+    random_workload(&store, 8, 80).await;
     drop(orphan);
     // On restart the model is folded from the log again.
     wait_until_all_visible(&t.db).await;
-    let restarted = Projector::new(t.db.clone());
+    let restarted = Projector::new(&store);
     restarted.catch_up().await.unwrap();
     let (rebuilt, count) = replay(&t.db, i64::MAX, None, |_| {}).await.unwrap();
     let stored: i64 = match &t.db {
@@ -411,7 +405,7 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
         .execute::<Milestone>(&fast, add("BRA"), &ctx, None)
         .await
         .unwrap();
-    let projector = Projector::new(t.db.clone());
+    let projector = Projector::new(&store);
     wait_until_all_visible(&t.db).await;
     projector.catch_up().await.unwrap();
 
@@ -473,8 +467,7 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         .await
         .unwrap();
     let commitment = CommitmentId::new().to_string();
-    let r = app
-        .store
+    app.store
         .execute::<Commitment>(
             &commitment,
             CommitmentCommand::Create {
@@ -486,11 +479,9 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         )
         .await
         .unwrap();
-    app.projector.committed(r.position);
     let ids: Vec<String> = (0..3).map(|_| MilestoneId::new().to_string()).collect();
     for (i, id) in ids.iter().enumerate() {
-        let r = app
-            .store
+        app.store
             .execute::<Milestone>(
                 id,
                 MilestoneCommand::Add {
@@ -505,7 +496,6 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
             )
             .await
             .unwrap();
-        app.projector.committed(r.position);
     }
     let steps: Vec<(&str, usize, MilestoneCommand)> = vec![
         ("2025-02-01", 0, MilestoneCommand::Start { note: None }),
@@ -539,12 +529,10 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         ),
     ];
     for (d, i, cmd) in steps {
-        let r = app
-            .store
+        app.store
             .execute::<Milestone>(&ids[i], cmd, &ctx(d), None)
             .await
             .unwrap();
-        app.projector.committed(r.position);
     }
     for (d, expected) in [
         // [planned, in_progress, achieved, verified, cancelled, overdue]

@@ -146,8 +146,8 @@ async fn metadata_round_trips_with_actor_correlation_and_time(backend: Backend) 
         .unwrap();
     let history = feed::history(&t.db, "engagement", "KEN").await.unwrap();
     let e = &history[0];
-    assert_eq!(e.meta("actor"), Some(account.to_string().as_str()));
-    assert_eq!(e.meta("correlation_id"), Some("req-123"));
+    assert_eq!(e.metadata.actor, Actor::Account(account));
+    assert_eq!(e.metadata.correlation_id, "req-123");
     assert_eq!(e.recorded_at, when);
     assert_eq!(e.event_type, "EngagementOpened");
     assert_eq!(e.event_version, "1.0");

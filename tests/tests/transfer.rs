@@ -12,7 +12,7 @@ use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_infra::feed;
 use safeguards_infra::projector::replay;
 use safeguards_projections::views;
-use safeguards_tests::app::SECRET;
+use safeguards_tests::app::{app_over, SECRET};
 use safeguards_tests::{Backend, TestDb};
 
 fn now() -> DateTime<Utc> {
@@ -21,7 +21,7 @@ fn now() -> DateTime<Utc> {
 
 async fn demo_store(backend: Backend) -> TestDb {
     let t = TestDb::new(backend).await;
-    match demo::load(&t.store(), SECRET, now()).await.unwrap() {
+    match demo::load(&app_over(&t).await, now()).await.unwrap() {
         Loaded::Loaded { accounts, events } => {
             assert_eq!(accounts.len(), 5);
             assert!(events > 500, "{events}");
@@ -49,7 +49,7 @@ async fn histories(
                     e.event_type,
                     e.event_version,
                     e.payload,
-                    e.metadata,
+                    serde_json::to_value(e.metadata).unwrap(),
                 ));
         }
     }
@@ -124,7 +124,7 @@ async fn the_demo_data_is_varied_obeys_the_rules_and_loads_once() {
     // A second load does nothing.
     let before = feed::count(&t.db).await.unwrap();
     assert!(matches!(
-        demo::load(&t.store(), SECRET, now()).await.unwrap(),
+        demo::load(&app_over(&t).await, now()).await.unwrap(),
         Loaded::NotEmpty
     ));
     assert_eq!(feed::count(&t.db).await.unwrap(), before);
@@ -196,11 +196,11 @@ async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line
 
     let text = String::from_utf8(file).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    // A truncated line 300, and a line whose payload does not load.
+    // A truncated line 300, and a line whose event does not load (a type this build lacks).
     let mut truncated = lines.clone();
     let cut = &lines[299][..lines[299].len() / 2];
     truncated[299] = cut;
-    let corrupted_line = lines[199].replace("\"data\":{", "\"data\":{\"Nonsense\":{},");
+    let corrupted_line = lines[199].replace("\"eventtype\":\"", "\"eventtype\":\"Nonsense");
     let mut corrupted = lines.clone();
     corrupted[199] = &corrupted_line;
     for (file, line) in [(truncated.join("\n"), 300), (corrupted.join("\n"), 200)] {

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Decision, DomainError};
-use crate::values::{CountryCode, Email, Role};
+use crate::values::{CountryCode, Email, Role, Title};
 
 use super::{AccountCommand, AccountEvent};
 
@@ -11,6 +11,7 @@ use super::{AccountCommand, AccountEvent};
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Account {
     email: Option<Email>,
+    name: Option<Title>,
     role: Option<Role>,
     countries: BTreeSet<CountryCode>,
     password_hash: Option<String>,
@@ -20,6 +21,12 @@ pub struct Account {
 impl Account {
     pub fn exists(&self) -> bool {
         self.email.is_some()
+    }
+    pub fn email(&self) -> Option<&Email> {
+        self.email.as_ref()
+    }
+    pub fn name(&self) -> Option<&Title> {
+        self.name.as_ref()
     }
     pub fn role(&self) -> Option<Role> {
         self.role
@@ -88,8 +95,7 @@ impl Account {
                     }
                 }
                 if events.is_empty() {
-                    return Err(DomainError::invalid(
-                        "role",
+                    return Err(DomainError::conflict(
                         "the account already has this role and these countries",
                     ));
                 }
@@ -106,11 +112,12 @@ impl Account {
         match event {
             E::AccountCreated {
                 email,
+                name,
                 role,
                 countries,
-                ..
             } => {
                 self.email = Some(email);
+                self.name = Some(name);
                 self.role = Some(role);
                 self.countries = countries.into_iter().collect();
             }
@@ -221,7 +228,7 @@ mod tests {
                 role: Role::FocalPoint,
                 countries: None
             }),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Conflict(_))
         ));
     }
 

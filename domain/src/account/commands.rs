@@ -2,7 +2,8 @@ use crate::subscriber::Language;
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What may be asked of an account. Password hashes arrive already hashed (argon2id, PHC form).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum AccountCommand {
     Create {
         email: Email,

@@ -52,8 +52,7 @@ impl Commitment {
             C::Revise { revision } => {
                 let changes = changed(current, revision)?;
                 if changes == CommitmentRevision::default() {
-                    return Err(DomainError::invalid(
-                        "body",
+                    return Err(DomainError::conflict(
                         "the revision changes nothing; give at least one field with a new value",
                     ));
                 }
@@ -289,7 +288,7 @@ mod tests {
                 },
             })
             .unwrap_err();
-        assert!(matches!(err, DomainError::Invalid(_)));
+        assert!(matches!(err, DomainError::Conflict(_)));
     }
 
     #[test]

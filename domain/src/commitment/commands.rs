@@ -48,7 +48,8 @@ pub struct CommitmentRevision {
 }
 
 /// What may be asked of a commitment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum CommitmentCommand {
     Create {
         country: CountryCode,

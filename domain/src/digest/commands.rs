@@ -5,7 +5,8 @@ use crate::values::SubscriberId;
 use super::Period;
 
 /// What may be asked of a period's digest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum DigestCommand {
     Compose {
         from_position: i64,
@@ -22,8 +23,15 @@ pub enum DigestCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodCommand(pub Period, pub DigestCommand);
 
+impl From<&PeriodCommand> for &'static str {
+    fn from(command: &PeriodCommand) -> Self {
+        (&command.1).into()
+    }
+}
+
 /// What may be asked of one recipient's delivery.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum DeliveryCommand {
     /// Take the delivery for `worker` until `lease_until`.
     Claim {

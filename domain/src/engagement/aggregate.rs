@@ -180,10 +180,11 @@ impl Engagement {
         let mut seen = BTreeSet::new();
         for (system, stage) in dpi_systems {
             if !seen.insert(system) {
-                return Err(DomainError::invalid(
-                    "dpi_systems",
-                    format!("{system} is listed twice"),
-                ));
+                // Two entries for one system contradict each other (which stage?); JSON Schema
+                // cannot say "unique by type", so this is a conflict, not an invalid field.
+                return Err(DomainError::conflict(format!(
+                    "dpi_systems lists {system} twice"
+                )));
             }
             events.push(EngagementEvent::DpiSystemAdded { system, stage });
         }
@@ -306,7 +307,7 @@ mod tests {
     }
 
     #[test]
-    fn listing_a_dpi_system_twice_when_opening_is_invalid() {
+    fn listing_a_dpi_system_twice_when_opening_conflicts() {
         let err = given::<Engagement>(vec![])
             .decide(C::Open {
                 country: ken(),
@@ -315,7 +316,7 @@ mod tests {
                 dpi_systems: vec![(digital_id(), stage("L1")), (digital_id(), stage("L2"))],
             })
             .unwrap_err();
-        assert!(matches!(err, DomainError::Invalid(f) if f.field == "dpi_systems"));
+        assert!(matches!(err, DomainError::Conflict(m) if m.contains("dpi_systems")));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use crate::values::{AccountId, AuthorityCode, CountryCode, DpiSystemType, StageC
 use super::{ActivityKind, EngagementStatus};
 
 /// What may be asked of an engagement. Values arrive already parsed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum EngagementCommand {
     Open {
         country: CountryCode,

@@ -125,8 +125,7 @@ impl Milestone {
             },
             C::Reschedule { due_on, reason } => match status {
                 Verified | Cancelled => illegal("rescheduled"),
-                _ if due_on == added.due_on => Err(DomainError::invalid(
-                    "due_on",
+                _ if due_on == added.due_on => Err(DomainError::conflict(
                     "the milestone is already due on that date",
                 )),
                 _ => Ok(vec![E::MilestoneRescheduled {
@@ -452,14 +451,14 @@ mod tests {
     }
 
     #[test]
-    fn rescheduling_to_the_same_date_is_invalid_and_to_another_records_both_dates() {
+    fn rescheduling_to_the_same_date_conflicts_and_to_another_records_both_dates() {
         let state = in_state(Planned);
         assert!(matches!(
             state.decide(C::Reschedule {
                 due_on: "2026-03-31".parse().unwrap(),
                 reason: text("x")
             }),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Conflict(_))
         ));
         let events = state
             .decide(C::Reschedule {

@@ -3,7 +3,8 @@ use chrono::NaiveDate;
 use crate::values::{Actor, CommitmentId, CountryCode, Evidence, Percent, StageCode, Text, Title};
 
 /// What may be asked of a milestone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum MilestoneCommand {
     Add {
         commitment: CommitmentId,

@@ -8,7 +8,8 @@ use crate::error::{Decision, DomainError};
 use crate::values::{AccountId, MilestoneId};
 
 /// What may be asked of a reminder.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum ReminderCommand {
     Record {
         week: String,

@@ -94,10 +94,8 @@ impl Subscriber {
                 countries.sort();
                 countries.dedup();
                 if countries == self.countries && language == self.language {
-                    return Err(DomainError::invalid(
-                        "countries",
-                        "the preferences are unchanged",
-                    ));
+                    // Saving the same choice again records nothing.
+                    return Ok(vec![]);
                 }
                 Ok(vec![E::PreferencesChanged {
                     countries,
@@ -244,14 +242,14 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_preferences_are_refused() {
+    fn unchanged_preferences_record_nothing() {
         let state = given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed]);
-        assert!(matches!(
+        assert_eq!(
             state.decide(C::ChangePreferences {
                 countries: vec![CountryCode::parse("KEN").unwrap()],
                 language: Language::Fr
             }),
-            Err(DomainError::Invalid(_))
-        ));
+            Ok(vec![])
+        );
     }
 }

@@ -5,7 +5,8 @@ use crate::values::CountryCode;
 use super::Language;
 
 /// What may be asked of a subscriber.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum SubscriberCommand {
     /// Ask for the digest; a confirmation token (only its hash is kept) is sent by mail.
     Request {

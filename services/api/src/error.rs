@@ -3,9 +3,8 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use safeguards_app::AppError;
 use safeguards_domain::values::FieldError;
-use safeguards_domain::DomainError;
-use safeguards_infra::CommandError;
 use serde::Serialize;
 
 /// A problem to report to the client.
@@ -73,6 +72,15 @@ impl ApiError {
             ..Self::new(StatusCode::SERVICE_UNAVAILABLE, detail)
         }
     }
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is larger than the limit of {} KiB",
+                crate::BODY_LIMIT / 1024
+            ),
+        )
+    }
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,33 +95,35 @@ impl From<FieldError> for ApiError {
     }
 }
 
-impl From<DomainError> for ApiError {
-    fn from(e: DomainError) -> Self {
+/// One status per error; only server faults (5xx) are logged, and never with the request's
+/// data.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            DomainError::Invalid(f) => f.into(),
-            DomainError::Conflict(d) => Self::conflict(d),
-            DomainError::NotFound(d) => Self::not_found(d),
-            DomainError::Forbidden(d) => Self::forbidden(d),
-        }
-    }
-}
-
-impl From<CommandError> for ApiError {
-    fn from(e: CommandError) -> Self {
-        match e {
-            CommandError::Domain(d) => d.into(),
-            CommandError::StaleVersion { expected, actual } => Self::new(
+            AppError::Invalid(f) => f.into(),
+            AppError::Unauthorized => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown e-mail or wrong password, or a token that is invalid or has expired",
+            ),
+            AppError::Forbidden(d) => Self::forbidden(d),
+            AppError::NotFound(d) => Self::not_found(d),
+            AppError::Conflict(d) => Self::conflict(d),
+            AppError::Stale { expected, actual } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 format!("If-Match names version {expected}, but the current version is {actual}; reload and retry"),
             ),
-            CommandError::Conflict => Self::conflict(
-                "the resource kept changing concurrently; retry the request",
-            ),
-            CommandError::Unavailable(detail) => {
+            AppError::TooMany { retry_after } => Self {
+                retry_after: Some(retry_after.max(1)),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many attempts; wait and try again",
+                )
+            },
+            AppError::Unavailable(detail) => {
                 tracing::warn!(%detail, "store unavailable");
                 Self::unavailable("the store is unavailable; retry shortly")
             }
-            CommandError::Internal(detail) => {
+            AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::internal()
             }
@@ -147,10 +157,7 @@ impl From<JsonRejection> for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "send the body as JSON with `Content-Type: application/json`",
             ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the body is larger than the limit of 64 KiB",
-            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::too_large(),
             other => Self::new(other.status(), other.body_text()),
         }
     }

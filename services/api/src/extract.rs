@@ -1,12 +1,11 @@
-//! Extractors whose failures are answered as problem+json.
+//! Extractors whose failures are answered as problem+json: JSON bodies, query strings, the
+//! signed-in principal (bearer token) and the caller of a command.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use safeguards_domain::values::Actor;
-use safeguards_infra::CommandContext;
+use safeguards_app::{accounts, Caller, Principal};
 use serde::de::DeserializeOwned;
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -22,6 +21,40 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// A JSON body that may be left out: no body (or only white space) reads as `{}`.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        let (parts, body) = req.into_parts();
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|r| {
+                    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        ApiError::too_large()
+                    } else {
+                        ApiError::bad_request(r.body_text())
+                    }
+                })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_slice(b"{}")
+                .map(Self)
+                .map_err(|e| ApiError::invalid("body", e.to_string()));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
         Ok(Self(value))
     }
@@ -57,21 +90,51 @@ pub fn correlation_id(parts: &Parts) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
-/// Everything a command handler needs besides its body: who, which request, which version.
-#[derive(Debug, Clone)]
-pub struct Cmd {
-    pub principal: Principal,
-    pub correlation_id: String,
-    /// From `If-Match`: the version the client last saw.
-    pub if_match: Option<u64>,
+/// The bearer token of a request, if it carries one.
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
 }
 
-impl Cmd {
-    pub fn context(&self) -> CommandContext {
-        CommandContext::new(
-            Actor::Account(self.principal.id),
-            self.correlation_id.clone(),
-        )
+/// The signed-in principal of an API request (`Authorization: Bearer …`).
+#[derive(Debug, Clone)]
+pub struct Signed(pub Principal);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+        state.fresh(parts).await;
+        Ok(Self(accounts::principal(&state.app, token).await?))
+    }
+}
+
+/// The caller of a command: who, which request, which version (`If-Match`).
+#[derive(Debug, Clone)]
+pub struct Cmd(pub Caller);
+
+/// The version an `If-Match` header names (`"3"`, `W/"3"`; `*` names none).
+pub fn if_match(parts: &Parts) -> ApiResult<Option<u64>> {
+    match parts.headers.get(axum::http::header::IF_MATCH) {
+        None => Ok(None),
+        Some(v) => {
+            let raw = v.to_str().unwrap_or_default().trim();
+            if raw == "*" {
+                return Ok(None);
+            }
+            let digits = raw.trim_start_matches("W/").trim_matches('"');
+            digits.parse::<u64>().map(Some).map_err(|_| {
+                ApiError::bad_request("If-Match must be an ETag this server gave, like \"3\"")
+            })
+        }
     }
 }
 
@@ -79,27 +142,10 @@ impl FromRequestParts<AppState> for Cmd {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let principal = Principal::from_request_parts(parts, state).await?;
-        let if_match = match parts.headers.get(axum::http::header::IF_MATCH) {
-            None => None,
-            Some(v) => {
-                let raw = v.to_str().unwrap_or_default().trim();
-                if raw == "*" {
-                    None
-                } else {
-                    let digits = raw.trim_start_matches("W/").trim_matches('"');
-                    Some(digits.parse::<u64>().map_err(|_| {
-                        ApiError::bad_request(
-                            "If-Match must be an ETag this server gave, like \"3\"",
-                        )
-                    })?)
-                }
-            }
-        };
-        Ok(Self {
-            principal,
-            correlation_id: correlation_id(parts),
-            if_match,
-        })
+        let Signed(principal) = Signed::from_request_parts(parts, state).await?;
+        let version = if_match(parts)?;
+        Ok(Self(
+            Caller::new(principal, correlation_id(parts)).if_match(version),
+        ))
     }
 }

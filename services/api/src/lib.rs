@@ -1,13 +1,12 @@
-//! The HTTP face of the Safeguards Tracker: the JSON API under `/api/v1` and the operational
-//! routes, built as one `axum::Router` over an [`AppState`].
+//! The HTTP face of the Safeguards Tracker: the JSON API under `/api/v1`, the pages, and the
+//! operational routes, assembled in [`router`] from the api, pages and ops routers.
 //!
-//! Handlers are short: parse the request into domain values, authorize in one place
-//! ([`auth::authorize`]), run the command through the event store, answer. It depends on the
-//! domain, projections and infra crates; it never opens connections of its own.
+//! Handlers are thin adapters: parse the request into domain values, call the use case
+//! (`safeguards-app`), answer. Authorization, lookups and rules live in the use cases; this
+//! crate never talks to the event store or a database itself.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod extract;
@@ -17,52 +16,35 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod routes;
+pub mod schema;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use safeguards_infra::{CommandContext, Committed, EventStore, Projector};
+use safeguards_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ApiResult};
 
-/// The time as the views see it: the system clock, or a fixed time set by tests (overdue
-/// milestones depend on the date, not only on events).
-#[derive(Debug, Clone, Default)]
-pub struct Clock {
-    fixed: Arc<std::sync::RwLock<Option<chrono::DateTime<chrono::Utc>>>>,
-}
-
-impl Clock {
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.fixed
-            .read()
-            .ok()
-            .and_then(|f| *f)
-            .unwrap_or_else(chrono::Utc::now)
-    }
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.now().date_naive()
-    }
-    /// Fix the time (`None` returns to the system clock).
-    pub fn set(&self, time: Option<chrono::DateTime<chrono::Utc>>) {
-        if let Ok(mut f) = self.fixed.write() {
-            *f = time;
-        }
-    }
-}
+/// Largest request body accepted.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Everything a request handler may use.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Arc<EventStore>,
-    pub projector: Arc<Projector>,
-    pub tokens: auth::Tokens,
+    pub app: App,
     pub metrics: Option<PrometheusHandle>,
-    pub clock: Clock,
-    pub digest: safeguards_digest::DigestService,
     pub limits: Arc<limits::Limits>,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
@@ -71,21 +53,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        store: Arc<EventStore>,
-        projector: Arc<Projector>,
-        secret_key: &str,
-        metrics: Option<PrometheusHandle>,
-        digest: safeguards_digest::DigestService,
-    ) -> Self {
+    pub fn new(app: App, metrics: Option<PrometheusHandle>) -> Self {
         Self {
-            digest,
-            limits: Arc::new(limits::Limits::default()),
-            store,
-            projector,
-            tokens: auth::Tokens::new(secret_key),
+            app,
             metrics,
-            clock: Clock::default(),
+            limits: Arc::new(limits::Limits::default()),
             freshness_wait: Duration::from_secs(5),
             views: Arc::default(),
         }
@@ -100,47 +72,89 @@ impl AppState {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<i64>().ok())
             .unwrap_or(0);
-        if !self.projector.wait_for(wanted, self.freshness_wait).await {
+        let projector = &self.app.projector;
+        if !projector.wait_for(wanted, self.freshness_wait).await {
             tracing::warn!(
                 wanted,
-                applied = self.projector.applied(),
+                applied = projector.applied(),
                 "read served before the model caught up"
             );
         }
     }
-
-    /// Run a command and let the projector know.
-    pub async fn execute<A>(
-        &self,
-        ctx: &CommandContext,
-        id: &str,
-        command: A::Command,
-        expected_version: Option<u64>,
-    ) -> ApiResult<Committed>
-    where
-        A: cqrs_es::Aggregate<Error = safeguards_domain::DomainError, Services = ()>,
-        A::Command: Clone,
-    {
-        let result = self
-            .store
-            .execute::<A>(id, command, ctx, expected_version)
-            .await;
-        let outcome = match &result {
-            Ok(_) => "ok",
-            Err(safeguards_infra::CommandError::Domain(_)) => "refused",
-            Err(safeguards_infra::CommandError::StaleVersion { .. }) => "stale",
-            Err(safeguards_infra::CommandError::Conflict) => "conflict",
-            Err(_) => "error",
-        };
-        metrics::counter!("safeguards_commands_total", "aggregate" => A::TYPE, "outcome" => outcome)
-            .increment(1);
-        let committed = result?;
-        self.projector.committed(committed.position);
-        Ok(committed)
-    }
 }
 
-/// The application's routes.
+/// The application's routes: the documented ones (API and operations, with their OpenAPI
+/// document), the document itself, and the pages.
 pub fn router(state: AppState) -> Router {
-    routes::router(state)
+    let (documented, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", routes::api())
+        .merge(ops::router())
+        .split_for_parts();
+    Router::new()
+        .merge(documented)
+        .merge(openapi::router(openapi::Document::new(document)))
+        .merge(pages::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_oversized))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(ops::observe))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Answer 413 from the `Content-Length` alone, before the body is read: a client still sending
+/// a large body could otherwise not read the answer. Bodies without a length are cut at the
+/// limit while they are read.
+async fn refuse_oversized(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return ApiError::too_large().into_response();
+    }
+    next.run(request).await
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this route does not take that method",
+    )
 }

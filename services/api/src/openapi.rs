@@ -1,12 +1,17 @@
-//! The OpenAPI 3.1 document of every route, generated from the handlers' annotations, and a
-//! light browsable page of it (no JavaScript).
+//! The OpenAPI 3.1 document of every route, generated from the handlers' annotations as the
+//! routers are built, and a light browsable page of it (no JavaScript).
 
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
-use crate::routes;
+use crate::i18n::{self, Texts};
 
 /// An `application/problem+json` body (RFC 9457).
 #[derive(Debug, ToSchema)]
@@ -148,81 +153,90 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document's frame: its description, security scheme and shared schemas. The paths come
+/// from the routers themselves (`routes::api`, `ops::router`), so that the route table and the
+/// document cannot drift.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "Safeguards Tracker API",
         description = "Follow how countries put the Universal DPI Safeguards Framework into practice. \
             Commands answer `{id, version, position}`; GET of an aggregate answers an ETag of its \
-            version, and a command with a stale `If-Match` gets 412. Send `X-Read-After: <position>` \
-            to read your own writes through another server process.",
-    ),
-    paths(
-        routes::catalogue::catalogue,
-        routes::accounts::token,
-        routes::accounts::me,
-        routes::accounts::create,
-        routes::accounts::list,
-        routes::accounts::change_role,
-        routes::accounts::disable,
-        routes::engagements::open,
-        routes::engagements::list,
-        routes::engagements::get,
-        routes::engagements::record_activity,
-        routes::engagements::add_dpi_system,
-        routes::engagements::move_dpi_system,
-        routes::engagements::assign_focal_point,
-        routes::engagements::remove_focal_point,
-        routes::engagements::change_status,
-        routes::commitments::create,
-        routes::commitments::list_for_country,
-        routes::commitments::get,
-        routes::commitments::revise,
-        routes::commitments::withdraw,
-        routes::milestones::add,
-        routes::milestones::get,
-        routes::milestones::start,
-        routes::milestones::progress,
-        routes::milestones::block,
-        routes::milestones::unblock,
-        routes::milestones::achieve,
-        routes::milestones::verify,
-        routes::milestones::reject,
-        routes::milestones::reschedule,
-        routes::milestones::cancel,
-        routes::feed::engagement_history,
-        routes::feed::commitment_history,
-        routes::feed::milestone_history,
-        routes::feed::activity,
-        routes::feed::events,
-        routes::progress::overview,
-        routes::progress::principles,
-        routes::progress::country,
-        routes::subscriptions::subscribe,
-        routes::subscriptions::subscribers,
-        routes::subscriptions::erase,
-        routes::subscriptions::digests,
-        routes::subscriptions::preview,
-        routes::subscriptions::send,
-        crate::ops::healthz,
-        crate::ops::readyz,
-        crate::ops::metrics,
+            version, and a command sent with `If-Match: \"<version>\"` whose version is stale gets \
+            412 and changes nothing. Send `X-Read-After: <position>` to read your own writes \
+            through another server process.",
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
 
-/// `GET /api/openapi.json`.
-pub async fn openapi_json() -> impl IntoResponse {
-    let body = ApiDoc::openapi().to_json().unwrap_or_default();
-    ([(header::CONTENT_TYPE, "application/json")], body)
+/// The document, rendered once.
+#[derive(Clone)]
+pub struct Document {
+    pub json: axum::body::Bytes,
+    pub doc: Arc<utoipa::openapi::OpenApi>,
 }
 
-/// `GET /api/docs`: every route with its summary, grouped by tag, as plain HTML.
-pub async fn docs() -> Html<String> {
-    let doc = ApiDoc::openapi();
-    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("bytes", &self.json.len())
+            .finish()
+    }
+}
+
+impl Document {
+    pub fn new(doc: utoipa::openapi::OpenApi) -> Self {
+        Self {
+            json: doc.to_json().unwrap_or_default().into(),
+            doc: Arc::new(doc),
+        }
+    }
+}
+
+/// `/api/openapi.json` and `/api/docs`.
+pub fn router(document: Document) -> Router<crate::AppState> {
+    let json = document.json.clone();
+    Router::new()
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+        .route(
+            "/api/docs",
+            get(move |parts: axum::http::request::Parts| {
+                let doc = document.doc.clone();
+                async move { docs(&doc, &parts) }
+            }),
+        )
+}
+
+struct Row {
+    method: &'static str,
+    path: String,
+    summary: String,
+}
+
+struct Group {
+    tag: String,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "docs.html")]
+struct DocsPage {
+    t: &'static Texts,
+    user: Option<String>,
+    groups: Vec<Group>,
+}
+
+/// Every route with its summary, grouped by tag.
+fn docs(doc: &utoipa::openapi::OpenApi, parts: &axum::http::request::Parts) -> Response {
+    let mut rows: Vec<(String, Row)> = Vec::new();
     for (path, item) in &doc.paths.paths {
         let ops = [
             ("GET", &item.get),
@@ -241,47 +255,34 @@ pub async fn docs() -> Html<String> {
                     .unwrap_or_default();
                 rows.push((
                     tag,
-                    path.clone(),
-                    method.to_string(),
-                    op.summary.clone().unwrap_or_default(),
+                    Row {
+                        method,
+                        path: path.clone(),
+                        summary: op.summary.clone().unwrap_or_default(),
+                    },
                 ));
             }
         }
     }
-    rows.sort();
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Safeguards Tracker API</title>\
-         <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main id=\"main\">\
-         <h1>Safeguards Tracker API</h1><p>The machine-readable document is at \
-         <a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI 3.1).</p>",
-    );
-    let mut current = String::new();
-    for (tag, path, method, summary) in rows {
-        if tag != current {
-            if !current.is_empty() {
-                html.push_str("</tbody></table>");
-            }
-            html.push_str(&format!(
-                "<h2>{}</h2><table><thead><tr><th scope=\"col\">Method</th><th scope=\"col\">Route</th><th scope=\"col\">What it does</th></tr></thead><tbody>",
-                escape(&tag)
-            ));
-            current = tag;
+    rows.sort_by(|a, b| (&a.0, &a.1.path, a.1.method).cmp(&(&b.0, &b.1.path, b.1.method)));
+    let mut groups: Vec<Group> = Vec::new();
+    for (tag, row) in rows {
+        match groups.last_mut() {
+            Some(g) if g.tag == tag => g.rows.push(row),
+            _ => groups.push(Group {
+                tag,
+                rows: vec![row],
+            }),
         }
-        html.push_str(&format!(
-            "<tr><td>{method}</td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(&path),
-            escape(&summary)
-        ));
     }
-    html.push_str("</tbody></table></main></body></html>");
-    Html(html)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let (lang, chosen) = i18n::language(parts);
+    let page = crate::pages::render(
+        StatusCode::OK,
+        DocsPage {
+            t: i18n::texts(lang),
+            user: None,
+            groups,
+        },
+    );
+    i18n::remember(page, lang, chosen)
 }

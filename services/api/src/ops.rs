@@ -9,22 +9,32 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 
+/// The operational routes, documented with the API.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
 /// `GET /healthz`: the process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations", summary = "The process is alive",
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", summary = "The process is alive",
     responses((status = 200, description = "Alive", body = String, content_type = "text/plain")))]
 pub async fn healthz() -> (StatusCode, &'static str) {
     (StatusCode::OK, "ok\n")
 }
 
 /// `GET /readyz`: the store answers and the read model's lag.
-#[utoipa::path(get, path = "/readyz", tag = "operations", summary = "The store answers; the read model's lag",
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", summary = "The store answers; the read model's lag",
     responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Not ready, with the reason", body = Object)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    let store = state.store.database().ping().await;
-    let lag = state.projector.lag().await;
+    let store = state.app.store.database().ping().await;
+    let lag = state.app.projector.lag().await;
     match (store, lag) {
         (Ok(()), Ok(lag)) => {
             metrics::gauge!("safeguards_projection_lag_positions")
@@ -34,7 +44,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
                 StatusCode::OK,
                 Json(json!({
                     "status": "ready",
-                    "store": state.store.database().kind(),
+                    "store": state.app.store.database().kind(),
                     "projection": {
                         "applied_position": lag.applied,
                         "head_position": lag.head,
@@ -64,15 +74,15 @@ fn unready(reason: String) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", summary = "Prometheus metrics",
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", summary = "Prometheus metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    if let Ok(lag) = state.projector.lag().await {
+    if let Ok(lag) = state.app.projector.lag().await {
         metrics::gauge!("safeguards_projection_lag_positions")
             .set((lag.head - lag.applied).max(0) as f64);
         metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
     }
-    metrics::gauge!("safeguards_projection_position").set(state.projector.applied() as f64);
+    metrics::gauge!("safeguards_projection_position").set(state.app.projector.applied() as f64);
     match &state.metrics {
         Some(handle) => (
             [(

@@ -111,7 +111,7 @@ async fn composed(svc: &DigestService, period: Period) -> Result<Digest, DigestE
         )
         .await
     {
-        Ok(c) => svc.projector.committed(c.position),
+        Ok(_) => {}
         // Another process composed it first: use theirs.
         Err(CommandError::Domain(DomainError::Conflict(_))) => {}
         Err(e) => return Err(e.into()),
@@ -234,7 +234,7 @@ pub async fn send_period(
             )
             .await
         {
-            Ok(c) => svc.projector.committed(c.position),
+            Ok(_) => {}
             Err(CommandError::Domain(DomainError::Conflict(_))) => {}
             Err(e) => return Err(e.into()),
         }
@@ -284,7 +284,7 @@ async fn deliver_one(
         lease_until: ctx.now + LEASE,
     };
     match svc.store.execute::<Delivery>(&id, claim, &sys, None).await {
-        Ok(c) => svc.projector.committed(c.position),
+        Ok(_) => {}
         Err(CommandError::Domain(DomainError::Conflict(_))) => return Ok(Outcome::Skipped),
         Err(e) => return Err(e.into()),
     }
@@ -372,11 +372,9 @@ async fn record(
     command: DeliveryCommand,
     ctx: &CommandContext,
 ) -> Result<(), DigestError> {
-    let c = svc
-        .store
+    svc.store
         .execute::<Delivery>(id, command, ctx, None)
         .await?;
-    svc.projector.committed(c.position);
     Ok(())
 }
 

@@ -70,8 +70,8 @@ impl Settings {
 pub enum DigestError {
     #[error(transparent)]
     Command(#[from] safeguards_infra::CommandError),
-    #[error("database: {0}")]
-    Sql(#[from] sqlx::Error),
+    #[error(transparent)]
+    Read(#[from] safeguards_infra::ReadError),
     #[error("rendering a mail: {0}")]
     Render(#[from] askama::Error),
     #[error("building a mail: {0}")]

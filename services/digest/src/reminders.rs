@@ -103,8 +103,7 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                 .execute::<Reminder>(&id, cmd, &CommandContext::system("reminders"), None)
                 .await
             {
-                Ok(c) => {
-                    svc.projector.committed(c.position);
+                Ok(_) => {
                     fresh.push((title, country, due_on, overdue));
                 }
                 Err(CommandError::Domain(DomainError::Conflict(_))) => {}

@@ -101,8 +101,7 @@ pub async fn subscribe(
         .execute::<Subscriber>(&id, command, &ctx, None)
         .await
     {
-        Ok(committed) => {
-            svc.projector.committed(committed.position);
+        Ok(_) => {
             let link = svc
                 .settings
                 .link(&format!("/subscriptions/confirm?token={id}.{token}"));
@@ -200,10 +199,7 @@ pub async fn confirm(
         .execute::<Subscriber>(id, command, &CommandContext::system("confirm"), None)
         .await
     {
-        Ok(c) => {
-            svc.projector.committed(c.position);
-            Ok(())
-        }
+        Ok(_) => Ok(()),
         Err(CommandError::Domain(_)) => Err(LinkError::Invalid),
         Err(e) => Err(LinkError::Failed(e.into())),
     }
@@ -222,10 +218,7 @@ pub async fn unsubscribe(svc: &DigestService, token: &str) -> Result<(), LinkErr
         )
         .await
     {
-        Ok(c) => {
-            svc.projector.committed(c.position);
-            Ok(())
-        }
+        Ok(_) => Ok(()),
         Err(CommandError::Domain(DomainError::Conflict(_))) => Ok(()),
         Err(CommandError::Domain(_)) => Err(LinkError::Invalid),
         Err(e) => Err(LinkError::Failed(e.into())),
@@ -254,12 +247,7 @@ pub async fn change_preferences(
         )
         .await
     {
-        Ok(c) => {
-            svc.projector.committed(c.position);
-            Ok(())
-        }
-        // Unchanged preferences are fine.
-        Err(CommandError::Domain(DomainError::Invalid(_))) => Ok(()),
+        Ok(_) => Ok(()),
         Err(CommandError::Domain(_)) => Err(LinkError::Invalid),
         Err(e) => Err(LinkError::Failed(e.into())),
     }
@@ -268,10 +256,8 @@ pub async fn change_preferences(
 /// Erase a subscriber's personal data: the contact row goes, and the log records the erasure.
 pub async fn erase(svc: &DigestService, id: &str, ctx: &CommandContext) -> Result<(), DigestError> {
     contacts::erase(svc.store.database(), id).await?;
-    let committed = svc
-        .store
+    svc.store
         .execute::<Subscriber>(id, SubscriberCommand::Erase, ctx, None)
         .await?;
-    svc.projector.committed(committed.position);
     Ok(())
 }

@@ -1,23 +1,26 @@
-//! Realistic demo data: about 25 countries with 18 months of history, produced through the
-//! domain's commands (so every rule holds), deterministic for a given seed and "now".
+//! Realistic demo data: about 25 countries with 18 months of history, recorded through the use
+//! cases as the demo accounts would have acted (so every rule and right holds), at the times
+//! they would have acted; deterministic for a given seed and "now".
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use safeguards_domain::account::{Account, AccountCommand};
-use safeguards_domain::commitment::{Commitment, CommitmentCommand, CommitmentFields};
-use safeguards_domain::engagement::{
-    ActivityKind, Engagement, EngagementCommand, EngagementStatus,
-};
-use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use std::collections::{BTreeSet, HashMap};
+
+use safeguards_app::accounts::{self, NewAccount};
+use safeguards_app::{commitments, engagements, milestones, App, AppError, Caller, Principal};
+use safeguards_domain::account::account_id;
+use safeguards_domain::commitment::{CommitmentCommand, CommitmentFields};
+use safeguards_domain::engagement::{ActivityKind, EngagementCommand, EngagementStatus};
+use safeguards_domain::milestone::MilestoneCommand;
 use safeguards_domain::subscriber::{Language, Subscriber, SubscriberCommand};
 use safeguards_domain::values::{
     AccountId, Actor, AuthorityCode, CommitmentId, CountryCode, DpiSystemType, Email, Evidence,
     EvidenceUrl, MilestoneId, Percent, PrincipleCode, ProcessRef, RiskCode, Role, StageCode,
     SubscriberId, Text, Title,
 };
-use safeguards_infra::{feed, CommandContext, CommandError, EventStore};
+use safeguards_infra::{contacts, feed, CommandContext};
 use sha2::Digest as _;
 
 /// The seed of the demo data.
@@ -223,23 +226,27 @@ fn title(s: &str) -> Title {
 
 /// One command of the demo, at a day of its 540-day history.
 enum Step {
-    Engagement(String, EngagementCommand),
-    Commitment(String, CommitmentCommand),
-    Milestone(String, MilestoneCommand),
+    Engagement(CountryCode, EngagementCommand),
+    Commitment(CommitmentId, CommitmentCommand),
+    Milestone(MilestoneId, MilestoneCommand),
+}
+
+/// The countries of the demo focal point.
+const FOCAL_COUNTRIES: &[&str] = &["KEN", "UGA", "TZA"];
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
 }
 
 /// Load the demo data into an empty store. `now` anchors the history (it ends at `now`).
-pub async fn load(
-    store: &EventStore,
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Result<Loaded, CommandError> {
+pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
+    let store = &app.store;
     if feed::count(store.database()).await? > 0 {
         return Ok(Loaded::NotEmpty);
     }
     let mut rng = StdRng::seed_from_u64(SEED);
-    let system = CommandContext::system("demo").at(day(now, 0));
     let mut accounts = Vec::new();
+    let mut principals: HashMap<AccountId, Principal> = HashMap::new();
     let people: [(&str, &str, Role, &[&str]); 5] = [
         ("admin@demo.safeguards.test", "Ada Admin", Role::Admin, &[]),
         (
@@ -258,7 +265,7 @@ pub async fn load(
             "focal.ken@demo.safeguards.test",
             "Wanjiru Focal",
             Role::FocalPoint,
-            &["KEN", "UGA", "TZA"],
+            FOCAL_COUNTRIES,
         ),
         (
             "viewer@demo.safeguards.test",
@@ -268,28 +275,39 @@ pub async fn load(
         ),
     ];
     let mut ids = Vec::new();
+    let system = Caller::system("demo").at(day(now, 0));
     for (email, name, role, countries) in people {
-        let email = Email::parse(email).map_err(|e| CommandError::Internal(e.to_string()))?;
+        let email = Email::parse(email).map_err(internal)?;
         let password = format!("demo-{}-{}", role_word(role), SEED);
-        let id = demo_account_id(&email);
-        let hash = hash(&password)?;
-        store
-            .execute::<Account>(
-                &id.to_string(),
-                AccountCommand::Create {
-                    email: email.clone(),
-                    name: title(name),
-                    role,
-                    countries: countries
-                        .iter()
-                        .filter_map(|c| CountryCode::parse(c).ok())
-                        .collect(),
-                    password_hash: Some(hash),
-                },
-                &system,
-                None,
-            )
-            .await?;
+        let id = account_id(&email);
+        accounts::create(
+            app,
+            &system,
+            NewAccount {
+                email: email.clone(),
+                name: title(name),
+                role,
+                countries: countries
+                    .iter()
+                    .filter_map(|c| CountryCode::parse(c).ok())
+                    .collect(),
+                password: Some(password.clone()),
+            },
+        )
+        .await?;
+        principals.insert(
+            id,
+            Principal {
+                actor: Actor::Account(id),
+                role,
+                name: name.to_string(),
+                countries: countries
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<BTreeSet<_>>(),
+                language: None,
+            },
+        );
         accounts.push(DemoAccount {
             email: email.as_str().to_string(),
             role,
@@ -308,8 +326,7 @@ pub async fn load(
         };
     let dpi = ["digital_id", "payments", "data_exchange", "registries"];
     for (i, (code, lead)) in COUNTRIES.iter().enumerate() {
-        let country =
-            CountryCode::parse(code).map_err(|e| CommandError::Internal(e.to_string()))?;
+        let country = CountryCode::parse(code).map_err(internal)?;
         let opened = rng.gen_range(0..150);
         let how_many = rng.gen_range(1..=3);
         let chosen: Vec<&str> = dpi.choose_multiple(&mut rng, how_many).copied().collect();
@@ -325,7 +342,7 @@ pub async fn load(
             opened,
             manager,
             Step::Engagement(
-                code.to_string(),
+                country,
                 EngagementCommand::Open {
                     country,
                     lead: title(lead),
@@ -353,7 +370,7 @@ pub async fn load(
                 d,
                 manager,
                 Step::Engagement(
-                    code.to_string(),
+                    country,
                     EngagementCommand::RecordActivity {
                         kind,
                         title: title(&format!("{} on DPI safeguards", activity_title(kind))),
@@ -378,7 +395,7 @@ pub async fn load(
                 signed,
                 manager,
                 Step::Engagement(
-                    code.to_string(),
+                    country,
                     EngagementCommand::RecordActivity {
                         kind: ActivityKind::CommitmentLetter,
                         title: title("Commitment letter signed"),
@@ -396,7 +413,7 @@ pub async fn load(
                     signed + 60,
                     manager,
                     Step::Engagement(
-                        code.to_string(),
+                        country,
                         EngagementCommand::ChangeStatus {
                             status: EngagementStatus::Implementing,
                             reason: Some(text("Implementation roadmap agreed")),
@@ -415,7 +432,7 @@ pub async fn load(
                             signed + 90,
                             manager,
                             Step::Engagement(
-                                code.to_string(),
+                                country,
                                 EngagementCommand::MoveDpiSystem {
                                     system: *system,
                                     stage: to,
@@ -431,7 +448,7 @@ pub async fn load(
                     signed + 200,
                     manager,
                     Step::Engagement(
-                        code.to_string(),
+                        country,
                         EngagementCommand::ChangeStatus {
                             status: EngagementStatus::Paused,
                             reason: Some(text(
@@ -475,15 +492,17 @@ pub async fn load(
                     .unwrap_or_else(|_| unreachable!())],
                     due_on: date(now, due),
                 };
-                let by = if i % 3 == 0 { focal } else { manager };
+                // The focal point works on their own countries; the manager on the others.
+                let by = if FOCAL_COUNTRIES.contains(code) {
+                    focal
+                } else {
+                    manager
+                };
                 push(
                     &mut steps,
                     created,
                     by,
-                    Step::Commitment(
-                        commitment.to_string(),
-                        CommitmentCommand::Create { country, fields },
-                    ),
+                    Step::Commitment(commitment, CommitmentCommand::Create { country, fields }),
                 );
                 for m in 0..rng.gen_range(2..=4) {
                     let added = created + 2 + m;
@@ -496,7 +515,7 @@ pub async fn load(
                         added,
                         by,
                         Step::Milestone(
-                            milestone.to_string(),
+                            milestone,
                             MilestoneCommand::Add {
                                 commitment,
                                 country,
@@ -520,16 +539,39 @@ pub async fn load(
         if d > 539 {
             continue;
         }
-        let ctx = CommandContext::new(actor, "demo").at(day(now, d));
+        let principal = actor
+            .account()
+            .and_then(|id| principals.get(&id).cloned())
+            .unwrap_or_else(Principal::system);
+        let caller = Caller::new(principal, "demo").at(day(now, d));
         // A step the rules refuse (e.g. a status change the engagement cannot make) is skipped:
-        // the demo only ever contains what the domain accepts.
+        // the demo only ever contains what the use cases accept.
         let result = match step {
-            Step::Engagement(id, c) => store.execute::<Engagement>(&id, c, &ctx, None).await,
-            Step::Commitment(id, c) => store.execute::<Commitment>(&id, c, &ctx, None).await,
-            Step::Milestone(id, c) => store.execute::<Milestone>(&id, c, &ctx, None).await,
+            Step::Engagement(country, c) => engagements::execute(app, &caller, country, c).await,
+            Step::Commitment(id, CommitmentCommand::Create { country, fields }) => {
+                commitments::create(app, &caller, country, id, fields).await
+            }
+            Step::Commitment(_, _) => continue,
+            Step::Milestone(
+                id,
+                MilestoneCommand::Add {
+                    commitment,
+                    title,
+                    due_on,
+                    stage,
+                    ..
+                },
+            ) => milestones::add(app, &caller, commitment, id, title, due_on, stage).await,
+            Step::Milestone(id, c) => milestones::step(app, &caller, id, c).await,
         };
         match result {
-            Ok(_) | Err(CommandError::Domain(_)) => {}
+            Ok(_)
+            | Err(
+                AppError::Invalid(_)
+                | AppError::Conflict(_)
+                | AppError::NotFound(_)
+                | AppError::Forbidden(_),
+            ) => {}
             Err(e) => return Err(e),
         }
     }
@@ -537,15 +579,14 @@ pub async fn load(
     for s in 0..6u64 {
         let id = SubscriberId::from_uuid(uuid::Builder::from_random_bytes(rng.gen()).into_uuid());
         let email = format!("reader{s}@demo.safeguards.test");
-        safeguards_digest::contacts::upsert(
+        contacts::upsert(
             store.database(),
             &id.to_string(),
-            &safeguards_digest::contacts::email_hash(secret, &email),
+            &contacts::email_hash(&app.digest.settings.secret_key, &email),
             &email,
             Some(&format!("Demo reader {s}")),
         )
-        .await
-        .map_err(safeguards_infra::store::sql_error)?;
+        .await?;
         let token = format!("demo-token-{s}");
         let token_hash: String = sha2::Sha256::digest(token.as_bytes())
             .iter()
@@ -604,7 +645,7 @@ fn milestone_life(
     focal: AccountId,
     verifier: AccountId,
 ) {
-    let id = milestone.to_string();
+    let id = milestone;
     let end = 539i64;
     let fate = rng.gen_range(0..100);
     let mut d = added + rng.gen_range(5..40);
@@ -616,7 +657,7 @@ fn milestone_life(
         d,
         focal,
         Step::Milestone(
-            id.clone(),
+            id,
             MilestoneCommand::Start {
                 note: Some(text("Work started")),
             },
@@ -632,7 +673,7 @@ fn milestone_life(
             d,
             focal,
             Step::Milestone(
-                id.clone(),
+                id,
                 MilestoneCommand::ReportProgress {
                     percent: Percent::parse(p).unwrap_or_else(|_| unreachable!()),
                     note: None,
@@ -647,7 +688,7 @@ fn milestone_life(
             d,
             focal,
             Step::Milestone(
-                id.clone(),
+                id,
                 MilestoneCommand::Block {
                     reason: text("Waiting for the budget allocation"),
                 },
@@ -662,7 +703,7 @@ fn milestone_life(
             d,
             verifier,
             Step::Milestone(
-                id.clone(),
+                id,
                 MilestoneCommand::Cancel {
                     reason: text("Superseded by the revised roadmap"),
                 },
@@ -676,7 +717,7 @@ fn milestone_life(
         d,
         focal,
         Step::Milestone(
-            id.clone(),
+            id,
             MilestoneCommand::Achieve {
                 evidence: vec![Evidence {
                     title: title("Official publication"),
@@ -723,12 +764,4 @@ fn role_word(role: Role) -> &'static str {
         Role::FocalPoint => "focal",
         Role::Viewer => "viewer",
     }
-}
-
-fn demo_account_id(email: &Email) -> AccountId {
-    safeguards_api::auth::account_id(email)
-}
-
-fn hash(password: &str) -> Result<String, CommandError> {
-    safeguards_api::auth::hash_password(password).map_err(|e| CommandError::Internal(e.detail))
 }

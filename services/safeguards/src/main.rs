@@ -1,21 +1,20 @@
-//! The `safeguards` binary: one command-line entry point that wires configuration, the event
-//! store, the read model, the HTTP server and the administration commands together.
+//! The `safeguards` binary: the command line over the wiring of [`safeguards::server`] and the
+//! use cases of `safeguards-app`.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod cli;
 
-use safeguards::{demo, transfer};
-
 use std::io::{IsTerminal, Read};
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use safeguards_api::auth;
-use safeguards_domain::account::{Account, AccountCommand};
+use safeguards::server::{self, Options, Server};
+use safeguards::transfer;
+use safeguards_app::accounts::{self, NewAccount};
+use safeguards_app::{digests, Caller, Principal};
 use safeguards_domain::values::{parse_word, CountryCode, Email, Role, Title};
-use safeguards_infra::{telemetry, CommandContext, Config, Database, EventStore, Projector};
+use safeguards_infra::{telemetry, Config};
 
 use cli::{Cli, Command};
 
@@ -55,7 +54,7 @@ fn main() -> std::process::ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Migrate => {
-            let db = open(&config).await?;
+            let db = server::open(&config).await?;
             println!("migrated the {} store", db.kind());
             Ok(())
         }
@@ -64,7 +63,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Projections(cli::ProjectionsCommand::Rebuild) => rebuild(&config).await,
         Command::Digest(cmd) => digest(&config, cmd).await,
         Command::Events(cli::EventsCommand::Export { after }) => {
-            let db = open(&config).await?;
+            let db = server::open(&config).await?;
             let total = safeguards_infra::feed::count(&db).await?;
             let bar = progress_bar(total as u64, "exporting");
             let stdout = std::io::stdout();
@@ -75,7 +74,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Events(cli::EventsCommand::Import { file }) => {
-            let db = open(&config).await?;
+            let db = server::open(&config).await?;
             let secret = config.secret_key().context("reading the secret key")?;
             let size = std::fs::metadata(&file)
                 .with_context(|| format!("reading {}", file.display()))?
@@ -98,175 +97,90 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
-/// Connect and migrate.
-async fn open(config: &Config) -> anyhow::Result<Database> {
-    let db = Database::connect(&config.database_url)
-        .await
-        .with_context(|| format!("opening {}", redact(&config.database_url)))?;
-    db.migrate().await.context("migrating the store")?;
-    Ok(db)
-}
-
-async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
-    let db = open(&config).await?;
-    let secret = config
-        .secret_key()
-        .context("reading or creating the secret key (SAFEGUARDS_SECRET_KEY)")?;
-    let store = Arc::new(EventStore::new(db.clone()));
-    if demo_data {
-        match demo::load(&store, &secret, chrono::Utc::now())
-            .await
-            .context("loading the demo data")?
-        {
-            demo::Loaded::NotEmpty => {
-                println!("--demo: the store is not empty; no demo data was loaded")
-            }
-            demo::Loaded::Loaded { accounts, events } => {
-                println!("--demo: loaded {events} events. Sign in with:");
-                for a in accounts {
-                    let role: &str = a.role.into();
-                    println!("  {:<18} {:<36} {}", role, a.email, a.password);
-                }
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let server = Server::build(
+        &config,
+        Options {
+            demo,
+            ..Options::default()
+        },
+    )
+    .await?;
+    match &server.demo {
+        None => {}
+        Some(safeguards::demo::Loaded::NotEmpty) => {
+            println!("--demo: the store is not empty; no demo data was loaded")
+        }
+        Some(safeguards::demo::Loaded::Loaded { accounts, events }) => {
+            println!("--demo: loaded {events} events. Sign in with:");
+            for a in accounts {
+                let role: &str = a.role.into();
+                println!("  {:<18} {:<36} {}", role, a.email, a.password);
             }
         }
     }
-    let projector = Projector::new(db.clone());
-    let replayed = projector
-        .catch_up()
-        .await
-        .context("building the read model from the event log")?;
-    tracing::info!(
-        events = replayed,
-        position = projector.applied(),
-        "read model built"
-    );
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let projector_task = tokio::spawn(projector.clone().run(stop_rx));
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .set_buckets(&[
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-        ])
-        .context("configuring metrics")?
-        .install_recorder()
-        .context("installing the metrics recorder")?;
-    let digest = digest_service(&config, store.clone(), projector.clone(), &secret)?;
-    let scheduler = safeguards_digest::schedule::start(digest.clone(), &config.digest_cron)
-        .await
-        .map_err(|e| anyhow::anyhow!("starting the digest scheduler: {e}"))?;
-    let retries = tokio::spawn(safeguards_digest::schedule::retry_loop(
-        digest.clone(),
-        stop_tx.subscribe(),
-    ));
-    let state = safeguards_api::AppState::new(store, projector, &secret, Some(metrics), digest);
-    let app = safeguards_api::router(state);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {} (SAFEGUARDS_BIND)", config.bind))?;
-    tracing::info!(address = %listener.local_addr()?, store = db.kind(), "serving");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving HTTP")?;
-    let _ = stop_tx.send(true);
-    let _ = projector_task.await;
-    let _ = retries.await;
-    let mut scheduler = scheduler;
-    let _ = scheduler.shutdown().await;
-    db.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    server.serve(listener, shutdown_signal()).await
 }
 
 async fn create_account(config: &Config, args: cli::CreateAccount) -> anyhow::Result<()> {
-    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+    let email =
+        Email::parse(args.email.trim()).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
     let name = Title::parse_field("name", &args.name)
         .map_err(|e| anyhow::anyhow!("--name: {}", e.reason))?;
-    let role: Role =
-        parse_word("role", &args.role).map_err(|e| anyhow::anyhow!("--role: {}", e.reason))?;
+    let role: Role = parse_word("role", args.role.trim())
+        .map_err(|e| anyhow::anyhow!("--role: {}", e.reason))?;
     let countries = args
         .countries
         .iter()
-        .map(|c| CountryCode::parse(c).map_err(|e| anyhow::anyhow!("--country: {}", e.reason)))
+        .map(|c| {
+            CountryCode::parse(&c.trim().to_ascii_uppercase())
+                .map_err(|e| anyhow::anyhow!("--country: {}", e.reason))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let stdin = std::io::stdin();
-    let (password, generated) = if stdin.is_terminal() {
-        (auth::generate_password(), true)
+    let password = if stdin.is_terminal() {
+        None
     } else {
         let mut input = String::new();
         stdin
             .lock()
             .read_to_string(&mut input)
             .context("reading the password from standard input")?;
-        let given = input.trim_end_matches(['\n', '\r']).to_string();
-        if given.is_empty() {
-            (auth::generate_password(), true)
-        } else {
-            auth::check_password_strength(&given).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
-            (given, false)
-        }
+        Some(input.trim_end_matches(['\n', '\r']).to_string()).filter(|p| !p.is_empty())
     };
-    let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
-    let db = open(config).await?;
-    let store = EventStore::new(db.clone());
-    let id = auth::account_id(&email);
-    store
-        .execute::<Account>(
-            &id.to_string(),
-            AccountCommand::Create {
-                email: email.clone(),
-                name,
-                role,
-                countries,
-                password_hash: Some(hash),
-            },
-            &CommandContext::system("cli:account-create"),
-            None,
-        )
-        .await
-        .with_context(|| format!("creating the account {email}"))?;
-    println!("created account {id} for {email}");
-    if generated {
+    let db = server::open(config).await?;
+    let app = server::app(config, &db).await?;
+    let created = accounts::create(
+        &app,
+        &Caller::system("cli:account-create"),
+        NewAccount {
+            email: email.clone(),
+            name,
+            role,
+            countries,
+            password,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("creating the account {email}: {e}"))?;
+    println!(
+        "created account {} for {email}",
+        created.committed.aggregate_id
+    );
+    if let Some(password) = created.generated_password {
         println!("password: {password}");
     }
     db.close().await;
     Ok(())
 }
 
-/// The digest service over the configured mail transport.
-fn digest_service(
-    config: &Config,
-    store: Arc<EventStore>,
-    projector: Arc<Projector>,
-    secret: &str,
-) -> anyhow::Result<safeguards_digest::DigestService> {
-    let mailer = safeguards_digest::Mailer::from_settings(
-        config.smtp_url.as_ref(),
-        config.data_dir.join("outbox"),
-    )
-    .map_err(|e| anyhow::anyhow!(e))?;
-    Ok(safeguards_digest::DigestService {
-        store,
-        projector,
-        mailer,
-        settings: Arc::new(safeguards_digest::Settings::new(
-            config.public_url.clone(),
-            config.mail_from.clone(),
-            secret.to_string(),
-        )),
-        retry_base: std::time::Duration::from_secs(30),
-    })
-}
-
 async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<()> {
-    let db = open(config).await?;
-    let secret = config.secret_key().context("reading the secret key")?;
-    let store = Arc::new(EventStore::new(db.clone()));
-    let projector = Projector::new(db.clone());
-    projector.catch_up().await?;
-    let svc = digest_service(config, store, projector, &secret)?;
+    let db = server::open(config).await?;
+    let app = server::app(config, &db).await?;
+    app.projector.catch_up().await?;
     match command {
         cli::DigestCommand::Send { period } => {
             let period = match period {
@@ -277,7 +191,7 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
                 }
             };
             let report = safeguards_digest::deliver::drain(
-                &svc,
+                &app.digest,
                 period,
                 std::time::Duration::from_secs(600),
             )
@@ -289,23 +203,26 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
         }
         cli::DigestCommand::Preview { email } => {
             let email =
-                Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
-            let hash = safeguards_digest::contacts::email_hash(&secret, email.as_str());
-            let id = safeguards_digest::contacts::find(&db, &hash)
+                Email::parse(email.trim()).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+            let secret = config.secret_key().context("reading the secret key")?;
+            let hash = safeguards_infra::contacts::email_hash(&secret, email.as_str());
+            let id = safeguards_infra::contacts::find(&db, &hash)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no subscriber has the address {email}"))?;
-            let countries = svc
-                .projector
-                .read()
+            let countries: Vec<CountryCode> = app
+                .model()
                 .await
                 .subscribers
                 .get(&id)
                 .map(|s| s.countries.clone())
-                .unwrap_or_default();
-            println!(
-                "{}",
-                safeguards_digest::deliver::preview(&svc, &countries, chrono::Utc::now()).await?
-            );
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|c| CountryCode::from_stored(c).ok())
+                .collect();
+            let html = digests::preview(&app, &Principal::system(), &countries)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{html}");
         }
     }
     db.close().await;
@@ -314,7 +231,7 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
 
 /// Fold the whole log into a fresh read model, then time a plain copy of the same rows.
 async fn rebuild(config: &Config) -> anyhow::Result<()> {
-    let db = open(config).await?;
+    let db = server::open(config).await?;
     let total = safeguards_infra::feed::count(&db).await?;
     let bar = indicatif::ProgressBar::new(total.max(0) as u64);
     bar.set_style(
@@ -325,15 +242,8 @@ async fn rebuild(config: &Config) -> anyhow::Result<()> {
         .progress_chars("=> "),
     );
     let started = std::time::Instant::now();
-    let counted = std::sync::atomic::AtomicU64::new(0);
-    let (model, replayed) = safeguards_infra::projector::replay(&db, i64::MAX, None, |_| {
-        let n = counted.fetch_add(
-            safeguards_infra::projector::BATCH as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        bar.set_position((n + safeguards_infra::projector::BATCH as u64).min(total as u64));
-    })
-    .await?;
+    let (model, replayed) =
+        safeguards_infra::projector::replay(&db, i64::MAX, None, |n| bar.set_position(n)).await?;
     let rebuild_secs = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let rate = replayed as f64 / rebuild_secs.max(1e-9);
@@ -400,17 +310,5 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
-    }
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
-        }
-        _ => url.to_string(),
     }
 }

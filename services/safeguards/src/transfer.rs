@@ -1,74 +1,22 @@
-//! `events export` and `events import`: the whole log as CloudEvents 1.0 JSON lines, in
-//! position order, streamed both ways (memory stays flat however long the log).
+//! `events export` and `events import`: the whole log as CloudEvents 1.0 JSON lines (the
+//! envelope of `safeguards_projections::cloudevent`, the same as `/api/v1/events`), in position
+//! order, streamed both ways (memory stays flat however long the log).
 //!
-//! Each event line carries the aggregate type and id, its sequence, the event type and version,
-//! the stored payload and the metadata. Subscribers' contact details, which live outside the
-//! log, travel as lines of type `org.safeguards.subscriber.contact`. An import goes into an
-//! empty store only, in one transaction: a bad line stops it with its number and nothing of the
-//! file stays behind.
+//! Each event line carries the event's whole data and its metadata. Subscribers' contact
+//! details, which live outside the log, travel as lines of type
+//! `org.safeguards.subscriber.contact`. An import goes into an empty store only, in one
+//! transaction: a bad line stops it with its number and nothing of the file stays behind.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-use chrono::{DateTime, Utc};
-use safeguards_infra::{feed, Database};
-use safeguards_projections::RecordedEvent;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use chrono::Utc;
+use safeguards_infra::transfer::{Import, ImportedEvent};
+use safeguards_infra::{contacts, feed, Database};
+use safeguards_projections::cloudevent::CloudEvent;
 
 /// The `type` of a contact line.
 pub const CONTACT_TYPE: &str = "org.safeguards.subscriber.contact";
-
-/// One line of the file.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Line {
-    pub specversion: String,
-    pub id: String,
-    pub source: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub subject: String,
-    pub time: DateTime<Utc>,
-    pub datacontenttype: String,
-    pub data: Value,
-    /// The global position in the store it came from (absent on contact lines).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregatetype: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregateid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregatesequence: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eventtype: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eventversion: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-}
-
-impl Line {
-    fn event(e: &RecordedEvent) -> Self {
-        Self {
-            specversion: "1.0".into(),
-            id: format!("{}:{}:{}", e.aggregate_type, e.aggregate_id, e.sequence),
-            source: "/safeguards-tracker".into(),
-            kind: format!("org.safeguards.{}.{}", e.aggregate_type, e.event_type),
-            subject: format!("{}/{}", e.aggregate_type, e.aggregate_id),
-            time: e.recorded_at,
-            datacontenttype: "application/json".into(),
-            data: e.payload.clone(),
-            sequence: Some(e.position),
-            aggregatetype: Some(e.aggregate_type.clone()),
-            aggregateid: Some(e.aggregate_id.clone()),
-            aggregatesequence: Some(e.sequence),
-            eventtype: Some(e.event_type.clone()),
-            eventversion: Some(e.event_version.clone()),
-            metadata: Some(e.metadata.clone()),
-        }
-    }
-}
 
 /// Write every event after `after` (and, from the start, every contact) as JSON lines.
 /// Returns the number of lines written.
@@ -85,31 +33,20 @@ pub async fn export(
         let Some(last) = batch.last() else { break };
         position = last.position;
         for e in &batch {
-            serde_json::to_writer(&mut *out, &Line::event(e))?;
+            serde_json::to_writer(&mut *out, &CloudEvent::of(e, e.data().clone()))?;
             out.write_all(b"\n")?;
             written += 1;
         }
         progress(written);
     }
     if after == 0 {
-        for c in safeguards_digest::contacts::all(db).await?.into_values() {
-            let line = Line {
-                specversion: "1.0".into(),
-                id: format!("contact:{}", c.subscriber_id),
-                source: "/safeguards-tracker".into(),
-                kind: CONTACT_TYPE.into(),
-                subject: format!("subscriber/{}", c.subscriber_id),
-                time: Utc::now(),
-                datacontenttype: "application/json".into(),
-                data: serde_json::json!({"email": c.email, "name": c.name}),
-                sequence: None,
-                aggregatetype: None,
-                aggregateid: None,
-                aggregatesequence: None,
-                eventtype: None,
-                eventversion: None,
-                metadata: None,
-            };
+        for c in contacts::all(db).await?.into_values() {
+            let line = CloudEvent::other(
+                CONTACT_TYPE,
+                format!("subscriber/{}", c.subscriber_id),
+                Utc::now(),
+                serde_json::json!({"email": c.email, "name": c.name}),
+            );
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
             written += 1;
@@ -137,14 +74,6 @@ pub struct Imported {
     pub contacts: u64,
 }
 
-enum Tx<'a> {
-    Pg(sqlx::Transaction<'a, sqlx::Postgres>),
-    Lite(sqlx::Transaction<'a, sqlx::Sqlite>),
-}
-
-const INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-const CONTACT: &str = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)";
-
 /// Load a file written by [`export`] into an empty store, in one transaction.
 pub async fn import(
     db: &Database,
@@ -152,14 +81,11 @@ pub async fn import(
     input: impl BufRead,
     progress: &dyn Fn(u64),
 ) -> Result<Imported, ImportError> {
-    let existing = feed::count(db).await.map_err(|e| anyhow::anyhow!(e))?;
+    let existing = feed::count(db).await.map_err(anyhow::Error::from)?;
     if existing > 0 {
         return Err(ImportError::NotEmpty(existing));
     }
-    let mut tx = match db {
-        Database::Postgres(p) => Tx::Pg(p.begin().await.map_err(anyhow::Error::from)?),
-        Database::Sqlite(p) => Tx::Lite(p.begin().await.map_err(anyhow::Error::from)?),
-    };
+    let mut import = Import::begin(db).await.map_err(anyhow::Error::from)?;
     let mut last_sequence: HashMap<(String, String), i64> = HashMap::new();
     let mut done = Imported {
         events: 0,
@@ -175,7 +101,7 @@ pub async fn import(
         if raw.trim().is_empty() {
             continue;
         }
-        let line: Line = serde_json::from_str(&raw)
+        let line: CloudEvent = serde_json::from_str(&raw)
             .map_err(|e| bad(format!("not a CloudEvents JSON object: {e}")))?;
         if line.specversion != "1.0" {
             return Err(bad(format!("specversion {} is not 1.0", line.specversion)));
@@ -189,108 +115,59 @@ pub async fn import(
                 .as_str()
                 .ok_or_else(|| bad("a contact without an e-mail address".into()))?;
             let name = line.data["name"].as_str();
-            let hash = safeguards_digest::contacts::email_hash(secret, email);
-            let result = match &mut tx {
-                Tx::Pg(t) => sqlx::query(CONTACT)
-                    .bind(id)
-                    .bind(&hash)
-                    .bind(email)
-                    .bind(name)
-                    .execute(&mut **t)
-                    .await
-                    .map(|_| ()),
-                Tx::Lite(t) => sqlx::query(CONTACT)
-                    .bind(id)
-                    .bind(&hash)
-                    .bind(email)
-                    .bind(name)
-                    .execute(&mut **t)
-                    .await
-                    .map(|_| ()),
-            };
-            result.map_err(|e| bad(format!("cannot be stored: {e}")))?;
+            let hash = contacts::email_hash(secret, email);
+            import
+                .contact(id, &hash, email, name)
+                .await
+                .map_err(|e| bad(format!("cannot be stored: {e}")))?;
             done.contacts += 1;
             continue;
         }
-        let missing = |f: &str| bad(format!("has no `{f}`"));
-        let aggregate_type = line
-            .aggregatetype
-            .clone()
-            .ok_or_else(|| missing("aggregatetype"))?;
-        let aggregate_id = line
-            .aggregateid
-            .clone()
-            .ok_or_else(|| missing("aggregateid"))?;
-        let sequence = line
-            .aggregatesequence
-            .ok_or_else(|| missing("aggregatesequence"))?;
-        let event_type = line.eventtype.clone().ok_or_else(|| missing("eventtype"))?;
-        let event_version = line
-            .eventversion
-            .clone()
-            .ok_or_else(|| missing("eventversion"))?;
-        let metadata = line.metadata.clone().ok_or_else(|| missing("metadata"))?;
-        let expected = last_sequence
-            .get(&(aggregate_type.clone(), aggregate_id.clone()))
-            .copied()
-            .unwrap_or(0)
-            + 1;
-        if sequence != expected {
+        let event = line
+            .to_recorded()
+            .map_err(|missing| bad(format!("has no `{missing}`")))?;
+        let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
+        let expected = last_sequence.get(&key).copied().unwrap_or(0) + 1;
+        if event.sequence != expected {
             return Err(bad(format!(
-                "{aggregate_type} {aggregate_id} jumps to sequence {sequence}; expected {expected}"
+                "{} {} jumps to sequence {}; expected {expected}",
+                event.aggregate_type, event.aggregate_id, event.sequence
             )));
         }
-        let probe = RecordedEvent {
-            position: 0,
-            aggregate_type: aggregate_type.clone(),
-            aggregate_id: aggregate_id.clone(),
-            sequence,
-            event_type: event_type.clone(),
-            event_version: event_version.clone(),
-            payload: line.data.clone(),
-            metadata: metadata.clone(),
-            recorded_at: line.time,
-        };
-        match probe.decode() {
+        match event.decode() {
             Ok(Some(_)) => {}
-            Ok(None) => return Err(bad(format!("unknown aggregate type `{aggregate_type}`"))),
-            Err(e) => return Err(bad(format!("the {event_type} event does not load: {e}"))),
+            Ok(None) => {
+                return Err(bad(format!(
+                    "unknown aggregate type `{}`",
+                    event.aggregate_type
+                )))
+            }
+            Err(e) => {
+                return Err(bad(format!(
+                    "the {} event does not load: {e}",
+                    event.event_type
+                )))
+            }
         }
-        let result = match &mut tx {
-            Tx::Pg(t) => sqlx::query(INSERT)
-                .bind(&aggregate_type)
-                .bind(&aggregate_id)
-                .bind(sequence)
-                .bind(&event_type)
-                .bind(&event_version)
-                .bind(&line.data)
-                .bind(&metadata)
-                .execute(&mut **t)
-                .await
-                .map(|_| ()),
-            Tx::Lite(t) => sqlx::query(INSERT)
-                .bind(&aggregate_type)
-                .bind(&aggregate_id)
-                .bind(sequence)
-                .bind(&event_type)
-                .bind(&event_version)
-                .bind(line.data.to_string())
-                .bind(metadata.to_string())
-                .execute(&mut **t)
-                .await
-                .map(|_| ()),
-        };
-        result.map_err(|e| bad(format!("cannot be stored: {e}")))?;
-        last_sequence.insert((aggregate_type, aggregate_id), sequence);
+        import
+            .event(&ImportedEvent {
+                aggregate_type: &event.aggregate_type,
+                aggregate_id: &event.aggregate_id,
+                sequence: event.sequence,
+                event_type: &event.event_type,
+                event_version: &event.event_version,
+                payload: &event.payload,
+                metadata: &event.metadata,
+            })
+            .await
+            .map_err(|e| bad(format!("cannot be stored: {e}")))?;
+        last_sequence.insert(key, event.sequence);
         done.events += 1;
         if done.events % 5000 == 0 {
             progress(done.events);
         }
     }
-    match tx {
-        Tx::Pg(t) => t.commit().await.map_err(anyhow::Error::from)?,
-        Tx::Lite(t) => t.commit().await.map_err(anyhow::Error::from)?,
-    }
+    import.commit().await.map_err(anyhow::Error::from)?;
     progress(done.events);
     Ok(done)
 }

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use safeguards_api::auth::Tokens;
+use safeguards_app::credentials::Tokens;
 use safeguards_infra::feed;
 use safeguards_tests::{Backend, TestDb};
 
@@ -143,9 +143,7 @@ async fn crash_under_load(backend: Backend) {
     for m in &milestones {
         for e in feed::history(&t.db, "milestone", m).await.unwrap() {
             if e.event_type == "ProgressReported" {
-                *in_log
-                    .entry(e.meta("correlation_id").unwrap().to_string())
-                    .or_default() += 1;
+                *in_log.entry(e.metadata.correlation_id.clone()).or_default() += 1;
             }
         }
     }

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use safeguards_api::auth::Tokens;
+use safeguards_app::credentials::Tokens;
 use safeguards_infra::{feed, Database, EventStore};
 
 const SECRET: &str = "outage-test-secret-key-of-enough-length";
@@ -316,9 +316,7 @@ async fn the_server_survives_a_database_outage_and_loses_nothing_acknowledged() 
     for m in &milestones {
         for e in feed::history(&db, "milestone", m).await.unwrap() {
             if e.event_type == "ProgressReported" {
-                *in_log
-                    .entry(e.meta("correlation_id").unwrap().to_string())
-                    .or_default() += 1;
+                *in_log.entry(e.metadata.correlation_id.clone()).or_default() += 1;
             }
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use safeguards_api::auth::Tokens;
+use safeguards_app::credentials::Tokens;
 use safeguards_domain::account::{Account, AccountCommand};
 use safeguards_domain::values::{AccountId, Email, Role, Title};
 use safeguards_infra::CommandContext;

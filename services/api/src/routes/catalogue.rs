@@ -25,7 +25,8 @@ static BODY: LazyLock<String> = LazyLock::new(|| {
 
 #[utoipa::path(
     get,
-    path = "/api/v1/catalogue",
+    path = "/catalogue",
+    operation_id = "catalogue",
     tag = "catalogue",
     summary = "The framework's codes and the ISO 3166-1 countries",
     responses((status = 200, description = "Catalogue", body = CatalogueBody))

@@ -3,303 +3,269 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use safeguards_domain::commitment::{
-    Commitment, CommitmentCommand, CommitmentFields, CommitmentRevision,
-};
-use safeguards_domain::engagement::EngagementStatus;
+use safeguards_app::commitments;
+use safeguards_domain::commitment::{CommitmentFields, CommitmentRevision};
 use safeguards_domain::values::{
-    AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, ProcessRef, RiskCode, StageCode,
-    Text, Title,
+    parse_as, parse_date, AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, ProcessRef,
+    RiskCode, StageCode, Text, Title,
 };
 use safeguards_projections::views::{self, CommitmentOut};
-use safeguards_projections::Tracker;
 use serde::Deserialize;
 
-use super::engagements::country;
-use super::{created, date, each, field, ok, with_etag};
-use crate::auth::{authorize, Action};
+use super::{created, ok, path_country, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Cmd};
+use crate::extract::{ApiJson, Cmd, Signed};
+use crate::schema::{self, list, max};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateBody {
+pub struct CreateCommitmentBody {
+    #[schema(schema_with = schema::title)]
     pub title: String,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub description: Option<String>,
+    #[schema(schema_with = schema::principles)]
     pub principles: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schema::risks)]
     pub risks: Vec<String>,
+    #[schema(schema_with = schema::authority)]
     pub authority: String,
+    #[schema(schema_with = schema::stage)]
     pub stage: String,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_dpi_system)]
     pub dpi_system: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = schema::process_refs)]
     pub process_refs: Vec<String>,
+    #[schema(schema_with = schema::date)]
     pub due_on: String,
+}
+
+fn principles(raw: &[String]) -> ApiResult<Vec<PrincipleCode>> {
+    if raw.is_empty() {
+        return Err(ApiError::invalid(
+            "principles",
+            "a commitment needs at least one principle",
+        ));
+    }
+    Ok(list(
+        "principles",
+        raw,
+        max::PRINCIPLES,
+        PrincipleCode::parse,
+    )?)
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/commitments",
+    path = "/engagements/{country}/commitments",
+    operation_id = "create_commitment",
     tag = "commitments",
     summary = "Record a commitment",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
-    request_body = CreateBody,
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = CreateCommitmentBody,
     responses((status = 201, description = "Created", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
-pub async fn create(
+pub async fn create_commitment(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(raw): Path<String>,
-    ApiJson(body): ApiJson<CreateBody>,
+    ApiJson(body): ApiJson<CreateCommitmentBody>,
 ) -> ApiResult<Response> {
-    let country = country(&raw)?;
-    authorize(
-        &cmd.principal,
-        Action::EditCommitments,
-        Some(country.as_str()),
-    )?;
+    let country = path_country(&raw)?;
     let fields = CommitmentFields {
         title: Title::parse(&body.title)?,
         description: Text::parse_optional("description", body.description.as_deref())?,
-        principles: each("principles", &body.principles, PrincipleCode::parse)?,
-        risks: each("risks", &body.risks, RiskCode::parse)?,
-        authority: field("authority", &body.authority, AuthorityCode::parse)?,
-        stage: field("stage", &body.stage, StageCode::parse)?,
+        principles: principles(&body.principles)?,
+        risks: list("risks", &body.risks, max::RISKS, RiskCode::parse)?,
+        authority: parse_as("authority", &body.authority, AuthorityCode::parse)?,
+        stage: parse_as("stage", &body.stage, StageCode::parse)?,
         dpi_system: body
             .dpi_system
             .as_deref()
-            .map(|d| field("dpi_system", d, DpiSystemType::parse))
+            .map(|d| parse_as("dpi_system", d, DpiSystemType::parse))
             .transpose()?,
-        process_refs: each("process_refs", &body.process_refs, ProcessRef::parse)?,
-        due_on: date("due_on", &body.due_on)?,
+        process_refs: list(
+            "process_refs",
+            &body.process_refs,
+            max::PROCESS_REFS,
+            ProcessRef::parse,
+        )?,
+        due_on: parse_date("due_on", &body.due_on)?,
     };
-    {
-        state.projector.wait_for(0, state.freshness_wait).await;
-        let model = state.projector.read().await;
-        let engagement = model
-            .engagements
-            .get(country.as_str())
-            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
-        if engagement.status == EngagementStatus::Closed {
-            return Err(ApiError::conflict(format!(
-                "the engagement with {country} is closed"
-            )));
-        }
-    }
-    let id = CommitmentId::new();
-    let committed = state
-        .execute::<Commitment>(
-            &cmd.context(),
-            &id.to_string(),
-            CommitmentCommand::Create { country, fields },
-            None,
-        )
-        .await?;
+    let committed =
+        commitments::create(&state.app, &caller, country, CommitmentId::new(), fields).await?;
     Ok(created(committed))
 }
 
 #[utoipa::path(
     get,
-    path = "/api/v1/engagements/{country}/commitments",
+    path = "/engagements/{country}/commitments",
+    operation_id = "list_commitments",
     tag = "commitments",
     summary = "A country's commitments with their milestones",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     responses((status = 200, description = "Commitments", body = Vec<CommitmentOut>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn list_for_country(
+pub async fn list_commitments(
     State(state): State<AppState>,
-    _: crate::auth::Principal,
+    _: Signed,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Vec<CommitmentOut>>> {
-    let country = country(&raw)?;
-    let model = state.projector.read().await;
-    let progress = views::country(&model, country.as_str(), state.clock.today())
+    let country = path_country(&raw)?;
+    let model = state.app.model().await;
+    let progress = views::country(&model, country.as_str(), state.app.clock.today())
         .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
     Ok(Json(progress.commitments))
 }
 
-/// The commitment with its milestones, as the views show it.
-pub(super) fn commitment_out(
-    model: &Tracker,
-    id: &str,
-    today: chrono::NaiveDate,
-) -> ApiResult<CommitmentOut> {
-    let c = model
-        .commitments
-        .get(id)
-        .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-    Ok(views::commitment_out(model, c, today))
-}
-
 #[utoipa::path(
     get,
-    path = "/api/v1/commitments/{id}",
+    path = "/commitments/{id}",
+    operation_id = "get_commitment",
     tag = "commitments",
     summary = "One commitment with its milestones; ETag is its version",
-    params(("id" = String, Path, description = "Commitment id")),
+    params(("id" = uuid::Uuid, Path, description = "Commitment id")),
     responses((status = 200, description = "The commitment", body = CommitmentOut), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn get(
+pub async fn get_commitment(
     State(state): State<AppState>,
-    _: crate::auth::Principal,
+    _: Signed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let model = state.projector.read().await;
-    let out = commitment_out(&model, &id, state.clock.today())?;
-    Ok(with_etag(out.commitment.version, out))
-}
-
-/// The country of an existing commitment (404 when there is none).
-pub(super) async fn country_of(state: &AppState, id: &str) -> ApiResult<String> {
-    state.projector.wait_for(0, state.freshness_wait).await;
-    state
-        .projector
-        .read()
-        .await
+    let model = state.app.model().await;
+    let c = model
         .commitments
-        .get(id)
-        .map(|c| c.country.clone())
-        .ok_or_else(|| ApiError::not_found("no such commitment"))
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("no such commitment"))?;
+    let out = views::commitment_out(&model, c, state.app.clock.today());
+    Ok(with_etag(out.commitment.version, out))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviseBody {
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_title)]
     pub title: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub description: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_principles)]
     pub principles: Option<Vec<String>>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_risks)]
     pub risks: Option<Vec<String>>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_authority)]
     pub authority: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_stage)]
     pub stage: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_dpi_system)]
     pub dpi_system: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_process_refs)]
     pub process_refs: Option<Vec<String>>,
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_date)]
     pub due_on: Option<String>,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/commitments/{id}/revise",
+    path = "/commitments/{id}/revise",
+    operation_id = "revise_commitment",
     tag = "commitments",
-    summary = "Revise a commitment (only the fields given change)",
-    params(("id" = String, Path, description = "Commitment id")),
+    summary = "Revise a commitment (only the fields given change; 409 when nothing would)",
+    params(("id" = uuid::Uuid, Path, description = "Commitment id")),
     request_body = ReviseBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn revise(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviseBody>,
 ) -> ApiResult<Response> {
-    Ok(ok(run_revise(&state, &cmd, &id, body).await?))
-}
-
-/// Revise a commitment; shared by the API and the page forms.
-pub async fn run_revise(
-    state: &AppState,
-    cmd: &Cmd,
-    id: &str,
-    body: ReviseBody,
-) -> ApiResult<safeguards_infra::Committed> {
-    let country = country_of(state, id).await?;
-    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
+    let id = path_id(&id, "commitment", CommitmentId::parse)?;
     let revision = CommitmentRevision {
-        title: body.title.as_deref().map(Title::parse).transpose()?,
+        title: Title::parse_optional("title", body.title.as_deref())?,
         description: Text::parse_optional("description", body.description.as_deref())?,
-        principles: body
-            .principles
-            .as_deref()
-            .map(|p| each("principles", p, PrincipleCode::parse))
-            .transpose()?,
+        principles: body.principles.as_deref().map(principles).transpose()?,
         risks: body
             .risks
             .as_deref()
-            .map(|r| each("risks", r, RiskCode::parse))
+            .map(|r| list("risks", r, max::RISKS, RiskCode::parse))
             .transpose()?,
         authority: body
             .authority
             .as_deref()
-            .map(|a| field("authority", a, AuthorityCode::parse))
+            .map(|a| parse_as("authority", a, AuthorityCode::parse))
             .transpose()?,
         stage: body
             .stage
             .as_deref()
-            .map(|s| field("stage", s, StageCode::parse))
+            .map(|s| parse_as("stage", s, StageCode::parse))
             .transpose()?,
         dpi_system: body
             .dpi_system
             .as_deref()
-            .map(|d| field("dpi_system", d, DpiSystemType::parse))
+            .map(|d| parse_as("dpi_system", d, DpiSystemType::parse))
             .transpose()?,
         process_refs: body
             .process_refs
             .as_deref()
-            .map(|r| each("process_refs", r, ProcessRef::parse))
+            .map(|r| list("process_refs", r, max::PROCESS_REFS, ProcessRef::parse))
             .transpose()?,
         due_on: body
             .due_on
             .as_deref()
-            .map(|d| date("due_on", d))
+            .map(|d| parse_date("due_on", d))
             .transpose()?,
     };
-    state
-        .execute::<Commitment>(
-            &cmd.context(),
-            id,
-            CommitmentCommand::Revise { revision },
-            cmd.if_match,
-        )
-        .await
+    Ok(ok(
+        commitments::revise(&state.app, &caller, id, revision).await?
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(schema_with = schema::text_field)]
     pub reason: String,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/commitments/{id}/withdraw",
+    path = "/commitments/{id}/withdraw",
+    operation_id = "withdraw_commitment",
     tag = "commitments",
     summary = "Withdraw a commitment",
-    params(("id" = String, Path, description = "Commitment id")),
+    params(("id" = uuid::Uuid, Path, description = "Commitment id")),
     request_body = ReasonBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn withdraw(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<Response> {
-    Ok(ok(run_withdraw(&state, &cmd, &id, &body.reason).await?))
-}
-
-/// Withdraw a commitment; shared by the API and the page forms.
-pub async fn run_withdraw(
-    state: &AppState,
-    cmd: &Cmd,
-    id: &str,
-    reason: &str,
-) -> ApiResult<safeguards_infra::Committed> {
-    let country = country_of(state, id).await?;
-    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
-    let reason = Text::parse_field("reason", reason)?;
-    state
-        .execute::<Commitment>(
-            &cmd.context(),
-            id,
-            CommitmentCommand::Withdraw { reason },
-            cmd.if_match,
-        )
-        .await
+    let id = path_id(&id, "commitment", CommitmentId::parse)?;
+    let reason = Text::parse_field("reason", &body.reason)?;
+    Ok(ok(
+        commitments::withdraw(&state.app, &caller, id, reason).await?
+    ))
 }

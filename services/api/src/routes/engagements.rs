@@ -3,47 +3,49 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use safeguards_domain::engagement::{
-    ActivityKind, Engagement, EngagementCommand, EngagementStatus,
-};
+use safeguards_app::engagements::{self, Activity};
 use safeguards_domain::values::{
-    parse_word, AccountId, AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title,
+    parse_as, parse_date, parse_word, AccountId, AuthorityCode, CountryCode, DpiSystemType,
+    StageCode, Text, Title,
 };
 use safeguards_projections::model::EngagementView;
 use serde::Deserialize;
 
-use super::{created, date, each, field, ok, with_etag};
-use crate::auth::{authorize, Action};
+use super::{created, ok, path_country, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Cmd};
+use crate::extract::{ApiJson, Cmd, Signed};
+use crate::schema::{self, list, max};
 use crate::AppState;
-
-/// The engagement of `raw`, which must be a known country with an open engagement.
-pub(super) fn country(raw: &str) -> ApiResult<CountryCode> {
-    CountryCode::parse(raw).map_err(|e| ApiError::not_found(e.reason))
-}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DpiSystemBody {
     #[serde(rename = "type")]
+    #[schema(schema_with = schema::dpi_system)]
     pub system: String,
+    #[schema(schema_with = schema::stage)]
     pub stage: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenBody {
+    #[schema(schema_with = schema::country)]
     pub country: String,
+    #[schema(schema_with = schema::title)]
     pub lead: String,
+    #[schema(schema_with = schema::date)]
     pub started_on: String,
+    /// At most one entry per DPI system type.
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub dpi_systems: Vec<DpiSystemBody>,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements",
+    path = "/engagements",
+    operation_id = "open_engagement",
     tag = "engagements",
     summary = "Open an engagement with a country",
     request_body = OpenBody,
@@ -52,58 +54,60 @@ pub struct OpenBody {
 )]
 pub async fn open(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     ApiJson(body): ApiJson<OpenBody>,
 ) -> ApiResult<Response> {
-    authorize(
-        &cmd.principal,
-        Action::ManageEngagement,
-        Some(body.country.trim()),
-    )?;
-    let country = field("country", &body.country, CountryCode::parse)?;
+    let country = parse_as("country", &body.country, CountryCode::parse)?;
+    if body.dpi_systems.len() > max::DPI_SYSTEMS {
+        return Err(ApiError::invalid(
+            "dpi_systems",
+            format!("takes at most {} items", max::DPI_SYSTEMS),
+        ));
+    }
     let mut dpi_systems = Vec::new();
     for (i, d) in body.dpi_systems.iter().enumerate() {
         dpi_systems.push((
-            field(
+            parse_as(
                 &format!("dpi_systems[{i}].type"),
                 &d.system,
                 DpiSystemType::parse,
             )?,
-            field(
+            parse_as(
                 &format!("dpi_systems[{i}].stage"),
                 &d.stage,
                 StageCode::parse,
             )?,
         ));
     }
-    let command = EngagementCommand::Open {
+    let committed = engagements::open(
+        &state.app,
+        &caller,
         country,
-        lead: field("lead", &body.lead, |r| Title::parse_field("lead", r))?,
-        started_on: date("started_on", &body.started_on)?,
+        Title::parse_field("lead", &body.lead)?,
+        parse_date("started_on", &body.started_on)?,
         dpi_systems,
-    };
-    let committed = state
-        .execute::<Engagement>(&cmd.context(), country.as_str(), command, cmd.if_match)
-        .await?;
+    )
+    .await?;
     Ok(created(committed))
 }
 
 #[utoipa::path(
     get,
-    path = "/api/v1/engagements",
+    path = "/engagements",
+    operation_id = "list_engagements",
     tag = "engagements",
     summary = "Every engagement",
     responses((status = 200, description = "Engagements", body = Vec<EngagementView>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn list(
+pub async fn list_engagements(
     State(state): State<AppState>,
-    _: crate::auth::Principal,
+    _: Signed,
 ) -> Json<Vec<EngagementView>> {
     Json(
         state
-            .projector
-            .read()
+            .app
+            .model()
             .await
             .engagements
             .values()
@@ -114,20 +118,21 @@ pub async fn list(
 
 #[utoipa::path(
     get,
-    path = "/api/v1/engagements/{country}",
+    path = "/engagements/{country}",
+    operation_id = "get_engagement",
     tag = "engagements",
     summary = "One engagement; ETag is its version",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     responses((status = 200, description = "The engagement", body = EngagementView), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn get(
+pub async fn get_engagement(
     State(state): State<AppState>,
-    _: crate::auth::Principal,
+    _: Signed,
     Path(raw): Path<String>,
 ) -> ApiResult<Response> {
-    let country = country(&raw)?;
-    let model = state.projector.read().await;
+    let country = path_country(&raw)?;
+    let model = state.app.model().await;
     let view = model
         .engagements
         .get(country.as_str())
@@ -135,217 +140,211 @@ pub async fn get(
     Ok(with_etag(view.version, view))
 }
 
-/// Run an engagement command after checking the role for `action` in that country.
-async fn run(
-    state: &AppState,
-    cmd: &Cmd,
-    raw: &str,
-    action: Action,
-    command: EngagementCommand,
-) -> ApiResult<Response> {
-    let country = country(raw)?;
-    authorize(&cmd.principal, action, Some(country.as_str()))?;
-    let committed = state
-        .execute::<Engagement>(&cmd.context(), country.as_str(), command, cmd.if_match)
-        .await?;
-    Ok(ok(committed))
-}
-
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityBody {
+    #[schema(schema_with = schema::activity_kind)]
     pub kind: String,
+    #[schema(schema_with = schema::title)]
     pub title: String,
+    #[schema(schema_with = schema::date)]
     pub held_on: String,
     #[serde(default)]
+    #[schema(schema_with = schema::authorities)]
     pub authorities: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub note: Option<String>,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/activities",
+    path = "/engagements/{country}/activities",
+    operation_id = "record_activity",
     tag = "engagements",
-    summary = "Record an engagement activity",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    summary = "Record an activity (a signed commitment letter moves exploring to committed)",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     request_body = ActivityBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn record_activity(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<ActivityBody>,
 ) -> ApiResult<Response> {
-    country(&raw)
-        .and_then(|c| authorize(&cmd.principal, Action::RecordActivity, Some(c.as_str())))?;
-    let command = EngagementCommand::RecordActivity {
-        kind: parse_word::<ActivityKind>("kind", &body.kind)?,
+    let country = path_country(&raw)?;
+    let activity = Activity {
+        kind: parse_word("kind", &body.kind)?,
         title: Title::parse(&body.title)?,
-        held_on: date("held_on", &body.held_on)?,
-        authorities: each("authorities", &body.authorities, AuthorityCode::parse)?,
+        held_on: parse_date("held_on", &body.held_on)?,
+        authorities: list(
+            "authorities",
+            &body.authorities,
+            max::AUTHORITIES,
+            AuthorityCode::parse,
+        )?,
         note: Text::parse_optional("note", body.note.as_deref())?,
     };
-    run(&state, &cmd, &raw, Action::RecordActivity, command).await
+    Ok(ok(engagements::record_activity(
+        &state.app, &caller, country, activity,
+    )
+    .await?))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/dpi-systems",
+    path = "/engagements/{country}/dpi-systems",
+    operation_id = "add_dpi_system",
     tag = "engagements",
     summary = "Track a DPI system at a stage",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     request_body = DpiSystemBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn add_dpi_system(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<DpiSystemBody>,
 ) -> ApiResult<Response> {
-    country(&raw)
-        .and_then(|c| authorize(&cmd.principal, Action::ManageEngagement, Some(c.as_str())))?;
-    let command = EngagementCommand::AddDpiSystem {
-        system: field("type", &body.system, DpiSystemType::parse)?,
-        stage: field("stage", &body.stage, StageCode::parse)?,
-    };
-    run(&state, &cmd, &raw, Action::ManageEngagement, command).await
+    let country = path_country(&raw)?;
+    let system = parse_as("type", &body.system, DpiSystemType::parse)?;
+    let stage = StageCode::parse(&body.stage)?;
+    Ok(ok(engagements::add_dpi_system(
+        &state.app, &caller, country, system, stage,
+    )
+    .await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageBody {
+    #[schema(schema_with = schema::stage)]
     pub stage: String,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/dpi-systems/{type}/stage",
+    path = "/engagements/{country}/dpi-systems/{type}/stage",
+    operation_id = "move_dpi_system",
     tag = "engagements",
     summary = "Move a DPI system to another stage",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), ("type" = String, Path, description = "DPI system type")),
+    params(
+        ("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"),
+        ("type" = inline(schema::DpiSystem), Path, description = "DPI system type")
+    ),
     request_body = StageBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn move_dpi_system(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path((raw, system)): Path<(String, String)>,
     ApiJson(body): ApiJson<StageBody>,
 ) -> ApiResult<Response> {
-    country(&raw)
-        .and_then(|c| authorize(&cmd.principal, Action::ManageEngagement, Some(c.as_str())))?;
+    let country = path_country(&raw)?;
     let system = DpiSystemType::parse(&system).map_err(|e| ApiError::not_found(e.reason))?;
-    let command = EngagementCommand::MoveDpiSystem {
-        system,
-        stage: field("stage", &body.stage, StageCode::parse)?,
-    };
-    run(&state, &cmd, &raw, Action::ManageEngagement, command).await
+    let stage = StageCode::parse(&body.stage)?;
+    Ok(ok(engagements::move_dpi_system(
+        &state.app, &caller, country, system, stage,
+    )
+    .await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FocalPointBody {
+    #[schema(schema_with = schema::uuid)]
     pub account_id: String,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/focal-points",
+    path = "/engagements/{country}/focal-points",
+    operation_id = "assign_focal_point",
     tag = "engagements",
-    summary = "Assign a focal point",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    summary = "Assign a focal point (404 when no account has the id)",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     request_body = FocalPointBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn assign_focal_point(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<FocalPointBody>,
 ) -> ApiResult<Response> {
-    country(&raw)
-        .and_then(|c| authorize(&cmd.principal, Action::ManageEngagement, Some(c.as_str())))?;
+    let country = path_country(&raw)?;
     let account = AccountId::parse(&body.account_id)?;
-    if !state
-        .projector
-        .read()
-        .await
-        .accounts
-        .contains_key(&account.to_string())
-    {
-        return Err(ApiError::invalid("account_id", "no account has this id"));
-    }
-    run(
-        &state,
-        &cmd,
-        &raw,
-        Action::ManageEngagement,
-        EngagementCommand::AssignFocalPoint { account },
+    Ok(ok(engagements::assign_focal_point(
+        &state.app, &caller, country, account,
     )
-    .await
+    .await?))
 }
 
 #[utoipa::path(
     delete,
-    path = "/api/v1/engagements/{country}/focal-points/{account_id}",
+    path = "/engagements/{country}/focal-points/{account_id}",
+    operation_id = "remove_focal_point",
     tag = "engagements",
     summary = "Remove a focal point",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), ("account_id" = String, Path, description = "Account id")),
+    params(
+        ("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"),
+        ("account_id" = uuid::Uuid, Path, description = "Account id")
+    ),
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn remove_focal_point(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path((raw, account)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let account = AccountId::parse(&account).map_err(|e| ApiError::not_found(e.reason))?;
-    run(
-        &state,
-        &cmd,
-        &raw,
-        Action::ManageEngagement,
-        EngagementCommand::RemoveFocalPoint { account },
+    let country = path_country(&raw)?;
+    let account = path_id(&account, "account", AccountId::parse)?;
+    Ok(ok(engagements::remove_focal_point(
+        &state.app, &caller, country, account,
     )
-    .await
+    .await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[schema(schema_with = schema::engagement_status)]
     pub status: String,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub reason: Option<String>,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/engagements/{country}/status",
+    path = "/engagements/{country}/status",
+    operation_id = "change_engagement_status",
     tag = "engagements",
     summary = "Change the engagement's status",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code")),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
     request_body = StatusBody,
     responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
 pub async fn change_status(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<Response> {
-    country(&raw)
-        .and_then(|c| authorize(&cmd.principal, Action::ManageEngagement, Some(c.as_str())))?;
-    let command = EngagementCommand::ChangeStatus {
-        status: parse_word::<EngagementStatus>("status", &body.status)?,
-        reason: Text::parse_optional("reason", body.reason.as_deref())?,
-    };
-    run(&state, &cmd, &raw, Action::ManageEngagement, command).await
+    let country = path_country(&raw)?;
+    let status = parse_word("status", &body.status)?;
+    let reason = Text::parse_optional("reason", body.reason.as_deref())?;
+    Ok(ok(engagements::change_status(
+        &state.app, &caller, country, status, reason,
+    )
+    .await?))
 }

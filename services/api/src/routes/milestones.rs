@@ -1,105 +1,90 @@
 //! `/api/v1/milestones…`: a milestone's life, one route per step.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use safeguards_domain::milestone::{Milestone, MilestoneCommand};
+use safeguards_app::milestones;
 use safeguards_domain::values::{
-    Actor, CommitmentId, Evidence, EvidenceUrl, Percent, StageCode, Text, Title,
+    parse_as, parse_date, CommitmentId, Evidence, EvidenceUrl, MilestoneId, Percent, StageCode,
+    Text, Title,
 };
 use safeguards_projections::views::MilestoneOut;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::commitments::country_of;
-use super::{created, date, field, ok, with_etag, BODY_LIMIT};
-use crate::auth::{authorize, Action};
+use super::{created, ok, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Cmd};
+use crate::extract::{ApiJson, Cmd, OptionalJson, Signed};
+use crate::schema::{self, max};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddBody {
+pub struct AddMilestoneBody {
+    #[schema(schema_with = schema::title)]
     pub title: String,
+    #[schema(schema_with = schema::date)]
     pub due_on: String,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_stage)]
     pub stage: Option<String>,
 }
 
 #[utoipa::path(
     post,
-    path = "/api/v1/commitments/{id}/milestones",
+    path = "/commitments/{id}/milestones",
+    operation_id = "add_milestone",
     tag = "milestones",
     summary = "Add a milestone to a commitment",
-    params(("id" = String, Path, description = "Commitment id")),
-    request_body = AddBody,
+    params(("id" = uuid::Uuid, Path, description = "Commitment id")),
+    request_body = AddMilestoneBody,
     responses((status = 201, description = "Created", body = super::CommandAnswer), crate::openapi::CommandProblems),
     security(("bearer" = []))
 )]
-pub async fn add(
+pub async fn add_milestone(
     State(state): State<AppState>,
-    cmd: Cmd,
+    Cmd(caller): Cmd,
     Path(commitment): Path<String>,
-    ApiJson(body): ApiJson<AddBody>,
+    ApiJson(body): ApiJson<AddMilestoneBody>,
 ) -> ApiResult<Response> {
-    let country = country_of(&state, &commitment).await?;
-    authorize(&cmd.principal, Action::EditCommitments, Some(&country))?;
-    let commitment_id =
-        CommitmentId::parse(&commitment).map_err(|_| ApiError::not_found("no such commitment"))?;
-    let withdrawn = state
-        .projector
-        .read()
-        .await
-        .commitments
-        .get(&commitment)
-        .is_some_and(|c| c.withdrawn);
-    if withdrawn {
-        return Err(ApiError::conflict("the commitment was withdrawn"));
-    }
-    let command = MilestoneCommand::Add {
-        commitment: commitment_id,
-        country: super::engagements::country(&country)?,
-        title: Title::parse(&body.title)?,
-        due_on: date("due_on", &body.due_on)?,
-        stage: body
-            .stage
+    let commitment = path_id(&commitment, "commitment", CommitmentId::parse)?;
+    let committed = milestones::add(
+        &state.app,
+        &caller,
+        commitment,
+        MilestoneId::new(),
+        Title::parse(&body.title)?,
+        parse_date("due_on", &body.due_on)?,
+        body.stage
             .as_deref()
-            .map(|s| field("stage", s, StageCode::parse))
+            .map(|s| parse_as("stage", s, StageCode::parse))
             .transpose()?,
-    };
-    let id = safeguards_domain::values::MilestoneId::new().to_string();
-    let committed = state
-        .execute::<Milestone>(&cmd.context(), &id, command, None)
-        .await?;
+    )
+    .await?;
     Ok(created(committed))
 }
 
 #[utoipa::path(
     get,
-    path = "/api/v1/milestones/{id}",
+    path = "/milestones/{id}",
+    operation_id = "get_milestone",
     tag = "milestones",
     summary = "One milestone; ETag is its version",
-    params(("id" = String, Path, description = "Milestone id")),
+    params(("id" = uuid::Uuid, Path, description = "Milestone id")),
     responses((status = 200, description = "The milestone", body = MilestoneOut), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn get(
+pub async fn get_milestone(
     State(state): State<AppState>,
-    _: crate::auth::Principal,
+    _: Signed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let model = state.projector.read().await;
+    let model = state.app.model().await;
     let m = model
         .milestones
         .get(&id)
         .ok_or_else(|| ApiError::not_found("no such milestone"))?;
-    let today = state.clock.today();
     let out = MilestoneOut {
         milestone: m.clone(),
-        overdue: m.is_overdue(today),
+        overdue: m.is_overdue(state.app.clock.today()),
     };
     Ok(with_etag(m.version, out))
 }
@@ -108,64 +93,53 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressBody {
+    #[schema(schema_with = schema::percent)]
     pub percent: i64,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(schema_with = schema::text_field)]
     pub reason: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceBody {
+    #[schema(schema_with = schema::title)]
     pub title: String,
+    #[schema(schema_with = schema::evidence_url)]
     pub url: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AchieveBody {
+    #[schema(min_items = 1, max_items = 10)]
     pub evidence: Vec<EvidenceBody>,
     #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleBody {
+    #[schema(schema_with = schema::date)]
     pub due_on: String,
+    #[schema(schema_with = schema::text_field)]
     pub reason: String,
-}
-
-/// Parse a body that may be empty (`{}` is assumed then).
-fn body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        bytes
-    };
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
-    serde_json::from_value(value).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg
-            .strip_prefix("unknown field `")
-            .or_else(|| msg.strip_prefix("missing field `"))
-            .and_then(|r| r.split('`').next())
-            .unwrap_or("body")
-            .to_string();
-        ApiError::invalid(field, msg)
-    })
 }
 
 fn note(raw: Option<String>) -> ApiResult<Option<Text>> {
@@ -176,146 +150,155 @@ fn reason(raw: &str) -> ApiResult<Text> {
     Ok(Text::parse_field("reason", raw)?)
 }
 
-macro_rules! step_handlers {
-    ($($name:ident => $action:literal, $body:ty, $summary:literal);* $(;)?) => {
-        $(
-            #[doc = concat!("`POST /api/v1/milestones/{id}/", $action, "`")]
-            #[utoipa::path(
-                post,
-                path = concat!("/api/v1/milestones/{id}/", $action),
-                tag = "milestones",
-                summary = $summary,
-                params(("id" = String, Path, description = "Milestone id")),
-                request_body = $body,
-                responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
-                security(("bearer" = []))
-            )]
-            pub async fn $name(
-                state: State<AppState>,
-                cmd: Cmd,
-                Path(id): Path<String>,
-                bytes: Result<Bytes, BytesRejection>,
-            ) -> ApiResult<Response> {
-                act(state, cmd, id, $action, bytes).await
-            }
-        )*
+fn evidence(raw: &[EvidenceBody]) -> ApiResult<Vec<Evidence>> {
+    if raw.is_empty() || raw.len() > max::EVIDENCE {
+        return Err(ApiError::invalid(
+            "evidence",
+            format!(
+                "an achievement needs one to {} pieces of evidence (title and url)",
+                max::EVIDENCE
+            ),
+        ));
+    }
+    raw.iter()
+        .enumerate()
+        .map(|(i, e)| {
+            Ok(Evidence {
+                title: parse_as(&format!("evidence[{i}].title"), &e.title, Title::parse)?,
+                url: parse_as(&format!("evidence[{i}].url"), &e.url, EvidenceUrl::parse)?,
+            })
+        })
+        .collect()
+}
+
+fn milestone(raw: &str) -> ApiResult<MilestoneId> {
+    path_id(raw, "milestone", MilestoneId::parse)
+}
+
+/// One step of a milestone's life: its route, its documentation, and the use case it calls
+/// with the parsed body.
+macro_rules! step {
+    ($name:ident, $path:literal, $summary:literal, $extract:ident, $body:ty, $doc_body:ty,
+     |$state:ident, $caller:ident, $id:ident, $b:ident| $call:expr) => {
+        #[utoipa::path(
+            post,
+            path = concat!("/milestones/{id}/", $path),
+            operation_id = concat!("milestone_", $path),
+            tag = "milestones",
+            summary = $summary,
+            params(("id" = uuid::Uuid, Path, description = "Milestone id")),
+            request_body = $doc_body,
+            responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+            security(("bearer" = []))
+        )]
+        pub async fn $name(
+            State($state): State<AppState>,
+            Cmd($caller): Cmd,
+            Path(raw): Path<String>,
+            $extract($b): $extract<$body>,
+        ) -> ApiResult<Response> {
+            let $id = milestone(&raw)?;
+            Ok(ok($call.await?))
+        }
     };
 }
 
-step_handlers!(
-    start => "start", NoteBody, "Start a planned milestone";
-    progress => "progress", ProgressBody, "Report progress (0–100 %)";
-    block => "block", ReasonBody, "Block a milestone, with a reason";
-    unblock => "unblock", NoteBody, "Unblock a milestone";
-    achieve => "achieve", AchieveBody, "Report an achievement with evidence";
-    verify => "verify", NoteBody, "Verify an achievement (not by its reporter)";
-    reject => "reject", ReasonBody, "Send an achievement back to in progress";
-    reschedule => "reschedule", RescheduleBody, "Move the due date";
-    cancel => "cancel", ReasonBody, "Cancel a milestone";
+step!(
+    start,
+    "start",
+    "Start a planned milestone",
+    OptionalJson,
+    NoteBody,
+    Option<NoteBody>,
+    |state, caller, id, b| milestones::start(&state.app, &caller, id, note(b.note)?)
 );
-
-async fn act(
-    State(state): State<AppState>,
-    cmd: Cmd,
-    id: String,
-    action: &str,
-    bytes: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
-    let bytes = bytes.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the body is larger than the limit of {} KiB",
-                    BODY_LIMIT / 1024
-                ),
-            )
-        } else {
-            ApiError::bad_request(r.body_text())
-        }
-    })?;
-    let committed = run_step(&state, &cmd, &id, action, &bytes).await?;
-    Ok(ok(committed))
-}
-
-/// Run one step of a milestone's life (`start`, `progress`, …) with its JSON body; shared by
-/// the API and the page forms.
-pub async fn run_step(
-    state: &AppState,
-    cmd: &Cmd,
-    id: &str,
-    action: &str,
-    bytes: &[u8],
-) -> ApiResult<safeguards_infra::Committed> {
-    let needed = match action {
-        "verify" | "reject" => Action::Verify,
-        "start" | "progress" | "block" | "unblock" | "achieve" | "reschedule" | "cancel" => {
-            Action::UpdateMilestones
-        }
-        _ => return Err(ApiError::not_found("no such route")),
-    };
-    state.projector.wait_for(0, state.freshness_wait).await;
-    let country = state
-        .projector
-        .read()
-        .await
-        .milestones
-        .get(id)
-        .map(|m| m.country.clone())
-        .ok_or_else(|| ApiError::not_found("no such milestone"))?;
-    authorize(&cmd.principal, needed, Some(&country))?;
-    let by = Actor::Account(cmd.principal.id);
-    let command = match action {
-        "start" => MilestoneCommand::Start {
-            note: note(body::<NoteBody>(bytes)?.note)?,
-        },
-        "progress" => {
-            let b: ProgressBody = body(bytes)?;
-            MilestoneCommand::ReportProgress {
-                percent: Percent::parse(b.percent)?,
-                note: note(b.note)?,
-            }
-        }
-        "block" => MilestoneCommand::Block {
-            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
-        },
-        "unblock" => MilestoneCommand::Unblock {
-            note: note(body::<NoteBody>(bytes)?.note)?,
-        },
-        "achieve" => {
-            let b: AchieveBody = body(bytes)?;
-            let mut evidence = Vec::new();
-            for (i, e) in b.evidence.iter().enumerate() {
-                evidence.push(Evidence {
-                    title: field(&format!("evidence[{i}].title"), &e.title, Title::parse)?,
-                    url: field(&format!("evidence[{i}].url"), &e.url, EvidenceUrl::parse)?,
-                });
-            }
-            MilestoneCommand::Achieve {
-                evidence,
-                note: note(b.note)?,
-                by,
-            }
-        }
-        "verify" => MilestoneCommand::Verify {
-            note: note(body::<NoteBody>(bytes)?.note)?,
-            by,
-        },
-        "reject" => MilestoneCommand::RejectVerification {
-            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
-        },
-        "reschedule" => {
-            let b: RescheduleBody = body(bytes)?;
-            MilestoneCommand::Reschedule {
-                due_on: date("due_on", &b.due_on)?,
-                reason: reason(&b.reason)?,
-            }
-        }
-        _ => MilestoneCommand::Cancel {
-            reason: reason(&body::<ReasonBody>(bytes)?.reason)?,
-        },
-    };
-    state
-        .execute::<Milestone>(&cmd.context(), id, command, cmd.if_match)
-        .await
-}
+step!(
+    progress,
+    "progress",
+    "Report progress (0–100 %); a planned milestone is started by it",
+    ApiJson,
+    ProgressBody,
+    ProgressBody,
+    |state, caller, id, b| milestones::report_progress(
+        &state.app,
+        &caller,
+        id,
+        Percent::parse(b.percent)?,
+        note(b.note)?
+    )
+);
+step!(
+    block,
+    "block",
+    "Block a milestone, with a reason",
+    ApiJson,
+    ReasonBody,
+    ReasonBody,
+    |state, caller, id, b| milestones::block(&state.app, &caller, id, reason(&b.reason)?)
+);
+step!(
+    unblock,
+    "unblock",
+    "Unblock a milestone",
+    OptionalJson,
+    NoteBody,
+    Option<NoteBody>,
+    |state, caller, id, b| milestones::unblock(&state.app, &caller, id, note(b.note)?)
+);
+step!(
+    achieve,
+    "achieve",
+    "Report an achievement with evidence",
+    ApiJson,
+    AchieveBody,
+    AchieveBody,
+    |state, caller, id, b| milestones::achieve(
+        &state.app,
+        &caller,
+        id,
+        evidence(&b.evidence)?,
+        note(b.note)?
+    )
+);
+step!(
+    verify,
+    "verify",
+    "Verify an achievement (not by its reporter)",
+    OptionalJson,
+    NoteBody,
+    Option<NoteBody>,
+    |state, caller, id, b| milestones::verify(&state.app, &caller, id, note(b.note)?)
+);
+step!(
+    reject,
+    "reject",
+    "Send an achievement back to in progress, with a reason",
+    ApiJson,
+    ReasonBody,
+    ReasonBody,
+    |state, caller, id, b| milestones::reject(&state.app, &caller, id, reason(&b.reason)?)
+);
+step!(
+    reschedule,
+    "reschedule",
+    "Move the due date (409 when it is the same)",
+    ApiJson,
+    RescheduleBody,
+    RescheduleBody,
+    |state, caller, id, b| milestones::reschedule(
+        &state.app,
+        &caller,
+        id,
+        parse_date("due_on", &b.due_on)?,
+        reason(&b.reason)?
+    )
+);
+step!(
+    cancel,
+    "cancel",
+    "Cancel a milestone, with a reason",
+    ApiJson,
+    ReasonBody,
+    ReasonBody,
+    |state, caller, id, b| milestones::cancel(&state.app, &caller, id, reason(&b.reason)?)
+);

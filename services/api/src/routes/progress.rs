@@ -4,31 +4,38 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
-use safeguards_infra::feed;
+use safeguards_app::progress::as_of;
+use safeguards_domain::values::parse_date;
 use safeguards_projections::views::{self, CountryProgress, Overview, PrincipleProgress};
-use safeguards_projections::Tracker;
 use serde::Deserialize;
 
-use super::date;
-use super::engagements::country as parse_country;
-use crate::auth::Principal;
+use super::path_country;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, Signed};
+use crate::schema;
 use crate::AppState;
+
+/// The formats of the progress views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Csv,
+}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FormatQuery {
     /// `json` (default) or `csv`
+    #[param(value_type = Option<Format>, inline)]
     pub format: Option<String>,
 }
 
-/// Whether the client asked for CSV.
+/// Whether the client asked for CSV (422 naming `format` for anything but json and csv).
 fn wants_csv(format: Option<&str>) -> ApiResult<bool> {
     match format {
-        None | Some("") | Some("json") => Ok(false),
+        None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
         Some(_) => Err(ApiError::invalid("format", "must be json or csv")),
     }
@@ -67,22 +74,26 @@ fn csv_response(name: &str, rows: Vec<Vec<String>>) -> ApiResult<Response> {
 
 #[utoipa::path(
     get,
-    path = "/api/v1/progress",
+    path = "/progress",
+    operation_id = "progress_overview",
     tag = "progress",
     summary = "Progress of every engaged country",
     params(FormatQuery),
-    responses((status = 200, description = "Progress (CSV with format=csv)", body = Overview), crate::openapi::ReadProblems),
+    responses((status = 200, description = "Progress (CSV with format=csv)", content(
+        (Overview = "application/json"),
+        (String = "text/csv"),
+    )), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn overview(
     State(state): State<AppState>,
-    _: Principal,
+    _: Signed,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let csv = wants_csv(q.format.as_deref())?;
     let cached = {
-        let model = state.projector.read().await;
-        state.views.overview(&model, state.clock.today())
+        let model = state.app.model().await;
+        state.views.overview(&model, state.app.clock.today())
     };
     if !csv {
         return Ok((
@@ -132,18 +143,16 @@ pub async fn overview(
 
 #[utoipa::path(
     get,
-    path = "/api/v1/progress/principles",
+    path = "/progress/principles",
+    operation_id = "progress_by_principle",
     tag = "progress",
     summary = "For each principle, each country's commitments and milestones",
     responses((status = 200, description = "By principle", body = Vec<PrincipleProgress>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
-pub async fn principles(
-    State(state): State<AppState>,
-    _: Principal,
-) -> Json<Vec<PrincipleProgress>> {
-    let model = state.projector.read().await;
-    Json(views::principles(&model, state.clock.today()))
+pub async fn principles(State(state): State<AppState>, _: Signed) -> Json<Vec<PrincipleProgress>> {
+    let model = state.app.model().await;
+    Json(views::principles(&model, state.app.clock.today()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -151,38 +160,45 @@ pub async fn principles(
 #[serde(deny_unknown_fields)]
 pub struct CountryQuery {
     /// `YYYY-MM-DD`: the state at the end of that day (UTC)
+    #[param(schema_with = schema::date)]
     pub as_of: Option<String>,
     /// `json` (default) or `csv` (one row per milestone)
+    #[param(value_type = Option<Format>, inline)]
     pub format: Option<String>,
 }
 
 /// `GET /api/v1/progress/{country}?as_of=YYYY-MM-DD`.
 #[utoipa::path(
     get,
-    path = "/api/v1/progress/{country}",
+    path = "/progress/{country}",
+    operation_id = "progress_of_country",
     tag = "progress",
     summary = "One country's progress with breakdowns; `as_of` for the state at the end of a day (UTC)",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-3 code"), CountryQuery),
-    responses((status = 200, description = "Progress (its milestones as CSV with format=csv)", body = CountryProgress), crate::openapi::ReadProblems),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"), CountryQuery),
+    responses((status = 200, description = "Progress (its milestones as CSV with format=csv)", content(
+        (CountryProgress = "application/json"),
+        (String = "text/csv"),
+    )), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn country(
     State(state): State<AppState>,
-    _: Principal,
+    _: Signed,
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<CountryQuery>,
 ) -> ApiResult<Response> {
-    let country = parse_country(&raw)?;
+    let country = path_country(&raw)?;
     let csv = wants_csv(q.format.as_deref())?;
     let not_engaged = || ApiError::not_found(format!("no engagement is open for {country}"));
-    let progress = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+    let progress = match q.as_of.as_deref() {
         None => {
-            let model = state.projector.read().await;
-            views::country(&model, country.as_str(), state.clock.today()).ok_or_else(not_engaged)?
+            let model = state.app.model().await;
+            views::country(&model, country.as_str(), state.app.clock.today())
+                .ok_or_else(not_engaged)?
         }
         Some(raw_date) => {
-            let day = date("as_of", raw_date)?;
-            let model = as_of(&state, country.as_str(), day).await?;
+            let day = parse_date("as_of", raw_date)?;
+            let model = as_of(&state.app, country, day).await?;
             let mut progress =
                 views::country(&model, country.as_str(), day).ok_or_else(not_engaged)?;
             progress.as_of = Some(day);
@@ -227,35 +243,4 @@ pub async fn country(
         }
     }
     csv_response(&format!("milestones-{country}"), rows)
-}
-
-/// The model of one country as it stood at the end of `day` (UTC): its engagement,
-/// commitments and milestones replayed from the events recorded up to then.
-pub async fn as_of(state: &AppState, country: &str, day: NaiveDate) -> ApiResult<Tracker> {
-    let cutoff = day
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .ok_or_else(|| ApiError::invalid("as_of", "is out of range"))?;
-    let mut aggregates = vec![("engagement", country.to_string())];
-    {
-        let model = state.projector.read().await;
-        for c in model.commitments.values().filter(|c| c.country == country) {
-            aggregates.push(("commitment", c.id.clone()));
-            for m in &c.milestones {
-                aggregates.push(("milestone", m.clone()));
-            }
-        }
-    }
-    let mut events = Vec::new();
-    for (kind, id) in aggregates {
-        events.extend(feed::history(state.store.database(), kind, &id).await?);
-    }
-    events.retain(|e| e.recorded_at < cutoff);
-    events.sort_by_key(|e| e.position);
-    let mut model = Tracker::default();
-    for e in &events {
-        model.apply(e);
-    }
-    Ok(model)
 }

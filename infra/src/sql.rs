@@ -1,0 +1,147 @@
+//! Every SQL statement of the tracker, in one place: those whose text serves both stores, then
+//! those of PostgreSQL and those of SQLite. Nothing outside `infra` (and the migrations) writes
+//! SQL; a test of the repository keeps it so.
+//!
+//! The statements take `$1, $2, …` parameters, which SQLite reads as well as PostgreSQL.
+
+/// The columns of an event row as the feed reads it (decoded by `feed::pg_row` and
+/// `feed::sqlite_row`).
+pub const EVENT_COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
+
+/// Statements whose text is the same on both stores.
+pub mod both {
+    pub const PING: &str = "SELECT 1";
+
+    pub const EVENTS_AFTER_SEQUENCE: &str =
+        "SELECT sequence, event_type, event_version, CAST(payload AS TEXT) FROM events
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+          ORDER BY sequence";
+
+    pub const POSITION_OF: &str = "SELECT position FROM events
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
+
+    pub const HISTORY: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
+           FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
+
+    pub const COUNT: &str = "SELECT count(*) FROM events";
+
+    pub const SNAPSHOT: &str = "SELECT version, state FROM aggregate_snapshots
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND format = $3";
+
+    pub const SAVE_SNAPSHOT: &str =
+        "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
+            SET version = excluded.version, format = excluded.format, state = excluded.state
+          WHERE aggregate_snapshots.version < excluded.version
+             OR aggregate_snapshots.format <> excluded.format";
+
+    /// One imported event (its position and time are set by the store).
+    pub const IMPORT_EVENT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+    pub const CONTACT_BY_HASH: &str =
+        "SELECT subscriber_id FROM subscriber_contacts WHERE email_hash = $1";
+
+    /// Keep an address; a second request for it keeps the first id (and only the first name:
+    /// a display name is changed by its subscriber alone).
+    pub const UPSERT_CONTACT: &str = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email_hash) DO UPDATE SET name = coalesce(subscriber_contacts.name, excluded.name)
+         RETURNING subscriber_id";
+
+    pub const IMPORT_CONTACT: &str = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)";
+
+    pub const CONTACT: &str =
+        "SELECT subscriber_id, email, name FROM subscriber_contacts WHERE subscriber_id = $1";
+
+    pub const CONTACTS: &str = "SELECT subscriber_id, email, name FROM subscriber_contacts";
+
+    pub const ERASE_CONTACT: &str = "DELETE FROM subscriber_contacts WHERE subscriber_id = $1";
+}
+
+/// PostgreSQL's statements.
+pub mod pg {
+    /// A command's events in one statement; the trigger sets position and time.
+    pub const APPEND: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT $1, $2, s, e, v, p::json, $7::json
+           FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(s, e, v, p, n)
+          ORDER BY n
+         RETURNING position";
+
+    /// The feed: only rows no running transaction can precede any more (see `feed`).
+    pub const READ_AFTER: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
+           FROM events
+          WHERE position > $1 AND txid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY position LIMIT $2";
+
+    pub const HEAD: &str = "SELECT max(position) FROM events
+          WHERE txid < pg_snapshot_xmin(pg_current_snapshot())";
+
+    /// The events of a set of aggregates, in feed order: `$1` the types, `$2` the ids.
+    pub const EVENTS_OF: &str = "SELECT e.position, e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata, e.recorded_at
+           FROM events e
+           JOIN UNNEST($1::text[], $2::text[]) AS wanted(t, i)
+             ON e.aggregate_type = wanted.t AND e.aggregate_id = wanted.i
+          WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY e.position";
+
+    pub const COPY_ALL: &str = "COPY (SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at FROM events ORDER BY position) TO STDOUT";
+
+    /// Test and benchmark databases (the name is checked to be a plain identifier first).
+    pub fn create_database(name: &str) -> String {
+        format!("CREATE DATABASE {name}")
+    }
+    pub fn drop_database(name: &str) -> String {
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    }
+}
+
+/// SQLite's statements.
+pub mod lite {
+    /// A command's events in one statement: `rows` groups of seven parameters.
+    pub fn append(rows: usize) -> String {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+        format!(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+             VALUES {values} RETURNING position"
+        )
+    }
+
+    pub const READ_AFTER: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
+           FROM events WHERE position > $1 ORDER BY position LIMIT $2";
+
+    pub const HEAD: &str = "SELECT max(position) FROM events";
+
+    /// The events of a set of aggregates, in feed order: `$1` a JSON array of
+    /// `[type, id]` pairs.
+    pub const EVENTS_OF: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
+           FROM events
+          WHERE (aggregate_type, aggregate_id) IN
+                (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1))
+          ORDER BY position";
+
+    pub const SELECT_ALL: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at FROM events ORDER BY position";
+
+    /// Fold the write-ahead log into the database file (after an erasure, so that deleted rows
+    /// are gone from the WAL too).
+    pub const CHECKPOINT: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_columns_are_those_every_feed_statement_selects() {
+        for sql in [
+            both::HISTORY,
+            pg::READ_AFTER,
+            lite::READ_AFTER,
+            lite::SELECT_ALL,
+            pg::COPY_ALL,
+        ] {
+            assert!(sql.contains(EVENT_COLUMNS), "{sql}");
+        }
+        assert_eq!(lite::append(2).matches('?').count(), 14);
+    }
+}

@@ -1,0 +1,106 @@
+//! `/account`: the signed-in account and its language for the pages.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use safeguards_app::accounts;
+use safeguards_domain::values::{parse_word, Role};
+
+use super::{form_caller, message, render, FormFields, Visit};
+use crate::error::ApiError;
+use crate::i18n::Texts;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    languages: Vec<(&'static str, &'static str, bool)>,
+    t: &'static Texts,
+    user: Option<String>,
+    name: String,
+    email: String,
+    role: &'static str,
+    countries: String,
+    csrf: String,
+}
+
+/// `GET /account`.
+pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let t = visit.t;
+    let email = accounts::me(&state.app, &visit.who)
+        .await
+        .map(|a| a.email)
+        .unwrap_or_default();
+    let role: &'static str = match visit.who.role {
+        Role::Admin => "admin",
+        Role::ProgrammeManager => "programme manager",
+        Role::FocalPoint => "focal point",
+        Role::Viewer => "viewer",
+    };
+    visit.answer(render(
+        StatusCode::OK,
+        AccountPage {
+            languages: [("en", "English"), ("fr", "Français"), ("es", "Español")]
+                .into_iter()
+                .map(|(code, name)| (code, name, code == t.lang))
+                .collect(),
+            t,
+            user: visit.name(),
+            name: visit.who.name.clone(),
+            email,
+            role,
+            countries: visit
+                .who
+                .countries
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            csrf: visit.csrf(&state),
+        },
+    ))
+}
+
+/// `POST /account/language`: the account's language for the pages.
+pub async fn language(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (t, caller) = match form_caller(&state, &parts, &form).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let result = match parse_word("language", form.get("language").map_or("", |l| l.trim())) {
+        Ok(language) => accounts::set_language(&state.app, &caller, language).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => {
+            let mut r = Redirect::to("/account").into_response();
+            // The account's choice replaces a choice made with the switch.
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("sg_lang=; Path=/; Max-Age=0"),
+            );
+            r
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            message(
+                t,
+                e.status,
+                Some(caller.principal.name),
+                t.failed,
+                &e.detail,
+                Some(("/account", t.back)),
+            )
+        }
+    }
+}

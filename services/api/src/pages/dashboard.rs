@@ -1,0 +1,95 @@
+//! `/`: every country's completion and overdue count, and the principle × country heat-map.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use safeguards_domain::values::PrincipleCode;
+use safeguards_projections::views;
+
+use super::{render, Visit};
+use crate::i18n::{self, Texts};
+use crate::AppState;
+
+struct CountryRow {
+    country: String,
+    name: String,
+    status: &'static str,
+    commitments: u32,
+    completion: f64,
+    bar: u32,
+    overdue: u32,
+    last: String,
+}
+
+struct HeatRow {
+    code: &'static str,
+    name: &'static str,
+    /// (count, shade 0–3) per country
+    cells: Vec<(u32, u8)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    t: &'static Texts,
+    user: Option<String>,
+    totals: views::Totals,
+    counted: u32,
+    countries: Vec<CountryRow>,
+    heat: Vec<HeatRow>,
+}
+
+/// `GET /`.
+pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let t = visit.t;
+    let model = state.app.model().await;
+    let today = state.app.clock.today();
+    let cached = state.views.overview(&model, today);
+    let overview = &cached.overview;
+    let principles = views::principles(&model, today);
+    let countries: Vec<CountryRow> = overview
+        .countries
+        .iter()
+        .map(|c| CountryRow {
+            country: c.country.clone(),
+            name: c.name.clone(),
+            status: i18n::status_word(t, c.status.into()),
+            commitments: c.commitments,
+            completion: c.completion,
+            bar: c.completion.round().clamp(0.0, 100.0) as u32,
+            overdue: c.milestones.overdue,
+            last: c.last_activity_at.format("%Y-%m-%d").to_string(),
+        })
+        .collect();
+    let heat = principles
+        .iter()
+        .zip(PrincipleCode::all())
+        .map(|(p, code)| HeatRow {
+            code: code.as_str(),
+            name: code.name(),
+            cells: p
+                .countries
+                .iter()
+                .map(|c| (c.commitments, c.commitments.min(3) as u8))
+                .collect(),
+        })
+        .collect();
+    let totals = &overview.totals;
+    visit.answer(render(
+        StatusCode::OK,
+        Dashboard {
+            t,
+            user: visit.name(),
+            counted: totals.milestones.total() - totals.milestones.cancelled,
+            totals: totals.clone(),
+            countries,
+            heat,
+        },
+    ))
+}

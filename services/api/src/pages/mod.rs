@@ -1,0 +1,284 @@
+//! Server-rendered pages: one module per page, each a thin adapter over the use cases (parse
+//! the form, call, answer with POST → redirect → GET). No JavaScript; a session cookie
+//! (HttpOnly, SameSite=Lax, Secure over https) and a CSRF token on every form.
+
+mod account;
+mod burnup;
+mod country;
+mod dashboard;
+mod forms;
+mod session;
+mod subscriptions;
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use safeguards_app::{accounts, AppError, Caller, Principal};
+
+use crate::error::ApiError;
+use crate::extract::correlation_id;
+use crate::i18n::{self, Texts};
+use crate::AppState;
+
+pub use burnup::Burnup;
+
+/// The cookie of a signed-in session.
+const SESSION: &str = "sg_session";
+
+/// Every page.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::dashboard))
+        .route("/countries/{country}", get(country::country))
+        .route("/milestones/{id}/start", post(forms::start))
+        .route("/milestones/{id}/progress", post(forms::progress))
+        .route("/milestones/{id}/block", post(forms::block))
+        .route("/milestones/{id}/unblock", post(forms::unblock))
+        .route("/milestones/{id}/achieve", post(forms::achieve))
+        .route("/milestones/{id}/verify", post(forms::verify))
+        .route("/milestones/{id}/reject", post(forms::reject))
+        .route("/commitments/{id}/revise", post(forms::revise))
+        .route("/commitments/{id}/withdraw", post(forms::withdraw))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/account", get(account::account))
+        .route("/account/language", post(account::language))
+        .route("/static/app.css", get(stylesheet))
+        .route(
+            "/subscribe",
+            get(subscriptions::subscribe_page).post(subscriptions::subscribe),
+        )
+        .route("/subscriptions/confirm", get(subscriptions::confirm))
+        .route(
+            "/subscriptions/manage",
+            get(subscriptions::manage_page).post(subscriptions::manage),
+        )
+        .route(
+            "/unsubscribe",
+            get(subscriptions::unsubscribe_page).post(subscriptions::unsubscribe),
+        )
+}
+
+/// A cookie of the request.
+fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// `; Secure` when the tracker is served over https.
+fn secure(state: &AppState) -> &'static str {
+    if state.app.digest.settings.public_url.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// The signed-in user of a page and their session token, from the session cookie.
+async fn user(state: &AppState, parts: &Parts) -> Option<(Principal, String)> {
+    let token = cookie(parts, SESSION)?;
+    state.fresh(parts).await;
+    accounts::principal(&state.app, &token)
+        .await
+        .ok()
+        .map(|p| (p, token))
+}
+
+/// A page, or the sign-in page for a visitor who is not signed in.
+struct Visit {
+    who: Principal,
+    token: String,
+    t: &'static Texts,
+    lang: safeguards_domain::subscriber::Language,
+    chosen: bool,
+}
+
+impl Visit {
+    /// The signed-in visit of a page; else the answer that sends the visitor to sign in.
+    async fn of(state: &AppState, parts: &Parts) -> Result<Self, Response> {
+        let Some((who, token)) = user(state, parts).await else {
+            let (lang, chosen) = i18n::language(parts);
+            return Err(i18n::remember(to_login(), lang, chosen));
+        };
+        let (lang, chosen) = i18n::language_for(parts, who.language);
+        Ok(Self {
+            who,
+            token,
+            t: i18n::texts(lang),
+            lang,
+            chosen,
+        })
+    }
+    fn name(&self) -> Option<String> {
+        Some(self.who.name.clone())
+    }
+    fn csrf(&self, state: &AppState) -> String {
+        state.app.tokens.csrf(&self.token)
+    }
+    /// The page, with the language choice kept.
+    fn answer(&self, response: Response) -> Response {
+        i18n::remember(response, self.lang, self.chosen)
+    }
+}
+
+/// Render a page with its status.
+pub fn render<T: Template>(status: StatusCode, template: T) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            ApiError::internal().into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    heading: &'a str,
+    text: &'a str,
+    back: Option<(&'a str, &'a str)>,
+}
+
+/// A page with a heading, one sentence and, when given, a link back (target, label).
+fn message(
+    t: &'static Texts,
+    status: StatusCode,
+    user: Option<String>,
+    heading: &str,
+    text: &str,
+    back: Option<(&str, &str)>,
+) -> Response {
+    render(
+        status,
+        MessagePage {
+            t,
+            user,
+            heading,
+            text,
+            back,
+        },
+    )
+}
+
+/// The page of a resource that does not exist.
+fn not_found(t: &'static Texts, user: Option<String>, text: &str) -> Response {
+    message(
+        t,
+        StatusCode::NOT_FOUND,
+        user,
+        t.no_such,
+        text,
+        Some(("/", t.back)),
+    )
+}
+
+fn to_login() -> Response {
+    Redirect::to("/login").into_response()
+}
+
+/// A form's fields, as posted.
+type FormFields = BTreeMap<String, String>;
+
+/// The caller of a form post, once its CSRF token is checked; otherwise the answer to send (to
+/// the sign-in page, or a page saying the form expired).
+async fn form_caller(
+    state: &AppState,
+    parts: &Parts,
+    form: &FormFields,
+) -> Result<(&'static Texts, Caller), Response> {
+    let t = i18n::texts(i18n::language(parts).0);
+    let Some((who, token)) = user(state, parts).await else {
+        return Err(to_login());
+    };
+    if form.get("csrf").map(String::as_str) != Some(state.app.tokens.csrf(&token).as_str()) {
+        return Err(message(
+            t,
+            StatusCode::FORBIDDEN,
+            Some(who.name),
+            t.form_expired,
+            t.form_expired,
+            Some(("/", t.back)),
+        ));
+    }
+    Ok((t, Caller::new(who, correlation_id(parts))))
+}
+
+/// A form field as typed, trimmed; `None` when absent or blank.
+fn form_text(form: &FormFields, key: &str) -> Option<String> {
+    form.get(key)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// After a form's command: back to `back` at `anchor`; when the command was refused for its
+/// content or the state, with the reason.
+fn after_form(
+    t: &'static Texts,
+    result: Result<safeguards_infra::Committed, AppError>,
+    back: &str,
+    anchor: &str,
+    name: String,
+) -> Response {
+    match result.map_err(ApiError::from) {
+        Ok(committed) => {
+            let mut r = Redirect::to(&format!("{back}#{anchor}")).into_response();
+            if let Ok(v) = HeaderValue::from_str(&committed.position.to_string()) {
+                r.headers_mut().insert("x-position", v);
+            }
+            r
+        }
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("error", &e.detail)
+                .finish();
+            Redirect::to(&format!("{back}?{query}#{anchor}")).into_response()
+        }
+        Err(e) => message(
+            t,
+            e.status,
+            Some(name),
+            t.failed,
+            &e.detail,
+            Some((back, t.back)),
+        ),
+    }
+}
+
+/// The `?error=` a refused form came back with.
+fn returned_error(parts: &Parts) -> Option<String> {
+    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(k, _)| k == "error")
+        .map(|(_, v)| v.chars().take(500).collect())
+}
+
+/// `GET /static/app.css`.
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,140 @@
+//! Signing in and out of the pages.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use rand::RngCore;
+use safeguards_app::{accounts, credentials, AppError};
+
+use super::{cookie, message, render, secure, to_login, user, SESSION};
+use crate::i18n::{self, Texts};
+use crate::AppState;
+
+/// The cookie that carries the sign-in form's CSRF token.
+const LOGIN_CSRF: &str = "sg_login";
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: &'static Texts,
+    user: Option<String>,
+    csrf: String,
+    error: Option<String>,
+}
+
+fn login_page_with(t: &'static Texts, error: Option<String>, status: StatusCode) -> Response {
+    let mut raw = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let csrf: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let mut r = render(
+        status,
+        LoginPage {
+            t,
+            user: None,
+            csrf: csrf.clone(),
+            error,
+        },
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LOGIN_CSRF}={csrf}; HttpOnly; SameSite=Strict; Path=/login; Max-Age=3600"
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// `GET /login`.
+pub async fn login_page(parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    i18n::remember(
+        login_page_with(i18n::texts(lang), None, StatusCode::OK),
+        lang,
+        chosen,
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    if let Err(e) = state.limits.sign_in.check(&parts) {
+        return message(
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            t.too_many,
+            &e.detail,
+            Some(("/login", t.back)),
+        );
+    }
+    if cookie(&parts, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+        return login_page_with(t, Some(t.form_expired.into()), StatusCode::FORBIDDEN);
+    }
+    let session = match accounts::sign_in(&state.app, form.email.trim(), &form.password).await {
+        Ok(s) => s,
+        Err(AppError::Unauthorized) => {
+            return login_page_with(t, Some(t.wrong_login.into()), StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let mut r = Redirect::to("/").into_response();
+    let max_age = credentials::TOKEN_LIFETIME.num_seconds();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
+        session.token,
+        secure(&state)
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    if let Some((_, token)) = user(&state, &parts).await {
+        if form.csrf != state.app.tokens.csrf(&token) {
+            return message(
+                t,
+                StatusCode::FORBIDDEN,
+                None,
+                t.form_expired,
+                t.form_expired,
+                Some(("/account", t.back)),
+            );
+        }
+    }
+    let mut r = to_login();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
+        secure(&state)
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}

@@ -1,0 +1,331 @@
+//! The pages of the Safeguards Digest: the subscription form, and the pages the links in mails
+//! open (confirm, preferences, unsubscribe). No sign-in: the link's token is the credential.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use safeguards_app::subscriptions::{self, LinkError};
+use safeguards_app::AppError;
+use safeguards_domain::subscriber::Language;
+use safeguards_domain::values::{parse_word, CountryCode};
+use serde::Deserialize;
+
+use super::{message, render};
+use crate::error::ApiError;
+use crate::extract::correlation_id;
+use crate::i18n::{self, Texts};
+use crate::schema::{list, max};
+use crate::AppState;
+
+/// The languages a subscriber may choose: (code, name, chosen).
+fn languages(chosen: Language) -> Vec<(&'static str, &'static str, bool)> {
+    [
+        (Language::En, "English"),
+        (Language::Fr, "Français"),
+        (Language::Es, "Español"),
+    ]
+    .into_iter()
+    .map(|(l, name)| (l.into(), name, l == chosen))
+    .collect()
+}
+
+/// Codes typed in a form, separated by commas: trimmed and upper-cased.
+fn typed_countries(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "subscribe.html")]
+struct SubscribePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    languages: Vec<(&'static str, &'static str, bool)>,
+    error: Option<&'a str>,
+    email: &'a str,
+    name: &'a str,
+    countries: &'a str,
+}
+
+/// `GET /subscribe`.
+pub async fn subscribe_page(parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let page = render(
+        StatusCode::OK,
+        SubscribePage {
+            t: i18n::texts(lang),
+            user: None,
+            languages: languages(lang),
+            error: None,
+            email: "",
+            name: "",
+            countries: "",
+        },
+    );
+    i18n::remember(page, lang, chosen)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubscribeForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub countries: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+/// `POST /subscribe`: the same answer whatever the state of the address.
+pub async fn subscribe(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SubscribeForm>,
+) -> Response {
+    let lang = i18n::language(&parts).0;
+    let t = i18n::texts(lang);
+    if let Err(e) = state.limits.subscribe.check(&parts) {
+        return message(
+            t,
+            e.status,
+            None,
+            t.too_many,
+            &e.detail,
+            Some(("/subscribe", t.back)),
+        );
+    }
+    let language = form.language.trim();
+    let request = crate::routes::subscriptions::request(
+        form.email.trim(),
+        Some(form.name.as_str()),
+        &typed_countries(&form.countries),
+        (!language.is_empty()).then_some(language),
+    );
+    let outcome = match request {
+        Ok(req) => subscriptions::subscribe(&state.app, req, &correlation_id(&parts))
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => message(
+            t,
+            StatusCode::OK,
+            None,
+            t.sub_check_mail,
+            t.sub_link_on_its_way,
+            None,
+        ),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SubscribePage {
+                t,
+                user: None,
+                languages: languages(parse_word("language", language).unwrap_or(lang)),
+                error: Some(&e.detail),
+                email: &form.email,
+                name: &form.name,
+                countries: &form.countries,
+            },
+        ),
+        Err(e) => message(t, e.status, None, t.sub_went_wrong, t.sub_try_again, None),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// The page of a link that does not work, or of a failure behind it.
+fn link_failed(t: &'static Texts, e: LinkError) -> Response {
+    match e {
+        LinkError::DoesNotWork => message(
+            t,
+            StatusCode::BAD_REQUEST,
+            None,
+            t.link_broken,
+            t.link_expired,
+            Some(("/subscribe", t.sub_again)),
+        ),
+        LinkError::Failed(e) => failed(t, e),
+    }
+}
+
+fn failed(t: &'static Texts, e: AppError) -> Response {
+    let e = ApiError::from(e);
+    message(t, e.status, None, t.sub_went_wrong, t.sub_try_again, None)
+}
+
+/// `GET /subscriptions/confirm?token=…`.
+pub async fn confirm(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    match subscriptions::confirm(&state.app, &q.token, state.app.clock.now()).await {
+        Ok(()) => message(
+            t,
+            StatusCode::OK,
+            None,
+            t.sub_confirmed,
+            t.sub_confirmed_text,
+            None,
+        ),
+        Err(e) => link_failed(t, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+struct UnsubscribePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    token: &'a str,
+}
+
+/// `GET /unsubscribe?token=…`: a page with a button (a GET never unsubscribes, so link
+/// scanners cannot unsubscribe anyone).
+pub async fn unsubscribe_page(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    if let Err(e) = subscriptions::preferences(&state.app, &q.token).await {
+        return link_failed(t, e);
+    }
+    render(
+        StatusCode::OK,
+        UnsubscribePage {
+            t,
+            user: None,
+            token: &q.token,
+        },
+    )
+}
+
+/// `POST /unsubscribe?token=…`: the page's button and RFC 8058 one-click
+/// (`List-Unsubscribe=One-Click`) alike; no sign-in.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    match subscriptions::unsubscribe(&state.app, &q.token).await {
+        Ok(()) => message(
+            t,
+            StatusCode::OK,
+            None,
+            t.unsub_done,
+            t.unsub_done_text,
+            None,
+        ),
+        Err(e) => link_failed(t, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "manage.html")]
+struct ManagePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    token: &'a str,
+    countries: String,
+    languages: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
+}
+
+/// `GET /subscriptions/manage?token=…`: the subscriber's countries and language, from the link
+/// in every digest.
+pub async fn manage_page(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    match subscriptions::preferences(&state.app, &q.token).await {
+        Ok((countries, language)) => render(
+            StatusCode::OK,
+            ManagePage {
+                t,
+                user: None,
+                token: &q.token,
+                countries: countries.join(", "),
+                languages: languages(language),
+                error: None,
+            },
+        ),
+        Err(e) => link_failed(t, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    pub countries: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+/// `POST /subscriptions/manage?token=…`.
+pub async fn manage(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(q): Query<TokenQuery>,
+    Form(form): Form<PreferencesForm>,
+) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    let parsed = list(
+        "countries",
+        &typed_countries(&form.countries),
+        max::COUNTRIES,
+        CountryCode::parse,
+    )
+    .and_then(|countries| {
+        let language = match form.language.trim() {
+            "" => Language::En,
+            l => parse_word::<Language>("language", l)?,
+        };
+        Ok((countries, language))
+    });
+    let (countries, language) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ManagePage {
+                    t,
+                    user: None,
+                    token: &q.token,
+                    countries: form.countries.clone(),
+                    languages: languages(Language::En),
+                    error: Some(e.to_string()),
+                },
+            )
+        }
+    };
+    match subscriptions::change_preferences(&state.app, &q.token, countries, language).await {
+        Ok(()) => {
+            let t = i18n::texts(language);
+            message(
+                t,
+                StatusCode::OK,
+                None,
+                t.manage_saved,
+                t.manage_saved_text,
+                None,
+            )
+        }
+        Err(e) => link_failed(t, e),
+    }
+    .into_response()
+}

@@ -1,0 +1,105 @@
+//! Commitments: a country's safeguard measures, created, revised and withdrawn.
+
+use safeguards_domain::commitment::{
+    Commitment, CommitmentCommand, CommitmentFields, CommitmentRevision,
+};
+use safeguards_domain::engagement::{Engagement, EngagementStatus};
+use safeguards_domain::values::{CommitmentId, CountryCode, Text};
+use safeguards_infra::Committed;
+
+use crate::access::{authorize, Action, Caller};
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// The country of an existing commitment: from the read model (a commitment never changes
+/// country), else from its own events when the model has not seen it yet.
+pub async fn country_of(app: &App, id: CommitmentId) -> AppResult<CountryCode> {
+    let known = app
+        .model()
+        .await
+        .commitments
+        .get(&id.to_string())
+        .map(|c| c.country.clone());
+    if let Some(code) = known.and_then(|c| CountryCode::from_stored(c).ok()) {
+        return Ok(code);
+    }
+    app.load::<Commitment>(&id.to_string())
+        .await?
+        .country()
+        .ok_or_else(|| AppError::not_found("no such commitment"))
+}
+
+/// Record a commitment of `country`, which must have an engagement that is not closed.
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    country: CountryCode,
+    id: CommitmentId,
+    fields: CommitmentFields,
+) -> AppResult<Committed> {
+    authorize(
+        &caller.principal,
+        Action::EditCommitments,
+        Some(country.as_str()),
+    )?;
+    let engagement = app.load::<Engagement>(country.as_str()).await?;
+    match engagement.status() {
+        None => {
+            return Err(AppError::not_found(format!(
+                "no engagement is open for {country}"
+            )))
+        }
+        Some(EngagementStatus::Closed) => {
+            return Err(AppError::conflict(format!(
+                "the engagement with {country} is closed"
+            )))
+        }
+        Some(_) => {}
+    }
+    app.execute::<Commitment>(
+        &Caller {
+            if_match: None,
+            ..caller.clone()
+        },
+        &id.to_string(),
+        CommitmentCommand::Create { country, fields },
+    )
+    .await
+}
+
+/// Run a command on an existing commitment, by those who may edit its country's commitments.
+async fn execute(
+    app: &App,
+    caller: &Caller,
+    id: CommitmentId,
+    command: CommitmentCommand,
+) -> AppResult<Committed> {
+    let country = country_of(app, id).await?;
+    authorize(
+        &caller.principal,
+        Action::EditCommitments,
+        Some(country.as_str()),
+    )?;
+    app.execute::<Commitment>(caller, &id.to_string(), command)
+        .await
+}
+
+/// Revise a commitment: only the fields given change.
+pub async fn revise(
+    app: &App,
+    caller: &Caller,
+    id: CommitmentId,
+    revision: CommitmentRevision,
+) -> AppResult<Committed> {
+    execute(app, caller, id, CommitmentCommand::Revise { revision }).await
+}
+
+/// Withdraw a commitment, with the reason.
+pub async fn withdraw(
+    app: &App,
+    caller: &Caller,
+    id: CommitmentId,
+    reason: Text,
+) -> AppResult<Committed> {
+    execute(app, caller, id, CommitmentCommand::Withdraw { reason }).await
+}

@@ -1,0 +1,50 @@
+//! The digest's periods: what was sent, a preview, and sending now.
+
+use std::time::Duration;
+
+use safeguards_digest::deliver::{self, Report};
+use safeguards_domain::digest::Period;
+use safeguards_domain::values::CountryCode;
+use safeguards_projections::model::DigestView;
+
+use crate::access::{authorize, Action, Caller, Principal};
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// Every digest period, newest first.
+pub async fn list(app: &App, _who: &Principal) -> AppResult<Vec<DigestView>> {
+    Ok(app.model().await.digests.values().rev().cloned().collect())
+}
+
+/// The HTML digest a subscriber to `countries` (all when empty) would receive now.
+pub async fn preview(app: &App, _who: &Principal, countries: &[CountryCode]) -> AppResult<String> {
+    let countries: Vec<String> = countries.iter().map(|c| c.as_str().to_string()).collect();
+    Ok(deliver::preview(&app.digest, &countries, app.clock.now()).await?)
+}
+
+/// How long [`send_now`] waits for the run before saying it goes on.
+pub const SEND_WAIT: Duration = Duration::from_secs(20);
+
+/// What sending now did.
+#[derive(Debug, Clone)]
+pub enum Sent {
+    /// The run ended: what it did.
+    Done(Report),
+    /// The run takes longer and goes on in the background.
+    Running { period: Period },
+}
+
+/// Send the current period's digest now; nothing is sent twice. The run goes on in a task of
+/// its own: a long one is reported as running, and a caller that goes away does not stop it.
+pub async fn send_now(app: &App, caller: &Caller) -> AppResult<Sent> {
+    authorize(&caller.principal, Action::ManageDigest, None)?;
+    let now = app.clock.now();
+    let period = Period::containing(now.date_naive());
+    let digest = app.digest.clone();
+    let run = tokio::spawn(async move { deliver::send_period(&digest, period, now).await });
+    match tokio::time::timeout(SEND_WAIT, run).await {
+        Ok(Ok(report)) => Ok(Sent::Done(report?)),
+        Ok(Err(e)) => Err(AppError::Internal(format!("the digest run failed: {e}"))),
+        Err(_) => Ok(Sent::Running { period }),
+    }
+}

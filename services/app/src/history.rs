@@ -1,0 +1,121 @@
+//! What happened: an aggregate's history, the global feed as CloudEvents, and the recent
+//! activity. What a reader may see of an event's data is decided in [`visible_data`] alone.
+
+use chrono::{DateTime, Utc};
+use safeguards_domain::values::CountryCode;
+use safeguards_infra::feed::{self, RecordedEvent};
+use safeguards_projections::activity::ActivityLine;
+use safeguards_projections::cloudevent::CloudEvent;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::access::Principal;
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// One event of an aggregate's history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    pub position: i64,
+    pub sequence: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub recorded_at: DateTime<Utc>,
+    pub actor: String,
+    pub actor_name: String,
+    pub data: Value,
+}
+
+/// The event's fields as `_who` may see them: password and token hashes never leave the
+/// server.
+pub fn visible_data(_who: &Principal, e: &RecordedEvent) -> Value {
+    let mut data = e.data().clone();
+    if let Value::Object(map) = &mut data {
+        map.remove("password_hash");
+        map.remove("token_hash");
+    }
+    data
+}
+
+/// The aggregates whose history may be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Engagement,
+    Commitment,
+    Milestone,
+}
+
+impl Subject {
+    fn aggregate_type(self) -> &'static str {
+        match self {
+            Self::Engagement => "engagement",
+            Self::Commitment => "commitment",
+            Self::Milestone => "milestone",
+        }
+    }
+}
+
+/// Every event of one engagement, commitment or milestone, oldest first.
+pub async fn history(
+    app: &App,
+    who: &Principal,
+    subject: Subject,
+    id: &str,
+) -> AppResult<Vec<HistoryItem>> {
+    let kind = subject.aggregate_type();
+    let events = feed::history(app.store.database(), kind, id).await?;
+    if events.is_empty() {
+        return Err(AppError::not_found(format!("no such {kind}")));
+    }
+    let model = app.model().await;
+    Ok(events
+        .iter()
+        .map(|e| {
+            let actor = e.metadata.actor_id();
+            HistoryItem {
+                position: e.position,
+                sequence: e.sequence,
+                kind: e.event_type.clone(),
+                recorded_at: e.recorded_at,
+                actor_name: model.actor_name(&actor),
+                actor,
+                data: visible_data(who, e),
+            }
+        })
+        .collect())
+}
+
+/// Up to `limit` events of the global feed after position `after`, as CloudEvents.
+pub async fn events(
+    app: &App,
+    who: &Principal,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<CloudEvent>> {
+    let events = feed::read_after(app.store.database(), after, limit).await?;
+    Ok(events
+        .iter()
+        .map(|e| CloudEvent::of(e, visible_data(who, e)))
+        .collect())
+}
+
+/// Recent changes, newest first: of one country or all, since a time, at most `limit`.
+pub async fn activity(
+    app: &App,
+    _who: &Principal,
+    country: Option<CountryCode>,
+    since: Option<DateTime<Utc>>,
+    limit: usize,
+) -> AppResult<Vec<ActivityLine>> {
+    let model = app.model().await;
+    Ok(model
+        .activity
+        .iter()
+        .rev()
+        .filter(|l| country.is_none_or(|c| l.country.as_deref() == Some(c.as_str())))
+        .filter(|l| since.is_none_or(|s| l.at >= s))
+        .take(limit)
+        .cloned()
+        .collect())
+}

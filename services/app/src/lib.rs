@@ -1,0 +1,122 @@
+//! The use cases of the Safeguards Tracker: one typed function per user action, called alike by
+//! every channel — the JSON routes, the pages, the command line, the demo loader and the import.
+//!
+//! A use case takes the [`Caller`] and values already parsed at the edge; it owns the
+//! authorization (the one permission table, [`access`]), the lookups and the rules that span
+//! aggregates ("the engagement is closed", "the commitment was withdrawn"), and the call to the
+//! event store. Channels only parse, call and answer.
+//!
+//! This is a crate of its own so that no channel can reach past it: it depends on the domain,
+//! the projections, infra and the digest; it never depends on the HTTP layer, the page
+//! templates or the binary.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod access;
+pub mod accounts;
+pub mod commitments;
+pub mod credentials;
+pub mod digests;
+pub mod engagements;
+pub mod error;
+pub mod history;
+pub mod milestones;
+pub mod progress;
+pub mod subscriptions;
+
+use std::sync::Arc;
+
+use safeguards_digest::DigestService;
+use safeguards_domain::DomainError;
+use safeguards_infra::store::Aggregate;
+use safeguards_infra::{CommandError, Committed, EventStore, Projector};
+use safeguards_projections::Tracker;
+use tokio::sync::RwLockReadGuard;
+
+pub use access::{authorize, may, Action, Caller, Principal};
+pub use error::{AppError, AppResult};
+
+/// The time as the use cases and views see it: the system clock, or a fixed time set by tests
+/// (overdue milestones depend on the date, not only on events).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    fixed: Arc<std::sync::RwLock<Option<chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.fixed
+            .read()
+            .ok()
+            .and_then(|f| *f)
+            .unwrap_or_else(chrono::Utc::now)
+    }
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+    /// Fix the time (`None` returns to the system clock).
+    pub fn set(&self, time: Option<chrono::DateTime<chrono::Utc>>) {
+        if let Ok(mut f) = self.fixed.write() {
+            *f = time;
+        }
+    }
+}
+
+/// Everything the use cases work with.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub store: Arc<EventStore>,
+    pub projector: Arc<Projector>,
+    pub digest: DigestService,
+    pub tokens: credentials::Tokens,
+    pub passwords: credentials::Passwords,
+    pub clock: Clock,
+}
+
+impl App {
+    pub fn new(store: Arc<EventStore>, projector: Arc<Projector>, digest: DigestService) -> Self {
+        Self {
+            tokens: credentials::Tokens::new(&digest.settings.secret_key),
+            passwords: credentials::Passwords::default(),
+            clock: Clock::default(),
+            store,
+            projector,
+            digest,
+        }
+    }
+
+    /// The read model, for reading.
+    pub async fn model(&self) -> RwLockReadGuard<'_, Tracker> {
+        self.projector.read().await
+    }
+
+    /// Run a command on aggregate `A` for `caller`, with the caller's `If-Match`.
+    async fn execute<A>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        command: A::Command,
+    ) -> AppResult<Committed>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+        A::Command: Clone + safeguards_domain::CommandName,
+    {
+        self.store
+            .execute::<A>(id, command, &caller.context(), caller.if_match)
+            .await
+            .map_err(AppError::from)
+    }
+
+    /// The current state of aggregate `A` (its version 0 when it does not exist).
+    async fn load<A>(&self, id: &str) -> AppResult<A>
+    where
+        A: Aggregate,
+    {
+        Ok(self
+            .store
+            .load::<A>(id)
+            .await
+            .map_err(|e: CommandError| AppError::from(e))?
+            .aggregate)
+    }
+}

@@ -1,0 +1,40 @@
+//! Progress as it stood on a past day.
+
+use chrono::NaiveDate;
+use safeguards_domain::values::CountryCode;
+use safeguards_infra::feed;
+use safeguards_projections::Tracker;
+
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// The model of one country as it stood at the end of `day` (UTC): its engagement,
+/// commitments and milestones replayed from the events recorded up to then, read in one query.
+pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult<Tracker> {
+    let cutoff = day
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| AppError::invalid("as_of", "is out of range"))?;
+    let mut aggregates = vec![("engagement", country.as_str().to_string())];
+    {
+        let model = app.model().await;
+        for c in model
+            .commitments
+            .values()
+            .filter(|c| c.country == country.as_str())
+        {
+            aggregates.push(("commitment", c.id.clone()));
+            for m in &c.milestones {
+                aggregates.push(("milestone", m.clone()));
+            }
+        }
+    }
+    let mut model = Tracker::default();
+    for e in feed::events_of(app.store.database(), &aggregates).await? {
+        if e.recorded_at < cutoff {
+            model.apply(&e);
+        }
+    }
+    Ok(model)
+}

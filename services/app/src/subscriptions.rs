@@ -1,0 +1,119 @@
+//! The Safeguards Digest's subscribers: subscribing (open to anyone), the links in mails
+//! (confirm, preferences, unsubscribe: the link's token is the credential), and their
+//! administration.
+
+use chrono::{DateTime, Utc};
+use safeguards_digest::subscriptions::{self as subs, SubscribeRequest};
+use safeguards_domain::subscriber::{Language, SubscriberStatus};
+use safeguards_domain::values::{CountryCode, SubscriberId};
+use safeguards_infra::contacts;
+use serde::Serialize;
+
+use crate::access::{authorize, Action, Caller, Principal};
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// Why a link from a mail did not do what it says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// Tampered with, expired or used up: the page says "This link does not work".
+    #[error("the link is invalid or has expired")]
+    DoesNotWork,
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+fn link(e: subs::LinkError) -> LinkError {
+    match e {
+        subs::LinkError::Invalid => LinkError::DoesNotWork,
+        subs::LinkError::Failed(e) => LinkError::Failed(e.into()),
+    }
+}
+
+/// Ask for the digest. Whatever the state of the address, the answer is the same.
+pub async fn subscribe(
+    app: &App,
+    request: SubscribeRequest,
+    correlation_id: &str,
+) -> AppResult<()> {
+    Ok(subs::subscribe(&app.digest, request, correlation_id).await?)
+}
+
+/// Confirm a subscription from its link.
+pub async fn confirm(app: &App, token: &str, now: DateTime<Utc>) -> Result<(), LinkError> {
+    subs::confirm(&app.digest, token, now).await.map_err(link)
+}
+
+/// Unsubscribe from a link (twice is fine).
+pub async fn unsubscribe(app: &App, token: &str) -> Result<(), LinkError> {
+    subs::unsubscribe(&app.digest, token).await.map_err(link)
+}
+
+/// The countries and language of the subscriber a link names.
+pub async fn preferences(app: &App, token: &str) -> Result<(Vec<String>, Language), LinkError> {
+    let id =
+        subs::check_unsubscribe_token(&app.digest.settings, token).ok_or(LinkError::DoesNotWork)?;
+    Ok(app
+        .model()
+        .await
+        .subscribers
+        .get(&id.to_string())
+        .map(|s| (s.countries.clone(), s.language))
+        .unwrap_or_default())
+}
+
+/// Change the countries and language of the subscriber a link names.
+pub async fn change_preferences(
+    app: &App,
+    token: &str,
+    countries: Vec<CountryCode>,
+    language: Language,
+) -> Result<(), LinkError> {
+    subs::change_preferences(&app.digest, token, countries, language)
+        .await
+        .map_err(link)
+}
+
+/// A subscriber as its administrators see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriberOut {
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub status: SubscriberStatus,
+    pub countries: Vec<String>,
+    pub language: Language,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub last_digest_position: Option<i64>,
+}
+
+/// Every subscriber, with address and name (those who may send the digest).
+pub async fn list(app: &App, who: &Principal) -> AppResult<Vec<SubscriberOut>> {
+    authorize(who, Action::ManageDigest, None)?;
+    let contacts = contacts::all(app.store.database()).await?;
+    let model = app.model().await;
+    Ok(model
+        .subscribers
+        .values()
+        .map(|s| {
+            let c = contacts.get(&s.id);
+            SubscriberOut {
+                id: s.id.clone(),
+                email: c.map(|c| c.email.clone()),
+                name: c.and_then(|c| c.name.clone()),
+                status: s.status,
+                countries: s.countries.clone(),
+                language: s.language,
+                confirmed_at: s.confirmed_at,
+                last_digest_position: s.last_digest_position,
+            }
+        })
+        .collect())
+}
+
+/// Erase a subscriber's personal data; the log records the erasure.
+pub async fn erase(app: &App, caller: &Caller, id: SubscriberId) -> AppResult<()> {
+    authorize(&caller.principal, Action::ManageDigest, None)?;
+    Ok(subs::erase(&app.digest, &id.to_string(), &caller.context()).await?)
+}
