@@ -127,6 +127,49 @@ pub mod lite {
     pub const CHECKPOINT: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
 }
 
+/// The raw statements of `probe`: tests of the store's guarantees and benchmark baselines.
+pub mod probe {
+    pub const UPDATE_EVENTS: &str = "UPDATE events SET event_type = 'x'";
+    pub const DELETE_EVENTS: &str = "DELETE FROM events";
+    pub const MAX_POSITION: &str = "SELECT coalesce(max(position), 0) FROM events";
+    pub const SNAPSHOT_VERSION: &str =
+        "SELECT version FROM aggregate_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2";
+    pub const OVERWRITE_SNAPSHOT: &str = "UPDATE aggregate_snapshots SET format = $1, state = $2
+          WHERE aggregate_type = $3 AND aggregate_id = $4";
+    pub const TAKE_TRANSACTION_ID: &str = "SELECT pg_current_xact_id()";
+    pub const VACUUM: &str = "VACUUM ANALYZE events";
+    pub const BULK_APPEND: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT t, i, s, e, v, p::json, m::json
+           FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS u(t, i, s, e, v, p, m)";
+    pub const BULK_CONTACTS: &str =
+        "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])";
+    pub const STORED_ROW: &str =
+        "SELECT CAST(payload AS TEXT), CAST(metadata AS TEXT) FROM events WHERE position = $1";
+    pub const RAW_APPEND: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('milestone', $1, $2, 'ProgressReported', '1.0', $3, $4)";
+    pub const PGBENCH_TABLE: &str =
+        "CREATE TABLE IF NOT EXISTS pgbench_event (payload json NOT NULL, metadata json NOT NULL)";
+    pub const PGBENCH_ROW: &str = "INSERT INTO pgbench_event VALUES ($1, $2)";
+    /// What the event store sends for a command on an aggregate it has seen before: read the
+    /// events after the version it knows, then append the new one in a single statement (which
+    /// commits on its own). Each pgbench client keeps its aggregate's version in `known` as the
+    /// store keeps it in memory; `run` names the aggregates so that every run starts them
+    /// afresh. The payload and metadata are a progress report's, kept in a table of one row
+    /// (pgbench would read `:name` inside a literal as a variable).
+    pub const PGBENCH_SCRIPT: &str = r#"
+SELECT sequence, event_type, event_version, payload FROM events
+ WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :run || '-' || :client_id
+   AND sequence > :known
+ ORDER BY sequence;
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+  SELECT 'milestone', 'pgbench-' || :run || '-' || :client_id, :known + 1, 'ProgressReported', '1.0', payload, metadata
+    FROM pgbench_event
+  RETURNING sequence AS known \gset
+"#;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

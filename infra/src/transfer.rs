@@ -1,5 +1,6 @@
 //! Loading a whole log into an empty store, in one transaction: the storage side of
-//! `events import` (the file format lives with the command).
+//! `events import` (the file format lives with the command). The tests use the same raw
+//! transactions to write events the way another writer would.
 
 use safeguards_projections::event::Metadata;
 use serde_json::Value;
@@ -93,6 +94,23 @@ impl Import {
         match &mut self.tx {
             Tx::Pg(t) => insert!(t),
             Tx::Lite(t) => insert!(t),
+        }
+        .map_err(sql_error)
+    }
+
+    /// The PostgreSQL transaction, when it is one (for `probe`).
+    pub(crate) fn postgres(&mut self) -> Option<&mut sqlx::Transaction<'static, sqlx::Postgres>> {
+        match &mut self.tx {
+            Tx::Pg(t) => Some(t),
+            Tx::Lite(_) => None,
+        }
+    }
+
+    /// Undo everything this import wrote (dropping it does the same).
+    pub async fn rollback(self) -> Result<(), CommandError> {
+        match self.tx {
+            Tx::Pg(t) => t.rollback().await,
+            Tx::Lite(t) => t.rollback().await,
         }
         .map_err(sql_error)
     }

@@ -915,6 +915,34 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     let mut missing = Vec::new();
     refs_resolve(&doc, &doc, &mut missing);
     assert!(missing.is_empty(), "unresolved references: {missing:?}");
+    // Operation ids are unique, and every request body refuses fields it does not define.
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            assert!(
+                ids.insert(id.to_string()),
+                "operation id {id:?} is used twice"
+            );
+            let body = &op["requestBody"]["content"]["application/json"]["schema"];
+            let name = body["$ref"]
+                .as_str()
+                .map(|r| r.trim_start_matches("#/components/schemas/"));
+            let name = name.or_else(|| {
+                body["oneOf"]
+                    .as_array()
+                    .and_then(|alts| alts.iter().find_map(|a| a["$ref"].as_str()))
+                    .map(|r| r.trim_start_matches("#/components/schemas/"))
+            });
+            if let Some(name) = name {
+                assert_eq!(
+                    doc["components"]["schemas"][name]["additionalProperties"],
+                    Value::Bool(false),
+                    "{method} {path}: the body {name} is open"
+                );
+            }
+        }
+    }
     let docs = app
         .client
         .get(format!("{}/api/docs", app.base))

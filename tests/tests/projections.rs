@@ -19,7 +19,9 @@ use safeguards_domain::values::{
     PrincipleCode, StageCode, Text, Title,
 };
 use safeguards_infra::projector::replay;
+use safeguards_infra::transfer::{Import, ImportedEvent};
 use safeguards_infra::{CommandContext, Database, EventStore, Projector};
+use safeguards_projections::event::Metadata;
 use safeguards_projections::views;
 use safeguards_tests::app::TestApp;
 use safeguards_tests::{on_both_stores, Backend, TestDb};
@@ -324,16 +326,7 @@ async fn a_projector_that_stopped_between_commit_and_projection_catches_up(backe
     let restarted = Projector::new(&store);
     restarted.catch_up().await.unwrap();
     let (rebuilt, count) = replay(&t.db, i64::MAX, None, |_| {}).await.unwrap();
-    let stored: i64 = match &t.db {
-        Database::Postgres(p) => sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        Database::Sqlite(p) => sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
+    let stored = safeguards_infra::feed::count(&t.db).await.unwrap();
     assert_eq!(count as i64, stored);
     assert_eq!(*restarted.read().await, rebuilt);
     // Folding a batch a second time changes nothing.
@@ -350,18 +343,7 @@ async fn a_projector_that_stopped_between_commit_and_projection_catches_up(backe
 /// Wait until the feed's horizon has passed every committed event (on PostgreSQL, transactions
 /// of other tests on the same server hold it back for a moment).
 async fn wait_until_all_visible(db: &Database) {
-    let written: i64 = match db {
-        Database::Postgres(p) => {
-            sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM events")
-                .fetch_one(p)
-                .await
-                .unwrap()
-        }
-        Database::Sqlite(p) => sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM events")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
+    let written = safeguards_infra::probe::max_position(db).await.unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while safeguards_infra::feed::head(db).await.unwrap() < written {
         assert!(
@@ -381,9 +363,6 @@ on_both_stores!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_projector_applies_a_late_committing_transaction_once() {
     let t = TestDb::postgres().await;
-    let Database::Postgres(pool) = &t.db else {
-        unreachable!()
-    };
     let store = t.store();
     let ctx = CommandContext::system("late");
     let add = |c: &str| MilestoneCommand::Add {
@@ -410,15 +389,19 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
     projector.catch_up().await.unwrap();
 
     // A long transaction starts the slow milestone and stays open…
-    let mut long = pool.begin().await.unwrap();
+    let mut long = Import::begin(&t.db).await.unwrap();
     let started = serde_json::to_value(MilestoneEvent::MilestoneStarted { note: None }).unwrap();
-    sqlx::query("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ('milestone', $1, 2, 'MilestoneStarted', '1.0', $2, $3)")
-        .bind(&slow)
-        .bind(&started)
-        .bind(serde_json::json!({"actor": "system", "correlation_id": "late", "time": Utc::now().to_rfc3339()}))
-        .execute(&mut *long)
-        .await
-        .unwrap();
+    long.event(&ImportedEvent {
+        aggregate_type: "milestone",
+        aggregate_id: &slow,
+        sequence: 2,
+        event_type: "MilestoneStarted",
+        event_version: "1.0",
+        payload: &started,
+        metadata: &Metadata::new(Actor::System, "late", Utc::now()),
+    })
+    .await
+    .unwrap();
     // …while a later command commits.
     store
         .execute::<Milestone>(&fast, MilestoneCommand::Start { note: None }, &ctx, None)

@@ -13,8 +13,11 @@ use safeguards_domain::values::{
     AccountId, Actor, CommitmentId, CountryCode, MilestoneId, Percent, Title,
 };
 use safeguards_infra::feed::{self, RecordedEvent};
+use safeguards_infra::probe;
 use safeguards_infra::store::SNAPSHOT_EVERY;
+use safeguards_infra::transfer::{Import, ImportedEvent};
 use safeguards_infra::{CommandContext, CommandError, Database, EventStore};
+use safeguards_projections::event::Metadata;
 use safeguards_tests::{on_both_stores, Backend, TestDb};
 
 fn ctx() -> CommandContext {
@@ -160,57 +163,46 @@ async fn the_log_is_append_only(backend: Backend) {
         .execute::<Engagement>("KEN", open_kenya(), &ctx(), None)
         .await
         .unwrap();
-    for sql in ["UPDATE events SET event_type = 'x'", "DELETE FROM events"] {
-        let err = match &t.db {
-            Database::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Database::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        }
-        .unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    for how in [probe::Rewrite::Update, probe::Rewrite::Delete] {
+        let err = probe::rewrite_log(&t.db, how).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{how:?}: {err}");
     }
+}
+
+/// A probe event of `aggregate` at `sequence`, written raw into `tx`.
+async fn probe_event(tx: &mut Import, aggregate: &str, sequence: i64) {
+    let payload = serde_json::json!({"Probe": {}});
+    let metadata = Metadata::new(
+        Actor::System,
+        "feed",
+        "2026-01-01T00:00:00Z".parse().unwrap(),
+    );
+    tx.event(&ImportedEvent {
+        aggregate_type: "probe",
+        aggregate_id: aggregate,
+        sequence,
+        event_type: "Probe",
+        event_version: "1.0",
+        payload: &payload,
+        metadata: &metadata,
+    })
+    .await
+    .unwrap();
 }
 
 /// Insert `count` events of one aggregate in one transaction, pausing before the commit so that
 /// transactions of other writers interleave with it.
 async fn raw_transaction(db: &Database, aggregate: &str, first_sequence: i64, count: i64) {
     let pause = Duration::from_millis(rand::thread_rng().gen_range(0..4));
-    let insert = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ($1, $2, $3, 'Probe', '1.0', $4, $5)";
-    let payload = serde_json::json!({"Probe": {}});
-    let metadata = serde_json::json!({"actor": "system", "correlation_id": "feed", "time": "2026-01-01T00:00:00Z"});
-    match db {
-        Database::Postgres(pool) => {
-            let mut tx = pool.begin().await.unwrap();
-            for s in first_sequence..first_sequence + count {
-                sqlx::query(insert)
-                    .bind("probe")
-                    .bind(aggregate)
-                    .bind(s)
-                    .bind(&payload)
-                    .bind(&metadata)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tokio::time::sleep(pause).await;
-            }
-            tx.commit().await.unwrap();
-        }
-        Database::Sqlite(pool) => {
-            let mut tx = pool.begin().await.unwrap();
-            for s in first_sequence..first_sequence + count {
-                sqlx::query(insert)
-                    .bind("probe")
-                    .bind(aggregate)
-                    .bind(s)
-                    .bind(payload.to_string())
-                    .bind(metadata.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-            }
+    let mut tx = Import::begin(db).await.unwrap();
+    for s in first_sequence..first_sequence + count {
+        probe_event(&mut tx, aggregate, s).await;
+        if matches!(db, Database::Postgres(_)) {
             tokio::time::sleep(pause).await;
-            tx.commit().await.unwrap();
         }
     }
+    tokio::time::sleep(pause).await;
+    tx.commit().await.unwrap();
 }
 
 /// 8 writers × 500 events: four through the store's command path, four through raw
@@ -315,11 +307,7 @@ fn workshop(n: usize) -> EngagementCommand {
 
 /// The stored snapshot's version of an engagement, if any.
 async fn snapshot_version(db: &Database, id: &str) -> Option<i64> {
-    let sql = "SELECT version FROM aggregate_snapshots WHERE aggregate_type = 'engagement' AND aggregate_id = $1";
-    safeguards_infra::with_pool!(db, pool => {
-        sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await
-    })
-    .unwrap()
+    probe::snapshot_version(db, "engagement", id).await.unwrap()
 }
 
 /// An engagement past two snapshots loads exactly the state its whole history gives: the
@@ -371,12 +359,9 @@ async fn snapshots_of_another_shape_are_ignored(backend: Backend) {
         ("0", r#"{"activities": 7}"#),
         (safeguards_domain::SNAPSHOT_FORMAT, "not json"),
     ] {
-        let sql =
-            "UPDATE aggregate_snapshots SET format = $1, state = $2 WHERE aggregate_id = 'KEN'";
-        safeguards_infra::with_pool!(&t.db, pool => {
-            sqlx::query(sql).bind(format).bind(state).execute(pool).await.map(|_| ())
-        })
-        .unwrap();
+        probe::overwrite_snapshot(&t.db, "engagement", "KEN", format, state)
+            .await
+            .unwrap();
         // A new store (another process) has only the database to go by.
         let loaded = t.store().load::<Engagement>("KEN").await.unwrap();
         assert_eq!(loaded.snapshot_version, 0);
@@ -491,23 +476,16 @@ mod out_of_order_commits {
         }
     }
 
-    async fn insert(tx: &mut sqlx::PgConnection, aggregate: &str) {
-        sqlx::query("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) VALUES ('probe', $1, 1, 'Probe', '1.0', '{}', '{}')")
-            .bind(aggregate)
-            .execute(tx)
-            .await
-            .unwrap();
+    async fn insert(tx: &mut Import, aggregate: &str) {
+        probe_event(tx, aggregate, 1).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_transaction_that_commits_after_a_later_one_is_read_first_and_not_skipped() {
         let t = TestDb::postgres().await;
-        let Database::Postgres(pool) = &t.db else {
-            unreachable!()
-        };
-        let mut early = pool.begin().await.unwrap();
+        let mut early = Import::begin(&t.db).await.unwrap();
         insert(&mut early, "early").await;
-        let mut late = pool.begin().await.unwrap();
+        let mut late = Import::begin(&t.db).await.unwrap();
         insert(&mut late, "late").await;
         late.commit().await.unwrap();
 
@@ -524,16 +502,10 @@ mod out_of_order_commits {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_transaction_with_an_older_id_that_writes_later_is_not_skipped() {
         let t = TestDb::postgres().await;
-        let Database::Postgres(pool) = &t.db else {
-            unreachable!()
-        };
-        let mut older = pool.begin().await.unwrap();
+        let mut older = Import::begin(&t.db).await.unwrap();
         // Take a transaction id now, write later.
-        sqlx::query("SELECT pg_current_xact_id()")
-            .execute(&mut *older)
-            .await
-            .unwrap();
-        let mut younger = pool.begin().await.unwrap();
+        probe::take_transaction_id(&mut older).await.unwrap();
+        let mut younger = Import::begin(&t.db).await.unwrap();
         insert(&mut younger, "younger").await;
         younger.commit().await.unwrap();
         assert!(feed::read_after(&t.db, 0, 10).await.unwrap().is_empty());
@@ -547,12 +519,9 @@ mod out_of_order_commits {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_rolled_back_transaction_leaves_a_gap_the_feed_passes() {
         let t = TestDb::postgres().await;
-        let Database::Postgres(pool) = &t.db else {
-            unreachable!()
-        };
-        let mut doomed = pool.begin().await.unwrap();
+        let mut doomed = Import::begin(&t.db).await.unwrap();
         insert(&mut doomed, "doomed").await;
-        let mut kept = pool.begin().await.unwrap();
+        let mut kept = Import::begin(&t.db).await.unwrap();
         insert(&mut kept, "kept").await;
         kept.commit().await.unwrap();
         doomed.rollback().await.unwrap();

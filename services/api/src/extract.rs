@@ -26,13 +26,14 @@ where
     }
 }
 
-/// A JSON body that may be left out: no body (or only white space) reads as `{}`.
+/// A JSON body that may be left out: no body, only white space or `null` reads as the
+/// body's default (`{}`).
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for OptionalJson<T>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + Default,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -50,13 +51,11 @@ where
                     }
                 })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return serde_json::from_slice(b"{}")
-                .map(Self)
-                .map_err(|e| ApiError::invalid("body", e.to_string()));
+            return Ok(Self(T::default()));
         }
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
-        Ok(Self(value))
+        let axum::Json(value) = axum::Json::<Option<T>>::from_request(req, state).await?;
+        Ok(Self(value.unwrap_or_default()))
     }
 }
 

@@ -7,7 +7,8 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use safeguards_domain::values::Actor;
 use safeguards_domain::DomainError;
-use sqlx::PgPool;
+use safeguards_infra::probe::{self, Rows};
+use safeguards_infra::Database;
 
 /// Rows per INSERT.
 const BATCH: usize = 10_000;
@@ -33,20 +34,14 @@ impl<A: Aggregate> Stream<A> {
 /// Buffers events and inserts them into a PostgreSQL event log in large statements.
 #[derive(Debug)]
 pub struct Bulk {
-    pool: PgPool,
+    db: Database,
     metadata: String,
-    types: Vec<String>,
-    ids: Vec<String>,
-    sequences: Vec<i64>,
-    event_types: Vec<String>,
-    versions: Vec<String>,
-    payloads: Vec<String>,
-    metas: Vec<String>,
+    rows: Rows,
     pub written: u64,
 }
 
 impl Bulk {
-    pub fn new(pool: PgPool, time: DateTime<Utc>) -> Self {
+    pub fn new(db: Database, time: DateTime<Utc>) -> Self {
         let metadata = serde_json::json!({
             "actor": Actor::System.as_metadata(),
             "correlation_id": "bench",
@@ -54,15 +49,9 @@ impl Bulk {
         })
         .to_string();
         Self {
-            pool,
+            db,
             metadata,
-            types: Vec::new(),
-            ids: Vec::new(),
-            sequences: Vec::new(),
-            event_types: Vec::new(),
-            versions: Vec::new(),
-            payloads: Vec::new(),
-            metas: Vec::new(),
+            rows: Rows::default(),
             written: 0,
         }
     }
@@ -80,15 +69,15 @@ impl Bulk {
         stream.state.handle(command, &(), &sink).await?;
         for event in sink.collect().await {
             stream.version += 1;
-            self.types.push(A::TYPE.to_string());
-            self.ids.push(stream.id.clone());
-            self.sequences.push(stream.version);
-            self.event_types.push(event.event_type());
-            self.versions.push(event.event_version());
-            self.payloads.push(serde_json::to_string(&event)?);
-            self.metas.push(self.metadata.clone());
+            self.rows.types.push(A::TYPE.to_string());
+            self.rows.ids.push(stream.id.clone());
+            self.rows.sequences.push(stream.version);
+            self.rows.event_types.push(event.event_type());
+            self.rows.versions.push(event.event_version());
+            self.rows.payloads.push(serde_json::to_string(&event)?);
+            self.rows.metadata.push(self.metadata.clone());
         }
-        if self.types.len() >= BATCH {
+        if self.rows.types.len() >= BATCH {
             self.flush().await?;
         }
         Ok(())
@@ -96,25 +85,10 @@ impl Bulk {
 
     /// Insert everything buffered.
     pub async fn flush(&mut self) -> anyhow::Result<()> {
-        if self.types.is_empty() {
+        if self.rows.types.is_empty() {
             return Ok(());
         }
-        let done = sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-             SELECT t, i, s, e, v, p::json, m::json
-               FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[])
-                 AS u(t, i, s, e, v, p, m)",
-        )
-        .bind(std::mem::take(&mut self.types))
-        .bind(std::mem::take(&mut self.ids))
-        .bind(std::mem::take(&mut self.sequences))
-        .bind(std::mem::take(&mut self.event_types))
-        .bind(std::mem::take(&mut self.versions))
-        .bind(std::mem::take(&mut self.payloads))
-        .bind(std::mem::take(&mut self.metas))
-        .execute(&self.pool)
-        .await?;
-        self.written += done.rows_affected();
+        self.written += probe::bulk_append(&self.db, std::mem::take(&mut self.rows)).await?;
         Ok(())
     }
 }

@@ -10,38 +10,17 @@ use tokio::process::Command;
 
 use crate::load::Stats;
 
-/// What the event store sends for a command on an aggregate it has seen before: read the
-/// events after the version it knows, then append the new one in a single statement (which
-/// commits on its own). Each client keeps its aggregate's version in `known` as the store
-/// keeps it in memory; `run` names the aggregates so that every run starts them afresh. The
-/// payload and metadata are a progress report's, kept in a table of one row (pgbench would
-/// read `:name` inside a literal as a variable).
-const SCRIPT: &str = r#"
-SELECT sequence, event_type, event_version, payload FROM events
- WHERE aggregate_type = 'milestone' AND aggregate_id = 'pgbench-' || :run || '-' || :client_id
-   AND sequence > :known
- ORDER BY sequence;
-INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-  SELECT 'milestone', 'pgbench-' || :run || '-' || :client_id, :known + 1, 'ProgressReported', '1.0', payload, metadata
-    FROM pgbench_event
-  RETURNING sequence AS known \gset
-"#;
-
-/// Create the one-row table of the event pgbench writes.
+/// Create the one-row table of the event pgbench writes (a progress report's payload and
+/// metadata).
 pub async fn prepare(url: &str) -> anyhow::Result<()> {
-    let pool = sqlx::PgPool::connect(url).await?;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS pgbench_event (payload json NOT NULL, metadata json NOT NULL)",
+    let db = safeguards_infra::Database::connect(url).await?;
+    safeguards_infra::probe::prepare_pgbench(
+        &db,
+        &serde_json::json!({"percent": 50, "note": null}),
+        &serde_json::json!({"actor": "system", "correlation_id": "pgbench", "time": "2026-01-01T00:00:00.000000Z"}),
     )
-    .execute(&pool)
     .await?;
-    sqlx::query(
-        r#"INSERT INTO pgbench_event VALUES ('{"percent":50,"note":null}',
-             '{"actor":"system","correlation_id":"pgbench","time":"2026-01-01T00:00:00.000000Z"}')"#,
-    )
-    .execute(&pool)
-    .await?;
-    pool.close().await;
+    db.close().await;
     Ok(())
 }
 
@@ -56,7 +35,7 @@ pub async fn run(
     let dir = std::env::temp_dir().join(format!("sg-pgbench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("command.sql");
-    std::fs::write(&script, SCRIPT)?;
+    std::fs::write(&script, safeguards_infra::probe::pgbench_script())?;
     let threads = clients.min(4);
     let output = Command::new(pgbench)
         .args(["--no-vacuum", "--protocol=prepared", "--log"])

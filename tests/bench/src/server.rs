@@ -103,13 +103,9 @@ impl Drop for Server {
 /// run left it).
 pub async fn fresh_database(admin_url: &str, name: &str) -> anyhow::Result<(String, Database)> {
     drop_database(admin_url, name).await?;
-    let admin = sqlx::PgPool::connect(admin_url)
+    Database::create_postgres_database(admin_url, name)
         .await
         .with_context(|| format!("PostgreSQL at {admin_url}"))?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await?;
-    admin.close().await;
     let url = safeguards_tests::replace_database(admin_url, name);
     let db = Database::connect(&url).await?;
     db.migrate().await?;
@@ -117,12 +113,7 @@ pub async fn fresh_database(admin_url: &str, name: &str) -> anyhow::Result<(Stri
 }
 
 pub async fn drop_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
-    let admin = sqlx::PgPool::connect(admin_url)
+    Database::drop_postgres_database(admin_url, name)
         .await
-        .with_context(|| format!("PostgreSQL at {admin_url}"))?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await?;
-    admin.close().await;
-    Ok(())
+        .with_context(|| format!("PostgreSQL at {admin_url}"))
 }

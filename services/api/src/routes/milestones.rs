@@ -101,7 +101,7 @@ pub struct NoteBody {
 #[serde(deny_unknown_fields)]
 pub struct ProgressBody {
     #[schema(schema_with = schema::percent)]
-    pub percent: i64,
+    pub percent: serde_json::Number,
     #[serde(default)]
     #[schema(schema_with = schema::optional_text)]
     pub note: Option<String>,
@@ -140,6 +140,19 @@ pub struct RescheduleBody {
     pub due_on: String,
     #[schema(schema_with = schema::text_field)]
     pub reason: String,
+}
+
+/// A percentage: a whole number from 0 to 100 (`40` or `40.0`, as JSON Schema's integers are).
+fn percent(raw: &serde_json::Number) -> ApiResult<Percent> {
+    let whole = raw
+        .as_i64()
+        .or_else(|| {
+            raw.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= 1e15)
+                .map(|f| f as i64)
+        })
+        .unwrap_or(-1);
+    Ok(Percent::parse(whole)?)
 }
 
 fn note(raw: Option<String>) -> ApiResult<Option<Text>> {
@@ -223,7 +236,7 @@ step!(
         &state.app,
         &caller,
         id,
-        Percent::parse(b.percent)?,
+        percent(&b.percent)?,
         note(b.note)?
     )
 );

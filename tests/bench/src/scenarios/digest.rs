@@ -23,11 +23,11 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let wanted = env.scale.subscribers;
     eprintln!("digest: {wanted} confirmed subscribers to an SMTP server on loopback");
     let (url, db) = fresh_database(&env.admin_url, DB).await?;
-    let Database::Postgres(pool) = &db else {
+    let Database::Postgres(_) = &db else {
         bail!("the digest benchmark runs on PostgreSQL")
     };
     let now = Utc::now();
-    let mut bulk = Bulk::new(pool.clone(), now);
+    let mut bulk = Bulk::new(db.clone(), now);
     let admin = admin(&mut bulk).await?;
     let all = countries(COUNTRIES)?;
     let due = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default();
@@ -64,15 +64,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         emails.push(email);
     }
     bulk.flush().await?;
-    sqlx::query(
-        "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email)
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])",
-    )
-    .bind(ids)
-    .bind(hashes)
-    .bind(emails)
-    .execute(pool)
-    .await?;
+    safeguards_infra::probe::bulk_contacts(&db, ids, hashes, emails).await?;
     db.close().await;
 
     let smtp = SmtpServer::start().await;

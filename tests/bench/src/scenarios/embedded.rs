@@ -24,7 +24,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let db =
         Database::connect(&format!("sqlite://{}", dir.join("safeguards.db").display())).await?;
     db.migrate().await?;
-    let Database::Sqlite(pool) = &db else {
+    let Database::Sqlite(_) = &db else {
         bail!("a sqlite:// URL opens SQLite")
     };
     let store = EventStore::new(db.clone());
@@ -44,11 +44,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
             None,
         )
         .await?;
-    let (payload, metadata): (String, String) =
-        sqlx::query_as("SELECT payload, metadata FROM events WHERE position = ?")
-            .bind(sample.position)
-            .fetch_one(pool)
-            .await?;
+    let (payload, metadata) = safeguards_infra::probe::stored_row(&db, sample.position).await?;
 
     let (mut store_rates, mut raw_rates) = (Vec::new(), Vec::new());
     let mut raw_sequence = 0i64;
@@ -56,15 +52,8 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         let began = Instant::now();
         for i in 0..n {
             raw_sequence += 1;
-            sqlx::query(
-                "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-                 VALUES ('milestone', 'raw', ?, 'ProgressReported', '1.0', ?, ?)",
-            )
-            .bind(raw_sequence)
-            .bind(&payload)
-            .bind(&metadata)
-            .execute(pool)
-            .await?;
+            safeguards_infra::probe::raw_append(&db, "raw", raw_sequence, &payload, &metadata)
+                .await?;
             std::hint::black_box(i);
         }
         raw_rates.push(n as f64 / began.elapsed().as_secs_f64());

@@ -21,10 +21,10 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let long = env.scale.long_history;
     eprintln!("long histories: commands on {long} events against {SHORT}");
     let (url, db) = fresh_database(&env.admin_url, DB).await?;
-    let Database::Postgres(pool) = &db else {
+    let Database::Postgres(_) = &db else {
         bail!("the long-history benchmark runs on PostgreSQL")
     };
-    let mut bulk = Bulk::new(pool.clone(), Utc::now());
+    let mut bulk = Bulk::new(db.clone(), Utc::now());
     let admin = admin(&mut bulk).await?;
     let country = countries(1)?[0];
     engagement(&mut bulk, country).await?;

@@ -24,10 +24,10 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         scale.countries, scale.milestones
     );
     let (url, db) = fresh_database(&env.admin_url, DB).await?;
-    let Database::Postgres(pool) = &db else {
+    let Database::Postgres(_) = &db else {
         bail!("the read benchmark runs on PostgreSQL")
     };
-    let mut bulk = Bulk::new(pool.clone(), Utc::now());
+    let mut bulk = Bulk::new(db.clone(), Utc::now());
     let admin = admin(&mut bulk).await?;
     let all = countries(scale.countries)?;
     let per_commitment = scale.milestones / (all.len() * COMMITMENTS_PER_COUNTRY).max(1);

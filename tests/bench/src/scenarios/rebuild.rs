@@ -1,11 +1,10 @@
 //! Projection rebuild: fold a generated log of events into a fresh read model, against
-//! `COPY (SELECT … FROM events ORDER BY position) TO STDOUT` of the same rows.
+//! a `COPY … TO STDOUT` of the same rows in position order.
 
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use chrono::{NaiveDate, Utc};
-use futures::TryStreamExt;
 use safeguards_infra::{projector, Database};
 
 use crate::generate::Bulk;
@@ -24,11 +23,11 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let wanted = env.scale.rebuild_events;
     eprintln!("projection rebuild: {wanted} events against COPY of the same rows");
     let (_, db) = fresh_database(&env.admin_url, DB).await?;
-    let Database::Postgres(pool) = &db else {
+    let Database::Postgres(_) = &db else {
         bail!("the rebuild benchmark runs on PostgreSQL")
     };
     let began = Instant::now();
-    let mut bulk = Bulk::new(pool.clone(), Utc::now());
+    let mut bulk = Bulk::new(db.clone(), Utc::now());
     let country = countries(1)?[0];
     engagement(&mut bulk, country).await?;
     let c = commitment(&mut bulk, country, 0).await?;
@@ -37,26 +36,14 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         milestone(&mut bulk, c, country, due, (PER_MILESTONE - 2) as usize).await?;
     }
     bulk.flush().await?;
-    sqlx::query("VACUUM ANALYZE events").execute(pool).await?;
+    safeguards_infra::probe::vacuum(&db).await?;
     let events = bulk.written;
     eprintln!("  generated {events} events in {:.0?}", began.elapsed());
 
     let (mut copy_rates, mut fold_rates) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let began = Instant::now();
-        let mut conn = pool.acquire().await?;
-        let mut out = conn
-            .copy_out_raw(
-                "COPY (SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
-                         FROM events ORDER BY position) TO STDOUT",
-            )
-            .await?;
-        let mut rows = 0u64;
-        while let Some(chunk) = out.try_next().await? {
-            rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
-        }
-        drop(out);
-        drop(conn);
+        let rows = safeguards_infra::feed::copy_all(&db).await?;
         copy_rates.push(rows as f64 / began.elapsed().as_secs_f64());
 
         let began = Instant::now();
