@@ -8,9 +8,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use cqrs_es::DomainEvent;
+use safeguards_domain::account::roster::RosterEvent;
 use safeguards_domain::account::AccountEvent;
 use safeguards_domain::commitment::{CommitmentEvent, CommitmentFields, CommitmentRevision};
-use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
+use safeguards_domain::digest::{DeliveryEvent, DigestEvent, Failure, FailureClass};
 use safeguards_domain::engagement::{ActivityKind, EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
 use safeguards_domain::reminder::ReminderEvent;
@@ -63,6 +64,7 @@ fn every_stored_event_fixture_still_loads_unchanged() {
             "digest" => round_trip::<DigestEvent>(&line),
             "delivery" => round_trip::<DeliveryEvent>(&line),
             "reminder" => round_trip::<ReminderEvent>(&line),
+            "roster" => round_trip::<RosterEvent>(&line),
             other => panic!("unknown aggregate {other}"),
         }
     }
@@ -79,7 +81,7 @@ fn every_event_type_has_a_fixture() {
             )
         })
         .collect();
-    let all: [(&str, &[&str]); 8] = [
+    let all: [(&str, &[&str]); 9] = [
         ("engagement", EngagementEvent::VARIANTS),
         ("commitment", CommitmentEvent::VARIANTS),
         ("milestone", MilestoneEvent::VARIANTS),
@@ -88,6 +90,7 @@ fn every_event_type_has_a_fixture() {
         ("digest", DigestEvent::VARIANTS),
         ("delivery", DeliveryEvent::VARIANTS),
         ("reminder", ReminderEvent::VARIANTS),
+        ("roster", RosterEvent::VARIANTS),
     ];
     for (aggregate, variants) in all {
         for v in variants {
@@ -374,9 +377,23 @@ fn write_fixtures() {
             "delivery",
             DeliveryEvent::DeliveryFailed {
                 attempt: 1,
-                error: "451".into(),
+                error: Some("451".into()),
+                failure: None,
                 retry_at: Some(time),
                 gave_up: false,
+            },
+        ),
+        fixture(
+            "delivery",
+            DeliveryEvent::DeliveryFailed {
+                attempt: 2,
+                error: None,
+                failure: Some(Failure {
+                    class: FailureClass::Permanent,
+                    smtp_code: Some(550),
+                }),
+                retry_at: None,
+                gave_up: true,
             },
         ),
         fixture(
@@ -388,6 +405,15 @@ fn write_fixtures() {
                 overdue: true,
             },
         ),
+        fixture("account", AccountEvent::TokensRevoked),
+        fixture(
+            "roster",
+            RosterEvent::RosterSeeded {
+                admins: vec![account],
+            },
+        ),
+        fixture("roster", RosterEvent::AdminEnlisted { account }),
+        fixture("roster", RosterEvent::AdminDismissed { account }),
     ];
     let text: String = out
         .drain(..)

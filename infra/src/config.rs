@@ -20,6 +20,9 @@ pub struct RawConfig {
     pub digest_cron: Option<String>,
     pub secret_key: Option<String>,
     pub log_format: Option<String>,
+    pub trusted_proxies: Option<String>,
+    pub header_timeout: Option<String>,
+    pub max_connections: Option<String>,
 }
 
 /// How logs are written.
@@ -42,6 +45,14 @@ pub struct Config {
     /// Given explicitly; otherwise [`Config::secret_key`] reads or creates one in the data dir.
     pub secret_key: Option<String>,
     pub log_format: LogFormat,
+    /// Addresses of the proxies in front of the server, whose `X-Forwarded-For` names the
+    /// client (rate limits count clients, not the proxy).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a client may take to send a request's head (and, on a kept-alive connection,
+    /// to start the next one) before the connection is closed.
+    pub header_timeout: std::time::Duration,
+    /// How many connections are open at most; past it, new ones wait to be accepted.
+    pub max_connections: usize,
 }
 
 /// A bad setting: which one, and why.
@@ -159,6 +170,59 @@ impl Config {
             }
         };
 
+        let trusted_proxies = given(raw.trusted_proxies)
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        p.parse::<ipnet::IpNet>()
+                            .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| {
+                                bad(
+                                    "SAFEGUARDS_TRUSTED_PROXIES",
+                                    format!(
+                                        "`{p}` is not an IP address or network like 10.0.0.0/8"
+                                    ),
+                                )
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+
+        let header_timeout = match given(raw.header_timeout) {
+            None => std::time::Duration::from_secs(10),
+            Some(s) => s
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=3600).contains(n))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| {
+                    bad(
+                        "SAFEGUARDS_HEADER_TIMEOUT",
+                        format!("`{s}` is not a number of seconds from 1 to 3600"),
+                    )
+                })?,
+        };
+
+        let max_connections = match given(raw.max_connections) {
+            None => 1024,
+            Some(s) => s
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "SAFEGUARDS_MAX_CONNECTIONS",
+                        format!("`{s}` is not a number of connections from 1 to 1000000"),
+                    )
+                })?,
+        };
+
         Ok(Self {
             data_dir,
             database_url,
@@ -169,6 +233,9 @@ impl Config {
             digest_cron,
             secret_key,
             log_format,
+            trusted_proxies,
+            header_timeout,
+            max_connections,
         })
     }
 
@@ -312,6 +379,27 @@ mod tests {
                     ..Default::default()
                 },
                 "SAFEGUARDS_MAIL_FROM",
+            ),
+            (
+                RawConfig {
+                    trusted_proxies: Some("10.0.0.1, proxy".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_TRUSTED_PROXIES",
+            ),
+            (
+                RawConfig {
+                    header_timeout: Some("0".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_HEADER_TIMEOUT",
+            ),
+            (
+                RawConfig {
+                    max_connections: Some("lots".into()),
+                    ..Default::default()
+                },
+                "SAFEGUARDS_MAX_CONNECTIONS",
             ),
         ];
         for (raw, setting) in cases {

@@ -40,7 +40,7 @@ pub async fn find(db: &Database, hash: &str) -> Result<Option<String>, ReadError
 }
 
 /// Keep the address and name of `id`; a second call for the same address keeps the first id
-/// (and the first name) and returns the id.
+/// (and changes nothing) and returns the id.
 pub async fn upsert(
     db: &Database,
     id: &str,
@@ -57,6 +57,12 @@ pub async fn upsert(
             .fetch_one(p)
             .await
     })?)
+}
+
+/// The display name of `id` (the subscriber's own choice).
+pub async fn set_name(db: &Database, id: &str, name: Option<&str>) -> Result<(), ReadError> {
+    with_pool!(db, p => sqlx::query(sql::both::SET_CONTACT_NAME).bind(id).bind(name).execute(p).await.map(|_| ()))?;
+    Ok(())
 }
 
 pub async fn get(db: &Database, id: &str) -> Result<Option<Contact>, ReadError> {

@@ -121,6 +121,14 @@ pub async fn head(db: &Database) -> Result<i64, ReadError> {
     Ok(found.unwrap_or(0))
 }
 
+/// The newest committed position, whether or not the feed may hand it out yet (0 for an empty
+/// log): a read model behind it is behind the log.
+pub async fn written_head(db: &Database) -> Result<i64, ReadError> {
+    Ok(
+        crate::with_pool!(db, pool => sqlx::query_scalar(sql::both::WRITTEN_HEAD).fetch_one(pool).await)?,
+    )
+}
+
 /// How many events the log holds.
 pub async fn count(db: &Database) -> Result<i64, ReadError> {
     Ok(crate::with_pool!(db, pool => sqlx::query_scalar(sql::both::COUNT).fetch_one(pool).await)?)

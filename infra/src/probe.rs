@@ -26,8 +26,8 @@ pub async fn rewrite_log(db: &Database, how: Rewrite) -> Result<(), sqlx::Error>
 }
 
 /// The highest position written, whether or not readers may see it yet (0 for none).
-pub async fn max_position(db: &Database) -> Result<i64, sqlx::Error> {
-    with_pool!(db, p => sqlx::query_scalar(sql::probe::MAX_POSITION).fetch_one(p).await)
+pub async fn max_position(db: &Database) -> Result<i64, crate::feed::ReadError> {
+    crate::feed::written_head(db).await
 }
 
 /// The version of the stored snapshot of an aggregate, if any.

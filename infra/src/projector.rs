@@ -28,6 +28,9 @@ pub struct Projector {
     /// The commits of this process's store: they wake the projector, and reads wait for them.
     commits: Arc<Commits>,
     last_applied_at: std::sync::Mutex<Option<Instant>>,
+    /// Since when the model has been behind what the log holds (committed events it has not
+    /// folded, by any process), as last checked; `None` when it was not.
+    behind_since: std::sync::Mutex<Option<Instant>>,
 }
 
 /// What `/readyz` and `/metrics` report.
@@ -48,6 +51,7 @@ impl Projector {
             applied: watch::channel(0).0,
             commits: store.commits(),
             last_applied_at: std::sync::Mutex::new(None),
+            behind_since: std::sync::Mutex::new(None),
         })
     }
 
@@ -86,9 +90,16 @@ impl Projector {
         let mut failures = 0u32;
         loop {
             match self.catch_up().await {
-                Ok(_) => failures = 0,
+                Ok(_) => {
+                    failures = 0;
+                    self.check_behind().await;
+                }
                 Err(e) => {
                     failures += 1;
+                    // What the log holds cannot be known: count the model as behind.
+                    if let Ok(mut since) = self.behind_since.lock() {
+                        since.get_or_insert_with(Instant::now);
+                    }
                     if failures == 1 || failures % 50 == 0 {
                         tracing::warn!(error = %e, failures, "the projector cannot read the feed");
                     }
@@ -105,6 +116,31 @@ impl Projector {
                 _ = shutdown.changed() => return,
             }
         }
+    }
+
+    /// Compare the model with the newest committed event and keep since when it is behind
+    /// (an unreadable store counts as behind: nothing newer can be known).
+    async fn check_behind(&self) {
+        let written = feed::written_head(&self.db).await;
+        let behind = written.map_or(true, |head| head > self.applied());
+        if let Ok(mut since) = self.behind_since.lock() {
+            match (behind, *since) {
+                (false, _) => *since = None,
+                (true, None) => *since = Some(Instant::now()),
+                (true, Some(_)) => {}
+            }
+        }
+    }
+
+    /// How long the model has been behind the log, as last checked (zero when it is not).
+    /// Decisions on rights must not be taken on a model behind by more than a bound.
+    pub fn behind_for(&self) -> Duration {
+        self.behind_since
+            .lock()
+            .ok()
+            .and_then(|s| *s)
+            .map(|t| t.elapsed())
+            .unwrap_or_default()
     }
 
     /// Wait until the model has passed `position` (and every write of this process), at most

@@ -25,6 +25,10 @@ pub mod both {
 
     pub const COUNT: &str = "SELECT count(*) FROM events";
 
+    /// The newest committed position, whether or not readers may see it yet (PostgreSQL's
+    /// feed waits for older transactions; this does not).
+    pub const WRITTEN_HEAD: &str = "SELECT coalesce(max(position), 0) FROM events";
+
     pub const SNAPSHOT: &str = "SELECT version, state FROM aggregate_snapshots
           WHERE aggregate_type = $1 AND aggregate_id = $2 AND format = $3";
 
@@ -43,11 +47,14 @@ pub mod both {
     pub const CONTACT_BY_HASH: &str =
         "SELECT subscriber_id FROM subscriber_contacts WHERE email_hash = $1";
 
-    /// Keep an address; a second request for it keeps the first id (and only the first name:
-    /// a display name is changed by its subscriber alone).
+    /// Keep an address; a second request for it keeps the first id and changes nothing (a
+    /// display name is changed by its subscriber alone, [`SET_CONTACT_NAME`]).
     pub const UPSERT_CONTACT: &str = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (email_hash) DO UPDATE SET name = coalesce(subscriber_contacts.name, excluded.name)
+         ON CONFLICT (email_hash) DO UPDATE SET email_hash = excluded.email_hash
          RETURNING subscriber_id";
+
+    pub const SET_CONTACT_NAME: &str =
+        "UPDATE subscriber_contacts SET name = $2 WHERE subscriber_id = $1";
 
     pub const IMPORT_CONTACT: &str = "INSERT INTO subscriber_contacts (subscriber_id, email_hash, email, name) VALUES ($1, $2, $3, $4)";
 
@@ -131,7 +138,6 @@ pub mod lite {
 pub mod probe {
     pub const UPDATE_EVENTS: &str = "UPDATE events SET event_type = 'x'";
     pub const DELETE_EVENTS: &str = "DELETE FROM events";
-    pub const MAX_POSITION: &str = "SELECT coalesce(max(position), 0) FROM events";
     pub const SNAPSHOT_VERSION: &str =
         "SELECT version FROM aggregate_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2";
     pub const OVERWRITE_SNAPSHOT: &str = "UPDATE aggregate_snapshots SET format = $1, state = $2

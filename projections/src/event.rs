@@ -124,6 +124,7 @@ impl RecordedEvent {
             "digest" => DecodedEvent::Digest(Deserialize::deserialize(p)?),
             "delivery" => DecodedEvent::Delivery(Deserialize::deserialize(p)?),
             "reminder" => DecodedEvent::Reminder(Deserialize::deserialize(p)?),
+            "roster" => DecodedEvent::Roster(Deserialize::deserialize(p)?),
             _ => return Ok(None),
         }))
     }
@@ -140,6 +141,7 @@ pub enum DecodedEvent {
     Digest(DigestEvent),
     Delivery(DeliveryEvent),
     Reminder(safeguards_domain::reminder::ReminderEvent),
+    Roster(safeguards_domain::account::roster::RosterEvent),
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ pub struct EngagementView {
     pub status_reason: Option<String>,
     /// DPI system type → stage.
     pub dpi_systems: BTreeMap<String, String>,
+    /// The enabled focal-point accounts that may act in this country.
     pub focal_points: BTreeSet<String>,
     pub activities: Vec<ActivityView>,
     pub commitments: Vec<String>,
@@ -184,6 +185,9 @@ pub struct AccountView {
     pub language: Option<Language>,
     #[serde(skip)]
     pub password_hash: Option<String>,
+    /// Tokens of an earlier generation no longer work (a new password, a revocation).
+    #[serde(skip)]
+    pub token_generation: u32,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -278,6 +282,7 @@ impl Tracker {
             DecodedEvent::Digest(ev) => self.fold_digest(id, at, ev),
             DecodedEvent::Delivery(ev) => self.fold_delivery(id, ev),
             DecodedEvent::Reminder(_) => self.reminders_sent += 1,
+            DecodedEvent::Roster(_) => {}
         }
     }
 
@@ -315,6 +320,7 @@ impl Tracker {
                     last_activity_at: at,
                 },
             );
+            self.refresh_focal_points();
             return;
         }
         let Some(eng) = self.engagements.get_mut(id) else {
@@ -348,11 +354,21 @@ impl Tracker {
                 note: note.map(|n| n.as_str().to_string()),
                 recorded_at: at,
             }),
+            // Older logs assigned focal points on the engagement: the same as granting the
+            // country to the account, which is now the one source of the right.
             E::FocalPointAssigned { account } => {
-                eng.focal_points.insert(account.to_string());
+                let country = eng.country.clone();
+                if let Some(a) = self.accounts.get_mut(&account.to_string()) {
+                    a.countries.insert(country);
+                }
+                self.refresh_focal_points();
             }
             E::FocalPointRemoved { account } => {
-                eng.focal_points.remove(&account.to_string());
+                let country = eng.country.clone();
+                if let Some(a) = self.accounts.get_mut(&account.to_string()) {
+                    a.countries.remove(&country);
+                }
+                self.refresh_focal_points();
             }
             E::EngagementStatusChanged { to, reason, .. } => {
                 eng.status = to;
@@ -542,8 +558,10 @@ impl Tracker {
                     version,
                     language: None,
                     password_hash: None,
+                    token_generation: 0,
                 },
             );
+            self.refresh_focal_points();
             return;
         }
         let Some(a) = self.accounts.get_mut(id) else {
@@ -562,9 +580,28 @@ impl Tracker {
                     a.countries.remove(c.as_str());
                 }
             }
-            E::PasswordSet { password_hash } => a.password_hash = Some(password_hash),
+            E::PasswordSet { password_hash } => {
+                a.password_hash = Some(password_hash);
+                a.token_generation += 1;
+            }
+            E::TokensRevoked => a.token_generation += 1,
             E::LanguageSet { language } => a.language = Some(language),
             E::AccountDisabled => a.disabled = true,
+        }
+        self.refresh_focal_points();
+    }
+
+    /// Every engagement's focal points: the enabled focal-point accounts of its country.
+    fn refresh_focal_points(&mut self) {
+        for eng in self.engagements.values_mut() {
+            eng.focal_points = self
+                .accounts
+                .values()
+                .filter(|a| {
+                    a.role == Role::FocalPoint && !a.disabled && a.countries.contains(&eng.country)
+                })
+                .map(|a| a.id.clone())
+                .collect();
         }
     }
 
@@ -681,21 +718,13 @@ impl Tracker {
             .filter_map(|id| self.milestones.get(id))
     }
 
-    /// Countries where the account may act as a focal point: those granted to the account and
-    /// those whose engagement names it as a focal point.
+    /// Countries where the account may act as a focal point: those granted to it (the one
+    /// source of that right).
     pub fn countries_of(&self, account_id: &str) -> BTreeSet<String> {
-        let mut countries = self
-            .accounts
+        self.accounts
             .get(account_id)
             .map(|a| a.countries.clone())
-            .unwrap_or_default();
-        countries.extend(
-            self.engagements
-                .values()
-                .filter(|e| e.focal_points.contains(account_id))
-                .map(|e| e.country.clone()),
-        );
-        countries
+            .unwrap_or_default()
     }
 
     /// The display name of an actor (`system`, or an account's name).

@@ -119,6 +119,7 @@ impl TestApp {
                 100_000,
                 std::time::Duration::from_secs(60),
             ),
+            ..safeguards_api::limits::Limits::default()
         };
         Self::serve_limited(db, mailer, generous).await
     }

@@ -45,17 +45,26 @@ async fn subscribe_and_confirm(app: &TestApp, smtp: &SmtpServer, email: &str, co
     let mail = mails.last().unwrap();
     assert!(mail.to[0].contains(email));
     let token = link_token(mail);
+    // The link opens a page; its button confirms.
     let page = app
         .client
         .get(format!("{}/subscriptions/confirm?token={token}", app.base))
         .send()
         .await
         .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let confirmed = app
+        .client
+        .post(format!("{}/subscriptions/confirm", app.base))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        page.status(),
+        confirmed.status(),
         StatusCode::OK,
         "{}",
-        page.text().await.unwrap()
+        confirmed.text().await.unwrap()
     );
 }
 
@@ -534,7 +543,8 @@ async fn mails_come_in_the_subscribers_language(backend: Backend) {
     let token = link_token(&confirmation);
     let page = app
         .client
-        .get(format!("{}/subscriptions/confirm?token={token}", app.base))
+        .post(format!("{}/subscriptions/confirm", app.base))
+        .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();

@@ -117,6 +117,10 @@ async fn the_demo_data_is_varied_obeys_the_rules_and_loads_once() {
                 .load::<safeguards_domain::subscriber::Subscriber>(id)
                 .await
                 .is_ok(),
+            "roster" => store
+                .load::<safeguards_domain::account::roster::Roster>(id)
+                .await
+                .is_ok(),
             other => panic!("unexpected aggregate {other}"),
         };
         assert!(ok, "{kind} {id}");

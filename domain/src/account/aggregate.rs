@@ -16,6 +16,9 @@ pub struct Account {
     countries: BTreeSet<CountryCode>,
     password_hash: Option<String>,
     disabled: bool,
+    /// Bumped by every new password and revocation: a token names the generation it was
+    /// issued in and works only while that is the account's.
+    token_generation: u32,
 }
 
 impl Account {
@@ -39,6 +42,9 @@ impl Account {
     }
     pub fn is_disabled(&self) -> bool {
         self.disabled
+    }
+    pub fn token_generation(&self) -> u32 {
+        self.token_generation
     }
 
     pub fn decide(&self, command: AccountCommand) -> Decision<AccountEvent> {
@@ -101,7 +107,28 @@ impl Account {
                 }
                 Ok(events)
             }
+            C::GrantCountries { countries } => {
+                let wanted: BTreeSet<CountryCode> = countries.into_iter().collect();
+                let new: Vec<_> = wanted.difference(&self.countries).copied().collect();
+                if new.is_empty() {
+                    return Err(DomainError::conflict(
+                        "the account may act in these countries already",
+                    ));
+                }
+                Ok(vec![E::CountriesGranted { countries: new }])
+            }
+            C::RevokeCountries { countries } => {
+                let wanted: BTreeSet<CountryCode> = countries.into_iter().collect();
+                let held: Vec<_> = wanted.intersection(&self.countries).copied().collect();
+                if held.is_empty() {
+                    return Err(DomainError::not_found(
+                        "the account does not act in these countries",
+                    ));
+                }
+                Ok(vec![E::CountriesRevoked { countries: held }])
+            }
             C::SetPassword { password_hash } => Ok(vec![E::PasswordSet { password_hash }]),
+            C::RevokeTokens => Ok(vec![E::TokensRevoked]),
             C::SetLanguage { language } => Ok(vec![E::LanguageSet { language }]),
             C::Disable => Ok(vec![E::AccountDisabled]),
         }
@@ -128,7 +155,11 @@ impl Account {
                     self.countries.remove(&c);
                 }
             }
-            E::PasswordSet { password_hash } => self.password_hash = Some(password_hash),
+            E::PasswordSet { password_hash } => {
+                self.password_hash = Some(password_hash);
+                self.token_generation += 1;
+            }
+            E::TokensRevoked => self.token_generation += 1,
             E::LanguageSet { .. } => {}
             E::AccountDisabled => self.disabled = true,
         }
@@ -248,6 +279,50 @@ mod tests {
         ] {
             assert!(matches!(state.decide(cmd), Err(DomainError::Conflict(_))));
         }
+    }
+
+    #[test]
+    fn a_new_password_and_a_revocation_each_start_a_new_token_generation() {
+        let mut state = given::<Account>(vec![created(Role::Viewer, &[])]);
+        assert_eq!(state.token_generation(), 0);
+        for cmd in [
+            C::SetPassword {
+                password_hash: "h".into(),
+            },
+            C::RevokeTokens,
+        ] {
+            for e in state.decide(cmd).unwrap() {
+                state.evolve(e);
+            }
+        }
+        assert_eq!(state.token_generation(), 2);
+    }
+
+    #[test]
+    fn countries_are_granted_and_revoked_one_by_one() {
+        let state = given::<Account>(vec![created(Role::FocalPoint, &["KEN"])]);
+        assert_eq!(
+            state
+                .decide(C::GrantCountries {
+                    countries: vec![cc("KEN"), cc("UGA")]
+                })
+                .unwrap(),
+            vec![E::CountriesGranted {
+                countries: vec![cc("UGA")]
+            }]
+        );
+        assert!(matches!(
+            state.decide(C::GrantCountries {
+                countries: vec![cc("KEN")]
+            }),
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(matches!(
+            state.decide(C::RevokeCountries {
+                countries: vec![cc("BRA")]
+            }),
+            Err(DomainError::NotFound(_))
+        ));
     }
 
     #[test]

@@ -16,9 +16,20 @@ pub enum AccountCommand {
         role: Role,
         countries: Option<Vec<CountryCode>>,
     },
+    /// Let the account act in these countries too (a focal point assigned to an engagement).
+    GrantCountries {
+        countries: Vec<CountryCode>,
+    },
+    /// No longer let the account act in these countries.
+    RevokeCountries {
+        countries: Vec<CountryCode>,
+    },
+    /// A new password; every token issued before stops working.
     SetPassword {
         password_hash: String,
     },
+    /// Every token issued so far stops working (signing out everywhere).
+    RevokeTokens,
     /// The language of the pages for this account.
     SetLanguage {
         language: Language,

@@ -25,9 +25,12 @@ pub enum AccountEvent {
     CountriesRevoked {
         countries: Vec<CountryCode>,
     },
+    /// A new password. Tokens issued before it stop working.
     PasswordSet {
         password_hash: String,
     },
+    /// Tokens issued before this stop working.
+    TokensRevoked,
     LanguageSet {
         language: Language,
     },

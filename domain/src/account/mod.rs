@@ -1,9 +1,10 @@
 //! Account: a person who signs in. Created, role changed, countries granted and revoked,
-//! password set, disabled.
+//! password set, tokens revoked, disabled. The roster of enabled admins keeps at least one.
 
 mod aggregate;
 mod commands;
 mod events;
+pub mod roster;
 
 pub use aggregate::Account;
 pub use commands::AccountCommand;

@@ -205,7 +205,7 @@ impl Delivery {
                 }]),
             },
             DeliveryCommand::Fail {
-                error,
+                failure,
                 retry_at,
                 give_up,
             } => match self.state {
@@ -215,7 +215,8 @@ impl Delivery {
                 None => Err(DomainError::not_found("the delivery was never claimed")),
                 _ => Ok(vec![DeliveryEvent::DeliveryFailed {
                     attempt: self.attempts,
-                    error,
+                    error: None,
+                    failure: Some(failure),
                     retry_at,
                     gave_up: give_up,
                 }]),
@@ -254,6 +255,7 @@ crate::event_sourced!(Delivery, "delivery", DeliveryCommand, DeliveryEvent);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::digest::{Failure, FailureClass};
     use crate::given;
     use chrono::Duration;
 
@@ -402,7 +404,10 @@ mod tests {
         step(
             &mut d,
             DeliveryCommand::Fail {
-                error: "451 try later".into(),
+                failure: Failure {
+                    class: FailureClass::Transient,
+                    smtp_code: Some(451),
+                },
                 retry_at: Some(retry_at),
                 give_up: false,
             },
@@ -416,7 +421,10 @@ mod tests {
         step(
             &mut d,
             DeliveryCommand::Fail {
-                error: "550 no such user".into(),
+                failure: Failure {
+                    class: FailureClass::Permanent,
+                    smtp_code: Some(550),
+                },
                 retry_at: None,
                 give_up: true,
             },

@@ -47,7 +47,7 @@ pub enum DeliveryCommand {
         to_position: i64,
     },
     Fail {
-        error: String,
+        failure: super::Failure,
         retry_at: Option<DateTime<Utc>>,
         give_up: bool,
     },

@@ -40,9 +40,44 @@ pub enum DeliveryEvent {
     },
     DeliveryFailed {
         attempt: u32,
-        error: String,
+        /// The mail server's words, as deliveries before failure codes recorded them. Never
+        /// written now: such replies often quote the recipient's address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        /// Why, as a code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<Failure>,
         #[serde(default)]
         retry_at: Option<DateTime<Utc>>,
         gave_up: bool,
     },
+}
+
+/// What kind of failure a delivery met.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FailureClass {
+    /// The mail server refused for now (SMTP 4xx): retried with back-off.
+    Transient,
+    /// The mail server refused for good (SMTP 5xx).
+    Permanent,
+    /// The mail server could not be reached or the connection broke: retried.
+    Unreachable,
+    /// The subscriber's address was erased.
+    Erased,
+    /// The subscriber unsubscribed.
+    Unsubscribed,
+    /// The address or the message could not be built.
+    Unsendable,
+}
+
+/// Why a delivery failed, as codes only: the class and the SMTP reply code, if there was one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub class: FailureClass,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_code: Option<u16>,
 }

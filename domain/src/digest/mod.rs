@@ -16,4 +16,4 @@ mod events;
 
 pub use aggregate::{Delivery, DeliveryState, Digest, Period};
 pub use commands::{DeliveryCommand, DigestCommand, PeriodCommand};
-pub use events::{DeliveryEvent, DigestEvent};
+pub use events::{DeliveryEvent, DigestEvent, Failure, FailureClass};

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Decision, DomainError};
-use crate::values::{AccountId, CountryCode, DpiSystemType, StageCode, Text, Title};
+use crate::values::{CountryCode, DpiSystemType, StageCode, Text, Title};
 
 use super::{ActivityKind, EngagementCommand, EngagementEvent, EngagementStatus};
 
@@ -14,7 +14,6 @@ pub struct Engagement {
     opened: Option<Opened>,
     status: Option<EngagementStatus>,
     dpi_systems: BTreeMap<DpiSystemType, StageCode>,
-    focal_points: BTreeSet<AccountId>,
     activities: u32,
 }
 
@@ -34,9 +33,6 @@ impl Engagement {
     }
     pub fn status(&self) -> Option<EngagementStatus> {
         self.status
-    }
-    pub fn focal_points(&self) -> &BTreeSet<AccountId> {
-        &self.focal_points
     }
     pub fn dpi_systems(&self) -> &BTreeMap<DpiSystemType, StageCode> {
         &self.dpi_systems
@@ -132,23 +128,6 @@ impl Engagement {
                 }
                 Ok(events)
             }
-            C::AssignFocalPoint { account } => {
-                writable()?;
-                if self.focal_points.contains(&account) {
-                    return Err(DomainError::conflict(
-                        "this account is already a focal point of the engagement",
-                    ));
-                }
-                Ok(vec![E::FocalPointAssigned { account }])
-            }
-            C::RemoveFocalPoint { account } => {
-                if !self.focal_points.contains(&account) {
-                    return Err(DomainError::not_found(
-                        "this account is not a focal point of the engagement",
-                    ));
-                }
-                Ok(vec![E::FocalPointRemoved { account }])
-            }
             C::ChangeStatus { status: to, reason } => {
                 if !Self::transition_allowed(status, to) {
                     let from: &str = status.into();
@@ -213,12 +192,9 @@ impl Engagement {
                 self.dpi_systems.insert(system, to);
             }
             E::ActivityRecorded { .. } => self.activities += 1,
-            E::FocalPointAssigned { account } => {
-                self.focal_points.insert(account);
-            }
-            E::FocalPointRemoved { account } => {
-                self.focal_points.remove(&account);
-            }
+            // Focal points are the accounts' own countries now (see `account`); these events
+            // of older logs change nothing here.
+            E::FocalPointAssigned { .. } | E::FocalPointRemoved { .. } => {}
             E::EngagementStatusChanged { to, .. } => self.status = Some(to),
         }
     }
@@ -461,27 +437,6 @@ mod tests {
             }),
             Err(DomainError::NotFound(_))
         ));
-    }
-
-    #[test]
-    fn focal_points_are_assigned_once_and_removed_only_when_assigned() {
-        let account = AccountId::new();
-        let state = given::<Engagement>(vec![opened()]);
-        assert!(matches!(
-            state.decide(C::RemoveFocalPoint { account }),
-            Err(DomainError::NotFound(_))
-        ));
-        let assigned = state.decide(C::AssignFocalPoint { account }).unwrap();
-        let state = given::<Engagement>([vec![opened()], assigned].concat());
-        assert!(state.focal_points().contains(&account));
-        assert!(matches!(
-            state.decide(C::AssignFocalPoint { account }),
-            Err(DomainError::Conflict(_))
-        ));
-        assert_eq!(
-            state.decide(C::RemoveFocalPoint { account }).unwrap(),
-            vec![E::FocalPointRemoved { account }]
-        );
     }
 
     #[tokio::test]

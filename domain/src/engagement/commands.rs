@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 
-use crate::values::{AccountId, AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title};
+use crate::values::{AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title};
 
 use super::{ActivityKind, EngagementStatus};
 
@@ -28,12 +28,6 @@ pub enum EngagementCommand {
         held_on: NaiveDate,
         authorities: Vec<AuthorityCode>,
         note: Option<Text>,
-    },
-    AssignFocalPoint {
-        account: AccountId,
-    },
-    RemoveFocalPoint {
-        account: AccountId,
     },
     ChangeStatus {
         status: EngagementStatus,

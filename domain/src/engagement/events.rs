@@ -84,6 +84,8 @@ pub enum EngagementEvent {
         #[serde(default)]
         note: Option<Text>,
     },
+    /// Older logs: the account became a focal point of the country (now a grant of the
+    /// country to the account, `CountriesGranted`).
     FocalPointAssigned {
         account: AccountId,
     },

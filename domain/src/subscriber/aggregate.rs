@@ -1,10 +1,18 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use chrono::Duration;
+
 use crate::error::{Decision, DomainError};
 use crate::values::CountryCode;
 
 use super::{Language, SubscriberCommand, SubscriberEvent};
+
+/// How long a confirmation link works.
+pub const CONFIRMATION_LIFETIME: Duration = Duration::hours(48);
+
+/// At most one confirmation mail per address in this time.
+pub const CONFIRMATION_INTERVAL: Duration = Duration::hours(1);
 
 /// Where a subscription stands.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -24,8 +32,9 @@ pub struct Subscriber {
     status: Option<SubscriberStatus>,
     countries: Vec<CountryCode>,
     language: Language,
-    token_hash: Option<String>,
-    expires_at: Option<DateTime<Utc>>,
+    /// Every confirmation link sent and not used: (SHA-256 of its secret, expiry). Any of them
+    /// confirms while it has not expired.
+    links: Vec<(String, DateTime<Utc>)>,
 }
 
 impl Subscriber {
@@ -57,6 +66,15 @@ impl Subscriber {
                 },
                 None | Some(Pending | Unsubscribed),
             ) => {
+                // A link went out less than an hour ago: no second mail (and nothing to record).
+                let requested_now = expires_at - CONFIRMATION_LIFETIME;
+                let sent_lately = status == Some(Pending)
+                    && self.links.iter().any(|(_, at)| {
+                        *at - CONFIRMATION_LIFETIME > requested_now - CONFIRMATION_INTERVAL
+                    });
+                if sent_lately {
+                    return Ok(vec![]);
+                }
                 countries.sort();
                 countries.dedup();
                 Ok(vec![E::SubscriptionRequested {
@@ -71,9 +89,11 @@ impl Subscriber {
             )),
             (_, None) => Err(DomainError::not_found("no such subscriber")),
             (C::Confirm { token_hash, now }, Some(Pending)) => {
-                let matches = self.token_hash.as_deref() == Some(token_hash.as_str());
-                let fresh = self.expires_at.is_some_and(|at| now <= at);
-                if !matches || !fresh {
+                let valid = self
+                    .links
+                    .iter()
+                    .any(|(hash, at)| *hash == token_hash && now <= *at);
+                if !valid {
                     return Err(DomainError::invalid(
                         "token",
                         "the confirmation link is invalid or has expired; subscribe again",
@@ -120,15 +140,17 @@ impl Subscriber {
                 token_hash,
                 expires_at,
             } => {
+                if self.status != Some(SubscriberStatus::Pending) {
+                    self.links.clear();
+                }
                 self.status = Some(SubscriberStatus::Pending);
                 self.countries = countries;
                 self.language = language;
-                self.token_hash = Some(token_hash);
-                self.expires_at = Some(expires_at);
+                self.links.push((token_hash, expires_at));
             }
             E::SubscriptionConfirmed => {
                 self.status = Some(SubscriberStatus::Confirmed);
-                self.token_hash = None;
+                self.links.clear();
             }
             E::PreferencesChanged {
                 countries,
@@ -167,6 +189,31 @@ mod tests {
             language: Language::Fr,
             token_hash: "h1".into(),
             expires_at: now() + Duration::hours(48),
+        }
+    }
+
+    #[test]
+    fn a_second_request_within_the_hour_sends_nothing_and_every_link_sent_confirms() {
+        let first = requested();
+        let state = given::<Subscriber>(vec![first.clone()]);
+        let again = |hash: &str, after: Duration| C::Request {
+            countries: vec![],
+            language: Language::En,
+            token_hash: hash.into(),
+            expires_at: now() + Duration::hours(48) + after,
+        };
+        assert_eq!(state.decide(again("h2", Duration::minutes(59))), Ok(vec![]));
+        let later = state.decide(again("h2", Duration::minutes(61))).unwrap();
+        let state = given::<Subscriber>([vec![first], later].concat());
+        for hash in ["h1", "h2"] {
+            assert_eq!(
+                state.decide(C::Confirm {
+                    token_hash: hash.into(),
+                    now: now() + Duration::hours(2)
+                }),
+                Ok(vec![E::SubscriptionConfirmed]),
+                "{hash}"
+            );
         }
     }
 

@@ -10,6 +10,6 @@ mod aggregate;
 mod commands;
 mod events;
 
-pub use aggregate::{Subscriber, SubscriberStatus};
+pub use aggregate::{Subscriber, SubscriberStatus, CONFIRMATION_INTERVAL, CONFIRMATION_LIFETIME};
 pub use commands::SubscriberCommand;
 pub use events::{Language, SubscriberEvent};

@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use safeguards_app::{accounts, Caller, Principal};
+use safeguards_app::{Caller, Principal};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiResult};
@@ -111,8 +111,7 @@ impl FromRequestParts<AppState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        state.fresh(parts).await;
-        Ok(Self(accounts::principal(&state.app, token).await?))
+        Ok(Self(state.principal(parts, token).await?))
     }
 }
 

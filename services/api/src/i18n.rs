@@ -118,6 +118,14 @@ pub struct Texts {
     pub burnup_milestones: &'static str,
     pub burnup_done: &'static str,
     pub burnup_verified: &'static str,
+    pub sub_confirm_title: &'static str,
+    pub sub_confirm_text: &'static str,
+    pub sub_confirm_button: &'static str,
+    pub password_title: &'static str,
+    pub password_current: &'static str,
+    pub password_new: &'static str,
+    pub password_button: &'static str,
+    pub password_changed: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -230,6 +238,14 @@ pub static EN: Texts = Texts {
     burnup_milestones: "milestones",
     burnup_done: "achieved or verified",
     burnup_verified: "verified",
+    sub_confirm_title: "Confirm your subscription",
+    sub_confirm_text: "One more step: confirm that you want the Safeguards Digest at this address.",
+    sub_confirm_button: "Confirm",
+    password_title: "Change your password",
+    password_current: "Current password",
+    password_new: "New password (at least 10 characters)",
+    password_button: "Change password",
+    password_changed: "Your password was changed. Every other session of your account was signed out.",
 };
 
 pub static FR: Texts = Texts {
@@ -344,6 +360,14 @@ pub static FR: Texts = Texts {
     burnup_milestones: "jalons",
     burnup_done: "atteints ou vérifiés",
     burnup_verified: "vérifiés",
+    sub_confirm_title: "Confirmez votre abonnement",
+    sub_confirm_text: "Encore une étape : confirmez que vous souhaitez recevoir le Bulletin des garanties à cette adresse.",
+    sub_confirm_button: "Confirmer",
+    password_title: "Changer de mot de passe",
+    password_current: "Mot de passe actuel",
+    password_new: "Nouveau mot de passe (au moins 10 caractères)",
+    password_button: "Changer le mot de passe",
+    password_changed: "Votre mot de passe a été changé. Toutes les autres sessions de votre compte ont été fermées.",
 };
 
 pub static ES: Texts = Texts {
@@ -457,6 +481,14 @@ pub static ES: Texts = Texts {
     burnup_milestones: "hitos",
     burnup_done: "logrados o verificados",
     burnup_verified: "verificados",
+    sub_confirm_title: "Confirme su suscripción",
+    sub_confirm_text: "Un paso más: confirme que desea recibir el Boletín de salvaguardias en esta dirección.",
+    sub_confirm_button: "Confirmar",
+    password_title: "Cambiar la contraseña",
+    password_current: "Contraseña actual",
+    password_new: "Contraseña nueva (al menos 10 caracteres)",
+    password_button: "Cambiar la contraseña",
+    password_changed: "Su contraseña se cambió. Todas las demás sesiones de su cuenta se cerraron.",
 };
 
 /// The texts of a language.

@@ -48,6 +48,9 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// How long a read waits for the read model to catch up with the client's writes.
     pub freshness_wait: Duration,
+    /// How long the read model may be behind the log before requests that decide on rights
+    /// are answered 503.
+    pub stale_bound: Duration,
     /// Views shared between requests while the model stands still.
     pub views: Arc<cache::ViewCache>,
 }
@@ -59,8 +62,30 @@ impl AppState {
             metrics,
             limits: Arc::new(limits::Limits::default()),
             freshness_wait: Duration::from_secs(5),
+            stale_bound: Duration::from_secs(5),
             views: Arc::default(),
         }
+    }
+
+    /// The principal of a token, decided on a read model fresh enough to decide rights on: a
+    /// token that is not even well signed is refused at once (nobody waits on its behalf);
+    /// then the model is given the time to take the client's own writes; a model behind the log
+    /// for longer than [`AppState::stale_bound`] answers 503 rather than decide on old rights.
+    pub async fn principal(
+        &self,
+        parts: &Parts,
+        token: &str,
+    ) -> Result<safeguards_app::Principal, ApiError> {
+        if self.app.tokens.check(token, chrono::Utc::now()).is_none() {
+            return Err(ApiError::unauthorized());
+        }
+        self.fresh(parts).await;
+        if self.app.projector.behind_for() > self.stale_bound {
+            return Err(ApiError::unavailable(
+                "the server's view of the log is behind; retry shortly",
+            ));
+        }
+        Ok(safeguards_app::accounts::principal(&self.app, token).await?)
     }
 
     /// Wait until the read model reflects every write of this process and the position the

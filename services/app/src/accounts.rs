@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use safeguards_domain::account::roster::{Roster, RosterCommand, ROSTER_ID};
 use safeguards_domain::account::{account_id, Account, AccountCommand};
 use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{AccountId, Actor, CountryCode, Email, Role, Title};
@@ -54,6 +55,11 @@ pub async fn sign_in(app: &App, email: &str, password: &str) -> AppResult<Sessio
     static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         credentials::hash_now(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
     });
+    // Failed attempts are counted per address, known or not, so that guessing one account's
+    // password is slowed wherever the guesses come from (and no answer tells whether the
+    // address has an account).
+    let address = email.trim().to_lowercase();
+    app.sign_in_failures.check(&address)?;
     let id = Email::parse(email).ok().map(|e| account_id(&e));
     let account = match id {
         Some(id) => Some(app.load::<Account>(&id.to_string()).await?),
@@ -70,10 +76,13 @@ pub async fn sign_in(app: &App, email: &str, password: &str) -> AppResult<Sessio
         .verify(password.to_string(), hash.unwrap_or_else(|| DECOY.clone()))
         .await?;
     let (Some(id), Some(account)) = (id, account.filter(|_| known && matches)) else {
+        app.sign_in_failures.record(&address);
         return Err(AppError::Unauthorized);
     };
     // Tokens live in real time, whatever time the views are told it is.
-    let (token, expires_at) = app.tokens.issue(id, chrono::Utc::now());
+    let (token, expires_at) = app
+        .tokens
+        .issue(id, account.token_generation(), chrono::Utc::now());
     let model = app.model().await;
     let account = account_out(&model, &id.to_string()).unwrap_or_else(|| AccountOut {
         id: id.to_string(),
@@ -103,15 +112,16 @@ pub async fn sign_in(app: &App, email: &str, password: &str) -> AppResult<Sessio
 /// The principal a bearer token or session cookie names, if it is valid and its account
 /// enabled.
 pub async fn principal(app: &App, token: &str) -> AppResult<Principal> {
-    let id = app
+    let bearer = app
         .tokens
         .check(token, chrono::Utc::now())
         .ok_or(AppError::Unauthorized)?;
+    let id = bearer.account;
     let model = app.model().await;
     let account = model
         .accounts
         .get(&id.to_string())
-        .filter(|a| !a.disabled)
+        .filter(|a| !a.disabled && a.token_generation == bearer.generation)
         .ok_or(AppError::Unauthorized)?;
     Ok(Principal {
         actor: Actor::Account(id),
@@ -158,6 +168,7 @@ pub async fn create(app: &App, caller: &Caller, new: NewAccount) -> AppResult<Cr
     };
     let hash = app.passwords.hash(password.clone()).await?;
     let id = account_id(&new.email);
+    let role = new.role;
     let committed = app
         .execute::<Account>(
             &Caller {
@@ -168,12 +179,15 @@ pub async fn create(app: &App, caller: &Caller, new: NewAccount) -> AppResult<Cr
             AccountCommand::Create {
                 email: new.email,
                 name: new.name,
-                role: new.role,
+                role,
                 countries: new.countries,
                 password_hash: Some(hash),
             },
         )
         .await?;
+    if role == Role::Admin {
+        roster(app, caller, RosterCommand::Enlist { account: id }).await?;
+    }
     Ok(Created {
         committed,
         generated_password: generated.then_some(password),
@@ -200,12 +214,24 @@ pub async fn change_role(
     countries: Option<Vec<CountryCode>>,
 ) -> AppResult<Committed> {
     authorize(&caller.principal, Action::ManageAccounts, None)?;
-    app.execute::<Account>(
-        caller,
-        &id.to_string(),
-        AccountCommand::ChangeRole { role, countries },
-    )
-    .await
+    let before = app.load::<Account>(&id.to_string()).await?;
+    let demoted =
+        before.role() == Some(Role::Admin) && role != Role::Admin && !before.is_disabled();
+    if demoted {
+        roster(app, caller, RosterCommand::Dismiss { account: id }).await?;
+    }
+    let changed = app
+        .execute::<Account>(
+            caller,
+            &id.to_string(),
+            AccountCommand::ChangeRole { role, countries },
+        )
+        .await;
+    // The roster follows what happened: an admin made, or a demotion that did not happen.
+    if (changed.is_ok() && role == Role::Admin) || (changed.is_err() && demoted) {
+        roster(app, caller, RosterCommand::Enlist { account: id }).await?;
+    }
+    changed
 }
 
 /// Disable an account (admins); never one's own.
@@ -216,7 +242,96 @@ pub async fn disable(app: &App, caller: &Caller, id: AccountId) -> AppResult<Com
             "an admin cannot disable their own account",
         ));
     }
-    app.execute::<Account>(caller, &id.to_string(), AccountCommand::Disable)
+    let before = app.load::<Account>(&id.to_string()).await?;
+    let admin = before.role() == Some(Role::Admin) && !before.is_disabled();
+    if admin {
+        roster(app, caller, RosterCommand::Dismiss { account: id }).await?;
+    }
+    let disabled = app
+        .execute::<Account>(caller, &id.to_string(), AccountCommand::Disable)
+        .await;
+    if disabled.is_err() && admin {
+        roster(app, caller, RosterCommand::Enlist { account: id }).await?;
+    }
+    disabled
+}
+
+/// Run a command on the roster of enabled admins, seeding it first with the admins the read
+/// model knows when this store has none yet (a log from before the roster).
+async fn roster(app: &App, caller: &Caller, command: RosterCommand) -> AppResult<()> {
+    if !app.load::<Roster>(ROSTER_ID).await?.is_seeded() {
+        let admins = app
+            .model()
+            .await
+            .accounts
+            .values()
+            .filter(|a| a.role == Role::Admin && !a.disabled)
+            .filter_map(|a| AccountId::parse(&a.id).ok())
+            .collect();
+        app.execute::<Roster>(
+            &Caller::system(caller.correlation_id.clone()),
+            ROSTER_ID,
+            RosterCommand::Seed { admins },
+        )
+        .await?;
+    }
+    app.execute::<Roster>(
+        &Caller {
+            if_match: None,
+            ..caller.clone()
+        },
+        ROSTER_ID,
+        command,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Change the caller's own password: the current one is checked first. Every other session and
+/// token of the account stops working; the answer is a fresh session for the caller.
+pub async fn change_password(
+    app: &App,
+    caller: &Caller,
+    current: &str,
+    new: String,
+) -> AppResult<Session> {
+    let id = caller.principal.account().ok_or(AppError::Unauthorized)?;
+    check_strength(&new)?;
+    let account = app.load::<Account>(&id.to_string()).await?;
+    let hash = account.password_hash().unwrap_or_default().to_string();
+    if !app.passwords.verify(current.to_string(), hash).await? {
+        return Err(AppError::invalid(
+            "current_password",
+            "is not the account's password",
+        ));
+    }
+    let new_hash = app.passwords.hash(new).await?;
+    app.execute::<Account>(
+        caller,
+        &id.to_string(),
+        AccountCommand::SetPassword {
+            password_hash: new_hash,
+        },
+    )
+    .await?;
+    let generation = app
+        .load::<Account>(&id.to_string())
+        .await?
+        .token_generation();
+    let (token, expires_at) = app.tokens.issue(id, generation, chrono::Utc::now());
+    let account =
+        account_out(&*app.model().await, &id.to_string()).ok_or(AppError::Unauthorized)?;
+    Ok(Session {
+        token,
+        expires_at,
+        account,
+    })
+}
+
+/// Sign the caller out everywhere: every token of the account stops working.
+pub async fn sign_out(app: &App, caller: &Caller) -> AppResult<Committed> {
+    let id = caller.principal.account().ok_or(AppError::Unauthorized)?;
+    app.execute::<Account>(caller, &id.to_string(), AccountCommand::RevokeTokens)
         .await
 }
 

@@ -122,10 +122,75 @@ impl Passwords {
     }
 }
 
+/// At most `limit` failures per key (a sign-in address) in `window`; past that, every attempt
+/// with that key is refused until the window ends.
+#[derive(Debug)]
+pub struct FailureLimit {
+    limit: u32,
+    window: std::time::Duration,
+    failures: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+}
+
+impl FailureLimit {
+    pub fn new(limit: u32, window: std::time::Duration) -> Self {
+        Self {
+            limit,
+            window,
+            failures: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Refuse (with the seconds to wait) when `key` failed too often lately.
+    pub fn check(&self, key: &str) -> Result<(), AppError> {
+        let now = std::time::Instant::now();
+        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        match failures.get(key) {
+            Some((since, n)) if *n >= self.limit && now.duration_since(*since) < self.window => {
+                let wait = self.window.saturating_sub(now.duration_since(*since));
+                Err(AppError::TooMany {
+                    retry_after: wait.as_secs().max(1),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Count a failure of `key`.
+    pub fn record(&self, key: &str) {
+        let now = std::time::Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if failures.len() > 100_000 {
+            failures.retain(|_, (since, _)| now.duration_since(*since) < self.window);
+        }
+        let entry = failures.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+}
+
+impl Default for FailureLimit {
+    /// 10 failed sign-ins per address in 15 minutes.
+    fn default() -> Self {
+        Self::new(10, std::time::Duration::from_secs(15 * 60))
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: AccountId,
     exp: i64,
+    /// The account's token generation when the token was issued.
+    #[serde(default)]
+    gen: u32,
+}
+
+/// What a valid token names: the account and the token generation it was issued in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bearer {
+    pub account: AccountId,
+    pub generation: u32,
 }
 
 /// Issues and checks bearer tokens, session cookies and CSRF tokens.
@@ -158,11 +223,18 @@ impl Tokens {
         mac.finalize().into_bytes().to_vec()
     }
 
-    pub fn issue(&self, account: AccountId, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
+    /// A token for `account` in its token `generation`, valid for [`TOKEN_LIFETIME`].
+    pub fn issue(
+        &self,
+        account: AccountId,
+        generation: u32,
+        now: DateTime<Utc>,
+    ) -> (String, DateTime<Utc>) {
         let expires_at = now + TOKEN_LIFETIME;
         let claims = Claims {
             sub: account,
             exp: expires_at.timestamp(),
+            gen: generation,
         };
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
         let sig = URL_SAFE_NO_PAD.encode(self.sign(body.as_bytes()));
@@ -174,15 +246,19 @@ impl Tokens {
         URL_SAFE_NO_PAD.encode(self.sign(format!("csrf:{session}").as_bytes()))
     }
 
-    /// The account a token names, if it is well signed and not expired.
-    pub fn check(&self, token: &str, now: DateTime<Utc>) -> Option<AccountId> {
+    /// What a token names, if it is well signed and not expired. (Whether its generation is
+    /// still the account's is for the caller to check.)
+    pub fn check(&self, token: &str, now: DateTime<Utc>) -> Option<Bearer> {
         let (body, sig) = token.split_once('.')?;
         let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
         let mut mac = self.mac();
         mac.update(body.as_bytes());
         mac.verify_slice(&sig).ok()?;
         let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-        (claims.exp > now.timestamp()).then_some(claims.sub)
+        (claims.exp > now.timestamp()).then_some(Bearer {
+            account: claims.sub,
+            generation: claims.gen,
+        })
     }
 }
 
@@ -195,8 +271,14 @@ mod tests {
         let tokens = Tokens::new("k".repeat(40).as_str());
         let id = AccountId::new();
         let now = Utc::now();
-        let (token, expires) = tokens.issue(id, now);
-        assert_eq!(tokens.check(&token, now), Some(id));
+        let (token, expires) = tokens.issue(id, 3, now);
+        assert_eq!(
+            tokens.check(&token, now),
+            Some(Bearer {
+                account: id,
+                generation: 3
+            })
+        );
         assert_eq!(tokens.check(&token, expires + Duration::seconds(1)), None);
         let other = Tokens::new("z".repeat(40).as_str());
         assert_eq!(other.check(&token, now), None);

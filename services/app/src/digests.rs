@@ -16,8 +16,14 @@ pub async fn list(app: &App, _who: &Principal) -> AppResult<Vec<DigestView>> {
     Ok(app.model().await.digests.values().rev().cloned().collect())
 }
 
-/// The HTML digest a subscriber to `countries` (all when empty) would receive now.
-pub async fn preview(app: &App, _who: &Principal, countries: &[CountryCode]) -> AppResult<String> {
+/// The HTML digest a subscriber to `countries` (all when empty) would receive now: for those
+/// who may send the digest, one preview at a time (each composes a digest).
+pub async fn preview(app: &App, who: &Principal, countries: &[CountryCode]) -> AppResult<String> {
+    authorize(who, Action::ManageDigest, None)?;
+    let _one = app
+        .previews
+        .try_acquire()
+        .map_err(|_| AppError::TooMany { retry_after: 5 })?;
     let countries: Vec<String> = countries.iter().map(|c| c.as_str().to_string()).collect();
     Ok(deliver::preview(&app.digest, &countries, app.clock.now()).await?)
 }

@@ -2,12 +2,12 @@
 //! status. One engagement per country; its id is the country code.
 
 use chrono::NaiveDate;
-use safeguards_domain::account::Account;
+use safeguards_domain::account::{Account, AccountCommand};
 use safeguards_domain::engagement::{
     ActivityKind, Engagement, EngagementCommand, EngagementStatus,
 };
 use safeguards_domain::values::{
-    AccountId, AuthorityCode, CountryCode, DpiSystemType, StageCode, Text, Title,
+    AccountId, AuthorityCode, CountryCode, DpiSystemType, Role, StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
 
@@ -27,11 +27,6 @@ pub async fn execute(
         _ => Action::ManageEngagement,
     };
     authorize(&caller.principal, action, Some(country.as_str()))?;
-    if let EngagementCommand::AssignFocalPoint { account } = &command {
-        if !app.load::<Account>(&account.to_string()).await?.exists() {
-            return Err(AppError::not_found("no account has this id"));
-        }
-    }
     app.execute::<Engagement>(caller, country.as_str(), command)
         .await
 }
@@ -123,11 +118,91 @@ commands! {
     /// Move a DPI system to another stage.
     move_dpi_system(system: DpiSystemType, stage: StageCode) =>
         EngagementCommand::MoveDpiSystem { system, stage };
-    /// Make an account a focal point of the engagement (it must exist).
-    assign_focal_point(account: AccountId) => EngagementCommand::AssignFocalPoint { account };
-    /// Remove a focal point.
-    remove_focal_point(account: AccountId) => EngagementCommand::RemoveFocalPoint { account };
     /// Change the engagement's status, with an optional reason.
     change_status(status: EngagementStatus, reason: Option<Text>) =>
         EngagementCommand::ChangeStatus { status, reason };
+}
+
+/// Make a focal-point account a focal point of the engagement: the country is granted to the
+/// account, the one place where a focal point's right to act in a country is kept (so that
+/// revoking it, here or with the account's role, ends it everywhere).
+pub async fn assign_focal_point(
+    app: &App,
+    caller: &Caller,
+    country: CountryCode,
+    account: AccountId,
+) -> AppResult<Committed> {
+    authorize(
+        &caller.principal,
+        Action::ManageEngagement,
+        Some(country.as_str()),
+    )?;
+    match app.load::<Engagement>(country.as_str()).await?.status() {
+        None => {
+            return Err(AppError::not_found(format!(
+                "no engagement is open for {country}"
+            )))
+        }
+        Some(EngagementStatus::Closed) => {
+            return Err(AppError::conflict("the engagement is closed"))
+        }
+        Some(_) => {}
+    }
+    let state = app.load::<Account>(&account.to_string()).await?;
+    if !state.exists() {
+        return Err(AppError::not_found("no account has this id"));
+    }
+    if state.role() != Some(Role::FocalPoint) || state.is_disabled() {
+        return Err(AppError::conflict(
+            "only an enabled focal-point account can be a focal point",
+        ));
+    }
+    app.execute::<Account>(
+        &Caller {
+            if_match: None,
+            ..caller.clone()
+        },
+        &account.to_string(),
+        AccountCommand::GrantCountries {
+            countries: vec![country],
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Conflict(_) => {
+            AppError::conflict("this account is already a focal point of the engagement")
+        }
+        other => other,
+    })
+}
+
+/// No longer let a focal point act in the engagement's country.
+pub async fn remove_focal_point(
+    app: &App,
+    caller: &Caller,
+    country: CountryCode,
+    account: AccountId,
+) -> AppResult<Committed> {
+    authorize(
+        &caller.principal,
+        Action::ManageEngagement,
+        Some(country.as_str()),
+    )?;
+    app.execute::<Account>(
+        &Caller {
+            if_match: None,
+            ..caller.clone()
+        },
+        &account.to_string(),
+        AccountCommand::RevokeCountries {
+            countries: vec![country],
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound(_) => {
+            AppError::not_found("this account is not a focal point of the engagement")
+        }
+        other => other,
+    })
 }

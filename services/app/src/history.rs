@@ -2,7 +2,7 @@
 //! activity. What a reader may see of an event's data is decided in [`visible_data`] alone.
 
 use chrono::{DateTime, Utc};
-use safeguards_domain::values::CountryCode;
+use safeguards_domain::values::{CountryCode, Role};
 use safeguards_infra::feed::{self, RecordedEvent};
 use safeguards_projections::activity::ActivityLine;
 use safeguards_projections::cloudevent::CloudEvent;
@@ -27,15 +27,27 @@ pub struct HistoryItem {
     pub data: Value,
 }
 
-/// The event's fields as `_who` may see them: password and token hashes never leave the
-/// server.
-pub fn visible_data(_who: &Principal, e: &RecordedEvent) -> Value {
+/// The aggregates whose events hold personal data: staff accounts (addresses, names, roles),
+/// subscribers and what was sent to them, reminders to focal points, the admins' roster.
+const PERSONAL: &[&str] = &["account", "subscriber", "delivery", "reminder", "roster"];
+
+/// What `who` may see of an event — the one rule for every way events are read: `None` when
+/// the event is not theirs to see (personal data is for admins only, as the accounts are), and
+/// never a password or token hash, nor a digest's list of recipients but for admins.
+pub fn visible_data(who: &Principal, e: &RecordedEvent) -> Option<Value> {
+    let admin = who.role == Role::Admin;
+    if !admin && PERSONAL.contains(&e.aggregate_type.as_str()) {
+        return None;
+    }
     let mut data = e.data().clone();
     if let Value::Object(map) = &mut data {
         map.remove("password_hash");
         map.remove("token_hash");
+        if !admin {
+            map.remove("recipients");
+        }
     }
-    data
+    Some(data)
 }
 
 /// The aggregates whose history may be read.
@@ -71,22 +83,24 @@ pub async fn history(
     let model = app.model().await;
     Ok(events
         .iter()
-        .map(|e| {
+        .filter_map(|e| {
+            let data = visible_data(who, e)?;
             let actor = e.metadata.actor_id();
-            HistoryItem {
+            Some(HistoryItem {
                 position: e.position,
                 sequence: e.sequence,
                 kind: e.event_type.clone(),
                 recorded_at: e.recorded_at,
                 actor_name: model.actor_name(&actor),
                 actor,
-                data: visible_data(who, e),
-            }
+                data,
+            })
         })
         .collect())
 }
 
-/// Up to `limit` events of the global feed after position `after`, as CloudEvents.
+/// Of the `limit` events of the global feed after position `after`, those `who` may see, as
+/// CloudEvents.
 pub async fn events(
     app: &App,
     who: &Principal,
@@ -96,7 +110,7 @@ pub async fn events(
     let events = feed::read_after(app.store.database(), after, limit).await?;
     Ok(events
         .iter()
-        .map(|e| CloudEvent::of(e, visible_data(who, e)))
+        .filter_map(|e| Some(CloudEvent::of(e, visible_data(who, e)?)))
         .collect())
 }
 

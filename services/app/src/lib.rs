@@ -70,6 +70,10 @@ pub struct App {
     pub digest: DigestService,
     pub tokens: credentials::Tokens,
     pub passwords: credentials::Passwords,
+    /// Failed sign-ins per address.
+    pub sign_in_failures: Arc<credentials::FailureLimit>,
+    /// Digest previews at once (each composes a digest).
+    pub previews: Arc<tokio::sync::Semaphore>,
     pub clock: Clock,
 }
 
@@ -78,6 +82,8 @@ impl App {
         Self {
             tokens: credentials::Tokens::new(&digest.settings.secret_key),
             passwords: credentials::Passwords::default(),
+            sign_in_failures: Arc::default(),
+            previews: Arc::new(tokio::sync::Semaphore::new(1)),
             clock: Clock::default(),
             store,
             projector,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use safeguards_digest::subscriptions::{self as subs, SubscribeRequest};
 use safeguards_domain::subscriber::{Language, SubscriberStatus};
-use safeguards_domain::values::{CountryCode, SubscriberId};
+use safeguards_domain::values::{CountryCode, SubscriberId, Title};
 use safeguards_infra::contacts;
 use serde::Serialize;
 
@@ -49,29 +49,56 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<(), LinkError> {
     subs::unsubscribe(&app.digest, token).await.map_err(link)
 }
 
-/// The countries and language of the subscriber a link names.
-pub async fn preferences(app: &App, token: &str) -> Result<(Vec<String>, Language), LinkError> {
-    let id =
-        subs::check_unsubscribe_token(&app.digest.settings, token).ok_or(LinkError::DoesNotWork)?;
-    Ok(app
-        .model()
-        .await
-        .subscribers
-        .get(&id.to_string())
-        .map(|s| (s.countries.clone(), s.language))
-        .unwrap_or_default())
+/// What the subscriber a link names chose: countries, language, display name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub countries: Vec<String>,
+    pub language: Language,
+    pub name: Option<String>,
 }
 
-/// Change the countries and language of the subscriber a link names.
+/// The preferences of the subscriber a link names.
+pub async fn preferences(app: &App, token: &str) -> Result<Preferences, LinkError> {
+    let id = subs::check_unsubscribe_token(&app.digest.settings, token)
+        .ok_or(LinkError::DoesNotWork)?
+        .to_string();
+    let name = contacts::get(app.store.database(), &id)
+        .await
+        .map_err(AppError::from)?
+        .and_then(|c| c.name);
+    let model = app.model().await;
+    let Some(s) = model.subscribers.get(&id) else {
+        return Err(LinkError::DoesNotWork);
+    };
+    Ok(Preferences {
+        countries: s.countries.clone(),
+        language: s.language,
+        name,
+    })
+}
+
+/// Change the countries, language and display name of the subscriber a link names (the one
+/// way a subscriber's name changes).
 pub async fn change_preferences(
     app: &App,
     token: &str,
     countries: Vec<CountryCode>,
     language: Language,
+    name: Option<Title>,
 ) -> Result<(), LinkError> {
     subs::change_preferences(&app.digest, token, countries, language)
         .await
-        .map_err(link)
+        .map_err(link)?;
+    let id =
+        subs::check_unsubscribe_token(&app.digest.settings, token).ok_or(LinkError::DoesNotWork)?;
+    contacts::set_name(
+        app.store.database(),
+        &id.to_string(),
+        name.as_ref().map(|n| n.as_str()),
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(())
 }
 
 /// A subscriber as its administrators see it.

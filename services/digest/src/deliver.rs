@@ -11,7 +11,8 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use safeguards_domain::digest::{
-    Delivery, DeliveryCommand, DeliveryState, Digest, DigestCommand, Period, PeriodCommand,
+    Delivery, DeliveryCommand, DeliveryState, Digest, DigestCommand, Failure, FailureClass, Period,
+    PeriodCommand,
 };
 use safeguards_domain::subscriber::SubscriberStatus;
 use safeguards_domain::values::SubscriberId;
@@ -297,7 +298,10 @@ async fn deliver_one(
             svc,
             &id,
             DeliveryCommand::Fail {
-                error: "the subscriber's address was erased".into(),
+                failure: Failure {
+                    class: FailureClass::Erased,
+                    smtp_code: None,
+                },
                 retry_at: None,
                 give_up: true,
             },
@@ -311,7 +315,10 @@ async fn deliver_one(
             svc,
             &id,
             DeliveryCommand::Fail {
-                error: "the subscriber unsubscribed".into(),
+                failure: Failure {
+                    class: FailureClass::Unsubscribed,
+                    smtp_code: None,
+                },
                 retry_at: None,
                 give_up: true,
             },
@@ -322,7 +329,7 @@ async fn deliver_one(
     }
     let from = view.last_digest_position.unwrap_or(ctx.digest_from);
     let message_id = format!("<{}.{}@{}>", ctx.period, subscriber, host(&svc.settings));
-    let message = build(
+    let message = match build(
         svc,
         ctx,
         contact,
@@ -330,7 +337,30 @@ async fn deliver_one(
         view.language,
         from,
         &message_id,
-    )?;
+    ) {
+        Ok(message) => message,
+        // An address the mailer refuses (stored before today's rules): given up, and the run
+        // goes on for everyone else.
+        Err(DigestError::Mail(_)) => {
+            tracing::warn!(subscriber = %subscriber, "the digest for this subscriber cannot be built");
+            record(
+                svc,
+                &id,
+                DeliveryCommand::Fail {
+                    failure: Failure {
+                        class: FailureClass::Unsendable,
+                        smtp_code: None,
+                    },
+                    retry_at: None,
+                    give_up: true,
+                },
+                &sys,
+            )
+            .await?;
+            return Ok(Outcome::Failed);
+        }
+        Err(e) => return Err(e),
+    };
     match svc.mailer.send(message).await {
         Ok(()) => {
             record(
@@ -347,14 +377,15 @@ async fn deliver_one(
             Ok(Outcome::Delivered)
         }
         Err(e) => {
-            let give_up = !e.transient || attempt >= MAX_ATTEMPTS;
-            tracing::warn!(subscriber = %subscriber, attempt, give_up, error = %e, "digest delivery failed");
+            let give_up = !e.transient() || attempt >= MAX_ATTEMPTS;
+            let class: &str = e.failure.class.into();
+            tracing::warn!(subscriber = %subscriber, attempt, give_up, class, smtp_code = e.failure.smtp_code, "digest delivery failed");
             let retry_at = (!give_up).then(|| Utc::now() + backoff(svc.retry_base, attempt));
             record(
                 svc,
                 &id,
                 DeliveryCommand::Fail {
-                    error: e.message,
+                    failure: e.failure,
                     retry_at,
                     give_up,
                 },

@@ -82,6 +82,11 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
         let Ok(account_id) = AccountId::parse(&account) else {
             continue;
         };
+        // One address the mailer refuses must not stop the reminders of everyone after it.
+        let Ok(address) = email.parse::<lettre::Address>() else {
+            tracing::warn!(%account, "a focal point's address cannot take mail; no reminder");
+            continue;
+        };
         let mut fresh = Vec::new();
         for Due {
             title,
@@ -127,12 +132,7 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
             lines.join("\n"),
             svc.settings.link("/")
         );
-        let to = Mailbox::new(
-            Some(name.clone()),
-            email
-                .parse()
-                .map_err(|e| DigestError::Mail(format!("{e}")))?,
-        );
+        let to = Mailbox::new(Some(name.clone()), address);
         let message = Message::builder()
             .from(
                 svc.settings

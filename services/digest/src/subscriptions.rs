@@ -5,7 +5,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
@@ -18,8 +18,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::{contacts, DigestError, DigestService, Settings};
 
-/// How long a confirmation link works.
-pub const CONFIRMATION_LIFETIME: Duration = Duration::hours(48);
+pub use safeguards_domain::subscriber::CONFIRMATION_LIFETIME;
 
 /// A parsed subscription request.
 #[derive(Debug, Clone)]
@@ -101,6 +100,8 @@ pub async fn subscribe(
         .execute::<Subscriber>(&id, command, &ctx, None)
         .await
     {
+        // Nothing recorded: a link went out less than an hour ago; no second mail.
+        Ok(c) if c.events == 0 => Ok(()),
         Ok(_) => {
             let link = svc
                 .settings
@@ -253,8 +254,12 @@ pub async fn change_preferences(
     }
 }
 
-/// Erase a subscriber's personal data: the contact row goes, and the log records the erasure.
+/// Erase a subscriber's personal data: the contact row goes, so do the mails to the address
+/// waiting in the outbox, and the log records the erasure.
 pub async fn erase(svc: &DigestService, id: &str, ctx: &CommandContext) -> Result<(), DigestError> {
+    if let Some(contact) = contacts::get(svc.store.database(), id).await? {
+        svc.mailer.forget(&contact.email);
+    }
     contacts::erase(svc.store.database(), id).await?;
     svc.store
         .execute::<Subscriber>(id, SubscriberCommand::Erase, ctx, None)

@@ -76,6 +76,30 @@ pub struct Global {
         value_name = "FORMAT"
     )]
     pub log_format: Option<String>,
+    /// Proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For names the client
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_TRUSTED_PROXIES",
+        value_name = "ADDRESSES"
+    )]
+    pub trusted_proxies: Option<String>,
+    /// Seconds a client may take to send a request's head [default: 10]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_HEADER_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub header_timeout: Option<String>,
+    /// Connections open at once, at most [default: 1024]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
+    pub max_connections: Option<String>,
 }
 
 impl Global {
@@ -91,6 +115,9 @@ impl Global {
             digest_cron: self.digest_cron.clone(),
             secret_key: self.secret_key.clone(),
             log_format: self.log_format.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
+            header_timeout: self.header_timeout.clone(),
+            max_connections: self.max_connections.clone(),
         }
     }
 }

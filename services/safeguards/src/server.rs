@@ -37,6 +37,7 @@ pub struct Server {
     pub db: Database,
     /// What `--demo` loaded, if anything.
     pub demo: Option<crate::demo::Loaded>,
+    connections: Connections,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     scheduler: Option<JobScheduler>,
@@ -169,10 +170,16 @@ impl Server {
             .await
             .map_err(|e| anyhow::anyhow!("starting the digest scheduler: {e}"))?;
         let mut state = AppState::new(app.clone(), Some(metrics()?));
-        if let Some(limits) = options.limits {
-            state.limits = Arc::new(limits);
+        let mut limits = options.limits.unwrap_or_default();
+        if limits.trusted_proxies.is_empty() {
+            limits.trusted_proxies = config.trusted_proxies.clone();
         }
+        state.limits = Arc::new(limits);
         Ok(Self {
+            connections: Connections {
+                max: config.max_connections,
+                header_timeout: config.header_timeout,
+            },
             app,
             state,
             db,
@@ -189,20 +196,18 @@ impl Server {
     }
 
     /// Serve on `listener` until `shutdown` resolves, then stop everything.
+    ///
+    /// At most `max_connections` connections are open at once (past that, new ones wait to be
+    /// accepted); a client that takes longer than `header_timeout` to send a request's head —
+    /// the first one, or the next on a kept-alive connection — is disconnected, so slow or idle
+    /// clients cannot hold the server's connections.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(address = %listener.local_addr()?, store = self.db.kind(), "serving");
-        axum::serve(
-            listener,
-            self.router()
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+        serve_connections(listener, self.router(), self.connections, shutdown).await;
         self.stop().await;
         Ok(())
     }
@@ -218,6 +223,82 @@ impl Server {
         }
         self.db.close().await;
         tracing::info!("stopped");
+    }
+}
+
+/// How many connections, and how long a request's head may take.
+#[derive(Debug, Clone, Copy)]
+struct Connections {
+    max: usize,
+    header_timeout: Duration,
+}
+
+/// Accept connections and serve `router` on each, within `limits`, until `shutdown`; then
+/// let the requests under way finish (at most 10 s).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    limits: Connections,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, do not spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = router.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request.map(axum::body::Body::new)
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still under way after 10 s were cut");
     }
 }
 

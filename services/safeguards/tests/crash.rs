@@ -66,7 +66,7 @@ async fn crash_under_load(backend: Backend) {
         safeguards_tests::seed::started_milestones(&store, "admin@crash.test", CLIENTS).await;
     let dir = std::env::temp_dir().join(format!("sg-crash-{}", uuid_like()));
     std::fs::create_dir_all(&dir).unwrap();
-    let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;
+    let token = Tokens::new(SECRET).issue(admin, 0, chrono::Utc::now()).0;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -205,7 +205,7 @@ async fn the_server_survives_a_database_outage_and_loses_nothing_acknowledged() 
         assert!(Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;
+    let token = Tokens::new(SECRET).issue(admin, 0, chrono::Utc::now()).0;
 
     let log: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -83,7 +83,7 @@ async fn three_processes_share_the_writes_and_send_each_digest_once() {
         serve(&db.url, &smtp, &dir).await,
         serve(&db.url, &smtp, &dir).await,
     ];
-    let token = Tokens::new(SECRET).issue(admin, chrono::Utc::now()).0;
+    let token = Tokens::new(SECRET).issue(admin, 0, chrono::Utc::now()).0;
     let client = reqwest::Client::new();
     let post = |i: usize, path: &str, body: serde_json::Value, after: i64| {
         client
@@ -138,10 +138,11 @@ async fn three_processes_share_the_writes_and_send_each_digest_once() {
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
         let r = client
-            .get(format!(
-                "{}/subscriptions/confirm?token={token}",
+            .post(format!(
+                "{}/subscriptions/confirm",
                 servers[(i + 1) % 3].base
             ))
+            .form(&[("token", token.as_str())])
             .send()
             .await
             .unwrap();

@@ -16,7 +16,7 @@ pub const SECRET: &str = "safeguards-benchmark-secret-key-0123456789abcdef";
 /// A token for `account`, as the server signs them.
 pub fn token(account: AccountId) -> String {
     safeguards_app::credentials::Tokens::new(SECRET)
-        .issue(account, chrono::Utc::now())
+        .issue(account, 0, chrono::Utc::now())
         .0
 }
 

@@ -24,6 +24,8 @@ struct AccountPage {
     role: &'static str,
     countries: String,
     csrf: String,
+    /// The password form came back: `Ok` changed, `Err` with the reason.
+    password: Option<Result<(), String>>,
 }
 
 /// `GET /account`.
@@ -63,8 +65,44 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
                 .collect::<Vec<_>>()
                 .join(", "),
             csrf: visit.csrf(&state),
+            password: super::returned_error(&parts).map(Err).or_else(|| {
+                parts
+                    .uri
+                    .query()
+                    .is_some_and(|q| q.contains("password=changed"))
+                    .then_some(Ok(()))
+            }),
         },
     ))
+}
+
+/// `POST /account/password`: the current password, then the new one; every other session
+/// of the account ends, this one goes on with a new cookie.
+pub async fn password(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (_, caller) = match form_caller(&state, &parts, &form).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let current = form.get("current_password").cloned().unwrap_or_default();
+    let new = form.get("new_password").cloned().unwrap_or_default();
+    match accounts::change_password(&state.app, &caller, &current, new).await {
+        Ok(session) => super::with_session(
+            &state,
+            Redirect::to("/account?password=changed#password").into_response(),
+            &session.token,
+        ),
+        Err(e) => {
+            let e = ApiError::from(e);
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("error", &e.detail)
+                .finish();
+            Redirect::to(&format!("/account?{query}#password")).into_response()
+        }
+    }
 }
 
 /// `POST /account/language`: the account's language for the pages.

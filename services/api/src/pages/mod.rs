@@ -18,7 +18,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use safeguards_app::{accounts, AppError, Caller, Principal};
+use safeguards_app::{AppError, Caller, Principal};
 
 use crate::error::ApiError;
 use crate::extract::correlation_id;
@@ -48,12 +48,16 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/account", get(account::account))
         .route("/account/language", post(account::language))
+        .route("/account/password", post(account::password))
         .route("/static/app.css", get(stylesheet))
         .route(
             "/subscribe",
             get(subscriptions::subscribe_page).post(subscriptions::subscribe),
         )
-        .route("/subscriptions/confirm", get(subscriptions::confirm))
+        .route(
+            "/subscriptions/confirm",
+            get(subscriptions::confirm_page).post(subscriptions::confirm),
+        )
         .route(
             "/subscriptions/manage",
             get(subscriptions::manage_page).post(subscriptions::manage),
@@ -86,11 +90,23 @@ fn secure(state: &AppState) -> &'static str {
     }
 }
 
+/// `response`, setting the session cookie to `token`.
+fn with_session(state: &AppState, mut response: Response, token: &str) -> Response {
+    let max_age = safeguards_app::credentials::TOKEN_LIFETIME.num_seconds();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
+        secure(state)
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
 /// The signed-in user of a page and their session token, from the session cookie.
 async fn user(state: &AppState, parts: &Parts) -> Option<(Principal, String)> {
     let token = cookie(parts, SESSION)?;
-    state.fresh(parts).await;
-    accounts::principal(&state.app, &token)
+    state
+        .principal(parts, &token)
         .await
         .ok()
         .map(|p| (p, token))

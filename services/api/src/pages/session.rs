@@ -6,9 +6,10 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
-use safeguards_app::{accounts, credentials, AppError};
+use safeguards_app::{accounts, AppError, Caller};
 
-use super::{cookie, message, render, secure, to_login, user, SESSION};
+use super::{cookie, message, render, secure, to_login, user, with_session, SESSION};
+use crate::extract::correlation_id;
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
@@ -72,7 +73,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    if let Err(e) = state.limits.sign_in.check(&parts) {
+    if let Err(e) = state.limits.check_sign_in(&parts) {
         return message(
             t,
             StatusCode::TOO_MANY_REQUESTS,
@@ -92,16 +93,7 @@ pub async fn login(
         }
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let mut r = Redirect::to("/").into_response();
-    let max_age = credentials::TOKEN_LIFETIME.num_seconds();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
-        session.token,
-        secure(&state)
-    )) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
+    with_session(&state, Redirect::to("/").into_response(), &session.token)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -117,7 +109,7 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    if let Some((_, token)) = user(&state, &parts).await {
+    if let Some((who, token)) = user(&state, &parts).await {
         if form.csrf != state.app.tokens.csrf(&token) {
             return message(
                 t,
@@ -127,6 +119,11 @@ pub async fn logout(
                 t.form_expired,
                 Some(("/account", t.back)),
             );
+        }
+        // The session ends for good: every token of the account stops working.
+        let caller = Caller::new(who, correlation_id(&parts));
+        if let Err(e) = accounts::sign_out(&state.app, &caller).await {
+            return crate::error::ApiError::from(e).into_response();
         }
     }
     let mut r = to_login();

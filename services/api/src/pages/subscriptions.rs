@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use safeguards_app::subscriptions::{self, LinkError};
 use safeguards_app::AppError;
 use safeguards_domain::subscriber::Language;
-use safeguards_domain::values::{parse_word, CountryCode};
+use safeguards_domain::values::{parse_word, CountryCode, Title};
 use serde::Deserialize;
 
 use super::{message, render};
@@ -89,7 +89,7 @@ pub async fn subscribe(
 ) -> Response {
     let lang = i18n::language(&parts).0;
     let t = i18n::texts(lang);
-    if let Err(e) = state.limits.subscribe.check(&parts) {
+    if let Err(e) = state.limits.check_subscribe(&parts) {
         return message(
             t,
             e.status,
@@ -163,14 +163,42 @@ fn failed(t: &'static Texts, e: AppError) -> Response {
     message(t, e.status, None, t.sub_went_wrong, t.sub_try_again, None)
 }
 
-/// `GET /subscriptions/confirm?token=…`.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    token: &'a str,
+}
+
+/// `GET /subscriptions/confirm?token=…`: a page with a button; a GET confirms nothing, so
+/// that the link scanners of mail servers cannot subscribe anyone.
+pub async fn confirm_page(parts: Parts, Query(q): Query<TokenQuery>) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    render(
+        StatusCode::OK,
+        ConfirmPage {
+            t,
+            user: None,
+            token: &q.token,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// `POST /subscriptions/confirm` (the page's button).
 pub async fn confirm(
     State(state): State<AppState>,
     parts: Parts,
-    Query(q): Query<TokenQuery>,
+    Form(form): Form<TokenForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    match subscriptions::confirm(&state.app, &q.token, state.app.clock.now()).await {
+    match subscriptions::confirm(&state.app, &form.token, state.app.clock.now()).await {
         Ok(()) => message(
             t,
             StatusCode::OK,
@@ -240,6 +268,7 @@ struct ManagePage<'a> {
     user: Option<String>,
     token: &'a str,
     countries: String,
+    name: String,
     languages: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
 }
@@ -253,14 +282,15 @@ pub async fn manage_page(
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
     match subscriptions::preferences(&state.app, &q.token).await {
-        Ok((countries, language)) => render(
+        Ok(chosen) => render(
             StatusCode::OK,
             ManagePage {
                 t,
                 user: None,
                 token: &q.token,
-                countries: countries.join(", "),
-                languages: languages(language),
+                countries: chosen.countries.join(", "),
+                name: chosen.name.unwrap_or_default(),
+                languages: languages(chosen.language),
                 error: None,
             },
         ),
@@ -274,6 +304,8 @@ pub struct PreferencesForm {
     pub countries: String,
     #[serde(default)]
     pub language: String,
+    #[serde(default)]
+    pub name: String,
 }
 
 /// `POST /subscriptions/manage?token=…`.
@@ -295,9 +327,10 @@ pub async fn manage(
             "" => Language::En,
             l => parse_word::<Language>("language", l)?,
         };
-        Ok((countries, language))
+        let name = Title::parse_optional("name", Some(form.name.as_str()))?;
+        Ok((countries, language, name))
     });
-    let (countries, language) = match parsed {
+    let (countries, language, name) = match parsed {
         Ok(p) => p,
         Err(e) => {
             return render(
@@ -307,13 +340,14 @@ pub async fn manage(
                     user: None,
                     token: &q.token,
                     countries: form.countries.clone(),
+                    name: form.name.clone(),
                     languages: languages(Language::En),
                     error: Some(e.to_string()),
                 },
             )
         }
     };
-    match subscriptions::change_preferences(&state.app, &q.token, countries, language).await {
+    match subscriptions::change_preferences(&state.app, &q.token, countries, language, name).await {
         Ok(()) => {
             let t = i18n::texts(language);
             message(

@@ -37,7 +37,7 @@ pub async fn sign_in(
     parts: Parts,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<Json<Session>> {
-    state.limits.sign_in.check(&parts)?;
+    state.limits.check_sign_in(&parts)?;
     Ok(Json(
         accounts::sign_in(&state.app, &body.email, &body.password).await?,
     ))
@@ -213,4 +213,64 @@ pub async fn disable_account(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "account", AccountId::parse)?;
     Ok(ok(accounts::disable(&state.app, &caller, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub current_password: String,
+    #[schema(schema_with = schema::password)]
+    pub new_password: String,
+}
+
+/// `POST /api/v1/me/password`: every other token of the account stops working.
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    operation_id = "change_password",
+    tag = "auth",
+    summary = "Change the signed-in account's password; every other token stops working, and a new one is answered",
+    request_body = PasswordBody,
+    responses((status = 200, description = "Changed: a new session", body = Session), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<Json<Session>> {
+    Ok(Json(
+        accounts::change_password(
+            &state.app,
+            &caller,
+            &body.current_password,
+            body.new_password,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignedOut {
+    pub status: &'static str,
+}
+
+/// `POST /api/v1/auth/logout`: every token of the account stops working.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    operation_id = "sign_out",
+    tag = "auth",
+    summary = "Sign out everywhere: every token and session of the account stops working",
+    responses((status = 200, description = "Signed out", body = SignedOut), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+) -> ApiResult<Json<SignedOut>> {
+    accounts::sign_out(&state.app, &caller).await?;
+    Ok(Json(SignedOut {
+        status: "signed_out",
+    }))
 }

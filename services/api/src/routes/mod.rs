@@ -29,6 +29,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue::catalogue))
         .routes(routes!(accounts::sign_in))
         .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::sign_out))
         .routes(routes!(accounts::create_account, accounts::list_accounts))
         .routes(routes!(accounts::change_role))
         .routes(routes!(accounts::disable_account))

@@ -71,7 +71,7 @@ pub async fn subscribe(
     parts: Parts,
     ApiJson(body): ApiJson<SubscribeBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    state.limits.subscribe.check(&parts)?;
+    state.limits.check_subscribe(&parts)?;
     let req = request(
         &body.email,
         body.name.as_deref(),
