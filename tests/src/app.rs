@@ -20,16 +20,48 @@ pub const PUBLIC_URL: &str = "http://tracker.test/";
 /// The configuration of a test server over `db` (mail to a private outbox unless a test
 /// passes its own mailer; links to [`PUBLIC_URL`]).
 pub fn config(db: &TestDb) -> Config {
+    configured(db, RawConfig::default())
+}
+
+/// As [`config`], with the settings `raw` gives.
+pub fn configured(db: &TestDb, raw: RawConfig) -> Config {
     let dir = std::env::temp_dir().join(format!("sg-app-{}", uuid::Uuid::new_v4().simple()));
     Config::resolve(RawConfig {
-        data_dir: Some(dir.display().to_string()),
+        data_dir: raw.data_dir.or(Some(dir.display().to_string())),
         database_url: Some(db.url.clone()),
         public_url: Some(PUBLIC_URL.into()),
         mail_from: Some("Safeguards Digest <digest@tracker.test>".into()),
         secret_key: Some(SECRET.into()),
-        ..RawConfig::default()
+        ..raw
     })
     .unwrap()
+}
+
+/// What a test server differs in from the default one.
+#[derive(Debug, Default)]
+pub struct Setup {
+    /// Where mail goes (default: memory).
+    pub mailer: Option<safeguards_digest::Mailer>,
+    /// Rate limits (default: generous ones, so tests are not throttled).
+    pub limits: Option<safeguards_api::limits::Limits>,
+    /// Settings as given on the command line or in the environment.
+    pub raw: RawConfig,
+    pub stale_bound: Option<std::time::Duration>,
+}
+
+/// Rate limits no test reaches by accident.
+pub fn generous_limits() -> safeguards_api::limits::Limits {
+    safeguards_api::limits::Limits {
+        sign_in: safeguards_api::limits::RateLimit::new(
+            100_000,
+            std::time::Duration::from_secs(60),
+        ),
+        subscribe: safeguards_api::limits::RateLimit::new(
+            100_000,
+            std::time::Duration::from_secs(60),
+        ),
+        ..safeguards_api::limits::Limits::default()
+    }
 }
 
 /// The use cases over `db`, with no server around them (as the command line has them).
@@ -110,18 +142,7 @@ impl TestApp {
 
     /// A tracker over an existing store (several may share one database).
     pub async fn serve(db: TestDb, mailer: safeguards_digest::Mailer) -> Self {
-        let generous = safeguards_api::limits::Limits {
-            sign_in: safeguards_api::limits::RateLimit::new(
-                100_000,
-                std::time::Duration::from_secs(60),
-            ),
-            subscribe: safeguards_api::limits::RateLimit::new(
-                100_000,
-                std::time::Duration::from_secs(60),
-            ),
-            ..safeguards_api::limits::Limits::default()
-        };
-        Self::serve_limited(db, mailer, generous).await
+        Self::serve_limited(db, mailer, generous_limits()).await
     }
 
     /// A tracker with the given rate limits.
@@ -130,12 +151,30 @@ impl TestApp {
         mailer: safeguards_digest::Mailer,
         limits: safeguards_api::limits::Limits,
     ) -> Self {
-        let server = Server::build(
-            &config(&db),
-            Options {
+        Self::serve_setup(
+            db,
+            Setup {
                 mailer: Some(mailer),
-                retry_base: Some(std::time::Duration::from_millis(50)),
                 limits: Some(limits),
+                ..Setup::default()
+            },
+        )
+        .await
+    }
+
+    /// A tracker as `setup` says.
+    pub async fn serve_setup(db: TestDb, setup: Setup) -> Self {
+        let server = Server::build(
+            &configured(&db, setup.raw),
+            Options {
+                mailer: Some(
+                    setup
+                        .mailer
+                        .unwrap_or_else(|| safeguards_digest::Mailer::memory().0),
+                ),
+                retry_base: Some(std::time::Duration::from_millis(50)),
+                limits: Some(setup.limits.unwrap_or_else(generous_limits)),
+                stale_bound: setup.stale_bound,
                 ..Options::default()
             },
         )
@@ -199,15 +238,19 @@ impl TestApp {
         self.token(email.as_str(), PASSWORD).await
     }
 
+    /// `POST /api/v1/auth/token`, whatever it answers.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.post(
+            "",
+            "/api/v1/auth/token",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// A token for `email`, which must sign in.
     pub async fn token(&self, email: &str, password: &str) -> String {
-        let r = self
-            .call(
-                Method::POST,
-                "",
-                "/api/v1/auth/token",
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        let r = self.sign_in(email, password).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.body["token"].as_str().unwrap().to_string()
     }
@@ -261,6 +304,26 @@ impl TestApp {
     }
 
     /// How many events the log holds.
+    /// The admin erases the subscriber of `email`, found in the list: its id, and the answer.
+    pub async fn erase_subscriber(&self, email: &str) -> (String, Reply) {
+        let list = self.get(&self.admin, "/api/v1/subscribers").await;
+        let id = list
+            .body
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["email"] == email))
+            .and_then(|s| s["id"].as_str())
+            .unwrap_or_else(|| panic!("{email} is not listed: {}", list.body))
+            .to_string();
+        let r = self
+            .post(
+                &self.admin,
+                &format!("/api/v1/subscribers/{id}/erase"),
+                json!({}),
+            )
+            .await;
+        (id, r)
+    }
+
     pub async fn event_count(&self) -> i64 {
         safeguards_infra::feed::count(&self.db.db).await.unwrap()
     }

@@ -1,6 +1,7 @@
 //! A small SMTP server on loopback that the tests start, so that lettre really speaks SMTP to
 //! something: it keeps every message it accepts, and can refuse the next transactions with a
-//! transient `451` to simulate an outage.
+//! transient `451` (an outage), refuse recipients with a permanent `550` that quotes the address
+//! (as real servers do), and take its time before accepting a message (a slow server).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -55,6 +56,9 @@ pub struct SmtpServer {
     pub port: u16,
     messages: Arc<Mutex<Vec<Received>>>,
     refuse: Arc<AtomicU32>,
+    reject: Arc<AtomicU32>,
+    /// Milliseconds to wait before answering a message's data.
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl SmtpServer {
@@ -65,6 +69,8 @@ impl SmtpServer {
             port,
             messages: Arc::default(),
             refuse: Arc::default(),
+            reject: Arc::default(),
+            delay_ms: Arc::default(),
         };
         let s = server.clone();
         tokio::spawn(async move {
@@ -85,6 +91,17 @@ impl SmtpServer {
     /// Refuse the next `n` transactions with `451`.
     pub fn refuse_next(&self, n: u32) {
         self.refuse.store(n, Ordering::SeqCst);
+    }
+
+    /// Refuse the next `n` recipients with `550 5.1.1 <address>: no such user here`.
+    pub fn reject_next_recipients(&self, n: u32) {
+        self.reject.store(n, Ordering::SeqCst);
+    }
+
+    /// Wait this long before accepting each message.
+    pub fn accept_slowly(&self, delay: std::time::Duration) {
+        self.delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
     }
 
     /// How many messages were accepted so far.
@@ -108,7 +125,19 @@ impl SmtpServer {
                 return Ok(());
             }
             let upper = line.trim_end().to_ascii_uppercase();
-            let reply: &[u8] = if upper.starts_with("EHLO") {
+            let rejected;
+            let reply: &[u8] = if upper.starts_with("RCPT TO:")
+                && self
+                    .reject
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+            {
+                rejected = format!(
+                    "550 5.1.1 {}: no such user here\r\n",
+                    line.trim_end()[8..].trim()
+                );
+                rejected.as_bytes()
+            } else if upper.starts_with("EHLO") {
                 b"250-localhost\r\n250 8BITMIME\r\n"
             } else if upper.starts_with("HELO") {
                 b"250 localhost\r\n"
@@ -143,6 +172,10 @@ impl SmtpServer {
                             .filter(|_| line.starts_with(".."))
                             .unwrap_or(&line),
                     );
+                }
+                let delay = self.delay_ms.load(Ordering::SeqCst);
+                if delay > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
                 }
                 if let Ok(mut m) = self.messages.lock() {
                     m.push(Received {

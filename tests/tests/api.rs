@@ -477,20 +477,8 @@ async fn each_error_class_is_problem_json_and_appends_nothing(backend: Backend) 
         &app.get("forged.token", "/api/v1/progress").await,
         StatusCode::UNAUTHORIZED,
     );
-    let unknown = app
-        .post(
-            "",
-            "/api/v1/auth/token",
-            json!({"email": "nobody@x.org", "password": "whatever123"}),
-        )
-        .await;
-    let wrong = app
-        .post(
-            "",
-            "/api/v1/auth/token",
-            json!({"email": app.admin_email, "password": "whatever123"}),
-        )
-        .await;
+    let unknown = app.sign_in("nobody@x.org", "whatever123").await;
+    let wrong = app.sign_in(&app.admin_email, "whatever123").await;
     is_problem(&unknown, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.body, wrong.body);
 
@@ -759,11 +747,7 @@ async fn tokens_die_with_a_disabled_account(backend: Backend) {
         StatusCode::UNAUTHORIZED,
     );
     let login = app
-        .post(
-            "",
-            "/api/v1/auth/token",
-            json!({"email": "v@un.org", "password": safeguards_tests::app::PASSWORD}),
-        )
+        .sign_in("v@un.org", safeguards_tests::app::PASSWORD)
         .await;
     is_problem(&login, StatusCode::UNAUTHORIZED);
 }
@@ -1019,21 +1003,11 @@ async fn sign_in_and_subscription_are_rate_limited_per_client(backend: Backend) 
     .await;
     // The admin's own sign-in counted once; nine more wrong passwords fit, the next is refused.
     for _ in 0..9 {
-        let r = app
-            .post(
-                "",
-                "/api/v1/auth/token",
-                json!({"email": app.admin_email, "password": "wrong password"}),
-            )
-            .await;
+        let r = app.sign_in(&app.admin_email, "wrong password").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = app
-        .post(
-            "",
-            "/api/v1/auth/token",
-            json!({"email": app.admin_email, "password": safeguards_tests::app::PASSWORD}),
-        )
+        .sign_in(&app.admin_email, safeguards_tests::app::PASSWORD)
         .await;
     is_problem(&r, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.contains_key("retry-after"));

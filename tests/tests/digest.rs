@@ -377,30 +377,63 @@ mod reminders {
     on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
 }
 
+/// Everything the tracker logs in this test binary, at debug level and above.
+fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOGS: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> =
+        std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_writer(move || Capture(writer.clone()))
+            .try_init();
+        buffer
+    })
+}
+
+/// A log writer into the shared buffer.
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A subscriber whose digest the mail server refused with a reply that quotes the address
+/// (`550 5.1.1 <address>: no such user`) is erased: the address is then nowhere — not in the
+/// log (deliveries record codes), the contacts, the export, the logs, the database's bytes.
 async fn an_erased_subscribers_address_is_nowhere_in_the_store(backend: Backend) {
+    let logs = captured_logs();
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     app.open("KEN").await;
-    let address = "erase-me-7f3a@example.org";
+    let address = format!("erase-me-{}@example.org", uuid::Uuid::new_v4().simple());
+    let address = address.as_str();
     subscribe_and_confirm(&app, &smtp, address, &["KEN"]).await;
-    let list = app.get(&app.admin, "/api/v1/subscribers").await;
-    let id = list
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["email"] == address)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/subscribers/{id}/erase"),
-            json!({}),
-        )
+    smtp.reject_next_recipients(5);
+    let report = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
         .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert_eq!(report.body["failed"], 1, "{}", report.body);
+    let failures = app.get(&app.admin, "/api/v1/events?limit=1000").await;
+    assert!(
+        failures.body.to_string().contains("\"smtp_code\":550"),
+        "the failure is recorded as a code: {}",
+        failures.body
+    );
+    let (id, r) = app.erase_subscriber(address).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let list = app.get(&app.admin, "/api/v1/subscribers").await;
     let erased = list
@@ -436,11 +469,25 @@ async fn an_erased_subscribers_address_is_nowhere_in_the_store(backend: Backend)
         }
     };
     assert!(dump.len() > 1000);
-    let needle = address.as_bytes();
     assert!(
-        !dump.windows(needle.len()).any(|w| w == needle),
+        !holds(&dump, address),
         "the erased address is still in the store"
     );
+    let mut export = Vec::new();
+    safeguards::transfer::export(&app.db.db, 0, &mut export, &|_| {})
+        .await
+        .unwrap();
+    assert!(holds(&export, "DeliveryFailed"));
+    assert!(
+        !holds(&export, address),
+        "the export holds the erased address"
+    );
+    let logged = logs.lock().unwrap().clone();
+    assert!(
+        holds(&logged, "digest delivery failed"),
+        "the logs were captured"
+    );
+    assert!(!holds(&logged, address), "the logs hold the address");
     // The log still replays.
     let (model, _) = safeguards_infra::projector::replay(&app.db.db, i64::MAX, None, |_| {})
         .await
@@ -448,9 +495,48 @@ async fn an_erased_subscribers_address_is_nowhere_in_the_store(backend: Backend)
     assert_eq!(model.undecodable, 0);
 }
 
+/// Without an SMTP server, mail waits in the outbox: erasure removes what went to the address.
+async fn erasure_empties_the_outbox_of_the_address(backend: Backend) {
+    let outbox = std::env::temp_dir().join(format!("sg-outbox-{}", uuid::Uuid::new_v4()));
+    let app = TestApp::spawn_with(
+        backend,
+        Mailer::from_settings(None, outbox.clone()).unwrap(),
+    )
+    .await;
+    let (kept, erased) = ("kept@example.org", "gone-7c1e@example.org");
+    for email in [kept, erased] {
+        let r = app
+            .post("", "/api/v1/subscriptions", json!({"email": email}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    let files = |dir: &std::path::Path| -> Vec<Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect()
+    };
+    assert!(files(&outbox).iter().any(|f| holds(f, erased)));
+    let (_, r) = app.erase_subscriber(erased).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let left = files(&outbox);
+    assert!(
+        left.iter().all(|f| !holds(f, erased)),
+        "the outbox keeps the erased address"
+    );
+    assert!(
+        left.iter().any(|f| holds(f, kept)),
+        "the other mail was removed too"
+    );
+    let _ = std::fs::remove_dir_all(outbox);
+}
+
 mod erasure {
     use super::*;
-    on_both_stores!(an_erased_subscribers_address_is_nowhere_in_the_store);
+    on_both_stores!(
+        an_erased_subscribers_address_is_nowhere_in_the_store,
+        erasure_empties_the_outbox_of_the_address
+    );
 }
 
 async fn a_subscriber_changes_countries_and_language_from_the_link_in_the_digest(backend: Backend) {

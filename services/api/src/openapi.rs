@@ -87,13 +87,13 @@ pub enum CommandProblems {
     Invalid(Problem),
     #[response(
         status = 429,
-        description = "Too many attempts from this address (sign-in, subscription); see Retry-After",
+        description = "Too many attempts from this client or for this address (sign-in, subscription); see Retry-After",
         content_type = "application/problem+json"
     )]
     TooManyRequests(Problem),
     #[response(
         status = 503,
-        description = "Store unavailable; see Retry-After",
+        description = "Store unavailable, or the server's read model is behind the log; see Retry-After",
         content_type = "application/problem+json"
     )]
     Unavailable(Problem),
@@ -134,8 +134,14 @@ pub enum ReadProblems {
     )]
     Invalid(Problem),
     #[response(
+        status = 429,
+        description = "Busy (a digest preview is being composed); see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    TooManyRequests(Problem),
+    #[response(
         status = 503,
-        description = "Store unavailable; see Retry-After",
+        description = "Store unavailable, or the server's read model is behind the log; see Retry-After",
         content_type = "application/problem+json"
     )]
     Unavailable(Problem),

@@ -28,6 +28,9 @@ pub struct Options {
     pub retry_base: Option<Duration>,
     /// Sign-in and subscription limits (default: [`safeguards_api::limits::Limits::default`]).
     pub limits: Option<safeguards_api::limits::Limits>,
+    /// How long the read model may be behind the log before rights are not decided on it
+    /// (default 5 s).
+    pub stale_bound: Option<Duration>,
 }
 
 /// A tracker ready to serve.
@@ -63,18 +66,21 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
 
 /// The process's metrics registry: installed once, shared by every server of the process.
 pub fn metrics() -> anyhow::Result<PrometheusHandle> {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    if let Some(handle) = HANDLE.get() {
-        return Ok(handle.clone());
-    }
-    let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .set_buckets(&[
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-        ])
-        .context("configuring metrics")?
-        .install_recorder()
-        .context("installing the metrics recorder")?;
-    Ok(HANDLE.get_or_init(|| handle).clone())
+    // Servers built at once on several threads install it once: the first to come does.
+    static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
+    let install = || {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets(&[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ])
+            .context("configuring metrics")?
+            .install_recorder()
+            .context("installing the metrics recorder")
+    };
+    HANDLE
+        .get_or_init(|| install().map_err(|e: anyhow::Error| format!("{e:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
 }
 
 /// The digest service over the configured mail transport (or `mailer`).
@@ -175,6 +181,9 @@ impl Server {
             limits.trusted_proxies = config.trusted_proxies.clone();
         }
         state.limits = Arc::new(limits);
+        if let Some(bound) = options.stale_bound {
+            state.stale_bound = bound;
+        }
         Ok(Self {
             connections: Connections {
                 max: config.max_connections,

@@ -53,6 +53,7 @@ enum Scenario {
     Long,
     Digest,
     Embedded,
+    Hostile,
 }
 
 /// Sizes and durations of a run.
@@ -167,6 +168,7 @@ async fn main() -> anyhow::Result<()> {
             Scenario::Long => scenarios::long::run(&env, &mut report).await,
             Scenario::Digest => scenarios::digest::run(&env, &mut report).await,
             Scenario::Embedded => scenarios::embedded::run(&env, &mut report).await,
+            Scenario::Hostile => scenarios::hostile::run(&env, &mut report).await,
         };
         // One scenario failing does not cost the others their figures.
         if let Err(e) = outcome {

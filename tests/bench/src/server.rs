@@ -83,12 +83,21 @@ impl Server {
         bail!("the server was not ready within {within:?}")
     }
 
-    /// The peak resident memory of the server so far, in MiB (Linux `VmHWM`).
-    pub fn peak_rss_mib(&self) -> Option<f64> {
+    /// The resident memory of the server now, in MiB (Linux `VmRSS`).
+    pub fn rss_mib(&self) -> Option<f64> {
+        self.status_mib("VmRSS:")
+    }
+
+    fn status_mib(&self, field: &str) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let line = status.lines().find(|l| l.starts_with(field))?;
         let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib / 1024.0)
+    }
+
+    /// The peak resident memory of the server so far, in MiB (Linux `VmHWM`).
+    pub fn peak_rss_mib(&self) -> Option<f64> {
+        self.status_mib("VmHWM:")
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod digest;
 pub mod embedded;
+pub mod hostile;
 pub mod long;
 pub mod reads;
 pub mod rebuild;
