@@ -42,7 +42,7 @@ pub const EVENT_VERSION: &str = "1.0";
 /// The shape of stored aggregate snapshots (the serialized state of an aggregate). Change it
 /// whenever an aggregate's state or its `evolve` changes: snapshots of another format are then
 /// ignored and histories replayed in full.
-pub const SNAPSHOT_FORMAT: &str = "2";
+pub const SNAPSHOT_FORMAT: &str = "3";
 
 /// Implements `cqrs_es::Aggregate` and `cqrs_es::DomainEvent` over a pure `decide`/`evolve` pair.
 macro_rules! event_sourced {

@@ -15,7 +15,7 @@ use safeguards_domain::digest::{DeliveryEvent, DigestEvent, Failure, FailureClas
 use safeguards_domain::engagement::{ActivityKind, EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
 use safeguards_domain::reminder::ReminderEvent;
-use safeguards_domain::subscriber::{Language, SubscriberEvent};
+use safeguards_domain::subscriber::{Frequency, Language, SubscriberEvent};
 use safeguards_domain::values::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -323,7 +323,9 @@ fn write_fixtures() {
             "subscriber",
             SubscriberEvent::SubscriptionRequested {
                 countries: vec![ken],
+                principles: vec![],
                 language: Language::Fr,
+                frequency: Frequency::Weekly,
                 token_hash: "ab".into(),
                 expires_at: time,
             },
@@ -333,7 +335,9 @@ fn write_fixtures() {
             "subscriber",
             SubscriberEvent::PreferencesChanged {
                 countries: vec![],
+                principles: vec![],
                 language: Language::Es,
+                frequency: Frequency::Weekly,
             },
         ),
         fixture("subscriber", SubscriberEvent::Unsubscribed),
@@ -345,6 +349,7 @@ fn write_fixtures() {
                 from_position: 0,
                 to_position: 10,
                 recipients: vec![subscriber],
+                completion: Default::default(),
             },
         ),
         fixture(
@@ -414,6 +419,49 @@ fn write_fixtures() {
         ),
         fixture("roster", RosterEvent::AdminEnlisted { account }),
         fixture("roster", RosterEvent::AdminDismissed { account }),
+        fixture(
+            "subscriber",
+            SubscriberEvent::SubscriptionRequested {
+                countries: vec![ken],
+                principles: vec![PrincipleCode::parse("F8").unwrap()],
+                language: Language::Es,
+                frequency: Frequency::Monthly,
+                token_hash: "cd".into(),
+                expires_at: time,
+            },
+        ),
+        fixture(
+            "subscriber",
+            SubscriberEvent::PreferencesChanged {
+                countries: vec![],
+                principles: vec![PrincipleCode::parse("O3").unwrap()],
+                language: Language::En,
+                frequency: Frequency::Monthly,
+            },
+        ),
+        fixture(
+            "subscriber",
+            SubscriberEvent::PermanentFailureCounted { in_a_row: 2 },
+        ),
+        fixture("subscriber", SubscriberEvent::FailuresCleared),
+        fixture("subscriber", SubscriberEvent::AddressSuppressed),
+        fixture(
+            "digest",
+            DigestEvent::DigestComposed {
+                period: "2026-W49".into(),
+                from_position: 10,
+                to_position: 20,
+                recipients: vec![subscriber],
+                completion: [("KEN".to_string(), 42.5)].into_iter().collect(),
+            },
+        ),
+        fixture(
+            "delivery",
+            DeliveryEvent::DeliveryLeaseRenewed {
+                attempt: 1,
+                lease_until: time,
+            },
+        ),
     ];
     let text: String = out
         .drain(..)

@@ -23,6 +23,7 @@ pub struct RawConfig {
     pub trusted_proxies: Option<String>,
     pub header_timeout: Option<String>,
     pub max_connections: Option<String>,
+    pub digest_lease: Option<String>,
 }
 
 /// How logs are written.
@@ -53,6 +54,8 @@ pub struct Config {
     pub header_timeout: std::time::Duration,
     /// How many connections are open at most; past it, new ones wait to be accepted.
     pub max_connections: usize,
+    /// How long a digest delivery's claim keeps other runners away before it is renewed.
+    pub digest_lease: std::time::Duration,
 }
 
 /// A bad setting: which one, and why.
@@ -68,6 +71,34 @@ fn bad(setting: &'static str, reason: impl Into<String>) -> ConfigError {
         setting,
         reason: reason.into(),
     }
+}
+
+/// `raw` as a number in `range`, or `default` when not given.
+fn number_in<T>(
+    raw: Option<String>,
+    setting: &'static str,
+    range: std::ops::RangeInclusive<T>,
+    default: T,
+    what: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let Some(s) = raw else { return Ok(default) };
+    s.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            bad(
+                setting,
+                format!(
+                    "`{s}` is not {what} from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
 }
 
 /// The default digest schedule: Mondays at 08:00 UTC (seconds first, six fields).
@@ -192,36 +223,25 @@ impl Config {
             .transpose()?
             .unwrap_or_default();
 
-        let header_timeout = match given(raw.header_timeout) {
-            None => std::time::Duration::from_secs(10),
-            Some(s) => s
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (1..=3600).contains(n))
-                .map(std::time::Duration::from_secs)
-                .ok_or_else(|| {
-                    bad(
-                        "SAFEGUARDS_HEADER_TIMEOUT",
-                        format!("`{s}` is not a number of seconds from 1 to 3600"),
-                    )
-                })?,
+        let seconds = |raw: Option<String>, setting, default: u64| {
+            number_in(
+                given(raw),
+                setting,
+                1..=3600,
+                default,
+                "a number of seconds",
+            )
+            .map(std::time::Duration::from_secs)
         };
-
-        let max_connections = match given(raw.max_connections) {
-            None => 1024,
-            Some(s) => s
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "SAFEGUARDS_MAX_CONNECTIONS",
-                        format!("`{s}` is not a number of connections from 1 to 1000000"),
-                    )
-                })?,
-        };
+        let header_timeout = seconds(raw.header_timeout, "SAFEGUARDS_HEADER_TIMEOUT", 10)?;
+        let digest_lease = seconds(raw.digest_lease, "SAFEGUARDS_DIGEST_LEASE", 300)?;
+        let max_connections = number_in(
+            given(raw.max_connections),
+            "SAFEGUARDS_MAX_CONNECTIONS",
+            1..=1_000_000,
+            1024,
+            "a number of connections",
+        )?;
 
         Ok(Self {
             data_dir,
@@ -236,6 +256,7 @@ impl Config {
             trusted_proxies,
             header_timeout,
             max_connections,
+            digest_lease,
         })
     }
 

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguards_domain::account::AccountEvent;
 use safeguards_domain::commitment::{apply_revision, CommitmentEvent, CommitmentFields};
+use safeguards_domain::digest::Period;
 use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::{EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
-use safeguards_domain::subscriber::{Language, SubscriberEvent, SubscriberStatus};
+use safeguards_domain::subscriber::{Frequency, Language, SubscriberEvent, SubscriberStatus};
 use safeguards_domain::values::{Evidence, Role};
 use serde::Serialize;
 
@@ -32,6 +33,10 @@ pub struct Tracker {
     pub accounts: BTreeMap<String, AccountView>,
     pub subscribers: BTreeMap<String, SubscriberView>,
     pub digests: BTreeMap<String, DigestView>,
+    /// For each period (ISO week) the log has events of: the position of its last event. The
+    /// events after the last position of every period before `p` are all of `p` or later —
+    /// where news begins when no digest came before, even in a log of back-dated events.
+    pub period_ends: BTreeMap<Period, i64>,
     /// Recent changes, oldest first, at most [`ACTIVITY_KEPT`].
     pub activity: VecDeque<ActivityLine>,
     /// Reminders sent to focal points.
@@ -202,6 +207,13 @@ pub struct SubscriberView {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// The end position of the last digest delivered to this subscriber.
     pub last_digest_position: Option<i64>,
+    /// The period of the last digest delivered to this subscriber.
+    pub last_digest_period: Option<String>,
+    /// Principles followed (all when empty).
+    pub principles: Vec<String>,
+    pub frequency: Frequency,
+    /// Digests refused for good (SMTP 5xx) since the last one delivered.
+    pub failures_in_a_row: u32,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -215,6 +227,9 @@ pub struct DigestView {
     pub delivered: u32,
     pub failed: u32,
     pub completed: bool,
+    /// Each country's completion at `to_position` (percent).
+    #[serde(skip)]
+    pub completion: BTreeMap<String, f64>,
 }
 
 impl Tracker {
@@ -224,6 +239,8 @@ impl Tracker {
         if event.position <= self.position {
             return;
         }
+        let period = Period::containing(event.recorded_at.date_naive());
+        self.period_ends.insert(period, event.position);
         self.position = event.position;
         self.last_event_at = Some(event.recorded_at);
         match event.decode() {
@@ -619,35 +636,42 @@ impl Tracker {
                 requested_at: at,
                 confirmed_at: None,
                 last_digest_position: None,
+                last_digest_period: None,
+                principles: vec![],
+                frequency: Frequency::Weekly,
+                failures_in_a_row: 0,
             });
         entry.version = version;
+        if let Some(p) = ev.preferences() {
+            entry.countries = p.countries.iter().map(|c| c.as_str().to_string()).collect();
+            entry.principles = p
+                .principles
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect();
+            entry.language = p.language;
+            entry.frequency = p.frequency;
+        }
         match ev {
-            E::SubscriptionRequested {
-                countries,
-                language,
-                ..
-            } => {
+            E::SubscriptionRequested { .. } => {
                 entry.status = SubscriberStatus::Pending;
-                entry.countries = countries.iter().map(|c| c.as_str().to_string()).collect();
-                entry.language = language;
                 entry.requested_at = at;
             }
             E::SubscriptionConfirmed => {
                 entry.status = SubscriberStatus::Confirmed;
                 entry.confirmed_at = Some(at);
+                entry.failures_in_a_row = 0;
             }
-            E::PreferencesChanged {
-                countries,
-                language,
-            } => {
-                entry.countries = countries.iter().map(|c| c.as_str().to_string()).collect();
-                entry.language = language;
-            }
+            E::PreferencesChanged { .. } => {}
             E::Unsubscribed => entry.status = SubscriberStatus::Unsubscribed,
             E::SubscriberErased => {
                 entry.status = SubscriberStatus::Erased;
                 entry.countries.clear();
+                entry.principles.clear();
             }
+            E::PermanentFailureCounted { in_a_row } => entry.failures_in_a_row = in_a_row,
+            E::FailuresCleared => entry.failures_in_a_row = 0,
+            E::AddressSuppressed => entry.status = SubscriberStatus::Suppressed,
         }
     }
 
@@ -657,6 +681,7 @@ impl Tracker {
                 from_position,
                 to_position,
                 recipients,
+                completion,
                 ..
             } => {
                 self.digests.insert(
@@ -670,6 +695,7 @@ impl Tracker {
                         delivered: 0,
                         failed: 0,
                         completed: false,
+                        completion,
                     },
                 );
             }
@@ -687,13 +713,14 @@ impl Tracker {
             return;
         };
         match ev {
-            DeliveryEvent::DeliveryClaimed { .. } => {}
+            DeliveryEvent::DeliveryClaimed { .. } | DeliveryEvent::DeliveryLeaseRenewed { .. } => {}
             DeliveryEvent::DigestDelivered { to_position, .. } => {
                 if let Some(d) = self.digests.get_mut(period) {
                     d.delivered += 1;
                 }
                 if let Some(s) = self.subscribers.get_mut(subscriber) {
                     s.last_digest_position = Some(to_position);
+                    s.last_digest_period = Some(period.to_string());
                 }
             }
             DeliveryEvent::DeliveryFailed { gave_up, .. } => {
@@ -704,6 +731,16 @@ impl Tracker {
                 }
             }
         }
+    }
+
+    /// The position after which every event is dated in `period` or later (0 when none is
+    /// dated before it).
+    pub fn dated_from(&self, period: Period) -> i64 {
+        self.period_ends
+            .range(..period)
+            .map(|(_, p)| *p)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The commitment's milestones that count: none when the commitment is withdrawn.

@@ -69,26 +69,6 @@ pub async fn app_over(db: &TestDb) -> App {
     safeguards::server::app(&config(db), &db.db).await.unwrap()
 }
 
-/// A digest service for tests: back-off starts at 50 ms.
-pub fn digest_service(
-    store: &Arc<EventStore>,
-    projector: &Arc<Projector>,
-    mailer: safeguards_digest::Mailer,
-    public_url: &str,
-) -> safeguards_digest::DigestService {
-    safeguards_digest::DigestService {
-        store: store.clone(),
-        projector: projector.clone(),
-        mailer,
-        settings: Arc::new(safeguards_digest::Settings::new(
-            public_url.parse().unwrap(),
-            "Safeguards Digest <digest@tracker.test>".into(),
-            SECRET.into(),
-        )),
-        retry_base: std::time::Duration::from_millis(50),
-    }
-}
-
 /// A tracker serving on `base`: the production wiring ([`Server::build`]) over a throw-away
 /// store, with an admin account signed in.
 #[derive(Debug)]
@@ -304,16 +284,30 @@ impl TestApp {
     }
 
     /// How many events the log holds.
-    /// The admin erases the subscriber of `email`, found in the list: its id, and the answer.
-    pub async fn erase_subscriber(&self, email: &str) -> (String, Reply) {
+    /// The subscriber of `email` as the admin's list shows it.
+    pub async fn subscriber(&self, email: &str) -> Value {
         let list = self.get(&self.admin, "/api/v1/subscribers").await;
-        let id = list
-            .body
+        list.body
             .as_array()
             .and_then(|all| all.iter().find(|s| s["email"] == email))
-            .and_then(|s| s["id"].as_str())
+            .cloned()
             .unwrap_or_else(|| panic!("{email} is not listed: {}", list.body))
+    }
+
+    /// The id of the subscriber of `email`, and the token of the links in their mails
+    /// (preferences, unsubscribe).
+    pub async fn link_token(&self, email: &str) -> (String, String) {
+        let id = self.subscriber(email).await["id"]
+            .as_str()
+            .unwrap_or_default()
             .to_string();
+        let token = safeguards_digest::subscriptions::unsubscribe_token(&self.digest.settings, &id);
+        (id, token)
+    }
+
+    /// The admin erases the subscriber of `email`: its id, and the answer.
+    pub async fn erase_subscriber(&self, email: &str) -> (String, Reply) {
+        let (id, _) = self.link_token(email).await;
         let r = self
             .post(
                 &self.admin,
@@ -322,6 +316,18 @@ impl TestApp {
             )
             .await;
         (id, r)
+    }
+
+    /// `GET path` without a token, as a visitor: the status and the body.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = r.status();
+        (status, r.text().await.unwrap_or_default())
     }
 
     pub async fn event_count(&self) -> i64 {

@@ -39,6 +39,27 @@ impl Received {
         String::from_utf8_lossy(&out).into_owned()
     }
 
+    /// The decoded text of the part whose type is `text/<subtype>` (`plain`, `html`), with the
+    /// wire's CRLF line ends as `\n`.
+    pub fn part(&self, subtype: &str) -> String {
+        let parsed = mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .expect("a message that parses");
+        let n = match subtype {
+            "html" => parsed.html_body.first(),
+            _ => parsed.text_body.first(),
+        };
+        n.and_then(|&i| parsed.part(i))
+            .and_then(|p| p.text_contents())
+            .unwrap_or_default()
+            .replace("\r\n", "\n")
+    }
+
+    /// The plain-text part, decoded.
+    pub fn plain_text(&self) -> String {
+        self.part("plain")
+    }
+
     /// The value of the first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<String> {
         let head = self.data.split("\r\n\r\n").next().unwrap_or_default();

@@ -110,18 +110,7 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
     // Unsubscribed before the digest.
     subscribe_and_confirm(&app, &smtp, "leaver@example.org", &[]).await;
 
-    let subscribers = app.get(&app.admin, "/api/v1/subscribers").await;
-    let leaver = subscribers
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["email"] == "leaver@example.org")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let token = safeguards_digest::subscriptions::unsubscribe_token(&app.digest.settings, &leaver);
+    let (_, token) = app.link_token("leaver@example.org").await;
     let r = app
         .client
         .post(format!("{}/unsubscribe?token={token}", app.base))
@@ -167,9 +156,15 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
         !text.contains("Brazilian registry law"),
         "a country the reader does not follow is in the digest"
     );
+    // Both ways out: the one-click URL (RFC 8058) and a mail to the sender.
     let list = mail.header("List-Unsubscribe").unwrap();
+    let (url, mailto) = list.split_once(", ").expect("two addresses");
     assert!(
-        list.starts_with("<http://tracker.test/unsubscribe?token="),
+        url.starts_with("<http://tracker.test/unsubscribe?token="),
+        "{list}"
+    );
+    assert!(
+        mailto.starts_with("<mailto:digest@tracker.test?subject=unsubscribe%20"),
         "{list}"
     );
     assert_eq!(
@@ -194,7 +189,7 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
     assert_eq!(digests.body[0]["delivered"], 1, "{}", digests.body);
 
     // The one-click POST of the header's URL unsubscribes without login.
-    let url = list
+    let url = url
         .trim_matches(['<', '>'])
         .replace("http://tracker.test", &app.base);
     let r = app
@@ -205,14 +200,7 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let subscribers = app.get(&app.admin, "/api/v1/subscribers").await;
-    let reader = subscribers
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["email"] == "reader@example.org")
-        .unwrap();
+    let reader = app.subscriber("reader@example.org").await;
     assert_eq!(reader["status"], "unsubscribed");
     let forged = app
         .client
@@ -543,18 +531,7 @@ async fn a_subscriber_changes_countries_and_language_from_the_link_in_the_digest
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     subscribe_and_confirm(&app, &smtp, "prefs@example.org", &["KEN"]).await;
-    let list = app.get(&app.admin, "/api/v1/subscribers").await;
-    let id = list
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["email"] == "prefs@example.org")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let token = safeguards_digest::subscriptions::unsubscribe_token(&app.digest.settings, &id);
+    let (id, token) = app.link_token("prefs@example.org").await;
     let page = app
         .client
         .get(format!("{}/subscriptions/manage?token={token}", app.base))
@@ -640,16 +617,406 @@ async fn mails_come_in_the_subscribers_language(backend: Backend) {
         .await;
     assert_eq!(report.body["delivered"], 1, "{}", report.body);
     let digest = smtp.messages().last().unwrap().clone();
-    let text = digest.text();
-    assert!(text.contains("Nouveaux engagements"), "{text}");
-    assert!(
-        text.contains("Se désabonner") || text.contains("Se d"),
-        "{text}"
-    );
-    assert!(!text.contains("New commitments"));
+    let plain = digest.plain_text();
+    assert!(plain.contains("Nouvel engagement"), "{plain}");
+    assert!(plain.contains("Se désabonner"), "{plain}");
+    // Dates as French writes them (the commitment is due on 30 June 2027).
+    assert!(plain.contains("30 juin 2027"), "{plain}");
+    assert!(!plain.contains("New commitment"));
 }
 
 mod languages {
     use super::*;
     on_both_stores!(mails_come_in_the_subscribers_language);
+}
+
+/// The digests each address received, by the period in their subject.
+fn periods_by_address(smtp: &SmtpServer) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for m in smtp.messages() {
+        let Some(subject) = m.header("Subject") else {
+            continue;
+        };
+        let Some(at) = subject.find("Safeguards Digest ") else {
+            continue;
+        };
+        let period = subject[at + "Safeguards Digest ".len()..]
+            .trim()
+            .to_string();
+        for to in &m.to {
+            out.entry(to.trim_matches(['<', '>']).to_string())
+                .or_default()
+                .push(period.clone());
+        }
+    }
+    out
+}
+
+/// `text` says each of `wanted`.
+fn says(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "{w:?} is not in:\n{text}");
+    }
+}
+
+/// The last digest `address` received.
+fn last_digest(smtp: &SmtpServer, address: &str) -> Received {
+    smtp.messages()
+        .into_iter()
+        .rev()
+        .find(|m| {
+            m.to.iter().any(|t| t.contains(address))
+                && m.header("Subject")
+                    .is_some_and(|s| s.contains("Safeguards Digest 2"))
+        })
+        .unwrap_or_else(|| panic!("no digest reached {address}"))
+}
+
+async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_and_lateness(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    app.open("BRA").await;
+    let law = app.commitment("KEN").await;
+    let r = app
+        .post(&app.admin, "/api/v1/engagements/KEN/commitments",
+            json!({"title": "Set up a grievance mechanism", "principles": ["F8"], "authority": "R2", "stage": "L3", "due_on": "2027-06-30"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let redress = r.id();
+    // Two milestones with the same title, told apart by their commitments.
+    let tabled = app.milestone(&law, "2027-01-31").await;
+    let also_tabled = app.milestone(&redress, "2027-01-31").await;
+    let late = app.milestone(&redress, "2025-06-30").await;
+    subscribe_and_confirm(&app, &smtp, "everything@example.org", &[]).await;
+    subscribe_and_confirm(&app, &smtp, "redress@example.org", &["KEN"]).await;
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "x@example.org", "principles": ["F99"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The second reader follows F8 alone, chosen from the link in their mails.
+    let (_, token) = app.link_token("redress@example.org").await;
+    let r = app
+        .client
+        .post(format!("{}/subscriptions/manage?token={token}", app.base))
+        .form(&[
+            ("countries", "KEN"),
+            ("principles", "F8"),
+            ("language", "en"),
+            ("frequency", "weekly"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // This week's digest: the baseline. Next week's tells the news.
+    let now = chrono::Utc::now();
+    let this_week = Period::containing(now.date_naive());
+    deliver::send_period(&app.digest, this_week, now)
+        .await
+        .unwrap();
+    let manager = app
+        .account(
+            "pm@example.org",
+            safeguards_domain::values::Role::ProgrammeManager,
+            &[],
+        )
+        .await;
+    for (id, step, body) in [
+        (&tabled, "start", json!({})),
+        (
+            &tabled,
+            "achieve",
+            json!({"evidence": [{"title": "Hansard record", "url": "https://example.org/hansard"}]}),
+        ),
+        (
+            &also_tabled,
+            "block",
+            json!({"reason": "Waiting for the cabinet"}),
+        ),
+    ] {
+        let r = app
+            .post(&app.admin, &format!("/api/v1/milestones/{id}/{step}"), body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+    }
+    let r = app
+        .post(
+            &manager,
+            &format!("/api/v1/milestones/{tabled}/verify"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let next_week = this_week.next();
+    let report = deliver::send_period(&app.digest, next_week, now)
+        .await
+        .unwrap();
+    assert_eq!(report.delivered, 2, "{report:?}");
+
+    let mail = last_digest(&smtp, "everything@example.org");
+    let text = mail.plain_text();
+    let days_late =
+        (now.date_naive() - chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()).num_days();
+    let summary = "1 milestone verified in 1 country; 1 milestone achieved; 1 milestone blocked; \
+                   Kenya's completion rose 33.3 points; 1 milestone overdue.";
+    says(
+        &text,
+        &[
+            summary,
+            "KENYA · Completion 33.3 % (+33.3 points)",
+            "* Verified: Bill tabled in parliament\n  Commitment: Adopt a data protection law",
+            "* Blocked: Bill tabled in parliament\n  Commitment: Set up a grievance mechanism\n  \
+             Waiting for the cabinet",
+            "  evidence: Hansard record <https://example.org/hansard>",
+            &format!("http://tracker.test/countries/KEN#m-{tabled}"),
+            &format!("due 30 June 2025 · {days_late} days late"),
+            &format!("http://tracker.test/countries/KEN#m-{late}"),
+            &format!("http://tracker.test/digests/{next_week}"),
+        ],
+    );
+    // A country with nothing new is left out of an all-countries digest.
+    assert!(!text.contains("BRAZIL"), "{text}");
+    says(
+        &mail.part("html"),
+        &[
+            &summary.replace('\'', "&#39;"),
+            &format!("href=\"http://tracker.test/countries/KEN#m-{also_tabled}\""),
+        ],
+    );
+
+    // F8 only: the blocked and the overdue milestone of the redress commitment, nothing of the
+    // data protection law.
+    let text = last_digest(&smtp, "redress@example.org").plain_text();
+    says(
+        &text,
+        &["1 milestone blocked", "Set up a grievance mechanism"],
+    );
+    assert!(!text.contains("Adopt a data protection law"), "{text}");
+    assert!(!text.contains("Verified:"), "{text}");
+}
+
+async fn a_monthly_subscriber_gets_one_digest_a_month_and_a_weekly_one_every_week(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    subscribe_and_confirm(&app, &smtp, "weekly@example.org", &[]).await;
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "monthly@example.org", "frequency": "monthly"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let token = link_token(smtp.messages().last().unwrap());
+    let r = app
+        .client
+        .post(format!("{}/subscriptions/confirm", app.base))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Seven weeks from the end of November to mid-January; months count by the period's Monday.
+    let mut period = Period::parse("2026-W49").unwrap();
+    let mut sent = Vec::new();
+    for _ in 0..7 {
+        let r = deliver::send_period(&app.digest, period, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(r.pending, 0, "{r:?}");
+        sent.push(period.to_string());
+        period = period.next();
+    }
+    let got = periods_by_address(&smtp);
+    assert_eq!(got["weekly@example.org"], sent);
+    assert_eq!(
+        got["monthly@example.org"],
+        ["2026-W49", "2026-W50", "2027-W01"],
+        "one a month: November (W49 starts on 30 November), December, January"
+    );
+}
+
+async fn three_permanent_refusals_suppress_an_address_until_it_confirms_again(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    subscribe_and_confirm(&app, &smtp, "gone@example.org", &[]).await;
+    let mut period = Period::parse("2027-W10").unwrap();
+    for n in 1..=3 {
+        smtp.reject_next_recipients(1);
+        let r = deliver::send_period(&app.digest, period, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.recipients, r.delivered, r.failed),
+            (1, 0, 1),
+            "run {n}: {r:?}"
+        );
+        period = period.next();
+    }
+    let me = app.subscriber("gone@example.org").await;
+    assert_eq!(me["status"], "suppressed", "{me}");
+    assert_eq!(me["failures_in_a_row"], 3, "{me}");
+    // The fourth run sends nothing: the address is no longer a recipient.
+    let before = smtp.count();
+    let r = deliver::send_period(&app.digest, period, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((r.recipients, r.delivered, r.failed), (0, 0, 0), "{r:?}");
+    assert_eq!(
+        smtp.count(),
+        before,
+        "a suppressed address was sent a digest"
+    );
+    // The manage page says why; subscribing again and confirming lifts it.
+    let (_, token) = app.link_token("gone@example.org").await;
+    let (_, page) = app
+        .page(&format!("/subscriptions/manage?token={token}"))
+        .await;
+    assert!(page.contains("refused by its mail server three times in a row"));
+    subscribe_and_confirm(&app, &smtp, "gone@example.org", &[]).await;
+    let r = deliver::send_period(&app.digest, period.next(), chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((r.recipients, r.delivered), (1, 1), "{r:?}");
+    let me = app.subscriber("gone@example.org").await;
+    assert_eq!(
+        (me["status"].as_str(), me["failures_in_a_row"].as_u64()),
+        (Some("confirmed"), Some(0)),
+        "{me}"
+    );
+}
+
+async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    let law = app.commitment("KEN").await;
+    subscribe_and_confirm(&app, &smtp, "private.reader@example.org", &["KEN"]).await;
+    let first = Period::parse("2027-W20").unwrap();
+    deliver::send_period(&app.digest, first, chrono::Utc::now())
+        .await
+        .unwrap();
+    let m = app.milestone(&law, "2027-03-31").await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{m}/block"),
+            json!({"reason": "Budget not released"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    deliver::send_period(&app.digest, first.next(), chrono::Utc::now())
+        .await
+        .unwrap();
+
+    // The web edition: no sign-in, every country, no subscriber.
+    let (status, html) = app.page(&format!("/digests/{}", first.next())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("1 milestone blocked"), "{html}");
+    assert!(html.contains("Budget not released"), "{html}");
+    assert!(
+        !html.contains("private.reader"),
+        "the edition names a subscriber"
+    );
+    assert!(
+        !html.contains("style=\""),
+        "inline styles on a page whose policy refuses them"
+    );
+    let (_, french) = app
+        .page(&format!("/digests/{}?lang=fr", first.next()))
+        .await;
+    assert!(french.contains("1 jalon bloqué"));
+    for missing in ["2020-W01", "2027-W99", "not-a-week", "%00"] {
+        let (status, _) = app.page(&format!("/digests/{missing}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    let (_, archive) = app.page("/digests").await;
+    assert!(
+        archive.contains(&format!("href=\"/digests/{first}\"")),
+        "{archive}"
+    );
+
+    // The feed: Atom that two feed libraries read, newest first, linking to the editions.
+    let r = app
+        .client
+        .get(format!("{}/digests.atom", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+    let xml = r.text().await.unwrap();
+    assert!(
+        !xml.contains("private.reader"),
+        "the feed names a subscriber"
+    );
+    let feed: atom_syndication::Feed = xml.parse().expect("the feed parses as Atom");
+    assert_eq!(feed.entries.len(), 2);
+    assert_eq!(
+        feed.entries[0].links[0].href,
+        format!("http://tracker.test/digests/{}", first.next())
+    );
+    assert!(feed.entries[0]
+        .summary
+        .as_ref()
+        .unwrap()
+        .value
+        .contains("1 milestone blocked"));
+    let python = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, feedparser\n\
+d = feedparser.parse(sys.stdin.buffer.read())\n\
+assert not d.bozo, d.bozo_exception\n\
+assert d.version == 'atom10', d.version\n\
+print(len(d.entries), d.entries[0].link, d.entries[0].updated)",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (tests/run installs feedparser)");
+    use std::io::Write as _;
+    python
+        .stdin
+        .as_ref()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    let out = python.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "feedparser refused the feed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.starts_with(&format!("2 http://tracker.test/digests/{}", first.next())),
+        "{said}"
+    );
+}
+
+mod content {
+    use super::*;
+    on_both_stores!(
+        a_digest_tells_what_happened_country_by_country_with_commitments_links_and_lateness,
+        a_monthly_subscriber_gets_one_digest_a_month_and_a_weekly_one_every_week,
+        three_permanent_refusals_suppress_an_address_until_it_confirms_again,
+        each_digest_has_a_public_web_edition_and_an_atom_feed,
+    );
 }

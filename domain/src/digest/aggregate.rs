@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -6,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Decision, DomainError};
 use crate::values::{FieldError, SubscriberId};
 
-use super::{DeliveryCommand, DeliveryEvent, DigestCommand, DigestEvent, PeriodCommand};
+use super::{DeliveryCommand, DeliveryEvent, DigestCommand, DigestEvent, Holder, PeriodCommand};
 
 /// An ISO week, `YYYY-Www`: the digest's period and its aggregate id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,6 +41,25 @@ impl Period {
             week: w.week(),
         }
     }
+    /// The period's first day.
+    pub fn monday(&self) -> NaiveDate {
+        NaiveDate::from_isoywd_opt(self.year, self.week, chrono::Weekday::Mon).unwrap_or_default()
+    }
+    /// The month a period counts in for monthly subscribers: its Monday's, `(year, month)`.
+    pub fn month(&self) -> (i32, u32) {
+        let monday = self.monday();
+        (monday.year(), monday.month())
+    }
+    /// The period after this one.
+    pub fn next(&self) -> Self {
+        Self::containing(self.monday() + chrono::Duration::days(7))
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl fmt::Display for Period {
@@ -53,6 +73,7 @@ impl fmt::Display for Period {
 pub struct Digest {
     composed: Option<(i64, i64)>,
     recipients: Vec<SubscriberId>,
+    completion: BTreeMap<String, f64>,
     completed: bool,
 }
 
@@ -70,6 +91,10 @@ impl Digest {
     pub fn recipients(&self) -> &[SubscriberId] {
         &self.recipients
     }
+    /// Each country's completion at the end of the range.
+    pub fn completion(&self) -> &BTreeMap<String, f64> {
+        &self.completion
+    }
 
     pub fn decide(&self, PeriodCommand(period, command): PeriodCommand) -> Decision<DigestEvent> {
         match command {
@@ -77,6 +102,7 @@ impl Digest {
                 from_position,
                 to_position,
                 mut recipients,
+                completion,
             } => {
                 if self.composed.is_some() {
                     return Err(DomainError::conflict(format!(
@@ -96,6 +122,7 @@ impl Digest {
                     from_position,
                     to_position,
                     recipients,
+                    completion,
                 }])
             }
             DigestCommand::Complete { delivered, failed } => {
@@ -118,10 +145,12 @@ impl Digest {
                 from_position,
                 to_position,
                 recipients,
+                completion,
                 ..
             } => {
                 self.composed = Some((from_position, to_position));
                 self.recipients = recipients;
+                self.completion = completion;
             }
             DigestEvent::DigestCompleted { .. } => self.completed = true,
         }
@@ -159,6 +188,21 @@ impl Delivery {
         self.worker.as_deref()
     }
 
+    /// Refuse `holder` unless it holds the current claim.
+    fn held_by(&self, holder: &Holder) -> Result<(), DomainError> {
+        let current = matches!(self.state, Some(DeliveryState::Claimed { .. }))
+            && self.worker.as_deref() == Some(holder.worker.as_str())
+            && self.attempts == holder.attempt;
+        if current {
+            Ok(())
+        } else {
+            Err(DomainError::conflict(format!(
+                "attempt {} no longer holds this delivery",
+                holder.attempt
+            )))
+        }
+    }
+
     pub fn decide(&self, command: DeliveryCommand) -> Decision<DeliveryEvent> {
         use DeliveryState::*;
         match command {
@@ -190,21 +234,36 @@ impl Delivery {
                     lease_until,
                 }])
             }
+            DeliveryCommand::Renew {
+                holder,
+                lease_until,
+            } => {
+                self.held_by(&holder)?;
+                Ok(vec![DeliveryEvent::DeliveryLeaseRenewed {
+                    attempt: holder.attempt,
+                    lease_until,
+                }])
+            }
             DeliveryCommand::Deliver {
+                holder,
                 message_id,
                 from_position,
                 to_position,
             } => match self.state {
                 Some(Delivered) => Err(DomainError::conflict("the digest was already delivered")),
                 None => Err(DomainError::not_found("the delivery was never claimed")),
-                _ => Ok(vec![DeliveryEvent::DigestDelivered {
-                    message_id,
-                    from_position,
-                    to_position,
-                    attempt: self.attempts,
-                }]),
+                _ => {
+                    self.held_by(&holder)?;
+                    Ok(vec![DeliveryEvent::DigestDelivered {
+                        message_id,
+                        from_position,
+                        to_position,
+                        attempt: self.attempts,
+                    }])
+                }
             },
             DeliveryCommand::Fail {
+                holder,
                 failure,
                 retry_at,
                 give_up,
@@ -213,13 +272,16 @@ impl Delivery {
                     Err(DomainError::conflict("the delivery is already settled"))
                 }
                 None => Err(DomainError::not_found("the delivery was never claimed")),
-                _ => Ok(vec![DeliveryEvent::DeliveryFailed {
-                    attempt: self.attempts,
-                    error: None,
-                    failure: Some(failure),
-                    retry_at,
-                    gave_up: give_up,
-                }]),
+                _ => {
+                    self.held_by(&holder)?;
+                    Ok(vec![DeliveryEvent::DeliveryFailed {
+                        attempt: self.attempts,
+                        error: None,
+                        failure: Some(failure),
+                        retry_at,
+                        gave_up: give_up,
+                    }])
+                }
             },
         }
     }
@@ -235,6 +297,9 @@ impl Delivery {
                 self.attempts = attempt;
                 self.worker = Some(worker);
                 self.state = Some(DeliveryState::Claimed { lease_until });
+            }
+            DeliveryEvent::DeliveryLeaseRenewed { lease_until, .. } => {
+                self.state = Some(DeliveryState::Claimed { lease_until })
             }
             DeliveryEvent::DigestDelivered { .. } => self.state = Some(DeliveryState::Delivered),
             DeliveryEvent::DeliveryFailed {
@@ -274,6 +339,12 @@ mod tests {
             lease_until: at + Duration::minutes(5),
         }
     }
+    fn holder(worker: &str, attempt: u32) -> Holder {
+        Holder {
+            worker: worker.into(),
+            attempt,
+        }
+    }
     /// Decide `command` and apply what it produced.
     fn step(state: &mut Delivery, command: DeliveryCommand) {
         for e in state.decide(command).unwrap() {
@@ -294,6 +365,14 @@ mod tests {
         );
         assert!(Period::parse("2026-W54").is_err());
         assert!(Period::parse("2026-48").is_err());
+        // A period counts in its Monday's month; the week after W53 is W01.
+        assert_eq!(period().month(), (2026, 11));
+        assert_eq!(Period::parse("2026-W49").unwrap().month(), (2026, 11));
+        assert_eq!(Period::parse("2026-W50").unwrap().month(), (2026, 12));
+        assert_eq!(
+            Period::parse("2026-W53").unwrap().next().to_string(),
+            "2027-W01"
+        );
     }
 
     #[test]
@@ -305,6 +384,7 @@ mod tests {
                     from_position: 0,
                     to_position: 10,
                     recipients: vec![],
+                    completion: BTreeMap::new(),
                 },
             ))
             .unwrap();
@@ -315,7 +395,8 @@ mod tests {
                 DigestCommand::Compose {
                     from_position: 0,
                     to_position: 10,
-                    recipients: vec![]
+                    recipients: vec![],
+                    completion: BTreeMap::new(),
                 }
             )),
             Err(DomainError::Conflict(_))
@@ -336,6 +417,7 @@ mod tests {
                     from_position: 0,
                     to_position: 10,
                     recipients: vec![],
+                    completion: BTreeMap::new(),
                 }],
                 done,
             ]
@@ -375,6 +457,7 @@ mod tests {
         step(
             &mut d,
             DeliveryCommand::Deliver {
+                holder: holder("a", 1),
                 message_id: "<m@x>".into(),
                 from_position: 0,
                 to_position: 9,
@@ -388,6 +471,7 @@ mod tests {
         ));
         assert!(matches!(
             d.decide(DeliveryCommand::Deliver {
+                holder: holder("a", 1),
                 message_id: "<m@x>".into(),
                 from_position: 0,
                 to_position: 9
@@ -404,6 +488,7 @@ mod tests {
         step(
             &mut d,
             DeliveryCommand::Fail {
+                holder: holder("a", 1),
                 failure: Failure {
                     class: FailureClass::Transient,
                     smtp_code: Some(451),
@@ -421,6 +506,7 @@ mod tests {
         step(
             &mut d,
             DeliveryCommand::Fail {
+                holder: holder("a", 2),
                 failure: Failure {
                     class: FailureClass::Permanent,
                     smtp_code: Some(550),
@@ -437,11 +523,83 @@ mod tests {
     fn an_unclaimed_delivery_cannot_be_recorded() {
         assert!(matches!(
             Delivery::default().decide(DeliveryCommand::Deliver {
+                holder: holder("a", 1),
                 message_id: "m".into(),
                 from_position: 0,
                 to_position: 1
             }),
             Err(DomainError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn a_renewed_lease_keeps_other_workers_away_for_as_long_as_it_says() {
+        let mut d = Delivery::default();
+        step(&mut d, claim("a", now()));
+        step(
+            &mut d,
+            DeliveryCommand::Renew {
+                holder: holder("a", 1),
+                lease_until: now() + Duration::minutes(9),
+            },
+        );
+        assert!(matches!(
+            d.decide(claim("b", now() + Duration::minutes(6))),
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(d.decide(claim("b", now() + Duration::minutes(10))).is_ok());
+    }
+
+    #[test]
+    fn a_holder_whose_delivery_was_claimed_again_can_neither_renew_nor_record() {
+        let mut d = Delivery::default();
+        step(&mut d, claim("a", now()));
+        // a's lease runs out while its mail server is slow; b claims.
+        step(&mut d, claim("b", now() + Duration::minutes(6)));
+        let stale = holder("a", 1);
+        let refused = [
+            DeliveryCommand::Renew {
+                holder: stale.clone(),
+                lease_until: now() + Duration::minutes(20),
+            },
+            DeliveryCommand::Deliver {
+                holder: stale.clone(),
+                message_id: "<m@x>".into(),
+                from_position: 0,
+                to_position: 9,
+            },
+            DeliveryCommand::Fail {
+                holder: stale,
+                failure: Failure {
+                    class: FailureClass::Unreachable,
+                    smtp_code: None,
+                },
+                retry_at: None,
+                give_up: false,
+            },
+            // The same worker with the attempt before is no holder either.
+            DeliveryCommand::Deliver {
+                holder: holder("b", 1),
+                message_id: "<m@x>".into(),
+                from_position: 0,
+                to_position: 9,
+            },
+        ];
+        for command in refused {
+            assert!(
+                matches!(d.decide(command.clone()), Err(DomainError::Conflict(_))),
+                "{command:?}"
+            );
+        }
+        step(
+            &mut d,
+            DeliveryCommand::Deliver {
+                holder: holder("b", 2),
+                message_id: "<m@x>".into(),
+                from_position: 0,
+                to_position: 9,
+            },
+        );
+        assert_eq!(d.state(), Some(DeliveryState::Delivered));
     }
 }

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::values::SubscriberId;
@@ -12,6 +14,8 @@ pub enum DigestCommand {
         from_position: i64,
         to_position: i64,
         recipients: Vec<SubscriberId>,
+        /// Each country's completion (percent) at `to_position`.
+        completion: BTreeMap<String, f64>,
     },
     Complete {
         delivered: u32,
@@ -29,11 +33,20 @@ impl From<&PeriodCommand> for &'static str {
     }
 }
 
+/// Who holds a delivery: the worker and the attempt of its claim. Renewing and recording need
+/// the current one; a holder whose lease ran out and whose delivery was claimed again is
+/// refused (a fencing token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub worker: String,
+    pub attempt: u32,
+}
+
 /// What may be asked of one recipient's delivery.
 #[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum DeliveryCommand {
-    /// Take the delivery for `worker` until `lease_until`.
+    /// Take the delivery for `worker` from `now` until `lease_until`.
     Claim {
         period: Period,
         subscriber: SubscriberId,
@@ -41,12 +54,19 @@ pub enum DeliveryCommand {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     },
+    /// Keep holding it, until `lease_until`.
+    Renew {
+        holder: Holder,
+        lease_until: DateTime<Utc>,
+    },
     Deliver {
+        holder: Holder,
         message_id: String,
         from_position: i64,
         to_position: i64,
     },
     Fail {
+        holder: Holder,
         failure: super::Failure,
         retry_at: Option<DateTime<Utc>>,
         give_up: bool,

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +15,10 @@ pub enum DigestEvent {
         from_position: i64,
         to_position: i64,
         recipients: Vec<SubscriberId>,
+        /// Each country's completion (percent) at `to_position`: the figures the next digest
+        /// compares with. (Digests composed before it was kept have none.)
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        completion: BTreeMap<String, f64>,
     },
     DigestCompleted {
         delivered: u32,
@@ -29,6 +35,11 @@ pub enum DeliveryEvent {
         period: String,
         subscriber: SubscriberId,
         worker: String,
+        attempt: u32,
+        lease_until: DateTime<Utc>,
+    },
+    /// The holder keeps the delivery for longer (a slow mail server).
+    DeliveryLeaseRenewed {
         attempt: u32,
         lease_until: DateTime<Utc>,
     },
@@ -69,6 +80,8 @@ pub enum FailureClass {
     Erased,
     /// The subscriber unsubscribed.
     Unsubscribed,
+    /// The address was refused for good too often and gets no more digests.
+    Suppressed,
     /// The address or the message could not be built.
     Unsendable,
 }

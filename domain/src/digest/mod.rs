@@ -7,13 +7,15 @@
 //!
 //! A delivery is claimed before the mail is sent, so two processes never send the same digest
 //! at once: the second claim is refused by the rules, and two claims racing on the same version
-//! are refused by the store's optimistic concurrency. Small per-recipient streams keep each
-//! command cheap however many subscribers there are.
+//! are refused by the store's optimistic concurrency. The lease runs from the claim, and the
+//! holder renews it while the mail server takes its time; renewing and recording name the
+//! claim (worker and attempt), so a holder that lost its lease cannot record over the next one.
+//! Small per-recipient streams keep each command cheap however many subscribers there are.
 
 mod aggregate;
 mod commands;
 mod events;
 
 pub use aggregate::{Delivery, DeliveryState, Digest, Period};
-pub use commands::{DeliveryCommand, DigestCommand, PeriodCommand};
+pub use commands::{DeliveryCommand, DigestCommand, Holder, PeriodCommand};
 pub use events::{DeliveryEvent, DigestEvent, Failure, FailureClass};

@@ -6,7 +6,9 @@ use chrono::Duration;
 use crate::error::{Decision, DomainError};
 use crate::values::CountryCode;
 
-use super::{Language, SubscriberCommand, SubscriberEvent};
+use super::{
+    DeliveryOutcome, Language, Preferences, SubscriberCommand, SubscriberEvent, SUPPRESS_AFTER,
+};
 
 /// How long a confirmation link works.
 pub const CONFIRMATION_LIFETIME: Duration = Duration::hours(48);
@@ -24,17 +26,20 @@ pub enum SubscriberStatus {
     Confirmed,
     Unsubscribed,
     Erased,
+    /// Refused for good by the mail server too often: no digests until confirmed again.
+    Suppressed,
 }
 
 /// The state of one subscriber.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Subscriber {
     status: Option<SubscriberStatus>,
-    countries: Vec<CountryCode>,
-    language: Language,
+    preferences: Preferences,
     /// Every confirmation link sent and not used: (SHA-256 of its secret, expiry). Any of them
     /// confirms while it has not expired.
     links: Vec<(String, DateTime<Utc>)>,
+    /// Digests refused for good since the last one delivered.
+    failures_in_a_row: u32,
 }
 
 impl Subscriber {
@@ -42,10 +47,16 @@ impl Subscriber {
         self.status
     }
     pub fn countries(&self) -> &[CountryCode] {
-        &self.countries
+        &self.preferences.countries
     }
     pub fn language(&self) -> Language {
-        self.language
+        self.preferences.language
+    }
+    pub fn preferences(&self) -> &Preferences {
+        &self.preferences
+    }
+    pub fn failures_in_a_row(&self) -> u32 {
+        self.failures_in_a_row
     }
 
     pub fn decide(&self, command: SubscriberCommand) -> Decision<SubscriberEvent> {
@@ -59,12 +70,11 @@ impl Subscriber {
         match (command, status) {
             (
                 C::Request {
-                    mut countries,
-                    language,
+                    preferences,
                     token_hash,
                     expires_at,
                 },
-                None | Some(Pending | Unsubscribed),
+                None | Some(Pending | Unsubscribed | Suppressed),
             ) => {
                 // A link went out less than an hour ago: no second mail (and nothing to record).
                 let requested_now = expires_at - CONFIRMATION_LIFETIME;
@@ -75,11 +85,17 @@ impl Subscriber {
                 if sent_lately {
                     return Ok(vec![]);
                 }
-                countries.sort();
-                countries.dedup();
+                let Preferences {
+                    countries,
+                    principles,
+                    language,
+                    frequency,
+                } = preferences.normalized();
                 Ok(vec![E::SubscriptionRequested {
                     countries,
+                    principles,
                     language,
+                    frequency,
                     token_hash,
                     expires_at,
                 }])
@@ -104,62 +120,78 @@ impl Subscriber {
             (C::Confirm { .. }, _) => Err(DomainError::conflict(
                 "there is no pending subscription to confirm",
             )),
-            (
-                C::ChangePreferences {
-                    mut countries,
-                    language,
-                },
-                Some(Confirmed | Pending),
-            ) => {
-                countries.sort();
-                countries.dedup();
-                if countries == self.countries && language == self.language {
+            (C::ChangePreferences(preferences), Some(Confirmed | Pending | Suppressed)) => {
+                let preferences = preferences.normalized();
+                if preferences == self.preferences {
                     // Saving the same choice again records nothing.
                     return Ok(vec![]);
                 }
+                let Preferences {
+                    countries,
+                    principles,
+                    language,
+                    frequency,
+                } = preferences;
                 Ok(vec![E::PreferencesChanged {
                     countries,
+                    principles,
                     language,
+                    frequency,
                 }])
             }
-            (C::ChangePreferences { .. }, _) => {
+            (C::ChangePreferences(_), _) => {
                 Err(DomainError::conflict("the subscriber has unsubscribed"))
             }
-            (C::Unsubscribe, Some(Pending | Confirmed)) => Ok(vec![E::Unsubscribed]),
+            (C::Unsubscribe, Some(Pending | Confirmed | Suppressed)) => Ok(vec![E::Unsubscribed]),
             (C::Unsubscribe, _) => Err(DomainError::conflict("already unsubscribed")),
             (C::Erase, Some(_)) => Ok(vec![E::SubscriberErased]),
+            // Only a confirmed address is counted: one that left or is suppressed already
+            // gets nothing more.
+            (C::RecordDelivery(outcome), Some(Confirmed)) => Ok(match outcome {
+                DeliveryOutcome::Delivered if self.failures_in_a_row > 0 => {
+                    vec![E::FailuresCleared]
+                }
+                DeliveryOutcome::Delivered => vec![],
+                DeliveryOutcome::PermanentFailure => {
+                    let in_a_row = self.failures_in_a_row + 1;
+                    let mut events = vec![E::PermanentFailureCounted { in_a_row }];
+                    if in_a_row >= SUPPRESS_AFTER {
+                        events.push(E::AddressSuppressed);
+                    }
+                    events
+                }
+            }),
+            (C::RecordDelivery(_), Some(_)) => Ok(vec![]),
         }
     }
 
     pub fn evolve(&mut self, event: SubscriberEvent) {
         use SubscriberEvent as E;
-        match event {
+        match &event {
             E::SubscriptionRequested {
-                countries,
-                language,
                 token_hash,
                 expires_at,
+                ..
             } => {
                 if self.status != Some(SubscriberStatus::Pending) {
                     self.links.clear();
                 }
                 self.status = Some(SubscriberStatus::Pending);
-                self.countries = countries;
-                self.language = language;
-                self.links.push((token_hash, expires_at));
+                self.links.push((token_hash.clone(), *expires_at));
+                self.preferences = event.preferences().unwrap_or_default();
             }
             E::SubscriptionConfirmed => {
                 self.status = Some(SubscriberStatus::Confirmed);
                 self.links.clear();
+                self.failures_in_a_row = 0;
             }
-            E::PreferencesChanged {
-                countries,
-                language,
-            } => {
-                self.countries = countries;
-                self.language = language;
+            E::PreferencesChanged { .. } => {
+                self.preferences = event.preferences().unwrap_or_default();
             }
             E::Unsubscribed => self.status = Some(SubscriberStatus::Unsubscribed),
+            E::PermanentFailureCounted { in_a_row } => self.failures_in_a_row = *in_a_row,
+            E::FailuresCleared => self.failures_in_a_row = 0,
+            E::AddressSuppressed => self.status = Some(SubscriberStatus::Suppressed),
             E::SubscriberErased => {
                 *self = Self {
                     status: Some(SubscriberStatus::Erased),
@@ -176,6 +208,8 @@ crate::event_sourced!(Subscriber, "subscriber", SubscriberCommand, SubscriberEve
 mod tests {
     use super::*;
     use crate::given;
+    use crate::subscriber::Frequency;
+    use crate::values::PrincipleCode;
     use chrono::Duration;
     use SubscriberCommand as C;
     use SubscriberEvent as E;
@@ -186,7 +220,9 @@ mod tests {
     fn requested() -> E {
         E::SubscriptionRequested {
             countries: vec![CountryCode::parse("KEN").unwrap()],
+            principles: vec![],
             language: Language::Fr,
+            frequency: Frequency::Weekly,
             token_hash: "h1".into(),
             expires_at: now() + Duration::hours(48),
         }
@@ -197,8 +233,7 @@ mod tests {
         let first = requested();
         let state = given::<Subscriber>(vec![first.clone()]);
         let again = |hash: &str, after: Duration| C::Request {
-            countries: vec![],
-            language: Language::En,
+            preferences: Preferences::default(),
             token_hash: hash.into(),
             expires_at: now() + Duration::hours(48) + after,
         };
@@ -265,8 +300,7 @@ mod tests {
         let gone = given::<Subscriber>(vec![requested(), E::Unsubscribed]);
         assert!(gone
             .decide(C::Request {
-                countries: vec![],
-                language: Language::En,
+                preferences: Preferences::default(),
                 token_hash: "h2".into(),
                 expires_at: now(),
             })
@@ -292,11 +326,91 @@ mod tests {
     fn unchanged_preferences_record_nothing() {
         let state = given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed]);
         assert_eq!(
-            state.decide(C::ChangePreferences {
+            state.decide(C::ChangePreferences(Preferences {
                 countries: vec![CountryCode::parse("KEN").unwrap()],
-                language: Language::Fr
-            }),
+                language: Language::Fr,
+                ..Preferences::default()
+            })),
             Ok(vec![])
+        );
+        let monthly = state
+            .decide(C::ChangePreferences(Preferences {
+                countries: vec![CountryCode::parse("KEN").unwrap()],
+                principles: vec![PrincipleCode::parse("F8").unwrap()],
+                language: Language::Fr,
+                frequency: Frequency::Monthly,
+            }))
+            .unwrap();
+        let state =
+            given::<Subscriber>([vec![requested(), E::SubscriptionConfirmed], monthly].concat());
+        assert_eq!(state.preferences().frequency, Frequency::Monthly);
+        assert_eq!(state.preferences().principles.len(), 1);
+    }
+
+    /// The events `outcomes` record, one after the other, from `state`.
+    fn record(state: &mut Subscriber, outcomes: &[DeliveryOutcome]) -> Vec<E> {
+        let mut all = vec![];
+        for outcome in outcomes {
+            let events = state.decide(C::RecordDelivery(*outcome)).unwrap();
+            for e in &events {
+                state.evolve(e.clone());
+            }
+            all.extend(events);
+        }
+        all
+    }
+
+    #[test]
+    fn three_permanent_failures_in_a_row_suppress_the_address_until_it_confirms_again() {
+        use DeliveryOutcome::{Delivered, PermanentFailure};
+        let mut state = given::<Subscriber>(vec![requested(), E::SubscriptionConfirmed]);
+        // A delivery between two failures starts the count over; a delivery with no count
+        // records nothing.
+        let events = record(
+            &mut state,
+            &[Delivered, PermanentFailure, PermanentFailure, Delivered],
+        );
+        assert_eq!(
+            events,
+            vec![
+                E::PermanentFailureCounted { in_a_row: 1 },
+                E::PermanentFailureCounted { in_a_row: 2 },
+                E::FailuresCleared
+            ]
+        );
+        let events = record(
+            &mut state,
+            &[PermanentFailure, PermanentFailure, PermanentFailure],
+        );
+        assert_eq!(events.last(), Some(&E::AddressSuppressed));
+        assert_eq!(state.status(), Some(SubscriberStatus::Suppressed));
+        // Suppressed: nothing more is counted, and only a new confirmation lifts it.
+        assert_eq!(record(&mut state, &[PermanentFailure, Delivered]), vec![]);
+        let again = state
+            .decide(C::Request {
+                preferences: Preferences::default(),
+                token_hash: "h9".into(),
+                expires_at: now() + Duration::hours(48),
+            })
+            .unwrap();
+        for e in again {
+            state.evolve(e);
+        }
+        assert_eq!(state.status(), Some(SubscriberStatus::Pending));
+        let confirmed = state
+            .decide(C::Confirm {
+                token_hash: "h9".into(),
+                now: now(),
+            })
+            .unwrap();
+        for e in confirmed {
+            state.evolve(e);
+        }
+        assert_eq!(state.status(), Some(SubscriberStatus::Confirmed));
+        assert_eq!(state.failures_in_a_row(), 0);
+        assert_eq!(
+            record(&mut state, &[PermanentFailure]),
+            vec![E::PermanentFailureCounted { in_a_row: 1 }]
         );
     }
 }

@@ -1,8 +1,15 @@
 use chrono::{DateTime, Utc};
 
-use crate::values::CountryCode;
+use super::Preferences;
 
-use super::Language;
+/// What the digest's delivery tells a subscriber about its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// A digest was accepted by the mail server.
+    Delivered,
+    /// A digest was refused for good (SMTP 5xx).
+    PermanentFailure,
+}
 
 /// What may be asked of a subscriber.
 #[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
@@ -10,8 +17,7 @@ use super::Language;
 pub enum SubscriberCommand {
     /// Ask for the digest; a confirmation token (only its hash is kept) is sent by mail.
     Request {
-        countries: Vec<CountryCode>,
-        language: Language,
+        preferences: Preferences,
         token_hash: String,
         expires_at: DateTime<Utc>,
     },
@@ -19,10 +25,9 @@ pub enum SubscriberCommand {
         token_hash: String,
         now: DateTime<Utc>,
     },
-    ChangePreferences {
-        countries: Vec<CountryCode>,
-        language: Language,
-    },
+    ChangePreferences(Preferences),
     Unsubscribe,
     Erase,
+    /// Count a delivery's outcome towards suppressing the address.
+    RecordDelivery(DeliveryOutcome),
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::values::CountryCode;
+use crate::values::{CountryCode, PrincipleCode};
 
 /// Languages the pages and mails are written in.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -28,22 +28,123 @@ pub enum Language {
     Es,
 }
 
-/// What happened to a subscriber. An empty country list means "every country".
+/// How often a subscriber receives the digest.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Frequency {
+    /// Every period's digest.
+    #[default]
+    Weekly,
+    /// The first digest of each month (months counted by the period's Monday).
+    Monthly,
+}
+
+impl Frequency {
+    pub fn is_weekly(&self) -> bool {
+        *self == Self::Weekly
+    }
+}
+
+/// What a subscriber chose to receive. Empty lists mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    pub countries: Vec<CountryCode>,
+    pub principles: Vec<PrincipleCode>,
+    pub language: Language,
+    pub frequency: Frequency,
+}
+
+impl Preferences {
+    /// The same choice with its lists sorted and without repeats.
+    pub fn normalized(mut self) -> Self {
+        self.countries.sort();
+        self.countries.dedup();
+        self.principles.sort();
+        self.principles.dedup();
+        self
+    }
+}
+
+/// Permanent failures (SMTP 5xx) in a row after which an address gets no more digests.
+pub const SUPPRESS_AFTER: u32 = 3;
+
+/// What happened to a subscriber. An empty country or principle list means "all".
 #[derive(
     Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
 )]
 pub enum SubscriberEvent {
     SubscriptionRequested {
         countries: Vec<CountryCode>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        principles: Vec<PrincipleCode>,
         language: Language,
+        #[serde(default, skip_serializing_if = "Frequency::is_weekly")]
+        frequency: Frequency,
         token_hash: String,
         expires_at: DateTime<Utc>,
     },
     SubscriptionConfirmed,
     PreferencesChanged {
         countries: Vec<CountryCode>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        principles: Vec<PrincipleCode>,
         language: Language,
+        #[serde(default, skip_serializing_if = "Frequency::is_weekly")]
+        frequency: Frequency,
     },
     Unsubscribed,
     SubscriberErased,
+    /// A digest to the address was refused for good (SMTP 5xx); `in_a_row` counts such
+    /// refusals since the last delivery.
+    PermanentFailureCounted {
+        in_a_row: u32,
+    },
+    /// A digest reached the address again: the count of refusals starts over.
+    FailuresCleared,
+    /// After [`SUPPRESS_AFTER`] refusals in a row, no more digests go to the address until its
+    /// subscriber confirms again.
+    AddressSuppressed,
+}
+
+impl SubscriberEvent {
+    /// The preferences an event sets, if it sets them.
+    pub fn preferences(&self) -> Option<Preferences> {
+        match self {
+            Self::SubscriptionRequested {
+                countries,
+                principles,
+                language,
+                frequency,
+                ..
+            }
+            | Self::PreferencesChanged {
+                countries,
+                principles,
+                language,
+                frequency,
+            } => Some(Preferences {
+                countries: countries.clone(),
+                principles: principles.clone(),
+                language: *language,
+                frequency: *frequency,
+            }),
+            _ => None,
+        }
+    }
 }

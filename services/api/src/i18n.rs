@@ -126,6 +126,19 @@ pub struct Texts {
     pub password_new: &'static str,
     pub password_button: &'static str,
     pub password_changed: &'static str,
+    pub sub_principles: &'static str,
+    pub sub_principles_hint: &'static str,
+    pub sub_frequency: &'static str,
+    pub weekly: &'static str,
+    pub monthly: &'static str,
+    pub archive_title: &'static str,
+    pub archive_intro: &'static str,
+    pub archive_feed: &'static str,
+    pub archive_empty: &'static str,
+    pub archive_composed: &'static str,
+    pub archive_all: &'static str,
+    pub archive_missing: &'static str,
+    pub suppressed_note: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -246,6 +259,19 @@ pub static EN: Texts = Texts {
     password_new: "New password (at least 10 characters)",
     password_button: "Change password",
     password_changed: "Your password was changed. Every other session of your account was signed out.",
+    sub_principles: "Principles",
+    sub_principles_hint: "Choose none to follow every principle.",
+    sub_frequency: "How often",
+    weekly: "Every week",
+    monthly: "Once a month",
+    archive_title: "Safeguards Digest archive",
+    archive_intro: "Every digest as it went out, for all countries. Follow it in a feed reader:",
+    archive_feed: "Atom feed",
+    archive_empty: "No digest has been sent yet.",
+    archive_composed: "composed",
+    archive_all: "All digests",
+    archive_missing: "There is no digest of that period.",
+    suppressed_note: "Digests to this address were refused by its mail server three times in a row, so none are sent. Subscribe again with the same address to receive them.",
 };
 
 pub static FR: Texts = Texts {
@@ -368,6 +394,19 @@ pub static FR: Texts = Texts {
     password_new: "Nouveau mot de passe (au moins 10 caractères)",
     password_button: "Changer le mot de passe",
     password_changed: "Votre mot de passe a été changé. Toutes les autres sessions de votre compte ont été fermées.",
+    sub_principles: "Principes",
+    sub_principles_hint: "N'en choisissez aucun pour suivre tous les principes.",
+    sub_frequency: "Fréquence",
+    weekly: "Chaque semaine",
+    monthly: "Une fois par mois",
+    archive_title: "Archives du Bulletin des garanties",
+    archive_intro: "Chaque bulletin tel qu'il est parti, pour tous les pays. Suivez-le dans un lecteur de flux :",
+    archive_feed: "Flux Atom",
+    archive_empty: "Aucun bulletin n'a encore été envoyé.",
+    archive_composed: "composé le",
+    archive_all: "Tous les bulletins",
+    archive_missing: "Il n'y a pas de bulletin pour cette période.",
+    suppressed_note: "Le serveur de messagerie de cette adresse a refusé trois bulletins de suite : plus rien n'est envoyé. Abonnez-vous à nouveau avec la même adresse pour les recevoir.",
 };
 
 pub static ES: Texts = Texts {
@@ -489,6 +528,19 @@ pub static ES: Texts = Texts {
     password_new: "Contraseña nueva (al menos 10 caracteres)",
     password_button: "Cambiar la contraseña",
     password_changed: "Su contraseña se cambió. Todas las demás sesiones de su cuenta se cerraron.",
+    sub_principles: "Principios",
+    sub_principles_hint: "No elija ninguno para seguir todos los principios.",
+    sub_frequency: "Frecuencia",
+    weekly: "Cada semana",
+    monthly: "Una vez al mes",
+    archive_title: "Archivo del Boletín de salvaguardias",
+    archive_intro: "Cada boletín tal como se envió, para todos los países. Sígalo en un lector de fuentes:",
+    archive_feed: "Fuente Atom",
+    archive_empty: "Todavía no se ha enviado ningún boletín.",
+    archive_composed: "compuesto el",
+    archive_all: "Todos los boletines",
+    archive_missing: "No hay boletín de ese periodo.",
+    suppressed_note: "El servidor de correo de esta dirección rechazó tres boletines seguidos, así que no se envía ninguno. Suscríbase de nuevo con la misma dirección para recibirlos.",
 };
 
 /// The texts of a language.

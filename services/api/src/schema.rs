@@ -5,7 +5,7 @@
 
 use safeguards_app::credentials::{PASSWORD_MAX, PASSWORD_MIN};
 use safeguards_domain::engagement::{ActivityKind, EngagementStatus};
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Frequency, Language};
 use safeguards_domain::values::{
     AuthorityCode, CountryCode, DpiSystemType, Email, EvidenceUrl, FieldError, PrincipleCode,
     ProcessRef, RiskCode, Role, StageCode, Text, Title,
@@ -213,6 +213,15 @@ pub fn engagement_status() -> RefOr<Schema> {
 }
 pub fn optional_language() -> RefOr<Schema> {
     nullable(words::<Language>().build())
+}
+pub fn optional_frequency() -> RefOr<Schema> {
+    nullable(words::<Frequency>().build())
+}
+/// Principles followed: none means all.
+pub fn followed_principles() -> RefOr<Schema> {
+    array(one_of(PrincipleCode::codes()), 0, max::PRINCIPLES)
+        .build()
+        .into()
 }
 pub fn uuid() -> RefOr<Schema> {
     string()

@@ -2,8 +2,12 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use safeguards_digest::deliver::{self, Report};
+use safeguards_digest::edition::{self, Edition};
 use safeguards_domain::digest::Period;
+use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::CountryCode;
 use safeguards_projections::model::DigestView;
 
@@ -26,6 +30,23 @@ pub async fn preview(app: &App, who: &Principal, countries: &[CountryCode]) -> A
         .map_err(|_| AppError::TooMany { retry_after: 5 })?;
     let countries: Vec<String> = countries.iter().map(|c| c.as_str().to_string()).collect();
     Ok(deliver::preview(&app.digest, &countries, app.clock.now()).await?)
+}
+
+/// The public web edition of a period's digest (no sign-in: it holds no personal data).
+pub async fn edition(app: &App, period: Period, language: Language) -> AppResult<Arc<Edition>> {
+    edition::edition(&app.digest, period, language)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no digest of {period}")))
+}
+
+/// The periods of the archive, newest first.
+pub async fn archive(app: &App) -> Vec<(Period, chrono::DateTime<chrono::Utc>)> {
+    edition::periods(&app.digest, usize::MAX).await
+}
+
+/// The Atom feed of the latest editions.
+pub async fn atom(app: &App) -> AppResult<String> {
+    Ok(edition::atom(&app.digest).await?)
 }
 
 /// How long [`send_now`] waits for the run before saying it goes on.

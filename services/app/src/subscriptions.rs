@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use safeguards_digest::subscriptions::{self as subs, SubscribeRequest};
-use safeguards_domain::subscriber::{Language, SubscriberStatus};
-use safeguards_domain::values::{CountryCode, SubscriberId, Title};
+use safeguards_domain::subscriber::{Frequency, Language, Preferences, SubscriberStatus};
+use safeguards_domain::values::{SubscriberId, Title};
 use safeguards_infra::contacts;
 use serde::Serialize;
 
@@ -49,16 +49,20 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<(), LinkError> {
     subs::unsubscribe(&app.digest, token).await.map_err(link)
 }
 
-/// What the subscriber a link names chose: countries, language, display name.
+/// What the subscriber a link names chose: countries, principles, language, frequency and
+/// display name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Preferences {
+pub struct Chosen {
     pub countries: Vec<String>,
+    pub principles: Vec<String>,
     pub language: Language,
+    pub frequency: Frequency,
     pub name: Option<String>,
+    pub status: Option<SubscriberStatus>,
 }
 
 /// The preferences of the subscriber a link names.
-pub async fn preferences(app: &App, token: &str) -> Result<Preferences, LinkError> {
+pub async fn preferences(app: &App, token: &str) -> Result<Chosen, LinkError> {
     let id = subs::check_unsubscribe_token(&app.digest.settings, token)
         .ok_or(LinkError::DoesNotWork)?
         .to_string();
@@ -70,23 +74,25 @@ pub async fn preferences(app: &App, token: &str) -> Result<Preferences, LinkErro
     let Some(s) = model.subscribers.get(&id) else {
         return Err(LinkError::DoesNotWork);
     };
-    Ok(Preferences {
+    Ok(Chosen {
         countries: s.countries.clone(),
+        principles: s.principles.clone(),
         language: s.language,
+        frequency: s.frequency,
         name,
+        status: Some(s.status),
     })
 }
 
-/// Change the countries, language and display name of the subscriber a link names (the one
-/// way a subscriber's name changes).
+/// Change the preferences and display name of the subscriber a link names (the one way a
+/// subscriber's name changes).
 pub async fn change_preferences(
     app: &App,
     token: &str,
-    countries: Vec<CountryCode>,
-    language: Language,
+    preferences: Preferences,
     name: Option<Title>,
 ) -> Result<(), LinkError> {
-    subs::change_preferences(&app.digest, token, countries, language)
+    subs::change_preferences(&app.digest, token, preferences)
         .await
         .map_err(link)?;
     let id =
@@ -108,11 +114,18 @@ pub struct SubscriberOut {
     pub id: String,
     pub email: Option<String>,
     pub name: Option<String>,
+    /// `suppressed`: the mail server refused the address for good three digests in a row;
+    /// nothing more is sent until the subscriber confirms again.
     pub status: SubscriberStatus,
     pub countries: Vec<String>,
+    pub principles: Vec<String>,
     pub language: Language,
+    pub frequency: Frequency,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub last_digest_position: Option<i64>,
+    pub last_digest_period: Option<String>,
+    /// Digests refused for good since the last one delivered.
+    pub failures_in_a_row: u32,
 }
 
 /// Every subscriber, with address and name (those who may send the digest).
@@ -131,9 +144,13 @@ pub async fn list(app: &App, who: &Principal) -> AppResult<Vec<SubscriberOut>> {
                 name: c.and_then(|c| c.name.clone()),
                 status: s.status,
                 countries: s.countries.clone(),
+                principles: s.principles.clone(),
                 language: s.language,
+                frequency: s.frequency,
                 confirmed_at: s.confirmed_at,
                 last_digest_position: s.last_digest_position,
+                last_digest_period: s.last_digest_period.clone(),
+                failures_in_a_row: s.failures_in_a_row,
             }
         })
         .collect())

@@ -1,5 +1,10 @@
-//! What one subscriber's digest says: the changes in their countries between two positions of
-//! the log, and the completion figures with their change, as HTML and plain text.
+//! What a digest says to one reader: a summary line, then the news of their countries after
+//! their position in the log, grouped by country — each item with its commitment and a link —
+//! the overdue milestones with how late they are, and each country's completion with its change.
+//!
+//! A [`Basis`] is gathered once per run from the events of the range alone (the news) and the
+//! read model as it is; every reader's [`Changes`] is then drawn from it without touching the
+//! store. Its cost follows the news, not the length of the log.
 
 use std::collections::BTreeMap;
 
@@ -9,230 +14,594 @@ use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
 use safeguards_projections::model::MilestoneView;
-use safeguards_projections::views::{self, CountrySummary};
+use safeguards_projections::views;
 use safeguards_projections::{DecodedEvent, RecordedEvent, Tracker};
 
 use crate::texts::MailTexts;
 
-/// One line of a section.
+/// What happened, with what the reader needs to know of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    pub country: String,
-    pub title: String,
-    pub detail: String,
-    pub link: String,
+pub enum News {
+    Achieved {
+        /// The first piece of evidence: title and address.
+        evidence: Option<(String, String)>,
+    },
+    Verified,
+    Blocked {
+        reason: String,
+    },
+    NewCommitment {
+        due_on: NaiveDate,
+    },
+    Activity {
+        kind: String,
+        held_on: NaiveDate,
+    },
 }
 
-/// A country's completion now and at the previous digest.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub country: String,
-    pub completion: f64,
-    pub before: f64,
-    pub change: String,
-}
-
-/// Everything a digest tells one subscriber.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Changes {
-    pub achieved: Vec<Line>,
-    pub verified: Vec<Line>,
-    pub new_commitments: Vec<Line>,
-    pub blocked: Vec<Line>,
-    pub activities: Vec<Line>,
-    pub overdue: Vec<Line>,
-    pub figures: Vec<Figure>,
-}
-
-impl Changes {
-    pub fn is_quiet(&self) -> bool {
-        self.achieved.is_empty()
-            && self.verified.is_empty()
-            && self.new_commitments.is_empty()
-            && self.blocked.is_empty()
-            && self.activities.is_empty()
+impl News {
+    /// The order of items within a country.
+    fn rank(&self) -> u8 {
+        match self {
+            News::Verified => 0,
+            News::Achieved { .. } => 1,
+            News::NewCommitment { .. } => 2,
+            News::Blocked { .. } => 3,
+            News::Activity { .. } => 4,
+        }
     }
 }
 
-fn name(code: &str) -> String {
-    safeguards_domain::catalogue::country(code)
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| code.to_string())
+/// One piece of news in the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub position: i64,
+    pub country: String,
+    pub news: News,
+    /// The milestone's, the commitment's or the activity's title.
+    pub title: String,
+    /// The title of the commitment a milestone belongs to.
+    pub commitment: Option<String>,
+    /// The principles of the commitment concerned (none for an activity).
+    pub principles: Vec<String>,
+    /// The page that shows it.
+    pub path: String,
 }
 
-/// Who a digest is for: their countries (all when empty), the position after which changes
-/// are new to them, and their language.
+/// An overdue milestone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overdue {
+    pub title: String,
+    pub commitment: Option<String>,
+    pub principles: Vec<String>,
+    pub due_on: NaiveDate,
+    pub path: String,
+}
+
+/// The page of a milestone.
+pub fn milestone_path(m: &MilestoneView) -> String {
+    format!("/countries/{}#m-{}", m.country, m.id)
+}
+
+/// Each engaged country's completion (percent, one decimal) in `model`.
+pub fn completion(model: &Tracker, today: NaiveDate) -> BTreeMap<String, f64> {
+    views::overview(model, today)
+        .countries
+        .into_iter()
+        .map(|c| (c.country, c.completion))
+        .collect()
+}
+
+/// What every reader's digest of one range is drawn from.
+#[derive(Debug, Clone, Default)]
+pub struct Basis {
+    items: Vec<Item>,
+    /// By country, earliest due first.
+    overdue: BTreeMap<String, Vec<Overdue>>,
+    /// Completion at the end of the range.
+    completion: BTreeMap<String, f64>,
+    /// Completion at the end of earlier digests, by their end position.
+    earlier: BTreeMap<i64, BTreeMap<String, f64>>,
+    /// The names of the engaged countries.
+    names: BTreeMap<String, String>,
+    today: NaiveDate,
+}
+
+impl Basis {
+    /// Everything but the news: the overdue milestones and the countries of `model`, the
+    /// figures of its digests, and `completion` at the end of the range.
+    pub fn new(model: &Tracker, today: NaiveDate, completion: BTreeMap<String, f64>) -> Self {
+        let mut overdue: BTreeMap<String, Vec<Overdue>> = BTreeMap::new();
+        for m in views::overdue_milestones(model, today) {
+            let commitment = model.commitments.get(&m.commitment);
+            overdue.entry(m.country.clone()).or_default().push(Overdue {
+                title: m.title.clone(),
+                commitment: commitment.map(|c| c.title.clone()),
+                principles: commitment.map(|c| c.principles.clone()).unwrap_or_default(),
+                due_on: m.due_on,
+                path: milestone_path(m),
+            });
+        }
+        Self {
+            items: Vec::new(),
+            overdue,
+            completion,
+            earlier: model
+                .digests
+                .values()
+                .filter(|d| !d.completion.is_empty())
+                .map(|d| (d.to_position, d.completion.clone()))
+                .collect(),
+            names: model
+                .engagements
+                .values()
+                .map(|e| (e.country.clone(), e.name.clone()))
+                .collect(),
+            today,
+        }
+    }
+
+    /// Add the news among `events` (of the range, in order), described with `model`.
+    pub fn add<'a>(
+        &mut self,
+        model: &Tracker,
+        events: impl IntoIterator<Item = &'a RecordedEvent>,
+    ) {
+        for e in events {
+            if !matches!(
+                e.aggregate_type.as_str(),
+                "milestone" | "commitment" | "engagement"
+            ) {
+                continue;
+            }
+            let Ok(Some(decoded)) = e.decode() else {
+                continue;
+            };
+            if let Some(item) = item(model, e, decoded) {
+                self.items.push(item);
+            }
+        }
+    }
+
+    /// The same without the overdue milestones (a state of today, not of the range).
+    pub fn without_overdue(mut self) -> Self {
+        self.overdue.clear();
+        self
+    }
+
+    /// How many pieces of news it holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Item> {
+    match decoded {
+        DecodedEvent::Milestone(ev) => {
+            let news = match ev {
+                MilestoneEvent::MilestoneAchieved { evidence, .. } => News::Achieved {
+                    evidence: evidence
+                        .first()
+                        .map(|x| (x.title.as_str().to_string(), x.url.as_str().to_string())),
+                },
+                MilestoneEvent::MilestoneVerified { .. } => News::Verified,
+                MilestoneEvent::MilestoneBlocked { reason } => News::Blocked {
+                    reason: reason.as_str().to_string(),
+                },
+                _ => return None,
+            };
+            let m = model.milestones.get(&e.aggregate_id)?;
+            let commitment = model.commitments.get(&m.commitment);
+            Some(Item {
+                position: e.position,
+                country: m.country.clone(),
+                news,
+                title: m.title.clone(),
+                commitment: commitment.map(|c| c.title.clone()),
+                principles: commitment.map(|c| c.principles.clone()).unwrap_or_default(),
+                path: milestone_path(m),
+            })
+        }
+        DecodedEvent::Commitment(CommitmentEvent::CommitmentCreated { country, fields }) => {
+            // The commitment as it reads now, if it was revised since.
+            let now = model.commitments.get(&e.aggregate_id);
+            Some(Item {
+                position: e.position,
+                country: country.as_str().to_string(),
+                news: News::NewCommitment {
+                    due_on: now.map_or(fields.due_on, |c| c.due_on),
+                },
+                title: now.map_or_else(|| fields.title.as_str().to_string(), |c| c.title.clone()),
+                commitment: None,
+                principles: now.map_or_else(
+                    || {
+                        fields
+                            .principles
+                            .iter()
+                            .map(|p| p.as_str().to_string())
+                            .collect()
+                    },
+                    |c| c.principles.clone(),
+                ),
+                path: format!("/countries/{}#c-{}", country.as_str(), e.aggregate_id),
+            })
+        }
+        DecodedEvent::Engagement(EngagementEvent::ActivityRecorded {
+            kind,
+            title,
+            held_on,
+            ..
+        }) => {
+            let kind: &str = kind.into();
+            Some(Item {
+                position: e.position,
+                country: e.aggregate_id.clone(),
+                news: News::Activity {
+                    kind: kind.to_string(),
+                    held_on,
+                },
+                title: title.as_str().to_string(),
+                commitment: None,
+                principles: vec![],
+                path: format!("/countries/{}", e.aggregate_id),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Who a digest is for: their countries and principles (all when empty), the position after
+/// which news is new to them, and their language.
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'a> {
     pub countries: &'a [String],
+    pub principles: &'a [String],
     pub from_position: i64,
     pub t: &'static MailTexts,
 }
 
-/// What every reader's digest of one run is drawn from, worked out once for all of them: the
-/// events a digest reports on, decoded; the overdue milestones; the completion figures now and
-/// at the previous digest.
-#[derive(Debug)]
-pub struct Basis {
-    events: Vec<(RecordedEvent, DecodedEvent)>,
-    overdue: Vec<MilestoneView>,
-    figures_before: BTreeMap<String, f64>,
-    countries: Vec<CountrySummary>,
-}
-
-impl Basis {
-    /// `now` is the model at the end of the range, `before` the model at the previous digest,
-    /// `events` the log between the two.
-    pub fn new(
-        now: &Tracker,
-        before: &Tracker,
-        events: Vec<RecordedEvent>,
-        today: NaiveDate,
-    ) -> Self {
-        let events = events
-            .into_iter()
-            .filter(|e| {
-                matches!(
-                    e.aggregate_type.as_str(),
-                    "milestone" | "commitment" | "engagement"
-                )
-            })
-            .filter_map(|e| match e.decode() {
-                Ok(Some(decoded)) => Some((e, decoded)),
-                _ => None,
-            })
-            .collect();
-        Self {
-            events,
-            overdue: views::overdue_milestones(now, today)
-                .into_iter()
-                .cloned()
-                .collect(),
-            figures_before: views::overview(before, today)
-                .countries
-                .into_iter()
-                .map(|c| (c.country, c.completion))
-                .collect(),
-            countries: views::overview(now, today).countries,
-        }
+impl Reader<'_> {
+    fn follows_country(&self, c: &str) -> bool {
+        self.countries.is_empty() || self.countries.iter().any(|x| x == c)
+    }
+    /// Items of no commitment (activities) concern every principle.
+    fn follows_principles(&self, of: &[String]) -> bool {
+        self.principles.is_empty()
+            || of.is_empty()
+            || of.iter().any(|p| self.principles.contains(p))
     }
 }
 
-/// The changes in the reader's countries after their position. `now` is the model at the end
-/// of the range, as given to [`Basis::new`].
-pub fn changes(
-    now: &Tracker,
-    basis: &Basis,
-    reader: Reader<'_>,
-    link: &dyn Fn(&str) -> String,
-) -> Changes {
-    let Reader {
-        countries,
-        from_position,
-        t,
-    } = reader;
-    let wanted = |c: &str| countries.is_empty() || countries.iter().any(|x| x == c);
-    let mut out = Changes::default();
-    for (e, decoded) in basis
-        .events
-        .iter()
-        .filter(|(e, _)| e.position > from_position)
-    {
-        match decoded {
-            DecodedEvent::Milestone(ev) => {
-                let Some(m) = now.milestones.get(&e.aggregate_id) else {
-                    continue;
-                };
-                if !wanted(&m.country) {
-                    continue;
+/// One line of a country's news.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// What happened: "Verified", "New commitment".
+    pub label: &'static str,
+    pub title: String,
+    pub commitment: Option<String>,
+    pub detail: String,
+    /// Evidence: title and address.
+    pub evidence: Option<(String, String)>,
+    pub link: String,
+}
+
+/// A country's completion at the end of the range and its change since the reader's last
+/// digest, written out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub completion: String,
+    /// `None` for a reader with no earlier figure.
+    pub change: Option<String>,
+}
+
+/// Everything a digest tells one reader about one country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryNews {
+    pub code: String,
+    pub name: String,
+    pub link: String,
+    pub figure: Option<Figure>,
+    pub lines: Vec<Line>,
+    pub overdue: Vec<Line>,
+    /// "and 4 more overdue milestones", when there are more than are listed.
+    pub more_overdue: Option<String>,
+}
+
+/// Everything a digest tells one reader.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// One line on what happened.
+    pub summary: String,
+    pub countries: Vec<CountryNews>,
+    /// Nothing new in the reader's countries.
+    pub quiet: bool,
+}
+
+/// Overdue milestones listed per country; the rest are counted.
+pub const OVERDUE_LISTED: usize = 3;
+
+/// The reader's digest.
+pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String) -> Changes {
+    let t = reader.t;
+    let mut news: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for item in basis.items.iter().filter(|i| {
+        i.position > reader.from_position
+            && reader.follows_country(&i.country)
+            && reader.follows_principles(&i.principles)
+    }) {
+        news.entry(item.country.as_str()).or_default().push(item);
+    }
+    let before = basis
+        .earlier
+        .range(..=reader.from_position)
+        .next_back()
+        .map(|(_, figures)| figures);
+    let change_of = |country: &str| -> Option<f64> {
+        let now = basis.completion.get(country)?;
+        let was = before?.get(country)?;
+        Some(now - was)
+    };
+
+    // The countries shown: the reader's own, or (following all) those with something new.
+    let shown: Vec<&str> = if reader.countries.is_empty() {
+        basis
+            .names
+            .keys()
+            .map(String::as_str)
+            .filter(|c| news.contains_key(c) || change_of(c).is_some_and(|d| d.abs() >= 0.05))
+            .collect()
+    } else {
+        reader
+            .countries
+            .iter()
+            .map(String::as_str)
+            .filter(|c| basis.names.contains_key(*c))
+            .collect()
+    };
+
+    let mut counts = Counts {
+        every_country: reader.countries.is_empty(),
+        ..Counts::default()
+    };
+    let mut biggest: Option<(&str, f64)> = None;
+    let mut countries = Vec::new();
+    for code in shown {
+        let name = basis
+            .names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string());
+        let mut items = news.remove(code).unwrap_or_default();
+        items.sort_by_key(|i| (i.news.rank(), i.position));
+        for i in &items {
+            counts.add(&i.news);
+        }
+        if !items.is_empty() {
+            counts.countries_verified +=
+                usize::from(items.iter().any(|i| i.news == News::Verified));
+        }
+        let lines = items.iter().map(|i| line(t, i, link)).collect();
+        let overdue: Vec<&Overdue> = basis
+            .overdue
+            .get(code)
+            .map(|all| {
+                all.iter()
+                    .filter(|o| reader.follows_principles(&o.principles))
+                    .collect()
+            })
+            .unwrap_or_default();
+        counts.overdue += overdue.len();
+        let more = overdue.len().saturating_sub(OVERDUE_LISTED);
+        let figure = basis.completion.get(code).map(|now| {
+            let change = change_of(code).map(|d| {
+                if d.abs() < 0.05 {
+                    return t.no_change.to_string();
                 }
-                let line = |detail: String| Line {
-                    country: name(&m.country),
-                    title: m.title.clone(),
-                    detail,
-                    link: link(&format!("/countries/{}", m.country)),
-                };
-                match ev {
-                    MilestoneEvent::MilestoneAchieved { evidence, .. } => out.achieved.push(line(
-                        evidence
-                            .first()
-                            .map(|x| format!("{}: {}", t.evidence, x.title.as_str()))
-                            .unwrap_or_default(),
-                    )),
-                    MilestoneEvent::MilestoneVerified { .. } => {
-                        out.verified.push(line(String::new()))
-                    }
-                    MilestoneEvent::MilestoneBlocked { reason } => {
-                        out.blocked.push(line(reason.as_str().to_string()))
-                    }
-                    _ => {}
+                if biggest.is_none_or(|(_, b)| d.abs() > b.abs()) {
+                    biggest = Some((code, d));
                 }
+                t.points_change(d)
+            });
+            Figure {
+                completion: format!("{} %", t.decimal(*now)),
+                change,
             }
-            DecodedEvent::Commitment(CommitmentEvent::CommitmentCreated { country, fields })
-                if wanted(country.as_str()) =>
-            {
-                out.new_commitments.push(Line {
-                    country: name(country.as_str()),
-                    title: fields.title.as_str().to_string(),
+        });
+        countries.push(CountryNews {
+            code: code.to_string(),
+            link: link(&format!("/countries/{code}")),
+            figure,
+            lines,
+            overdue: overdue
+                .iter()
+                .take(OVERDUE_LISTED)
+                .map(|o| Line {
+                    label: t.overdue,
+                    title: o.title.clone(),
+                    commitment: o.commitment.clone(),
                     detail: format!(
-                        "{} {}, {} {}",
-                        t.principles,
-                        fields
-                            .principles
-                            .iter()
-                            .map(|p| p.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        "{} {} · {}",
                         t.due,
-                        fields.due_on
+                        t.day(o.due_on),
+                        t.days_late
+                            .of((basis.today - o.due_on).num_days().max(0) as usize)
                     ),
-                    link: link(&format!("/countries/{}", country.as_str())),
-                });
+                    evidence: None,
+                    link: link(&o.path),
+                })
+                .collect(),
+            more_overdue: (more > 0).then(|| t.more_overdue.of(more)),
+            name,
+        });
+    }
+    let quiet = counts.news() == 0;
+    let biggest = biggest.map(|(code, d)| {
+        let name = basis.names.get(code).map_or(code, String::as_str);
+        (if d > 0.0 {
+            t.summary_rose
+        } else {
+            t.summary_fell
+        })
+        .replace("{country}", name)
+        .replace("{points}", &t.decimal(d.abs()))
+    });
+    Changes {
+        summary: counts.summary(t, biggest),
+        countries,
+        quiet,
+    }
+}
+
+fn line(t: &MailTexts, i: &Item, link: &dyn Fn(&str) -> String) -> Line {
+    let (label, detail, evidence) = match &i.news {
+        News::Achieved { evidence } => (t.achieved, String::new(), evidence.clone()),
+        News::Verified => (t.verified, String::new(), None),
+        News::Blocked { reason } => (t.blocked, reason.clone(), None),
+        News::NewCommitment { due_on } => (
+            t.new_commitment,
+            format!(
+                "{} {} · {} {}",
+                t.principles,
+                i.principles.join(", "),
+                t.due,
+                t.day(*due_on)
+            ),
+            None,
+        ),
+        News::Activity { kind, held_on } => (
+            t.activity,
+            format!("{} · {}", t.activity_kind(kind), t.day(*held_on)),
+            None,
+        ),
+    };
+    Line {
+        label,
+        title: i.title.clone(),
+        commitment: i.commitment.clone(),
+        detail,
+        evidence,
+        link: link(&i.path),
+    }
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    every_country: bool,
+    verified: usize,
+    countries_verified: usize,
+    achieved: usize,
+    commitments: usize,
+    blocked: usize,
+    activities: usize,
+    overdue: usize,
+}
+
+impl Counts {
+    fn add(&mut self, news: &News) {
+        match news {
+            News::Verified => self.verified += 1,
+            News::Achieved { .. } => self.achieved += 1,
+            News::NewCommitment { .. } => self.commitments += 1,
+            News::Blocked { .. } => self.blocked += 1,
+            News::Activity { .. } => self.activities += 1,
+        }
+    }
+
+    fn news(&self) -> usize {
+        self.verified + self.achieved + self.commitments + self.blocked + self.activities
+    }
+
+    /// "3 milestones verified in 2 countries; 1 new commitment; Kenya's completion rose 4.0
+    /// points."
+    fn summary(&self, t: &MailTexts, biggest: Option<String>) -> String {
+        let mut parts = Vec::new();
+        if self.verified > 0 {
+            parts.push(format!(
+                "{} {}",
+                t.summary_verified.of(self.verified),
+                t.summary_in_countries.of(self.countries_verified)
+            ));
+        }
+        for (n, words) in [
+            (self.achieved, &t.summary_achieved),
+            (self.commitments, &t.summary_commitments),
+            (self.blocked, &t.summary_blocked),
+            (self.activities, &t.summary_activities),
+        ] {
+            if n > 0 {
+                parts.push(words.of(n));
             }
-            DecodedEvent::Engagement(EngagementEvent::ActivityRecorded {
-                kind,
-                title,
-                held_on,
-                ..
-            }) if wanted(&e.aggregate_id) => {
-                let kind: &str = kind.into();
-                out.activities.push(Line {
-                    country: name(&e.aggregate_id),
-                    title: title.as_str().to_string(),
-                    detail: format!("{} {} {held_on}", kind.replace('_', " "), t.on),
-                    link: link(&format!("/countries/{}", e.aggregate_id)),
-                });
-            }
-            _ => {}
         }
-    }
-    for m in &basis.overdue {
-        if wanted(&m.country) {
-            out.overdue.push(Line {
-                country: name(&m.country),
-                title: m.title.clone(),
-                detail: format!("{} {}", t.due, m.due_on),
-                link: link(&format!("/countries/{}", m.country)),
-            });
+        if self.news() == 0 {
+            let quiet = if self.every_country {
+                t.quiet_all
+            } else {
+                t.quiet
+            };
+            parts.push(quiet.trim_end_matches('.').to_string());
         }
-    }
-    for c in &basis.countries {
-        if wanted(&c.country) {
-            let before = basis.figures_before.get(&c.country).copied().unwrap_or(0.0);
-            let delta = c.completion - before;
-            out.figures.push(Figure {
-                country: c.name.clone(),
-                completion: c.completion,
-                before,
-                change: if delta.abs() < 0.05 {
-                    t.no_change.into()
-                } else {
-                    format!("{delta:+.1} {}", t.points)
-                },
-            });
+        parts.extend(biggest);
+        if self.overdue > 0 {
+            parts.push(t.summary_overdue.of(self.overdue));
         }
+        let mut s = parts.join("; ");
+        if let Some(first) = s.get(..1) {
+            s = first.to_uppercase() + &s[1..];
+        }
+        s + "."
     }
-    out
+}
+
+/// The inline style attributes of the body: mail clients need them; the web edition has its
+/// stylesheet (and a policy that refuses inline styles).
+#[derive(Debug)]
+pub struct Styles {
+    pub summary: &'static str,
+    pub country: &'static str,
+    pub link: &'static str,
+    pub figure: &'static str,
+    pub list: &'static str,
+    pub item: &'static str,
+    pub muted: &'static str,
+    pub late: &'static str,
+    pub more: &'static str,
+}
+
+pub static MAIL_STYLES: Styles = Styles {
+    summary: r#" style="font-size:1.05rem;margin:.6rem 0 1rem""#,
+    country: r#" style="font-size:1.15rem;margin:1.4rem 0 .2rem""#,
+    link: r#" style="color:#0b3d91""#,
+    figure: r#" style="margin:0 0 .4rem;color:#444""#,
+    list: r#" style="padding-left:1.2rem;margin:.2rem 0""#,
+    item: r#" style="margin:.4rem 0""#,
+    muted: r#" style="color:#444""#,
+    late: r#" style="color:#8a1c00""#,
+    more: r#" style="margin:.2rem 0""#,
+};
+
+pub static WEB_STYLES: Styles = Styles {
+    summary: r#" class="summary""#,
+    country: "",
+    link: "",
+    figure: r#" class="muted""#,
+    list: "",
+    item: "",
+    muted: r#" class="muted""#,
+    late: r#" class="late""#,
+    more: "",
+};
+
+/// The digest's body, shared by the mail and the web edition.
+#[derive(Template)]
+#[template(path = "digest_body.html")]
+pub struct DigestBody<'a> {
+    pub t: &'static MailTexts,
+    pub changes: &'a Changes,
+    pub s: &'static Styles,
 }
 
 /// The HTML part.
@@ -240,8 +609,11 @@ pub fn changes(
 #[template(path = "digest.html")]
 pub struct DigestHtml<'a> {
     pub t: &'static MailTexts,
+    /// Always [`MAIL_STYLES`].
+    pub s: &'static Styles,
     pub period: &'a str,
     pub changes: &'a Changes,
+    pub web_url: &'a str,
     pub unsubscribe_url: &'a str,
     pub manage_url: &'a str,
     pub dashboard_url: &'a str,
@@ -254,23 +626,25 @@ pub struct DigestText<'a> {
     pub t: &'static MailTexts,
     pub period: &'a str,
     pub changes: &'a Changes,
+    pub web_url: &'a str,
     pub unsubscribe_url: &'a str,
     pub manage_url: &'a str,
     pub dashboard_url: &'a str,
 }
 
-impl std::fmt::Debug for DigestHtml<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DigestHtml")
-            .field("period", &self.period)
-            .finish()
-    }
+macro_rules! debug_by_period {
+    ($($t:ident),*) => {$(
+        impl std::fmt::Debug for $t<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t)).field("period", &self.period).finish()
+            }
+        }
+    )*};
 }
+debug_by_period!(DigestHtml, DigestText);
 
-impl std::fmt::Debug for DigestText<'_> {
+impl std::fmt::Debug for DigestBody<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DigestText")
-            .field("period", &self.period)
-            .finish()
+        f.debug_struct("DigestBody").finish()
     }
 }

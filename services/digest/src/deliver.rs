@@ -1,40 +1,58 @@
 //! Composing a period's digest and delivering it: each recipient's delivery is claimed before
-//! the mail is sent and recorded after, with retries and exponential back-off on failures.
+//! the mail is sent, held while the mail server takes its time, and recorded after — with
+//! retries and exponential back-off on failures.
+//!
+//! Exactly once: a claim's lease runs from the moment it is recorded and is renewed every
+//! third of it while the mail is being sent, so a slow mail server or a long run never lets
+//! another runner take a delivery that is being sent. Renewing and recording name the claim
+//! (worker and attempt): a runner that lost its claim (paused longer than its lease) stops
+//! sending and its record is refused, without failing its run. The one window left is a crash
+//! after the mail server accepted a message and before the delivery was recorded: the claim
+//! then runs out and the next run sends the digest again, once, with the same Message-ID
+//! (`<period>.<subscriber>@<host>`), which mail clients use to fold the two.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use askama::Template;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures::StreamExt;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use safeguards_domain::digest::{
-    Delivery, DeliveryCommand, DeliveryState, Digest, DigestCommand, Failure, FailureClass, Period,
-    PeriodCommand,
+    Delivery, DeliveryCommand, DeliveryState, Digest, DigestCommand, Failure, FailureClass, Holder,
+    Period, PeriodCommand,
 };
-use safeguards_domain::subscriber::SubscriberStatus;
+use safeguards_domain::subscriber::{
+    DeliveryOutcome, Frequency, Language, Subscriber, SubscriberCommand, SubscriberStatus,
+};
 use safeguards_domain::values::SubscriberId;
 use safeguards_domain::DomainError;
-use safeguards_infra::projector::replay;
 use safeguards_infra::{feed, CommandContext, CommandError};
-use safeguards_projections::{RecordedEvent, Tracker};
+use safeguards_projections::model::SubscriberView;
+use safeguards_projections::Tracker;
 use serde::Serialize;
 
 use crate::compose::{self, Basis, Changes, DigestHtml, DigestText, Reader};
 use crate::contacts::{self, Contact};
+use crate::mailer::SendError;
 use crate::subscriptions::{host, unsubscribe_token};
 use crate::texts::mail_texts;
 use crate::{DigestError, DigestService};
-use safeguards_domain::subscriber::Language;
 
 /// Attempts before a delivery is given up.
 pub const MAX_ATTEMPTS: u32 = 6;
-/// How long a claim keeps other workers away.
-pub const LEASE: Duration = Duration::minutes(5);
 /// Recipients served at once.
 pub const PARALLEL: usize = 16;
+/// Attempts at recording a delivery's outcome while the store is unreachable.
+pub const RECORD_ATTEMPTS: u32 = 6;
+/// How far back a subscriber's news may go: the ranges of this many digests, the latest
+/// included (about two months of weekly digests).
+pub const LOOKBACK_DIGESTS: usize = 9;
+/// Events read from the log at a time while gathering the news.
+const BATCH: i64 = 2000;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -45,7 +63,7 @@ pub struct Report {
     pub delivered: u32,
     /// Failed in this run (to be retried, or given up).
     pub failed: u32,
-    /// Not sent by this run: delivered before, held by another worker, or not due yet.
+    /// Not sent by this run: delivered before, held by another runner, or not due yet.
     pub skipped: u32,
     /// Still owed a delivery after this run.
     pub pending: u32,
@@ -66,42 +84,71 @@ enum Outcome {
     Skipped,
 }
 
+/// Where a period's news begins: the end of the latest digest before it, or — when there is
+/// none — where the events of the period before begin (a first digest covers about one
+/// period, not all history). Never after the model's position.
+pub fn news_start(model: &Tracker, period: Period) -> i64 {
+    let id = period.to_string();
+    model
+        .digests
+        .values()
+        .filter(|d| d.period != id && d.to_position <= model.position)
+        .map(|d| d.to_position)
+        .max()
+        .unwrap_or_else(|| {
+            model.dated_from(Period::containing(period.monday() - Duration::days(7)))
+        })
+        .min(model.position)
+}
+
+/// Whether a subscriber is owed the digest of `period`: weekly subscribers every period,
+/// monthly ones the first digest of each month.
+fn due(s: &SubscriberView, period: Period) -> bool {
+    s.status == SubscriberStatus::Confirmed
+        && match s.frequency {
+            Frequency::Weekly => true,
+            Frequency::Monthly => s
+                .last_digest_period
+                .as_deref()
+                .and_then(|p| Period::parse(p).ok())
+                .is_none_or(|last| last.month() < period.month()),
+        }
+}
+
 /// The digest of `period` as composed, composing it now when nobody has.
-async fn composed(svc: &DigestService, period: Period) -> Result<Digest, DigestError> {
+async fn composed(
+    svc: &DigestService,
+    period: Period,
+    today: NaiveDate,
+) -> Result<Digest, DigestError> {
     let id = period.to_string();
     let loaded = svc.store.load::<Digest>(&id).await?;
     if loaded.aggregate.is_composed() {
         return Ok(loaded.aggregate);
     }
     // Everything committed so far, in any process, is in the digest: recipients included.
-    let to = feed::head(svc.store.database()).await?;
-    svc.projector.wait_for(to, StdDuration::from_secs(10)).await;
-    let (from, recipients) = {
+    let head = feed::head(svc.store.database()).await?;
+    svc.projector
+        .wait_for(head, StdDuration::from_secs(10))
+        .await;
+    let command = {
         let model = svc.projector.read().await;
-        let from = model
-            .digests
-            .values()
-            .filter(|d| d.period != id)
-            .map(|d| d.to_position)
-            .max()
-            .unwrap_or(0)
-            .min(to);
         let recipients: Vec<SubscriberId> = model
             .subscribers
             .values()
-            .filter(|s| s.status == SubscriberStatus::Confirmed)
+            .filter(|s| due(s, period))
             .filter_map(|s| SubscriberId::parse(&s.id).ok())
             .collect();
-        (from, recipients)
+        PeriodCommand(
+            period,
+            DigestCommand::Compose {
+                from_position: news_start(&model, period),
+                to_position: model.position,
+                recipients,
+                completion: compose::completion(&model, today),
+            },
+        )
     };
-    let command = PeriodCommand(
-        period,
-        DigestCommand::Compose {
-            from_position: from,
-            to_position: to,
-            recipients,
-        },
-    );
     match svc
         .store
         .execute::<Digest>(
@@ -120,79 +167,147 @@ async fn composed(svc: &DigestService, period: Period) -> Result<Digest, DigestE
     Ok(svc.store.load::<Digest>(&id).await?.aggregate)
 }
 
-/// Every event in `(from, to]`.
-async fn events_between(
+/// Add the news of `(from, to]` to `basis`, reading the log a batch at a time (the read model
+/// is held only while a batch is described).
+pub async fn gather(
     svc: &DigestService,
+    basis: &mut Basis,
     from: i64,
     to: i64,
-) -> Result<Vec<RecordedEvent>, DigestError> {
-    let mut out = Vec::new();
+) -> Result<(), DigestError> {
     let mut after = from;
     while after < to {
-        let batch = feed::read_after(svc.store.database(), after, 5000).await?;
+        let batch = feed::read_after(svc.store.database(), after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.position;
-        out.extend(batch.into_iter().filter(|e| e.position <= to));
+        let model = svc.projector.read().await;
+        basis.add(&model, batch.iter().filter(|e| e.position <= to));
     }
-    Ok(out)
+    Ok(())
 }
 
+/// What a run knows of one recipient.
+#[derive(Debug, Clone)]
+struct Recipient {
+    status: SubscriberStatus,
+    countries: Vec<String>,
+    principles: Vec<String>,
+    language: Language,
+    /// Their news starts after this position.
+    from: i64,
+    failures_in_a_row: u32,
+}
+
+/// Readers with the same choices and the same start read the same digest.
+type ReaderKey = (Vec<String>, Vec<String>, i64, Language);
+
 /// Everything a run shares between its recipients.
-struct Context {
+struct Run {
     period: Period,
-    digest_from: i64,
     to: i64,
-    now_model: Tracker,
     basis: Basis,
+    recipients: HashMap<SubscriberId, Recipient>,
     contacts: HashMap<String, Contact>,
-    now: DateTime<Utc>,
+    digests: Mutex<HashMap<ReaderKey, Arc<Changes>>>,
+}
+
+impl Run {
+    fn changes(&self, svc: &DigestService, r: &Recipient) -> Arc<Changes> {
+        let key = (
+            r.countries.clone(),
+            r.principles.clone(),
+            r.from,
+            r.language,
+        );
+        if let Some(done) = self.digests.lock().ok().and_then(|d| d.get(&key).cloned()) {
+            return done;
+        }
+        let reader = Reader {
+            countries: &r.countries,
+            principles: &r.principles,
+            from_position: r.from,
+            t: mail_texts(r.language),
+        };
+        let link = |path: &str| svc.settings.link(path);
+        let made = Arc::new(compose::changes(&self.basis, reader, &link));
+        if let Ok(mut d) = self.digests.lock() {
+            d.insert(key, made.clone());
+        }
+        made
+    }
 }
 
 /// Compose (if needed) and deliver the digest of `period` to every recipient still owed it.
+/// `now` is the day the digest speaks of (overdue milestones); claims and retries keep the
+/// clock's own time.
 #[tracing::instrument(skip(svc), fields(period = %period))]
 pub async fn send_period(
     svc: &DigestService,
     period: Period,
     now: DateTime<Utc>,
 ) -> Result<Report, DigestError> {
-    let digest = composed(svc, period).await?;
+    let today = now.date_naive();
+    let digest = composed(svc, period, today).await?;
     let (digest_from, to) = digest.range().unwrap_or((0, 0));
-    let recipients = digest.recipients().to_vec();
+    let ids = digest.recipients().to_vec();
     svc.projector.wait_for(to, StdDuration::from_secs(10)).await;
-    let (now_model, earliest) = {
+    let (recipients, mut basis) = {
         let model = svc.projector.read().await;
-        let earliest = recipients
-            .iter()
-            .filter_map(|r| model.subscribers.get(&r.to_string()))
-            .map(|s| {
-                s.last_digest_position
-                    .unwrap_or(digest_from)
-                    .min(digest_from)
-            })
+        // News older than the last few digests is not told again.
+        let floor = model
+            .digests
+            .values()
+            .rev()
+            .take(LOOKBACK_DIGESTS)
+            .map(|d| d.from_position)
             .min()
-            .unwrap_or(digest_from);
-        (model.clone(), earliest)
+            .unwrap_or(digest_from)
+            .min(digest_from);
+        let recipients: HashMap<SubscriberId, Recipient> = ids
+            .iter()
+            .filter_map(|id| {
+                let s = model.subscribers.get(&id.to_string())?;
+                Some((
+                    *id,
+                    Recipient {
+                        status: s.status,
+                        countries: s.countries.clone(),
+                        principles: s.principles.clone(),
+                        language: s.language,
+                        from: s
+                            .last_digest_position
+                            .unwrap_or(digest_from)
+                            .clamp(floor, to),
+                        failures_in_a_row: s.failures_in_a_row,
+                    },
+                ))
+            })
+            .collect();
+        let basis = Basis::new(&model, today, digest.completion().clone());
+        (recipients, basis)
     };
-    let (before, _) = replay(svc.store.database(), digest_from, None, |_| {}).await?;
-    let events = events_between(svc, earliest, to).await?;
-    let basis = Basis::new(&now_model, &before, events, now.date_naive());
-    let ctx = Context {
+    let earliest = recipients
+        .values()
+        .map(|r| r.from)
+        .min()
+        .unwrap_or(digest_from);
+    gather(svc, &mut basis, earliest, to).await?;
+    let run = Run {
         period,
-        digest_from,
         to,
-        now_model,
         basis,
+        recipients,
         contacts: contacts::all(svc.store.database()).await?,
-        now,
+        digests: Mutex::default(),
     };
     let mut report = Report {
         period: period.to_string(),
-        recipients: recipients.len() as u32,
+        recipients: ids.len() as u32,
         ..Report::default()
     };
-    let ctx = &ctx;
-    let outcomes: Vec<Result<Outcome, DigestError>> = futures::stream::iter(recipients.clone())
-        .map(move |r| deliver_one(svc, ctx, r))
+    let run = &run;
+    let outcomes: Vec<Result<Outcome, DigestError>> = futures::stream::iter(ids.clone())
+        .map(move |r| deliver_one(svc, run, r))
         .buffer_unordered(PARALLEL)
         .collect()
         .await;
@@ -204,7 +319,7 @@ pub async fn send_period(
         }
     }
     let mut settled = (0u32, 0u32);
-    for r in &recipients {
+    for r in &ids {
         match svc
             .store
             .load::<Delivery>(&delivery_id(period, *r))
@@ -270,19 +385,34 @@ pub fn delivery_id(period: Period, subscriber: SubscriberId) -> String {
     format!("{period}:{subscriber}")
 }
 
+/// A delivery given up at once, for `class`.
+fn given_up(holder: Holder, class: FailureClass) -> DeliveryCommand {
+    DeliveryCommand::Fail {
+        holder,
+        failure: Failure {
+            class,
+            smtp_code: None,
+        },
+        retry_at: None,
+        give_up: true,
+    }
+}
+
 async fn deliver_one(
     svc: &DigestService,
-    ctx: &Context,
+    run: &Run,
     subscriber: SubscriberId,
 ) -> Result<Outcome, DigestError> {
-    let id = delivery_id(ctx.period, subscriber);
-    let sys = CommandContext::system(format!("digest:{}", ctx.period));
+    let id = delivery_id(run.period, subscriber);
+    let sys = CommandContext::system(format!("digest:{}", run.period));
+    // The lease counts from now, not from the start of the run.
+    let claimed_at = Utc::now();
     let claim = DeliveryCommand::Claim {
-        period: ctx.period,
+        period: run.period,
         subscriber,
         worker: svc.settings.worker.clone(),
-        now: ctx.now,
-        lease_until: ctx.now + LEASE,
+        now: claimed_at,
+        lease_until: claimed_at + svc.settings.lease,
     };
     match svc.store.execute::<Delivery>(&id, claim, &sys, None).await {
         Ok(_) => {}
@@ -290,52 +420,34 @@ async fn deliver_one(
         Err(e) => return Err(e.into()),
     }
     let attempt = svc.store.load::<Delivery>(&id).await?.aggregate.attempts();
+    let holder = Holder {
+        worker: svc.settings.worker.clone(),
+        attempt,
+    };
     let key = subscriber.to_string();
-    let view = ctx.now_model.subscribers.get(&key);
-    let contact = ctx.contacts.get(&key);
-    let (Some(view), Some(contact)) = (view, contact) else {
-        record(
-            svc,
-            &id,
-            DeliveryCommand::Fail {
-                failure: Failure {
-                    class: FailureClass::Erased,
-                    smtp_code: None,
-                },
-                retry_at: None,
-                give_up: true,
-            },
-            &sys,
-        )
-        .await?;
+    let (Some(recipient), Some(contact)) =
+        (run.recipients.get(&subscriber), run.contacts.get(&key))
+    else {
+        record(svc, &id, given_up(holder, FailureClass::Erased), &sys).await?;
         return Ok(Outcome::Failed);
     };
-    if view.status != SubscriberStatus::Confirmed {
-        record(
-            svc,
-            &id,
-            DeliveryCommand::Fail {
-                failure: Failure {
-                    class: FailureClass::Unsubscribed,
-                    smtp_code: None,
-                },
-                retry_at: None,
-                give_up: true,
-            },
-            &sys,
-        )
-        .await?;
+    if recipient.status != SubscriberStatus::Confirmed {
+        let class = if recipient.status == SubscriberStatus::Suppressed {
+            FailureClass::Suppressed
+        } else {
+            FailureClass::Unsubscribed
+        };
+        record(svc, &id, given_up(holder, class), &sys).await?;
         return Ok(Outcome::Failed);
     }
-    let from = view.last_digest_position.unwrap_or(ctx.digest_from);
-    let message_id = format!("<{}.{}@{}>", ctx.period, subscriber, host(&svc.settings));
+    let message_id = format!("<{}.{}@{}>", run.period, subscriber, host(&svc.settings));
+    let changes = run.changes(svc, recipient);
     let message = match build(
         svc,
-        ctx,
+        run.period,
+        &changes,
         contact,
-        &view.countries,
-        view.language,
-        from,
+        recipient.language,
         &message_id,
     ) {
         Ok(message) => message,
@@ -343,37 +455,29 @@ async fn deliver_one(
         // goes on for everyone else.
         Err(DigestError::Mail(_)) => {
             tracing::warn!(subscriber = %subscriber, "the digest for this subscriber cannot be built");
-            record(
-                svc,
-                &id,
-                DeliveryCommand::Fail {
-                    failure: Failure {
-                        class: FailureClass::Unsendable,
-                        smtp_code: None,
-                    },
-                    retry_at: None,
-                    give_up: true,
-                },
-                &sys,
-            )
-            .await?;
+            record(svc, &id, given_up(holder, FailureClass::Unsendable), &sys).await?;
             return Ok(Outcome::Failed);
         }
         Err(e) => return Err(e),
     };
-    match svc.mailer.send(message).await {
+    let Some(sent) = send_held(svc, &id, &holder, message).await else {
+        // Another runner claimed it meanwhile: theirs to send.
+        return Ok(Outcome::Skipped);
+    };
+    match sent {
         Ok(()) => {
-            record(
-                svc,
-                &id,
-                DeliveryCommand::Deliver {
-                    message_id,
-                    from_position: from,
-                    to_position: ctx.to,
-                },
-                &sys,
-            )
-            .await?;
+            let deliver = DeliveryCommand::Deliver {
+                holder,
+                message_id,
+                from_position: recipient.from,
+                to_position: run.to,
+            };
+            if !record(svc, &id, deliver, &sys).await? {
+                return Ok(Outcome::Skipped);
+            }
+            if recipient.failures_in_a_row > 0 {
+                count(svc, &key, DeliveryOutcome::Delivered, &sys).await;
+            }
             Ok(Outcome::Delivered)
         }
         Err(e) => {
@@ -381,87 +485,177 @@ async fn deliver_one(
             let class: &str = e.failure.class.into();
             tracing::warn!(subscriber = %subscriber, attempt, give_up, class, smtp_code = e.failure.smtp_code, "digest delivery failed");
             let retry_at = (!give_up).then(|| Utc::now() + backoff(svc.retry_base, attempt));
-            record(
-                svc,
-                &id,
-                DeliveryCommand::Fail {
-                    failure: e.failure,
-                    retry_at,
-                    give_up,
-                },
-                &sys,
-            )
-            .await?;
+            let fail = DeliveryCommand::Fail {
+                holder,
+                failure: e.failure,
+                retry_at,
+                give_up,
+            };
+            if record(svc, &id, fail, &sys).await? && e.failure.class == FailureClass::Permanent {
+                count(svc, &key, DeliveryOutcome::PermanentFailure, &sys).await;
+            }
             Ok(Outcome::Failed)
         }
     }
 }
 
+/// Send `message` while renewing the claim of `holder` every third of the lease. `None` when
+/// the claim was lost (another runner took the delivery): the send is dropped unfinished, so
+/// the mail server does not accept it from this runner.
+async fn send_held(
+    svc: &DigestService,
+    id: &str,
+    holder: &Holder,
+    message: Message,
+) -> Option<Result<(), SendError>> {
+    let every = (svc.settings.lease / 3)
+        .to_std()
+        .unwrap_or(StdDuration::from_secs(60))
+        .max(StdDuration::from_millis(50));
+    let sys = CommandContext::system("digest:lease");
+    let send = svc.mailer.send(message);
+    tokio::pin!(send);
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            sent = &mut send => return Some(sent),
+            _ = renew.tick() => {
+                let command = DeliveryCommand::Renew {
+                    holder: holder.clone(),
+                    lease_until: Utc::now() + svc.settings.lease,
+                };
+                match svc.store.execute::<Delivery>(id, command, &sys, None).await {
+                    Ok(_) => {}
+                    Err(CommandError::Domain(DomainError::Conflict(reason))) => {
+                        tracing::warn!(delivery = id, %reason, "the claim was lost while sending; this runner stops");
+                        return None;
+                    }
+                    // The store is out of reach: keep sending; the lease may still hold.
+                    Err(e) => tracing::warn!(delivery = id, error = %e, "the claim could not be renewed"),
+                }
+            }
+        }
+    }
+}
+
+/// Record a delivery's outcome, trying again while the store is out of reach. `false` when
+/// the claim it names was no longer current (another runner holds the delivery now).
 async fn record(
     svc: &DigestService,
     id: &str,
     command: DeliveryCommand,
     ctx: &CommandContext,
-) -> Result<(), DigestError> {
-    svc.store
-        .execute::<Delivery>(id, command, ctx, None)
-        .await?;
-    Ok(())
+) -> Result<bool, DigestError> {
+    let mut wait = StdDuration::from_millis(100);
+    for attempt in 1..=RECORD_ATTEMPTS {
+        match svc
+            .store
+            .execute::<Delivery>(id, command.clone(), ctx, None)
+            .await
+        {
+            Ok(_) => return Ok(true),
+            Err(CommandError::Domain(DomainError::Conflict(reason))) => {
+                tracing::warn!(delivery = id, %reason, "a stale claim's record was refused");
+                return Ok(false);
+            }
+            Err(e @ (CommandError::Unavailable(_) | CommandError::Conflict))
+                if attempt < RECORD_ATTEMPTS =>
+            {
+                tracing::warn!(delivery = id, attempt, error = %e, "recording the delivery failed; trying again");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(false)
 }
 
-/// The subscriber's changes, rendered.
-pub fn render_for(
+/// Count a delivery's outcome towards suppressing the subscriber's address. A failure to
+/// count is logged: the delivery itself is recorded.
+async fn count(
     svc: &DigestService,
-    now_model: &Tracker,
-    basis: &Basis,
-    reader: Reader<'_>,
-) -> Changes {
-    let link = |path: &str| svc.settings.link(path);
-    compose::changes(now_model, basis, reader, &link)
+    subscriber: &str,
+    outcome: DeliveryOutcome,
+    ctx: &CommandContext,
+) {
+    let command = SubscriberCommand::RecordDelivery(outcome);
+    if let Err(e) = svc
+        .store
+        .execute::<Subscriber>(subscriber, command, ctx, None)
+        .await
+    {
+        tracing::warn!(%subscriber, error = %e, "the delivery could not be counted for the address");
+    }
+}
+
+/// The links of a subscriber's mail.
+struct Links {
+    web: String,
+    dashboard: String,
+    manage: String,
+    unsubscribe: String,
+}
+
+impl Links {
+    fn new(svc: &DigestService, period: Period, subscriber: &str) -> Self {
+        let token = unsubscribe_token(&svc.settings, subscriber);
+        Self {
+            web: svc.settings.link(&format!("/digests/{period}")),
+            dashboard: svc.settings.link("/"),
+            manage: svc
+                .settings
+                .link(&format!("/subscriptions/manage?token={token}")),
+            unsubscribe: svc.settings.link(&format!("/unsubscribe?token={token}")),
+        }
+    }
+}
+
+/// The `List-Unsubscribe` header: the one-click URL (RFC 8058) and a mail to the sender asking
+/// to unsubscribe, the token in its subject.
+fn list_unsubscribe(svc: &DigestService, links: &Links, token: &str) -> String {
+    let sender = svc
+        .settings
+        .mail_from
+        .parse::<Mailbox>()
+        .map(|m| m.email.to_string())
+        .unwrap_or_default();
+    format!(
+        "<{}>, <mailto:{sender}?subject=unsubscribe%20{token}>",
+        links.unsubscribe
+    )
 }
 
 fn build(
     svc: &DigestService,
-    ctx: &Context,
+    period: Period,
+    changes: &Changes,
     contact: &Contact,
-    countries: &[String],
     language: Language,
-    from: i64,
     message_id: &str,
 ) -> Result<Message, DigestError> {
     let t = mail_texts(language);
-    let reader = Reader {
-        countries,
-        from_position: from,
-        t,
-    };
-    let changes = render_for(svc, &ctx.now_model, &ctx.basis, reader);
-    let unsubscribe_url = svc.settings.link(&format!(
-        "/unsubscribe?token={}",
-        unsubscribe_token(&svc.settings, &contact.subscriber_id)
-    ));
-    let dashboard_url = svc.settings.link("/");
-    let manage_url = svc.settings.link(&format!(
-        "/subscriptions/manage?token={}",
-        unsubscribe_token(&svc.settings, &contact.subscriber_id)
-    ));
-    let period = ctx.period.to_string();
+    let links = Links::new(svc, period, &contact.subscriber_id);
+    let period = period.to_string();
     let html = DigestHtml {
         t,
+        s: &compose::MAIL_STYLES,
         period: &period,
-        changes: &changes,
-        unsubscribe_url: &unsubscribe_url,
-        manage_url: &manage_url,
-        dashboard_url: &dashboard_url,
+        changes,
+        web_url: &links.web,
+        unsubscribe_url: &links.unsubscribe,
+        manage_url: &links.manage,
+        dashboard_url: &links.dashboard,
     }
     .render()?;
     let text = DigestText {
         t,
         period: &period,
-        changes: &changes,
-        unsubscribe_url: &unsubscribe_url,
-        manage_url: &manage_url,
-        dashboard_url: &dashboard_url,
+        changes,
+        web_url: &links.web,
+        unsubscribe_url: &links.unsubscribe,
+        manage_url: &links.manage,
+        dashboard_url: &links.dashboard,
     }
     .render()?;
     let to = Mailbox::new(
@@ -471,6 +665,7 @@ fn build(
             .parse()
             .map_err(|e| DigestError::Mail(format!("{e}")))?,
     );
+    let token = unsubscribe_token(&svc.settings, &contact.subscriber_id);
     Message::builder()
         .from(
             svc.settings
@@ -483,7 +678,7 @@ fn build(
         .message_id(Some(message_id.to_string()))
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{unsubscribe_url}>"),
+            list_unsubscribe(svc, &links, &token),
         ))
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
@@ -493,36 +688,38 @@ fn build(
         .map_err(|e| DigestError::Mail(e.to_string()))
 }
 
-/// The HTML a subscriber to `countries` would receive now for the current period (preview).
+/// The HTML a subscriber to `countries` would receive now for the current period: the news
+/// since the last digest, read from the log's range alone.
 pub async fn preview(
     svc: &DigestService,
     countries: &[String],
     now: DateTime<Utc>,
 ) -> Result<String, DigestError> {
     svc.projector.wait_for(0, StdDuration::from_secs(10)).await;
-    let model = svc.projector.read().await.clone();
-    let from = model
-        .digests
-        .values()
-        .map(|d| d.to_position)
-        .max()
-        .unwrap_or(0);
-    let to = model.position;
-    let (before, _) = replay(svc.store.database(), from, None, |_| {}).await?;
-    let events = events_between(svc, from, to).await?;
+    let today = now.date_naive();
+    let period = Period::containing(today);
+    let (from, to, mut basis) = {
+        let model = svc.projector.read().await;
+        let basis = Basis::new(&model, today, compose::completion(&model, today));
+        (news_start(&model, period), model.position, basis)
+    };
+    gather(svc, &mut basis, from, to).await?;
     let t = mail_texts(Language::En);
     let reader = Reader {
         countries,
+        principles: &[],
         from_position: from,
         t,
     };
-    let basis = Basis::new(&model, &before, events, now.date_naive());
-    let changes = render_for(svc, &model, &basis, reader);
-    let period = Period::containing(now.date_naive()).to_string();
+    let link = |path: &str| svc.settings.link(path);
+    let changes = compose::changes(&basis, reader, &link);
+    let period = period.to_string();
     Ok(DigestHtml {
         t,
+        s: &compose::MAIL_STYLES,
         period: &period,
         changes: &changes,
+        web_url: &svc.settings.link("/digests"),
         unsubscribe_url: "#",
         manage_url: "#",
         dashboard_url: &svc.settings.link("/"),

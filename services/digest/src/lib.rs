@@ -12,6 +12,7 @@
 pub mod compose;
 pub mod contacts;
 pub mod deliver;
+pub mod edition;
 pub mod mailer;
 pub mod reminders;
 pub mod schedule;
@@ -33,6 +34,27 @@ pub struct DigestService {
     pub settings: Arc<Settings>,
     /// First back-off after a failed delivery; doubled on each attempt.
     pub retry_base: std::time::Duration,
+    /// The web editions lately made.
+    pub editions: Arc<edition::Editions>,
+}
+
+impl DigestService {
+    pub fn new(
+        store: Arc<EventStore>,
+        projector: Arc<Projector>,
+        mailer: Mailer,
+        settings: Settings,
+        retry_base: std::time::Duration,
+    ) -> Self {
+        Self {
+            store,
+            projector,
+            mailer,
+            settings: Arc::new(settings),
+            retry_base,
+            editions: Arc::default(),
+        }
+    }
 }
 
 /// Mail settings.
@@ -46,6 +68,9 @@ pub struct Settings {
     pub secret_key: String,
     /// This process's name in delivery claims.
     pub worker: String,
+    /// How long a delivery's claim keeps other runners away; renewed every third of it while
+    /// the mail is being sent.
+    pub lease: chrono::Duration,
 }
 
 impl Settings {
@@ -55,6 +80,15 @@ impl Settings {
             mail_from,
             secret_key,
             worker: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            lease: chrono::Duration::minutes(5),
+        }
+    }
+
+    /// The same, with claims of `lease`.
+    pub fn with_lease(self, lease: std::time::Duration) -> Self {
+        Self {
+            lease: chrono::Duration::from_std(lease).unwrap_or(self.lease),
+            ..self
         }
     }
 

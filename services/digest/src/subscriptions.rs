@@ -10,8 +10,8 @@ use hmac::{Hmac, Mac};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::RngCore;
-use safeguards_domain::subscriber::{Language, Subscriber, SubscriberCommand};
-use safeguards_domain::values::{CountryCode, Email, SubscriberId, Title};
+use safeguards_domain::subscriber::{Preferences, Subscriber, SubscriberCommand};
+use safeguards_domain::values::{Email, SubscriberId, Title};
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandContext, CommandError};
 use sha2::{Digest as _, Sha256};
@@ -25,8 +25,7 @@ pub use safeguards_domain::subscriber::CONFIRMATION_LIFETIME;
 pub struct SubscribeRequest {
     pub email: Email,
     pub name: Option<Title>,
-    pub countries: Vec<CountryCode>,
-    pub language: Language,
+    pub preferences: Preferences,
 }
 
 fn sha256_hex(data: &[u8]) -> String {
@@ -89,8 +88,7 @@ pub async fn subscribe(
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let token = URL_SAFE_NO_PAD.encode(secret);
     let command = SubscriberCommand::Request {
-        countries: request.countries.clone(),
-        language: request.language,
+        preferences: request.preferences.clone(),
         token_hash: sha256_hex(token.as_bytes()),
         expires_at: Utc::now() + CONFIRMATION_LIFETIME,
     };
@@ -131,7 +129,7 @@ fn confirmation_mail(
             .parse()
             .map_err(|e| DigestError::Mail(format!("{e}")))?,
     );
-    let t = crate::texts::mail_texts(request.language);
+    let t = crate::texts::mail_texts(request.preferences.language);
     let text = format!(
         "{}\n\n{}\n\n{link}\n\n{}\n",
         t.confirm_hello, t.confirm_ask, t.confirm_note
@@ -226,18 +224,14 @@ pub async fn unsubscribe(svc: &DigestService, token: &str) -> Result<(), LinkErr
     }
 }
 
-/// Change the countries and language of the subscriber an unsubscribe token names.
+/// Change the preferences of the subscriber an unsubscribe token names.
 pub async fn change_preferences(
     svc: &DigestService,
     token: &str,
-    countries: Vec<CountryCode>,
-    language: Language,
+    preferences: Preferences,
 ) -> Result<(), LinkError> {
     let id = check_unsubscribe_token(&svc.settings, token).ok_or(LinkError::Invalid)?;
-    let command = SubscriberCommand::ChangePreferences {
-        countries,
-        language,
-    };
+    let command = SubscriberCommand::ChangePreferences(preferences);
     match svc
         .store
         .execute::<Subscriber>(

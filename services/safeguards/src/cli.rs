@@ -100,6 +100,15 @@ pub struct Global {
         value_name = "N"
     )]
     pub max_connections: Option<String>,
+    /// Seconds a digest delivery's claim keeps other runners away, renewed while the mail
+    /// server takes its time [default: 300]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_DIGEST_LEASE",
+        value_name = "SECONDS"
+    )]
+    pub digest_lease: Option<String>,
 }
 
 impl Global {
@@ -118,6 +127,7 @@ impl Global {
             trusted_proxies: self.trusted_proxies.clone(),
             header_timeout: self.header_timeout.clone(),
             max_connections: self.max_connections.clone(),
+            digest_lease: self.digest_lease.clone(),
         }
     }
 }

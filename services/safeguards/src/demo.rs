@@ -14,7 +14,9 @@ use safeguards_domain::account::account_id;
 use safeguards_domain::commitment::{CommitmentCommand, CommitmentFields};
 use safeguards_domain::engagement::{ActivityKind, EngagementCommand, EngagementStatus};
 use safeguards_domain::milestone::MilestoneCommand;
-use safeguards_domain::subscriber::{Language, Subscriber, SubscriberCommand};
+use safeguards_domain::subscriber::{
+    Frequency, Language, Preferences, Subscriber, SubscriberCommand,
+};
 use safeguards_domain::values::{
     AccountId, Actor, AuthorityCode, CommitmentId, CountryCode, DpiSystemType, Email, Evidence,
     EvidenceUrl, MilestoneId, Percent, PrincipleCode, ProcessRef, RiskCode, Role, StageCode,
@@ -604,8 +606,24 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
             .execute::<Subscriber>(
                 &id.to_string(),
                 SubscriberCommand::Request {
-                    countries,
-                    language: [Language::En, Language::Fr, Language::Es][s as usize % 3],
+                    preferences: Preferences {
+                        countries,
+                        // Every third reader follows two principles; some read monthly.
+                        principles: if s % 3 == 1 {
+                            ["F8", "O3"]
+                                .iter()
+                                .filter_map(|p| PrincipleCode::parse(p).ok())
+                                .collect()
+                        } else {
+                            vec![]
+                        },
+                        language: [Language::En, Language::Fr, Language::Es][s as usize % 3],
+                        frequency: if s % 4 == 3 {
+                            Frequency::Monthly
+                        } else {
+                            Frequency::Weekly
+                        },
+                    },
                     token_hash: token_hash.clone(),
                     expires_at: at + Duration::hours(48),
                 },

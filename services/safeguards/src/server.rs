@@ -97,17 +97,19 @@ pub fn digest_service(
         None => Mailer::from_settings(config.smtp_url.as_ref(), config.data_dir.join("outbox"))
             .map_err(|e| anyhow::anyhow!(e))?,
     };
-    Ok(DigestService {
+    let settings = safeguards_digest::Settings::new(
+        config.public_url.clone(),
+        config.mail_from.clone(),
+        secret.to_string(),
+    )
+    .with_lease(config.digest_lease);
+    Ok(DigestService::new(
         store,
         projector,
         mailer,
-        settings: Arc::new(safeguards_digest::Settings::new(
-            config.public_url.clone(),
-            config.mail_from.clone(),
-            secret.to_string(),
-        )),
-        retry_base: retry_base.unwrap_or(Duration::from_secs(30)),
-    })
+        settings,
+        retry_base.unwrap_or(Duration::from_secs(30)),
+    ))
 }
 
 /// The use cases over a store, without the server around them (the command line's commands).

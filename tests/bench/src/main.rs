@@ -69,6 +69,8 @@ pub struct Scale {
     pub long_history: usize,
     pub long_samples: usize,
     pub subscribers: usize,
+    /// Milestones per country (of 25) in the digest's long log, 20 events each.
+    pub digest_milestones_per_country: usize,
     pub embedded_commands: usize,
 }
 
@@ -84,6 +86,7 @@ impl Scale {
             long_history: 10_000,
             long_samples: if full { 500 } else { 100 },
             subscribers: if full { 10_000 } else { 2_000 },
+            digest_milestones_per_country: if full { 2_000 } else { 400 },
             embedded_commands: if full { 5_000 } else { 1_000 },
         }
     }

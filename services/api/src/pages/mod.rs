@@ -3,6 +3,7 @@
 //! (HttpOnly, SameSite=Lax, Secure over https) and a CSRF token on every form.
 
 mod account;
+mod archive;
 mod burnup;
 mod country;
 mod dashboard;
@@ -66,6 +67,9 @@ pub fn router() -> Router<AppState> {
             "/unsubscribe",
             get(subscriptions::unsubscribe_page).post(subscriptions::unsubscribe),
         )
+        .route("/digests", get(archive::archive))
+        .route("/digests.atom", get(archive::atom))
+        .route("/digests/{period}", get(archive::edition))
 }
 
 /// A cookie of the request.
@@ -209,6 +213,30 @@ fn to_login() -> Response {
 
 /// A form's fields, as posted.
 type FormFields = BTreeMap<String, String>;
+
+/// A form's fields with the repeated ones (a group of checkboxes) kept: `Form<Posted>`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+struct Posted(Vec<(String, String)>);
+
+impl Posted {
+    /// The first value of `key`, as typed ("" when absent).
+    fn one(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    /// Every value of `key`, trimmed, blanks left out.
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
 
 /// The caller of a form post, once its CSRF token is checked; otherwise the answer to send (to
 /// the sign-in page, or a page saying the form expired).

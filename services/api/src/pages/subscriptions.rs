@@ -8,15 +8,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use safeguards_app::subscriptions::{self, LinkError};
 use safeguards_app::AppError;
-use safeguards_domain::subscriber::Language;
-use safeguards_domain::values::{parse_word, CountryCode, Title};
+use safeguards_domain::subscriber::{Frequency, Language, SubscriberStatus};
+use safeguards_domain::values::{parse_word, PrincipleCode, Title};
 use serde::Deserialize;
 
-use super::{message, render};
+use super::{message, render, Posted};
 use crate::error::ApiError;
 use crate::extract::correlation_id;
 use crate::i18n::{self, Texts};
-use crate::schema::{list, max};
+use crate::routes::subscriptions::RawPreferences;
 use crate::AppState;
 
 /// The languages a subscriber may choose: (code, name, chosen).
@@ -29,6 +29,40 @@ fn languages(chosen: Language) -> Vec<(&'static str, &'static str, bool)> {
     .into_iter()
     .map(|(l, name)| (l.into(), name, l == chosen))
     .collect()
+}
+
+/// The principles to tick: (code, name, ticked).
+fn principles(ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+    PrincipleCode::all()
+        .into_iter()
+        .map(|p| {
+            let code = p.as_str();
+            (code, p.name(), ticked.iter().any(|t| t == code))
+        })
+        .collect()
+}
+
+/// The frequencies to choose from: (code, label, chosen).
+fn frequencies(t: &'static Texts, chosen: Frequency) -> Vec<(&'static str, &'static str, bool)> {
+    [
+        (Frequency::Weekly, t.weekly),
+        (Frequency::Monthly, t.monthly),
+    ]
+    .into_iter()
+    .map(|(f, label)| (f.into(), label, f == chosen))
+    .collect()
+}
+
+/// The preferences a form posts: typed countries, ticked principles, language, frequency.
+fn posted_preferences(form: &Posted) -> (Vec<String>, Vec<String>) {
+    (
+        typed_countries(form.one("countries")),
+        form.all("principles"),
+    )
+}
+
+fn word(form: &Posted, key: &str) -> Option<String> {
+    Some(form.one(key).trim().to_string()).filter(|v| !v.is_empty())
 }
 
 /// Codes typed in a form, separated by commas: trimmed and upper-cased.
@@ -45,6 +79,8 @@ struct SubscribePage<'a> {
     t: &'static Texts,
     user: Option<String>,
     languages: Vec<(&'static str, &'static str, bool)>,
+    principles: Vec<(&'static str, &'static str, bool)>,
+    frequencies: Vec<(&'static str, &'static str, bool)>,
     error: Option<&'a str>,
     email: &'a str,
     name: &'a str,
@@ -60,6 +96,8 @@ pub async fn subscribe_page(parts: Parts) -> Response {
             t: i18n::texts(lang),
             user: None,
             languages: languages(lang),
+            principles: principles(&[]),
+            frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
             error: None,
             email: "",
             name: "",
@@ -69,23 +107,11 @@ pub async fn subscribe_page(parts: Parts) -> Response {
     i18n::remember(page, lang, chosen)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SubscribeForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub countries: String,
-    #[serde(default)]
-    pub language: String,
-}
-
 /// `POST /subscribe`: the same answer whatever the state of the address.
 pub async fn subscribe(
     State(state): State<AppState>,
     parts: Parts,
-    Form(form): Form<SubscribeForm>,
+    Form(form): Form<Posted>,
 ) -> Response {
     let lang = i18n::language(&parts).0;
     let t = i18n::texts(lang);
@@ -99,12 +125,17 @@ pub async fn subscribe(
             Some(("/subscribe", t.back)),
         );
     }
-    let language = form.language.trim();
+    let (countries, ticked) = posted_preferences(&form);
+    let (language, frequency) = (word(&form, "language"), word(&form, "frequency"));
     let request = crate::routes::subscriptions::request(
-        form.email.trim(),
-        Some(form.name.as_str()),
-        &typed_countries(&form.countries),
-        (!language.is_empty()).then_some(language),
+        form.one("email").trim(),
+        Some(form.one("name")),
+        RawPreferences {
+            countries: &countries,
+            principles: &ticked,
+            language: language.as_deref(),
+            frequency: frequency.as_deref(),
+        },
     );
     let outcome = match request {
         Ok(req) => subscriptions::subscribe(&state.app, req, &correlation_id(&parts))
@@ -126,11 +157,19 @@ pub async fn subscribe(
             SubscribePage {
                 t,
                 user: None,
-                languages: languages(parse_word("language", language).unwrap_or(lang)),
+                languages: languages(
+                    parse_word("language", language.as_deref().unwrap_or_default()).unwrap_or(lang),
+                ),
+                principles: principles(&ticked),
+                frequencies: frequencies(
+                    t,
+                    parse_word("frequency", frequency.as_deref().unwrap_or_default())
+                        .unwrap_or_default(),
+                ),
                 error: Some(&e.detail),
-                email: &form.email,
-                name: &form.name,
-                countries: &form.countries,
+                email: form.one("email"),
+                name: form.one("name"),
+                countries: form.one("countries"),
             },
         ),
         Err(e) => message(t, e.status, None, t.sub_went_wrong, t.sub_try_again, None),
@@ -270,6 +309,9 @@ struct ManagePage<'a> {
     countries: String,
     name: String,
     languages: Vec<(&'static str, &'static str, bool)>,
+    principles: Vec<(&'static str, &'static str, bool)>,
+    frequencies: Vec<(&'static str, &'static str, bool)>,
+    suppressed: bool,
     error: Option<String>,
 }
 
@@ -291,6 +333,9 @@ pub async fn manage_page(
                 countries: chosen.countries.join(", "),
                 name: chosen.name.unwrap_or_default(),
                 languages: languages(chosen.language),
+                principles: principles(&chosen.principles),
+                frequencies: frequencies(t, chosen.frequency),
+                suppressed: chosen.status == Some(SubscriberStatus::Suppressed),
                 error: None,
             },
         ),
@@ -298,39 +343,27 @@ pub async fn manage_page(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PreferencesForm {
-    #[serde(default)]
-    pub countries: String,
-    #[serde(default)]
-    pub language: String,
-    #[serde(default)]
-    pub name: String,
-}
-
 /// `POST /subscriptions/manage?token=…`.
 pub async fn manage(
     State(state): State<AppState>,
     parts: Parts,
     Query(q): Query<TokenQuery>,
-    Form(form): Form<PreferencesForm>,
+    Form(form): Form<Posted>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    let parsed = list(
-        "countries",
-        &typed_countries(&form.countries),
-        max::COUNTRIES,
-        CountryCode::parse,
-    )
-    .and_then(|countries| {
-        let language = match form.language.trim() {
-            "" => Language::En,
-            l => parse_word::<Language>("language", l)?,
-        };
-        let name = Title::parse_optional("name", Some(form.name.as_str()))?;
-        Ok((countries, language, name))
+    let (countries, ticked) = posted_preferences(&form);
+    let (language, frequency) = (word(&form, "language"), word(&form, "frequency"));
+    let raw = RawPreferences {
+        countries: &countries,
+        principles: &ticked,
+        language: language.as_deref(),
+        frequency: frequency.as_deref(),
+    };
+    let parsed = raw.parse().and_then(|preferences| {
+        let name = Title::parse_optional("name", Some(form.one("name")))?;
+        Ok((preferences, name))
     });
-    let (countries, language, name) = match parsed {
+    let (preferences, name) = match parsed {
         Ok(p) => p,
         Err(e) => {
             return render(
@@ -339,15 +372,26 @@ pub async fn manage(
                     t,
                     user: None,
                     token: &q.token,
-                    countries: form.countries.clone(),
-                    name: form.name.clone(),
-                    languages: languages(Language::En),
-                    error: Some(e.to_string()),
+                    countries: form.one("countries").to_string(),
+                    name: form.one("name").to_string(),
+                    languages: languages(
+                        parse_word("language", language.as_deref().unwrap_or_default())
+                            .unwrap_or_default(),
+                    ),
+                    principles: principles(&ticked),
+                    frequencies: frequencies(
+                        t,
+                        parse_word("frequency", frequency.as_deref().unwrap_or_default())
+                            .unwrap_or_default(),
+                    ),
+                    suppressed: false,
+                    error: Some(e.detail),
                 },
             )
         }
     };
-    match subscriptions::change_preferences(&state.app, &q.token, countries, language, name).await {
+    let language = preferences.language;
+    match subscriptions::change_preferences(&state.app, &q.token, preferences, name).await {
         Ok(()) => {
             let t = i18n::texts(language);
             message(

@@ -10,8 +10,10 @@ use axum::Json;
 use safeguards_app::digests::{self, Sent};
 use safeguards_app::subscriptions::{self, SubscriberOut};
 use safeguards_digest::subscriptions::SubscribeRequest;
-use safeguards_domain::subscriber::Language;
-use safeguards_domain::values::{parse_word, CountryCode, Email, SubscriberId, Title};
+use safeguards_domain::subscriber::{Frequency, Language, Preferences};
+use safeguards_domain::values::{
+    parse_word, CountryCode, Email, PrincipleCode, SubscriberId, Title,
+};
 use safeguards_projections::model::DigestView;
 use serde::{Deserialize, Serialize};
 
@@ -33,26 +35,66 @@ pub struct SubscribeBody {
     #[serde(default)]
     #[schema(schema_with = schema::countries)]
     pub countries: Vec<String>,
+    /// Empty or left out: every principle.
+    #[serde(default)]
+    #[schema(schema_with = schema::followed_principles)]
+    pub principles: Vec<String>,
     #[serde(default)]
     #[schema(schema_with = schema::optional_language)]
     pub language: Option<String>,
+    /// `weekly` (the default) or `monthly`.
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_frequency)]
+    pub frequency: Option<String>,
 }
 
-/// A subscription request from its raw fields (the API's body and the page's form alike).
+/// A subscriber's choices as given: codes and words, not yet checked (the API's body and the
+/// pages' forms alike).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawPreferences<'a> {
+    pub countries: &'a [String],
+    pub principles: &'a [String],
+    pub language: Option<&'a str>,
+    pub frequency: Option<&'a str>,
+}
+
+impl RawPreferences<'_> {
+    pub fn parse(&self) -> ApiResult<Preferences> {
+        Ok(Preferences {
+            countries: list(
+                "countries",
+                self.countries,
+                max::COUNTRIES,
+                CountryCode::parse,
+            )?,
+            principles: list(
+                "principles",
+                self.principles,
+                max::PRINCIPLES,
+                PrincipleCode::parse,
+            )?,
+            language: match self.language {
+                Some(l) => parse_word::<Language>("language", l)?,
+                None => Language::En,
+            },
+            frequency: match self.frequency {
+                Some(f) => parse_word::<Frequency>("frequency", f)?,
+                None => Frequency::Weekly,
+            },
+        })
+    }
+}
+
+/// A subscription request from its raw fields.
 pub fn request(
     email: &str,
     name: Option<&str>,
-    countries: &[String],
-    language: Option<&str>,
+    preferences: RawPreferences<'_>,
 ) -> ApiResult<SubscribeRequest> {
     Ok(SubscribeRequest {
         email: Email::parse(email)?,
         name: Title::parse_optional("name", name)?,
-        countries: list("countries", countries, max::COUNTRIES, CountryCode::parse)?,
-        language: match language {
-            Some(l) => parse_word::<Language>("language", l)?,
-            None => Language::En,
-        },
+        preferences: preferences.parse()?,
     })
 }
 
@@ -75,8 +117,12 @@ pub async fn subscribe(
     let req = request(
         &body.email,
         body.name.as_deref(),
-        &body.countries,
-        body.language.as_deref(),
+        RawPreferences {
+            countries: &body.countries,
+            principles: &body.principles,
+            language: body.language.as_deref(),
+            frequency: body.frequency.as_deref(),
+        },
     )?;
     subscriptions::subscribe(&state.app, req, &correlation_id(&parts)).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))

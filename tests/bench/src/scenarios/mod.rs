@@ -39,7 +39,10 @@ pub async fn admin(bulk: &mut Bulk) -> anyhow::Result<AccountId> {
 }
 
 /// Open the engagement with `country`.
-pub async fn engagement(bulk: &mut Bulk, country: CountryCode) -> anyhow::Result<()> {
+pub async fn engagement(
+    bulk: &mut Bulk,
+    country: CountryCode,
+) -> anyhow::Result<Stream<Engagement>> {
     let mut engagement = Stream::<Engagement>::new(country.as_str());
     bulk.record(
         &mut engagement,
@@ -50,7 +53,8 @@ pub async fn engagement(bulk: &mut Bulk, country: CountryCode) -> anyhow::Result
             dpi_systems: vec![],
         },
     )
-    .await
+    .await?;
+    Ok(engagement)
 }
 
 /// A commitment of `country`; the `n`-th takes principle, authority and stage in turn.

@@ -1,0 +1,114 @@
+//! The digest's public archive: the list of editions, each edition, and the Atom feed. No
+//! sign-in: an edition covers every country and holds nothing about any subscriber.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use safeguards_app::{digests, AppError};
+use safeguards_digest::compose::WEB_STYLES;
+use safeguards_digest::texts::mail_texts;
+use safeguards_domain::digest::Period;
+
+use super::{message, not_found, render, user};
+use crate::error::ApiError;
+use crate::i18n::{self, Texts};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "archive.html")]
+struct ArchivePage {
+    t: &'static Texts,
+    user: Option<String>,
+    /// (period, composed on)
+    editions: Vec<(String, String)>,
+}
+
+/// `GET /digests`: every edition, newest first.
+pub async fn archive(State(state): State<AppState>, parts: Parts) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let t = i18n::texts(lang);
+    let mail = mail_texts(lang);
+    let editions = digests::archive(&state.app)
+        .await
+        .into_iter()
+        .map(|(p, at): (Period, DateTime<Utc>)| (p.to_string(), mail.day(at.date_naive())))
+        .collect();
+    let page = render(
+        StatusCode::OK,
+        ArchivePage {
+            t,
+            user: user(&state, &parts).await.map(|(p, _)| p.name),
+            editions,
+        },
+    );
+    i18n::remember(page, lang, chosen)
+}
+
+#[derive(Template)]
+#[template(path = "edition.html")]
+struct EditionPage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    title: String,
+    composed: String,
+    body: &'a str,
+}
+
+/// `GET /digests/{period}`: a period's digest for everyone, in the page's language.
+pub async fn edition(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(period): Path<String>,
+) -> Response {
+    let (lang, chosen) = i18n::language(&parts);
+    let t = i18n::texts(lang);
+    let name = user(&state, &parts).await.map(|(p, _)| p.name);
+    let Ok(period) = Period::parse(&period) else {
+        return not_found(t, name, t.archive_missing);
+    };
+    let made = digests::edition(&state.app, period, lang)
+        .await
+        .and_then(|e| {
+            Ok((
+                e.body_html(&WEB_STYLES)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                e,
+            ))
+        });
+    let page = match made {
+        Ok((body, e)) => {
+            let mail = mail_texts(lang);
+            render(
+                StatusCode::OK,
+                EditionPage {
+                    t,
+                    user: name,
+                    title: format!("{} {period}", mail.digest),
+                    composed: mail.day(e.composed_at.date_naive()),
+                    body: &body,
+                },
+            )
+        }
+        Err(AppError::NotFound(_)) => not_found(t, name, t.archive_missing),
+        Err(e) => {
+            let e = ApiError::from(e);
+            message(t, e.status, name, t.sub_went_wrong, t.sub_try_again, None)
+        }
+    };
+    i18n::remember(page, lang, chosen)
+}
+
+/// `GET /digests.atom`: the latest editions as an Atom feed.
+pub async fn atom(State(state): State<AppState>) -> Response {
+    match digests::atom(&state.app).await {
+        Ok(xml) => (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            xml,
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
