@@ -47,6 +47,8 @@ pub struct Setup {
     /// Settings as given on the command line or in the environment.
     pub raw: RawConfig,
     pub stale_bound: Option<std::time::Duration>,
+    /// Load the demo data (25 countries) before anything else.
+    pub demo: bool,
 }
 
 /// Rate limits no test reaches by accident.
@@ -188,6 +190,11 @@ impl TestApp {
             db,
             stop: Some(stop),
         };
+        if setup.demo {
+            safeguards::demo::load(&test.app, chrono::Utc::now())
+                .await
+                .unwrap();
+        }
         test.admin_email = format!("admin-{}@example.org", uuid::Uuid::new_v4().simple());
         test.admin = test
             .account(&test.admin_email.clone(), Role::Admin, &[])

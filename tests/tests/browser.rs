@@ -1,5 +1,5 @@
 //! The pages in a real headless Chromium, driven by `tests/browser/run.mjs` (playwright-core),
-//! with axe-core on every page. Needs Debian's `chromium` and `npm ci` in `tests/browser`,
+//! over the demo data, with axe-core on every page in three languages. Needs Debian's `chromium` and `npm ci` in `tests/browser`,
 //! which `tests/run` installs when they are missing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use safeguards_domain::values::Role;
-use safeguards_tests::app::{TestApp, PASSWORD};
-use safeguards_tests::Backend;
+use safeguards_tests::app::{Setup, TestApp, PASSWORD};
+use safeguards_tests::{Backend, TestDb};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
@@ -23,8 +23,12 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
         std::path::Path::new(&chromium).exists(),
         "headless Chromium is needed at {chromium}: apt-get install chromium (tests/run does it)"
     );
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.open("KEN").await;
+    let db = TestDb::new(Backend::Sqlite).await;
+    let setup = Setup {
+        demo: true,
+        ..Setup::default()
+    };
+    let app = TestApp::serve_setup(db, setup).await;
     let commitment = app.commitment("KEN").await;
     let milestone = app.milestone(&commitment, "2027-01-31").await;
     app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
@@ -39,6 +43,7 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
         .env("PM_EMAIL", "pm@un.org")
         .env("PASSWORD", PASSWORD)
         .env("MILESTONE", &milestone)
+        .env("COMMITMENT", &commitment)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", screenshots)
         .output()

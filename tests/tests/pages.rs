@@ -6,6 +6,7 @@
 use reqwest::StatusCode;
 use safeguards_domain::values::Role;
 use safeguards_tests::app::{TestApp, PASSWORD};
+use safeguards_tests::forms::{self, attr};
 use safeguards_tests::{on_both_stores, Backend};
 use serde_json::json;
 
@@ -16,21 +17,10 @@ struct Browser {
     session: Option<String>,
 }
 
-fn attr(html: &str, marker: &str) -> String {
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} not in page"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
 impl Browser {
     fn new(app: &TestApp) -> Self {
         Self {
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: forms::client(),
             base: app.base.clone(),
             session: None,
         }
@@ -59,31 +49,7 @@ impl Browser {
     }
 
     async fn sign_in(&mut self, email: &str) {
-        let r = self
-            .client
-            .get(format!("{}/login", self.base))
-            .send()
-            .await
-            .unwrap();
-        let cookie = r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let html = r.text().await.unwrap();
-        let csrf = attr(&html, "name=\"csrf\" value=\"");
-        let r = self
-            .client
-            .post(format!("{}/login", self.base))
-            .header("cookie", cookie)
-            .form(&[("email", email), ("password", PASSWORD), ("csrf", &csrf)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in failed");
-        let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        let set = forms::sign_in(&self.client, &self.base, email).await;
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Lax"),
             "{set}"
@@ -125,11 +91,21 @@ async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verif
     let (status, _, html) = fp.get("/countries/KEN").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Bill tabled in parliament"));
+    let page = format!("/milestones/{milestone}");
+    assert!(
+        html.contains(&format!("href=\"{page}\"")),
+        "the country page does not link the milestone's page"
+    );
+    assert!(
+        !html.contains("<form"),
+        "the country page is a summary, not a wall of forms"
+    );
+    let (status, _, html) = fp.get(&page).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(
         !html.contains("/verify\""),
         "a focal point is offered verification"
     );
-    let csrf = fp.csrf("/countries/KEN").await;
     for (action, fields) in [
         ("start", vec![]),
         (
@@ -144,46 +120,51 @@ async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verif
             ],
         ),
     ] {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields);
-        let (status, headers, body) = fp
-            .post(&format!("/milestones/{milestone}/{action}"), &form)
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{action}: {body}");
+        let (_, _, html) = fp.get(&page).await;
         assert!(
-            headers["location"]
-                .to_str()
-                .unwrap()
-                .starts_with("/countries/KEN#m-"),
-            "{action}: {:?}",
-            headers["location"]
+            html.contains(&format!("action=\"{page}/{action}\"")),
+            "{action} is not offered"
+        );
+        let csrf = attr(&html, "name=\"csrf\" value=\"");
+        let version = attr(&html, "name=\"version\" value=\"");
+        let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+        form.extend(fields);
+        let (status, headers, body) = fp.post(&format!("{page}/{action}"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{action}: {body}");
+        let location = headers["location"].to_str().unwrap().to_string();
+        assert_eq!(location, format!("{page}?done={action}"));
+        let (_, _, after) = fp.get(&location).await;
+        assert!(
+            after.contains("role=\"status\""),
+            "{action}: no confirmation"
         );
     }
-    // A bad value comes back on the page as a message, not a crash.
-    let (status, headers, _) = fp
-        .post(
-            &format!("/milestones/{milestone}/progress"),
-            &[("csrf", &csrf), ("percent", "150")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, _, html) = fp.get(headers["location"].to_str().unwrap()).await;
-    assert!(html.contains("role=\"alert\""), "no error shown");
+    let (_, _, html) = fp.get(&page).await;
+    for shown in [
+        "Hansard",
+        "https://parliament.go.ke/h/1",
+        "second reading",
+        "60 %",
+    ] {
+        assert!(
+            html.contains(shown),
+            "the milestone page does not show {shown}"
+        );
+    }
+    assert!(
+        html.contains("progress reported") && html.contains("reported achieved"),
+        "the history is not shown"
+    );
 
     let mut pm = Browser::new(&app);
     pm.sign_in("pm@un.org").await;
-    let (_, _, html) = pm.get("/countries/KEN").await;
+    let (_, _, html) = pm.get(&page).await;
     assert!(
-        html.contains(&format!("/milestones/{milestone}/verify")),
+        html.contains(&format!("{page}/verify")),
         "the manager is not offered verification"
     );
-    let csrf = pm.csrf("/countries/KEN").await;
-    let (status, _, _) = pm
-        .post(
-            &format!("/milestones/{milestone}/verify"),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let csrf = attr(&html, "name=\"csrf\" value=\"");
+    let (status, _, _) = pm.post(&format!("{page}/verify"), &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
     let (_, _, dashboard) = pm.get("/").await;
@@ -249,29 +230,42 @@ async fn user_text_is_escaped_and_pages_carry_security_headers_and_stay_light(ba
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
+    let milestone = r.id();
     let mut admin = Browser::new(&app);
     admin.sign_in(&app.admin_email).await;
-    let (_, _, html) = admin.get("/countries/KEN").await;
-    assert!(
-        !html.contains("<script>alert(1)</script>"),
-        "a title ran as script"
-    );
-    assert!(
-        !html.contains("<img src=x onerror"),
-        "a title became an element"
-    );
-    assert!(
-        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
-        "the title is not shown as text"
-    );
-    assert!(
-        html.contains("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"),
-        "the title is not shown as text"
-    );
+    for page in [
+        "/countries/KEN".to_string(),
+        format!("/milestones/{milestone}"),
+        format!("/commitments/{commitment}"),
+    ] {
+        let (_, _, html) = admin.get(&page).await;
+        assert!(
+            !html.contains("<script>alert(1)</script>"),
+            "a title ran as script"
+        );
+        assert!(
+            !html.contains("<img src=x onerror"),
+            "a title became an element"
+        );
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "the title is not shown as text"
+        );
+        assert!(
+            html.contains("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"),
+            "the title is not shown as text"
+        );
+    }
 
+    let milestone_page = format!("/milestones/{milestone}");
+    let commitment_page = format!("/commitments/{commitment}");
     for path in [
         "/",
         "/countries/KEN",
+        &milestone_page,
+        &commitment_page,
+        "/review",
+        "/work",
         "/account",
         "/login",
         "/subscribe",
@@ -361,13 +355,13 @@ async fn a_focal_point_revises_and_withdraws_a_commitment_through_the_forms(back
         .await;
     let mut fp = Browser::new(&app);
     fp.sign_in("fp@ict.go.ke").await;
-    let (_, _, html) = fp.get("/countries/KEN").await;
+    let (_, _, html) = fp.get(&format!("/commitments/{commitment}")).await;
     assert!(html.contains(&format!("/commitments/{commitment}/revise")));
     assert!(
         html.contains("value=\"2027-06-30\""),
         "the due date is not prefilled"
     );
-    let csrf = fp.csrf("/countries/KEN").await;
+    let csrf = fp.csrf(&format!("/commitments/{commitment}")).await;
     let (status, _, _) = fp
         .post(
             &format!("/commitments/{commitment}/revise"),

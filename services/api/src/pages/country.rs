@@ -1,5 +1,7 @@
-//! `/countries/{country}`: the engagement, its DPI systems, commitments and milestones with the
-//! forms this user may use, the burn-up chart and recent history.
+//! `/countries/{country}`: a readable summary of the engagement — its DPI systems, the burn-up
+//! chart, its commitments a page at a time (each with its counts, next due date and the open
+//! milestones that come first, linked to their pages) and recent history. It stays light
+//! whatever the number of milestones: the actions are on the milestone and commitment pages.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -7,50 +9,56 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use safeguards_app::{may, Action, Principal};
 use safeguards_domain::milestone::MilestoneStatus;
-use safeguards_projections::model::{CommitmentView, MilestoneView};
-use safeguards_projections::views;
+use safeguards_projections::views::{self, CommitmentOut, MilestoneCounts, MilestoneOut};
 
-use super::{not_found, render, returned_error, Burnup, Visit};
+use super::{not_found, render, Burnup, Visit};
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
-pub(super) struct Field {
-    name: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    required: bool,
-    value: String,
+/// Commitments on one page of a country.
+const COMMITMENTS_PER_PAGE: usize = 20;
+/// The open milestones shown under a commitment; the rest are on the commitment's page.
+const MILESTONES_SHOWN: usize = 5;
+
+pub(super) struct MilestoneRow {
+    pub id: String,
+    pub title: String,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub percent: Option<u8>,
+    pub due_on: NaiveDate,
 }
 
-pub(super) struct FormView {
-    action: &'static str,
-    label: &'static str,
-    fields: Vec<Field>,
-}
-
-struct MilestoneRow {
-    id: String,
-    title: String,
-    status: &'static str,
-    overdue: bool,
-    percent: Option<u8>,
-    due_on: NaiveDate,
-    blocked_reason: Option<String>,
-    forms: Vec<FormView>,
+impl MilestoneRow {
+    pub fn of(t: &'static Texts, m: &MilestoneOut) -> Self {
+        Self {
+            id: m.milestone.id.clone(),
+            title: m.milestone.title.clone(),
+            status: i18n::status_word(t, m.milestone.status.as_str()),
+            overdue: m.overdue,
+            percent: m.milestone.percent,
+            due_on: m.milestone.due_on,
+        }
+    }
 }
 
 struct CommitmentRow {
-    forms: Vec<FormView>,
     id: String,
     title: String,
     fulfilled: bool,
+    withdrawn: bool,
     principles: String,
     authority: String,
     stage: String,
     due_on: NaiveDate,
-    milestones: Vec<MilestoneRow>,
+    total: usize,
+    counts: MilestoneCounts,
+    next_due: Option<NaiveDate>,
+    /// The open milestones that come first: overdue, then by due date.
+    first: Vec<MilestoneRow>,
+    /// Open milestones not shown here.
+    more: usize,
 }
 
 #[derive(Template)]
@@ -58,129 +66,69 @@ struct CommitmentRow {
 struct CountryPage {
     t: &'static Texts,
     user: Option<String>,
+    code: String,
     name: String,
     lead: String,
     started_on: NaiveDate,
     status: &'static str,
     completion: f64,
     overdue: u32,
-    error: Option<String>,
     dpi: Vec<(String, String)>,
     burnup: Option<Burnup>,
     commitments: Vec<CommitmentRow>,
+    page: usize,
+    pages: usize,
     history: Vec<(String, String, String)>,
-    csrf: String,
 }
 
-fn field(name: &'static str, label: &'static str, kind: &'static str) -> Field {
-    Field {
-        name,
-        label,
-        kind,
-        required: true,
-        value: String::new(),
+/// Open: neither verified nor cancelled.
+fn open(m: &MilestoneOut) -> bool {
+    !matches!(
+        m.milestone.status,
+        MilestoneStatus::Verified | MilestoneStatus::Cancelled
+    )
+}
+
+fn commitment_row(t: &'static Texts, c: &CommitmentOut) -> CommitmentRow {
+    let mut open_ones: Vec<&MilestoneOut> = c.milestone_list.iter().filter(|m| open(m)).collect();
+    open_ones.sort_by_key(|m| (!m.overdue, m.milestone.due_on));
+    CommitmentRow {
+        id: c.commitment.id.clone(),
+        title: c.commitment.title.clone(),
+        fulfilled: c.fulfilled,
+        withdrawn: c.commitment.withdrawn,
+        principles: c.commitment.principles.join(", "),
+        authority: c.commitment.authority.clone(),
+        stage: c.commitment.stage.clone(),
+        due_on: c.commitment.due_on,
+        total: c.milestone_list.len(),
+        counts: c.milestone_counts,
+        next_due: open_ones
+            .iter()
+            .filter(|m| !m.overdue)
+            .map(|m| m.milestone.due_on)
+            .min(),
+        more: open_ones.len().saturating_sub(MILESTONES_SHOWN),
+        first: open_ones
+            .into_iter()
+            .take(MILESTONES_SHOWN)
+            .map(|m| MilestoneRow::of(t, m))
+            .collect(),
     }
 }
 
-/// The forms this user may use on a milestone in its status.
-fn forms_for(
-    t: &'static Texts,
-    who: &Principal,
-    country: &str,
-    m: &MilestoneView,
-) -> Vec<FormView> {
-    use MilestoneStatus::*;
-    let mut forms = Vec::new();
-    if may(who, Action::UpdateMilestones, Some(country)) {
-        if m.status == Planned {
-            forms.push(FormView {
-                action: "start",
-                label: t.start,
-                fields: vec![],
-            });
-        }
-        if matches!(m.status, Planned | InProgress) {
-            forms.push(FormView {
-                action: "progress",
-                label: t.report_progress,
-                fields: vec![
-                    field("percent", t.percent, "number"),
-                    Field {
-                        required: false,
-                        ..field("note", t.note, "text")
-                    },
-                ],
-            });
-            forms.push(FormView {
-                action: "block",
-                label: t.block,
-                fields: vec![field("reason", t.reason, "text")],
-            });
-        }
-        if m.status == Blocked {
-            forms.push(FormView {
-                action: "unblock",
-                label: t.unblock,
-                fields: vec![],
-            });
-        }
-        if m.status == InProgress {
-            forms.push(FormView {
-                action: "achieve",
-                label: t.report_achieved,
-                fields: vec![
-                    field("evidence_title", t.evidence, "text"),
-                    field("evidence_url", t.evidence_link, "url"),
-                ],
-            });
-        }
-    }
-    if m.status == Achieved && may(who, Action::Verify, Some(country)) {
-        forms.push(FormView {
-            action: "verify",
-            label: t.verify,
-            fields: vec![],
-        });
-        forms.push(FormView {
-            action: "reject",
-            label: t.send_back,
-            fields: vec![field("reason", t.reason, "text")],
-        });
-    }
-    forms
-}
-
-/// The forms this user may use on a commitment: revise its title and due date, withdraw it.
-fn commitment_forms(
-    t: &'static Texts,
-    who: &Principal,
-    country: &str,
-    c: &CommitmentView,
-) -> Vec<FormView> {
-    if c.withdrawn || !may(who, Action::EditCommitments, Some(country)) {
-        return vec![];
-    }
-    vec![
-        FormView {
-            action: "revise",
-            label: t.revise,
-            fields: vec![
-                Field {
-                    value: c.title.clone(),
-                    ..field("title", t.title_label, "text")
-                },
-                Field {
-                    value: c.due_on.to_string(),
-                    ..field("due_on", t.due_date, "date")
-                },
-            ],
-        },
-        FormView {
-            action: "withdraw",
-            label: t.withdraw,
-            fields: vec![field("reason", t.reason, "text")],
-        },
-    ]
+/// The page number asked for in `?page=` (1 when absent or not a number).
+pub(super) fn page_number(parts: &Parts) -> usize {
+    parts
+        .uri
+        .query()
+        .and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+        })
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// `GET /countries/{country}`.
@@ -193,7 +141,7 @@ pub async fn country(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let (t, who) = (visit.t, &visit.who);
+    let t = visit.t;
     let code = raw.to_ascii_uppercase();
     let model = state.app.model().await;
     let today = state.app.clock.today();
@@ -203,33 +151,18 @@ pub async fn country(
     ) else {
         return not_found(t, visit.name(), t.no_such_engagement);
     };
+    let pages = progress
+        .commitments
+        .len()
+        .div_ceil(COMMITMENTS_PER_PAGE)
+        .max(1);
+    let page = page_number(&parts).min(pages);
     let commitments = progress
         .commitments
         .iter()
-        .map(|c| CommitmentRow {
-            forms: commitment_forms(t, who, &code, &c.commitment),
-            id: c.commitment.id.clone(),
-            title: c.commitment.title.clone(),
-            fulfilled: c.fulfilled,
-            principles: c.commitment.principles.join(", "),
-            authority: c.commitment.authority.clone(),
-            stage: c.commitment.stage.clone(),
-            due_on: c.commitment.due_on,
-            milestones: c
-                .milestone_list
-                .iter()
-                .map(|m| MilestoneRow {
-                    id: m.milestone.id.clone(),
-                    title: m.milestone.title.clone(),
-                    status: i18n::status_word(t, m.milestone.status.as_str()),
-                    overdue: m.overdue,
-                    percent: m.milestone.percent,
-                    due_on: m.milestone.due_on,
-                    blocked_reason: m.milestone.blocked_reason.clone(),
-                    forms: forms_for(t, who, &code, &m.milestone),
-                })
-                .collect(),
-        })
+        .skip((page - 1) * COMMITMENTS_PER_PAGE)
+        .take(COMMITMENTS_PER_PAGE)
+        .map(|c| commitment_row(t, c))
         .collect();
     let history = model
         .activity
@@ -250,13 +183,13 @@ pub async fn country(
         CountryPage {
             t,
             user: visit.name(),
+            code: code.clone(),
             name: engagement.name.clone(),
             lead: engagement.lead.clone(),
             started_on: engagement.started_on,
             status: i18n::status_word(t, engagement.status.into()),
             completion: progress.summary.completion,
             overdue: progress.summary.milestones.overdue,
-            error: returned_error(&parts),
             dpi: engagement
                 .dpi_systems
                 .iter()
@@ -265,7 +198,8 @@ pub async fn country(
             burnup: Burnup::of(&model, &code, today),
             commitments,
             history,
-            csrf: visit.csrf(&state),
+            page,
+            pages,
         },
     ))
 }

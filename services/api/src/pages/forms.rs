@@ -1,25 +1,31 @@
-//! The forms of the country page: one handler per action, each parsing its fields and calling
-//! the same use case as the API.
+//! The forms of the milestone and commitment pages: one handler per action, each parsing its
+//! fields and calling the same use case as the API, posted with the version the page showed.
+//! Done: back to the page with a confirmation (POST → redirect → GET). Refused: the page again,
+//! the reason in its error summary and next to the field at fault, the user's input kept.
 
 use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::{commitments, milestones, AppError, AppResult, Caller};
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
-    parse_as, parse_date, CommitmentId, CountryCode, Evidence, EvidenceUrl, FieldError,
-    MilestoneId, Percent, Text, Title,
+    parse_as, parse_date, CommitmentId, Evidence, EvidenceUrl, FieldError, MilestoneId, Percent,
+    StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
 
-use super::{after_form, form_caller, form_text, not_found, FormFields};
+use super::commitment::commitment_page;
+use super::milestone;
+use super::{form_caller, form_text, message, not_found, FormFields, Refused, Viewer};
+use crate::error::ApiError;
 use crate::i18n::Texts;
 use crate::AppState;
 
 /// A form's handler: the route's extractors, then [`milestone_form`] or [`commitment_form`]
-/// with the body that parses the fields and calls the use case.
+/// with the action's name and the body that parses the fields and calls the use case.
 macro_rules! form {
-    ($(#[$doc:meta])* $name:ident, $kind:ident, |$state:ident, $form:ident, $caller:ident, $id:ident| $body:block) => {
+    ($(#[$doc:meta])* $name:ident, $kind:ident($action:literal), |$state:ident, $form:ident, $caller:ident, $id:ident| $body:block) => {
         $(#[$doc])*
         pub async fn $name(
             State($state): State<AppState>,
@@ -27,14 +33,9 @@ macro_rules! form {
             Path(raw): Path<String>,
             Form($form): Form<FormFields>,
         ) -> Response {
-            $kind(&$state, &parts, &raw, &$form, async |$caller, $id| $body).await
+            $kind(&$state, &parts, &raw, $action, &$form, async |$caller, $id| $body).await
         }
     };
-}
-
-/// Where a form about this country sends its user back to.
-fn back(country: CountryCode) -> String {
-    format!("/countries/{country}")
 }
 
 fn optional_text(form: &FormFields, key: &str) -> Result<Option<Text>, FieldError> {
@@ -45,49 +46,159 @@ fn text(form: &FormFields, key: &str) -> Result<Text, FieldError> {
     Text::parse_field(key, &form_text(form, key).unwrap_or_default())
 }
 
-/// A form about one aggregate: the caller checked, the aggregate found (its id parsed, its
-/// country looked up; else the "not found" page), the use case run, and the answer: back to
-/// the country page at `#<anchor>-<id>`.
-async fn run_form<Id: Copy + std::fmt::Display>(
+fn date(form: &FormFields, key: &str) -> Result<chrono::NaiveDate, FieldError> {
+    parse_date(key, &form_text(form, key).unwrap_or_default())
+}
+
+/// The page a form came from (with the id as in its path), shown again when the form is refused.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    Milestone(&'a str),
+    Commitment(&'a str),
+}
+
+impl Origin<'_> {
+    fn path(self) -> String {
+        match self {
+            Self::Milestone(id) => format!("/milestones/{id}"),
+            Self::Commitment(id) => format!("/commitments/{id}"),
+        }
+    }
+    fn missing(self, t: &'static Texts) -> &'static str {
+        match self {
+            Self::Milestone(_) => t.no_such_milestone,
+            Self::Commitment(_) => t.no_such_commitment,
+        }
+    }
+    async fn again(
+        self,
+        state: &AppState,
+        viewer: &Viewer<'_>,
+        status: StatusCode,
+        refused: Refused<'_>,
+    ) -> Response {
+        match self {
+            Self::Milestone(id) => {
+                milestone::page(state, viewer, id, status, None, Some(refused)).await
+            }
+            Self::Commitment(id) => {
+                commitment_page(state, viewer, id, 1, status, None, Some(refused)).await
+            }
+        }
+    }
+}
+
+/// A form posted from the page `origin` about the aggregate `id` (`None`: not a valid id): the
+/// caller checked (CSRF), the use case run with the page's version, and the answer.
+async fn page_form<Id: Copy>(
     state: &AppState,
     parts: &Parts,
+    origin: Origin<'_>,
+    id: Option<Id>,
+    action: &'static str,
     form: &FormFields,
-    find: impl AsyncFnOnce() -> AppResult<(Id, CountryCode)>,
-    missing: fn(&'static Texts) -> &'static str,
-    anchor: &str,
     run: impl AsyncFnOnce(&Caller, Id) -> AppResult<Committed>,
 ) -> Response {
     let (t, caller) = match form_caller(state, parts, form).await {
         Ok(c) => c,
         Err(answer) => return answer,
     };
-    let Ok((id, country)) = find().await else {
-        return gone(t, &caller, missing(t));
+    let Some(id) = id else {
+        return gone(t, &caller, origin.missing(t));
     };
-    let result = run(&caller, id).await;
-    after_form(
+    // The verification queue sends its verifications back to itself.
+    let path = match form.get("back").map(String::as_str) {
+        Some("review") => "/review".to_string(),
+        _ => origin.path(),
+    };
+    let caller = caller.if_match(form.get("version").and_then(|v| v.trim().parse().ok()));
+    let (status, field, message) = match run(&caller, id).await {
+        Ok(committed) => return done(&path, action, &committed),
+        Err(AppError::Invalid(f)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f.field), f.reason),
+        Err(AppError::Stale { .. }) => (StatusCode::CONFLICT, None, t.changed_meanwhile.into()),
+        Err(AppError::Conflict(d)) => (StatusCode::CONFLICT, None, d),
+        Err(AppError::Forbidden(d)) => (StatusCode::FORBIDDEN, None, d),
+        Err(AppError::NotFound(_)) => return gone(t, &caller, origin.missing(t)),
+        Err(other) => return failed(t, &caller, other, &path),
+    };
+    let viewer = Viewer {
         t,
-        result,
-        &back(country),
-        &format!("{anchor}-{id}"),
-        caller.principal.name,
-    )
+        who: &caller.principal,
+        csrf: form.get("csrf").cloned().unwrap_or_default(),
+    };
+    let refused = Refused {
+        action,
+        field,
+        message,
+        typed: form,
+    };
+    origin.again(state, &viewer, status, refused).await
 }
 
-/// A form about a milestone.
+/// A form of the milestone page.
 async fn milestone_form(
     state: &AppState,
     parts: &Parts,
     raw_id: &str,
+    action: &'static str,
     form: &FormFields,
     run: impl AsyncFnOnce(&Caller, MilestoneId) -> AppResult<Committed>,
 ) -> Response {
-    let find = async || {
-        let id =
-            MilestoneId::parse(raw_id).map_err(|_| AppError::not_found("no such milestone"))?;
-        Ok((id, milestones::country_of(&state.app, id).await?))
-    };
-    run_form(state, parts, form, find, |t| t.no_such_milestone, "m", run).await
+    let id = MilestoneId::parse(raw_id).ok();
+    page_form(
+        state,
+        parts,
+        Origin::Milestone(raw_id),
+        id,
+        action,
+        form,
+        run,
+    )
+    .await
+}
+
+/// A form of the commitment page.
+async fn commitment_form(
+    state: &AppState,
+    parts: &Parts,
+    raw_id: &str,
+    action: &'static str,
+    form: &FormFields,
+    run: impl AsyncFnOnce(&Caller, CommitmentId) -> AppResult<Committed>,
+) -> Response {
+    let id = CommitmentId::parse(raw_id).ok();
+    page_form(
+        state,
+        parts,
+        Origin::Commitment(raw_id),
+        id,
+        action,
+        form,
+        run,
+    )
+    .await
+}
+
+/// After a form's command: back to `path` with the confirmation of `action`.
+fn done(path: &str, action: &str, committed: &Committed) -> Response {
+    let mut r = Redirect::to(&format!("{path}?done={action}")).into_response();
+    if let Ok(v) = HeaderValue::from_str(&committed.position.to_string()) {
+        r.headers_mut().insert("x-position", v);
+    }
+    r
+}
+
+/// The page of a command that failed for a reason of the server's.
+fn failed(t: &'static Texts, caller: &Caller, e: AppError, back: &str) -> Response {
+    let e = ApiError::from(e);
+    message(
+        t,
+        e.status,
+        Some(caller.principal.name.clone()),
+        t.failed,
+        &e.detail,
+        Some((back, t.back)),
+    )
 }
 
 fn gone(t: &'static Texts, caller: &Caller, text: &str) -> Response {
@@ -96,14 +207,14 @@ fn gone(t: &'static Texts, caller: &Caller, text: &str) -> Response {
 
 form! {
     /// `POST /milestones/{id}/start`.
-    start, milestone_form, |state, form, caller, id| {
+    start, milestone_form("start"), |state, form, caller, id| {
         milestones::start(&state.app, caller, id, optional_text(&form, "note")?).await
     }
 }
 
 form! {
     /// `POST /milestones/{id}/progress`.
-    progress, milestone_form, |state, form, caller, id| {
+    progress, milestone_form("progress"), |state, form, caller, id| {
         let percent = form_text(&form, "percent")
             .and_then(|p| p.parse::<i64>().ok())
             .ok_or_else(|| FieldError::new("percent", "must be a whole number from 0 to 100"))
@@ -121,21 +232,21 @@ form! {
 
 form! {
     /// `POST /milestones/{id}/block`.
-    block, milestone_form, |state, form, caller, id| {
+    block, milestone_form("block"), |state, form, caller, id| {
         milestones::block(&state.app, caller, id, text(&form, "reason")?).await
     }
 }
 
 form! {
     /// `POST /milestones/{id}/unblock`.
-    unblock, milestone_form, |state, form, caller, id| {
+    unblock, milestone_form("unblock"), |state, form, caller, id| {
         milestones::unblock(&state.app, caller, id, optional_text(&form, "note")?).await
     }
 }
 
 form! {
     /// `POST /milestones/{id}/achieve`: one piece of evidence.
-    achieve, milestone_form, |state, form, caller, id| {
+    achieve, milestone_form("achieve"), |state, form, caller, id| {
         let evidence = Evidence {
             title: parse_as(
                 "evidence_title",
@@ -161,37 +272,36 @@ form! {
 
 form! {
     /// `POST /milestones/{id}/verify`.
-    verify, milestone_form, |state, form, caller, id| {
+    verify, milestone_form("verify"), |state, form, caller, id| {
         milestones::verify(&state.app, caller, id, optional_text(&form, "note")?).await
     }
 }
 
 form! {
+    /// `POST /milestones/{id}/reschedule`: the new due date and the reason.
+    reschedule, milestone_form("reschedule"), |state, form, caller, id| {
+        milestones::reschedule(&state.app, caller, id, date(&form, "due_on")?, text(&form, "reason")?)
+            .await
+    }
+}
+
+form! {
+    /// `POST /milestones/{id}/cancel`, with the reason.
+    cancel, milestone_form("cancel"), |state, form, caller, id| {
+        milestones::cancel(&state.app, caller, id, text(&form, "reason")?).await
+    }
+}
+
+form! {
     /// `POST /milestones/{id}/reject`.
-    reject, milestone_form, |state, form, caller, id| {
+    reject, milestone_form("reject"), |state, form, caller, id| {
         milestones::reject(&state.app, caller, id, text(&form, "reason")?).await
     }
 }
 
-/// A form about a commitment.
-async fn commitment_form(
-    state: &AppState,
-    parts: &Parts,
-    raw_id: &str,
-    form: &FormFields,
-    run: impl AsyncFnOnce(&Caller, CommitmentId) -> AppResult<Committed>,
-) -> Response {
-    let find = async || {
-        let id =
-            CommitmentId::parse(raw_id).map_err(|_| AppError::not_found("no such commitment"))?;
-        Ok((id, commitments::country_of(&state.app, id).await?))
-    };
-    run_form(state, parts, form, find, |t| t.no_such_commitment, "c", run).await
-}
-
 form! {
     /// `POST /commitments/{id}/revise`: its title and due date.
-    revise, commitment_form, |state, form, caller, id| {
+    revise, commitment_form("revise"), |state, form, caller, id| {
         let revision = CommitmentRevision {
             title: form_text(&form, "title")
                 .map(|t| Title::parse(&t))
@@ -207,7 +317,21 @@ form! {
 
 form! {
     /// `POST /commitments/{id}/withdraw`.
-    withdraw, commitment_form, |state, form, caller, id| {
+    withdraw, commitment_form("withdraw"), |state, form, caller, id| {
         commitments::withdraw(&state.app, caller, id, text(&form, "reason")?).await
+    }
+}
+
+form! {
+    /// `POST /commitments/{id}/milestones`: a new milestone, with the id its form was given.
+    add_milestone, commitment_form("milestones"), |state, form, caller, id| {
+        let new_id = form_text(&form, "new_id")
+            .and_then(|raw| MilestoneId::parse(&raw).ok())
+            .unwrap_or_default();
+        let title = parse_as("title", &form_text(&form, "title").unwrap_or_default(), Title::parse)?;
+        let stage = form_text(&form, "stage")
+            .map(|s| StageCode::parse(&s).map_err(|e| FieldError::new("stage", e.reason)))
+            .transpose()?;
+        milestones::add(&state.app, caller, id, new_id, title, date(&form, "due_on")?, stage).await
     }
 }

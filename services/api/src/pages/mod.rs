@@ -5,11 +5,14 @@
 mod account;
 mod archive;
 mod burnup;
+mod commitment;
 mod country;
 mod dashboard;
 mod forms;
+mod milestone;
 mod session;
 mod subscriptions;
+mod tasks;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use safeguards_app::{AppError, Caller, Principal};
+use safeguards_app::{Caller, Principal};
 
 use crate::error::ApiError;
 use crate::extract::correlation_id;
@@ -36,6 +39,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::dashboard))
         .route("/countries/{country}", get(country::country))
+        .route("/review", get(tasks::review))
+        .route("/work", get(tasks::work))
+        .route("/milestones/{id}", get(milestone::milestone))
         .route("/milestones/{id}/start", post(forms::start))
         .route("/milestones/{id}/progress", post(forms::progress))
         .route("/milestones/{id}/block", post(forms::block))
@@ -43,6 +49,10 @@ pub fn router() -> Router<AppState> {
         .route("/milestones/{id}/achieve", post(forms::achieve))
         .route("/milestones/{id}/verify", post(forms::verify))
         .route("/milestones/{id}/reject", post(forms::reject))
+        .route("/milestones/{id}/reschedule", post(forms::reschedule))
+        .route("/milestones/{id}/cancel", post(forms::cancel))
+        .route("/commitments/{id}", get(commitment::commitment))
+        .route("/commitments/{id}/milestones", post(forms::add_milestone))
         .route("/commitments/{id}/revise", post(forms::revise))
         .route("/commitments/{id}/withdraw", post(forms::withdraw))
         .route("/login", get(session::login_page).post(session::login))
@@ -211,6 +221,160 @@ fn to_login() -> Response {
     Redirect::to("/login").into_response()
 }
 
+/// One field of a form: its name, label and input type, whether it must be filled, the value
+/// it shows and, when the form was refused for it, its message.
+pub(super) struct Field {
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    required: bool,
+    value: String,
+    error: Option<String>,
+    /// The choices of a drop-down list (value, label); empty for a text input.
+    options: Vec<(String, String)>,
+}
+
+impl Field {
+    fn new(name: &'static str, label: &'static str, kind: &'static str) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            required: true,
+            value: String::new(),
+            error: None,
+            options: Vec::new(),
+        }
+    }
+    /// A drop-down list of `options` (value, label).
+    fn choices(self, options: Vec<(String, String)>) -> Self {
+        Self { options, ..self }
+    }
+    fn optional(self) -> Self {
+        Self {
+            required: false,
+            ..self
+        }
+    }
+    fn with_value(self, value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            ..self
+        }
+    }
+}
+
+/// A form of one action: posted to `<target>/<action>`, with its fields and button.
+pub(super) struct FormView {
+    action: &'static str,
+    label: &'static str,
+    fields: Vec<Field>,
+    /// A lesser action: shown folded, with a plain button.
+    secondary: bool,
+    /// Hidden fields beyond the CSRF token and the version: (name, value).
+    hidden: Vec<(&'static str, String)>,
+}
+
+impl FormView {
+    fn new(action: &'static str, label: &'static str, fields: Vec<Field>) -> Self {
+        Self {
+            action,
+            label,
+            fields,
+            secondary: false,
+            hidden: Vec::new(),
+        }
+    }
+    fn with_hidden(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.hidden.push((name, value.into()));
+        self
+    }
+    fn secondary(self) -> Self {
+        Self {
+            secondary: true,
+            ..self
+        }
+    }
+    /// Whether the form was refused for one of its fields.
+    fn has_error(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// Who looks at a page with forms, and the CSRF token of their session.
+pub(super) struct Viewer<'a> {
+    pub t: &'static Texts,
+    pub who: &'a Principal,
+    pub csrf: String,
+}
+
+/// A form that was refused: its action, the field at fault (if any) and the message, and what
+/// the user had typed.
+pub(super) struct Refused<'a> {
+    pub action: &'a str,
+    pub field: Option<String>,
+    pub message: String,
+    pub typed: &'a FormFields,
+}
+
+impl Refused<'_> {
+    /// Put the refusal on the page's forms: the user's input back in the form, the message next
+    /// to the field at fault. Returns the line of the error summary: (link target, message).
+    fn apply(self, forms: &mut [FormView]) -> (String, String) {
+        let Some(form) = forms.iter_mut().find(|f| f.action == self.action) else {
+            return ("#actions".to_string(), self.message);
+        };
+        let mut line = (format!("#do-{}", self.action), self.message.clone());
+        let action = form.action;
+        for f in &mut form.fields {
+            f.value = self.typed.get(f.name).cloned().unwrap_or_default();
+            if self.field.as_deref() == Some(f.name) {
+                f.error = Some(self.message.clone());
+                line = (
+                    format!("#{action}-{}", f.name),
+                    format!("{}: {}", f.label, self.message),
+                );
+            }
+        }
+        line
+    }
+}
+
+/// The forms of a page that has actions, and what the last one came to: the confirmation of an
+/// action done, or the error summary of a refused form.
+pub(super) struct PageForms {
+    actions: Vec<FormView>,
+    csrf: String,
+    /// The confirmation of the action just done (its label).
+    done: Option<&'static str>,
+    /// The error summary: (link to the field, message).
+    errors: Vec<(String, String)>,
+}
+
+impl PageForms {
+    fn new(
+        viewer: &Viewer<'_>,
+        mut actions: Vec<FormView>,
+        done: Option<&'static str>,
+        refused: Option<Refused<'_>>,
+    ) -> Self {
+        let errors = refused.map(|r| r.apply(&mut actions)).into_iter().collect();
+        Self {
+            actions,
+            csrf: viewer.csrf.clone(),
+            done,
+            errors,
+        }
+    }
+}
+
+/// The `?done=` of a page reached after a form's command.
+fn done_query(parts: &Parts) -> Option<String> {
+    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(k, _)| k == "done")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// A form's fields, as posted.
 type FormFields = BTreeMap<String, String>;
 
@@ -267,45 +431,6 @@ fn form_text(form: &FormFields, key: &str) -> Option<String> {
     form.get(key)
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
-}
-
-/// After a form's command: back to `back` at `anchor`; when the command was refused for its
-/// content or the state, with the reason.
-fn after_form(
-    t: &'static Texts,
-    result: Result<safeguards_infra::Committed, AppError>,
-    back: &str,
-    anchor: &str,
-    name: String,
-) -> Response {
-    match result.map_err(ApiError::from) {
-        Ok(committed) => {
-            let mut r = Redirect::to(&format!("{back}#{anchor}")).into_response();
-            if let Ok(v) = HeaderValue::from_str(&committed.position.to_string()) {
-                r.headers_mut().insert("x-position", v);
-            }
-            r
-        }
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
-            ) =>
-        {
-            let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("error", &e.detail)
-                .finish();
-            Redirect::to(&format!("{back}?{query}#{anchor}")).into_response()
-        }
-        Err(e) => message(
-            t,
-            e.status,
-            Some(name),
-            t.failed,
-            &e.detail,
-            Some((back, t.back)),
-        ),
-    }
 }
 
 /// The `?error=` a refused form came back with.

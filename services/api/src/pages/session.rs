@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 use safeguards_app::{accounts, AppError, Caller};
+use safeguards_domain::values::Role;
 
 use super::{cookie, message, render, secure, to_login, user, with_session, SESSION};
 use crate::extract::correlation_id;
@@ -93,7 +94,12 @@ pub async fn login(
         }
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    with_session(&state, Redirect::to("/").into_response(), &session.token)
+    // A focal point starts on their task list; everyone else on the dashboard.
+    let start = match session.account.role {
+        Role::FocalPoint => "/work",
+        _ => "/",
+    };
+    with_session(&state, Redirect::to(start).into_response(), &session.token)
 }
 
 #[derive(Debug, serde::Deserialize)]

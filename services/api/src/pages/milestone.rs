@@ -1,0 +1,296 @@
+//! `/milestones/{id}`: one milestone — its status, due date, progress, evidence, blocked reason
+//! and whole history (who, when, what) — with only the actions this user may take on it now.
+//!
+//! Each action's form carries the version the page showed; a form refused for a field comes back
+//! as this page with an error summary, the field's own message and the user's input kept; a form
+//! that arrives after someone else changed the milestone is refused with "changed meanwhile".
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use safeguards_app::history::{self, Subject};
+use safeguards_app::{may, Action, Principal};
+use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::values::MilestoneId;
+use safeguards_projections::model::MilestoneView;
+use serde_json::Value;
+
+use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
+use crate::i18n::{self, Texts};
+use crate::AppState;
+
+/// One line of the milestone's history.
+struct HistoryRow {
+    at: String,
+    who: String,
+    what: &'static str,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "milestone.html")]
+struct MilestonePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    m: &'a MilestoneView,
+    status: &'static str,
+    overdue: bool,
+    country_name: String,
+    commitment_title: String,
+    achieved_by: Option<String>,
+    verified_by: Option<String>,
+    /// The user reported the achievement: another person verifies it.
+    own_achievement: bool,
+    forms: PageForms,
+    history: Vec<HistoryRow>,
+}
+
+/// `GET /milestones/{id}`.
+pub async fn milestone(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(raw): Path<String>,
+) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
+    let viewer = Viewer {
+        t: visit.t,
+        who: &visit.who,
+        csrf: visit.csrf(&state),
+    };
+    visit.answer(page(&state, &viewer, &raw, StatusCode::OK, done, None).await)
+}
+
+/// The label of an action by its name in the route; `None` for an unknown one.
+fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
+    Some(match action {
+        "start" => t.start,
+        "progress" => t.report_progress,
+        "block" => t.block,
+        "unblock" => t.unblock,
+        "achieve" => t.report_achieved,
+        "verify" => t.verify,
+        "reject" => t.send_back,
+        "reschedule" => t.reschedule,
+        "cancel" => t.cancel_milestone,
+        _ => return None,
+    })
+}
+
+/// The page of milestone `raw_id` for `viewer`, with `status`; when a form was refused, its
+/// message in the summary and next to its field, with what was typed.
+pub(super) async fn page(
+    state: &AppState,
+    viewer: &Viewer<'_>,
+    raw_id: &str,
+    status: StatusCode,
+    done: Option<&'static str>,
+    refused: Option<Refused<'_>>,
+) -> Response {
+    let (t, who) = (viewer.t, viewer.who);
+    let Ok(id) = MilestoneId::parse(raw_id) else {
+        return not_found(t, Some(who.name.clone()), t.no_such_milestone);
+    };
+    let events = history::history(&state.app, who, Subject::Milestone, &id.to_string()).await;
+    let model = state.app.model().await;
+    let Some(m) = model.milestones.get(&id.to_string()) else {
+        return not_found(t, Some(who.name.clone()), t.no_such_milestone);
+    };
+    let today = state.app.clock.today();
+    let own_achievement = m.status == MilestoneStatus::Achieved
+        && m.achieved_by.as_deref() == Some(who.actor.as_metadata().as_str());
+    let actions = actions_for(t, who, m, own_achievement, today);
+    let forms = PageForms::new(viewer, actions, done, refused);
+    let history = events
+        .unwrap_or_default()
+        .iter()
+        .map(|e| HistoryRow {
+            at: e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+            who: e.actor_name.clone(),
+            what: event_word(t, &e.kind),
+            detail: event_detail(t, &e.data),
+        })
+        .collect();
+    let name = |actor: &Option<String>| actor.as_deref().map(|a| model.actor_name(a));
+    let page = MilestonePage {
+        t,
+        user: Some(who.name.clone()),
+        status: i18n::status_word(t, m.status.as_str()),
+        overdue: m.is_overdue(today),
+        country_name: model
+            .engagements
+            .get(&m.country)
+            .map_or_else(|| m.country.clone(), |e| e.name.clone()),
+        commitment_title: model
+            .commitments
+            .get(&m.commitment)
+            .map(|c| c.title.clone())
+            .unwrap_or_default(),
+        achieved_by: name(&m.achieved_by),
+        verified_by: name(&m.verified_by),
+        own_achievement,
+        forms,
+        history,
+        m,
+    };
+    render(status, page)
+}
+
+fn field(name: &'static str, label: &'static str, kind: &'static str) -> Field {
+    Field::new(name, label, kind)
+}
+
+/// The actions `who` may take on `m` now, each a form.
+fn actions_for(
+    t: &'static Texts,
+    who: &Principal,
+    m: &MilestoneView,
+    own_achievement: bool,
+    today: NaiveDate,
+) -> Vec<FormView> {
+    use MilestoneStatus::*;
+    let country = Some(m.country.as_str());
+    let mut forms = Vec::new();
+    let form = |action, label, fields| FormView::new(action, label, fields);
+    if may(who, Action::UpdateMilestones, country) {
+        if m.status == Planned {
+            forms.push(form(
+                "start",
+                t.start,
+                vec![field("note", t.note, "text").optional()],
+            ));
+        }
+        if matches!(m.status, Planned | InProgress) {
+            let percent = field("percent", t.percent, "number");
+            forms.push(form(
+                "progress",
+                t.report_progress,
+                vec![percent, field("note", t.note, "text").optional()],
+            ));
+        }
+        if m.status == InProgress {
+            forms.push(form(
+                "achieve",
+                t.report_achieved,
+                vec![
+                    field("evidence_title", t.evidence, "text"),
+                    field("evidence_url", t.evidence_link, "url"),
+                    field("note", t.note, "text").optional(),
+                ],
+            ));
+        }
+        if matches!(m.status, Planned | InProgress) {
+            forms.push(form(
+                "block",
+                t.block,
+                vec![field("reason", t.reason, "text")],
+            ));
+        }
+        if m.status == Blocked {
+            forms.push(form(
+                "unblock",
+                t.unblock,
+                vec![field("note", t.note, "text").optional()],
+            ));
+        }
+        if !matches!(m.status, Verified | Cancelled) {
+            let mut due = field("due_on", t.new_due_date, "date");
+            due.value = today.max(m.due_on).to_string();
+            forms.push(
+                form(
+                    "reschedule",
+                    t.reschedule,
+                    vec![due, field("reason", t.reason, "text")],
+                )
+                .secondary(),
+            );
+            forms.push(
+                form(
+                    "cancel",
+                    t.cancel_milestone,
+                    vec![field("reason", t.reason, "text")],
+                )
+                .secondary(),
+            );
+        }
+    }
+    if m.status == Achieved && !own_achievement && may(who, Action::Verify, country) {
+        forms.push(form(
+            "verify",
+            t.verify,
+            vec![field("note", t.note, "text").optional()],
+        ));
+        forms.push(form(
+            "reject",
+            t.send_back,
+            vec![field("reason", t.reason, "text")],
+        ));
+    }
+    forms
+}
+
+/// What an event of a milestone did, in the page's language.
+fn event_word(t: &Texts, kind: &str) -> &'static str {
+    let (en, fr, es) = match kind {
+        "MilestoneAdded" => ("added", "ajouté", "añadido"),
+        "MilestoneStarted" => ("started", "commencé", "iniciado"),
+        "ProgressReported" => (
+            "progress reported",
+            "avancement signalé",
+            "avance informado",
+        ),
+        "MilestoneBlocked" => ("blocked", "bloqué", "bloqueado"),
+        "MilestoneUnblocked" => ("unblocked", "débloqué", "desbloqueado"),
+        "MilestoneAchieved" => (
+            "reported achieved",
+            "signalé atteint",
+            "informado como logrado",
+        ),
+        "MilestoneVerified" => ("verified", "vérifié", "verificado"),
+        "VerificationRejected" => (
+            "sent back from verification",
+            "renvoyé par la vérification",
+            "devuelto por la verificación",
+        ),
+        "MilestoneRescheduled" => ("rescheduled", "reporté", "reprogramado"),
+        "MilestoneCancelled" => ("cancelled", "annulé", "cancelado"),
+        _ => ("changed", "modifié", "modificado"),
+    };
+    match t.lang {
+        "fr" => fr,
+        "es" => es,
+        _ => en,
+    }
+}
+
+/// The particulars of an event: its percent, dates, evidence, reason and note.
+fn event_detail(t: &Texts, data: &Value) -> String {
+    let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_string);
+    let mut parts = Vec::new();
+    if let Some(p) = data.get("percent").and_then(Value::as_u64) {
+        parts.push(format!("{p} %"));
+    }
+    if let (Some(from), Some(to)) = (text("from"), text("to")) {
+        parts.push(format!("{from} → {to}"));
+    } else if let Some(due) = text("due_on") {
+        parts.push(format!("{} {due}", t.due));
+    }
+    if let Some(evidence) = data.get("evidence").and_then(Value::as_array) {
+        let titles: Vec<&str> = evidence
+            .iter()
+            .filter_map(|e| e.get("title").and_then(Value::as_str))
+            .collect();
+        if !titles.is_empty() {
+            parts.push(format!("{}: {}", t.evidence, titles.join(", ")));
+        }
+    }
+    parts.extend(text("reason"));
+    parts.extend(text("note"));
+    parts.join(" · ")
+}
