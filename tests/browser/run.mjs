@@ -1,17 +1,19 @@
-// Drives the tracker's pages in headless Chromium with JavaScript off, over the demo data: a
-// focal point lands on their task list, starts a milestone from its page, reports progress with
-// the keyboard alone and reports it achieved; a second person verifies it from the queue; the
-// dashboard and the country page show it. Then axe-core checks every page in three languages
-// and the weight of each page, as transferred, is printed.
-// Usage: BASE=http://127.0.0.1:PORT FP_EMAIL=… PM_EMAIL=… PASSWORD=… MILESTONE=… COMMITMENT=… node run.mjs
+// Drives the tracker's pages in headless Chromium with JavaScript off, over the demo data, the
+// journeys end to end: a programme manager opens an engagement, records an activity, creates a
+// commitment and a milestone; an admin creates a focal point's account, whose one-time password
+// then signs in; the focal point starts the milestone, reports progress with the keyboard alone
+// and reports it achieved with evidence; a second programme manager verifies it from the queue
+// with the keyboard. Each step checks what the page shows afterwards. Then axe-core checks
+// every page in three languages and the weight of each page, as transferred, is printed.
+// Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const { BASE, FP_EMAIL, PM_EMAIL, PASSWORD, MILESTONE, COMMITMENT, SCREENSHOTS } = process.env;
+const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS } = process.env;
+const NEW_FP = 'wanjiru@focal.example.org';
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const failures = [];
 const check = (ok, message) => { if (!ok) failures.push(message); };
-const milestonePage = `/milestones/${MILESTONE}`;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -22,29 +24,25 @@ try {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const main = () => page.textContent('main');
+  const path = () => new URL(page.url()).pathname;
+  const confirmed = async (step) => {
+    check(!(await page.content()).includes('class="error-summary"'), `${step} showed an error`);
+    check((await page.locator('[role=status]').count()) === 1, `${step} was not confirmed`);
+  };
+  const click = async (selector) => {
+    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  };
 
-  async function signIn(email, landing) {
+  async function signIn(email, landing, password = PASSWORD) {
     await page.goto(`${BASE}/login`);
     await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    const at = new URL(page.url()).pathname;
-    check(at === landing, `signing in as ${email} reached ${at}, not ${landing}`);
+    await page.fill('#password', password);
+    await click('button[type=submit]');
+    check(path() === landing, `signing in as ${email} reached ${path()}, not ${landing}`);
   }
   async function signOut() {
     await page.goto(`${BASE}/account`);
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
-  }
-  const form = (action) => `form[action="${milestonePage}/${action}"]`;
-  // Submit a form of the milestone page with the mouse; the page then confirms it.
-  async function submit(action, fields = {}) {
-    await page.goto(`${BASE}${milestonePage}`);
-    for (const [name, value] of Object.entries(fields)) {
-      await page.fill(`${form(action)} [name="${name}"]`, value);
-    }
-    await Promise.all([page.waitForNavigation(), page.click(`${form(action)} button`)]);
-    check(!(await page.content()).includes('class="error-summary"'), `${action} showed an error`);
-    check((await page.locator('[role=status]').count()) === 1, `${action} was not confirmed`);
+    await click('form[action="/logout"] button');
   }
   // Press Tab until the focused element matches `selector` (at most 1000 times).
   async function tabTo(selector) {
@@ -56,12 +54,65 @@ try {
     return false;
   }
 
-  // A focal point: from the task list to the milestone, then its steps.
-  await signIn(FP_EMAIL, '/work');
+  // A programme manager opens an engagement with the first country not yet engaged.
+  await signIn(PM_EMAIL, '/');
+  await click('a[href="/engagements/new"]');
+  const country = await page.getAttribute('#engagements-country option', 'value');
+  await page.selectOption('#engagements-country', country);
+  await page.fill('#engagements-lead', 'Ministry of Digital Affairs');
+  await click('#do-engagements button');
+  check(path() === `/countries/${country}`, `opening an engagement led to ${path()}`);
+  await confirmed('opening an engagement');
+  // An activity, from its folded form.
+  await page.click('summary:has-text("Record an activity")');
+  await page.selectOption('#activities-kind', 'workshop');
+  await page.fill('#activities-title', 'Safeguards assessment workshop');
+  await page.check('#activities-authorities-1');
+  await click('#do-activities button');
+  await confirmed('recording an activity');
+  check((await main()).includes('Safeguards assessment workshop'), 'the activity is not shown');
+  // A commitment, with pickers fed by the catalogue.
+  await page.click('summary:has-text("New commitment")');
+  await page.fill('#commitments-title', 'Adopt a data protection law');
+  await page.check('#commitments-principles-1');
+  await page.fill('#commitments-process_refs', 'F1.1');
+  await page.fill('#commitments-due_on', '2027-06-30');
+  await click('#do-commitments button');
+  await confirmed('creating a commitment');
+  await click('a:has-text("Adopt a data protection law")');
+  const commitmentPage = path();
+  check(commitmentPage.startsWith('/commitments/'), `the commitment link led to ${commitmentPage}`);
+  // A milestone of it.
+  await page.fill('#milestones-title', 'Bill tabled in parliament');
+  await page.fill('#milestones-due_on', '2027-01-31');
+  await click('#do-milestones button');
+  await confirmed('adding a milestone');
+  await click('a:has-text("Bill tabled in parliament")');
+  const milestonePage = path();
+  check(milestonePage.startsWith('/milestones/'), `the milestone link led to ${milestonePage}`);
+  check((await main()).includes('planned'), 'the new milestone is not planned');
+  await signOut();
+
+  // An admin creates the country's focal point; the password is shown once.
+  await signIn(ADMIN_EMAIL, '/');
+  await page.goto(`${BASE}/admin/accounts`);
+  await page.fill('#create-email', NEW_FP);
+  await page.fill('#create-name', 'Wanjiru Focal');
+  await page.selectOption('#create-role', 'focal_point');
+  await page.fill('#create-countries', country);
+  await click('#do-create button');
+  const oneTime = (await page.textContent('code.secret')).trim();
+  check(oneTime.length >= 10, 'no one-time password is shown');
+  await signOut();
+
+  // The focal point signs in with it, lands on their task list, and works the milestone.
+  await signIn(NEW_FP, '/work', oneTime);
   check((await main()).includes('Overdue'), 'the task list has no overdue section');
-  await submit('start');
-  // Reporting progress with the keyboard alone: Tab to each field, type, Enter on the button.
+  const form = (action) => `form[action="${milestonePage}/${action}"]`;
   await page.goto(`${BASE}${milestonePage}`);
+  await click(`${form('start')} button`);
+  await confirmed('starting');
+  // Reporting progress with the keyboard alone: Tab to each field, type, Enter on the button.
   if (await tabTo(`${form('progress')} [name="percent"]`)) {
     await page.keyboard.type('70');
     await page.keyboard.press('Tab');
@@ -69,33 +120,39 @@ try {
     await page.keyboard.press('Tab');
     check(await page.evaluate(() => document.activeElement.tagName === 'BUTTON'), 'Tab from the note does not reach the button');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await confirmed('reporting progress');
     check((await main()).includes('70 %'), 'the progress reported with the keyboard is not shown');
   }
-  await submit('achieve', { evidence_title: 'Gazette notice', evidence_url: 'https://example.org/gazette' });
+  await page.fill(`${form('achieve')} [name="evidence_title"]`, 'Gazette notice');
+  await page.fill(`${form('achieve')} [name="evidence_url"]`, 'https://example.org/gazette');
+  await click(`${form('achieve')} button`);
+  await confirmed('reporting the achievement');
   const shown = await main();
-  for (const text of ['Gazette notice', 'reported achieved', 'Second reading passed']) {
+  for (const text of ['Gazette notice', 'reported achieved', 'Second reading passed', 'Wanjiru Focal']) {
     check(shown.includes(text), `the milestone page does not show "${text}"`);
   }
   check((await page.locator(form('verify')).count()) === 0, 'a focal point is offered verification');
   await signOut();
 
-  // A programme manager verifies it from the queue, with the keyboard.
-  await signIn(PM_EMAIL, '/');
-  await page.goto(`${BASE}/review`);
+  // A second programme manager verifies it from the queue, with the keyboard.
+  await signIn(PM2_EMAIL, '/');
+  await page.goto(`${BASE}/review?country=${country}`);
   check((await main()).includes('Gazette notice'), 'the queue does not show the evidence');
   if (await tabTo(`${form('verify')} button`)) {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    check(new URL(page.url()).pathname === '/review', 'verifying from the queue did not return to it');
+    check(path() === '/review', 'verifying from the queue did not return to it');
+    await confirmed('verifying');
     check((await page.locator(form('verify')).count()) === 0, 'the verified milestone is still in the queue');
   }
   await page.goto(`${BASE}${milestonePage}`);
   check((await main()).includes('verified'), 'the milestone page does not show the verification');
+  await page.goto(`${BASE}/countries/${country}`);
+  check((await main()).includes('fulfilled'), 'the country page does not show the commitment fulfilled');
   if (SCREENSHOTS) {
-    await page.screenshot({ path: `${SCREENSHOTS}/milestone.png`, fullPage: true });
-    await page.goto(`${BASE}/countries/KEN`);
-    await page.screenshot({ path: `${SCREENSHOTS}/country.png`, fullPage: true });
-    await page.goto(`${BASE}/`);
-    await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png`, fullPage: true });
+    for (const [name, at] of [['milestone', milestonePage], ['country', `/countries/${country}`], ['dashboard', '/'], ['review', '/review']]) {
+      await page.goto(`${BASE}${at}`);
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+    }
   }
 
   // Keyboard: the first Tab reaches the skip link.
@@ -104,33 +161,35 @@ try {
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
   check(focused === 'Skip to content', `the first Tab focuses "${focused}"`);
 
-  // axe-core on every page in three languages (its script is injected past the pages' CSP),
-  // and the weight of each page as transferred (gzip).
+  // axe-core on every page in three languages, as the admin (its script is injected past the
+  // pages' CSP), and the weight of each page as transferred (gzip).
+  await signOut();
+  await signIn(ADMIN_EMAIL, '/');
   const audit = await browser.newContext({ bypassCSP: true });
   await audit.addCookies(await context.cookies());
   const auditPage = await audit.newPage();
-  const signedIn = ['/', '/countries/KEN', milestonePage, `/commitments/${COMMITMENT}`, '/review', '/work',
-    '/account', '/digests'];
+  const signedIn = ['/', '/countries/KEN', `/countries/${country}`, milestonePage, commitmentPage, '/review',
+    '/work', '/account', '/engagements/new', '/admin/accounts', '/admin/subscribers', '/admin/digests', '/digests'];
   const open = ['/login', '/subscribe', '/api/docs', '/subscriptions/confirm?token=x',
     '/subscriptions/manage?token=x', '/unsubscribe?token=x'];
   const weights = {};
   for (const lang of ['en', 'fr', 'es']) {
-    for (const path of [...signedIn, ...open]) {
-      const url = `${BASE}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
+    for (const at of [...signedIn, ...open]) {
+      const url = `${BASE}${at}${at.includes('?') ? '&' : '?'}lang=${lang}`;
       const response = await auditPage.goto(url);
-      if (!path.includes('token=')) check(response.status() === 200, `${path} (${lang}) answered ${response.status()}`);
+      if (!at.includes('token=')) check(response.status() === 200, `${at} (${lang}) answered ${response.status()}`);
       const sizes = await response.request().sizes();
       const weight = sizes.responseBodySize + sizes.responseHeadersSize;
-      if (lang === 'en') weights[path] = weight;
-      check(weight <= 60 * 1024, `${path} (${lang}) weighs ${weight} bytes`);
+      if (lang === 'en') weights[at] = weight;
+      check(weight <= 60 * 1024, `${at} (${lang}) weighs ${weight} bytes`);
       await auditPage.evaluate(axeSource);
       const result = await auditPage.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
       for (const v of result.violations) {
-        failures.push(`${path} (${lang}): ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        failures.push(`${at} (${lang}): ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
       }
     }
   }
-  console.log(JSON.stringify({ weights, failures }, null, 1));
+  console.log(JSON.stringify({ weights, failures, milestone: milestonePage }, null, 1));
 } finally {
   await browser.close();
 }

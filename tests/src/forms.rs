@@ -25,6 +25,16 @@ pub fn client() -> reqwest::Client {
 /// Sign in at `base` through the login page, as `email` with the test password; returns the
 /// `Set-Cookie` of the session.
 pub async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> String {
+    sign_in_with(client, base, email, PASSWORD).await
+}
+
+/// As [`sign_in`], with `password`.
+pub async fn sign_in_with(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> String {
     let r = client.get(format!("{base}/login")).send().await.unwrap();
     let login_cookie = r.headers()["set-cookie"].to_str().unwrap();
     let login_cookie = login_cookie.split(';').next().unwrap().to_string();
@@ -32,7 +42,7 @@ pub async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> Strin
     let r = client
         .post(format!("{base}/login"))
         .header("cookie", login_cookie)
-        .form(&[("email", email), ("password", PASSWORD), ("csrf", &csrf)])
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
         .send()
         .await
         .unwrap();

@@ -97,8 +97,8 @@ async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verif
         "the country page does not link the milestone's page"
     );
     assert!(
-        !html.contains("<form"),
-        "the country page is a summary, not a wall of forms"
+        !html.contains(&format!("action=\"{page}/")),
+        "the country page is a summary, not a wall of milestone forms"
     );
     let (status, _, html) = fp.get(&page).await;
     assert_eq!(status, StatusCode::OK);

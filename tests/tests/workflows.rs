@@ -426,3 +426,359 @@ async fn a_country_with_2000_milestones_has_a_country_page_under_60_kb_gzipped()
         "the most overdue milestone is not shown"
     );
 }
+
+/// Post a form whose fields repeat (a group of checkboxes), with the CSRF token of `page`.
+async fn post_repeated(
+    who: &Browser,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let (_, html) = who.get(page).await;
+    let csrf = attr(&html, "name=\"csrf\" value=\"");
+    let mut body = vec![("csrf", csrf.as_str())];
+    body.extend_from_slice(fields);
+    who.post(action, &body).await
+}
+
+async fn a_programme_manager_opens_an_engagement_and_runs_it_from_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
+    app.account("fp@ict.go.ke", Role::FocalPoint, &[]).await;
+    let pm = Browser::signed_in(&app, "pm@un.org").await;
+    let (status, html) = pm.get("/engagements/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<option value=\"KEN\">Kenya (KEN)</option>"),
+        "no country picker"
+    );
+    let (status, location, body) = post_repeated(
+        &pm,
+        "/engagements/new",
+        "/engagements",
+        &[
+            ("country", "KEN"),
+            ("lead", "Ministry of ICT"),
+            ("started_on", "2026-11-02"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.unwrap(), "/countries/KEN?done=engagements");
+    let (_, html) = pm.get("/engagements/new").await;
+    assert!(
+        !html.contains("value=\"KEN\""),
+        "an engaged country is offered again"
+    );
+
+    let country = "/countries/KEN";
+    for (action, fields) in [
+        (
+            "activities",
+            vec![
+                ("kind", "workshop"),
+                ("title", "Safeguards assessment workshop"),
+                ("held_on", "2026-11-20"),
+                ("authorities", "R1"),
+                ("authorities", "R2"),
+            ],
+        ),
+        (
+            "dpi-systems",
+            vec![("system", "digital_id"), ("stage", "L1")],
+        ),
+        ("dpi-stage", vec![("system", "digital_id"), ("stage", "L3")]),
+        (
+            "status",
+            vec![("status", "committed"), ("reason", "letter signed")],
+        ),
+    ] {
+        let (status, location, body) =
+            post_repeated(&pm, country, &format!("{country}/{action}"), &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{action}: {body}");
+        assert_eq!(location.unwrap(), format!("{country}?done={action}"));
+    }
+    let (_, html) = pm.get(country).await;
+    for shown in [
+        "Safeguards assessment workshop",
+        "R1, R2",
+        "digital_id",
+        "L3",
+        "letter signed",
+        "committed",
+    ] {
+        assert!(
+            html.contains(shown),
+            "the country page does not show {shown}"
+        );
+    }
+
+    // A commitment with pickers; refused first for want of a principle, the input kept.
+    let (_, html) = pm.get(country).await;
+    let new_id = attr(&html, "name=\"new_id\" value=\"");
+    let commitment = [
+        ("new_id", new_id.as_str()),
+        ("title", "Adopt a data protection law"),
+        ("risks", "RS1"),
+        ("authority", "R1"),
+        ("stage", "L2"),
+        ("process_refs", "O3.7, F8.1"),
+        ("due_on", "2027-06-30"),
+    ];
+    let (status, _, html) =
+        post_repeated(&pm, country, &format!("{country}/commitments"), &commitment).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("href=\"#commitments-principles\""),
+        "no summary link to the field"
+    );
+    assert!(
+        html.contains("value=\"Adopt a data protection law\""),
+        "the title was lost"
+    );
+    assert!(
+        html.contains("value=\"RS1\" checked"),
+        "the risk ticked was lost"
+    );
+    let mut with_principles = commitment.to_vec();
+    with_principles.extend([("principles", "O3"), ("principles", "F8")]);
+    let (status, _, body) = post_repeated(
+        &pm,
+        country,
+        &format!("{country}/commitments"),
+        &with_principles,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let api = app
+        .get(&app.admin, &format!("/api/v1/commitments/{new_id}"))
+        .await;
+    assert_eq!(api.body["principles"], json!(["O3", "F8"]));
+    assert_eq!(api.body["process_refs"], json!(["O3.7", "F8.1"]));
+
+    // A focal point is assigned; they may then act in the country.
+    let fp_id = app
+        .get(&app.admin, "/api/v1/accounts")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "fp@ict.go.ke")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, body) = post_repeated(
+        &pm,
+        country,
+        &format!("{country}/focal-points"),
+        &[("account", &fp_id)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, html) = pm.get(country).await;
+    assert!(
+        html.contains("Focal points: fp@ict.go.ke"),
+        "the focal point is not listed"
+    );
+
+    // A focal point may record activities, never manage the engagement.
+    let fp = Browser::signed_in(&app, "fp@ict.go.ke").await;
+    let (status, _) = fp.get("/engagements/new").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html) = fp.get(country).await;
+    assert!(html.contains(&format!("action=\"{country}/activities\"")));
+    assert!(
+        !html.contains(&format!("action=\"{country}/status\"")),
+        "a focal point may change the status"
+    );
+    let before = app.event_count().await;
+    let (status, _, _) = post_repeated(
+        &fp,
+        country,
+        &format!("{country}/status"),
+        &[("status", "closed")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = post_repeated(
+        &fp,
+        "/account",
+        "/engagements",
+        &[
+            ("country", "BRA"),
+            ("lead", "x"),
+            ("started_on", "2026-11-02"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.event_count().await, before, "a refused form recorded");
+}
+
+async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
+    let admin = Browser::signed_in(&app, &app.admin_email).await;
+    let (status, html) = admin.get("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/admin/accounts\""));
+
+    // An account with a password made for it, shown once, that then signs in.
+    let (status, _, html) = post_repeated(
+        &admin,
+        "/admin/accounts",
+        "/admin/accounts/create",
+        &[
+            ("email", "new@ict.go.ke"),
+            ("name", "Wanjiru"),
+            ("role", "focal_point"),
+            ("countries", "ken"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{html}");
+    let password = attr(&html, "<code class=\"secret\">");
+    let password = password.split('<').next().unwrap().to_string();
+    assert!(password.len() >= 10, "{password}");
+    let (_, again) = admin.get("/admin/accounts").await;
+    assert!(!again.contains(&password), "the password is shown twice");
+    let client = forms::client();
+    let set = forms::sign_in_with(&client, &app.base, "new@ict.go.ke", &password).await;
+    assert!(set.starts_with("sg_session="));
+
+    let accounts = app.get(&app.admin, "/api/v1/accounts").await.body;
+    let id = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "new@ict.go.ke")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id.as_str())
+            .unwrap()["countries"],
+        json!(["KEN"])
+    );
+    let (status, location, body) = post_repeated(
+        &admin,
+        "/admin/accounts",
+        &format!("/admin/accounts/{id}/role"),
+        &[("role", "focal_point"), ("countries", "KEN, UGA")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.unwrap(), "/admin/accounts?done=role");
+    // A bad country comes back next to its field.
+    let (status, _, html) = post_repeated(
+        &admin,
+        "/admin/accounts",
+        &format!("/admin/accounts/{id}/role"),
+        &[("role", "focal_point"), ("countries", "KEN, XXX")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&format!("href=\"#{id}/role-countries\"")),
+        "no summary link"
+    );
+    assert!(html.contains("value=\"KEN, XXX\""), "the input was lost");
+    let (status, _, _) = post_repeated(
+        &admin,
+        "/admin/accounts",
+        &format!("/admin/accounts/{id}/disable"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let r = app.sign_in("new@ict.go.ke", &password).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account signs in"
+    );
+
+    // A programme manager gets none of the account pages.
+    let pm = Browser::signed_in(&app, "pm@un.org").await;
+    let (status, html) = pm.get("/admin/accounts").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        !html.contains("new@ict.go.ke"),
+        "a manager sees the accounts"
+    );
+    let before = app.event_count().await;
+    let (status, _, _) = post_repeated(
+        &pm,
+        "/account",
+        "/admin/accounts/create",
+        &[("email", "x@un.org"), ("name", "X"), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.event_count().await, before);
+
+    // Subscribers: listed, erased.
+    let r = app
+        .post(
+            "",
+            "/api/v1/subscriptions",
+            json!({"email": "reader@example.org", "countries": ["KEN"]}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let subscriber = app.subscriber("reader@example.org").await;
+    let sid = subscriber["id"].as_str().unwrap().to_string();
+    let (_, html) = admin.get("/admin/subscribers").await;
+    assert!(html.contains("reader@example.org"));
+    let (status, _, _) = post_repeated(
+        &admin,
+        "/admin/subscribers",
+        &format!("/admin/subscribers/{sid}/erase"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = admin.get("/admin/subscribers").await;
+    assert!(
+        !html.contains("reader@example.org"),
+        "the erased address is still shown"
+    );
+
+    // Digests: the periods, a preview, sending now.
+    let (status, html) = pm.get("/admin/digests/preview?countries=KEN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kenya"), "the preview does not cover Kenya");
+    let (status, _) = pm.get("/admin/digests/preview?countries=XXX").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, html) =
+        post_repeated(&admin, "/admin/digests", "/admin/digests/send", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("-W"),
+        "the answer does not name the period sent"
+    );
+    let (status, _) = admin.get("/admin/digests").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = pm.get("/admin/subscribers").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a manager may manage the digest's subscribers"
+    );
+}
+
+mod managing {
+    use super::*;
+    on_both_stores!(
+        a_programme_manager_opens_an_engagement_and_runs_it_from_the_pages,
+        an_admin_manages_accounts_subscribers_and_digests_from_the_pages,
+    );
+}

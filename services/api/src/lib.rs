@@ -11,6 +11,7 @@ pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod input;
 pub mod limits;
 pub mod openapi;
 pub mod ops;

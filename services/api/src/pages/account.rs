@@ -10,7 +10,7 @@ use safeguards_domain::values::{parse_word, Role};
 
 use super::{form_caller, message, render, FormFields, Visit};
 use crate::error::ApiError;
-use crate::i18n::Texts;
+use crate::i18n::{self, Texts};
 use crate::AppState;
 
 #[derive(Template)]
@@ -22,6 +22,8 @@ struct AccountPage {
     name: String,
     email: String,
     role: &'static str,
+    /// Links to the admin's pages.
+    admin: bool,
     countries: String,
     csrf: String,
     /// The password form came back: `Ok` changed, `Err` with the reason.
@@ -39,12 +41,8 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
         .await
         .map(|a| a.email)
         .unwrap_or_default();
-    let role: &'static str = match visit.who.role {
-        Role::Admin => "admin",
-        Role::ProgrammeManager => "programme manager",
-        Role::FocalPoint => "focal point",
-        Role::Viewer => "viewer",
-    };
+    let role = i18n::role_word(t, visit.who.role.into());
+    let admin = visit.who.role == Role::Admin;
     visit.answer(render(
         StatusCode::OK,
         AccountPage {
@@ -57,6 +55,7 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
             name: visit.who.name.clone(),
             email,
             role,
+            admin,
             countries: visit
                 .who
                 .countries

@@ -45,11 +45,7 @@ pub async fn commitment(
     };
     let t = visit.t;
     let done = super::done_query(&parts).and_then(|a| action_label(t, &a));
-    let viewer = Viewer {
-        t,
-        who: &visit.who,
-        csrf: visit.csrf(&state),
-    };
+    let viewer = visit.viewer(&state);
     let page = page_number(&parts);
     visit.answer(commitment_page(&state, &viewer, &raw, page, StatusCode::OK, done, None).await)
 }

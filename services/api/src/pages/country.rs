@@ -1,7 +1,8 @@
 //! `/countries/{country}`: a readable summary of the engagement — its DPI systems, the burn-up
 //! chart, its commitments a page at a time (each with its counts, next due date and the open
-//! milestones that come first, linked to their pages) and recent history. It stays light
-//! whatever the number of milestones: the actions are on the milestone and commitment pages.
+//! milestones that come first, linked to their pages), its activities and recent history; and,
+//! folded at the end, what this user may do to the engagement. It stays light whatever the
+//! number of milestones: the actions on milestones are on their own pages.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,14 +11,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_projections::model::ActivityView;
 use safeguards_projections::views::{self, CommitmentOut, MilestoneCounts, MilestoneOut};
 
-use super::{not_found, render, Burnup, Visit};
+use super::{actions, not_found, render, Burnup, PageForms, Refused, Viewer, Visit};
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
 /// Commitments on one page of a country.
 const COMMITMENTS_PER_PAGE: usize = 20;
+/// The activities shown, the latest first.
+const RECENT_ACTIVITIES: usize = 10;
 /// The open milestones shown under a commitment; the rest are on the commitment's page.
 const MILESTONES_SHOWN: usize = 5;
 
@@ -79,6 +83,10 @@ struct CountryPage {
     page: usize,
     pages: usize,
     history: Vec<(String, String, String)>,
+    status_reason: Option<String>,
+    focal_points: Vec<String>,
+    activities: Vec<ActivityView>,
+    forms: PageForms,
 }
 
 /// Open: neither verified nor cancelled.
@@ -141,7 +149,38 @@ pub async fn country(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let t = visit.t;
+    let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
+    let viewer = visit.viewer(&state);
+    let page = page_number(&parts);
+    visit.answer(country_page(&state, &viewer, &raw, page, StatusCode::OK, done, None).await)
+}
+
+/// The label of an action of the country page by its name in the route.
+fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
+    Some(match action {
+        "engagements" => t.open_engagement,
+        "commitments" => t.new_commitment,
+        "activities" => t.record_activity,
+        "dpi-systems" => t.add_dpi_system,
+        "dpi-stage" => t.move_dpi_system,
+        "status" => t.change_status,
+        "focal-points" => t.assign_focal_point,
+        "remove-focal-point" => t.remove_focal_point,
+        _ => return None,
+    })
+}
+
+/// The page of the country `raw` (its commitments' page `page`), as [`super::milestone::page`].
+pub(super) async fn country_page(
+    state: &AppState,
+    viewer: &Viewer<'_>,
+    raw: &str,
+    page: usize,
+    status: StatusCode,
+    done: Option<&'static str>,
+    refused: Option<Refused<'_>>,
+) -> Response {
+    let t = viewer.t;
     let code = raw.to_ascii_uppercase();
     let model = state.app.model().await;
     let today = state.app.clock.today();
@@ -149,14 +188,14 @@ pub async fn country(
         views::country(&model, &code, today),
         model.engagements.get(&code),
     ) else {
-        return not_found(t, visit.name(), t.no_such_engagement);
+        return not_found(t, Some(viewer.who.name.clone()), t.no_such_engagement);
     };
     let pages = progress
         .commitments
         .len()
         .div_ceil(COMMITMENTS_PER_PAGE)
         .max(1);
-    let page = page_number(&parts).min(pages);
+    let page = page.min(pages);
     let commitments = progress
         .commitments
         .iter()
@@ -178,16 +217,18 @@ pub async fn country(
             )
         })
         .collect();
-    visit.answer(render(
-        StatusCode::OK,
+    let actions = actions::for_country(t, viewer.who, &model, engagement, today);
+    render(
+        status,
         CountryPage {
             t,
-            user: visit.name(),
+            user: Some(viewer.who.name.clone()),
             code: code.clone(),
             name: engagement.name.clone(),
             lead: engagement.lead.clone(),
             started_on: engagement.started_on,
             status: i18n::status_word(t, engagement.status.into()),
+            status_reason: engagement.status_reason.clone(),
             completion: progress.summary.completion,
             overdue: progress.summary.milestones.overdue,
             dpi: engagement
@@ -195,11 +236,24 @@ pub async fn country(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            focal_points: engagement
+                .focal_points
+                .iter()
+                .map(|a| model.actor_name(a))
+                .collect(),
+            activities: engagement
+                .activities
+                .iter()
+                .rev()
+                .take(RECENT_ACTIVITIES)
+                .cloned()
+                .collect(),
             burnup: Burnup::of(&model, &code, today),
             commitments,
             history,
             page,
             pages,
+            forms: PageForms::new(viewer, actions, done, refused),
         },
-    ))
+    )
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
+use safeguards_app::{may, Action};
 use safeguards_domain::values::PrincipleCode;
 use safeguards_projections::views;
 
@@ -39,6 +40,8 @@ struct Dashboard {
     counted: u32,
     countries: Vec<CountryRow>,
     heat: Vec<HeatRow>,
+    /// The user may open engagements.
+    may_open: bool,
 }
 
 /// `GET /`.
@@ -90,6 +93,7 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
             totals: totals.clone(),
             countries,
             heat,
+            may_open: may(&visit.who, Action::ManageEngagement, None),
         },
     ))
 }

@@ -7,19 +7,22 @@ use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeguards_app::{commitments, milestones, AppError, AppResult, Caller};
+use safeguards_app::{commitments, engagements, milestones, AppError, AppResult, Caller};
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
-    parse_as, parse_date, CommitmentId, Evidence, EvidenceUrl, FieldError, MilestoneId, Percent,
-    StageCode, Text, Title,
+    parse_as, parse_date, parse_word, AccountId, CommitmentId, CountryCode, DpiSystemType,
+    Evidence, EvidenceUrl, FieldError, MilestoneId, Percent, StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
 
 use super::commitment::commitment_page;
+use super::country::country_page;
+use super::engagement;
 use super::milestone;
-use super::{form_caller, form_text, message, not_found, FormFields, Refused, Viewer};
+use super::{form_caller, form_text, message, not_found, FormFields, Posted, Refused, Viewer};
 use crate::error::ApiError;
 use crate::i18n::Texts;
+use crate::input::{ActivityInput, CommitmentInput};
 use crate::AppState;
 
 /// A form's handler: the route's extractors, then [`milestone_form`] or [`commitment_form`]
@@ -34,6 +37,24 @@ macro_rules! form {
             Form($form): Form<FormFields>,
         ) -> Response {
             $kind(&$state, &parts, &raw, $action, &$form, async |$caller, $id| $body).await
+        }
+    };
+}
+
+/// A form of the country page: its fields may repeat (a group of checkboxes).
+macro_rules! country_form {
+    ($(#[$doc:meta])* $name:ident($action:literal), |$state:ident, $form:ident, $caller:ident, $country:ident| $body:block) => {
+        $(#[$doc])*
+        pub async fn $name(
+            State($state): State<AppState>,
+            parts: Parts,
+            Path(raw): Path<String>,
+            Form($form): Form<Posted>,
+        ) -> Response {
+            let fields = $form.fields();
+            let country = CountryCode::parse(&raw.to_ascii_uppercase()).ok();
+            let origin = Origin::Country(&raw);
+            page_form(&$state, &parts, origin, country, $action, &fields, async |$caller, $country| $body).await
         }
     };
 }
@@ -55,6 +76,9 @@ fn date(form: &FormFields, key: &str) -> Result<chrono::NaiveDate, FieldError> {
 enum Origin<'a> {
     Milestone(&'a str),
     Commitment(&'a str),
+    Country(&'a str),
+    /// The page to open an engagement; done, it leads to the country's page.
+    NewEngagement(&'a str),
 }
 
 impl Origin<'_> {
@@ -62,12 +86,14 @@ impl Origin<'_> {
         match self {
             Self::Milestone(id) => format!("/milestones/{id}"),
             Self::Commitment(id) => format!("/commitments/{id}"),
+            Self::Country(code) | Self::NewEngagement(code) => format!("/countries/{code}"),
         }
     }
     fn missing(self, t: &'static Texts) -> &'static str {
         match self {
             Self::Milestone(_) => t.no_such_milestone,
             Self::Commitment(_) => t.no_such_commitment,
+            Self::Country(_) | Self::NewEngagement(_) => t.no_such_engagement,
         }
     }
     async fn again(
@@ -84,6 +110,10 @@ impl Origin<'_> {
             Self::Commitment(id) => {
                 commitment_page(state, viewer, id, 1, status, None, Some(refused)).await
             }
+            Self::Country(code) => {
+                country_page(state, viewer, code, 1, status, None, Some(refused)).await
+            }
+            Self::NewEngagement(_) => engagement::page(state, viewer, status, Some(refused)).await,
         }
     }
 }
@@ -334,4 +364,120 @@ form! {
             .transpose()?;
         milestones::add(&state.app, caller, id, new_id, title, date(&form, "due_on")?, stage).await
     }
+}
+
+/// An optional field of a form with repeated keys: `None` when blank.
+fn given(form: &Posted, key: &str) -> Option<String> {
+    Some(form.one(key).trim().to_string()).filter(|v| !v.is_empty())
+}
+
+country_form! {
+    /// `POST /countries/{country}/commitments`: a new commitment, with the id its form was given.
+    create_commitment("commitments"), |state, form, caller, country| {
+        let process_refs: Vec<String> = form
+            .one("process_refs")
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        let (title, description, dpi_system) =
+            (given(&form, "title").unwrap_or_default(), given(&form, "description"), given(&form, "dpi_system"));
+        let fields = CommitmentInput {
+            title: &title,
+            description: description.as_deref(),
+            principles: &form.all("principles"),
+            risks: &form.all("risks"),
+            authority: form.one("authority").trim(),
+            stage: form.one("stage").trim(),
+            dpi_system: dpi_system.as_deref(),
+            process_refs: &process_refs,
+            due_on: form.one("due_on").trim(),
+        }
+        .parse()?;
+        let id = CommitmentId::parse(form.one("new_id").trim()).unwrap_or_default();
+        commitments::create(&state.app, caller, country, id, fields).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/activities`.
+    record_activity("activities"), |state, form, caller, country| {
+        let note = given(&form, "note");
+        let activity = ActivityInput {
+            kind: form.one("kind").trim(),
+            title: form.one("title").trim(),
+            held_on: form.one("held_on").trim(),
+            authorities: &form.all("authorities"),
+            note: note.as_deref(),
+        }
+        .parse()?;
+        engagements::record_activity(&state.app, caller, country, activity).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/dpi-systems`: a DPI system at its stage.
+    add_dpi_system("dpi-systems"), |state, form, caller, country| {
+        let system = parse_as("system", form.one("system").trim(), DpiSystemType::parse)?;
+        let stage = parse_as("stage", form.one("stage").trim(), StageCode::parse)?;
+        engagements::add_dpi_system(&state.app, caller, country, system, stage).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/dpi-stage`: a DPI system moves to another stage.
+    move_dpi_system("dpi-stage"), |state, form, caller, country| {
+        let system = parse_as("system", form.one("system").trim(), DpiSystemType::parse)?;
+        let stage = parse_as("stage", form.one("stage").trim(), StageCode::parse)?;
+        engagements::move_dpi_system(&state.app, caller, country, system, stage).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/status`, with an optional reason.
+    change_status("status"), |state, form, caller, country| {
+        let status = parse_word("status", form.one("status").trim())?;
+        let reason = Text::parse_optional("reason", given(&form, "reason").as_deref())?;
+        engagements::change_status(&state.app, caller, country, status, reason).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/focal-points`: a focal-point account may act in the country.
+    assign_focal_point("focal-points"), |state, form, caller, country| {
+        let account = parse_as("account", form.one("account").trim(), AccountId::parse)?;
+        engagements::assign_focal_point(&state.app, caller, country, account).await
+    }
+}
+
+country_form! {
+    /// `POST /countries/{country}/remove-focal-point`.
+    remove_focal_point("remove-focal-point"), |state, form, caller, country| {
+        let account = parse_as("account", form.one("account").trim(), AccountId::parse)?;
+        engagements::remove_focal_point(&state.app, caller, country, account).await
+    }
+}
+
+/// `POST /engagements`: open an engagement with the country chosen.
+pub async fn open_engagement(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let typed = form_text(&form, "country").unwrap_or_default();
+    let origin = Origin::NewEngagement(&typed);
+    let run = async |caller: &Caller, ()| {
+        let country = parse_as("country", &typed, CountryCode::parse)?;
+        let lead = Title::parse_field("lead", &form_text(&form, "lead").unwrap_or_default())?;
+        engagements::open(
+            &state.app,
+            caller,
+            country,
+            lead,
+            date(&form, "started_on")?,
+            vec![],
+        )
+        .await
+    };
+    page_form(&state, &parts, origin, Some(()), "engagements", &form, run).await
 }

@@ -59,11 +59,7 @@ pub async fn milestone(
         Err(answer) => return answer,
     };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
-    let viewer = Viewer {
-        t: visit.t,
-        who: &visit.who,
-        csrf: visit.csrf(&state),
-    };
+    let viewer = visit.viewer(&state);
     visit.answer(page(&state, &viewer, &raw, StatusCode::OK, done, None).await)
 }
 
@@ -262,11 +258,7 @@ fn event_word(t: &Texts, kind: &str) -> &'static str {
         "MilestoneCancelled" => ("cancelled", "annulé", "cancelado"),
         _ => ("changed", "modifié", "modificado"),
     };
-    match t.lang {
-        "fr" => fr,
-        "es" => es,
-        _ => en,
-    }
+    i18n::in_language(t, (en, fr, es))
 }
 
 /// The particulars of an event: its percent, dates, evidence, reason and note.

@@ -3,11 +3,14 @@
 //! (HttpOnly, SameSite=Lax, Secure over https) and a CSRF token on every form.
 
 mod account;
+mod actions;
+mod admin;
 mod archive;
 mod burnup;
 mod commitment;
 mod country;
 mod dashboard;
+mod engagement;
 mod forms;
 mod milestone;
 mod session;
@@ -39,6 +42,45 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::dashboard))
         .route("/countries/{country}", get(country::country))
+        .route(
+            "/countries/{country}/commitments",
+            post(forms::create_commitment),
+        )
+        .route(
+            "/countries/{country}/activities",
+            post(forms::record_activity),
+        )
+        .route(
+            "/countries/{country}/dpi-systems",
+            post(forms::add_dpi_system),
+        )
+        .route(
+            "/countries/{country}/dpi-stage",
+            post(forms::move_dpi_system),
+        )
+        .route("/countries/{country}/status", post(forms::change_status))
+        .route(
+            "/countries/{country}/focal-points",
+            post(forms::assign_focal_point),
+        )
+        .route(
+            "/countries/{country}/remove-focal-point",
+            post(forms::remove_focal_point),
+        )
+        .route("/engagements/new", get(engagement::new_engagement))
+        .route("/engagements", post(forms::open_engagement))
+        .route("/admin/accounts", get(admin::accounts_page))
+        .route("/admin/accounts/create", post(admin::create_account))
+        .route("/admin/accounts/{id}/role", post(admin::change_role))
+        .route("/admin/accounts/{id}/disable", post(admin::disable_account))
+        .route("/admin/subscribers", get(admin::subscribers_page))
+        .route(
+            "/admin/subscribers/{id}/erase",
+            post(admin::erase_subscriber),
+        )
+        .route("/admin/digests", get(admin::digests_page))
+        .route("/admin/digests/preview", get(admin::preview_digest))
+        .route("/admin/digests/send", post(admin::send_digest))
         .route("/review", get(tasks::review))
         .route("/work", get(tasks::work))
         .route("/milestones/{id}", get(milestone::milestone))
@@ -157,6 +199,14 @@ impl Visit {
     fn csrf(&self, state: &AppState) -> String {
         state.app.tokens.csrf(&self.token)
     }
+    /// The visitor as a page with forms sees them.
+    fn viewer(&self, state: &AppState) -> Viewer<'_> {
+        Viewer {
+            t: self.t,
+            who: &self.who,
+            csrf: self.csrf(state),
+        }
+    }
     /// The page, with the language choice kept.
     fn answer(&self, response: Response) -> Response {
         i18n::remember(response, self.lang, self.chosen)
@@ -246,7 +296,11 @@ impl Field {
             options: Vec::new(),
         }
     }
-    /// A drop-down list of `options` (value, label).
+    /// Whether `option` is among the values (a group of checkboxes keeps them comma-separated).
+    fn checked(&self, option: &str) -> bool {
+        self.value.split(',').any(|v| v == option)
+    }
+    /// A drop-down list of `options` (value, label); checkboxes when the kind is `checkboxes`.
     fn choices(self, options: Vec<(String, String)>) -> Self {
         Self { options, ..self }
     }
@@ -266,7 +320,8 @@ impl Field {
 
 /// A form of one action: posted to `<target>/<action>`, with its fields and button.
 pub(super) struct FormView {
-    action: &'static str,
+    /// The path after the page's base: a word (`progress`), or an id and a word (`<id>/role`).
+    action: String,
     label: &'static str,
     fields: Vec<Field>,
     /// A lesser action: shown folded, with a plain button.
@@ -276,9 +331,9 @@ pub(super) struct FormView {
 }
 
 impl FormView {
-    fn new(action: &'static str, label: &'static str, fields: Vec<Field>) -> Self {
+    fn new(action: impl Into<String>, label: &'static str, fields: Vec<Field>) -> Self {
         Self {
-            action,
+            action: action.into(),
             label,
             fields,
             secondary: false,
@@ -325,10 +380,15 @@ impl Refused<'_> {
             return ("#actions".to_string(), self.message);
         };
         let mut line = (format!("#do-{}", self.action), self.message.clone());
-        let action = form.action;
+        let action = form.action.clone();
         for f in &mut form.fields {
             f.value = self.typed.get(f.name).cloned().unwrap_or_default();
-            if self.field.as_deref() == Some(f.name) {
+            // `principles[2]` is a value of the field `principles`.
+            let at_fault = self
+                .field
+                .as_deref()
+                .and_then(|n| n.split(['[', '.']).next());
+            if at_fault == Some(f.name) {
                 f.error = Some(self.message.clone());
                 line = (
                     format!("#{action}-{}", f.name),
@@ -390,6 +450,20 @@ impl Posted {
             .iter()
             .find(|(k, _)| k == key)
             .map_or("", |(_, v)| v.as_str())
+    }
+    /// The fields as a form of single values: a repeated key's values joined by commas.
+    fn fields(&self) -> FormFields {
+        let mut fields = FormFields::new();
+        for (k, v) in &self.0 {
+            fields
+                .entry(k.clone())
+                .and_modify(|all: &mut String| {
+                    all.push(',');
+                    all.push_str(v);
+                })
+                .or_insert_with(|| v.clone());
+        }
+        fields
     }
     /// Every value of `key`, trimmed, blanks left out.
     fn all(&self, key: &str) -> Vec<String> {

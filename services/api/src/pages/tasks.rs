@@ -72,12 +72,22 @@ struct Awaiting {
 struct ReviewPage {
     t: &'static Texts,
     user: Option<String>,
+    /// The countries with achievements awaiting verification (code, name), and the one chosen.
+    countries: Vec<(String, String)>,
+    only: Option<String>,
     rows: Vec<Awaiting>,
     total: usize,
     page: usize,
     pages: usize,
     csrf: String,
     done: bool,
+}
+
+/// The value of `key` in the query.
+fn query_value(parts: &Parts, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(k, v)| k == key && !v.is_empty())
+        .map(|(_, v)| v.into_owned())
 }
 
 /// When the milestone last entered `status`.
@@ -98,12 +108,29 @@ pub async fn review(State(state): State<AppState>, parts: Parts) -> Response {
     let (t, who) = (visit.t, &visit.who);
     let model = state.app.model().await;
     let me = who.actor.as_metadata();
+    let only = query_value(&parts, "country").map(|c| c.to_ascii_uppercase());
     let mut awaiting: Vec<&MilestoneView> = model
         .milestones
         .values()
         .filter(|m| m.status == MilestoneStatus::Achieved)
         .filter(|m| may(who, Action::Verify, Some(&m.country)))
         .collect();
+    // The countries with something to verify, for the filter.
+    let mut countries: Vec<(String, String)> = awaiting
+        .iter()
+        .map(|m| m.country.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|c| {
+            let name = model
+                .engagements
+                .get(&c)
+                .map_or_else(|| c.clone(), |e| e.name.clone());
+            (c, name)
+        })
+        .collect();
+    countries.sort_by(|a, b| a.1.cmp(&b.1));
+    awaiting.retain(|m| only.as_ref().is_none_or(|c| *c == m.country));
     awaiting.sort_by_key(|m| (entered(m, MilestoneStatus::Achieved), m.id.clone()));
     let pages = awaiting.len().div_ceil(ROWS).max(1);
     let page = page_number(&parts).min(pages);
@@ -128,6 +155,8 @@ pub async fn review(State(state): State<AppState>, parts: Parts) -> Response {
     let page = ReviewPage {
         t,
         user: visit.name(),
+        countries,
+        only,
         total: awaiting.len(),
         rows,
         page,

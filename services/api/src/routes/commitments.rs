@@ -4,10 +4,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use safeguards_app::commitments;
-use safeguards_domain::commitment::{CommitmentFields, CommitmentRevision};
+use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
-    parse_as, parse_date, AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, ProcessRef,
-    RiskCode, StageCode, Text, Title,
+    parse_as, parse_date, AuthorityCode, CommitmentId, DpiSystemType, ProcessRef, RiskCode,
+    StageCode, Text, Title,
 };
 use safeguards_projections::views::{self, CommitmentOut};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::{created, ok, path_country, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Cmd, Signed};
+use crate::input::{principles, CommitmentInput};
 use crate::schema::{self, list, max};
 use crate::AppState;
 
@@ -45,21 +46,6 @@ pub struct CreateCommitmentBody {
     pub due_on: String,
 }
 
-fn principles(raw: &[String]) -> ApiResult<Vec<PrincipleCode>> {
-    if raw.is_empty() {
-        return Err(ApiError::invalid(
-            "principles",
-            "a commitment needs at least one principle",
-        ));
-    }
-    Ok(list(
-        "principles",
-        raw,
-        max::PRINCIPLES,
-        PrincipleCode::parse,
-    )?)
-}
-
 #[utoipa::path(
     post,
     path = "/engagements/{country}/commitments",
@@ -78,26 +64,18 @@ pub async fn create_commitment(
     ApiJson(body): ApiJson<CreateCommitmentBody>,
 ) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    let fields = CommitmentFields {
-        title: Title::parse(&body.title)?,
-        description: Text::parse_optional("description", body.description.as_deref())?,
-        principles: principles(&body.principles)?,
-        risks: list("risks", &body.risks, max::RISKS, RiskCode::parse)?,
-        authority: parse_as("authority", &body.authority, AuthorityCode::parse)?,
-        stage: parse_as("stage", &body.stage, StageCode::parse)?,
-        dpi_system: body
-            .dpi_system
-            .as_deref()
-            .map(|d| parse_as("dpi_system", d, DpiSystemType::parse))
-            .transpose()?,
-        process_refs: list(
-            "process_refs",
-            &body.process_refs,
-            max::PROCESS_REFS,
-            ProcessRef::parse,
-        )?,
-        due_on: parse_date("due_on", &body.due_on)?,
-    };
+    let fields = CommitmentInput {
+        title: &body.title,
+        description: body.description.as_deref(),
+        principles: &body.principles,
+        risks: &body.risks,
+        authority: &body.authority,
+        stage: &body.stage,
+        dpi_system: body.dpi_system.as_deref(),
+        process_refs: &body.process_refs,
+        due_on: &body.due_on,
+    }
+    .parse()?;
     let committed =
         commitments::create(&state.app, &caller, country, CommitmentId::new(), fields).await?;
     Ok(created(committed))

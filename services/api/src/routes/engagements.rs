@@ -3,10 +3,9 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use safeguards_app::engagements::{self, Activity};
+use safeguards_app::engagements;
 use safeguards_domain::values::{
-    parse_as, parse_date, parse_word, AccountId, AuthorityCode, CountryCode, DpiSystemType,
-    StageCode, Text, Title,
+    parse_as, parse_date, parse_word, AccountId, CountryCode, DpiSystemType, StageCode, Text, Title,
 };
 use safeguards_projections::model::EngagementView;
 use serde::Deserialize;
@@ -14,7 +13,8 @@ use serde::Deserialize;
 use super::{created, ok, path_country, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Cmd, Signed};
-use crate::schema::{self, list, max};
+use crate::input::ActivityInput;
+use crate::schema::{self, max};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -175,18 +175,14 @@ pub async fn record_activity(
     ApiJson(body): ApiJson<ActivityBody>,
 ) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    let activity = Activity {
-        kind: parse_word("kind", &body.kind)?,
-        title: Title::parse(&body.title)?,
-        held_on: parse_date("held_on", &body.held_on)?,
-        authorities: list(
-            "authorities",
-            &body.authorities,
-            max::AUTHORITIES,
-            AuthorityCode::parse,
-        )?,
-        note: Text::parse_optional("note", body.note.as_deref())?,
-    };
+    let activity = ActivityInput {
+        kind: &body.kind,
+        title: &body.title,
+        held_on: &body.held_on,
+        authorities: &body.authorities,
+        note: body.note.as_deref(),
+    }
+    .parse()?;
     Ok(ok(engagements::record_activity(
         &state.app, &caller, country, activity,
     )
