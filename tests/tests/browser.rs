@@ -1,6 +1,7 @@
 //! The pages in a real headless Chromium, driven by `tests/browser/run.mjs` (playwright-core),
-//! over the demo data, with axe-core on every page in three languages. Needs Debian's `chromium` and `npm ci` in `tests/browser`,
-//! which `tests/run` installs when they are missing.
+//! over the demo data on both stores, with axe-core on every page in three languages. Needs
+//! Debian's `chromium` and `npm ci` in `tests/browser`, which `tests/run` installs when they
+//! are missing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,10 +9,13 @@ use std::path::PathBuf;
 
 use safeguards_domain::values::Role;
 use safeguards_tests::app::{Setup, TestApp, PASSWORD};
-use safeguards_tests::{Backend, TestDb};
+use safeguards_tests::{on_both_stores, Backend, TestDb};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
+/// One browser run at a time: each loads the demo and drives Chromium, which two cores share.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Backend) {
+    let _one = ONE_AT_A_TIME.lock().await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
     assert!(
         dir.join("node_modules/playwright-core").exists(),
@@ -23,7 +27,7 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
         std::path::Path::new(&chromium).exists(),
         "headless Chromium is needed at {chromium}: apt-get install chromium (tests/run does it)"
     );
-    let db = TestDb::new(Backend::Sqlite).await;
+    let db = TestDb::new(backend).await;
     let setup = Setup {
         demo: true,
         ..Setup::default()
@@ -67,3 +71,5 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe() {
     assert_eq!(api.body["status"], "verified");
     assert!(api.body["evidence"][0]["url"] == "https://example.org/gazette");
 }
+
+on_both_stores!(people_use_the_pages_in_chromium_and_every_page_passes_axe);

@@ -310,6 +310,10 @@ async fn pages_speak_english_french_and_spanish(backend: Backend) {
     assert!(html.contains("<html lang=\"fr\">"));
     assert!(html.contains("Les pays et leurs garanties"));
     assert!(html.contains("exploration"), "the status is not translated");
+    assert!(
+        html.contains("0,0 %"),
+        "the percentage is not written the French way"
+    );
     let cookie = headers["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("sg_lang=fr"), "{cookie}");
     // The choice sticks through the cookie.

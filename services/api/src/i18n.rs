@@ -943,6 +943,24 @@ pub static ES: Texts = Texts {
     show_word: "Mostrar",
 };
 
+impl Texts {
+    fn mail(&self) -> &'static safeguards_digest::texts::MailTexts {
+        safeguards_digest::texts::mail_texts(parse(self.lang).unwrap_or(Language::En))
+    }
+    /// `x` with one decimal as the language writes it: "20.0", "20,0".
+    pub fn decimal(&self, x: impl std::borrow::Borrow<f64>) -> String {
+        self.mail().decimal(*x.borrow())
+    }
+    /// A day as the language writes it: "3 December 2026", "3 décembre 2026".
+    pub fn day(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        self.mail().day(*d.borrow())
+    }
+    /// An activity kind (`workshop`) in words.
+    pub fn activity_kind(&self, code: &str) -> &'static str {
+        self.mail().activity_kind(code)
+    }
+}
+
 /// The texts of a language.
 pub fn texts(lang: Language) -> &'static Texts {
     match lang {
