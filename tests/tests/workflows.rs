@@ -615,6 +615,26 @@ async fn a_programme_manager_opens_an_engagement_and_runs_it_from_the_pages(back
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.event_count().await, before, "a refused form recorded");
+
+    // Removed, the focal point may no longer act in the country.
+    let (status, _, body) = post_repeated(
+        &pm,
+        country,
+        &format!("{country}/remove-focal-point"),
+        &[("account", &fp_id)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, html) = pm.get(country).await;
+    assert!(
+        html.contains("Focal points: none"),
+        "the focal point is still listed"
+    );
+    let (_, html) = fp.get(country).await;
+    assert!(
+        !html.contains(&format!("action=\"{country}/activities\"")),
+        "a removed focal point still gets the country's forms"
+    );
 }
 
 async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backend: Backend) {
