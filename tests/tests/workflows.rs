@@ -771,6 +771,32 @@ async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backen
         !html.contains("reader@example.org"),
         "the erased address is still shown"
     );
+    // A long list comes a page at a time.
+    for i in 0..55 {
+        let r = app
+            .post(
+                "",
+                "/api/v1/subscriptions",
+                json!({"email": format!("r{i}@example.org")}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+    let (_, first) = admin.get("/admin/subscribers").await;
+    assert!(
+        first.contains("56 subscribers"),
+        "the count is not of them all"
+    );
+    assert!(
+        first.contains("href=\"/admin/subscribers?page=2\""),
+        "no second page"
+    );
+    // 56 rows: 50 on the first page, 6 on the second; the erased one has no form.
+    let forms = |html: &str| html.matches("action=\"/admin/subscribers/").count();
+    let rows = |html: &str| html.matches("<tr id=\"s-").count();
+    let (_, second) = admin.get("/admin/subscribers?page=2").await;
+    assert_eq!((rows(&first), rows(&second)), (50, 6));
+    assert_eq!(forms(&first) + forms(&second), 55);
 
     // Digests: the periods, a preview, sending now.
     let (status, html) = pm.get("/admin/digests/preview?countries=KEN").await;

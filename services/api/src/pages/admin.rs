@@ -78,6 +78,11 @@ struct AdminPage {
     accounts: Vec<AccountRow>,
     subscribers: Vec<SubscriberRow>,
     digests: Vec<DigestView>,
+    /// Accounts or subscribers in all, the page shown, and how many pages.
+    total: usize,
+    page: usize,
+    pages: usize,
+    path: &'static str,
     one_time: Option<OneTime>,
     forms: PageForms,
 }
@@ -162,11 +167,26 @@ struct AdminData {
     digests: Vec<DigestView>,
 }
 
-/// An admin page for `viewer`: the list, its forms, and what the last form came to.
+/// Rows on one page of the accounts and of the subscribers.
+const ROWS: usize = 50;
+
+/// Keep page `page` (from 1) of `list`; returns the number of pages.
+fn keep_page<T>(list: &mut Vec<T>, page: usize) -> usize {
+    let pages = list.len().div_ceil(ROWS).max(1);
+    let page = page.clamp(1, pages);
+    list.truncate(page * ROWS);
+    list.drain(..(page - 1) * ROWS);
+    pages
+}
+
+/// An admin page for `viewer` (the list's page `page`): the list, its forms, and what the
+/// last form came to.
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     viewer: &Viewer<'_>,
     which: Admin,
+    page: usize,
     status: StatusCode,
     done: Option<&'static str>,
     refused: Option<Refused<'_>>,
@@ -194,7 +214,7 @@ async fn page(
         })
     }
     .await;
-    let data = match loaded {
+    let mut data = match loaded {
         Ok(d) => d,
         Err(e) => {
             let e = ApiError::from(e);
@@ -208,6 +228,9 @@ async fn page(
             );
         }
     };
+    let total = data.accounts.len() + data.subscribers.len();
+    let pages = keep_page(&mut data.accounts, page).max(keep_page(&mut data.subscribers, page));
+    let page = page.clamp(1, pages);
     let forms = PageForms::new(viewer, actions(t, which, &data), done, refused);
     let (which_word, heading) = match which {
         Admin::Accounts => ("accounts", t.accounts_title),
@@ -246,6 +269,10 @@ async fn page(
                 })
                 .collect(),
             digests: data.digests,
+            total,
+            page,
+            pages,
+            path: which.path(),
             one_time: one_time.map(|(email, password)| OneTime { email, password }),
             forms,
         },
@@ -265,7 +292,20 @@ async fn show(state: AppState, parts: Parts, which: Admin) -> Response {
     };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
     let viewer = visit.viewer(&state);
-    visit.answer(page(&state, &viewer, which, StatusCode::OK, done, None, None).await)
+    let number = super::country::page_number(&parts);
+    visit.answer(
+        page(
+            &state,
+            &viewer,
+            which,
+            number,
+            StatusCode::OK,
+            done,
+            None,
+            None,
+        )
+        .await,
+    )
 }
 
 /// `GET /admin/accounts`.
@@ -308,6 +348,7 @@ async fn run(
                 state,
                 &viewer,
                 which,
+                1,
                 StatusCode::CREATED,
                 None,
                 None,
@@ -340,7 +381,7 @@ async fn run(
         message,
         typed: form,
     };
-    page(state, &viewer, which, status, None, Some(refused), None).await
+    page(state, &viewer, which, 1, status, None, Some(refused), None).await
 }
 
 fn viewer_of<'a>(t: &'static Texts, caller: &'a Caller, form: &FormFields) -> Viewer<'a> {
