@@ -776,9 +776,9 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
             "* Blocked: Bill tabled in parliament\n  Commitment: Set up a grievance mechanism\n  \
              Waiting for the cabinet",
             "  evidence: Hansard record <https://example.org/hansard>",
-            &format!("http://tracker.test/countries/KEN#m-{tabled}"),
+            &format!("http://tracker.test/milestones/{tabled}"),
             &format!("due 30 June 2025 · {days_late} days late"),
-            &format!("http://tracker.test/countries/KEN#m-{late}"),
+            &format!("http://tracker.test/milestones/{late}"),
             &format!("http://tracker.test/digests/{next_week}"),
         ],
     );
@@ -788,7 +788,7 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
         &mail.part("html"),
         &[
             &summary.replace('\'', "&#39;"),
-            &format!("href=\"http://tracker.test/countries/KEN#m-{also_tabled}\""),
+            &format!("href=\"http://tracker.test/milestones/{also_tabled}\""),
         ],
     );
 

@@ -510,7 +510,7 @@ async fn a_new_password_or_a_sign_out_ends_every_other_session(backend: Backend)
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let after = page(cookie).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
-    assert_eq!(after.headers()["location"], "/login");
+    assert_eq!(after.headers()["location"], "/login?next=%2Faccount");
 }
 
 /// The confirmation token in the latest mail to `email`.

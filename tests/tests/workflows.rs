@@ -828,3 +828,65 @@ mod managing {
         an_admin_manages_accounts_subscribers_and_digests_from_the_pages,
     );
 }
+
+async fn a_link_to_a_page_leads_back_to_it_after_signing_in_and_never_off_the_site(
+    backend: Backend,
+) {
+    let (app, _, milestone) = kenya(backend).await;
+    let client = forms::client();
+    let page = format!("/milestones/{milestone}");
+    // A link from a digest, followed without a session.
+    let r = client
+        .get(format!("{}{page}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let login = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(login, format!("/login?next=%2Fmilestones%2F{milestone}"));
+    let sign_in = async |next: &str| {
+        let r = client
+            .get(format!("{}/login?next={next}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers()["set-cookie"].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        let html = r.text().await.unwrap();
+        let csrf = attr(&html, "name=\"csrf\" value=\"");
+        let next = if html.contains("name=\"next\"") {
+            attr(&html, "name=\"next\" value=\"")
+        } else {
+            String::new()
+        };
+        let r = client
+            .post(format!("{}/login", app.base))
+            .header("cookie", cookie)
+            .form(&[
+                ("email", "fp@ict.go.ke"),
+                ("password", safeguards_tests::app::PASSWORD),
+                ("csrf", &csrf),
+                ("next", &next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        r.headers()["location"].to_str().unwrap().to_string()
+    };
+    assert_eq!(sign_in(&format!("%2Fmilestones%2F{milestone}")).await, page);
+    // Anything that would lead off the site lands on the start page instead.
+    for hostile in [
+        "%2F%2Fevil.example%2Fx",
+        "https%3A%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "%2Fwork%0D%0ASet-Cookie%3A+x",
+    ] {
+        assert_eq!(sign_in(hostile).await, "/work", "{hostile}");
+    }
+}
+
+mod returning {
+    use super::*;
+    on_both_stores!(a_link_to_a_page_leads_back_to_it_after_signing_in_and_never_off_the_site);
+}

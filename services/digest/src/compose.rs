@@ -80,7 +80,7 @@ pub struct Overdue {
 
 /// The page of a milestone.
 pub fn milestone_path(m: &MilestoneView) -> String {
-    format!("/countries/{}#m-{}", m.country, m.id)
+    format!("/milestones/{}", m.id)
 }
 
 /// Each engaged country's completion (percent, one decimal) in `model`.

@@ -182,7 +182,7 @@ impl Visit {
     async fn of(state: &AppState, parts: &Parts) -> Result<Self, Response> {
         let Some((who, token)) = user(state, parts).await else {
             let (lang, chosen) = i18n::language(parts);
-            return Err(i18n::remember(to_login(), lang, chosen));
+            return Err(i18n::remember(to_login_from(parts), lang, chosen));
         };
         let (lang, chosen) = i18n::language_for(parts, who.language);
         Ok(Self {
@@ -269,6 +269,30 @@ fn not_found(t: &'static Texts, user: Option<String>, text: &str) -> Response {
 
 fn to_login() -> Response {
     Redirect::to("/login").into_response()
+}
+
+/// To the sign-in page, which then leads back to the page asked for (a link from a digest, a
+/// bookmark).
+fn to_login_from(parts: &Parts) -> Response {
+    let wanted = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    if wanted == "/" || local_path(wanted).is_none() {
+        return to_login();
+    }
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", wanted)
+        .finish();
+    Redirect::to(&format!("/login?{query}")).into_response()
+}
+
+/// `raw` when it is a path of this site ("/milestones/…"), never one that leads elsewhere
+/// ("//host", "/\\host", "https://…") or carries control characters.
+fn local_path(raw: &str) -> Option<&str> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && raw.len() <= 2000
+        && !raw.chars().any(|c| c.is_control() || c == '\\');
+    ok.then_some(raw)
 }
 
 /// One field of a form: its name, label and input type, whether it must be filled, the value

@@ -9,7 +9,7 @@ use rand::RngCore;
 use safeguards_app::{accounts, AppError, Caller};
 use safeguards_domain::values::Role;
 
-use super::{cookie, message, render, secure, to_login, user, with_session, SESSION};
+use super::{cookie, local_path, message, render, secure, to_login, user, with_session, SESSION};
 use crate::extract::correlation_id;
 use crate::i18n::{self, Texts};
 use crate::AppState;
@@ -24,9 +24,16 @@ struct LoginPage {
     user: Option<String>,
     csrf: String,
     error: Option<String>,
+    /// The page to go to once signed in.
+    next: Option<String>,
 }
 
-fn login_page_with(t: &'static Texts, error: Option<String>, status: StatusCode) -> Response {
+fn login_page_with(
+    t: &'static Texts,
+    error: Option<String>,
+    status: StatusCode,
+    next: Option<&str>,
+) -> Response {
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let csrf: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -37,6 +44,7 @@ fn login_page_with(t: &'static Texts, error: Option<String>, status: StatusCode)
             user: None,
             csrf: csrf.clone(),
             error,
+            next: next.and_then(local_path).map(str::to_string),
         },
     );
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -50,8 +58,13 @@ fn login_page_with(t: &'static Texts, error: Option<String>, status: StatusCode)
 /// `GET /login`.
 pub async fn login_page(parts: Parts) -> Response {
     let (lang, chosen) = i18n::language(&parts);
+    let next = parts.uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "next")
+            .map(|(_, v)| v.into_owned())
+    });
     i18n::remember(
-        login_page_with(i18n::texts(lang), None, StatusCode::OK),
+        login_page_with(i18n::texts(lang), None, StatusCode::OK, next.as_deref()),
         lang,
         chosen,
     )
@@ -65,6 +78,8 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// `POST /login`.
@@ -85,20 +100,31 @@ pub async fn login(
         );
     }
     if cookie(&parts, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
-        return login_page_with(t, Some(t.form_expired.into()), StatusCode::FORBIDDEN);
+        return login_page_with(
+            t,
+            Some(t.form_expired.into()),
+            StatusCode::FORBIDDEN,
+            Some(&form.next),
+        );
     }
     let session = match accounts::sign_in(&state.app, form.email.trim(), &form.password).await {
         Ok(s) => s,
         Err(AppError::Unauthorized) => {
-            return login_page_with(t, Some(t.wrong_login.into()), StatusCode::UNAUTHORIZED)
+            return login_page_with(
+                t,
+                Some(t.wrong_login.into()),
+                StatusCode::UNAUTHORIZED,
+                Some(&form.next),
+            )
         }
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    // A focal point starts on their task list; everyone else on the dashboard.
-    let start = match session.account.role {
+    // Back to the page asked for; else a focal point starts on their task list, everyone else
+    // on the dashboard.
+    let start = local_path(&form.next).unwrap_or(match session.account.role {
         Role::FocalPoint => "/work",
         _ => "/",
-    };
+    });
     with_session(&state, Redirect::to(start).into_response(), &session.token)
 }
 
