@@ -184,7 +184,8 @@ pub fn is_fulfilled(tracker: &Tracker, c: &CommitmentView) -> bool {
     any
 }
 
-fn commitments_of<'a>(
+/// The commitments of an engagement that count: not withdrawn, in the order they were made.
+pub fn commitments_of<'a>(
     tracker: &'a Tracker,
     e: &'a EngagementView,
 ) -> impl Iterator<Item = &'a CommitmentView> + 'a {
@@ -194,7 +195,8 @@ fn commitments_of<'a>(
         .filter(|c| !c.withdrawn)
 }
 
-fn summary(tracker: &Tracker, e: &EngagementView, today: NaiveDate) -> CountrySummary {
+/// One engagement's figures: its commitments, milestone counts and completion.
+pub fn summary(tracker: &Tracker, e: &EngagementView, today: NaiveDate) -> CountrySummary {
     let mut counts = MilestoneCounts::default();
     let mut commitments = 0;
     for c in commitments_of(tracker, e) {

@@ -225,6 +225,11 @@ impl TestApp {
         self.token(email.as_str(), PASSWORD).await
     }
 
+    /// `POST /api/v1/subscriptions` as a visitor (no token), whatever it answers.
+    pub async fn subscribe(&self, body: Value) -> Reply {
+        self.post("", "/api/v1/subscriptions", body).await
+    }
+
     /// `POST /api/v1/auth/token`, whatever it answers.
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
         self.post(

@@ -1013,20 +1013,12 @@ async fn sign_in_and_subscription_are_rate_limited_per_client(backend: Backend) 
     assert!(r.headers.contains_key("retry-after"));
     for i in 0..10 {
         let r = app
-            .post(
-                "",
-                "/api/v1/subscriptions",
-                json!({"email": format!("s{i}@example.org")}),
-            )
+            .subscribe(json!({"email": format!("s{i}@example.org")}))
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
     }
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "one-more@example.org"}),
-        )
+        .subscribe(json!({"email": "one-more@example.org"}))
         .await;
     is_problem(&r, StatusCode::TOO_MANY_REQUESTS);
 }

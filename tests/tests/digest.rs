@@ -33,11 +33,7 @@ fn link_token(mail: &Received) -> String {
 async fn subscribe_and_confirm(app: &TestApp, smtp: &SmtpServer, email: &str, countries: &[&str]) {
     let before = smtp.messages().len();
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": email, "name": "Reader", "countries": countries}),
-        )
+        .subscribe(json!({"email": email, "name": "Reader", "countries": countries}))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     let mails = smtp.messages();
@@ -99,13 +95,7 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
     assert_eq!(r.status, StatusCode::CREATED);
     subscribe_and_confirm(&app, &smtp, "reader@example.org", &["KEN"]).await;
     // Unconfirmed: subscribes, never confirms.
-    let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "lurker@example.org"}),
-        )
-        .await;
+    let r = app.subscribe(json!({"email": "lurker@example.org"})).await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     // Unsubscribed before the digest.
     subscribe_and_confirm(&app, &smtp, "leaver@example.org", &[]).await;
@@ -282,16 +272,12 @@ async fn header_injection_through_name_or_address_is_refused(backend: Backend) {
         json!({"email": "eve@example.org\r\nBcc: victim@example.org"}),
         json!({"email": "eve@example.org>\nBcc: victim@example.org"}),
     ] {
-        let r = app.post("", "/api/v1/subscriptions", body).await;
+        let r = app.subscribe(body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     }
     // Header syntax without line breaks stays inside the display name.
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "eve@example.org", "name": "Eve <victim@example.org>, Bcc: x"}),
-        )
+        .subscribe(json!({"email": "eve@example.org", "name": "Eve <victim@example.org>, Bcc: x"}))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     let mails = smtp.messages();
@@ -493,9 +479,7 @@ async fn erasure_empties_the_outbox_of_the_address(backend: Backend) {
     .await;
     let (kept, erased) = ("kept@example.org", "gone-7c1e@example.org");
     for email in [kept, erased] {
-        let r = app
-            .post("", "/api/v1/subscriptions", json!({"email": email}))
-            .await;
+        let r = app.subscribe(json!({"email": email})).await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
     }
     let files = |dir: &std::path::Path| -> Vec<Vec<u8>> {
@@ -587,11 +571,7 @@ async fn mails_come_in_the_subscribers_language(backend: Backend) {
     app.open("KEN").await;
     app.commitment("KEN").await;
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "lecteur@example.org", "language": "fr"}),
-        )
+        .subscribe(json!({"email": "lecteur@example.org", "language": "fr"}))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     let confirmation = smtp.messages().last().unwrap().clone();
@@ -693,11 +673,7 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
     subscribe_and_confirm(&app, &smtp, "everything@example.org", &[]).await;
     subscribe_and_confirm(&app, &smtp, "redress@example.org", &["KEN"]).await;
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "x@example.org", "principles": ["F99"]}),
-        )
+        .subscribe(json!({"email": "x@example.org", "principles": ["F99"]}))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // The second reader follows F8 alone, chosen from the link in their mails.
@@ -811,11 +787,7 @@ async fn a_monthly_subscriber_gets_one_digest_a_month_and_a_weekly_one_every_wee
     app.open("KEN").await;
     subscribe_and_confirm(&app, &smtp, "weekly@example.org", &[]).await;
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "monthly@example.org", "frequency": "monthly"}),
-        )
+        .subscribe(json!({"email": "monthly@example.org", "frequency": "monthly"}))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     let token = link_token(smtp.messages().last().unwrap());

@@ -37,11 +37,7 @@ async fn personal_data_reaches_admins_only(backend: Backend) {
         .account(&manager_email, Role::ProgrammeManager, &[])
         .await;
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "reader@example.org", "name": "A Reader"}),
-        )
+        .subscribe(json!({"email": "reader@example.org", "name": "A Reader"}))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     let staff = [
@@ -89,9 +85,7 @@ async fn a_malformed_address_is_refused_and_nothing_is_recorded(backend: Backend
     let app = TestApp::spawn(backend).await;
     let before = app.event_count().await;
     for email in ["a..b@x.org", "a@b", "\"q\"@x.org", "a b@x.org", ".a@x.org"] {
-        let r = app
-            .post("", "/api/v1/subscriptions", json!({"email": email}))
-            .await;
+        let r = app.subscribe(json!({"email": email})).await;
         assert_eq!(
             r.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -549,13 +543,9 @@ async fn confirmation_links_resist_scanners_and_names_are_the_subscribers(backen
         let app = &app;
         let email = email.clone();
         async move {
-            app.post(
-                "",
-                "/api/v1/subscriptions",
-                json!({"email": email, "name": name}),
-            )
-            .await
-            .status
+            app.subscribe(json!({"email": email, "name": name}))
+                .await
+                .status
         }
     };
     assert_eq!(subscribe("Ann").await, StatusCode::ACCEPTED);

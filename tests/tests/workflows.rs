@@ -747,11 +747,7 @@ async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backen
 
     // Subscribers: listed, erased.
     let r = app
-        .post(
-            "",
-            "/api/v1/subscriptions",
-            json!({"email": "reader@example.org", "countries": ["KEN"]}),
-        )
+        .subscribe(json!({"email": "reader@example.org", "countries": ["KEN"]}))
         .await;
     assert!(r.status.is_success(), "{}", r.body);
     let subscriber = app.subscriber("reader@example.org").await;
@@ -774,11 +770,7 @@ async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backen
     // A long list comes a page at a time.
     for i in 0..55 {
         let r = app
-            .post(
-                "",
-                "/api/v1/subscriptions",
-                json!({"email": format!("r{i}@example.org")}),
-            )
+            .subscribe(json!({"email": format!("r{i}@example.org")}))
             .await;
         assert!(r.status.is_success(), "{}", r.body);
     }

@@ -292,7 +292,7 @@ async fn show(state: AppState, parts: Parts, which: Admin) -> Response {
     };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
     let viewer = visit.viewer(&state);
-    let number = super::country::page_number(&parts);
+    let number = super::page_number(&parts);
     visit.answer(
         page(
             &state,
@@ -392,15 +392,18 @@ fn viewer_of<'a>(t: &'static Texts, caller: &'a Caller, form: &FormFields) -> Vi
     }
 }
 
-/// Country codes as typed: separated by commas or spaces.
-fn countries(form: &FormFields) -> Result<Vec<CountryCode>, FieldError> {
-    let raw: Vec<String> = form_text(form, "countries")
-        .unwrap_or_default()
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|c| !c.is_empty())
+/// Country codes as typed: separated by commas or spaces, in any case.
+fn country_codes(raw: &str) -> Result<Vec<CountryCode>, FieldError> {
+    let codes: Vec<String> = super::items(raw)
+        .iter()
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    list("countries", &raw, max::COUNTRIES, CountryCode::parse)
+    list("countries", &codes, max::COUNTRIES, CountryCode::parse)
+}
+
+/// The countries field of a form.
+fn countries(form: &FormFields) -> Result<Vec<CountryCode>, FieldError> {
+    country_codes(&form_text(form, "countries").unwrap_or_default())
 }
 
 /// `POST /admin/accounts/create`: a new account with a password made for it, shown once.
@@ -546,14 +549,8 @@ pub async fn preview_digest(
         Err(answer) => return answer,
     };
     let t = visit.t;
-    let raw: Vec<String> = query
-        .countries
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|c| !c.is_empty())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
     let result = async {
-        let countries = list("countries", &raw, max::COUNTRIES, CountryCode::parse)?;
+        let countries = country_codes(&query.countries)?;
         digests::preview(&state.app, &visit.who, &countries).await
     }
     .await;

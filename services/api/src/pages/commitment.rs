@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use safeguards_app::{may, Action};
 use safeguards_domain::values::{CommitmentId, MilestoneId, StageCode};
-use safeguards_projections::model::CommitmentView;
-use safeguards_projections::views::MilestoneOut;
+use safeguards_projections::model::{CommitmentView, MilestoneView};
 
-use super::country::{page_number, MilestoneRow};
+use super::country::MilestoneRow;
+use super::page_number;
 use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
 use crate::i18n::Texts;
 use crate::AppState;
@@ -80,16 +80,12 @@ pub(super) async fn commitment_page(
         return missing();
     };
     let today = state.app.clock.today();
-    let mut all: Vec<MilestoneOut> = c
+    let mut all: Vec<&MilestoneView> = c
         .milestones
         .iter()
         .filter_map(|m| model.milestones.get(m))
-        .map(|m| MilestoneOut {
-            overdue: m.is_overdue(today),
-            milestone: m.clone(),
-        })
         .collect();
-    all.sort_by_key(|m| m.milestone.due_on);
+    all.sort_by_key(|m| m.due_on);
     let pages = all.len().div_ceil(MILESTONES_PER_PAGE).max(1);
     let page = page.min(pages);
     let forms = PageForms::new(viewer, actions_for(t, viewer, c), done, refused);
@@ -107,7 +103,7 @@ pub(super) async fn commitment_page(
                 .iter()
                 .skip((page - 1) * MILESTONES_PER_PAGE)
                 .take(MILESTONES_PER_PAGE)
-                .map(|m| MilestoneRow::of(t, m))
+                .map(|m| MilestoneRow::of(t, m, today))
                 .collect(),
             page,
             pages,

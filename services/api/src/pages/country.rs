@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use safeguards_domain::milestone::MilestoneStatus;
-use safeguards_projections::model::ActivityView;
-use safeguards_projections::views::{self, CommitmentOut, MilestoneCounts, MilestoneOut};
+use safeguards_projections::model::{ActivityView, CommitmentView, MilestoneView};
+use safeguards_projections::views::{self, MilestoneCounts};
+use safeguards_projections::Tracker;
 
 use super::{actions, not_found, render, Burnup, PageForms, Refused, Viewer, Visit};
 use crate::i18n::{self, Texts};
@@ -35,14 +36,14 @@ pub(super) struct MilestoneRow {
 }
 
 impl MilestoneRow {
-    pub fn of(t: &'static Texts, m: &MilestoneOut) -> Self {
+    pub fn of(t: &'static Texts, m: &MilestoneView, today: NaiveDate) -> Self {
         Self {
-            id: m.milestone.id.clone(),
-            title: m.milestone.title.clone(),
-            status: i18n::status_word(t, m.milestone.status.as_str()),
-            overdue: m.overdue,
-            percent: m.milestone.percent,
-            due_on: m.milestone.due_on,
+            id: m.id.clone(),
+            title: m.title.clone(),
+            status: i18n::status_word(t, m.status.as_str()),
+            overdue: m.is_overdue(today),
+            percent: m.percent,
+            due_on: m.due_on,
         }
     }
 }
@@ -51,7 +52,6 @@ struct CommitmentRow {
     id: String,
     title: String,
     fulfilled: bool,
-    withdrawn: bool,
     principles: String,
     authority: String,
     stage: String,
@@ -90,53 +90,52 @@ struct CountryPage {
 }
 
 /// Open: neither verified nor cancelled.
-fn open(m: &MilestoneOut) -> bool {
+fn open(m: &MilestoneView) -> bool {
     !matches!(
-        m.milestone.status,
+        m.status,
         MilestoneStatus::Verified | MilestoneStatus::Cancelled
     )
 }
 
-fn commitment_row(t: &'static Texts, c: &CommitmentOut) -> CommitmentRow {
-    let mut open_ones: Vec<&MilestoneOut> = c.milestone_list.iter().filter(|m| open(m)).collect();
-    open_ones.sort_by_key(|m| (!m.overdue, m.milestone.due_on));
+/// A commitment as the country page shows it, read from the model without copying its
+/// milestones.
+fn commitment_row(
+    t: &'static Texts,
+    model: &Tracker,
+    c: &CommitmentView,
+    today: NaiveDate,
+) -> CommitmentRow {
+    let mut counts = MilestoneCounts::default();
+    let mut open_ones = Vec::new();
+    for m in model.live_milestones(c) {
+        counts.count(m, today);
+        if open(m) {
+            open_ones.push((m.is_overdue(today), m));
+        }
+    }
+    open_ones.sort_by_key(|(overdue, m)| (!overdue, m.due_on));
     CommitmentRow {
-        id: c.commitment.id.clone(),
-        title: c.commitment.title.clone(),
-        fulfilled: c.fulfilled,
-        withdrawn: c.commitment.withdrawn,
-        principles: c.commitment.principles.join(", "),
-        authority: c.commitment.authority.clone(),
-        stage: c.commitment.stage.clone(),
-        due_on: c.commitment.due_on,
-        total: c.milestone_list.len(),
-        counts: c.milestone_counts,
+        id: c.id.clone(),
+        title: c.title.clone(),
+        fulfilled: views::is_fulfilled(model, c),
+        principles: c.principles.join(", "),
+        authority: c.authority.clone(),
+        stage: c.stage.clone(),
+        due_on: c.due_on,
+        total: counts.total() as usize,
+        counts,
         next_due: open_ones
             .iter()
-            .filter(|m| !m.overdue)
-            .map(|m| m.milestone.due_on)
+            .filter(|(overdue, _)| !overdue)
+            .map(|(_, m)| m.due_on)
             .min(),
         more: open_ones.len().saturating_sub(MILESTONES_SHOWN),
         first: open_ones
-            .into_iter()
+            .iter()
             .take(MILESTONES_SHOWN)
-            .map(|m| MilestoneRow::of(t, m))
+            .map(|(_, m)| MilestoneRow::of(t, m, today))
             .collect(),
     }
-}
-
-/// The page number asked for in `?page=` (1 when absent or not a number).
-pub(super) fn page_number(parts: &Parts) -> usize {
-    parts
-        .uri
-        .query()
-        .and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "page")
-                .and_then(|(_, v)| v.parse::<usize>().ok())
-        })
-        .unwrap_or(1)
-        .max(1)
 }
 
 /// `GET /countries/{country}`.
@@ -151,7 +150,7 @@ pub async fn country(
     };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
     let viewer = visit.viewer(&state);
-    let page = page_number(&parts);
+    let page = super::page_number(&parts);
     visit.answer(country_page(&state, &viewer, &raw, page, StatusCode::OK, done, None).await)
 }
 
@@ -184,24 +183,18 @@ pub(super) async fn country_page(
     let code = raw.to_ascii_uppercase();
     let model = state.app.model().await;
     let today = state.app.clock.today();
-    let (Some(progress), Some(engagement)) = (
-        views::country(&model, &code, today),
-        model.engagements.get(&code),
-    ) else {
+    let Some(engagement) = model.engagements.get(&code) else {
         return not_found(t, Some(viewer.who.name.clone()), t.no_such_engagement);
     };
-    let pages = progress
-        .commitments
-        .len()
+    let summary = views::summary(&model, engagement, today);
+    let pages = (summary.commitments as usize)
         .div_ceil(COMMITMENTS_PER_PAGE)
         .max(1);
     let page = page.min(pages);
-    let commitments = progress
-        .commitments
-        .iter()
+    let commitments = views::commitments_of(&model, engagement)
         .skip((page - 1) * COMMITMENTS_PER_PAGE)
         .take(COMMITMENTS_PER_PAGE)
-        .map(|c| commitment_row(t, c))
+        .map(|c| commitment_row(t, &model, c, today))
         .collect();
     let history = model
         .activity
@@ -229,8 +222,8 @@ pub(super) async fn country_page(
             started_on: engagement.started_on,
             status: i18n::status_word(t, engagement.status.into()),
             status_reason: engagement.status_reason.clone(),
-            completion: progress.summary.completion,
-            overdue: progress.summary.milestones.overdue,
+            completion: summary.completion,
+            overdue: summary.milestones.overdue,
             dpi: engagement
                 .dpi_systems
                 .iter()

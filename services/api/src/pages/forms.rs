@@ -374,12 +374,7 @@ fn given(form: &Posted, key: &str) -> Option<String> {
 country_form! {
     /// `POST /countries/{country}/commitments`: a new commitment, with the id its form was given.
     create_commitment("commitments"), |state, form, caller, country| {
-        let process_refs: Vec<String> = form
-            .one("process_refs")
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|r| !r.is_empty())
-            .map(str::to_string)
-            .collect();
+        let process_refs = super::items(form.one("process_refs"));
         let (title, description, dpi_system) =
             (given(&form, "title").unwrap_or_default(), given(&form, "description"), given(&form, "dpi_system"));
         let fields = CommitmentInput {

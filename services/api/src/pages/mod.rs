@@ -452,11 +452,32 @@ impl PageForms {
     }
 }
 
+/// The value of `key` in the page's query; `None` when absent or empty.
+fn query_value(parts: &Parts, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(k, v)| k == key && !v.is_empty())
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The `?done=` of a page reached after a form's command.
 fn done_query(parts: &Parts) -> Option<String> {
-    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(k, _)| k == "done")
-        .map(|(_, v)| v.into_owned())
+    query_value(parts, "done")
+}
+
+/// The page number asked for in `?page=` (1 when absent or not a number).
+fn page_number(parts: &Parts) -> usize {
+    query_value(parts, "page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The items typed in one field, separated by commas or spaces ("KEN, UGA", "F8.1 O3.7").
+fn items(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|i| !i.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A form's fields, as posted.
@@ -533,9 +554,7 @@ fn form_text(form: &FormFields, key: &str) -> Option<String> {
 
 /// The `?error=` a refused form came back with.
 fn returned_error(parts: &Parts) -> Option<String> {
-    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(k, _)| k == "error")
-        .map(|(_, v)| v.chars().take(500).collect())
+    query_value(parts, "error").map(|v| v.chars().take(500).collect())
 }
 
 /// `GET /static/app.css`.

@@ -58,11 +58,7 @@ fn login_page_with(
 /// `GET /login`.
 pub async fn login_page(parts: Parts) -> Response {
     let (lang, chosen) = i18n::language(&parts);
-    let next = parts.uri.query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "next")
-            .map(|(_, v)| v.into_owned())
-    });
+    let next = super::query_value(&parts, "next");
     i18n::remember(
         login_page_with(i18n::texts(lang), None, StatusCode::OK, next.as_deref()),
         lang,

@@ -13,7 +13,7 @@ use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_projections::model::{EvidenceView, MilestoneView};
 use safeguards_projections::Tracker;
 
-use super::country::page_number;
+use super::page_number;
 use super::{render, Visit};
 use crate::i18n::Texts;
 use crate::AppState;
@@ -83,13 +83,6 @@ struct ReviewPage {
     done: bool,
 }
 
-/// The value of `key` in the query.
-fn query_value(parts: &Parts, key: &str) -> Option<String> {
-    url::form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(k, v)| k == key && !v.is_empty())
-        .map(|(_, v)| v.into_owned())
-}
-
 /// When the milestone last entered `status`.
 fn entered(m: &MilestoneView, status: MilestoneStatus) -> Option<DateTime<Utc>> {
     m.transitions
@@ -108,7 +101,7 @@ pub async fn review(State(state): State<AppState>, parts: Parts) -> Response {
     let (t, who) = (visit.t, &visit.who);
     let model = state.app.model().await;
     let me = who.actor.as_metadata();
-    let only = query_value(&parts, "country").map(|c| c.to_ascii_uppercase());
+    let only = super::query_value(&parts, "country").map(|c| c.to_ascii_uppercase());
     let mut awaiting: Vec<&MilestoneView> = model
         .milestones
         .values()
