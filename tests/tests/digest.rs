@@ -264,6 +264,32 @@ async fn two_digest_runners_racing_on_one_database_send_one_digest_each() {
     assert!(got.values().all(|n| *n == 1), "{got:?}");
 }
 
+/// PostgreSQL: a transaction left open anywhere on the database server holds the feed's head
+/// back. A digest composed by one process meanwhile still names the subscriber who confirmed
+/// through another process after that transaction began: composing waits for everything
+/// committed, not for the head.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_digest_composed_while_another_transaction_is_open_names_every_confirmed_subscriber() {
+    use safeguards_infra::{probe, transfer::Import};
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(Backend::Postgres, smtp_mailer(&smtp)).await;
+    let other = TestApp::serve(TestDb::attach(&app.db).await, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    let mut blocker = Import::begin(&app.db.db).await.unwrap();
+    probe::take_transaction_id(&mut blocker).await.unwrap();
+    subscribe_and_confirm(&other, &smtp, "late@example.org", &[]).await;
+    let period = Period::containing(chrono::Utc::now().date_naive());
+    let run = tokio::spawn({
+        let digest = app.digest.clone();
+        async move { deliver::send_period(&digest, period, chrono::Utc::now()).await }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    blocker.rollback().await.unwrap();
+    let report = run.await.unwrap().unwrap();
+    assert_eq!(report.delivered, 1, "{report:?}");
+    assert_eq!(digests_by_address(&smtp).get("late@example.org"), Some(&1));
+}
+
 async fn header_injection_through_name_or_address_is_refused(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;

@@ -126,11 +126,21 @@ async fn composed(
     if loaded.aggregate.is_composed() {
         return Ok(loaded.aggregate);
     }
-    // Everything committed so far, in any process, is in the digest: recipients included.
-    let head = feed::head(svc.store.database()).await?;
-    svc.projector
-        .wait_for(head, StdDuration::from_secs(10))
-        .await;
+    // Everything committed so far, in any process, is in the digest: recipients included. The
+    // newest committed position, not the feed's head: an open transaction anywhere on the
+    // database server holds the head back, and a digest composed from a partial view would
+    // leave out whoever confirmed meanwhile, for good.
+    let written = feed::written_head(svc.store.database()).await?;
+    if !svc
+        .projector
+        .wait_for(written, StdDuration::from_secs(10))
+        .await
+    {
+        return Err(safeguards_infra::ReadError::Unavailable(format!(
+            "the read model has not reached position {written}; the digest is composed later"
+        ))
+        .into());
+    }
     let command = {
         let model = svc.projector.read().await;
         let recipients: Vec<SubscriberId> = model
