@@ -100,6 +100,80 @@ pub struct CommitmentView {
     pub created_at: DateTime<Utc>,
     #[serde(skip)]
     fields: Option<CommitmentFields>,
+    /// Its milestones at a glance, kept up to date as they change.
+    #[serde(skip)]
+    pub tally: Tally,
+}
+
+/// A commitment's milestones at a glance, kept as events are folded in: how many are in each
+/// status, and the open ones (neither achieved, verified nor cancelled) by due date. Counts,
+/// completion and overdue lists read it instead of visiting every milestone, so their cost
+/// follows the number of commitments and of overdue milestones, not the length of the log.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Milestones by status, in the order of [`MilestoneStatus`].
+    by_status: [u32; 6],
+    /// The open milestones: due date and id.
+    open: BTreeSet<(NaiveDate, String)>,
+}
+
+impl Tally {
+    fn slot(status: MilestoneStatus) -> usize {
+        match status {
+            MilestoneStatus::Planned => 0,
+            MilestoneStatus::InProgress => 1,
+            MilestoneStatus::Blocked => 2,
+            MilestoneStatus::Achieved => 3,
+            MilestoneStatus::Verified => 4,
+            MilestoneStatus::Cancelled => 5,
+        }
+    }
+
+    fn is_open(status: MilestoneStatus) -> bool {
+        !matches!(
+            status,
+            MilestoneStatus::Achieved | MilestoneStatus::Verified | MilestoneStatus::Cancelled
+        )
+    }
+
+    fn add(&mut self, id: &str, status: MilestoneStatus, due_on: NaiveDate) {
+        self.by_status[Self::slot(status)] += 1;
+        if Self::is_open(status) {
+            self.open.insert((due_on, id.to_string()));
+        }
+    }
+
+    fn remove(&mut self, id: &str, status: MilestoneStatus, due_on: NaiveDate) {
+        let n = &mut self.by_status[Self::slot(status)];
+        *n = n.saturating_sub(1);
+        if Self::is_open(status) {
+            self.open.remove(&(due_on, id.to_string()));
+        }
+    }
+
+    /// A milestone moved from one status and due date to another.
+    fn moved(
+        &mut self,
+        id: &str,
+        from: (MilestoneStatus, NaiveDate),
+        to: (MilestoneStatus, NaiveDate),
+    ) {
+        if from != to {
+            self.remove(id, from.0, from.1);
+            self.add(id, to.0, to.1);
+        }
+    }
+
+    /// How many milestones are in `status`.
+    pub fn count(&self, status: MilestoneStatus) -> u32 {
+        self.by_status[Self::slot(status)]
+    }
+
+    /// The overdue milestones on `today` (due before it, still open), earliest due first:
+    /// due date and id.
+    pub fn overdue(&self, today: NaiveDate) -> impl Iterator<Item = &(NaiveDate, String)> + '_ {
+        self.open.range(..(today, String::new()))
+    }
 }
 
 impl CommitmentView {
@@ -164,6 +238,9 @@ pub struct MilestoneView {
     pub updated_at: DateTime<Utc>,
     /// Every status the milestone entered, with its time (for burn-up charts).
     pub transitions: Vec<(DateTime<Utc>, MilestoneStatus)>,
+    /// Counted in its commitment's [`Tally`] (the commitment was known when it was added).
+    #[serde(skip)]
+    tallied: bool,
 }
 
 impl MilestoneView {
@@ -416,6 +493,7 @@ impl Tracker {
                     version,
                     created_at: at,
                     fields: None,
+                    tally: Tally::default(),
                 };
                 view.set_fields(fields);
                 self.commitments.insert(id.to_string(), view);
@@ -458,7 +536,7 @@ impl Tracker {
             stage,
         } = &ev
         {
-            let view = MilestoneView {
+            let mut view = MilestoneView {
                 id: id.to_string(),
                 commitment: commitment.to_string(),
                 country: country.as_str().to_string(),
@@ -478,9 +556,12 @@ impl Tracker {
                 created_at: at,
                 updated_at: at,
                 transitions: vec![(at, S::Planned)],
+                tallied: false,
             };
             if let Some(c) = self.commitments.get_mut(&view.commitment) {
                 c.milestones.push(id.to_string());
+                c.tally.add(id, view.status, view.due_on);
+                view.tallied = true;
             }
             let country = view.country.clone();
             self.milestones.insert(id.to_string(), view);
@@ -493,6 +574,7 @@ impl Tracker {
         m.version = version;
         m.updated_at = at;
         let before = m.status;
+        let due_before = m.due_on;
         let note_text = |n: &Option<safeguards_domain::values::Text>| {
             n.as_ref().map(|n| n.as_str().to_string())
         };
@@ -549,6 +631,12 @@ impl Tracker {
         }
         if m.status != before {
             m.transitions.push((at, m.status));
+        }
+        if m.tallied {
+            if let Some(c) = self.commitments.get_mut(&m.commitment) {
+                c.tally
+                    .moved(id, (before, due_before), (m.status, m.due_on));
+            }
         }
         let country = m.country.clone();
         self.touch_country(&country, at);

@@ -11,7 +11,7 @@ use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
 use serde::Serialize;
 
-use crate::model::{CommitmentView, EngagementView, MilestoneView, Tracker};
+use crate::model::{CommitmentView, EngagementView, MilestoneView, Tally, Tracker};
 
 /// Milestones by status; `overdue` overlaps the others.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -38,6 +38,20 @@ impl MilestoneCounts {
         }
         if m.is_overdue(today) {
             self.overdue += 1;
+        }
+    }
+
+    /// A commitment's counts on `today`, from its tally.
+    pub fn of_tally(t: &Tally, today: NaiveDate) -> Self {
+        use MilestoneStatus as S;
+        Self {
+            planned: t.count(S::Planned),
+            in_progress: t.count(S::InProgress),
+            blocked: t.count(S::Blocked),
+            achieved: t.count(S::Achieved),
+            verified: t.count(S::Verified),
+            cancelled: t.count(S::Cancelled),
+            overdue: t.overdue(today).count() as u32,
         }
     }
 
@@ -201,9 +215,7 @@ pub fn summary(tracker: &Tracker, e: &EngagementView, today: NaiveDate) -> Count
     let mut commitments = 0;
     for c in commitments_of(tracker, e) {
         commitments += 1;
-        for m in tracker.live_milestones(c) {
-            counts.count(m, today);
-        }
+        counts.merge(&MilestoneCounts::of_tally(&c.tally, today));
     }
     CountrySummary {
         country: e.country.clone(),

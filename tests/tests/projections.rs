@@ -306,6 +306,24 @@ async fn live_views_equal_a_rebuild_and_the_commands(backend: Backend) {
                 ];
                 assert_eq!(got, oracle.counts(c, today), "seed {seed}, {c} on {today}");
             }
+            // The commitments' tallies list the overdue milestones a scan of all finds.
+            let scanned: Vec<(NaiveDate, &str)> = views::overdue_milestones(&live, today)
+                .into_iter()
+                .map(|m| (m.due_on, m.id.as_str()))
+                .collect();
+            let mut tallied: Vec<(NaiveDate, &str)> = live
+                .commitments
+                .values()
+                .filter(|c| !c.withdrawn)
+                .flat_map(|c| c.tally.overdue(today))
+                .map(|(due, id)| (*due, id.as_str()))
+                .collect();
+            tallied.sort();
+            assert_eq!(tallied, scanned, "seed {seed} on {today}");
+            assert!(
+                today < day("2026-12-31") || !scanned.is_empty(),
+                "seed {seed}: nothing overdue on {today}"
+            );
         }
     }
 }

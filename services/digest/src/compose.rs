@@ -73,7 +73,6 @@ pub struct Item {
 pub struct Overdue {
     pub title: String,
     pub commitment: Option<String>,
-    pub principles: Vec<String>,
     pub due_on: NaiveDate,
     pub path: String,
 }
@@ -92,12 +91,22 @@ pub fn completion(model: &Tracker, today: NaiveDate) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// A commitment's overdue milestones: how many, and the first few by due date. A reader's
+/// first few of a country are among the first few of the commitments they follow, so no more
+/// are described.
+#[derive(Debug, Clone, Default)]
+struct Late {
+    principles: Vec<String>,
+    count: usize,
+    first: Vec<Overdue>,
+}
+
 /// What every reader's digest of one range is drawn from.
 #[derive(Debug, Clone, Default)]
 pub struct Basis {
     items: Vec<Item>,
-    /// By country, earliest due first.
-    overdue: BTreeMap<String, Vec<Overdue>>,
+    /// By country: its commitments with overdue milestones.
+    overdue: BTreeMap<String, Vec<Late>>,
     /// Completion at the end of the range.
     completion: BTreeMap<String, f64>,
     /// Completion at the end of earlier digests, by their end position.
@@ -111,15 +120,28 @@ impl Basis {
     /// Everything but the news: the overdue milestones and the countries of `model`, the
     /// figures of its digests, and `completion` at the end of the range.
     pub fn new(model: &Tracker, today: NaiveDate, completion: BTreeMap<String, f64>) -> Self {
-        let mut overdue: BTreeMap<String, Vec<Overdue>> = BTreeMap::new();
-        for m in views::overdue_milestones(model, today) {
-            let commitment = model.commitments.get(&m.commitment);
-            overdue.entry(m.country.clone()).or_default().push(Overdue {
-                title: m.title.clone(),
-                commitment: commitment.map(|c| c.title.clone()),
-                principles: commitment.map(|c| c.principles.clone()).unwrap_or_default(),
-                due_on: m.due_on,
-                path: milestone_path(m),
+        let mut overdue: BTreeMap<String, Vec<Late>> = BTreeMap::new();
+        for c in model.commitments.values().filter(|c| !c.withdrawn) {
+            let mut late = c.tally.overdue(today);
+            let first: Vec<Overdue> = late
+                .by_ref()
+                .take(OVERDUE_LISTED)
+                .filter_map(|(_, id)| model.milestones.get(id))
+                .map(|m| Overdue {
+                    title: m.title.clone(),
+                    commitment: Some(c.title.clone()),
+                    due_on: m.due_on,
+                    path: milestone_path(m),
+                })
+                .collect();
+            if first.is_empty() {
+                continue;
+            }
+            let count = first.len() + late.count();
+            overdue.entry(c.country.clone()).or_default().push(Late {
+                principles: c.principles.clone(),
+                count,
+                first,
             });
         }
         Self {
@@ -385,17 +407,20 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
                 usize::from(items.iter().any(|i| i.news == News::Verified));
         }
         let lines = items.iter().map(|i| line(t, i, link)).collect();
-        let overdue: Vec<&Overdue> = basis
+        let late: Vec<&Late> = basis
             .overdue
             .get(code)
             .map(|all| {
                 all.iter()
-                    .filter(|o| reader.follows_principles(&o.principles))
+                    .filter(|l| reader.follows_principles(&l.principles))
                     .collect()
             })
             .unwrap_or_default();
-        counts.overdue += overdue.len();
-        let more = overdue.len().saturating_sub(OVERDUE_LISTED);
+        let overdue_count: usize = late.iter().map(|l| l.count).sum();
+        let mut overdue: Vec<&Overdue> = late.iter().flat_map(|l| &l.first).collect();
+        overdue.sort_by(|a, b| (a.due_on, &a.path).cmp(&(b.due_on, &b.path)));
+        counts.overdue += overdue_count;
+        let more = overdue_count.saturating_sub(OVERDUE_LISTED);
         let figure = basis.completion.get(code).map(|now| {
             let change = change_of(code).map(|d| {
                 if d.abs() < 0.05 {
