@@ -15,6 +15,7 @@ pub mod digest;
 pub mod engagement;
 pub mod error;
 pub mod milestone;
+pub mod processes;
 pub mod reminder;
 pub mod subscriber;
 pub mod upcast;

@@ -24,6 +24,7 @@ pub struct RawConfig {
     pub header_timeout: Option<String>,
     pub max_connections: Option<String>,
     pub digest_lease: Option<String>,
+    pub catalogue: Option<String>,
 }
 
 /// How logs are written.
@@ -56,6 +57,8 @@ pub struct Config {
     pub max_connections: usize,
     /// How long a digest delivery's claim keeps other runners away before it is renewed.
     pub digest_lease: std::time::Duration,
+    /// An operator's catalogue of the framework's processes, instead of the shipped one.
+    pub catalogue: Option<PathBuf>,
 }
 
 /// A bad setting: which one, and why.
@@ -257,6 +260,7 @@ impl Config {
             header_timeout,
             max_connections,
             digest_lease,
+            catalogue: given(raw.catalogue).map(PathBuf::from),
         })
     }
 

@@ -9,6 +9,7 @@
 
 pub mod activity;
 pub mod cloudevent;
+pub mod coverage;
 pub mod event;
 pub mod model;
 pub mod views;

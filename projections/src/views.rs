@@ -209,6 +209,37 @@ pub fn commitments_of<'a>(
         .filter(|c| !c.withdrawn)
 }
 
+/// What a figure of a country counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure<'a> {
+    /// Its commitments (the dashboard's column).
+    Commitments,
+    /// Its commitments with this principle (a heat-map cell).
+    Principle(&'a str),
+    /// Its commitments addressing this risk at its DPI systems' stages (a coverage cell).
+    Risk(&'a str),
+}
+
+/// The commitments behind a figure of an engagement, in the order they were made: every
+/// figure shown is the length of this list, so each can be explained by it.
+pub fn behind<'a>(
+    tracker: &'a Tracker,
+    e: &'a EngagementView,
+    figure: Figure<'_>,
+) -> Vec<&'a CommitmentView> {
+    let stages = match figure {
+        Figure::Risk(_) => crate::coverage::stages_of(e).0,
+        _ => vec![],
+    };
+    commitments_of(tracker, e)
+        .filter(|c| match figure {
+            Figure::Commitments => true,
+            Figure::Principle(p) => c.principles.iter().any(|x| x == p),
+            Figure::Risk(r) => crate::coverage::addresses(c, r, &stages),
+        })
+        .collect()
+}
+
 /// One engagement's figures: its commitments, milestone counts and completion.
 pub fn summary(tracker: &Tracker, e: &EngagementView, today: NaiveDate) -> CountrySummary {
     let mut counts = MilestoneCounts::default();
@@ -373,13 +404,9 @@ pub fn principles(tracker: &Tracker, today: NaiveDate) -> Vec<PrincipleProgress>
                 .map(|e| {
                     let mut commitments = 0;
                     let mut milestones = MilestoneCounts::default();
-                    for c in commitments_of(tracker, e)
-                        .filter(|c| c.principles.iter().any(|x| x == p.as_str()))
-                    {
+                    for c in behind(tracker, e, Figure::Principle(p.as_str())) {
                         commitments += 1;
-                        for m in tracker.live_milestones(c) {
-                            milestones.count(m, today);
-                        }
+                        milestones.merge(&MilestoneCounts::of_tally(&c.tally, today));
                     }
                     PrincipleCountry {
                         country: e.country.clone(),

@@ -42,6 +42,9 @@ pub async fn create(
         Action::EditCommitments,
         Some(country.as_str()),
     )?;
+    app.processes
+        .check(&fields.process_refs)
+        .map_err(AppError::Invalid)?;
     let engagement = app.load::<Engagement>(country.as_str()).await?;
     match engagement.status() {
         None => {
@@ -91,6 +94,9 @@ pub async fn revise(
     id: CommitmentId,
     revision: CommitmentRevision,
 ) -> AppResult<Committed> {
+    if let Some(refs) = &revision.process_refs {
+        app.processes.check(refs).map_err(AppError::Invalid)?;
+    }
     execute(app, caller, id, CommitmentCommand::Revise { revision }).await
 }
 

@@ -21,12 +21,14 @@ pub mod engagements;
 pub mod error;
 pub mod history;
 pub mod milestones;
+pub mod plans;
 pub mod progress;
 pub mod subscriptions;
 
 use std::sync::Arc;
 
 use safeguards_digest::DigestService;
+use safeguards_domain::processes::Processes;
 use safeguards_domain::DomainError;
 use safeguards_infra::store::Aggregate;
 use safeguards_infra::{CommandError, Committed, EventStore, Projector};
@@ -75,6 +77,8 @@ pub struct App {
     /// Digest previews at once (each composes a digest).
     pub previews: Arc<tokio::sync::Semaphore>,
     pub clock: Clock,
+    /// The framework's processes: the shipped catalogue, or the operator's.
+    pub processes: Arc<Processes>,
 }
 
 impl App {
@@ -85,10 +89,17 @@ impl App {
             sign_in_failures: Arc::default(),
             previews: Arc::new(tokio::sync::Semaphore::new(1)),
             clock: Clock::default(),
+            processes: Arc::new(Processes::shipped()),
             store,
             projector,
             digest,
         }
+    }
+
+    /// The same with another catalogue of processes.
+    pub fn with_processes(mut self, processes: Processes) -> Self {
+        self.processes = Arc::new(processes);
+        self
     }
 
     /// The read model, for reading.

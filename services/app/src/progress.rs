@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use safeguards_domain::values::CountryCode;
 use safeguards_infra::feed;
+use safeguards_projections::coverage::{self, Coverage};
 use safeguards_projections::Tracker;
 
 use crate::error::{AppError, AppResult};
@@ -37,4 +38,41 @@ pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult
         }
     }
     Ok(model)
+}
+
+/// A country's coverage of the framework's risks: now, or as it stood at the end of `as_of`.
+pub async fn coverage(
+    app: &App,
+    country: CountryCode,
+    as_of_day: Option<NaiveDate>,
+) -> AppResult<Coverage> {
+    let found = match as_of_day {
+        Some(day) => {
+            let model = as_of(app, country, day).await?;
+            coverage::coverage(&model, &app.processes, country.as_str())
+        }
+        None => coverage::coverage(&*app.model().await, &app.processes, country.as_str()),
+    };
+    found.ok_or_else(|| AppError::not_found(format!("no engagement is open for {country}")))
+}
+
+/// Every engaged country's coverage (the risk × country matrix): now, or at the end of
+/// `as_of` (the countries engaged then).
+pub async fn coverage_all(app: &App, as_of_day: Option<NaiveDate>) -> AppResult<Vec<Coverage>> {
+    let Some(day) = as_of_day else {
+        return Ok(coverage::all(&*app.model().await, &app.processes));
+    };
+    let countries: Vec<CountryCode> = app
+        .model()
+        .await
+        .engagements
+        .keys()
+        .filter_map(|c| CountryCode::from_stored(c.clone()).ok())
+        .collect();
+    let mut all = Vec::with_capacity(countries.len());
+    for country in countries {
+        let model = as_of(app, country, day).await?;
+        all.extend(coverage::coverage(&model, &app.processes, country.as_str()));
+    }
+    Ok(all)
 }

@@ -109,6 +109,10 @@ pub struct Global {
         value_name = "SECONDS"
     )]
     pub digest_lease: Option<String>,
+    /// A catalogue of the framework's processes (JSON, the format of the shipped
+    /// `domain/data/processes.json`) to load instead of the shipped one
+    #[arg(long, global = true, env = "SAFEGUARDS_CATALOGUE", value_name = "FILE")]
+    pub catalogue: Option<String>,
 }
 
 impl Global {
@@ -128,6 +132,7 @@ impl Global {
             header_timeout: self.header_timeout.clone(),
             max_connections: self.max_connections.clone(),
             digest_lease: self.digest_lease.clone(),
+            catalogue: self.catalogue.clone(),
         }
     }
 }

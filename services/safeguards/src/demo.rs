@@ -9,7 +9,9 @@ use rand::{Rng, SeedableRng};
 use std::collections::{BTreeSet, HashMap};
 
 use safeguards_app::accounts::{self, NewAccount};
-use safeguards_app::{commitments, engagements, milestones, App, AppError, Caller, Principal};
+use safeguards_app::{
+    commitments, engagements, milestones, plans, App, AppError, Caller, Principal,
+};
 use safeguards_domain::account::account_id;
 use safeguards_domain::commitment::{CommitmentCommand, CommitmentFields};
 use safeguards_domain::engagement::{ActivityKind, EngagementCommand, EngagementStatus};
@@ -486,12 +488,9 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
                     authority: AuthorityCode::parse(authority).unwrap_or_else(|_| unreachable!()),
                     stage: StageCode::parse(stage_code).unwrap_or_else(|_| unreachable!()),
                     dpi_system: systems.first().map(|s| s.0),
-                    process_refs: vec![ProcessRef::parse(&format!(
-                        "{}.{}",
-                        principles[0],
-                        rng.gen_range(1..10)
-                    ))
-                    .unwrap_or_else(|_| unreachable!())],
+                    process_refs: real_process(app, principles[0], rng.gen_range(1..10))
+                        .into_iter()
+                        .collect(),
                     due_on: date(now, due),
                 };
                 // The focal point works on their own countries; the manager on the others.
@@ -577,6 +576,35 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
             Err(e) => return Err(e),
         }
     }
+    // Three countries' action plans, built from the framework's tables as a programme
+    // manager would on the plan page.
+    let planner = principals
+        .get(&manager)
+        .cloned()
+        .unwrap_or_else(Principal::system);
+    for (code, authority, stage) in PLANS {
+        let (Ok(country), Ok(authority), Ok(stage)) = (
+            CountryCode::parse(code),
+            AuthorityCode::parse(authority),
+            StageCode::parse(stage),
+        ) else {
+            continue;
+        };
+        let caller = Caller::new(planner.clone(), "demo-plan").at(day(now, 535));
+        let plan: Vec<CommitmentFields> = plans::draft(app, authority, stage, date(now, 900))?
+            .into_iter()
+            .take(3)
+            .map(|d| d.fields)
+            .collect();
+        if plan.is_empty() {
+            continue;
+        }
+        // A closed engagement takes no new commitments: its plan is left out.
+        match plans::save(app, &caller, country, plan).await {
+            Ok(_) | Err(AppError::Conflict(_) | AppError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     // Subscribers, confirmed.
     for s in 0..6u64 {
         let id = SubscriberId::from_uuid(uuid::Builder::from_random_bytes(rng.gen()).into_uuid());
@@ -647,6 +675,26 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
         accounts,
         events: feed::count(store.database()).await?,
     })
+}
+
+/// Countries whose action plans the demo builds: (country, authority, stage).
+const PLANS: [(&str, &str, &str); 3] = [
+    ("KEN", "R3", "L2"),
+    ("BRA", "R2", "L1"),
+    ("UGA", "R4", "L1"),
+];
+
+/// A process of the catalogue under `principle` (the `n`-th, wrapping), if it has any.
+fn real_process(app: &App, principle: &str, n: usize) -> Option<ProcessRef> {
+    let of: Vec<&str> = app
+        .processes
+        .processes
+        .iter()
+        .filter(|p| p.principle == principle)
+        .map(|p| p.id.as_str())
+        .collect();
+    let id = of.get(n % of.len().max(1))?;
+    ProcessRef::parse(id).ok()
 }
 
 type Push<'a> = dyn FnMut(&mut Vec<(i64, u32, Actor, Step)>, i64, AccountId, Step) + 'a;

@@ -12,6 +12,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use safeguards_api::AppState;
 use safeguards_app::App;
 use safeguards_digest::{DigestService, Mailer};
+use safeguards_domain::processes::Processes;
 use safeguards_infra::{Config, Database, EventStore, Projector};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -138,7 +139,27 @@ fn assemble(
         mailer,
         retry_base,
     )?;
-    Ok(App::new(store, projector, digest))
+    let app = App::new(store, projector, digest);
+    Ok(match &config.catalogue {
+        None => app,
+        Some(path) => app.with_processes(load_catalogue(path)?),
+    })
+}
+
+/// An operator's catalogue of processes, checked.
+pub fn load_catalogue(path: &std::path::Path) -> anyhow::Result<Processes> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "reading the catalogue {} (SAFEGUARDS_CATALOGUE)",
+            path.display()
+        )
+    })?;
+    Processes::parse(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "invalid setting SAFEGUARDS_CATALOGUE: {}: {e}",
+            path.display()
+        )
+    })
 }
 
 impl Server {

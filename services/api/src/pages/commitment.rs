@@ -31,6 +31,29 @@ struct CommitmentPage<'a> {
     page: usize,
     pages: usize,
     forms: PageForms,
+    /// Its process references as the catalogue knows them.
+    processes: Vec<ProcessLine>,
+    catalogue_version: String,
+}
+
+/// A process reference: its title and source page, or none when the catalogue does not know it.
+pub(super) struct ProcessLine {
+    pub id: String,
+    pub known: Option<(String, String)>,
+}
+
+/// The references as the catalogue knows them.
+pub(super) fn process_lines(state: &AppState, refs: &[String]) -> Vec<ProcessLine> {
+    refs.iter()
+        .map(|id| ProcessLine {
+            id: id.clone(),
+            known: state
+                .app
+                .processes
+                .get(id)
+                .map(|p| (p.title.clone(), p.source.clone())),
+        })
+        .collect()
 }
 
 /// `GET /commitments/{id}`.
@@ -108,6 +131,8 @@ pub(super) async fn commitment_page(
             page,
             pages,
             forms,
+            processes: process_lines(state, &c.process_refs),
+            catalogue_version: state.app.processes.catalogue_version.clone(),
             c,
         },
     )

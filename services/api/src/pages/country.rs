@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use safeguards_app::{may, Action};
 use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_projections::model::{ActivityView, CommitmentView, MilestoneView};
 use safeguards_projections::views::{self, MilestoneCounts};
@@ -70,6 +71,8 @@ struct CommitmentRow {
 struct CountryPage {
     t: &'static Texts,
     user: Option<String>,
+    /// The visitor may build an action plan here.
+    may_plan: bool,
     code: String,
     name: String,
     lead: String,
@@ -211,6 +214,7 @@ pub(super) async fn country_page(
         })
         .collect();
     let actions = actions::for_country(t, viewer.who, &model, engagement, today);
+    let may_plan = may(viewer.who, Action::EditCommitments, Some(&code));
     render(
         status,
         CountryPage {
@@ -246,6 +250,7 @@ pub(super) async fn country_page(
             history,
             page,
             pages,
+            may_plan,
             forms: PageForms::new(viewer, actions, done, refused),
         },
     )

@@ -6,7 +6,8 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use safeguards_app::{may, Action};
-use safeguards_domain::values::PrincipleCode;
+use safeguards_domain::values::{PrincipleCode, RiskCode};
+use safeguards_projections::coverage;
 use safeguards_projections::views;
 
 use super::{render, Visit};
@@ -27,8 +28,8 @@ struct CountryRow {
 struct HeatRow {
     code: &'static str,
     name: &'static str,
-    /// (count, shade 0–3) per country
-    cells: Vec<(u32, u8)>,
+    /// (count, shade 0–3, country) per country
+    cells: Vec<(u32, u8, String)>,
 }
 
 #[derive(Template)]
@@ -40,6 +41,8 @@ struct Dashboard {
     counted: u32,
     countries: Vec<CountryRow>,
     heat: Vec<HeatRow>,
+    /// The risk × country matrix of coverage.
+    risks: Vec<HeatRow>,
     /// The user may open engagements.
     may_open: bool,
 }
@@ -79,7 +82,23 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
             cells: p
                 .countries
                 .iter()
-                .map(|c| (c.commitments, c.commitments.min(3) as u8))
+                .map(|c| (c.commitments, c.commitments.min(3) as u8, c.country.clone()))
+                .collect(),
+        })
+        .collect();
+    let coverage = coverage::all(&model, &state.app.processes);
+    let risks = RiskCode::all()
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| HeatRow {
+            code: code.as_str(),
+            name: code.name(),
+            cells: coverage
+                .iter()
+                .map(|c| {
+                    let n = c.risks.get(i).map_or(0, |r| r.commitments.len() as u32);
+                    (n, n.min(3) as u8, c.country.clone())
+                })
                 .collect(),
         })
         .collect();
@@ -93,6 +112,7 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
             totals: totals.clone(),
             countries,
             heat,
+            risks,
             may_open: may(&visit.who, Action::ManageEngagement, None),
         },
     ))

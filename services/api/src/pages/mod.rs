@@ -12,6 +12,7 @@ mod country;
 mod dashboard;
 mod engagement;
 mod forms;
+mod framework;
 mod milestone;
 mod session;
 mod subscriptions;
@@ -67,6 +68,13 @@ pub fn router() -> Router<AppState> {
             "/countries/{country}/remove-focal-point",
             post(forms::remove_focal_point),
         )
+        .route("/catalogue", get(framework::catalogue))
+        .route(
+            "/countries/{country}/plan",
+            get(framework::plan).post(framework::save_plan),
+        )
+        .route("/countries/{country}/coverage", get(framework::coverage))
+        .route("/explain", get(framework::explain))
         .route("/engagements/new", get(engagement::new_engagement))
         .route("/engagements", post(forms::open_engagement))
         .route("/admin/accounts", get(admin::accounts_page))

@@ -8,6 +8,7 @@ pub mod commitments;
 pub mod engagements;
 pub mod feed;
 pub mod milestones;
+pub mod plans;
 pub mod progress;
 pub mod subscriptions;
 
@@ -47,6 +48,7 @@ pub fn api() -> OpenApiRouter<AppState> {
             commitments::create_commitment,
             commitments::list_commitments
         ))
+        .routes(routes!(plans::draft_plan, plans::save_plan))
         .routes(routes!(commitments::get_commitment))
         .routes(routes!(feed::commitment_history))
         .routes(routes!(commitments::revise))
@@ -66,6 +68,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(progress::overview))
         .routes(routes!(progress::principles))
         .routes(routes!(progress::country))
+        .routes(routes!(plans::coverage_all))
+        .routes(routes!(plans::coverage))
         .routes(routes!(feed::activity))
         .routes(routes!(feed::events))
         .routes(routes!(subscriptions::subscribe))
