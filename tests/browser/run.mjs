@@ -3,7 +3,8 @@
 // commitment and a milestone; an admin creates a focal point's account, whose one-time password
 // then signs in; the focal point starts the milestone, reports progress with the keyboard alone
 // and reports it achieved with evidence; a second programme manager verifies it from the queue
-// with the keyboard. Each step checks what the page shows afterwards. Then axe-core checks
+// with the keyboard; then builds an action plan from the framework and follows a figure of the
+// dashboard to the commitments behind it. Each step checks what the page shows afterwards. Then axe-core checks
 // every page in three languages and the weight of each page, as transferred, is printed.
 // Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
@@ -178,6 +179,33 @@ try {
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
   check(focused === 'Skip to content', `the first Tab focuses "${focused}"`);
 
+  // The programme manager builds an action plan from the framework for the new country: the
+  // coverage page shows its gaps; the plan page drafts the processes the donor carries at the
+  // strategy stage; two are picked, one retitled, and saved as commitments.
+  await page.goto(`${BASE}/countries/${country}`);
+  await click(`a[href="/countries/${country}/coverage"]`);
+  check((await main()).includes('(gap)'), 'the coverage page shows no gap');
+  await page.goto(`${BASE}/countries/${country}`);
+  await click(`a[href="/countries/${country}/plan"]`);
+  await page.selectOption('#choose-authority', 'R3');
+  await page.selectOption('#choose-stage', 'L2');
+  await click('form[method=get] button[type=submit]');
+  check(await page.locator('#pick-F7\\.2').count() === 1, 'the R3 × L2 plan does not draft F7.2');
+  await page.check('#pick-F7\\.2');
+  await page.fill('#title-F7\\.2', 'Consult communities on the ID law');
+  await page.check('#pick-O8\\.4');
+  await click('form[method=post] button[type=submit]');
+  await confirmed('saving the plan');
+  check((await main()).includes('2 commitments created from the plan'), 'the plan was not saved');
+  await page.goto(`${BASE}/countries/${country}`);
+  check((await main()).includes('Consult communities on the ID law'), 'the plan\'s commitment is not on the country page');
+  // The dashboard's commitments figure for the country explains itself.
+  await page.goto(`${BASE}/`);
+  const figure = await page.textContent(`a[href="/explain?country=${country}"] >> nth=0`);
+  await click(`a[href="/explain?country=${country}"] >> nth=0`);
+  const listed = await page.locator('li.commitment').count();
+  check(figure.trim().split(/\s/)[0] === String(listed), `the figure ${figure} explained by ${listed} commitments`);
+
   // axe-core on every page in three languages, as the admin (its script is injected past the
   // pages' CSP), and the weight of each page as transferred (gzip).
   await signOut();
@@ -186,8 +214,10 @@ try {
   await audit.addCookies(await context.cookies());
   const auditPage = await audit.newPage();
   const signedIn = ['/', '/countries/KEN', `/countries/${country}`, milestonePage, commitmentPage, '/review',
-    '/work', '/account', '/engagements/new', '/admin/accounts', '/admin/subscribers', '/admin/digests', '/digests'];
-  const open = ['/login', '/subscribe', '/api/docs', '/subscriptions/confirm?token=x',
+    '/work', '/account', '/engagements/new', '/admin/accounts', '/admin/subscribers', '/admin/digests', '/digests',
+    `/countries/${country}/plan?authority=R3&stage=L2&due_on=2028-01-01`, '/countries/KEN/coverage',
+    '/explain?country=KEN&principle=O3', '/explain?country=KEN&overdue=1'];
+  const open = ['/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
     '/subscriptions/manage?token=x', '/unsubscribe?token=x'];
   const weights = {};
   for (const lang of ['en', 'fr', 'es']) {

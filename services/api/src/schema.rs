@@ -264,3 +264,18 @@ marker!(
     DpiSystem,
     dpi_system
 );
+marker!(
+    /// A responsible authority's code.
+    Authority,
+    authority
+);
+marker!(
+    /// A life-cycle stage's code.
+    Stage,
+    stage
+);
+marker!(
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    date
+);

@@ -24,13 +24,13 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct PlanQuery {
     /// The responsible authority (`R1`–`R5`)
-    #[param(schema_with = schema::authority)]
+    #[param(value_type = schema::Authority, inline)]
     pub authority: String,
     /// The life-cycle stage (`L1`–`L5`)
-    #[param(schema_with = schema::stage)]
+    #[param(value_type = schema::Stage, inline)]
     pub stage: String,
     /// `YYYY-MM-DD`: the due date of the drafted commitments
-    #[param(schema_with = schema::date)]
+    #[param(value_type = schema::Date, inline)]
     pub due_on: String,
 }
 
