@@ -725,7 +725,234 @@ async fn the_demo_builds_three_countries_plans_from_real_processes(backend: Back
     assert!(planned.len() >= 3, "plans in {planned:?}");
 }
 
+/// The risk × country matrix as it stood at the end of a day: a commitment withdrawn later
+/// still counts then, and its cell leads to the country's coverage of that day.
+async fn the_risk_matrix_as_of_a_day_counts_what_stood_then(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let first = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+    let later = first + Duration::days(10);
+    let country = CountryCode::parse("KEN").unwrap();
+    let caller = Caller::system("matrix").at(first);
+    engagements::open(
+        &app.app,
+        &caller,
+        country,
+        Title::parse("Ministry").unwrap(),
+        first.date_naive(),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let id = CommitmentId::new();
+    let fields = CommitmentFields {
+        title: Title::parse("Privacy law").unwrap(),
+        description: None,
+        principles: vec![PrincipleCode::parse("O3").unwrap()],
+        risks: vec![RiskCode::parse("RS1").unwrap()],
+        authority: AuthorityCode::parse("R2").unwrap(),
+        stage: StageCode::parse("L2").unwrap(),
+        dpi_system: None,
+        process_refs: vec![],
+        due_on: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+    };
+    commitments::create(&app.app, &caller, country, id, fields)
+        .await
+        .unwrap();
+    commitments::withdraw(
+        &app.app,
+        &Caller::system("matrix").at(later),
+        id,
+        Text::parse_field("reason", "superseded").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        app.projector
+            .wait_for(0, std::time::Duration::from_secs(10))
+            .await
+    );
+    let cookie = sign_in(&client(), &app.base, &app.admin_email).await;
+    let (_, now) = page(&app, &cookie, "/").await;
+    assert_eq!(linked_number(&now, "/explain?country=KEN&amp;risk=RS1"), 0);
+    let day = first.date_naive();
+    let (status, then) = page(&app, &cookie, &format!("/?as_of={day}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        linked_number(
+            &then,
+            &format!("/countries/KEN/coverage?as_of={day}#risk-RS1")
+        ),
+        1
+    );
+    let (_, before) = page(&app, &cookie, "/?as_of=2026-01-01").await;
+    assert!(!before.contains("/countries/KEN/coverage?as_of=2026-01-01#risk-RS1"));
+    let (_, coverage) = page(
+        &app,
+        &cookie,
+        &format!("/countries/KEN/coverage?as_of={day}"),
+    )
+    .await;
+    assert!(coverage.contains(&format!("/commitments/{id}")));
+}
+
+/// Every role (and no sign-in) on the framework's pages with crafted queries and forms: no
+/// server error, anonymous visitors sent to sign in (the catalogue is open), and nothing
+/// recorded by a refused form.
+async fn the_framework_pages_refuse_hostile_input_for_every_role_without_a_server_error(
+    backend: Backend,
+) {
+    use safeguards_domain::values::Role;
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    app.account("v@hostile.test", Role::Viewer, &[]).await;
+    app.account("f@hostile.test", Role::FocalPoint, &["UGA"])
+        .await;
+    app.account("pm@hostile.test", Role::ProgrammeManager, &[])
+        .await;
+    let long = "x".repeat(10_000);
+    let paths = [
+        "/catalogue".to_string(),
+        "/countries/KEN/plan".to_string(),
+        "/countries/KEN/plan?authority=R3&stage=L2&due_on=not-a-day".to_string(),
+        "/countries/KEN/plan?authority=%FF&stage=L9".to_string(),
+        "/countries/KEN/coverage?as_of=2026-13-45".to_string(),
+        "/countries/XXX/coverage".to_string(),
+        "/countries/ken/coverage".to_string(),
+        "/explain".to_string(),
+        "/explain?country=KEN&principle=Z9".to_string(),
+        "/explain?country=KEN&risk=RS1&principle=O3".to_string(),
+        format!("/explain?country={long}"),
+        "/?as_of=%FF".to_string(),
+    ];
+    let count = |app: &TestApp| {
+        let db = app.db.db.clone();
+        async move { safeguards_infra::feed::count(&db).await.unwrap() }
+    };
+    for email in ["", "v@hostile.test", "f@hostile.test", "pm@hostile.test"] {
+        let cookie = if email.is_empty() {
+            String::new()
+        } else {
+            sign_in(&client(), &app.base, email).await
+        };
+        for path in &paths {
+            let (status, _) = page(&app, &cookie, path).await;
+            assert!(status.as_u16() < 500, "{email} {path}: {status}");
+            if email.is_empty() && !path.starts_with("/catalogue") {
+                assert_eq!(status, StatusCode::SEE_OTHER, "{path} without a sign-in");
+            }
+        }
+        // A plan posted without the form's token, or with what the catalogue does not hold,
+        // records nothing.
+        let before = count(&app).await;
+        for form in [
+            vec![
+                ("authority", "R3"),
+                ("stage", "L2"),
+                ("due_on", "2027-01-01"),
+                ("pick", "F7.2"),
+            ],
+            vec![
+                ("csrf", "forged"),
+                ("authority", "R3"),
+                ("stage", "L2"),
+                ("due_on", "2027-01-01"),
+                ("pick", "F7.2"),
+            ],
+        ] {
+            let r = client()
+                .post(format!("{}/countries/KEN/plan", app.base))
+                .header("cookie", &cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status().is_client_error() || r.status() == StatusCode::SEE_OTHER,
+                "{email}: {}",
+                r.status()
+            );
+            assert_ne!(
+                r.headers().get("location").map(|l| l.to_str().unwrap()),
+                Some("/countries/KEN/plan?saved=1")
+            );
+        }
+        assert_eq!(
+            count(&app).await,
+            before,
+            "{email}: a refused plan recorded events"
+        );
+    }
+    // Signed in with the form's token: a picked process outside the table, a 10,000-character
+    // title, a stage that is not one.
+    let cookie = sign_in(&client(), &app.base, "pm@hostile.test").await;
+    let (_, html) = page(
+        &app,
+        &cookie,
+        "/countries/KEN/plan?authority=R3&stage=L2&due_on=2027-01-01",
+    )
+    .await;
+    let csrf = attr(&html, "name=\"csrf\" value=\"");
+    let before = count(&app).await;
+    for (extra, expected) in [
+        (
+            vec![("pick", "O3.999".to_string())],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![
+                ("pick", "F7.2".to_string()),
+                ("title:F7.2", long.clone()),
+                ("due:F7.2", "2027-01-01".to_string()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let mut form = vec![
+            ("csrf", csrf.clone()),
+            ("authority", "R3".to_string()),
+            ("stage", "L2".to_string()),
+            ("due_on", "2027-01-01".to_string()),
+        ];
+        form.extend(extra);
+        let r = client()
+            .post(format!("{}/countries/KEN/plan", app.base))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected);
+    }
+    let r = client()
+        .post(format!("{}/countries/KEN/plan", app.base))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("authority", "R3"),
+            ("stage", "L9"),
+            ("due_on", "2027-01-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app).await, before);
+    // The API: more than a plan may hold.
+    let many: Vec<Value> = (0..101).map(|_| commitment_body(&["F8.1"])).collect();
+    let r = app
+        .post(
+            &app.admin,
+            "/api/v1/engagements/KEN/plan",
+            json!({ "commitments": many }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(count(&app).await, before);
+}
+
 on_both_stores!(
+    the_framework_pages_refuse_hostile_input_for_every_role_without_a_server_error,
+    the_risk_matrix_as_of_a_day_counts_what_stood_then,
     the_catalogue_is_served_and_browsable_with_its_source_version_licence_and_completeness,
     an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogue,
     an_unknown_process_is_refused_with_422_naming_process_refs_under_a_complete_catalogue,

@@ -7,7 +7,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use safeguards_app::{may, Action};
 use safeguards_domain::values::{PrincipleCode, RiskCode};
-use safeguards_projections::coverage;
+use std::collections::BTreeMap;
+
+use axum::response::IntoResponse;
+use safeguards_projections::coverage::Coverage;
 use safeguards_projections::views;
 
 use super::{render, Visit};
@@ -32,6 +35,13 @@ struct HeatRow {
     cells: Vec<(u32, u8, String)>,
 }
 
+struct RiskRow {
+    code: &'static str,
+    name: &'static str,
+    /// (count, shade 0–3, country) per country; no count for a country not engaged then
+    cells: Vec<(Option<u32>, u8, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
@@ -42,7 +52,9 @@ struct Dashboard {
     countries: Vec<CountryRow>,
     heat: Vec<HeatRow>,
     /// The risk × country matrix of coverage.
-    risks: Vec<HeatRow>,
+    risks: Vec<RiskRow>,
+    /// The day the matrix is as of, if not today.
+    as_of: Option<chrono::NaiveDate>,
     /// The user may open engagements.
     may_open: bool,
 }
@@ -54,6 +66,14 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
         Err(answer) => return answer,
     };
     let t = visit.t;
+    // The risk matrix now, or as it stood at the end of `?as_of=` (a bad date is ignored).
+    let as_of = super::query_value(&parts, "as_of")
+        .and_then(|d| safeguards_domain::values::parse_date("as_of", &d).ok());
+    let coverage: BTreeMap<String, Coverage> =
+        match safeguards_app::progress::coverage_all(&state.app, as_of).await {
+            Ok(all) => all.into_iter().map(|c| (c.country.clone(), c)).collect(),
+            Err(e) => return visit.answer(crate::error::ApiError::from(e).into_response()),
+        };
     let model = state.app.model().await;
     let today = state.app.clock.today();
     let cached = state.views.overview(&model, today);
@@ -86,18 +106,20 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
                 .collect(),
         })
         .collect();
-    let coverage = coverage::all(&model, &state.app.processes);
     let risks = RiskCode::all()
         .into_iter()
         .enumerate()
-        .map(|(i, code)| HeatRow {
+        .map(|(i, code)| RiskRow {
             code: code.as_str(),
             name: code.name(),
-            cells: coverage
+            cells: overview
+                .countries
                 .iter()
                 .map(|c| {
-                    let n = c.risks.get(i).map_or(0, |r| r.commitments.len() as u32);
-                    (n, n.min(3) as u8, c.country.clone())
+                    let n = coverage
+                        .get(&c.country)
+                        .map(|cov| cov.risks.get(i).map_or(0, |r| r.commitments.len() as u32));
+                    (n, n.unwrap_or(0).min(3) as u8, c.country.clone())
                 })
                 .collect(),
         })
@@ -113,6 +135,7 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
             countries,
             heat,
             risks,
+            as_of,
             may_open: may(&visit.who, Action::ManageEngagement, None),
         },
     ))
