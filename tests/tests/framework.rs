@@ -147,6 +147,8 @@ async fn an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogu
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("O3.999 <span class=\"muted\">(not in catalogue 1.0-hub-2026-12-01)"));
     assert!(html.contains(">F8.1</a> Facilitate user access to redress mechanisms"));
+    // The commitment's page tells its history, as a milestone's does.
+    assert!(html.contains("<td>created"), "no history on the commitment page");
 }
 
 async fn an_unknown_process_is_refused_with_422_naming_process_refs_under_a_complete_catalogue(

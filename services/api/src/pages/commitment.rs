@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
+use safeguards_app::history::{self, Subject};
 use safeguards_app::{may, Action};
 use safeguards_domain::values::{CommitmentId, MilestoneId, StageCode};
 use safeguards_projections::model::{CommitmentView, MilestoneView};
@@ -33,6 +34,7 @@ struct CommitmentPage<'a> {
     forms: PageForms,
     /// Its process references as the catalogue knows them.
     processes: Vec<ProcessLine>,
+    history: Vec<super::milestone::HistoryRow>,
     catalogue_version: String,
 }
 
@@ -98,6 +100,10 @@ pub(super) async fn commitment_page(
     let Ok(id) = CommitmentId::parse(raw_id) else {
         return missing();
     };
+    // Read before the model: the history takes its own look at it.
+    let events = history::history(&state.app, viewer.who, Subject::Commitment, &id.to_string())
+        .await
+        .unwrap_or_default();
     let model = state.app.model().await;
     let Some(c) = model.commitments.get(&id.to_string()) else {
         return missing();
@@ -132,6 +138,7 @@ pub(super) async fn commitment_page(
             pages,
             forms,
             processes: process_lines(state, &c.process_refs),
+            history: super::milestone::history_rows(t, &events),
             catalogue_version: state.app.processes.catalogue_version.clone(),
             c,
         },

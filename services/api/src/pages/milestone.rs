@@ -22,12 +22,25 @@ use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visi
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
-/// One line of the milestone's history.
-struct HistoryRow {
-    at: String,
-    who: String,
-    what: &'static str,
-    detail: String,
+/// One line of a milestone's or commitment's history.
+pub(super) struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub what: &'static str,
+    pub detail: String,
+}
+
+/// The lines of an aggregate's history, oldest first.
+pub(super) fn history_rows(t: &'static Texts, events: &[history::HistoryItem]) -> Vec<HistoryRow> {
+    events
+        .iter()
+        .map(|e| HistoryRow {
+            at: e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+            who: e.actor_name.clone(),
+            what: event_word(t, &e.kind),
+            detail: event_detail(t, &e.data),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -103,16 +116,7 @@ pub(super) async fn page(
         && m.achieved_by.as_deref() == Some(who.actor.as_metadata().as_str());
     let actions = actions_for(t, who, m, own_achievement, today);
     let forms = PageForms::new(viewer, actions, done, refused);
-    let history = events
-        .unwrap_or_default()
-        .iter()
-        .map(|e| HistoryRow {
-            at: e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
-            who: e.actor_name.clone(),
-            what: event_word(t, &e.kind),
-            detail: event_detail(t, &e.data),
-        })
-        .collect();
+    let history = history_rows(t, &events.unwrap_or_default());
     let name = |actor: &Option<String>| actor.as_deref().map(|a| model.actor_name(a));
     let page = MilestonePage {
         t,
@@ -256,6 +260,9 @@ fn event_word(t: &Texts, kind: &str) -> &'static str {
         ),
         "MilestoneRescheduled" => ("rescheduled", "reporté", "reprogramado"),
         "MilestoneCancelled" => ("cancelled", "annulé", "cancelado"),
+        "CommitmentCreated" => ("created", "créé", "creado"),
+        "CommitmentRevised" => ("revised", "révisé", "revisado"),
+        "CommitmentWithdrawn" => ("withdrawn", "retiré", "retirado"),
         _ => ("changed", "modifié", "modificado"),
     };
     i18n::in_language(t, (en, fr, es))
