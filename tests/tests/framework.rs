@@ -148,7 +148,10 @@ async fn an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogu
     assert!(html.contains("O3.999 <span class=\"muted\">(not in catalogue 1.0-hub-2026-12-01)"));
     assert!(html.contains(">F8.1</a> Facilitate user access to redress mechanisms"));
     // The commitment's page tells its history, as a milestone's does.
-    assert!(html.contains("<td>created"), "no history on the commitment page");
+    assert!(
+        html.contains("<td>created"),
+        "no history on the commitment page"
+    );
 }
 
 async fn an_unknown_process_is_refused_with_422_naming_process_refs_under_a_complete_catalogue(
@@ -633,6 +636,15 @@ async fn coverage_equals_an_independent_computation_over_the_commands(backend: B
     }
 }
 
+/// The text after `marker` up to the next tag.
+fn attr_text(html: &str, marker: &str) -> String {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in page"))
+        + marker.len();
+    html[start..].split('<').next().unwrap().to_string()
+}
+
 /// The number in a cell linking to `href` on a page.
 fn linked_number(html: &str, href: &str) -> usize {
     let marker = format!("href=\"{href}\">");
@@ -676,7 +688,12 @@ async fn the_explanation_of_a_figure_lists_exactly_the_commitments_it_counts(bac
     assert!(checked > 0, "the demo's figures were all zero");
     // The overdue figure: as many overdue milestones as the dashboard shows.
     let (_, html) = page(&app, &cookie, "/explain?country=KEN&overdue=1").await;
-    let overdue = html.matches("<span class=\"overdue\">").count();
+    let overdue: usize = attr_text(&html, "<strong id=\"overdue\">").parse().unwrap();
+    let listed = html.matches("<span class=\"overdue\">").count();
+    assert!(
+        listed > 0 && listed <= overdue,
+        "{listed} listed of {overdue}"
+    );
     let shown = {
         let marker = "href=\"/explain?country=KEN&amp;overdue=1\">";
         let start = dashboard.find(marker).unwrap() + marker.len();

@@ -425,6 +425,27 @@ async fn a_country_with_2000_milestones_has_a_country_page_under_60_kb_gzipped()
         raw.contains("Milestone 0:"),
         "the most overdue milestone is not shown"
     );
+    // The figures' explanations and the coverage stay light too.
+    for path in [
+        "/explain?country=KEN",
+        "/explain?country=KEN&overdue=1",
+        "/explain?country=KEN&principle=O3",
+        "/countries/KEN/coverage",
+        "/",
+    ] {
+        let r = admin
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("cookie", &admin.cookie)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let gzipped = r.bytes().await.unwrap().len();
+        println!("{path} with 2000 milestones: {gzipped} bytes gzipped");
+        assert!(gzipped <= 60 * 1024, "{path}: {gzipped} bytes gzipped");
+    }
 }
 
 /// Post a form whose fields repeat (a group of checkboxes), with the CSRF token of `page`.

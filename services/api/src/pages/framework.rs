@@ -472,8 +472,16 @@ struct Behind {
     principles: String,
     risks: String,
     stage: String,
+    /// The first of its milestones the figure concerns: id, title, status, overdue.
     milestones: Vec<(String, String, &'static str, bool)>,
+    /// How many of them are overdue.
+    overdue: usize,
+    /// How many more there are than are listed.
+    more: usize,
 }
+
+/// Milestones listed per commitment on an explanation (the commitment's page has them all).
+const EXPLAIN_LISTED: usize = 10;
 
 #[derive(Template)]
 #[template(path = "explain.html")]
@@ -555,11 +563,24 @@ pub async fn explain(State(state): State<AppState>, parts: Parts) -> Response {
             principles: c.principles.join(", "),
             risks: c.risks.join(", "),
             stage: c.stage.clone(),
-            milestones: model
+            milestones: Vec::new(),
+            overdue: 0,
+            more: 0,
+        })
+        .zip(&behind)
+        .map(|(mut b, c)| {
+            let relevant: Vec<&MilestoneView> = model
                 .live_milestones(c)
                 .filter(|m| !overdue_only || m.is_overdue(today))
+                .collect();
+            b.overdue = relevant.iter().filter(|m| m.is_overdue(today)).count();
+            b.more = relevant.len().saturating_sub(EXPLAIN_LISTED);
+            b.milestones = relevant
+                .into_iter()
+                .take(EXPLAIN_LISTED)
                 .map(milestone_row)
-                .collect(),
+                .collect();
+            b
         })
         .filter(|b| !overdue_only || !b.milestones.is_empty())
         .collect();
@@ -575,10 +596,7 @@ pub async fn explain(State(state): State<AppState>, parts: Parts) -> Response {
             behind.len()
         },
         overdue_only,
-        overdue: rows
-            .iter()
-            .map(|b| b.milestones.iter().filter(|m| m.3).count())
-            .sum(),
+        overdue: rows.iter().map(|b| b.overdue).sum(),
         rows,
     };
     drop(model);
