@@ -81,6 +81,45 @@ async fn personal_data_reaches_admins_only(backend: Backend) {
     assert!(!text.contains("password_hash") && !text.contains("token_hash"));
 }
 
+/// A page of the feed for a reader who may not see personal events passes over them: a run of
+/// subscriptions does not end the page early or make it look like the end of the feed.
+async fn the_feed_passes_over_hidden_events_instead_of_counting_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let viewer = app
+        .account(&address("feed-viewer"), Role::Viewer, &[])
+        .await;
+    let start = app.get(&app.admin, "/api/v1/events?limit=1000").await;
+    let after = start.body.as_array().unwrap().last().unwrap()["sequence"]
+        .as_i64()
+        .unwrap();
+    for i in 0..12 {
+        let r = app
+            .subscribe(json!({"email": format!("hidden{i}@example.org")}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    for _ in 0..3 {
+        app.commitment("KEN").await;
+    }
+    let r = app
+        .get(&viewer, &format!("/api/v1/events?after={after}&limit=2"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.body.as_array().unwrap();
+    assert_eq!(page.len(), 2, "{}", r.body);
+    assert!(page
+        .iter()
+        .all(|e| e["type"].as_str().unwrap().contains("Commitment")));
+    // The next page starts after the last event read and finds the third.
+    let next: i64 = r.headers["x-next-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(next, page[1]["sequence"].as_i64().unwrap());
+    let r = app
+        .get(&viewer, &format!("/api/v1/events?after={next}&limit=2"))
+        .await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.body);
+}
+
 async fn a_malformed_address_is_refused_and_nothing_is_recorded(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let before = app.event_count().await;
@@ -650,6 +689,7 @@ async fn an_unsigned_request_is_not_held_by_x_read_after(backend: Backend) {
 
 on_both_stores!(
     personal_data_reaches_admins_only,
+    the_feed_passes_over_hidden_events_instead_of_counting_them,
     a_malformed_address_is_refused_and_nothing_is_recorded,
     invented_methods_add_no_metric_series,
     slow_clients_are_cut_off_and_the_rest_are_served,

@@ -99,19 +99,43 @@ pub async fn history(
         .collect())
 }
 
-/// Of the `limit` events of the global feed after position `after`, those `who` may see, as
-/// CloudEvents.
-pub async fn events(
-    app: &App,
-    who: &Principal,
-    after: i64,
-    limit: i64,
-) -> AppResult<Vec<CloudEvent>> {
-    let events = feed::read_after(app.store.database(), after, limit).await?;
-    Ok(events
-        .iter()
-        .filter_map(|e| Some(CloudEvent::of(e, visible_data(who, e)?)))
-        .collect())
+/// A page of the global feed as one reader may see it.
+#[derive(Debug, Clone)]
+pub struct EventsPage {
+    pub events: Vec<CloudEvent>,
+    /// The position to read after next: the last event read, shown or not.
+    pub next_after: i64,
+}
+
+/// How many batches of `limit` events one page reads at most while looking for events the
+/// reader may see (a long run of hidden ones ends the page early; `next_after` goes on).
+const SCAN_BATCHES: usize = 10;
+
+/// The first `limit` events after position `after` that `who` may see, as CloudEvents. Events
+/// hidden from the reader (personal data) are passed over, not counted, so a page is short only
+/// at the end of the feed or after [`SCAN_BATCHES`] batches of hidden events.
+pub async fn events(app: &App, who: &Principal, after: i64, limit: i64) -> AppResult<EventsPage> {
+    let mut page = EventsPage {
+        events: Vec::new(),
+        next_after: after,
+    };
+    for _ in 0..SCAN_BATCHES {
+        let batch = feed::read_after(app.store.database(), page.next_after, limit).await?;
+        let read = batch.len() as i64;
+        for e in &batch {
+            page.next_after = e.position;
+            if let Some(data) = visible_data(who, e) {
+                page.events.push(CloudEvent::of(e, data));
+                if page.events.len() as i64 == limit {
+                    return Ok(page);
+                }
+            }
+        }
+        if read < limit {
+            break;
+        }
+    }
+    Ok(page)
 }
 
 /// Recent changes, newest first: of one country or all, since a time, at most `limit`.

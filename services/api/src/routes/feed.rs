@@ -1,6 +1,7 @@
 //! History of one aggregate, the activity feed and the CloudEvents feed.
 
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use safeguards_app::history::{self, HistoryItem, Subject};
@@ -187,14 +188,16 @@ pub struct EventsQuery {
     tag = "events",
     summary = "The global event feed as CloudEvents 1.0, in position order",
     params(EventsQuery),
-    responses((status = 200, description = "CloudEvents", body = Vec<CloudEvent>), crate::openapi::ReadProblems),
+    responses((status = 200, description = "CloudEvents; events the reader may not see are passed over", body = Vec<CloudEvent>,
+        headers(("X-Next-After" = i64, description = "The position to read after next (the last event read, shown or not)"))),
+        crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn events(
     State(state): State<AppState>,
     Signed(who): Signed,
     ApiQuery(q): ApiQuery<EventsQuery>,
-) -> ApiResult<Json<Vec<CloudEvent>>> {
+) -> ApiResult<Response> {
     let after = q.after.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::invalid("after", "must be 0 or more"));
@@ -206,5 +209,10 @@ pub async fn events(
             format!("must be from 1 to {EVENTS_MAX}"),
         ));
     }
-    Ok(Json(history::events(&state.app, &who, after, limit).await?))
+    let page = history::events(&state.app, &who, after, limit).await?;
+    let mut response = Json(page.events).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&page.next_after.to_string()) {
+        response.headers_mut().insert("x-next-after", v);
+    }
+    Ok(response)
 }
