@@ -120,6 +120,62 @@ async fn the_feed_passes_over_hidden_events_instead_of_counting_them(backend: Ba
     assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.body);
 }
 
+/// A link cannot make the account page say something: a refused password change is rendered
+/// with the page (an error summary), never carried in the address.
+async fn the_account_page_shows_only_its_own_messages(backend: Backend) {
+    use safeguards_tests::forms::{attr, client, sign_in};
+    let app = TestApp::spawn(backend).await;
+    let email = address("account-page");
+    app.account(&email, Role::Viewer, &[]).await;
+    let cookie = sign_in(&client(), &app.base, &email).await;
+    let get = |path: &str| {
+        client()
+            .get(format!("{}{path}", app.base))
+            .header("cookie", &cookie)
+            .send()
+    };
+    let html = get("/account?error=Your+account+is+locked%2C+call+us")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("Your account is locked"),
+        "the page repeats the link's text"
+    );
+    let csrf = attr(&html, "name=\"csrf\" value=\"");
+    for (current, new, field) in [
+        (
+            "not the password",
+            "a long new password",
+            "current_password",
+        ),
+        (PASSWORD, "short", "new_password"),
+    ] {
+        let r = client()
+            .post(format!("{}/account/password", app.base))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("current_password", current),
+                ("new_password", new),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("class=\"error-summary\""), "{html}");
+        assert!(
+            html.contains(&format!("href=\"#{field}\"")),
+            "{field}: {html}"
+        );
+    }
+    // The password is unchanged.
+    assert_eq!(app.sign_in(&email, PASSWORD).await.status, StatusCode::OK);
+}
+
 async fn a_malformed_address_is_refused_and_nothing_is_recorded(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let before = app.event_count().await;
@@ -690,6 +746,7 @@ async fn an_unsigned_request_is_not_held_by_x_read_after(backend: Backend) {
 on_both_stores!(
     personal_data_reaches_admins_only,
     the_feed_passes_over_hidden_events_instead_of_counting_them,
+    the_account_page_shows_only_its_own_messages,
     a_malformed_address_is_refused_and_nothing_is_recorded,
     invented_methods_add_no_metric_series,
     slow_clients_are_cut_off_and_the_rest_are_served,

@@ -26,8 +26,8 @@ struct AccountPage {
     admin: bool,
     countries: String,
     csrf: String,
-    /// The password form came back: `Ok` changed, `Err` with the reason.
-    password: Option<Result<(), String>>,
+    /// The password form came back: `Ok` changed, `Err` with the field and the reason.
+    password: Option<Result<(), (&'static str, String)>>,
 }
 
 /// `GET /account`.
@@ -36,6 +36,23 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(v) => v,
         Err(answer) => return answer,
     };
+    let changed = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("password=changed"))
+        .then_some(Ok(()));
+    page(&state, &visit, StatusCode::OK, changed).await
+}
+
+/// The account's page; `password` is what became of the password form, if it was sent. A
+/// refused form's reason is rendered here, never carried in the address (a link could
+/// otherwise make the page say anything).
+async fn page(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    password: Option<Result<(), (&'static str, String)>>,
+) -> Response {
     let t = visit.t;
     let email = accounts::me(&state.app, &visit.who)
         .await
@@ -44,7 +61,7 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
     let role = i18n::role_word(t, visit.who.role.into());
     let admin = visit.who.role == Role::Admin;
     visit.answer(render(
-        StatusCode::OK,
+        status,
         AccountPage {
             languages: [("en", "English"), ("fr", "Français"), ("es", "Español")]
                 .into_iter()
@@ -63,14 +80,8 @@ pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", "),
-            csrf: visit.csrf(&state),
-            password: super::returned_error(&parts).map(Err).or_else(|| {
-                parts
-                    .uri
-                    .query()
-                    .is_some_and(|q| q.contains("password=changed"))
-                    .then_some(Ok(()))
-            }),
+            csrf: visit.csrf(state),
+            password,
         },
     ))
 }
@@ -96,10 +107,16 @@ pub async fn password(
         ),
         Err(e) => {
             let e = ApiError::from(e);
-            let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("error", &e.detail)
-                .finish();
-            Redirect::to(&format!("/account?{query}#password")).into_response()
+            match Visit::of(&state, &parts).await {
+                Ok(visit) => {
+                    let field = match e.field.as_deref() {
+                        Some("password" | "new_password") => "new_password",
+                        _ => "current_password",
+                    };
+                    page(&state, &visit, e.status, Some(Err((field, e.detail)))).await
+                }
+                Err(answer) => answer,
+            }
         }
     }
 }

@@ -560,11 +560,6 @@ fn form_text(form: &FormFields, key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The `?error=` a refused form came back with.
-fn returned_error(parts: &Parts) -> Option<String> {
-    query_value(parts, "error").map(|v| v.chars().take(500).collect())
-}
-
 /// `GET /static/app.css`.
 async fn stylesheet() -> Response {
     (
