@@ -102,8 +102,11 @@ impl Processes {
             if p.id.split('.').next() != Some(p.principle.as_str()) {
                 return Err(bad(format!("its id is not of principle {}", p.principle)));
             }
-            if p.title.trim().is_empty() {
-                return Err(bad("no title".into()));
+            // A title a commitment can take, a source page a link can safely point to.
+            crate::values::Title::parse(&p.title)
+                .map_err(|e| bad(format!("title {}", e.reason)))?;
+            if !p.source.starts_with("https://") || url::Url::parse(&p.source).is_err() {
+                return Err(bad("its source is not an https:// address".into()));
             }
             for r in &p.risks {
                 RiskCode::parse(r).map_err(|e| bad(e.reason))?;
@@ -135,7 +138,10 @@ impl Processes {
 
     /// The process with this id, if the catalogue knows it.
     pub fn get(&self, id: &str) -> Option<&Process> {
-        self.index.get(id).map(|&i| &self.processes[i])
+        self.index
+            .get(id)
+            .and_then(|&i| self.processes.get(i))
+            .filter(|p| p.id == id)
     }
 
     /// The processes an authority carries at a stage: the framework's table for them, and
@@ -279,6 +285,16 @@ mod tests {
         let mut other_principle = good.clone();
         other_principle["processes"][0]["principle"] = serde_json::json!("O3");
         assert!(Processes::parse(&other_principle.to_string()).is_err());
+        let mut script = good.clone();
+        script["processes"][0]["source"] = serde_json::json!("javascript:alert(1)");
+        assert!(Processes::parse(&script.to_string())
+            .unwrap_err()
+            .contains("https://"));
+        let mut long_title = good.clone();
+        long_title["processes"][0]["title"] = serde_json::json!("x".repeat(500));
+        assert!(Processes::parse(&long_title.to_string())
+            .unwrap_err()
+            .contains("title"));
         let mut unknown_in_table = good;
         unknown_in_table["by_authority_stage"]["R3/L2"] = serde_json::json!(["O3.999"]);
         assert!(Processes::parse(&unknown_in_table.to_string())

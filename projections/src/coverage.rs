@@ -70,8 +70,21 @@ pub fn addresses(c: &CommitmentView, risk: &str, stages: &[String]) -> bool {
     !c.withdrawn && stages.contains(&c.stage) && c.risks.iter().any(|r| r == risk)
 }
 
+/// Whether a coverage names the processes that would close its gaps (the risk × country matrix
+/// needs only the counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Counts,
+    WithSuggestions,
+}
+
 /// The coverage of one engaged country, or `None` when it has no engagement.
-pub fn coverage(tracker: &Tracker, processes: &Processes, country: &str) -> Option<Coverage> {
+pub fn coverage(
+    tracker: &Tracker,
+    processes: &Processes,
+    country: &str,
+    detail: Detail,
+) -> Option<Coverage> {
     let e = tracker.engagements.get(country)?;
     let (stages, every_stage) = stages_of(e);
     let risks: Vec<RiskCoverage> = RiskCode::all()
@@ -82,7 +95,7 @@ pub fn coverage(tracker: &Tracker, processes: &Processes, country: &str) -> Opti
                 .map(|c| c.id.clone())
                 .collect();
             let gap = commitments.is_empty();
-            let suggestions = if gap {
+            let suggestions = if gap && detail == Detail::WithSuggestions {
                 suggestions(processes, r.as_str(), &stages)
             } else {
                 vec![]
@@ -130,10 +143,10 @@ fn suggestions(processes: &Processes, risk: &str, stages: &[String]) -> Vec<Sugg
 }
 
 /// Every engaged country's coverage, by country code.
-pub fn all(tracker: &Tracker, processes: &Processes) -> Vec<Coverage> {
+pub fn all(tracker: &Tracker, processes: &Processes, detail: Detail) -> Vec<Coverage> {
     tracker
         .engagements
         .keys()
-        .filter_map(|c| coverage(tracker, processes, c))
+        .filter_map(|c| coverage(tracker, processes, c, detail))
         .collect()
 }

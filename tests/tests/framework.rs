@@ -69,6 +69,11 @@ fn with_catalogue(path: &std::path::Path) -> Setup {
     }
 }
 
+/// A form field's name made at run time, for a form of `&'static str` names.
+fn leak(name: String) -> &'static str {
+    Box::leak(name.into_boxed_str())
+}
+
 /// A tracker with the demo data.
 async fn demo(backend: Backend) -> TestApp {
     TestApp::serve_setup(
@@ -308,6 +313,7 @@ async fn the_plan_page_drafts_lets_the_user_edit_and_saves_only_what_was_picked(
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("name=\"title:F7.2\""), "{html}");
     let csrf = attr(&html, "name=\"csrf\" value=\"");
+    let html_ids = html.clone();
     let post = |form: Vec<(&'static str, String)>| {
         client()
             .post(format!("{}/countries/KEN/plan", app.base))
@@ -334,6 +340,17 @@ async fn the_plan_page_drafts_lets_the_user_edit_and_saves_only_what_was_picked(
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("error-summary") && html.contains("href=\"#title-F7.2\""));
+    // A risk that is not one is named too.
+    let mut form = common(&csrf);
+    form.extend([
+        ("pick", "F7.2".to_string()),
+        ("title:F7.2", "Consultation".to_string()),
+        ("risks:F7.2", "RS1, XX9".to_string()),
+        ("due:F7.2", "2027-12-31".to_string()),
+    ]);
+    let r = post(form).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("XX9"));
     let none = app
         .get(&app.admin, "/api/v1/engagements/KEN/commitments")
         .await;
@@ -351,15 +368,24 @@ async fn the_plan_page_drafts_lets_the_user_edit_and_saves_only_what_was_picked(
             "description:F7.2",
             "With civil society in every county".to_string(),
         ),
+        ("risks:F7.2", "RI3, SV1".to_string()),
+        ("risks:O8.4", "RI3 RI2".to_string()),
         ("pick", "O8.4".to_string()),
         ("title:O8.4", "Sustainable funding plan".to_string()),
         ("due:O8.4", "2027-12-31".to_string()),
         ("title:F4.3", "Not picked".to_string()),
         ("due:F4.3", "2027-12-31".to_string()),
     ]);
-    let r = post(form).await.unwrap();
+    // The ids the page fixed for each draft: sent twice, the plan is recorded once.
+    for id in ["F7.2", "O8.4", "F4.3"] {
+        let fixed = attr(&html_ids, &format!("name=\"id:{id}\" value=\""));
+        form.push((leak(format!("id:{id}")), fixed));
+    }
+    let r = post(form.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/countries/KEN/plan?saved=2");
+    let r = post(form).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the plan sent again");
     let list = app
         .get(&app.admin, "/api/v1/engagements/KEN/commitments")
         .await;
@@ -373,6 +399,7 @@ async fn the_plan_page_drafts_lets_the_user_edit_and_saves_only_what_was_picked(
     assert_eq!(edited["due_on"], "2027-09-30");
     assert_eq!(edited["description"], "With civil society in every county");
     assert_eq!(edited["authority"], "R3");
+    assert_eq!(edited["risks"], json!(["RI3", "SV1"]));
     let (_, html) = page(&app, &cookie, "/countries/KEN/plan?saved=2").await;
     assert!(html.contains("2 commitments created from the plan"));
 }

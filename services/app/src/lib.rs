@@ -76,6 +76,8 @@ pub struct App {
     pub sign_in_failures: Arc<credentials::FailureLimit>,
     /// Digest previews at once (each composes a digest).
     pub previews: Arc<tokio::sync::Semaphore>,
+    /// Replays of a country's history up to a day (`?as_of=`) at once.
+    pub replays: Arc<tokio::sync::Semaphore>,
     pub clock: Clock,
     /// The framework's processes: the shipped catalogue, or the operator's.
     pub processes: Arc<Processes>,
@@ -88,6 +90,7 @@ impl App {
             passwords: credentials::Passwords::default(),
             sign_in_failures: Arc::default(),
             previews: Arc::new(tokio::sync::Semaphore::new(1)),
+            replays: Arc::new(tokio::sync::Semaphore::new(2)),
             clock: Clock::default(),
             processes: Arc::new(Processes::shipped()),
             store,

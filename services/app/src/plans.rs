@@ -4,7 +4,7 @@
 //! drafts are then saved, each as an ordinary commitment.
 
 use chrono::NaiveDate;
-use safeguards_domain::commitment::CommitmentFields;
+use safeguards_domain::commitment::{Commitment, CommitmentFields};
 use safeguards_domain::processes::Process;
 use safeguards_domain::values::{
     AuthorityCode, CommitmentId, CountryCode, FieldError, PrincipleCode, ProcessRef, RiskCode,
@@ -66,22 +66,27 @@ pub fn draft(
         .collect()
 }
 
-/// What saving a plan did: the commitments created, in order.
+/// What saving a plan did: the commitments recorded, in order (those a resent form had
+/// already recorded included).
 #[derive(Debug, Clone)]
 pub struct Saved {
     pub created: Vec<(CommitmentId, Committed)>,
+    /// Commitments of the plan that already existed under their id (the form sent again).
+    pub already: Vec<CommitmentId>,
 }
 
 /// How many commitments one plan may hold.
 pub const MAX_PLAN: usize = 100;
 
-/// Save a plan's commitments for `country`, in order. All are checked before the first is
-/// recorded: one invalid draft records none.
+/// Save a plan's commitments for `country`, in order, each under the id given (so a plan sent
+/// twice is recorded once). Every draft is checked before the first is recorded, so an invalid
+/// draft records none. Each commitment is its own aggregate: should the store fail part-way,
+/// those before are kept and the error says how many.
 pub async fn save(
     app: &App,
     caller: &Caller,
     country: CountryCode,
-    plan: Vec<CommitmentFields>,
+    plan: Vec<(CommitmentId, CommitmentFields)>,
 ) -> AppResult<Saved> {
     authorize(
         &caller.principal,
@@ -100,14 +105,42 @@ pub async fn save(
             format!("a plan holds at most {MAX_PLAN} commitments"),
         ));
     }
-    for fields in &plan {
+    for (_, fields) in &plan {
         app.processes.check(&fields.process_refs)?;
     }
-    let mut created = Vec::with_capacity(plan.len());
-    for fields in plan {
-        let id = CommitmentId::new();
-        let committed = commitments::create(app, caller, country, id, fields).await?;
-        created.push((id, committed));
+    let total = plan.len();
+    let mut saved = Saved {
+        created: Vec::with_capacity(total),
+        already: Vec::new(),
+    };
+    for (id, fields) in plan {
+        match commitments::create(app, caller, country, id, fields).await {
+            Ok(committed) => saved.created.push((id, committed)),
+            Err(AppError::Conflict(_)) if exists(app, id).await => saved.already.push(id),
+            Err(e) if saved.created.is_empty() && saved.already.is_empty() => return Err(e),
+            Err(e) => return Err(part_way(e, saved.created.len(), total)),
+        }
     }
-    Ok(Saved { created })
+    Ok(saved)
+}
+
+/// Whether a commitment was recorded under `id`.
+async fn exists(app: &App, id: CommitmentId) -> bool {
+    app.load::<Commitment>(&id.to_string())
+        .await
+        .is_ok_and(|c| c.country().is_some())
+}
+
+/// `e`, saying how many of the plan's commitments were recorded before it.
+fn part_way(e: AppError, recorded: usize, total: usize) -> AppError {
+    let note =
+        |d: String| format!("{d} ({recorded} of the plan's {total} commitments were recorded)");
+    match e {
+        AppError::Conflict(d) => AppError::Conflict(note(d)),
+        AppError::NotFound(d) => AppError::NotFound(note(d)),
+        AppError::Forbidden(d) => AppError::Forbidden(note(d)),
+        AppError::Unavailable(d) => AppError::Unavailable(note(d)),
+        AppError::Internal(d) => AppError::Internal(note(d)),
+        other => other,
+    }
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use safeguards_domain::values::CountryCode;
 use safeguards_infra::feed;
-use safeguards_projections::coverage::{self, Coverage};
+use safeguards_projections::coverage::{self, Coverage, Detail};
 use safeguards_projections::Tracker;
 
 use crate::error::{AppError, AppResult};
@@ -12,6 +12,12 @@ use crate::App;
 /// The model of one country as it stood at the end of `day` (UTC): its engagement,
 /// commitments and milestones replayed from the events recorded up to then, read in one query.
 pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult<Tracker> {
+    // Replays are bounded: a few at a time, however many readers ask.
+    let _permit = app
+        .replays
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable("the server is stopping".into()))?;
     let cutoff = day
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -46,21 +52,40 @@ pub async fn coverage(
     country: CountryCode,
     as_of_day: Option<NaiveDate>,
 ) -> AppResult<Coverage> {
+    let detail = Detail::WithSuggestions;
     let found = match as_of_day {
         Some(day) => {
             let model = as_of(app, country, day).await?;
-            coverage::coverage(&model, &app.processes, country.as_str())
+            coverage::coverage(&model, &app.processes, country.as_str(), detail)
         }
-        None => coverage::coverage(&*app.model().await, &app.processes, country.as_str()),
+        None => coverage::coverage(
+            &*app.model().await,
+            &app.processes,
+            country.as_str(),
+            detail,
+        ),
     };
     found.ok_or_else(|| AppError::not_found(format!("no engagement is open for {country}")))
 }
 
-/// Every engaged country's coverage (the risk × country matrix): now, or at the end of
+/// Every engaged country's coverage with the processes for each gap: now, or at the end of
 /// `as_of` (the countries engaged then).
 pub async fn coverage_all(app: &App, as_of_day: Option<NaiveDate>) -> AppResult<Vec<Coverage>> {
+    every_coverage(app, as_of_day, Detail::WithSuggestions).await
+}
+
+/// The same with the counts alone (the risk × country matrix).
+pub async fn coverage_counts(app: &App, as_of_day: Option<NaiveDate>) -> AppResult<Vec<Coverage>> {
+    every_coverage(app, as_of_day, Detail::Counts).await
+}
+
+async fn every_coverage(
+    app: &App,
+    as_of_day: Option<NaiveDate>,
+    detail: Detail,
+) -> AppResult<Vec<Coverage>> {
     let Some(day) = as_of_day else {
-        return Ok(coverage::all(&*app.model().await, &app.processes));
+        return Ok(coverage::all(&*app.model().await, &app.processes, detail));
     };
     let countries: Vec<CountryCode> = app
         .model()
@@ -72,7 +97,12 @@ pub async fn coverage_all(app: &App, as_of_day: Option<NaiveDate>) -> AppResult<
     let mut all = Vec::with_capacity(countries.len());
     for country in countries {
         let model = as_of(app, country, day).await?;
-        all.extend(coverage::coverage(&model, &app.processes, country.as_str()));
+        all.extend(coverage::coverage(
+            &model,
+            &app.processes,
+            country.as_str(),
+            detail,
+        ));
     }
     Ok(all)
 }

@@ -591,11 +591,12 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
             continue;
         };
         let caller = Caller::new(planner.clone(), "demo-plan").at(day(now, 535));
-        let plan: Vec<CommitmentFields> = plans::draft(app, authority, stage, date(now, 900))?
-            .into_iter()
-            .take(3)
-            .map(|d| d.fields)
-            .collect();
+        let plan: Vec<(CommitmentId, CommitmentFields)> =
+            plans::draft(app, authority, stage, date(now, 900))?
+                .into_iter()
+                .take(3)
+                .map(|d| (CommitmentId::new(), d.fields))
+                .collect();
         if plan.is_empty() {
             continue;
         }

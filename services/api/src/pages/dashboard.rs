@@ -9,7 +9,6 @@ use safeguards_app::{may, Action};
 use safeguards_domain::values::{PrincipleCode, RiskCode};
 use std::collections::BTreeMap;
 
-use axum::response::IntoResponse;
 use safeguards_projections::coverage::Coverage;
 use safeguards_projections::views;
 
@@ -70,9 +69,19 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
     let as_of = super::query_value(&parts, "as_of")
         .and_then(|d| safeguards_domain::values::parse_date("as_of", &d).ok());
     let coverage: BTreeMap<String, Coverage> =
-        match safeguards_app::progress::coverage_all(&state.app, as_of).await {
+        match safeguards_app::progress::coverage_counts(&state.app, as_of).await {
             Ok(all) => all.into_iter().map(|c| (c.country.clone(), c)).collect(),
-            Err(e) => return visit.answer(crate::error::ApiError::from(e).into_response()),
+            Err(e) => {
+                let e = crate::error::ApiError::from(e);
+                return visit.answer(super::message(
+                    t,
+                    e.status,
+                    visit.name(),
+                    t.fw.risk_matrix,
+                    &e.detail,
+                    Some(("/", t.back)),
+                ));
+            }
         };
     let model = state.app.model().await;
     let today = state.app.clock.today();

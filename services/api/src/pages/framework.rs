@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::{may, plans, progress, Action};
 use safeguards_domain::processes::{order, Process, Processes};
 use safeguards_domain::values::{
-    parse_as, parse_date, AuthorityCode, CountryCode, RiskCode, StageCode, Text, Title,
+    parse_as, parse_date, AuthorityCode, CommitmentId, CountryCode, RiskCode, StageCode, Text,
+    Title,
 };
 use safeguards_projections::coverage::Coverage;
 use safeguards_projections::model::{CommitmentView, MilestoneView};
@@ -81,6 +82,11 @@ struct DraftRow {
     source: String,
     picked: bool,
     edit_title: String,
+    /// The risks as typed ("RS4, RI2").
+    edit_risks: String,
+    /// The id the commitment is recorded under, fixed when the page is shown (a form sent
+    /// twice records it once).
+    new_id: String,
     due_on: String,
     description: String,
     error: Option<String>,
@@ -217,6 +223,8 @@ fn drafts(
             source: p.source.clone(),
             picked: false,
             edit_title: p.title.clone(),
+            edit_risks: p.risks.join(", "),
+            new_id: CommitmentId::new().to_string(),
             due_on: due_on.to_string(),
             description: String::new(),
             error: None,
@@ -239,6 +247,20 @@ pub async fn save_plan(
     let Some((country, name)) = engaged(&state, &raw).await else {
         return no_engagement(t, Some(caller.principal.name.clone()));
     };
+    if !may(
+        &caller.principal,
+        Action::EditCommitments,
+        Some(country.as_str()),
+    ) {
+        return message(
+            t,
+            StatusCode::FORBIDDEN,
+            Some(caller.principal.name.clone()),
+            t.fw.plan_title,
+            t.may_not,
+            Some((&format!("/countries/{country}"), t.back)),
+        );
+    }
     let (authority, stage, due_on) = (
         posted.one("authority"),
         posted.one("stage"),
@@ -272,6 +294,10 @@ pub async fn save_plan(
         row.picked = picked.contains(&row.id);
         row.edit_title = posted.one(&format!("title:{}", row.id)).trim().to_string();
         row.due_on = posted.one(&format!("due:{}", row.id)).trim().to_string();
+        row.edit_risks = posted.one(&format!("risks:{}", row.id)).trim().to_string();
+        if let Ok(id) = CommitmentId::parse(posted.one(&format!("id:{}", row.id)).trim()) {
+            row.new_id = id.to_string();
+        }
         row.description = posted
             .one(&format!("description:{}", row.id))
             .trim()
@@ -284,6 +310,12 @@ pub async fn save_plan(
         };
         let edited = plans::commitment_of(process, a, s, due).and_then(|mut f| {
             f.title = Title::parse(&row.edit_title)?;
+            f.risks = crate::schema::list(
+                "risks",
+                &super::items(&row.edit_risks),
+                crate::schema::max::RISKS,
+                RiskCode::parse,
+            )?;
             f.due_on = parse_date("due_on", &row.due_on)?;
             f.description = Text::parse_optional(
                 "description",
@@ -292,7 +324,10 @@ pub async fn save_plan(
             Ok(f)
         });
         match edited {
-            Ok(f) => plan.push(f),
+            Ok(f) => plan.push((
+                CommitmentId::parse(&row.new_id).unwrap_or_else(|_| CommitmentId::new()),
+                f,
+            )),
             Err(e) => {
                 row.error = Some(e.to_string());
                 failed = true;
@@ -305,12 +340,12 @@ pub async fn save_plan(
     match plans::save(&state.app, &caller, country, plan).await {
         Ok(saved) => Redirect::to(&format!(
             "/countries/{country}/plan?saved={}",
-            saved.created.len()
+            saved.created.len() + saved.already.len()
         ))
         .into_response(),
         Err(e) => {
-            let status = crate::error::ApiError::from(e.clone()).status;
-            render(status, back(Some(e.to_string()), rows))
+            let e = crate::error::ApiError::from(e);
+            render(e.status, back(Some(e.detail), rows))
         }
     }
 }
@@ -381,13 +416,13 @@ pub async fn coverage(
     let found = match progress::coverage(&state.app, country, day).await {
         Ok(c) => c,
         Err(e) => {
-            let status = crate::error::ApiError::from(e.clone()).status;
+            let e = crate::error::ApiError::from(e);
             return visit.answer(message(
                 t,
-                status,
+                e.status,
                 visit.name(),
                 t.fw.coverage_title,
-                &e.to_string(),
+                &e.detail,
                 Some((&format!("/countries/{country}"), t.back)),
             ));
         }
@@ -509,7 +544,7 @@ pub async fn explain(State(state): State<AppState>, parts: Parts) -> Response {
     let raw = query_value(&parts, "country").unwrap_or_default();
     let principle = query_value(&parts, "principle");
     let risk = query_value(&parts, "risk");
-    let overdue_only = query_value(&parts, "overdue").is_some();
+    let overdue_only = query_value(&parts, "overdue").as_deref() == Some("1");
     let today = state.app.clock.today();
     let model = state.app.model().await;
     let Some(e) = CountryCode::parse(&raw)
@@ -569,10 +604,13 @@ pub async fn explain(State(state): State<AppState>, parts: Parts) -> Response {
         })
         .zip(&behind)
         .map(|(mut b, c)| {
-            let relevant: Vec<&MilestoneView> = model
+            let mut relevant: Vec<&MilestoneView> = model
                 .live_milestones(c)
                 .filter(|m| !overdue_only || m.is_overdue(today))
                 .collect();
+            if overdue_only {
+                relevant.sort_by(|a, b| (a.due_on, &a.id).cmp(&(b.due_on, &b.id)));
+            }
             b.overdue = relevant.iter().filter(|m| m.is_overdue(today)).count();
             b.more = relevant.len().saturating_sub(EXPLAIN_LISTED);
             b.milestones = relevant

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::{plans, progress};
 use safeguards_domain::processes::Process;
-use safeguards_domain::values::{parse_as, parse_date, AuthorityCode, StageCode};
+use safeguards_domain::values::{parse_as, parse_date, AuthorityCode, CommitmentId, StageCode};
 use safeguards_projections::coverage::Coverage;
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +144,7 @@ pub async fn save_plan(
                 due_on: &c.due_on,
             }
             .parse()
+            .map(|fields| (CommitmentId::new(), fields))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let saved = plans::save(&state.app, &caller, country, plan).await?;
