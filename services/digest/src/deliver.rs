@@ -260,7 +260,14 @@ pub async fn send_period(
     let digest = composed(svc, period, today).await?;
     let (digest_from, to) = digest.range().unwrap_or((0, 0));
     let ids = digest.recipients().to_vec();
-    svc.projector.wait_for(to, StdDuration::from_secs(10)).await;
+    // The recipients' preferences and the news are read from the model: it must have reached
+    // the digest's range (composed, perhaps, by another process further ahead).
+    if !svc.projector.wait_for(to, StdDuration::from_secs(10)).await {
+        return Err(safeguards_infra::ReadError::Unavailable(format!(
+            "the read model has not reached position {to}; the digest is sent later"
+        ))
+        .into());
+    }
     let (recipients, mut basis) = {
         let model = svc.projector.read().await;
         // News older than the last few digests is not told again.
