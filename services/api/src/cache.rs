@@ -21,6 +21,8 @@ pub struct CachedOverview {
 #[derive(Debug, Default)]
 pub struct ViewCache {
     overview: Mutex<Option<Arc<CachedOverview>>>,
+    /// `GET /api/v1/catalogue`'s body: the catalogue does not change while the server runs.
+    pub catalogue: std::sync::OnceLock<String>,
 }
 
 impl ViewCache {

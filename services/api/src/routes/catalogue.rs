@@ -44,6 +44,10 @@ pub async fn catalogue(State(state): State<AppState>) -> impl IntoResponse {
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        body(&state.app.processes),
+        state
+            .views
+            .catalogue
+            .get_or_init(|| body(&state.app.processes))
+            .clone(),
     )
 }
