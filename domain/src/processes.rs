@@ -166,17 +166,6 @@ impl Processes {
         found
     }
 
-    /// The processes that mitigate `risk` at `stage`.
-    pub fn for_risk_stage<'a>(
-        &'a self,
-        risk: &'a str,
-        stage: &'a str,
-    ) -> impl Iterator<Item = &'a Process> + 'a {
-        self.processes.iter().filter(move |p| {
-            p.risks.iter().any(|r| r == risk) && p.stages.iter().any(|s| s == stage)
-        })
-    }
-
     /// How many processes each principle has (every principle, zero included).
     pub fn per_principle(&self) -> BTreeMap<String, usize> {
         let mut counts: BTreeMap<String, usize> = PrincipleCode::all()
@@ -198,23 +187,7 @@ impl Processes {
             n(|p| !p.authorities.is_empty()),
         )
     }
-}
 
-/// Sort key of an id: principle, then number (`O3.7` before `O3.12`).
-pub fn order(id: &str) -> (String, u32) {
-    let (principle, n) = id.split_once('.').unwrap_or((id, "0"));
-    (principle.to_string(), n.parse().unwrap_or(0))
-}
-
-/// What the catalogue says of a reference a commitment names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Known<'a> {
-    Process(&'a Process),
-    /// Not in this catalogue (its version).
-    Unknown(&'a str),
-}
-
-impl Processes {
     /// Check references given for a commitment: under a complete catalogue an unknown one is
     /// refused; under a partial one it is accepted.
     pub fn check(&self, refs: &[ProcessRef]) -> Result<(), crate::values::FieldError> {
@@ -233,14 +206,12 @@ impl Processes {
             )),
         }
     }
+}
 
-    /// A reference as the catalogue knows it.
-    pub fn known<'a>(&'a self, id: &str) -> Known<'a> {
-        match self.get(id) {
-            Some(p) => Known::Process(p),
-            None => Known::Unknown(&self.catalogue_version),
-        }
-    }
+/// Sort key of an id: principle, then number (`O3.7` before `O3.12`).
+pub fn order(id: &str) -> (String, u32) {
+    let (principle, n) = id.split_once('.').unwrap_or((id, "0"));
+    (principle.to_string(), n.parse().unwrap_or(0))
 }
 
 #[cfg(test)]

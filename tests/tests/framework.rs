@@ -19,7 +19,7 @@ use safeguards_domain::values::{
     Text, Title,
 };
 use safeguards_infra::RawConfig;
-use safeguards_tests::app::{Setup, TestApp};
+use safeguards_tests::app::{Reply, Setup, TestApp};
 use safeguards_tests::forms::{attr, client, sign_in};
 use safeguards_tests::{on_both_stores, Backend, TestDb};
 use serde_json::{json, Value};
@@ -86,6 +86,16 @@ async fn demo(backend: Backend) -> TestApp {
     .await
 }
 
+/// A commitment of KEN naming `process_refs`, recorded through the API as the admin.
+async fn commit(app: &TestApp, process_refs: &[&str]) -> Reply {
+    app.post(
+        &app.admin,
+        "/api/v1/engagements/KEN/commitments",
+        commitment_body(process_refs),
+    )
+    .await
+}
+
 fn commitment_body(process_refs: &[&str]) -> Value {
     json!({"title": "Redress for ID holders", "principles": ["F8"], "risks": ["RS4"],
            "authority": "R1", "stage": "L5", "due_on": "2027-06-30", "process_refs": process_refs})
@@ -138,13 +148,7 @@ async fn an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogu
 ) {
     let app = TestApp::spawn(backend).await;
     app.open("KEN").await;
-    let r = app
-        .post(
-            &app.admin,
-            "/api/v1/engagements/KEN/commitments",
-            commitment_body(&["F8.1", "O3.999"]),
-        )
-        .await;
+    let r = commit(&app, &["F8.1", "O3.999"]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.id();
     let cookie = sign_in(&client(), &app.base, &app.admin_email).await;
@@ -165,23 +169,11 @@ async fn an_unknown_process_is_refused_with_422_naming_process_refs_under_a_comp
     let file = complete_catalogue(&[]);
     let app = TestApp::serve_setup(TestDb::new(backend).await, with_catalogue(&file)).await;
     app.open("KEN").await;
-    let r = app
-        .post(
-            &app.admin,
-            "/api/v1/engagements/KEN/commitments",
-            commitment_body(&["F8.1", "O3.999"]),
-        )
-        .await;
+    let r = commit(&app, &["F8.1", "O3.999"]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.body["field"], "process_refs", "{}", r.body);
     // A known one is taken; a revision to an unknown one is refused too.
-    let r = app
-        .post(
-            &app.admin,
-            "/api/v1/engagements/KEN/commitments",
-            commitment_body(&["F8.1"]),
-        )
-        .await;
+    let r = commit(&app, &["F8.1"]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = app
         .post(
@@ -199,13 +191,7 @@ async fn a_stored_reference_that_leaves_the_catalogue_still_loads_and_is_shown_a
 ) {
     let first = TestApp::spawn(backend).await;
     first.open("KEN").await;
-    let r = first
-        .post(
-            &first.admin,
-            "/api/v1/engagements/KEN/commitments",
-            commitment_body(&["F8.1"]),
-        )
-        .await;
+    let r = commit(&first, &["F8.1"]).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let id = r.id();
     // The operator's catalogue, complete, no longer has F8.1.

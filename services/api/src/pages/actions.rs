@@ -16,7 +16,7 @@ use super::{Field, FormView};
 use crate::i18n::{self, Texts};
 
 /// Choices of a catalogue list: (code, "code — name").
-fn catalogue<C: Copy>(
+pub(super) fn catalogue<C: Copy>(
     all: Vec<C>,
     code: impl Fn(&C) -> &'static str,
     name: impl Fn(&C) -> &'static str,

@@ -39,13 +39,13 @@ struct CommitmentPage<'a> {
 }
 
 /// A process reference: its title and source page, or none when the catalogue does not know it.
-pub(super) struct ProcessLine {
-    pub id: String,
-    pub known: Option<(String, String)>,
+struct ProcessLine {
+    id: String,
+    known: Option<(String, String)>,
 }
 
 /// The references as the catalogue knows them.
-pub(super) fn process_lines(state: &AppState, refs: &[String]) -> Vec<ProcessLine> {
+fn process_lines(state: &AppState, refs: &[String]) -> Vec<ProcessLine> {
     refs.iter()
         .map(|id| ProcessLine {
             id: id.clone(),

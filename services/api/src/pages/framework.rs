@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::{may, plans, progress, Action};
+use safeguards_domain::commitment::CommitmentFields;
 use safeguards_domain::processes::{order, Process, Processes};
 use safeguards_domain::values::{
     parse_as, parse_date, AuthorityCode, CommitmentId, CountryCode, RiskCode, StageCode, Text,
@@ -19,20 +20,10 @@ use safeguards_projections::coverage::Coverage;
 use safeguards_projections::model::{CommitmentView, MilestoneView};
 use safeguards_projections::views::{self, Figure};
 
+use super::actions::catalogue as choices;
 use super::{form_caller, message, query_value, render, user, Posted, Visit};
 use crate::i18n::{self, Texts};
 use crate::AppState;
-
-/// A code with its name, for a picker or a heading.
-fn named<C: Copy>(
-    all: Vec<C>,
-    code: fn(&C) -> &'static str,
-    name: fn(&C) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|c| (code(c).to_string(), format!("{} — {}", code(c), name(c))))
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "catalogue.html")]
@@ -90,6 +81,8 @@ struct DraftRow {
     due_on: String,
     description: String,
     error: Option<String>,
+    /// The commitment the catalogue drafts, before the user's edits.
+    fields: CommitmentFields,
 }
 
 #[derive(Template)]
@@ -114,6 +107,36 @@ struct PlanPage {
 }
 
 impl PlanPage {
+    /// The page for a choice of authority, stage and due date, as typed; no drafts yet.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        t: &'static Texts,
+        user: Option<String>,
+        csrf: String,
+        country: CountryCode,
+        name: String,
+        authority: &str,
+        stage: &str,
+        due_on: &str,
+    ) -> Self {
+        Self {
+            t,
+            user,
+            csrf,
+            country: country.to_string(),
+            name,
+            authorities: choices(AuthorityCode::all(), |a| a.as_str(), |a| a.name()),
+            stages: choices(StageCode::all(), |s| s.as_str(), |s| s.name()),
+            authority: authority.to_string(),
+            stage: stage.to_string(),
+            due_on: due_on.to_string(),
+            chosen: false,
+            drafts: vec![],
+            error: None,
+            saved: None,
+        }
+    }
+
     fn any_failed(&self) -> bool {
         self.drafts.iter().any(|d| d.error.is_some())
     }
@@ -159,27 +182,23 @@ pub async fn plan(
     let stage = query_value(&parts, "stage").unwrap_or_default();
     let due_on = query_value(&parts, "due_on")
         .unwrap_or_else(|| (state.app.clock.today() + chrono::Duration::days(365)).to_string());
-    let mut page = PlanPage {
+    let mut page = PlanPage::new(
         t,
-        user: visit.name(),
-        csrf: visit.csrf(&state),
-        country: country.to_string(),
+        visit.name(),
+        visit.csrf(&state),
+        country,
         name,
-        authorities: named(AuthorityCode::all(), |a| a.as_str(), |a| a.name()),
-        stages: named(StageCode::all(), |s| s.as_str(), |s| s.name()),
-        authority: authority.clone(),
-        stage: stage.clone(),
-        due_on: due_on.clone(),
-        chosen: false,
-        drafts: vec![],
-        error: None,
-        saved: query_value(&parts, "saved").and_then(|n| n.parse().ok()),
-    };
+        &authority,
+        &stage,
+        &due_on,
+    );
+    page.saved = query_value(&parts, "saved").and_then(|n| n.parse().ok());
     if !authority.is_empty() || !stage.is_empty() {
-        match choice(&authority, &stage, &due_on) {
-            Ok((a, s, due)) => {
+        match choice(&authority, &stage, &due_on).and_then(|(a, s, due)| drafts(&state, a, s, due))
+        {
+            Ok(rows) => {
                 page.chosen = true;
-                page.drafts = drafts(&state, a, s, due);
+                page.drafts = rows;
             }
             Err(e) => page.error = Some(e),
         }
@@ -204,32 +223,32 @@ fn choice(
     Ok((a, s, d))
 }
 
+/// The plan use case's drafts, as the form shows them.
 fn drafts(
     state: &AppState,
     authority: AuthorityCode,
     stage: StageCode,
     due_on: chrono::NaiveDate,
-) -> Vec<DraftRow> {
-    state
-        .app
-        .processes
-        .for_authority_stage(authority.as_str(), stage.as_str())
+) -> Result<Vec<DraftRow>, String> {
+    let drafts = plans::draft(&state.app, authority, stage, due_on).map_err(|e| e.to_string())?;
+    Ok(drafts
         .into_iter()
-        .map(|p| DraftRow {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            principle: p.principle.clone(),
-            risks: p.risks.join(", "),
-            source: p.source.clone(),
+        .map(|d| DraftRow {
+            id: d.process.id.clone(),
+            title: d.process.title.clone(),
+            principle: d.process.principle.clone(),
+            risks: d.process.risks.join(", "),
+            source: d.process.source.clone(),
             picked: false,
-            edit_title: p.title.clone(),
-            edit_risks: p.risks.join(", "),
+            edit_title: d.fields.title.as_str().to_string(),
+            edit_risks: d.process.risks.join(", "),
             new_id: CommitmentId::new().to_string(),
             due_on: due_on.to_string(),
             description: String::new(),
             error: None,
+            fields: d.fields,
         })
-        .collect()
+        .collect())
 }
 
 /// `POST /countries/{country}/plan`: the chosen drafts, as edited, become commitments; one
@@ -266,28 +285,28 @@ pub async fn save_plan(
         posted.one("stage"),
         posted.one("due_on"),
     );
-    let back = |error: Option<String>, rows: Vec<DraftRow>| PlanPage {
-        t,
-        user: Some(caller.principal.name.clone()),
-        csrf: posted.one("csrf").to_string(),
-        country: country.to_string(),
-        name: name.clone(),
-        authorities: named(AuthorityCode::all(), |a| a.as_str(), |a| a.name()),
-        stages: named(StageCode::all(), |s| s.as_str(), |s| s.name()),
-        authority: authority.to_string(),
-        stage: stage.to_string(),
-        due_on: due_on.to_string(),
-        chosen: true,
-        drafts: rows,
-        error,
-        saved: None,
+    let back = |error: Option<String>, rows: Vec<DraftRow>| {
+        let mut page = PlanPage::new(
+            t,
+            Some(caller.principal.name.clone()),
+            posted.one("csrf").to_string(),
+            country,
+            name.clone(),
+            authority,
+            stage,
+            due_on,
+        );
+        page.chosen = true;
+        page.drafts = rows;
+        page.error = error;
+        page
     };
-    let (a, s, due) = match choice(authority, stage, due_on) {
-        Ok(c) => c,
-        Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, back(Some(e), vec![])),
-    };
+    let mut rows =
+        match choice(authority, stage, due_on).and_then(|(a, s, due)| drafts(&state, a, s, due)) {
+            Ok(rows) => rows,
+            Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, back(Some(e), vec![])),
+        };
     let picked = posted.all("pick");
-    let mut rows = drafts(&state, a, s, due);
     let mut plan = Vec::new();
     let mut failed = false;
     for row in &mut rows {
@@ -305,10 +324,8 @@ pub async fn save_plan(
         if !row.picked {
             continue;
         }
-        let Some(process) = state.app.processes.get(&row.id) else {
-            continue;
-        };
-        let edited = plans::commitment_of(process, a, s, due).and_then(|mut f| {
+        let edited = (|| {
+            let mut f = row.fields.clone();
             f.title = Title::parse(&row.edit_title)?;
             f.risks = crate::schema::list(
                 "risks",
@@ -321,8 +338,8 @@ pub async fn save_plan(
                 "description",
                 Some(row.description.as_str()).filter(|d| !d.is_empty()),
             )?;
-            Ok(f)
-        });
+            Ok::<_, safeguards_domain::values::FieldError>(f)
+        })();
         match edited {
             Ok(f) => plan.push((
                 CommitmentId::parse(&row.new_id).unwrap_or_else(|_| CommitmentId::new()),
