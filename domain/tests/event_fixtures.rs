@@ -190,6 +190,13 @@ fn write_fixtures() {
                 reason: Some(text("letter")),
             },
         ),
+        fixture("engagement", EngagementEvent::EngagementPublished),
+        fixture(
+            "engagement",
+            EngagementEvent::EngagementUnpublished {
+                reason: Some(text("asked by the ministry")),
+            },
+        ),
         fixture(
             "commitment",
             CommitmentEvent::CommitmentCreated {

@@ -25,6 +25,7 @@ pub struct RawConfig {
     pub max_connections: Option<String>,
     pub digest_lease: Option<String>,
     pub catalogue: Option<String>,
+    pub public_pages: Option<String>,
 }
 
 /// How logs are written.
@@ -59,6 +60,9 @@ pub struct Config {
     pub digest_lease: std::time::Duration,
     /// An operator's catalogue of the framework's processes, instead of the shipped one.
     pub catalogue: Option<PathBuf>,
+    /// Serve the sign-in-free pages and the open dataset of the countries whose record is
+    /// published.
+    pub public_pages: bool,
 }
 
 /// A bad setting: which one, and why.
@@ -246,6 +250,17 @@ impl Config {
             "a number of connections",
         )?;
 
+        let public_pages = match given(raw.public_pages).as_deref() {
+            None | Some("off" | "false" | "0") => false,
+            Some("on" | "true" | "1") => true,
+            Some(other) => {
+                return Err(bad(
+                    "SAFEGUARDS_PUBLIC_PAGES",
+                    format!("`{other}` is neither `on` nor `off`"),
+                ))
+            }
+        };
+
         Ok(Self {
             data_dir,
             database_url,
@@ -261,6 +276,7 @@ impl Config {
             max_connections,
             digest_lease,
             catalogue: given(raw.catalogue).map(PathBuf::from),
+            public_pages,
         })
     }
 
@@ -270,12 +286,19 @@ impl Config {
         if let Some(key) = &self.secret_key {
             return Ok(key.clone());
         }
-        load_or_create_secret(&self.data_dir)
+        load_or_create_secret(&self.data_dir, "secret.key")
+    }
+
+    /// The seed of the Ed25519 key that signs the ledger's checkpoints, kept in
+    /// `<data dir>/ledger.key` and created on first use like the secret key. Its public half is
+    /// published; whoever verifies an export pins it.
+    pub fn ledger_key(&self) -> std::io::Result<String> {
+        load_or_create_secret(&self.data_dir, "ledger.key")
     }
 }
 
-fn load_or_create_secret(data_dir: &Path) -> std::io::Result<String> {
-    let path = data_dir.join("secret.key");
+fn load_or_create_secret(data_dir: &Path, name: &str) -> std::io::Result<String> {
+    let path = data_dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(key) if key.trim().len() >= 32 => return Ok(key.trim().to_string()),
         Ok(_) => {
@@ -291,7 +314,7 @@ fn load_or_create_secret(data_dir: &Path) -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let tmp = data_dir.join(format!("secret.key.{}", std::process::id()));
+    let tmp = data_dir.join(format!("{name}.{}", std::process::id()));
     write_private(&tmp, &key)?;
     // A concurrent first start may have won the race: keep whichever file landed first.
     match std::fs::hard_link(&tmp, &path) {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod contacts;
 pub mod db;
 pub mod feed;
+pub mod ledger;
 pub mod probe;
 pub mod projector;
 pub mod sql;

@@ -64,6 +64,31 @@ pub mod both {
     pub const CONTACTS: &str = "SELECT subscriber_id, email, name FROM subscriber_contacts";
 
     pub const ERASE_CONTACT: &str = "DELETE FROM subscriber_contacts WHERE subscriber_id = $1";
+
+    pub const LEDGER_HEAD: &str =
+        "SELECT ordinal, position, hash FROM ledger ORDER BY ordinal DESC LIMIT 1";
+
+    /// The chain's rows after a position, in feed order.
+    pub const LEDGER_AFTER: &str = "SELECT ordinal, position, hash FROM ledger
+          WHERE position > $1 ORDER BY position LIMIT $2";
+
+    /// The chain's row of an index.
+    pub const LEDGER_AT: &str = "SELECT ordinal, position, hash FROM ledger WHERE ordinal = $1";
+
+    pub const SAVE_CHECKPOINT: &str =
+        "INSERT INTO ledger_checkpoints (ordinal, hash, signed_at, signature, public_key)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ordinal) DO NOTHING";
+
+    pub const LAST_CHECKPOINT: &str = "SELECT ordinal, hash, signed_at, signature, public_key
+           FROM ledger_checkpoints ORDER BY ordinal DESC LIMIT 1";
+
+    /// The newest checkpoints, newest first.
+    pub const LATEST_CHECKPOINTS: &str = "SELECT ordinal, hash, signed_at, signature, public_key
+           FROM ledger_checkpoints ORDER BY ordinal DESC LIMIT $1";
+
+    /// Checkpoints after an index, oldest first.
+    pub const CHECKPOINTS_AFTER: &str = "SELECT ordinal, hash, signed_at, signature, public_key
+           FROM ledger_checkpoints WHERE ordinal > $1 ORDER BY ordinal LIMIT $2";
 }
 
 /// PostgreSQL's statements.
@@ -101,6 +126,12 @@ pub mod pg {
     pub fn drop_database(name: &str) -> String {
         format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     }
+
+    /// A batch of chain rows: three arrays (ordinals, positions, hashes). Rows another server
+    /// wrote first are left as they are (they are the same rows).
+    pub const SAVE_LINKS: &str = "INSERT INTO ledger (ordinal, position, hash)
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[])
+         ON CONFLICT (ordinal) DO NOTHING";
 }
 
 /// SQLite's statements.
@@ -132,6 +163,11 @@ pub mod lite {
     /// Fold the write-ahead log into the database file (after an erasure, so that deleted rows
     /// are gone from the WAL too).
     pub const CHECKPOINT: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
+
+    /// A batch of chain rows: `$1` a JSON array of `[ordinal, position, hash]`.
+    pub const SAVE_LINKS: &str = "INSERT INTO ledger (ordinal, position, hash)
+         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($1) WHERE true
+         ON CONFLICT (ordinal) DO NOTHING";
 }
 
 /// The raw statements of `probe`: tests of the store's guarantees and benchmark baselines.

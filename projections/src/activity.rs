@@ -128,6 +128,8 @@ fn engagement_text(ev: &EngagementEvent) -> String {
             let (from, to): (&str, &str) = (from.into(), to.into());
             format!("engagement status changed from {from} to {to}")
         }
+        E::EngagementPublished => "record published".to_string(),
+        E::EngagementUnpublished { .. } => "record unpublished".to_string(),
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! Besides the CloudEvents attributes it carries extension attributes (lower-case, as the
 //! specification wants): `sequence` (the global position), `aggregatetype`, `aggregateid`,
-//! `aggregatesequence`, `eventtype`, `eventversion`, `actor` and `correlationid`. `data` holds
+//! `aggregatesequence`, `eventtype`, `eventversion`, `actor` and `correlationid` (and, in an
+//! export, `ledgerindex` and `ledgerhash`). `data` holds
 //! the event's own fields. An export line of a subscriber's contact (kept outside the log) has
 //! only the CloudEvents attributes.
 
@@ -50,6 +51,12 @@ pub struct CloudEvent {
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlationid: Option<String>,
+    /// In an export: the event's index in feed order (see [`crate::ledger`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledgerindex: Option<u64>,
+    /// In an export: the chain's hash after this event, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledgerhash: Option<String>,
 }
 
 impl CloudEvent {
@@ -72,6 +79,8 @@ impl CloudEvent {
             eventversion: Some(e.event_version.clone()),
             actor: Some(e.metadata.actor_id()),
             correlationid: Some(e.metadata.correlation_id.clone()),
+            ledgerindex: None,
+            ledgerhash: None,
         }
     }
 
@@ -94,6 +103,8 @@ impl CloudEvent {
             eventversion: None,
             actor: None,
             correlationid: None,
+            ledgerindex: None,
+            ledgerhash: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod activity;
 pub mod cloudevent;
 pub mod coverage;
 pub mod event;
+pub mod ledger;
 pub mod model;
 pub mod views;
 

@@ -25,6 +25,9 @@ pub const ACTIVITY_KEPT: usize = 5000;
 pub struct Tracker {
     /// Position of the last event folded in.
     pub position: i64,
+    /// How many events were folded in: the event's index in feed order, the same on every
+    /// store (positions are not), and so the dataset version and the ledger's index.
+    pub events: u64,
     /// Time of the last event folded in.
     pub last_event_at: Option<DateTime<Utc>>,
     pub engagements: BTreeMap<String, EngagementView>,
@@ -71,6 +74,8 @@ pub struct EngagementView {
     pub focal_points: BTreeSet<String>,
     pub activities: Vec<ActivityView>,
     pub commitments: Vec<String>,
+    /// Since when its record is public (the public pages and the open dataset), if it is.
+    pub published_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub opened_at: DateTime<Utc>,
     /// The last change to the engagement or any of its commitments and milestones.
@@ -319,6 +324,7 @@ impl Tracker {
         let period = Period::containing(event.recorded_at.date_naive());
         self.period_ends.insert(period, event.position);
         self.position = event.position;
+        self.events += 1;
         self.last_event_at = Some(event.recorded_at);
         match event.decode() {
             Ok(Some(decoded)) => {
@@ -409,6 +415,7 @@ impl Tracker {
                     focal_points: BTreeSet::new(),
                     activities: Vec::new(),
                     commitments: Vec::new(),
+                    published_at: None,
                     version,
                     opened_at: at,
                     last_activity_at: at,
@@ -468,6 +475,8 @@ impl Tracker {
                 eng.status = to;
                 eng.status_reason = reason.map(|r| r.as_str().to_string());
             }
+            E::EngagementPublished => eng.published_at = Some(at),
+            E::EngagementUnpublished { .. } => eng.published_at = None,
         }
     }
 

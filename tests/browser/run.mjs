@@ -210,6 +210,22 @@ try {
   // pages' CSP), and the weight of each page as transferred (gzip).
   await signOut();
   await signIn(ADMIN_EMAIL, '/');
+  // The admin publishes Kenya's record from its page; a visitor without a session reads it on
+  // the public pages, stamped with its dataset version, and downloads the dataset.
+  await page.goto(`${BASE}/countries/KEN`);
+  await page.click('summary:has-text("Publish the record")');
+  await click('#do-publication button');
+  await confirmed('publishing the record');
+  const visitor = await browser.newContext({ javaScriptEnabled: false });
+  const reader = await visitor.newPage();
+  await reader.goto(`${BASE}/public`);
+  await Promise.all([reader.waitForNavigation(), reader.click('a[href="/public/countries/KEN"]')]);
+  const record = await reader.textContent('main');
+  check(record.includes('Kenya') && /dataset version \d+/.test(record), 'the public record of Kenya is not shown with its version');
+  check(!record.includes('@'), 'the public record shows an e-mail address');
+  const zip = await visitor.request.get(`${BASE}/data/latest.zip`);
+  check(zip.status() === 200 && zip.headers()['content-type'] === 'application/zip', 'the dataset does not download');
+  await visitor.close();
   const audit = await browser.newContext({ bypassCSP: true });
   await audit.addCookies(await context.cookies());
   const auditPage = await audit.newPage();
@@ -217,7 +233,7 @@ try {
     '/work', '/account', '/engagements/new', '/admin/accounts', '/admin/subscribers', '/admin/digests', '/digests',
     `/countries/${country}/plan?authority=R3&stage=L2&due_on=2028-01-01`, '/countries/KEN/coverage',
     '/explain?country=KEN&principle=O3', '/explain?country=KEN&overdue=1'];
-  const open = ['/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
+  const open = ['/public', '/public/countries/KEN', '/public/ledger', '/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
     '/subscriptions/manage?token=x', '/unsubscribe?token=x'];
   const weights = {};
   for (const lang of ['en', 'fr', 'es']) {

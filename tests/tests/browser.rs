@@ -30,6 +30,10 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
     let db = TestDb::new(backend).await;
     let setup = Setup {
         demo: true,
+        raw: safeguards_infra::RawConfig {
+            public_pages: Some("on".into()),
+            ..Default::default()
+        },
         ..Setup::default()
     };
     let app = TestApp::serve_setup(db, setup).await;

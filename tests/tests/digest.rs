@@ -474,7 +474,7 @@ async fn an_erased_subscribers_address_is_nowhere_in_the_store(backend: Backend)
         "the erased address is still in the store"
     );
     let mut export = Vec::new();
-    safeguards::transfer::export(&app.db.db, 0, &mut export, &|_| {})
+    safeguards::transfer::export(&app.db.db, 0, None, &mut export, &|_| {})
         .await
         .unwrap();
     assert!(holds(&export, "DeliveryFailed"));

@@ -138,7 +138,7 @@ async fn the_demo_data_is_varied_obeys_the_rules_and_loads_once() {
 async fn export_from_sqlite_and_import_into_postgres_reproduces_every_view_and_history() {
     let from = demo_store(Backend::Sqlite).await;
     let mut file = Vec::new();
-    let lines = transfer::export(&from.db, 0, &mut file, &|_| {})
+    let lines = transfer::export(&from.db, 0, None, &mut file, &|_| {})
         .await
         .unwrap();
     assert_eq!(
@@ -187,7 +187,7 @@ async fn export_from_sqlite_and_import_into_postgres_reproduces_every_view_and_h
 async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line() {
     let from = demo_store(Backend::Sqlite).await;
     let mut file = Vec::new();
-    transfer::export(&from.db, 0, &mut file, &|_| {})
+    transfer::export(&from.db, 0, None, &mut file, &|_| {})
         .await
         .unwrap();
 

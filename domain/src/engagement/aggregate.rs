@@ -15,6 +15,8 @@ pub struct Engagement {
     status: Option<EngagementStatus>,
     dpi_systems: BTreeMap<DpiSystemType, StageCode>,
     activities: u32,
+    #[serde(default)]
+    published: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +38,9 @@ impl Engagement {
     }
     pub fn dpi_systems(&self) -> &BTreeMap<DpiSystemType, StageCode> {
         &self.dpi_systems
+    }
+    pub fn is_published(&self) -> bool {
+        self.published
     }
 
     /// Whether an engagement may go from one status to another.
@@ -142,6 +147,16 @@ impl Engagement {
                     reason,
                 }])
             }
+            // A closed engagement's record may still be published or withdrawn: it is final,
+            // not secret.
+            C::Publish if self.published => {
+                Err(DomainError::conflict("the engagement is already published"))
+            }
+            C::Publish => Ok(vec![E::EngagementPublished]),
+            C::Unpublish { .. } if !self.published => {
+                Err(DomainError::conflict("the engagement is not published"))
+            }
+            C::Unpublish { reason } => Ok(vec![E::EngagementUnpublished { reason }]),
         }
     }
 
@@ -196,6 +211,8 @@ impl Engagement {
             // of older logs change nothing here.
             E::FocalPointAssigned { .. } | E::FocalPointRemoved { .. } => {}
             E::EngagementStatusChanged { to, .. } => self.status = Some(to),
+            E::EngagementPublished => self.published = true,
+            E::EngagementUnpublished { .. } => self.published = false,
         }
     }
 }
@@ -394,6 +411,51 @@ mod tests {
             .decide(activity(ActivityKind::Workshop))
             .unwrap_err();
         assert!(matches!(err, DomainError::Conflict(_)));
+    }
+
+    #[test]
+    fn publishing_is_recorded_once_and_unpublishing_only_what_is_published() {
+        let unpublish = || C::Unpublish { reason: None };
+        let fresh = given::<Engagement>(vec![opened()]);
+        assert!(!fresh.is_published());
+        assert_eq!(
+            fresh.decide(C::Publish).unwrap(),
+            vec![E::EngagementPublished]
+        );
+        assert!(matches!(
+            fresh.decide(unpublish()).unwrap_err(),
+            DomainError::Conflict(_)
+        ));
+        let published = given::<Engagement>(vec![opened(), E::EngagementPublished]);
+        assert!(published.is_published());
+        assert!(matches!(
+            published.decide(C::Publish).unwrap_err(),
+            DomainError::Conflict(_)
+        ));
+        assert_eq!(
+            published.decide(unpublish()).unwrap(),
+            vec![E::EngagementUnpublished { reason: None }]
+        );
+        let withdrawn = given::<Engagement>(vec![
+            opened(),
+            E::EngagementPublished,
+            E::EngagementUnpublished { reason: None },
+        ]);
+        assert!(!withdrawn.is_published());
+        let closed = E::EngagementStatusChanged {
+            from: EngagementStatus::Exploring,
+            to: EngagementStatus::Closed,
+            reason: None,
+        };
+        let final_record = given::<Engagement>(vec![opened(), closed]);
+        assert_eq!(
+            final_record.decide(C::Publish).unwrap(),
+            vec![E::EngagementPublished]
+        );
+        assert!(matches!(
+            Engagement::default().decide(C::Publish).unwrap_err(),
+            DomainError::NotFound(_)
+        ));
     }
 
     #[test]

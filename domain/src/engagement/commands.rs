@@ -33,4 +33,8 @@ pub enum EngagementCommand {
         status: EngagementStatus,
         reason: Option<Text>,
     },
+    /// Make the engagement's record public (the public pages and the open dataset).
+    Publish,
+    /// Take it off the public pages and out of the next dataset versions.
+    Unpublish { reason: Option<Text> },
 }

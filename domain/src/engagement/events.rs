@@ -98,4 +98,10 @@ pub enum EngagementEvent {
         #[serde(default)]
         reason: Option<Text>,
     },
+    /// The country's record is public from now on (who and when: the event's metadata).
+    EngagementPublished,
+    EngagementUnpublished {
+        #[serde(default)]
+        reason: Option<Text>,
+    },
 }

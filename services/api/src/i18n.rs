@@ -11,6 +11,8 @@ use safeguards_domain::subscriber::Language;
 pub struct Texts {
     pub lang: &'static str,
     pub fw: &'static FwTexts,
+    /// The public pages' texts.
+    pub pb: &'static PubTexts,
     pub skip: &'static str,
     pub nav_dashboard: &'static str,
     pub nav_digest: &'static str,
@@ -244,6 +246,7 @@ pub struct Texts {
 
 pub static EN: Texts = Texts {
     fw: &FW_EN,
+    pb: &PUB_EN,
     lang: "en",
     skip: "Skip to content",
     nav_dashboard: "Dashboard",
@@ -478,6 +481,7 @@ pub static EN: Texts = Texts {
 
 pub static FR: Texts = Texts {
     fw: &FW_FR,
+    pb: &PUB_FR,
     lang: "fr",
     skip: "Aller au contenu",
     nav_dashboard: "Tableau de bord",
@@ -714,6 +718,7 @@ pub static FR: Texts = Texts {
 
 pub static ES: Texts = Texts {
     fw: &FW_ES,
+    pb: &PUB_ES,
     lang: "es",
     skip: "Ir al contenido",
     nav_dashboard: "Panel",
@@ -1321,4 +1326,102 @@ pub static FW_ES: FwTexts = FwTexts {
     explain_history: "La página de cada compromiso y de cada hito muestra toda su historia.",
     coverage_link: "Cobertura de riesgos",
     catalogue_link: "Catálogo del marco",
+};
+
+/// The texts of the public pages and of publishing.
+#[derive(Debug)]
+pub struct PubTexts {
+    pub publish: &'static str,
+    pub unpublish: &'static str,
+    pub published_since: &'static str,
+    pub not_published: &'static str,
+    pub public_title: &'static str,
+    pub public_intro: &'static str,
+    pub public_none: &'static str,
+    pub data_as_of: &'static str,
+    pub dataset_version: &'static str,
+    pub cite_as: &'static str,
+    pub download: &'static str,
+    pub ledger_title: &'static str,
+    pub ledger_intro: &'static str,
+    pub public_key: &'static str,
+    pub checkpoints: &'static str,
+    pub col_index: &'static str,
+    pub col_hash: &'static str,
+    pub col_signed: &'static str,
+    pub no_checkpoints: &'static str,
+    pub more_milestones: &'static str,
+    pub public_link: &'static str,
+}
+
+pub static PUB_EN: PubTexts = PubTexts {
+    publish: "Publish the record",
+    unpublish: "Unpublish the record",
+    published_since: "Public record since",
+    not_published: "The record is not published.",
+    public_title: "Published country records",
+    public_intro: "The commitments and milestones of the countries that chose to publish their record. Evidence is shown once verified.",
+    public_none: "No country has published its record yet.",
+    data_as_of: "Data as of",
+    dataset_version: "dataset version",
+    cite_as: "Cite as",
+    download: "Download the open dataset (CSV and JSON, with its codebook)",
+    ledger_title: "Verifiable log",
+    ledger_intro: "Every event is chained by hash to the one before it, and the server signs checkpoints of the chain with the key below. Check an export with: safeguards verify events.jsonl --key KEY",
+    public_key: "Public key (Ed25519)",
+    checkpoints: "Latest checkpoints",
+    col_index: "Events",
+    col_hash: "Chain hash",
+    col_signed: "Signed",
+    no_checkpoints: "No checkpoint has been signed yet.",
+    more_milestones: "more milestones are in the open dataset",
+    public_link: "Public record",
+};
+
+pub static PUB_FR: PubTexts = PubTexts {
+    publish: "Publier le dossier",
+    unpublish: "Retirer le dossier de la publication",
+    published_since: "Dossier public depuis",
+    not_published: "Le dossier n’est pas publié.",
+    public_title: "Dossiers publiés des pays",
+    public_intro: "Les engagements et jalons des pays qui ont choisi de publier leur dossier. Les preuves apparaissent une fois vérifiées.",
+    public_none: "Aucun pays n’a encore publié son dossier.",
+    data_as_of: "Données au",
+    dataset_version: "version du jeu de données",
+    cite_as: "Citer ainsi",
+    download: "Télécharger le jeu de données ouvert (CSV et JSON, avec son dictionnaire)",
+    ledger_title: "Journal vérifiable",
+    ledger_intro: "Chaque événement est chaîné par empreinte au précédent, et le serveur signe des points de contrôle de la chaîne avec la clé ci-dessous. Vérifiez un export avec : safeguards verify events.jsonl --key CLÉ",
+    public_key: "Clé publique (Ed25519)",
+    checkpoints: "Derniers points de contrôle",
+    col_index: "Événements",
+    col_hash: "Empreinte de la chaîne",
+    col_signed: "Signé",
+    no_checkpoints: "Aucun point de contrôle n’a encore été signé.",
+    more_milestones: "autres jalons sont dans le jeu de données ouvert",
+    public_link: "Dossier public",
+};
+
+pub static PUB_ES: PubTexts = PubTexts {
+    publish: "Publicar el registro",
+    unpublish: "Retirar la publicación del registro",
+    published_since: "Registro público desde",
+    not_published: "El registro no está publicado.",
+    public_title: "Registros publicados de los países",
+    public_intro: "Los compromisos e hitos de los países que eligieron publicar su registro. Las evidencias se muestran una vez verificadas.",
+    public_none: "Ningún país ha publicado aún su registro.",
+    data_as_of: "Datos al",
+    dataset_version: "versión del conjunto de datos",
+    cite_as: "Citar como",
+    download: "Descargar el conjunto de datos abiertos (CSV y JSON, con su libro de códigos)",
+    ledger_title: "Registro verificable",
+    ledger_intro: "Cada evento está encadenado por hash al anterior, y el servidor firma puntos de control de la cadena con la clave de abajo. Compruebe una exportación con: safeguards verify events.jsonl --key CLAVE",
+    public_key: "Clave pública (Ed25519)",
+    checkpoints: "Últimos puntos de control",
+    col_index: "Eventos",
+    col_hash: "Hash de la cadena",
+    col_signed: "Firmado",
+    no_checkpoints: "Aún no se ha firmado ningún punto de control.",
+    more_milestones: "hitos más están en el conjunto de datos abiertos",
+    public_link: "Registro público",
 };

@@ -54,6 +54,8 @@ pub struct AppState {
     pub stale_bound: Duration,
     /// Views shared between requests while the model stands still.
     pub views: Arc<cache::ViewCache>,
+    /// Serve the public pages and the open dataset (`SAFEGUARDS_PUBLIC_PAGES`).
+    pub public_pages: bool,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             freshness_wait: Duration::from_secs(5),
             stale_bound: Duration::from_secs(5),
             views: Arc::default(),
+            public_pages: false,
         }
     }
 

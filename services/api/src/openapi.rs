@@ -147,6 +147,30 @@ pub enum ReadProblems {
     Unavailable(Problem),
 }
 
+/// Problems a read open to everyone may answer with.
+#[derive(Debug, IntoResponses)]
+#[allow(dead_code)]
+pub enum OpenReadProblems {
+    #[response(
+        status = 400,
+        description = "Malformed query",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 422,
+        description = "Invalid query value",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+    #[response(
+        status = 503,
+        description = "Store unavailable; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Problem),
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {

@@ -121,6 +121,11 @@ commands! {
     /// Change the engagement's status, with an optional reason.
     change_status(status: EngagementStatus, reason: Option<Text>) =>
         EngagementCommand::ChangeStatus { status, reason };
+    /// Publish the country's record: its public pages (where they are on) and the open
+    /// dataset from the next version.
+    publish() => EngagementCommand::Publish;
+    /// Take the record off the public pages and out of the next dataset versions.
+    unpublish(reason: Option<Text>) => EngagementCommand::Unpublish { reason };
 }
 
 /// Make a focal-point account a focal point of the engagement: the country is granted to the

@@ -20,9 +20,11 @@ pub mod digests;
 pub mod engagements;
 pub mod error;
 pub mod history;
+pub mod ledger;
 pub mod milestones;
 pub mod plans;
 pub mod progress;
+pub mod publication;
 pub mod subscriptions;
 
 use std::sync::Arc;
@@ -81,6 +83,10 @@ pub struct App {
     pub clock: Clock,
     /// The framework's processes: the shipped catalogue, or the operator's.
     pub processes: Arc<Processes>,
+    /// The open dataset's versions made lately.
+    pub datasets: Arc<publication::Datasets>,
+    /// The public key that signs the ledger's checkpoints (hex), where this process signs.
+    pub ledger_public_key: Option<String>,
 }
 
 impl App {
@@ -93,6 +99,8 @@ impl App {
             replays: Arc::new(tokio::sync::Semaphore::new(2)),
             clock: Clock::default(),
             processes: Arc::new(Processes::shipped()),
+            datasets: Arc::default(),
+            ledger_public_key: None,
             store,
             projector,
             digest,

@@ -113,6 +113,15 @@ pub struct Global {
     /// `domain/data/processes.json`) to load instead of the shipped one
     #[arg(long, global = true, env = "SAFEGUARDS_CATALOGUE", value_name = "FILE")]
     pub catalogue: Option<String>,
+    /// `on` serves sign-in-free pages and the open dataset of the countries whose record is
+    /// published [default: off]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_PUBLIC_PAGES",
+        value_name = "on|off"
+    )]
+    pub public_pages: Option<String>,
 }
 
 impl Global {
@@ -133,6 +142,7 @@ impl Global {
             max_connections: self.max_connections.clone(),
             digest_lease: self.digest_lease.clone(),
             catalogue: self.catalogue.clone(),
+            public_pages: self.public_pages.clone(),
         }
     }
 }
@@ -155,6 +165,16 @@ pub enum Command {
     /// The event log as CloudEvents JSON lines
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Check an export of `events export`: recompute the ledger's hash chain and check every
+    /// signed checkpoint in it; names the first event that does not match
+    Verify {
+        /// The JSON-lines file
+        file: std::path::PathBuf,
+        /// The public key to trust (64 hex characters, or a file holding them), as published
+        /// at /api/v1/ledger/checkpoints; without it, the key the file names
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -68,11 +68,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let bar = progress_bar(total as u64, "exporting");
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let n = transfer::export(&db, after, &mut out, &|n| bar.set_position(n)).await?;
+            let key = server::ledger_key(&config)?;
+            let n = transfer::export(&db, after, Some(&key), &mut out, &|n| bar.set_position(n))
+                .await?;
             bar.finish_and_clear();
             eprintln!("exported {n} lines");
             Ok(())
         }
+        Command::Verify { file, key } => verify(&file, key.as_deref()),
         Command::Events(cli::EventsCommand::Import { file }) => {
             let db = server::open(&config).await?;
             let secret = config.secret_key().context("reading the secret key")?;
@@ -94,6 +97,46 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// `safeguards verify`: prints what the export holds, or fails naming the first mismatch.
+fn verify(file: &std::path::Path, key: Option<&str>) -> anyhow::Result<()> {
+    let key = key
+        .map(|k| {
+            let text = match std::fs::read_to_string(k) {
+                Ok(t) => t,
+                Err(_) => k.to_string(),
+            };
+            safeguards_projections::ledger::public_key(&text)
+                .map_err(|e| anyhow::anyhow!("--key: {e}"))
+        })
+        .transpose()?;
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
+    );
+    match transfer::verify(reader, key.as_ref())? {
+        Ok(v) => {
+            println!(
+                "verified: {} events, {} checkpoints, signed through event {} by key {}",
+                v.events, v.checkpoints, v.signed_through, v.public_key
+            );
+            if key.is_none() {
+                println!(
+                    "the key is the one the file names: pin the published key with --key to \
+                     know the file comes from the tracker"
+                );
+            }
+            if v.signed_through < v.events {
+                println!(
+                    "events {}..{} are chained but no checkpoint in the file signs them yet",
+                    v.signed_through + 1,
+                    v.events
+                );
+            }
+            Ok(())
+        }
+        Err(m) => anyhow::bail!("{}: does not verify: {m}", file.display()),
     }
 }
 

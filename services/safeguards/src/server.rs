@@ -13,6 +13,7 @@ use safeguards_api::AppState;
 use safeguards_app::App;
 use safeguards_digest::{DigestService, Mailer};
 use safeguards_domain::processes::Processes;
+use safeguards_infra::ledger::Ledger;
 use safeguards_infra::{Config, Database, EventStore, Projector};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -139,11 +140,20 @@ fn assemble(
         mailer,
         retry_base,
     )?;
-    let app = App::new(store, projector, digest);
+    let mut app = App::new(store, projector, digest);
+    app.ledger_public_key = Some(hex::encode(ledger_key(config)?.verifying_key().to_bytes()));
     Ok(match &config.catalogue {
         None => app,
         Some(path) => app.with_processes(load_catalogue(path)?),
     })
+}
+
+/// The key that signs the ledger's checkpoints (`<data dir>/ledger.key`, created on first use).
+pub fn ledger_key(config: &Config) -> anyhow::Result<ed25519_dalek::SigningKey> {
+    let seed = config
+        .ledger_key()
+        .context("reading or creating the ledger key (<data dir>/ledger.key)")?;
+    safeguards_infra::ledger::signing_key(&seed).map_err(anyhow::Error::msg)
 }
 
 /// An operator's catalogue of processes, checked.
@@ -190,6 +200,7 @@ impl Server {
         let (stop, stop_rx) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(projector.clone().run(stop_rx)),
+            tokio::spawn(Ledger::new(db.clone(), ledger_key(config)?).run(stop.subscribe())),
             tokio::spawn(safeguards_digest::schedule::retry_loop(
                 digest.clone(),
                 stop.subscribe(),
@@ -204,6 +215,7 @@ impl Server {
             limits.trusted_proxies = config.trusted_proxies.clone();
         }
         state.limits = Arc::new(limits);
+        state.public_pages = config.public_pages;
         if let Some(bound) = options.stale_bound {
             state.stale_bound = bound;
         }

@@ -164,6 +164,21 @@ pub(super) fn for_country(
             )
             .secondary(),
         );
+        // Publishing: one button either way (unpublishing may say why).
+        forms.push(
+            if e.published_at.is_some() {
+                FormView::new(
+                    "publication",
+                    t.pb.unpublish,
+                    vec![Field::new("reason", t.reason, "text").optional()],
+                )
+                .with_hidden("to", "unpublish".to_string())
+            } else {
+                FormView::new("publication", t.pb.publish, vec![])
+                    .with_hidden("to", "publish".to_string())
+            }
+            .secondary(),
+        );
         let candidates: Vec<(String, String)> = model
             .accounts
             .values()

@@ -55,6 +55,8 @@ struct EditionPage<'a> {
     title: String,
     composed: String,
     body: &'a str,
+    /// The log's newest signed checkpoint, to check the record the edition reports on.
+    checkpoint: Option<safeguards_projections::ledger::Checkpoint>,
 }
 
 /// `GET /digests/{period}`: a period's digest for everyone, in the page's language.
@@ -81,6 +83,10 @@ pub async fn edition(
     let page = match made {
         Ok((body, e)) => {
             let mail = mail_texts(lang);
+            let checkpoint = safeguards_app::ledger::latest(&state.app, 1)
+                .await
+                .ok()
+                .and_then(|mut c| c.pop());
             render(
                 StatusCode::OK,
                 EditionPage {
@@ -89,6 +95,7 @@ pub async fn edition(
                     title: format!("{} {period}", mail.digest),
                     composed: mail.day(e.composed_at.date_naive()),
                     body: &body,
+                    checkpoint,
                 },
             )
         }

@@ -168,6 +168,7 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
         "status" => t.change_status,
         "focal-points" => t.assign_focal_point,
         "remove-focal-point" => t.remove_focal_point,
+        "publication" => t.pb.public_link,
         _ => return None,
     })
 }

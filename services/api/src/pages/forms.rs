@@ -438,6 +438,21 @@ country_form! {
 }
 
 country_form! {
+    /// `POST /countries/{country}/publication`: publish the record (`to=publish`) or take it
+    /// off the public pages (`to=unpublish`, with an optional reason).
+    publication("publication"), |state, form, caller, country| {
+        match form.one("to").trim() {
+            "publish" => engagements::publish(&state.app, caller, country).await,
+            "unpublish" => {
+                let reason = Text::parse_optional("reason", given(&form, "reason").as_deref())?;
+                engagements::unpublish(&state.app, caller, country, reason).await
+            }
+            _ => Err(FieldError::new("to", "must be publish or unpublish").into()),
+        }
+    }
+}
+
+country_form! {
     /// `POST /countries/{country}/focal-points`: a focal-point account may act in the country.
     assign_focal_point("focal-points"), |state, form, caller, country| {
         let account = parse_as("account", form.one("account").trim(), AccountId::parse)?;

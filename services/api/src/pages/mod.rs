@@ -14,6 +14,7 @@ mod engagement;
 mod forms;
 mod framework;
 mod milestone;
+mod public;
 mod session;
 mod subscriptions;
 mod tasks;
@@ -60,6 +61,11 @@ pub fn router() -> Router<AppState> {
             post(forms::move_dpi_system),
         )
         .route("/countries/{country}/status", post(forms::change_status))
+        .route("/countries/{country}/publication", post(forms::publication))
+        .route("/public", get(public::index))
+        .route("/public/countries/{country}", get(public::country))
+        .route("/public/ledger", get(public::ledger))
+        .route("/data/{file}", get(public::dataset))
         .route(
             "/countries/{country}/focal-points",
             post(forms::assign_focal_point),

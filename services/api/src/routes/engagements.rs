@@ -344,3 +344,57 @@ pub async fn change_status(
     )
     .await?))
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnpublishBody {
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_text)]
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/engagements/{country}/publish",
+    operation_id = "publish_engagement",
+    tag = "engagements",
+    summary = "Publish the country's record",
+    description = "The country appears on the public pages (when `SAFEGUARDS_PUBLIC_PAGES` is on) and in the open dataset from the next version. Programme managers and administrators.",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn publish(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(raw): Path<String>,
+) -> ApiResult<Response> {
+    let country = path_country(&raw)?;
+    Ok(ok(engagements::publish(&state.app, &caller, country).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/engagements/{country}/unpublish",
+    operation_id = "unpublish_engagement",
+    tag = "engagements",
+    summary = "Take the country's record off the public pages",
+    description = "Gone from the public pages at once and from the next dataset versions (versions already cited stay as they were).",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
+    request_body = UnpublishBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<UnpublishBody>,
+) -> ApiResult<Response> {
+    let country = path_country(&raw)?;
+    let reason = Text::parse_optional("reason", body.reason.as_deref())?;
+    Ok(ok(engagements::unpublish(
+        &state.app, &caller, country, reason,
+    )
+    .await?))
+}

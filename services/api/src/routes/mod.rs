@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod commitments;
 pub mod engagements;
 pub mod feed;
+pub mod ledger;
 pub mod milestones;
 pub mod plans;
 pub mod progress;
@@ -44,6 +45,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(engagements::assign_focal_point))
         .routes(routes!(engagements::remove_focal_point))
         .routes(routes!(engagements::change_status))
+        .routes(routes!(engagements::publish))
+        .routes(routes!(engagements::unpublish))
+        .routes(routes!(ledger::checkpoints))
         .routes(routes!(
             commitments::create_commitment,
             commitments::list_commitments

@@ -1,0 +1,395 @@
+//! What the tracker publishes of the countries whose record is published: the rows of the
+//! public pages and the open dataset, a zip of CSV and JSON tables with their codebook, named by
+//! its version — the number of events in the log when it was made, the same on every store — so
+//! that it can be cited and mirrored: one version, the same bytes every time.
+//!
+//! Published means what people may read about a country's commitments and milestones. Nothing
+//! about accounts, focal points, subscribers or digests goes out, nor the free-text notes and
+//! reasons (they may name people); evidence links only once verified.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_infra::feed;
+use safeguards_projections::ledger::time_text;
+use safeguards_projections::model::{CommitmentView, EngagementView, MilestoneView};
+use safeguards_projections::Tracker;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+/// The engagements whose record is published, by country code.
+pub fn published(model: &Tracker) -> impl Iterator<Item = &EngagementView> {
+    model
+        .engagements
+        .values()
+        .filter(|e| e.published_at.is_some())
+}
+
+/// Whether `country`'s record is published.
+pub fn is_published(model: &Tracker, country: &str) -> bool {
+    model
+        .engagements
+        .get(country)
+        .is_some_and(|e| e.published_at.is_some())
+}
+
+/// The evidence a public reader may follow: a verified milestone's.
+pub fn public_evidence(m: &MilestoneView) -> &[safeguards_projections::model::EvidenceView] {
+    if m.status == MilestoneStatus::Verified {
+        &m.evidence
+    } else {
+        &[]
+    }
+}
+
+/// One version of the open dataset.
+#[derive(Debug)]
+pub struct Dataset {
+    pub version: u64,
+    /// When its last event happened.
+    pub as_of: Option<DateTime<Utc>>,
+    /// The zip file.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the zip, hex.
+    pub sha256: String,
+}
+
+/// The datasets made lately, newest last.
+#[derive(Debug, Default)]
+pub struct Datasets(Mutex<VecDeque<Arc<Dataset>>>);
+
+const DATASETS_KEPT: usize = 4;
+
+impl Datasets {
+    /// Forget every dataset made (the next request makes its version again).
+    pub fn forget(&self) {
+        if let Ok(mut d) = self.0.lock() {
+            d.clear();
+        }
+    }
+}
+
+/// The dataset of `version` (a number of events): from the live model when it stands there,
+/// else replayed from the log up to that event. `NotFound` past the log's end.
+pub async fn dataset(app: &App, version: u64) -> AppResult<Arc<Dataset>> {
+    if version == 0 {
+        return Err(AppError::not_found("dataset versions start at 1"));
+    }
+    let kept = |cache: &Datasets| {
+        cache
+            .0
+            .lock()
+            .ok()
+            .and_then(|d| d.iter().find(|d| d.version == version).cloned())
+    };
+    if let Some(found) = kept(&app.datasets) {
+        return Ok(found);
+    }
+    let catalogue = app.processes.catalogue_version.clone();
+    let made = {
+        let model = app.model().await;
+        (model.events == version).then(|| build(&model, &catalogue))
+    };
+    let made = match made {
+        Some(d) => d,
+        None => {
+            let _permit = app
+                .replays
+                .acquire()
+                .await
+                .map_err(|_| AppError::Unavailable("the server is stopping".into()))?;
+            let model = replay(app, version).await?;
+            build(&model, &catalogue)
+        }
+    }?;
+    let made = Arc::new(made);
+    if let Ok(mut d) = app.datasets.0.lock() {
+        if d.len() == DATASETS_KEPT {
+            d.pop_front();
+        }
+        d.push_back(made.clone());
+    }
+    Ok(made)
+}
+
+/// The model after the first `events` events of the log.
+async fn replay(app: &App, events: u64) -> AppResult<Tracker> {
+    let db = app.store.database();
+    let mut model = Tracker::default();
+    while model.events < events {
+        let want = (events - model.events).min(5000) as i64;
+        let batch = feed::read_after(db, model.position, want).await?;
+        if batch.is_empty() {
+            return Err(AppError::not_found(format!(
+                "dataset version {events} does not exist: the log holds {} events",
+                model.events
+            )));
+        }
+        for e in &batch {
+            model.apply(e);
+        }
+    }
+    Ok(model)
+}
+
+/// A column of a table: its name, its type, what it holds, and its value in a row.
+struct Column<R> {
+    name: &'static str,
+    kind: &'static str,
+    about: &'static str,
+    value: fn(&R) -> Value,
+}
+
+macro_rules! columns {
+    ($row:ty: $($name:literal $kind:literal $about:literal => $value:expr;)*) => {
+        vec![$(Column::<$row> { name: $name, kind: $kind, about: $about, value: $value }),*]
+    };
+}
+
+struct Activity<'a> {
+    country: &'a str,
+    view: &'a safeguards_projections::model::ActivityView,
+}
+
+fn engagement_columns() -> Vec<Column<EngagementView>> {
+    columns! { EngagementView:
+        "country" "code" "ISO 3166-1 alpha-3 code of the country" => |e| json!(e.country);
+        "country_name" "text" "English short name of the country" => |e| json!(e.name);
+        "lead" "text" "The institution leading the engagement" => |e| json!(e.lead);
+        "started_on" "date" "When the engagement started (YYYY-MM-DD)" => |e| json!(e.started_on);
+        "status" "code" "exploring, committed, implementing, paused or closed" =>
+            |e| json!(<&str>::from(e.status));
+        "dpi_systems" "list" "DPI systems and their life-cycle stage, `type:stage` separated by `;` (stages L1-L5)" =>
+            |e| json!(e.dpi_systems.iter().map(|(s, l)| format!("{s}:{l}")).collect::<Vec<_>>());
+        "published_at" "time" "Since when the record is published (UTC, RFC 3339)" =>
+            |e| json!(e.published_at.map(time_text));
+    }
+}
+
+fn commitment_columns() -> Vec<Column<CommitmentView>> {
+    columns! { CommitmentView:
+        "id" "id" "Stable id of the commitment" => |c| json!(c.id);
+        "country" "code" "ISO 3166-1 alpha-3 code of the country" => |c| json!(c.country);
+        "title" "text" "What the country commits to" => |c| json!(c.title);
+        "description" "text" "More about the commitment, if given" => |c| json!(c.description);
+        "principles" "list" "Framework principles (F1-F9, O1-O9), separated by `;`" => |c| json!(c.principles);
+        "risks" "list" "Framework risks addressed (RS1-RS13), separated by `;`" => |c| json!(c.risks);
+        "authority" "code" "Responsible authority (R1-R5)" => |c| json!(c.authority);
+        "stage" "code" "Life-cycle stage (L1-L5)" => |c| json!(c.stage);
+        "dpi_system" "code" "The DPI system it concerns, if one" => |c| json!(c.dpi_system);
+        "process_refs" "list" "Framework processes it follows (ids of the catalogue), separated by `;`" =>
+            |c| json!(c.process_refs);
+        "due_on" "date" "When it is due (YYYY-MM-DD)" => |c| json!(c.due_on);
+        "withdrawn" "boolean" "Whether the country withdrew it" => |c| json!(c.withdrawn);
+        "created_at" "time" "When it was recorded (UTC, RFC 3339)" => |c| json!(time_text(c.created_at));
+    }
+}
+
+fn milestone_columns() -> Vec<Column<MilestoneView>> {
+    columns! { MilestoneView:
+        "id" "id" "Stable id of the milestone" => |m| json!(m.id);
+        "commitment" "id" "The commitment it belongs to (commitments.id)" => |m| json!(m.commitment);
+        "country" "code" "ISO 3166-1 alpha-3 code of the country" => |m| json!(m.country);
+        "title" "text" "What is to be achieved" => |m| json!(m.title);
+        "stage" "code" "Life-cycle stage (L1-L5), if given" => |m| json!(m.stage);
+        "due_on" "date" "When it is due (YYYY-MM-DD)" => |m| json!(m.due_on);
+        "status" "code" "planned, in_progress, blocked, achieved, verified or cancelled" =>
+            |m| json!(m.status.as_str());
+        "percent" "integer" "Progress last reported, 0-100, if any" => |m| json!(m.percent);
+        "evidence" "list" "Evidence links of a verified milestone, `title <url>` separated by `;`" =>
+            |m| json!(public_evidence(m).iter().map(|e| format!("{} <{}>", e.title, e.url)).collect::<Vec<_>>());
+        "created_at" "time" "When it was recorded (UTC, RFC 3339)" => |m| json!(time_text(m.created_at));
+        "updated_at" "time" "Its last change (UTC, RFC 3339)" => |m| json!(time_text(m.updated_at));
+    }
+}
+
+fn activity_columns<'a>() -> Vec<Column<Activity<'a>>> {
+    columns! { Activity<'a>:
+        "country" "code" "ISO 3166-1 alpha-3 code of the country" => |a| json!(a.country);
+        "kind" "code" "convening, workshop, dialogue, commitment_letter, showcase, accelerator, roadmap or other" =>
+            |a| json!(a.view.kind);
+        "title" "text" "What the activity was" => |a| json!(a.view.title);
+        "held_on" "date" "When it was held (YYYY-MM-DD)" => |a| json!(a.view.held_on);
+        "authorities" "list" "Responsible authorities taking part (R1-R5), separated by `;`" =>
+            |a| json!(a.view.authorities);
+    }
+}
+
+/// A cell as CSV writes it: lists joined by `;`, nothing for null.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// One table as CSV and JSON, and its lines of the codebook.
+fn table<R>(
+    name: &str,
+    columns: &[Column<R>],
+    rows: &[&R],
+    codebook: &mut Vec<[String; 4]>,
+) -> Result<[(String, Vec<u8>); 2], AppError> {
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("the dataset: {e}"));
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(columns.iter().map(|c| c.name))
+        .map_err(|e| internal(&e))?;
+    let mut objects = Vec::with_capacity(rows.len());
+    for row in rows {
+        let values: Vec<Value> = columns.iter().map(|c| (c.value)(row)).collect();
+        csv.write_record(values.iter().map(cell))
+            .map_err(|e| internal(&e))?;
+        let object: serde_json::Map<String, Value> = columns
+            .iter()
+            .map(|c| c.name.to_string())
+            .zip(values)
+            .collect();
+        objects.push(Value::Object(object));
+    }
+    for c in columns {
+        codebook.push([
+            format!("{name}.csv"),
+            c.name.to_string(),
+            c.kind.to_string(),
+            c.about.to_string(),
+        ]);
+    }
+    let csv = csv.into_inner().map_err(|e| internal(&e))?;
+    let mut json = serde_json::to_vec_pretty(&objects).map_err(|e| internal(&e))?;
+    json.push(b'\n');
+    Ok([(format!("{name}.csv"), csv), (format!("{name}.json"), json)])
+}
+
+/// The files of the dataset of `model`, in the order they go into the zip.
+pub fn files(model: &Tracker, catalogue_version: &str) -> AppResult<Vec<(String, Vec<u8>)>> {
+    let engagements: Vec<&EngagementView> = published(model).collect();
+    let countries: Vec<&str> = engagements.iter().map(|e| e.country.as_str()).collect();
+    let public = |country: &str| countries.contains(&country);
+    let commitments: Vec<&CommitmentView> = model
+        .commitments
+        .values()
+        .filter(|c| public(&c.country))
+        .collect();
+    let milestones: Vec<&MilestoneView> = model
+        .milestones
+        .values()
+        .filter(|m| public(&m.country))
+        .collect();
+    let activities: Vec<Activity<'_>> = engagements
+        .iter()
+        .flat_map(|e| {
+            e.activities.iter().map(|view| Activity {
+                country: &e.country,
+                view,
+            })
+        })
+        .collect();
+    let activity_rows: Vec<&Activity<'_>> = activities.iter().collect();
+    let mut codebook = Vec::new();
+    let mut out = Vec::new();
+    out.extend(table(
+        "engagements",
+        &engagement_columns(),
+        &engagements,
+        &mut codebook,
+    )?);
+    out.extend(table(
+        "commitments",
+        &commitment_columns(),
+        &commitments,
+        &mut codebook,
+    )?);
+    out.extend(table(
+        "milestones",
+        &milestone_columns(),
+        &milestones,
+        &mut codebook,
+    )?);
+    out.extend(table(
+        "activities",
+        &activity_columns(),
+        &activity_rows,
+        &mut codebook,
+    )?);
+    let mut book = csv::Writer::from_writer(Vec::new());
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("the dataset: {e}"));
+    book.write_record(["file", "column", "type", "description"])
+        .map_err(|e| internal(&e))?;
+    for line in &codebook {
+        book.write_record(line).map_err(|e| internal(&e))?;
+    }
+    book.write_record([
+        "*.json",
+        "*",
+        "",
+        "The same rows as the CSV file of the same name, as an array of objects keyed by column; lists are arrays, empty cells null",
+    ])
+    .map_err(|e| internal(&e))?;
+    out.push((
+        "codebook.csv".into(),
+        book.into_inner().map_err(|e| internal(&e))?,
+    ));
+    let sums: String = out
+        .iter()
+        .map(|(name, bytes)| format!("{}  {name}\n", hex::encode(Sha256::digest(bytes))))
+        .collect();
+    let about = json!({
+        "title": "Safeguards Tracker: published country records",
+        "dataset_version": model.events,
+        "data_as_of": model.last_event_at.map(time_text),
+        "catalogue_version": catalogue_version,
+        "countries": countries,
+        "files": out.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        "checksums": "SHA256SUMS (sha256sum -c SHA256SUMS)",
+        "types": {
+            "code": "a code of the framework or ISO 3166-1 alpha-3",
+            "id": "a stable identifier",
+            "text": "free text as recorded",
+            "date": "YYYY-MM-DD",
+            "time": "UTC, RFC 3339 to the microsecond",
+            "list": "values separated by `;` (arrays in JSON)",
+            "integer": "a whole number",
+            "boolean": "true or false",
+        },
+        "cite_as": format!(
+            "Safeguards Tracker, published country records, dataset version {}",
+            model.events
+        ),
+        "not_included": "accounts, focal points, subscribers, digests, notes and reasons, evidence not yet verified",
+    });
+    let mut about = serde_json::to_vec_pretty(&about).map_err(|e| internal(&e))?;
+    about.push(b'\n');
+    out.push(("dataset.json".into(), about));
+    out.push(("SHA256SUMS".into(), sums.into_bytes()));
+    Ok(out)
+}
+
+/// The zip of [`files`]: stored, every entry dated 1980-01-01, so that the same model gives the
+/// same bytes on every machine and every build.
+fn build(model: &Tracker, catalogue_version: &str) -> AppResult<Dataset> {
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("the dataset: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, bytes) in files(model, catalogue_version)? {
+        zip.start_file(name, options).map_err(|e| internal(&e))?;
+        zip.write_all(&bytes).map_err(|e| internal(&e))?;
+    }
+    let bytes = zip.finish().map_err(|e| internal(&e))?.into_inner();
+    Ok(Dataset {
+        version: model.events,
+        as_of: model.last_event_at,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        bytes,
+    })
+}
