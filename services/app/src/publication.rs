@@ -121,6 +121,13 @@ pub async fn dataset(app: &App, version: u64) -> AppResult<Arc<Dataset>> {
 /// The model after the first `events` events of the log.
 async fn replay(app: &App, events: u64) -> AppResult<Tracker> {
     let db = app.store.database();
+    // A version past the log's end is refused before anything is read.
+    let held = u64::try_from(feed::count(db).await?).unwrap_or(0);
+    if events > held {
+        return Err(AppError::not_found(format!(
+            "dataset version {events} does not exist: the log holds {held} events"
+        )));
+    }
     let mut model = Tracker::default();
     while model.events < events {
         let want = (events - model.events).min(5000) as i64;
