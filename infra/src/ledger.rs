@@ -92,10 +92,15 @@ where
 /// Chain the next batch of the feed: returns how many events were chained (0: the chain has
 /// reached the feed's head).
 pub async fn catch_up(db: &Database) -> Result<usize, ReadError> {
+    Ok(advance(db).await?.0)
+}
+
+/// [`catch_up`], also answering the chain's head after the step.
+async fn advance(db: &Database) -> Result<(usize, Link), ReadError> {
     let head = head(db).await?;
     let events = feed::read_after(db, head.position, BATCH).await?;
     if events.is_empty() {
-        return Ok(0);
+        return Ok((0, head));
     }
     let mut previous = head.hash;
     let mut links = Vec::with_capacity(events.len());
@@ -108,7 +113,9 @@ pub async fn catch_up(db: &Database) -> Result<usize, ReadError> {
         });
     }
     save(db, &links).await?;
-    Ok(links.len())
+    let chained = links.len();
+    let head = links.pop().unwrap_or(head);
+    Ok((chained, head))
 }
 
 async fn save(db: &Database, links: &[Link]) -> Result<(), ReadError> {
@@ -271,11 +278,10 @@ impl Ledger {
         &self,
         unsigned_since: &mut Option<tokio::time::Instant>,
     ) -> Result<bool, ReadError> {
-        let chained = catch_up(&self.db).await?;
+        let (chained, head) = advance(&self.db).await?;
         if chained > 0 && unsigned_since.is_none() {
             *unsigned_since = Some(tokio::time::Instant::now());
         }
-        let head = head(&self.db).await?;
         let last = last_checkpoint(&self.db).await?.map_or(0, |c| c.index);
         let due = head.index >= last + CHECKPOINT_EVERY
             || unsigned_since.is_some_and(|t| t.elapsed() >= CHECKPOINT_AFTER);
