@@ -253,9 +253,15 @@ fn write_fixtures() {
         fixture(
             "milestone",
             MilestoneEvent::MilestoneAchieved {
-                evidence,
+                evidence: evidence.clone(),
                 note: None,
                 by: Some(account),
+            },
+        ),
+        fixture(
+            "milestone",
+            MilestoneEvent::EvidenceAdded {
+                evidence: evidence[0].clone(),
             },
         ),
         fixture(

@@ -142,6 +142,7 @@ fn milestone_verb(ev: &MilestoneEvent) -> String {
         E::MilestoneBlocked { reason } => format!("blocked: {}", reason.as_str()),
         E::MilestoneUnblocked { .. } => "unblocked".into(),
         E::MilestoneAchieved { .. } => "achieved".into(),
+        E::EvidenceAdded { evidence } => format!("evidence added: {}", evidence.title.as_str()),
         E::MilestoneVerified { .. } => "verified".into(),
         E::VerificationRejected { reason } => format!("verification rejected: {}", reason.as_str()),
         E::MilestoneRescheduled { to, .. } => format!("rescheduled to {to}"),

@@ -249,6 +249,15 @@ pub struct MilestoneView {
 }
 
 impl MilestoneView {
+    /// Record evidence, each link once.
+    fn add_evidence(&mut self, evidence: &[safeguards_domain::values::Evidence]) {
+        for e in evidence {
+            if !self.evidence.iter().any(|x| x.url == e.url.as_str()) {
+                self.evidence.push(EvidenceView::from(e));
+            }
+        }
+    }
+
     /// Overdue: due date passed, and neither achieved, verified nor cancelled.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.due_on < today
@@ -614,13 +623,14 @@ impl Tracker {
             }
             E::MilestoneAchieved { evidence, note, by } => {
                 m.status = S::Achieved;
-                m.evidence = evidence.iter().map(EvidenceView::from).collect();
+                m.add_evidence(evidence);
                 m.achieved_by = by.map(|b| b.to_string());
                 m.rejected_reason = None;
                 if note.is_some() {
                     m.last_note = note_text(note);
                 }
             }
+            E::EvidenceAdded { evidence } => m.add_evidence(std::slice::from_ref(evidence)),
             E::MilestoneVerified { by, note } => {
                 m.status = S::Verified;
                 m.verified_by = by.map(|b| b.to_string());

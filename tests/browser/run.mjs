@@ -4,13 +4,13 @@
 // then signs in; the focal point starts the milestone, reports progress with the keyboard alone
 // and reports it achieved with evidence; a second programme manager verifies it from the queue
 // with the keyboard; then builds an action plan from the framework and follows a figure of the
-// dashboard to the commitments behind it. Each step checks what the page shows afterwards. Then axe-core checks
+// dashboard to the commitments behind it; a focal point, signed out, uses a reminder's action link once. Each step checks what the page shows afterwards. Then axe-core checks
 // every page in three languages and the weight of each page, as transferred, is printed.
 // Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS } = process.env;
+const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS, PROGRESS_LINK, EVIDENCE_LINK } = process.env;
 const NEW_FP = 'wanjiru@focal.example.org';
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const failures = [];
@@ -225,6 +225,14 @@ try {
   check(!record.includes('@'), 'the public record shows an e-mail address');
   const zip = await visitor.request.get(`${BASE}/data/latest.zip`);
   check(zip.status() === 200 && zip.headers()['content-type'] === 'application/zip', 'the dataset does not download');
+  // A focal point follows a reminder's action link, signed out: one form, sent once.
+  await reader.goto(`${BASE}${PROGRESS_LINK}`);
+  check((await reader.locator('main form').count()) === 1, 'the action link page has not exactly one form');
+  await reader.fill('#progress-percent', '55');
+  await Promise.all([reader.waitForNavigation(), reader.click('main form button[type=submit]')]);
+  check((await reader.textContent('main')).includes('Recorded'), 'the action link did not record');
+  await reader.goto(`${BASE}${PROGRESS_LINK}`);
+  check((await reader.textContent('main')).includes('used already'), 'a used action link does not say so');
   await visitor.close();
   const audit = await browser.newContext({ bypassCSP: true });
   await audit.addCookies(await context.cookies());
@@ -234,16 +242,18 @@ try {
     `/countries/${country}/plan?authority=R3&stage=L2&due_on=2028-01-01`, '/countries/KEN/coverage',
     '/explain?country=KEN&principle=O3', '/explain?country=KEN&overdue=1'];
   const open = ['/public', '/public/countries/KEN', '/public/ledger', '/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
-    '/subscriptions/manage?token=x', '/unsubscribe?token=x'];
+    '/subscriptions/manage?token=x', '/unsubscribe?token=x', EVIDENCE_LINK, PROGRESS_LINK];
   const weights = {};
   for (const lang of ['en', 'fr', 'es']) {
     for (const at of [...signedIn, ...open]) {
       const url = `${BASE}${at}${at.includes('?') ? '&' : '?'}lang=${lang}`;
       const response = await auditPage.goto(url);
-      if (!at.includes('token=')) check(response.status() === 200, `${at} (${lang}) answered ${response.status()}`);
+      if (!at.includes('token=') && at !== PROGRESS_LINK) check(response.status() === 200, `${at} (${lang}) answered ${response.status()}`);
       const sizes = await response.request().sizes();
       const weight = sizes.responseBodySize + sizes.responseHeadersSize;
-      if (lang === 'en') weights[at] = weight;
+      const name = at === EVIDENCE_LINK ? '/act/(evidence link)' : at === PROGRESS_LINK ? '/act/(used link)' : at;
+      if (lang === 'en') weights[name] = weight;
+      if (at === EVIDENCE_LINK) check(sizes.responseBodySize <= 15 * 1024, `the action link page weighs ${sizes.responseBodySize} bytes`);
       check(weight <= 60 * 1024, `${at} (${lang}) weighs ${weight} bytes`);
       await auditPage.evaluate(axeSource);
       const result = await auditPage.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));

@@ -825,6 +825,7 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/milestones/{id}/block"),
     ("post", "/api/v1/milestones/{id}/unblock"),
     ("post", "/api/v1/milestones/{id}/achieve"),
+    ("post", "/api/v1/milestones/{id}/evidence"),
     ("post", "/api/v1/milestones/{id}/verify"),
     ("post", "/api/v1/milestones/{id}/reject"),
     ("post", "/api/v1/milestones/{id}/reschedule"),

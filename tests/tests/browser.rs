@@ -39,6 +39,7 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
     let app = TestApp::serve_setup(db, setup).await;
     app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
     app.account("pm2@un.org", Role::ProgrammeManager, &[]).await;
+    let links = action_links(&app).await;
     let screenshots = std::env::var("SAFEGUARDS_SCREENSHOTS").unwrap_or_default();
     let output = tokio::process::Command::new("node")
         .arg("run.mjs")
@@ -49,6 +50,8 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
         .env("PM2_EMAIL", "pm2@un.org")
         .env("PASSWORD", PASSWORD)
         .env("CHROMIUM", &chromium)
+        .env("PROGRESS_LINK", &links[0])
+        .env("EVIDENCE_LINK", &links[1])
         .env("SCREENSHOTS", screenshots)
         .output()
         .await
@@ -74,6 +77,43 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
         .await;
     assert_eq!(api.body["status"], "verified");
     assert!(api.body["evidence"][0]["url"] == "https://example.org/gazette");
+}
+
+/// A focal point for Kenya, and two action links of theirs as a reminder would carry them:
+/// progress on one open milestone of Kenya, evidence on another.
+async fn action_links(app: &TestApp) -> [String; 2] {
+    use safeguards_digest::links::{sign, LinkAction, LinkClaims};
+    use safeguards_domain::milestone::MilestoneStatus;
+    use safeguards_domain::values::{AccountId, MilestoneId};
+    app.account("fp.links@ict.go.ke", Role::FocalPoint, &["KEN"])
+        .await;
+    app.projector
+        .wait_for(0, std::time::Duration::from_secs(5))
+        .await;
+    let model = app.projector.read().await;
+    let fp = model
+        .accounts
+        .values()
+        .find(|a| a.email == "fp.links@ict.go.ke")
+        .unwrap();
+    let mut open = model
+        .milestones
+        .values()
+        .filter(|m| m.country == "KEN" && m.status == MilestoneStatus::InProgress);
+    let now = chrono::Utc::now();
+    let mut link = |action| {
+        let m = open.next().expect("the demo has open milestones in Kenya");
+        let claims = LinkClaims::new(
+            AccountId::parse(&fp.id).unwrap(),
+            fp.token_generation,
+            MilestoneId::parse(&m.id).unwrap(),
+            m.version as u64,
+            action,
+            now,
+        );
+        format!("/act/{}", sign(&app.digest.settings, &claims))
+    };
+    [link(LinkAction::Progress), link(LinkAction::Evidence)]
 }
 
 on_both_stores!(people_use_the_pages_in_chromium_and_every_page_passes_axe);

@@ -15,6 +15,9 @@ pub struct Milestone {
     before_block: Option<MilestoneStatus>,
     achieved_by: Option<AccountId>,
     percent: Option<Percent>,
+    /// The links of the evidence recorded so far: the same link is not recorded twice.
+    #[serde(default)]
+    evidence_urls: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +39,14 @@ impl Milestone {
     }
     pub fn due_on(&self) -> Option<NaiveDate> {
         self.added.as_ref().map(|a| a.due_on)
+    }
+
+    fn remember_evidence(&mut self, evidence: &[crate::values::Evidence]) {
+        for e in evidence {
+            if !self.evidence_urls.iter().any(|u| u == e.url.as_str()) {
+                self.evidence_urls.push(e.url.as_str().to_string());
+            }
+        }
     }
 
     pub fn decide(&self, command: MilestoneCommand) -> Decision<MilestoneEvent> {
@@ -103,6 +114,19 @@ impl Milestone {
                 }]),
                 _ => illegal("achieved"),
             },
+            C::AddEvidence { evidence } => match status {
+                Verified | Cancelled => illegal("given evidence"),
+                _ if self
+                    .evidence_urls
+                    .iter()
+                    .any(|u| u == evidence.url.as_str()) =>
+                {
+                    Err(DomainError::conflict(
+                        "this evidence link is recorded already",
+                    ))
+                }
+                _ => Ok(vec![E::EvidenceAdded { evidence }]),
+            },
             C::Verify { note, by } => match status {
                 Achieved => {
                     if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
@@ -168,10 +192,12 @@ impl Milestone {
                 self.status = Some(to);
                 self.before_block = None;
             }
-            E::MilestoneAchieved { by, .. } => {
+            E::MilestoneAchieved { by, evidence, .. } => {
                 self.status = Some(Achieved);
                 self.achieved_by = by;
+                self.remember_evidence(&evidence);
             }
+            E::EvidenceAdded { evidence } => self.remember_evidence(&[evidence]),
             E::MilestoneVerified { .. } => self.status = Some(Verified),
             E::VerificationRejected { .. } => {
                 self.status = Some(InProgress);
@@ -275,6 +301,15 @@ mod tests {
                     by: Actor::Account(AccountId::new()),
                 },
             ),
+            (
+                "evidence",
+                C::AddEvidence {
+                    evidence: Evidence {
+                        title: Title::parse("Minutes").unwrap(),
+                        url: EvidenceUrl::parse("https://example.org/minutes").unwrap(),
+                    },
+                },
+            ),
             ("verify", verify_by(AccountId::new())),
             (
                 "reject",
@@ -307,6 +342,7 @@ mod tests {
             (Planned, "block", Some(Blocked)),
             (Planned, "unblock", None),
             (Planned, "achieve", None),
+            (Planned, "evidence", Some(Planned)),
             (Planned, "verify", None),
             (Planned, "reject", None),
             (Planned, "reschedule", Some(Planned)),
@@ -316,6 +352,7 @@ mod tests {
             (InProgress, "block", Some(Blocked)),
             (InProgress, "unblock", None),
             (InProgress, "achieve", Some(Achieved)),
+            (InProgress, "evidence", Some(InProgress)),
             (InProgress, "verify", None),
             (InProgress, "reject", None),
             (InProgress, "reschedule", Some(InProgress)),
@@ -325,6 +362,7 @@ mod tests {
             (Blocked, "block", None),
             (Blocked, "unblock", Some(InProgress)),
             (Blocked, "achieve", None),
+            (Blocked, "evidence", Some(Blocked)),
             (Blocked, "verify", None),
             (Blocked, "reject", None),
             (Blocked, "reschedule", Some(Blocked)),
@@ -334,6 +372,7 @@ mod tests {
             (Achieved, "block", None),
             (Achieved, "unblock", None),
             (Achieved, "achieve", None),
+            (Achieved, "evidence", Some(Achieved)),
             (Achieved, "verify", Some(Verified)),
             (Achieved, "reject", Some(InProgress)),
             (Achieved, "reschedule", Some(Achieved)),
@@ -343,6 +382,7 @@ mod tests {
             (Verified, "block", None),
             (Verified, "unblock", None),
             (Verified, "achieve", None),
+            (Verified, "evidence", None),
             (Verified, "verify", None),
             (Verified, "reject", None),
             (Verified, "reschedule", None),
@@ -352,12 +392,13 @@ mod tests {
             (Cancelled, "block", None),
             (Cancelled, "unblock", None),
             (Cancelled, "achieve", None),
+            (Cancelled, "evidence", None),
             (Cancelled, "verify", None),
             (Cancelled, "reject", None),
             (Cancelled, "reschedule", None),
             (Cancelled, "cancel", None),
         ];
-        assert_eq!(expected.len(), 6 * 9);
+        assert_eq!(expected.len(), 6 * 10);
         for (from, name, to) in expected {
             let (_, cmd) = all_commands().into_iter().find(|(n, _)| n == name).unwrap();
             let state = in_state(*from);
@@ -373,6 +414,37 @@ mod tests {
                 (other, to) => panic!("{from:?} --{name}--> expected {to:?}, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_same_evidence_link_is_recorded_once_whether_added_or_reported_with_the_achievement() {
+        let gazette = evidence().remove(0);
+        let achieved = in_state(Achieved);
+        assert!(matches!(
+            achieved.decide(C::AddEvidence {
+                evidence: gazette.clone()
+            }),
+            Err(DomainError::Conflict(_))
+        ));
+        let mut started = in_state(InProgress);
+        let events = started
+            .decide(C::AddEvidence {
+                evidence: gazette.clone(),
+            })
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![E::EvidenceAdded {
+                evidence: gazette.clone()
+            }]
+        );
+        for e in events {
+            started.evolve(e);
+        }
+        assert!(matches!(
+            started.decide(C::AddEvidence { evidence: gazette }),
+            Err(DomainError::Conflict(_))
+        ));
     }
 
     #[test]

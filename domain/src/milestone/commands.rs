@@ -31,6 +31,10 @@ pub enum MilestoneCommand {
         note: Option<Text>,
         by: Actor,
     },
+    /// Add a link to evidence before or after the achievement is reported.
+    AddEvidence {
+        evidence: Evidence,
+    },
     Verify {
         note: Option<Text>,
         by: Actor,

@@ -77,6 +77,9 @@ pub enum MilestoneEvent {
         #[serde(default)]
         by: Option<AccountId>,
     },
+    EvidenceAdded {
+        evidence: Evidence,
+    },
     MilestoneVerified {
         #[serde(default)]
         note: Option<Text>,

@@ -13,6 +13,8 @@ pub struct Texts {
     pub fw: &'static FwTexts,
     /// The public pages' texts.
     pub pb: &'static PubTexts,
+    /// The texts of the action links' pages.
+    pub ac: &'static ActTexts,
     pub skip: &'static str,
     pub nav_dashboard: &'static str,
     pub nav_digest: &'static str,
@@ -247,6 +249,7 @@ pub struct Texts {
 pub static EN: Texts = Texts {
     fw: &FW_EN,
     pb: &PUB_EN,
+    ac: &ACT_EN,
     lang: "en",
     skip: "Skip to content",
     nav_dashboard: "Dashboard",
@@ -482,6 +485,7 @@ pub static EN: Texts = Texts {
 pub static FR: Texts = Texts {
     fw: &FW_FR,
     pb: &PUB_FR,
+    ac: &ACT_FR,
     lang: "fr",
     skip: "Aller au contenu",
     nav_dashboard: "Tableau de bord",
@@ -719,6 +723,7 @@ pub static FR: Texts = Texts {
 pub static ES: Texts = Texts {
     fw: &FW_ES,
     pb: &PUB_ES,
+    ac: &ACT_ES,
     lang: "es",
     skip: "Ir al contenido",
     nav_dashboard: "Panel",
@@ -1424,4 +1429,82 @@ pub static PUB_ES: PubTexts = PubTexts {
     no_checkpoints: "Aún no se ha firmado ningún punto de control.",
     more_milestones: "hitos más están en el conjunto de datos abiertos",
     public_link: "Registro público",
+};
+
+/// The texts of the pages an action link opens.
+#[derive(Debug)]
+pub struct ActTexts {
+    pub add_evidence: &'static str,
+    pub milestone: &'static str,
+    pub acting_as: &'static str,
+    pub done: &'static str,
+    pub done_text: &'static str,
+    pub broken: &'static str,
+    pub broken_text: &'static str,
+    pub expired: &'static str,
+    pub expired_text: &'static str,
+    pub used: &'static str,
+    pub used_text: &'static str,
+    pub changed: &'static str,
+    pub changed_text: &'static str,
+    pub not_allowed: &'static str,
+    pub not_allowed_text: &'static str,
+    pub open_milestone: &'static str,
+}
+
+pub static ACT_EN: ActTexts = ActTexts {
+    add_evidence: "Add an evidence link",
+    milestone: "Milestone",
+    acting_as: "What you send is recorded under your name:",
+    done: "Recorded, thank you",
+    done_text: "The milestone is updated. This link has done its work and will not record anything again.",
+    broken: "This link does not work",
+    broken_text: "Check that the whole link was copied from the mail, or update the milestone on the tracker.",
+    expired: "This link has expired",
+    expired_text: "Links in reminders work for 14 days. The next reminder brings new ones, or update the milestone on the tracker.",
+    used: "This link has been used already",
+    used_text: "It works once, and nothing more was recorded. Open the milestone on the tracker to see it.",
+    changed: "The milestone changed after this mail was sent",
+    changed_text: "Someone updated it since, so this link records nothing. Open the milestone on the tracker to see what changed.",
+    not_allowed: "This link no longer works for you",
+    not_allowed_text: "The account was disabled or signed out everywhere, or may no longer update milestones in this country. Nothing was recorded.",
+    open_milestone: "Open the milestone on the tracker",
+};
+
+pub static ACT_FR: ActTexts = ActTexts {
+    add_evidence: "Ajouter un lien de preuve",
+    milestone: "Jalon",
+    acting_as: "Ce que vous envoyez est enregistré à votre nom :",
+    done: "Enregistré, merci",
+    done_text: "Le jalon est à jour. Ce lien a servi et n’enregistrera plus rien.",
+    broken: "Ce lien ne fonctionne pas",
+    broken_text: "Vérifiez que le lien a été copié en entier depuis le courriel, ou mettez le jalon à jour sur le suivi.",
+    expired: "Ce lien a expiré",
+    expired_text: "Les liens des rappels fonctionnent 14 jours. Le prochain rappel en apporte de nouveaux, ou mettez le jalon à jour sur le suivi.",
+    used: "Ce lien a déjà servi",
+    used_text: "Il ne fonctionne qu’une fois, et rien de plus n’a été enregistré. Ouvrez le jalon sur le suivi pour le voir.",
+    changed: "Le jalon a changé après l’envoi de ce courriel",
+    changed_text: "Quelqu’un l’a mis à jour depuis, ce lien n’enregistre donc rien. Ouvrez le jalon sur le suivi pour voir ce qui a changé.",
+    not_allowed: "Ce lien ne fonctionne plus pour vous",
+    not_allowed_text: "Le compte a été désactivé ou déconnecté partout, ou ne peut plus mettre à jour les jalons de ce pays. Rien n’a été enregistré.",
+    open_milestone: "Ouvrir le jalon sur le suivi",
+};
+
+pub static ACT_ES: ActTexts = ActTexts {
+    add_evidence: "Añadir un enlace de evidencia",
+    milestone: "Hito",
+    acting_as: "Lo que envíe se registra a su nombre:",
+    done: "Registrado, gracias",
+    done_text: "El hito está actualizado. Este enlace ya cumplió su función y no registrará nada más.",
+    broken: "Este enlace no funciona",
+    broken_text: "Compruebe que copió el enlace completo del correo, o actualice el hito en el seguimiento.",
+    expired: "Este enlace ha caducado",
+    expired_text: "Los enlaces de los recordatorios funcionan 14 días. El próximo recordatorio trae otros nuevos, o actualice el hito en el seguimiento.",
+    used: "Este enlace ya se usó",
+    used_text: "Funciona una sola vez y no se registró nada más. Abra el hito en el seguimiento para verlo.",
+    changed: "El hito cambió después de enviarse este correo",
+    changed_text: "Alguien lo actualizó desde entonces, así que este enlace no registra nada. Abra el hito en el seguimiento para ver qué cambió.",
+    not_allowed: "Este enlace ya no funciona para usted",
+    not_allowed_text: "La cuenta fue desactivada o se cerraron todas sus sesiones, o ya no puede actualizar hitos en este país. No se registró nada.",
+    open_milestone: "Abrir el hito en el seguimiento",
 };

@@ -116,14 +116,18 @@ pub async fn principal(app: &App, token: &str) -> AppResult<Principal> {
         .tokens
         .check(token, chrono::Utc::now())
         .ok_or(AppError::Unauthorized)?;
-    let id = bearer.account;
-    let model = app.model().await;
+    principal_in(&*app.model().await, bearer.account, bearer.generation)
+        .ok_or(AppError::Unauthorized)
+}
+
+/// Account `id` as a principal, if it exists, is not disabled and its tokens are still of
+/// `generation` (a new password or a revocation ends the older ones).
+pub fn principal_in(model: &Tracker, id: AccountId, generation: u32) -> Option<Principal> {
     let account = model
         .accounts
         .get(&id.to_string())
-        .filter(|a| !a.disabled && a.token_generation == bearer.generation)
-        .ok_or(AppError::Unauthorized)?;
-    Ok(Principal {
+        .filter(|a| !a.disabled && a.token_generation == generation)?;
+    Some(Principal {
         actor: Actor::Account(id),
         role: account.role,
         name: account.name.clone(),

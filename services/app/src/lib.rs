@@ -21,6 +21,7 @@ pub mod engagements;
 pub mod error;
 pub mod history;
 pub mod ledger;
+pub mod links;
 pub mod milestones;
 pub mod plans;
 pub mod progress;

@@ -133,6 +133,8 @@ steps! {
     /// Report the milestone achieved, with its evidence; the caller is its reporter.
     achieve(evidence: Vec<Evidence>, note: Option<Text>) =>
         MilestoneCommand::Achieve { evidence, note, by: caller.principal.actor };
+    /// Add one piece of evidence (each link once), before or after the achievement.
+    add_evidence(evidence: Evidence) => MilestoneCommand::AddEvidence { evidence };
     /// Verify an achievement (never by the account that reported it).
     verify(note: Option<Text>) => MilestoneCommand::Verify { note, by: caller.principal.actor };
     /// Send an achievement back to in progress, with the reason.

@@ -13,6 +13,7 @@ pub mod compose;
 pub mod contacts;
 pub mod deliver;
 pub mod edition;
+pub mod links;
 pub mod mailer;
 pub mod reminders;
 pub mod schedule;

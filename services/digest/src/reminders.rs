@@ -13,6 +13,7 @@ use safeguards_domain::values::{AccountId, MilestoneId, Role};
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandContext, CommandError};
 
+use crate::links;
 use crate::subscriptions::host;
 use crate::{DigestError, DigestService};
 
@@ -29,6 +30,10 @@ struct Due {
     due_on: chrono::NaiveDate,
     overdue: bool,
     milestone: MilestoneId,
+    version: u64,
+    status: MilestoneStatus,
+    /// The focal point's token generation, which their action links carry.
+    generation: u32,
 }
 
 /// Send this week's reminders not sent yet. Returns the number of mails sent.
@@ -72,6 +77,9 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                             due_on: m.due_on,
                             overdue: m.is_overdue(today),
                             milestone,
+                            version: u64::try_from(m.version).unwrap_or_default(),
+                            status: m.status,
+                            generation: a.token_generation,
                         });
                 }
             }
@@ -94,6 +102,9 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
             due_on,
             overdue,
             milestone,
+            version,
+            status,
+            generation,
         } in milestones
         {
             let id = format!("{week}:{milestone}:{account}");
@@ -109,7 +120,16 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                 .await
             {
                 Ok(_) => {
-                    fresh.push((title, country, due_on, overdue));
+                    let links = links::offered(
+                        &svc.settings,
+                        account_id,
+                        generation,
+                        milestone,
+                        version,
+                        status,
+                        now,
+                    );
+                    fresh.push((title, country, due_on, overdue, links));
                 }
                 Err(CommandError::Domain(DomainError::Conflict(_))) => {}
                 Err(e) => return Err(e.into()),
@@ -120,16 +140,21 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
         }
         let lines: Vec<String> = fresh
             .iter()
-            .map(|(title, country, due_on, overdue)| {
-                format!(
+            .map(|(title, country, due_on, overdue, links)| {
+                let mut line = format!(
                     "- {country}: {title}, {} {due_on}",
                     if *overdue { "overdue since" } else { "due" }
-                )
+                );
+                for (label, url) in links {
+                    line.push_str(&format!("\n  {label}: {url}"));
+                }
+                line
             })
             .collect();
         let text = format!(
-            "Hello {name},\n\nThese milestones of your countries need attention:\n\n{}\n\nUpdate them at {}\n",
+            "Hello {name},\n\nThese milestones of your countries need attention:\n\n{}\n\nEach link above works once, for {} days, without signing in, and only for you: do not forward this mail.\nUpdate them at {}\n",
             lines.join("\n"),
+            links::LIFETIME_DAYS,
             svc.settings.link("/")
         );
         let to = Mailbox::new(Some(name.clone()), address);

@@ -35,12 +35,27 @@ fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
+/// The HMAC of one purpose: a token signed for one purpose is never valid for another.
+pub(crate) fn keyed(secret: &str, purpose: &str) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(format!("safeguards-{purpose}:{secret}").as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
 fn mac(secret: &str, purpose: &str, data: &str) -> String {
-    let mut m =
-        <Hmac<Sha256> as Mac>::new_from_slice(format!("safeguards-{purpose}:{secret}").as_bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut m = keyed(secret, purpose);
     m.update(data.as_bytes());
     URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+}
+
+/// Whether `sig` (base64url) is the MAC of `data` for `purpose`, compared in constant time
+/// through the MAC itself.
+pub(crate) fn signed(secret: &str, purpose: &str, data: &str, sig: &str) -> bool {
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
+        return false;
+    };
+    let mut m = keyed(secret, purpose);
+    m.update(data.as_bytes());
+    m.verify_slice(&sig).is_ok()
 }
 
 /// The token of a subscriber's unsubscribe links.
@@ -54,14 +69,9 @@ pub fn unsubscribe_token(settings: &Settings, subscriber: &str) -> String {
 /// The subscriber an unsubscribe token names, if its signature is right.
 pub fn check_unsubscribe_token(settings: &Settings, token: &str) -> Option<SubscriberId> {
     let (id, sig) = token.trim().split_once('.')?;
-    // Compare in constant time through the MAC itself.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(
-        format!("safeguards-unsubscribe:{}", settings.secret_key).as_bytes(),
-    )
-    .ok()?;
-    m.update(id.as_bytes());
-    let sig_bytes = URL_SAFE_NO_PAD.decode(sig).ok()?;
-    m.verify_slice(&sig_bytes).ok()?;
+    if !signed(&settings.secret_key, "unsubscribe", id, sig) {
+        return None;
+    }
     SubscriberId::parse(id).ok()
 }
 

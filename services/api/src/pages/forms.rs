@@ -11,10 +11,11 @@ use safeguards_app::{commitments, engagements, milestones, AppError, AppResult, 
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
     parse_as, parse_date, parse_word, AccountId, CommitmentId, CountryCode, DpiSystemType,
-    Evidence, EvidenceUrl, FieldError, MilestoneId, Percent, StageCode, Text, Title,
+    FieldError, MilestoneId, StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
 
+use super::act::{form_evidence, form_percent};
 use super::commitment::commitment_page;
 use super::country::country_page;
 use super::engagement;
@@ -245,10 +246,7 @@ form! {
 form! {
     /// `POST /milestones/{id}/progress`.
     progress, milestone_form("progress"), |state, form, caller, id| {
-        let percent = form_text(&form, "percent")
-            .and_then(|p| p.parse::<i64>().ok())
-            .ok_or_else(|| FieldError::new("percent", "must be a whole number from 0 to 100"))
-            .and_then(Percent::parse)?;
+        let percent = form_percent(&form)?;
         milestones::report_progress(
             &state.app,
             caller,
@@ -277,18 +275,7 @@ form! {
 form! {
     /// `POST /milestones/{id}/achieve`: one piece of evidence.
     achieve, milestone_form("achieve"), |state, form, caller, id| {
-        let evidence = Evidence {
-            title: parse_as(
-                "evidence_title",
-                &form_text(&form, "evidence_title").unwrap_or_default(),
-                Title::parse,
-            )?,
-            url: parse_as(
-                "evidence_url",
-                &form_text(&form, "evidence_url").unwrap_or_default(),
-                EvidenceUrl::parse,
-            )?,
-        };
+        let evidence = form_evidence(&form)?;
         milestones::achieve(
             &state.app,
             caller,
@@ -297,6 +284,13 @@ form! {
             optional_text(&form, "note")?,
         )
         .await
+    }
+}
+
+form! {
+    /// `POST /milestones/{id}/evidence`: one more piece of evidence.
+    add_evidence, milestone_form("evidence"), |state, form, caller, id| {
+        milestones::add_evidence(&state.app, caller, id, form_evidence(&form)?).await
     }
 }
 

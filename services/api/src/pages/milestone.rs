@@ -84,6 +84,7 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
         "block" => t.block,
         "unblock" => t.unblock,
         "achieve" => t.report_achieved,
+        "evidence" => t.ac.add_evidence,
         "verify" => t.verify,
         "reject" => t.send_back,
         "reschedule" => t.reschedule,
@@ -185,6 +186,19 @@ fn actions_for(
                 ],
             ));
         }
+        if !matches!(m.status, Verified | Cancelled) {
+            forms.push(
+                form(
+                    "evidence",
+                    t.ac.add_evidence,
+                    vec![
+                        field("evidence_title", t.evidence, "text"),
+                        field("evidence_url", t.evidence_link, "url"),
+                    ],
+                )
+                .secondary(),
+            );
+        }
         if matches!(m.status, Planned | InProgress) {
             forms.push(form(
                 "block",
@@ -252,6 +266,7 @@ fn event_word(t: &Texts, kind: &str) -> &'static str {
             "signalé atteint",
             "informado como logrado",
         ),
+        "EvidenceAdded" => ("evidence added", "preuve ajoutée", "prueba añadida"),
         "MilestoneVerified" => ("verified", "vérifié", "verificado"),
         "VerificationRejected" => (
             "sent back from verification",

@@ -3,6 +3,7 @@
 //! (HttpOnly, SameSite=Lax, Secure over https) and a CSRF token on every form.
 
 mod account;
+mod act;
 mod actions;
 mod admin;
 mod archive;
@@ -103,6 +104,9 @@ pub fn router() -> Router<AppState> {
         .route("/milestones/{id}/block", post(forms::block))
         .route("/milestones/{id}/unblock", post(forms::unblock))
         .route("/milestones/{id}/achieve", post(forms::achieve))
+        .route("/milestones/{id}/evidence", post(forms::add_evidence))
+        .route("/act/{token}", get(act::page))
+        .route("/act/{token}/{action}", post(act::act))
         .route("/milestones/{id}/verify", post(forms::verify))
         .route("/milestones/{id}/reject", post(forms::reject))
         .route("/milestones/{id}/reschedule", post(forms::reschedule))

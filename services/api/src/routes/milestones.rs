@@ -274,6 +274,23 @@ step!(
     )
 );
 step!(
+    add_evidence,
+    "evidence",
+    "Add one piece of evidence (409 when its link is recorded already)",
+    ApiJson,
+    EvidenceBody,
+    EvidenceBody,
+    |state, caller, id, b| milestones::add_evidence(
+        &state.app,
+        &caller,
+        id,
+        Evidence {
+            title: parse_as("title", &b.title, Title::parse)?,
+            url: parse_as("url", &b.url, EvidenceUrl::parse)?,
+        }
+    )
+);
+step!(
     verify,
     "verify",
     "Verify an achievement (not by its reporter)",

@@ -65,6 +65,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(milestones::block))
         .routes(routes!(milestones::unblock))
         .routes(routes!(milestones::achieve))
+        .routes(routes!(milestones::add_evidence))
         .routes(routes!(milestones::verify))
         .routes(routes!(milestones::reject))
         .routes(routes!(milestones::reschedule))
