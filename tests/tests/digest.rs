@@ -377,6 +377,89 @@ mod reminders {
     on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
 }
 
+async fn a_focal_point_who_subscribes_finds_their_milestones_with_working_action_links_in_the_digest(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    app.account(
+        "fp@ict.go.ke",
+        safeguards_domain::values::Role::FocalPoint,
+        &["KEN"],
+    )
+    .await;
+    let ken = app.commitment("KEN").await;
+    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    let m = app.milestone(&ken, &soon).await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{m}/start"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    subscribe_and_confirm(&app, &smtp, "FP@ict.go.ke", &["KEN"]).await;
+    subscribe_and_confirm(&app, &smtp, "reader@example.org", &["KEN"]).await;
+    let period = Period::containing(chrono::Utc::now().date_naive());
+    deliver::drain(&app.digest, period, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let digests: Vec<_> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.contains("Safeguards Digest 2"))
+        })
+        .collect();
+    assert_eq!(digests.len(), 2);
+    let to = |who: &str| {
+        digests
+            .iter()
+            .find(|d| d.to[0].to_ascii_lowercase().contains(who))
+            .unwrap()
+    };
+    let (fp, reader) = (to("fp@ict.go.ke"), to("reader@example.org"));
+    let text = fp.plain_text();
+    assert!(text.contains("YOUR MILESTONES"), "{text}");
+    assert!(text.contains("KEN: Bill tabled in parliament"), "{text}");
+    assert!(fp.part("html").contains("/act/"));
+    // Only the focal point's mail carries links that act; the public web edition none.
+    assert!(!reader.text().contains("/act/"));
+    let (status, edition) = app.page(&format!("/digests/{period}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(edition.contains("Bill tabled in parliament") || edition.contains("Kenya"));
+    assert!(!edition.contains("/act/"));
+
+    // The digest's "Report progress" link records as the focal point.
+    let at = text.find("Report progress: ").unwrap() + "Report progress: ".len();
+    let url = text[at..].split_whitespace().next().unwrap();
+    let path = &url[url.find("/act/").unwrap()..];
+    let before = app.event_count().await;
+    let r = app
+        .client
+        .post(format!("{}{path}/progress", app.base))
+        .form(&[("percent", "30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.event_count().await, before + 1);
+    let api = app
+        .get(&app.admin, &format!("/api/v1/milestones/{m}"))
+        .await;
+    assert_eq!(api.body["percent"], 30);
+}
+
+mod digest_links {
+    use super::*;
+    on_both_stores!(
+        a_focal_point_who_subscribes_finds_their_milestones_with_working_action_links_in_the_digest
+    );
+}
+
 /// Everything the tracker logs in this test binary, at debug level and above.
 fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
     static LOGS: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> =

@@ -629,6 +629,17 @@ pub struct DigestBody<'a> {
     pub s: &'static Styles,
 }
 
+/// One of a focal point's milestones in their own digest, with its action links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub country: String,
+    pub title: String,
+    /// "due 10 December 2026", "overdue since 1 December 2026".
+    pub when: String,
+    /// Label and address of each link.
+    pub links: Vec<(&'static str, String)>,
+}
+
 /// The HTML part.
 #[derive(Template)]
 #[template(path = "digest.html")]
@@ -638,6 +649,9 @@ pub struct DigestHtml<'a> {
     pub s: &'static Styles,
     pub period: &'a str,
     pub changes: &'a Changes,
+    /// A focal point's milestones with their action links (the mail only, never the web
+    /// edition).
+    pub actions: &'a [Action],
     pub web_url: &'a str,
     pub unsubscribe_url: &'a str,
     pub manage_url: &'a str,
@@ -651,6 +665,9 @@ pub struct DigestText<'a> {
     pub t: &'static MailTexts,
     pub period: &'a str,
     pub changes: &'a Changes,
+    /// A focal point's milestones with their action links (the mail only, never the web
+    /// edition).
+    pub actions: &'a [Action],
     pub web_url: &'a str,
     pub unsubscribe_url: &'a str,
     pub manage_url: &'a str,

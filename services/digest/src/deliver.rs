@@ -28,18 +28,19 @@ use safeguards_domain::digest::{
 use safeguards_domain::subscriber::{
     DeliveryOutcome, Frequency, Language, Subscriber, SubscriberCommand, SubscriberStatus,
 };
-use safeguards_domain::values::SubscriberId;
+use safeguards_domain::values::{AccountId, Role, SubscriberId};
 use safeguards_domain::DomainError;
 use safeguards_infra::{feed, CommandContext, CommandError};
 use safeguards_projections::model::SubscriberView;
 use safeguards_projections::Tracker;
 use serde::Serialize;
 
-use crate::compose::{self, Basis, Changes, DigestHtml, DigestText, Reader};
+use crate::compose::{self, Action, Basis, Changes, DigestHtml, DigestText, Reader};
 use crate::contacts::{self, Contact};
 use crate::mailer::SendError;
 use crate::subscriptions::{host, unsubscribe_token};
 use crate::texts::mail_texts;
+use crate::{links, reminders};
 use crate::{DigestError, DigestService};
 
 /// Attempts before a delivery is given up.
@@ -459,10 +460,12 @@ async fn deliver_one(
     }
     let message_id = format!("<{}.{}@{}>", run.period, subscriber, host(&svc.settings));
     let changes = run.changes(svc, recipient);
+    let actions = focal_point_actions(svc, &contact.email, recipient.language).await;
     let message = match build(
         svc,
         run.period,
         &changes,
+        &actions,
         contact,
         recipient.language,
         &message_id,
@@ -643,10 +646,57 @@ fn list_unsubscribe(svc: &DigestService, links: &Links, token: &str) -> String {
     )
 }
 
+/// How many of a focal point's milestones their digest lists with action links; the rest are
+/// on their work page.
+pub const ACTIONS_LISTED: usize = 10;
+
+/// When the subscriber is an active focal point (an account of the same address), their
+/// milestones due soon or overdue with action links, as the reminder lists them.
+async fn focal_point_actions(svc: &DigestService, email: &str, language: Language) -> Vec<Action> {
+    let t = mail_texts(language);
+    let now = Utc::now();
+    let today = now.date_naive();
+    let model = svc.projector.read().await;
+    let Some(account) = model
+        .accounts
+        .values()
+        .find(|a| !a.disabled && a.role == Role::FocalPoint && a.email.eq_ignore_ascii_case(email))
+    else {
+        return Vec::new();
+    };
+    let Ok(id) = AccountId::parse(&account.id) else {
+        return Vec::new();
+    };
+    reminders::due_in(&model, &model.countries_of(&account.id), today)
+        .into_iter()
+        .take(ACTIONS_LISTED)
+        .map(|d| Action {
+            when: if d.overdue {
+                format!("{} {}", t.overdue_since, t.day(d.due_on))
+            } else {
+                format!("{} {}", t.due, t.day(d.due_on))
+            },
+            links: links::offered(
+                &svc.settings,
+                t,
+                id,
+                account.token_generation,
+                d.milestone,
+                d.version,
+                d.status,
+                now,
+            ),
+            country: d.country,
+            title: d.title,
+        })
+        .collect()
+}
+
 fn build(
     svc: &DigestService,
     period: Period,
     changes: &Changes,
+    actions: &[Action],
     contact: &Contact,
     language: Language,
     message_id: &str,
@@ -659,6 +709,7 @@ fn build(
         s: &compose::MAIL_STYLES,
         period: &period,
         changes,
+        actions,
         web_url: &links.web,
         unsubscribe_url: &links.unsubscribe,
         manage_url: &links.manage,
@@ -669,6 +720,7 @@ fn build(
         t,
         period: &period,
         changes,
+        actions,
         web_url: &links.web,
         unsubscribe_url: &links.unsubscribe,
         manage_url: &links.manage,
@@ -736,6 +788,7 @@ pub async fn preview(
         s: &compose::MAIL_STYLES,
         period: &period,
         changes: &changes,
+        actions: &[],
         web_url: &svc.settings.link("/digests"),
         unsubscribe_url: "#",
         manage_url: "#",

@@ -10,6 +10,7 @@ use safeguards_domain::values::{AccountId, MilestoneId};
 use serde::{Deserialize, Serialize};
 
 use crate::subscriptions::{keyed, signed};
+use crate::texts::MailTexts;
 use crate::Settings;
 
 /// How long a link works.
@@ -45,14 +46,13 @@ impl LinkAction {
         }
     }
 
-    /// The words of a mail's link.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Progress => "Report progress",
-            Self::Block => "Mark blocked",
-            Self::Evidence => "Add an evidence link",
-            Self::Achieve => "Mark achieved",
-        }
+    /// Its words in a mail of language `t`.
+    pub fn label(self, t: &MailTexts) -> &'static str {
+        let at = Self::ALL
+            .iter()
+            .position(|a| *a == self)
+            .unwrap_or_default();
+        t.link_actions[at]
     }
 }
 
@@ -132,10 +132,12 @@ pub fn url(settings: &Settings, token: &str) -> String {
     settings.link(&format!("/act/{token}"))
 }
 
-/// The links a mail offers `account` (of token `generation`) for milestone `id` at `version`
-/// in `status`: label and address, in the order of [`LinkAction::ALL`].
+/// The links a mail in language `t` offers `account` (of token `generation`) for milestone
+/// `id` at `version` in `status`: label and address, in the order of [`LinkAction::ALL`].
+#[allow(clippy::too_many_arguments)]
 pub fn offered(
     settings: &Settings,
+    t: &MailTexts,
     account: AccountId,
     generation: u32,
     id: MilestoneId,
@@ -148,7 +150,7 @@ pub fn offered(
         .filter(|a| a.applies_to(status))
         .map(|a| {
             let claims = LinkClaims::new(account, generation, id, version, a, now);
-            (a.label(), url(settings, &sign(settings, &claims)))
+            (a.label(t), url(settings, &sign(settings, &claims)))
         })
         .collect()
 }
@@ -207,6 +209,7 @@ mod tests {
         let labels = |status| {
             offered(
                 &s,
+                &crate::texts::EN,
                 AccountId::new(),
                 0,
                 MilestoneId::new(),

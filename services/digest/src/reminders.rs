@@ -1,9 +1,9 @@
 //! Reminders to focal points about their milestones due within 14 days or overdue: one mail
 //! per focal point listing the milestones not yet reminded of this week.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lettre::message::Mailbox;
 use lettre::Message;
 use safeguards_domain::digest::Period;
@@ -12,6 +12,7 @@ use safeguards_domain::reminder::{Reminder, ReminderCommand};
 use safeguards_domain::values::{AccountId, MilestoneId, Role};
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandContext, CommandError};
+use safeguards_projections::Tracker;
 
 use crate::links;
 use crate::subscriptions::host;
@@ -20,20 +21,56 @@ use crate::{DigestError, DigestService};
 /// How far ahead a due date earns a reminder.
 pub const HORIZON_DAYS: i64 = 14;
 
-/// A focal point to remind: id, address, name.
-type Recipient = (String, String, String);
+/// A focal point to remind: id, address, name, and the token generation their links carry.
+type Recipient = (String, String, String, u32);
 
-/// A milestone to mention.
-struct Due {
-    title: String,
-    country: String,
-    due_on: chrono::NaiveDate,
-    overdue: bool,
-    milestone: MilestoneId,
-    version: u64,
-    status: MilestoneStatus,
-    /// The focal point's token generation, which their action links carry.
-    generation: u32,
+/// An open milestone due within [`HORIZON_DAYS`] or overdue.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub title: String,
+    pub country: String,
+    pub due_on: chrono::NaiveDate,
+    pub overdue: bool,
+    pub milestone: MilestoneId,
+    pub version: u64,
+    pub status: MilestoneStatus,
+}
+
+/// The open milestones of `countries` (of commitments not withdrawn) due by `today` plus
+/// [`HORIZON_DAYS`] or overdue, soonest first: what a focal point of those countries is
+/// reminded of, in the reminder and in their digest.
+pub fn due_in(model: &Tracker, countries: &BTreeSet<String>, today: NaiveDate) -> Vec<Due> {
+    let horizon = today + Duration::days(HORIZON_DAYS);
+    let mut due: Vec<Due> = model
+        .milestones
+        .values()
+        .filter(|m| countries.contains(&m.country) && m.due_on <= horizon)
+        .filter(|m| {
+            !matches!(
+                m.status,
+                MilestoneStatus::Achieved | MilestoneStatus::Verified | MilestoneStatus::Cancelled
+            )
+        })
+        .filter(|m| {
+            model
+                .commitments
+                .get(&m.commitment)
+                .is_some_and(|c| !c.withdrawn)
+        })
+        .filter_map(|m| {
+            Some(Due {
+                title: m.title.clone(),
+                country: m.country.clone(),
+                due_on: m.due_on,
+                overdue: m.is_overdue(today),
+                milestone: MilestoneId::parse(&m.id).ok()?,
+                version: u64::try_from(m.version).ok()?,
+                status: m.status,
+            })
+        })
+        .collect();
+    due.sort_by(|a, b| (a.due_on, &a.title).cmp(&(b.due_on, &b.title)));
+    due
 }
 
 /// Send this week's reminders not sent yet. Returns the number of mails sent.
@@ -47,46 +84,28 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
     let mut due: BTreeMap<Recipient, Vec<Due>> = BTreeMap::new();
     {
         let model = svc.projector.read().await;
-        let horizon = today + Duration::days(HORIZON_DAYS);
-        for m in model.milestones.values() {
-            let open = !matches!(
-                m.status,
-                MilestoneStatus::Achieved | MilestoneStatus::Verified | MilestoneStatus::Cancelled
-            );
-            let withdrawn = model
-                .commitments
-                .get(&m.commitment)
-                .is_none_or(|c| c.withdrawn);
-            if !open || withdrawn || m.due_on > horizon {
-                continue;
-            }
-            let Ok(milestone) = MilestoneId::parse(&m.id) else {
-                continue;
-            };
-            for a in model
-                .accounts
-                .values()
-                .filter(|a| !a.disabled && a.role == Role::FocalPoint)
-            {
-                if model.countries_of(&a.id).contains(&m.country) {
-                    due.entry((a.id.clone(), a.email.clone(), a.name.clone()))
-                        .or_default()
-                        .push(Due {
-                            title: m.title.clone(),
-                            country: m.country.clone(),
-                            due_on: m.due_on,
-                            overdue: m.is_overdue(today),
-                            milestone,
-                            version: u64::try_from(m.version).unwrap_or_default(),
-                            status: m.status,
-                            generation: a.token_generation,
-                        });
-                }
+        for a in model
+            .accounts
+            .values()
+            .filter(|a| !a.disabled && a.role == Role::FocalPoint)
+        {
+            let theirs = due_in(&model, &model.countries_of(&a.id), today);
+            if !theirs.is_empty() {
+                due.insert(
+                    (
+                        a.id.clone(),
+                        a.email.clone(),
+                        a.name.clone(),
+                        a.token_generation,
+                    ),
+                    theirs,
+                );
             }
         }
     }
     let mut sent = 0;
-    for ((account, email, name), milestones) in due {
+    let t = &crate::texts::EN;
+    for ((account, email, name, generation), milestones) in due {
         let Ok(account_id) = AccountId::parse(&account) else {
             continue;
         };
@@ -104,7 +123,6 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
             milestone,
             version,
             status,
-            generation,
         } in milestones
         {
             let id = format!("{week}:{milestone}:{account}");
@@ -122,6 +140,7 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                 Ok(_) => {
                     let links = links::offered(
                         &svc.settings,
+                        t,
                         account_id,
                         generation,
                         milestone,

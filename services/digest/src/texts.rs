@@ -72,6 +72,12 @@ pub struct MailTexts {
     pub confirm_ask: &'static str,
     pub confirm_button: &'static str,
     pub confirm_note: &'static str,
+    /// A focal point's digest: their milestones due soon or overdue, with action links.
+    pub your_milestones: &'static str,
+    pub your_milestones_note: &'static str,
+    /// The action links' words, in the order of [`crate::links::LinkAction::ALL`].
+    pub link_actions: [&'static str; 4],
+    pub overdue_since: &'static str,
 }
 
 /// The kinds of engagement activity, in words.
@@ -226,6 +232,10 @@ pub static EN: MailTexts = MailTexts {
     confirm_ask: "Please confirm that you want to receive the Safeguards Digest:",
     confirm_button: "Confirm my subscription",
     confirm_note: "The link works for 48 hours. If you did not ask for this, ignore this mail and nothing will be sent to you.",
+    your_milestones: "Your milestones",
+    your_milestones_note: "Due within 14 days or overdue in your countries. Each link acts for you, once, for 14 days, without signing in: do not forward this mail.",
+    link_actions: ["Report progress", "Mark blocked", "Add an evidence link", "Mark achieved"],
+    overdue_since: "overdue since",
 };
 
 pub static FR: MailTexts = MailTexts {
@@ -325,6 +335,10 @@ pub static FR: MailTexts = MailTexts {
     confirm_ask: "Merci de confirmer que vous souhaitez recevoir le Bulletin des garanties :",
     confirm_button: "Confirmer mon abonnement",
     confirm_note: "Le lien est valable 48 heures. Si vous n'avez rien demandé, ignorez ce message : vous ne recevrez rien.",
+    your_milestones: "Vos jalons",
+    your_milestones_note: "À échéance dans les 14 jours ou en retard dans vos pays. Chaque lien agit pour vous, une fois, pendant 14 jours, sans connexion : ne transférez pas ce message.",
+    link_actions: ["Signaler l’avancement", "Signaler un blocage", "Ajouter un lien de preuve", "Signaler comme atteint"],
+    overdue_since: "en retard depuis le",
 };
 
 pub static ES: MailTexts = MailTexts {
@@ -424,6 +438,10 @@ pub static ES: MailTexts = MailTexts {
     confirm_ask: "Confirme que desea recibir el Boletín de salvaguardias:",
     confirm_button: "Confirmar mi suscripción",
     confirm_note: "El enlace es válido durante 48 horas. Si no lo pidió, ignore este mensaje y no recibirá nada.",
+    your_milestones: "Sus hitos",
+    your_milestones_note: "Vencen en 14 días o están atrasados en sus países. Cada enlace actúa por usted, una vez, durante 14 días, sin iniciar sesión: no reenvíe este correo.",
+    link_actions: ["Informar el avance", "Marcar como bloqueado", "Añadir un enlace de evidencia", "Informar como logrado"],
+    overdue_since: "atrasado desde el",
 };
 
 /// The texts of a language.
