@@ -372,6 +372,29 @@ impl TestApp {
         r.id()
     }
 
+    /// Kenya engaged, a focal point `email` for it, and one milestone of Kenya started and due
+    /// in `days`; returns the milestone.
+    pub async fn kenya_focal_point_and_a_started_milestone(
+        &self,
+        email: &str,
+        days: i64,
+    ) -> String {
+        self.open("KEN").await;
+        self.account(email, Role::FocalPoint, &["KEN"]).await;
+        let ken = self.commitment("KEN").await;
+        let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+        let m = self.milestone(&ken, &due).await;
+        let r = self
+            .post(
+                &self.admin,
+                &format!("/api/v1/milestones/{m}/start"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        m
+    }
+
     /// A milestone of `commitment`, as the admin; returns its id.
     pub async fn milestone(&self, commitment: &str, due_on: &str) -> String {
         let r = self

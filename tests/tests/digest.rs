@@ -382,24 +382,9 @@ async fn a_focal_point_who_subscribes_finds_their_milestones_with_working_action
 ) {
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
-    app.open("KEN").await;
-    app.account(
-        "fp@ict.go.ke",
-        safeguards_domain::values::Role::FocalPoint,
-        &["KEN"],
-    )
-    .await;
-    let ken = app.commitment("KEN").await;
-    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
-    let m = app.milestone(&ken, &soon).await;
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/milestones/{m}/start"),
-            json!({}),
-        )
+    let m = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 3)
         .await;
-    assert_eq!(r.status, StatusCode::OK);
     subscribe_and_confirm(&app, &smtp, "FP@ict.go.ke", &["KEN"]).await;
     subscribe_and_confirm(&app, &smtp, "reader@example.org", &["KEN"]).await;
     let period = Period::containing(chrono::Utc::now().date_naive());

@@ -95,23 +95,12 @@ fn signed(app: &TestApp, claims: &LinkClaims) -> String {
 }
 
 /// A tracker with Kenya engaged, a focal point for it, and one milestone of Kenya started and
-/// due in five days; returns the app, the focal point's address and the milestone.
+/// due in five days; returns the app and the milestone.
 async fn kenya_with_a_focal_point(backend: Backend, mailer: Mailer) -> (TestApp, String) {
     let app = TestApp::spawn_with(backend, mailer).await;
-    app.open("KEN").await;
-    app.account("fp@ict.go.ke", Role::FocalPoint, &["KEN"])
+    let m = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 5)
         .await;
-    let ken = app.commitment("KEN").await;
-    let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
-    let m = app.milestone(&ken, &due).await;
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/milestones/{m}/start"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     (app, m)
 }
 
