@@ -4,7 +4,8 @@
 // then signs in; the focal point starts the milestone, reports progress with the keyboard alone
 // and reports it achieved with evidence; a second programme manager verifies it from the queue
 // with the keyboard; then builds an action plan from the framework and follows a figure of the
-// dashboard to the commitments behind it; a focal point, signed out, uses a reminder's action link once. Each step checks what the page shows afterwards. Then axe-core checks
+// dashboard to the commitments behind it; the admin uploads an edited spreadsheet of Kenya's plan
+// and confirms its preview; a focal point, signed out, uses a reminder's action link once. Each step checks what the page shows afterwards. Then axe-core checks
 // every page in three languages and the weight of each page, as transferred, is printed.
 // Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
@@ -14,6 +15,24 @@ const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS, PROGRESS_
 const NEW_FP = 'wanjiru@focal.example.org';
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const failures = [];
+// RFC 4180 CSV, as the tracker writes it: rows of fields, quotes doubled inside quoted fields.
+function parseCsv(text) {
+  const rows = [[]];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { rows[rows.length - 1].push(field); field = ''; }
+    else if (c === '\n') { rows[rows.length - 1].push(field); field = ''; rows.push([]); }
+    else if (c !== '\r') field += c;
+  }
+  if (field !== '' || rows[rows.length - 1].length > 0) rows[rows.length - 1].push(field);
+  return rows.filter((r) => r.length > 1);
+}
+const toCsv = (rows) => rows.map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n');
 const check = (ok, message) => { if (!ok) failures.push(message); };
 
 const browser = await chromium.launch({
@@ -234,12 +253,26 @@ try {
   await reader.goto(`${BASE}${PROGRESS_LINK}`);
   check((await reader.textContent('main')).includes('used already'), 'a used action link does not say so');
   await visitor.close();
+  // The admin works offline: downloads Kenya's plan as CSV, moves one milestone to 77 %, uploads
+  // the file, reads the preview of exactly that change, and confirms it.
+  await page.goto(`${BASE}/countries/KEN`);
+  await click('a[href="/countries/KEN/upload"]');
+  const sheet = parseCsv(await (await context.request.get(`${BASE}/countries/KEN/sheet.csv`)).text());
+  const target = sheet.findIndex((r) => r[0] === 'milestone' && r[5] === 'in_progress' && r[6] !== '77');
+  check(target > 0, 'no milestone in progress in the spreadsheet of Kenya');
+  sheet[target][6] = '77';
+  await page.setInputFiles('#file', { name: 'KEN-plan.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(sheet)) });
+  await click('#upload button[type=submit]');
+  const preview = await main();
+  check((await page.locator('main tbody tr').count()) === 1 && preview.includes('77 %'), 'the preview does not show exactly the one change');
+  await click('#confirm button[type=submit]');
+  check((await page.textContent('[role=status]')).includes('1 recorded'), 'the upload was not recorded');
   const audit = await browser.newContext({ bypassCSP: true });
   await audit.addCookies(await context.cookies());
   const auditPage = await audit.newPage();
   const signedIn = ['/', '/countries/KEN', `/countries/${country}`, milestonePage, commitmentPage, '/review',
     '/work', '/account', '/engagements/new', '/admin/accounts', '/admin/subscribers', '/admin/digests', '/digests',
-    `/countries/${country}/plan?authority=R3&stage=L2&due_on=2028-01-01`, '/countries/KEN/coverage',
+    `/countries/${country}/plan?authority=R3&stage=L2&due_on=2028-01-01`, '/countries/KEN/coverage', '/countries/KEN/upload',
     '/explain?country=KEN&principle=O3', '/explain?country=KEN&overdue=1'];
   const open = ['/public', '/public/countries/KEN', '/public/ledger', '/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
     '/subscriptions/manage?token=x', '/unsubscribe?token=x', EVIDENCE_LINK, PROGRESS_LINK];
@@ -262,6 +295,31 @@ try {
       }
     }
   }
+  // The upload's preview (with an error, then with a change) and its result, through axe too.
+  const axeHere = async (what) => {
+    await auditPage.evaluate(axeSource);
+    const result = await auditPage.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+    for (const v of result.violations) failures.push(`${what}: ${v.id} (${v.impact}) ${v.help}`);
+  };
+  const uploadAs = async (rows, lang) => {
+    await auditPage.goto(`${BASE}/countries/KEN/upload?lang=${lang}`);
+    await auditPage.setInputFiles('#file', { name: 'KEN-plan.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(rows)) });
+    await Promise.all([auditPage.waitForNavigation(), auditPage.click('#upload button[type=submit]')]);
+  };
+  // A fresh download: the row's version moved with the change confirmed above.
+  const fresh = parseCsv(await (await audit.request.get(`${BASE}/countries/KEN/sheet.csv`)).text());
+  const row = fresh.find((r) => r[1] === sheet[target][1]);
+  for (const lang of ['en', 'fr', 'es']) {
+    const wrong = fresh.map((r) => (r === row ? [...r.slice(0, 6), 'lots', ...r.slice(7)] : r));
+    await uploadAs(wrong, lang);
+    check((await auditPage.locator('.error-summary li').count()) === 1, `the preview (${lang}) does not name the one wrong cell`);
+    await axeHere(`upload preview with an error (${lang})`);
+  }
+  row[6] = '78';
+  await uploadAs(fresh, 'en');
+  await axeHere('upload preview');
+  await Promise.all([auditPage.waitForNavigation(), auditPage.click('#confirm button[type=submit]')]);
+  await axeHere('upload result');
   console.log(JSON.stringify({ weights, failures, milestone: milestonePage }, null, 1));
 } finally {
   await browser.close();

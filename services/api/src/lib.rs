@@ -18,6 +18,7 @@ pub mod ops;
 pub mod pages;
 pub mod routes;
 pub mod schema;
+pub mod sheet_files;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,27 @@ pub use error::{ApiError, ApiResult};
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The limit of the preview's confirmation (its sealed changes).
+pub const CONFIRM_LIMIT: usize = sheet_files::MAX_BYTES + 64 * 1024;
+
+/// The limit of a spreadsheet upload. A file past [`sheet_files::MAX_BYTES`] but within this is
+/// read to its end and dropped, so that the browser shows the page saying it is too large (a
+/// connection closed while a browser still sends shows nothing); past this, it is cut.
+pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The body limit of a request to `path`, and whether its refusal is a page.
+fn limit_for(path: &str) -> (usize, bool) {
+    if !path.starts_with("/countries/") {
+        (BODY_LIMIT, false)
+    } else if path.ends_with("/upload") {
+        (UPLOAD_LIMIT, true)
+    } else if path.ends_with("/upload/confirm") {
+        (CONFIRM_LIMIT, true)
+    } else {
+        (BODY_LIMIT, false)
+    }
+}
 
 /// Everything a request handler may use.
 #[derive(Debug, Clone)]
@@ -172,7 +194,12 @@ async fn refuse_oversized(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+    let (limit, page) = limit_for(request.uri().path());
+    if declared.is_some_and(|n| n > limit as u64) {
+        if page {
+            let (parts, _) = request.into_parts();
+            return pages::too_large(&parts);
+        }
         return ApiError::too_large().into_response();
     }
     next.run(request).await

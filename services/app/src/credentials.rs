@@ -372,6 +372,23 @@ impl Tokens {
         URL_SAFE_NO_PAD.encode(self.sign(format!("csrf:{session}").as_bytes()))
     }
 
+    /// `data` sealed for `purpose` within `session`: readable by anyone, but [`Tokens::unseal`]
+    /// gives it back only for the same purpose and session, unaltered.
+    pub fn seal(&self, purpose: &str, session: &str, data: &[u8]) -> String {
+        let body = URL_SAFE_NO_PAD.encode(data);
+        let sig = self.sign(format!("seal:{purpose}:{session}:{body}").as_bytes());
+        format!("{body}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+
+    /// What [`Tokens::seal`] sealed, if `sealed` is untouched and of this purpose and session.
+    pub fn unseal(&self, purpose: &str, session: &str, sealed: &str) -> Option<Vec<u8>> {
+        let (body, sig) = sealed.trim().split_once('.')?;
+        let mut mac = self.mac();
+        mac.update(format!("seal:{purpose}:{session}:{body}").as_bytes());
+        mac.verify_slice(&URL_SAFE_NO_PAD.decode(sig).ok()?).ok()?;
+        URL_SAFE_NO_PAD.decode(body).ok()
+    }
+
     /// What a token names, if it is well signed and not expired. (Whether its generation is
     /// still the account's is for the caller to check.)
     pub fn check(&self, token: &str, now: DateTime<Utc>) -> Option<Bearer> {
@@ -412,6 +429,22 @@ mod tests {
         let forged = format!("{body}x.{sig}");
         assert_eq!(tokens.check(&forged, now), None);
         assert_eq!(tokens.check("garbage", now), None);
+    }
+
+    #[test]
+    fn sealed_data_comes_back_only_untouched_and_for_its_purpose_and_session() {
+        let tokens = Tokens::new("k".repeat(40).as_str());
+        let sealed = tokens.seal("upload:KEN", "s1", b"[1,2,3]");
+        assert_eq!(
+            tokens.unseal("upload:KEN", "s1", &sealed).as_deref(),
+            Some(&b"[1,2,3]"[..])
+        );
+        assert_eq!(tokens.unseal("upload:BRA", "s1", &sealed), None);
+        assert_eq!(tokens.unseal("upload:KEN", "s2", &sealed), None);
+        let (body, sig) = sealed.split_once('.').unwrap();
+        let altered = format!("{}.{sig}", URL_SAFE_NO_PAD.encode(b"[1,2,4]"));
+        assert_ne!(body, URL_SAFE_NO_PAD.encode(b"[1,2,4]"));
+        assert_eq!(tokens.unseal("upload:KEN", "s1", &altered), None);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod milestones;
 pub mod plans;
 pub mod progress;
 pub mod publication;
+pub mod sheets;
 pub mod subscriptions;
 
 use std::sync::Arc;

@@ -17,12 +17,14 @@ mod framework;
 mod milestone;
 mod public;
 mod session;
+mod sheet;
 mod subscriptions;
 mod tasks;
 
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -81,6 +83,18 @@ pub fn router() -> Router<AppState> {
             get(framework::plan).post(framework::save_plan),
         )
         .route("/countries/{country}/coverage", get(framework::coverage))
+        .route("/countries/{country}/sheet.xlsx", get(sheet::xlsx))
+        .route("/countries/{country}/sheet.csv", get(sheet::csv))
+        .route(
+            "/countries/{country}/upload",
+            get(sheet::upload_page)
+                .post(sheet::upload)
+                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/countries/{country}/upload/confirm",
+            post(sheet::confirm).layer(DefaultBodyLimit::max(crate::CONFIRM_LIMIT)),
+        )
         .route("/explain", get(framework::explain))
         .route("/engagements/new", get(engagement::new_engagement))
         .route("/engagements", post(forms::open_engagement))
@@ -270,6 +284,20 @@ fn message(
             text,
             back,
         },
+    )
+}
+
+/// The page of an upload larger than the tracker takes, answered before it is read.
+pub fn too_large(parts: &Parts) -> Response {
+    let t = i18n::texts(i18n::language(parts).0);
+    let back = parts.uri.path().trim_end_matches("/confirm").to_string();
+    message(
+        t,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        None,
+        t.there_is_a_problem,
+        t.sh.too_large,
+        Some((&back, t.sh.again)),
     )
 }
 

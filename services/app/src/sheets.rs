@@ -1,0 +1,688 @@
+//! A country's plan as a spreadsheet, and back: the rows a focal point downloads, the plan of
+//! what an edited upload would change (row by row, every error named by row and column), and
+//! applying it — each change an ordinary command carrying the row's version, so a row changed
+//! meanwhile by someone else is a conflict and left alone, never overwritten.
+//!
+//! An upload is compared with the tracker as it is now, not with the file as it was
+//! downloaded: a row that says what the tracker already says changes nothing, so the same
+//! upload twice records nothing the second time. The file formats are the channel's.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use safeguards_domain::commitment::CommitmentRevision;
+use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::values::{
+    parse_date, CommitmentId, Evidence, EvidenceUrl, MilestoneId, Percent, Text, Title,
+};
+use safeguards_projections::model::{CommitmentView, MilestoneView};
+use safeguards_projections::Tracker;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{authorize, Action, Caller, Principal};
+use crate::error::{AppError, AppResult};
+use crate::{commitments, milestones, App};
+
+/// The columns, in order: the first row of every sheet.
+pub const COLUMNS: [&str; 11] = [
+    "kind",
+    "id",
+    "version",
+    "commitment",
+    "title",
+    "status",
+    "percent",
+    "due_on",
+    "note",
+    "evidence_title",
+    "evidence_url",
+];
+
+/// The statuses a row may be given (verification happens on the tracker).
+pub const STATUSES: [&str; 5] = ["planned", "in_progress", "blocked", "achieved", "cancelled"];
+
+/// Rows an upload may have, besides the header.
+pub const MAX_ROWS: usize = 5_000;
+/// Characters in one cell.
+pub const MAX_CELL: usize = 2_000;
+
+/// One row, as text cells in the order of [`COLUMNS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetRow(pub [String; 11]);
+
+impl SheetRow {
+    fn cell(&self, column: &str) -> &str {
+        COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .map_or("", |i| self.0[i].trim())
+    }
+}
+
+/// The rows of `country`: each commitment not withdrawn, then its milestones.
+pub async fn download(app: &App, country: &str) -> AppResult<Vec<SheetRow>> {
+    let model = app.model().await;
+    if !model.engagements.contains_key(country) {
+        return Err(AppError::not_found("no such engagement"));
+    }
+    let mut commitments: Vec<_> = model
+        .commitments
+        .values()
+        .filter(|c| c.country == country && !c.withdrawn)
+        .collect();
+    commitments.sort_by(|a, b| (a.due_on, &a.title).cmp(&(b.due_on, &b.title)));
+    let mut rows = Vec::new();
+    for c in commitments {
+        rows.push(commitment_row(c));
+        rows.extend(
+            c.milestones
+                .iter()
+                .filter_map(|id| model.milestones.get(id))
+                .map(|m| milestone_row(&c.title, m)),
+        );
+    }
+    Ok(rows)
+}
+
+/// A commitment's row as it reads now.
+fn commitment_row(c: &CommitmentView) -> SheetRow {
+    SheetRow([
+        "commitment".into(),
+        c.id.clone(),
+        c.version.to_string(),
+        String::new(),
+        c.title.clone(),
+        String::new(),
+        String::new(),
+        c.due_on.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ])
+}
+
+/// A milestone's row as it reads now (its newest evidence; the note is for the next change).
+fn milestone_row(commitment: &str, m: &MilestoneView) -> SheetRow {
+    let evidence = m.evidence.last();
+    SheetRow([
+        "milestone".into(),
+        m.id.clone(),
+        m.version.to_string(),
+        commitment.to_string(),
+        m.title.clone(),
+        m.status.as_str().to_string(),
+        m.percent.map(|p| p.to_string()).unwrap_or_default(),
+        m.due_on.to_string(),
+        String::new(),
+        evidence.map(|e| e.title.clone()).unwrap_or_default(),
+        evidence.map(|e| e.url.clone()).unwrap_or_default(),
+    ])
+}
+
+/// Whether a row asks for more than `now` says in the editable `columns` (blank asks nothing;
+/// an evidence link asks only when it is new).
+fn asks_more(cells: &SheetRow, now: &SheetRow, columns: &[&str], known: &[String]) -> bool {
+    columns.iter().any(|col| {
+        let (asked, is) = (cells.cell(col), now.cell(col));
+        match *col {
+            _ if asked.is_empty() => false,
+            "status" => asked.replace(' ', "_").to_ascii_lowercase() != is,
+            "percent" => {
+                asked.trim_end_matches('%').trim().parse::<f64>().ok() != is.parse::<f64>().ok()
+            }
+            "due_on" => parse_date("due_on", asked).ok() != parse_date("due_on", is).ok(),
+            "evidence_url" => !known.iter().any(|k| k == asked),
+            _ => asked != is,
+        }
+    })
+}
+
+/// What a row asks of the tracker.
+enum Ask {
+    Steps(Vec<Step>),
+    /// The row's version is not the current one: whether it asks for anything all the same.
+    Stale {
+        asks: bool,
+    },
+}
+
+/// What a row's change does: one command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Revise {
+        title: Option<String>,
+        due_on: Option<NaiveDate>,
+    },
+    Reschedule {
+        due_on: NaiveDate,
+        reason: String,
+    },
+    Unblock {
+        note: Option<String>,
+    },
+    Start {
+        note: Option<String>,
+    },
+    Progress {
+        percent: u8,
+        note: Option<String>,
+    },
+    AddEvidence {
+        title: String,
+        url: String,
+    },
+    Achieve {
+        title: String,
+        url: String,
+        note: Option<String>,
+    },
+    Block {
+        reason: String,
+    },
+    Cancel {
+        reason: String,
+    },
+}
+
+/// One change an upload asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The sheet's row number (the header is row 1).
+    pub row: usize,
+    /// `commitment` or `milestone`, and its id.
+    pub kind: String,
+    pub id: String,
+    /// The version the row was downloaded at.
+    pub version: u64,
+    /// The title, to show.
+    pub title: String,
+    pub step: Step,
+}
+
+/// A cell that cannot be taken: row, column and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    pub row: usize,
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// The errors of one row, as they are found.
+struct Errors {
+    row: usize,
+    list: Vec<CellError>,
+}
+
+impl Errors {
+    fn add(&mut self, column: &'static str, message: impl Into<String>) {
+        self.list.push(CellError {
+            row: self.row,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// A row whose thing changed on the tracker since the download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub row: usize,
+    pub title: String,
+    pub message: String,
+}
+
+/// What an upload would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub conflicts: Vec<Conflict>,
+    pub errors: Vec<CellError>,
+    /// Rows that say what the tracker says already.
+    pub unchanged: usize,
+}
+
+/// What an upload of `rows` would change in `country`, for `who` (who must be allowed to
+/// update its milestones). Nothing is recorded.
+pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) -> AppResult<Plan> {
+    authorize(who, Action::UpdateMilestones, Some(country))?;
+    let model = app.model().await;
+    if !model.engagements.contains_key(country) {
+        return Err(AppError::not_found("no such engagement"));
+    }
+    let mut plan = Plan::default();
+    for (i, row) in rows.iter().enumerate() {
+        plan_row(&model, country, i + 2, row, &mut plan);
+    }
+    Ok(plan)
+}
+
+/// What one row asks for, into `plan`.
+fn plan_row(model: &Tracker, country: &str, row: usize, cells: &SheetRow, plan: &mut Plan) {
+    if cells.0.iter().all(|c| c.trim().is_empty()) {
+        return;
+    }
+    let mut errors = Errors {
+        row,
+        list: Vec::new(),
+    };
+    for (i, column) in COLUMNS.iter().enumerate() {
+        if cells.0[i].chars().count() > MAX_CELL {
+            errors.add(column, format!("is longer than {MAX_CELL} characters"));
+        }
+    }
+    let version = cells.cell("version").parse::<u64>().ok();
+    if version.is_none() {
+        errors.add("version", "must be the number the download gave this row");
+    }
+    let id = cells.cell("id").to_string();
+    let note = Some(cells.cell("note").to_string()).filter(|n| !n.is_empty());
+    // The row was downloaded before the thing's last change.
+    let stale = |current: i64| version.is_some_and(|v| i64::try_from(v).ok() != Some(current));
+    let steps = match cells.cell("kind") {
+        "milestone" => match model.milestones.get(&id).filter(|m| m.country == country) {
+            Some(m) if stale(m.version) => {
+                let commitment = model
+                    .commitments
+                    .get(&m.commitment)
+                    .map_or("", |c| c.title.as_str());
+                let known: Vec<String> = m.evidence.iter().map(|e| e.url.clone()).collect();
+                let asks = asks_more(
+                    cells,
+                    &milestone_row(commitment, m),
+                    &["status", "percent", "due_on", "evidence_url"],
+                    &known,
+                );
+                Some((Ask::Stale { asks }, m.version, m.title.clone()))
+            }
+            Some(m) => milestone_steps(m, cells, note, &mut errors)
+                .map(|s| (Ask::Steps(s), m.version, m.title.clone())),
+            None => {
+                errors.add(
+                    "id",
+                    format!("no milestone of {country} has this id; rows cannot be added here"),
+                );
+                None
+            }
+        },
+        "commitment" => match model
+            .commitments
+            .get(&id)
+            .filter(|c| c.country == country && !c.withdrawn)
+        {
+            Some(c) if stale(c.version) => {
+                let asks = asks_more(cells, &commitment_row(c), &["title", "due_on"], &[]);
+                Some((Ask::Stale { asks }, c.version, c.title.clone()))
+            }
+            Some(c) => {
+                let title = cells.cell("title");
+                let title = (!title.is_empty() && title != c.title)
+                    .then(|| match Title::parse(title) {
+                        Ok(t) => Some(t.as_str().to_string()),
+                        Err(e) => {
+                            errors.add("title", e.reason);
+                            None
+                        }
+                    })
+                    .flatten();
+                let due_on = changed_date(cells.cell("due_on"), c.due_on, &mut errors);
+                let steps = if title.is_some() || due_on.is_some() {
+                    vec![Step::Revise { title, due_on }]
+                } else {
+                    vec![]
+                };
+                Some((Ask::Steps(steps), c.version, c.title.clone()))
+            }
+            None => {
+                errors.add(
+                    "id",
+                    format!("no commitment of {country} has this id; rows cannot be added here"),
+                );
+                None
+            }
+        },
+        _ => {
+            errors.add("kind", "must be commitment or milestone");
+            None
+        }
+    };
+    if !errors.list.is_empty() {
+        plan.errors.extend(errors.list);
+        return;
+    }
+    let (Some((ask, current, title)), Some(version)) = (steps, version) else {
+        return;
+    };
+    let steps = match ask {
+        Ask::Steps(steps) if !steps.is_empty() => steps,
+        Ask::Steps(_) | Ask::Stale { asks: false } => {
+            plan.unchanged += 1;
+            return;
+        }
+        Ask::Stale { asks: true } => {
+            plan.conflicts.push(Conflict {
+                row,
+                title,
+                message: format!(
+                    "changed on the tracker since your download (version {version}, now {current}); left alone: download again to edit it"
+                ),
+            });
+            return;
+        }
+    };
+    let kind = cells.cell("kind").to_string();
+    plan.changes.extend(steps.into_iter().map(|step| Change {
+        row,
+        kind: kind.clone(),
+        id: id.clone(),
+        version,
+        title: title.clone(),
+        step,
+    }));
+}
+
+/// A date cell: `None` when empty or the same as `current`.
+fn changed_date(raw: &str, current: NaiveDate, errors: &mut Errors) -> Option<NaiveDate> {
+    if raw.is_empty() {
+        return None;
+    }
+    match parse_date("due_on", raw) {
+        Ok(d) if d == current => None,
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add("due_on", e.reason);
+            None
+        }
+    }
+}
+
+/// The steps that bring milestone `m` to what its row says, in the order they can be taken.
+fn milestone_steps(
+    m: &MilestoneView,
+    cells: &SheetRow,
+    note: Option<String>,
+    errors: &mut Errors,
+) -> Option<Vec<Step>> {
+    use MilestoneStatus::*;
+    let before = errors.list.len();
+    let status = match cells.cell("status").replace(' ', "_").to_ascii_lowercase() {
+        s if s.is_empty() => m.status,
+        s => match s.parse::<MilestoneStatus>() {
+            Ok(Verified) if m.status != Verified => {
+                errors.add(
+                    "status",
+                    "verification is done on the tracker, by someone other than the reporter",
+                );
+                m.status
+            }
+            Ok(s) => s,
+            Err(_) => {
+                errors.add("status", format!("must be one of {}", STATUSES.join(", ")));
+                m.status
+            }
+        },
+    };
+    let percent = match cells.cell("percent") {
+        "" => None,
+        raw => match raw
+            .trim_end_matches('%')
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|p| p.fract() == 0.0 && (0.0..=100.0).contains(p))
+        {
+            Some(p) if m.percent == Some(p as u8) => None,
+            Some(p) => Some(p as u8),
+            None => {
+                errors.add("percent", "must be a whole number from 0 to 100");
+                None
+            }
+        },
+    };
+    let due_on = changed_date(cells.cell("due_on"), m.due_on, errors);
+    let (evidence_title, evidence_url) = (cells.cell("evidence_title"), cells.cell("evidence_url"));
+    let evidence = match (evidence_title.is_empty(), evidence_url.is_empty()) {
+        (_, true) => None,
+        (true, false) => {
+            errors.add("evidence_title", "give the evidence link a title");
+            None
+        }
+        (false, false) => {
+            if let Err(e) = Title::parse(evidence_title) {
+                errors.add("evidence_title", e.reason);
+            }
+            if let Err(e) = EvidenceUrl::parse(evidence_url) {
+                errors.add("evidence_url", e.reason);
+            }
+            let known = m.evidence.iter().any(|e| e.url == evidence_url);
+            (!known).then(|| (evidence_title.to_string(), evidence_url.to_string()))
+        }
+    };
+    if let Some(n) = &note {
+        if let Err(e) = Text::parse_field("note", n) {
+            errors.add("note", e.reason);
+        }
+    }
+    let reason = |errors: &mut Errors, why: &str| match &note {
+        Some(n) => Some(n.clone()),
+        None => {
+            errors.add("note", format!("say why {why}: the note is the reason"));
+            None
+        }
+    };
+    let mut steps = Vec::new();
+    if let Some(d) = due_on {
+        if matches!(m.status, Verified | Cancelled) {
+            errors.add(
+                "due_on",
+                format!(
+                    "a milestone that is {} keeps its due date",
+                    m.status.as_str().replace('_', " ")
+                ),
+            );
+        } else if let Some(reason) = reason(errors, "the due date moves") {
+            steps.push(Step::Reschedule { due_on: d, reason });
+        }
+    }
+    // Where the milestone stands once unblocked or started, before progress and the rest.
+    let mut now = m.status;
+    if now == Blocked && status != m.status && status != Cancelled {
+        steps.push(Step::Unblock { note: note.clone() });
+        now = InProgress;
+    }
+    if now == Planned && (matches!(status, InProgress | Achieved) && percent.is_none()) {
+        steps.push(Step::Start { note: note.clone() });
+        now = InProgress;
+    }
+    if let Some(p) = percent {
+        if matches!(now, Planned | InProgress) {
+            steps.push(Step::Progress {
+                percent: p,
+                note: note.clone(),
+            });
+            now = InProgress;
+        } else {
+            errors.add(
+                "percent",
+                format!(
+                    "a milestone that is {} takes no progress report",
+                    now.as_str().replace('_', " ")
+                ),
+            );
+        }
+    }
+    let mut evidence = evidence;
+    // A status cell left as downloaded asks for nothing (progress may start the milestone).
+    let wanted = if status == m.status { now } else { status };
+    match (now, wanted) {
+        (a, b) if a == b => {}
+        (InProgress, Achieved) => match evidence.take() {
+            Some((title, url)) => steps.push(Step::Achieve {
+                title,
+                url,
+                note: note.clone(),
+            }),
+            None => errors.add(
+                "evidence_url",
+                "an achievement needs a new evidence link and its title",
+            ),
+        },
+        (Planned | InProgress, Blocked) => {
+            if let Some(reason) = reason(errors, "it is blocked") {
+                steps.push(Step::Block { reason });
+            }
+        }
+        (Verified, _) => errors.add("status", "a verified milestone does not change here"),
+        (Cancelled, _) => errors.add("status", "a cancelled milestone does not change here"),
+        (_, Cancelled) => {
+            if let Some(reason) = reason(errors, "it is cancelled") {
+                steps.push(Step::Cancel { reason });
+            }
+        }
+        (Achieved, InProgress) => errors.add(
+            "status",
+            "an achievement is sent back by its verifier, on the tracker",
+        ),
+        (from, to) => errors.add(
+            "status",
+            format!(
+                "cannot go from {} to {}",
+                from.as_str().replace('_', " "),
+                to.as_str().replace('_', " ")
+            ),
+        ),
+    }
+    if let Some((title, url)) = evidence {
+        if matches!(now, Verified | Cancelled) {
+            errors.add("evidence_url", "this milestone takes no more evidence");
+        } else {
+            steps.push(Step::AddEvidence { title, url });
+        }
+    }
+    (errors.list.len() == before).then_some(steps)
+}
+
+/// What applying a plan did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub applied: Vec<Change>,
+    /// Changes left alone because their row changed on the tracker meanwhile.
+    pub conflicts: Vec<(Change, String)>,
+    /// Changes refused for another reason, with it.
+    pub failed: Vec<(Change, String)>,
+}
+
+/// Apply `changes` (a plan's) in `country` as `caller`: each a command carrying the version its
+/// row was downloaded at (then the version the row's previous change left). Once a change of a
+/// row fails, the row's later changes are left alone too.
+pub async fn apply(
+    app: &App,
+    caller: &Caller,
+    country: &str,
+    changes: Vec<Change>,
+) -> AppResult<Outcome> {
+    authorize(&caller.principal, Action::UpdateMilestones, Some(country))?;
+    let mut outcome = Outcome::default();
+    let mut versions: HashMap<String, u64> = HashMap::new();
+    let mut stopped: Vec<usize> = Vec::new();
+    for change in changes {
+        if stopped.contains(&change.row) {
+            outcome
+                .conflicts
+                .push((change, "left alone with the rest of its row".into()));
+            continue;
+        }
+        let version = *versions.get(&change.id).unwrap_or(&change.version);
+        let who = caller.clone().if_match(Some(version));
+        match run(app, &who, country, &change).await {
+            Ok(v) => {
+                versions.insert(change.id.clone(), v);
+                outcome.applied.push(change);
+            }
+            Err(AppError::Stale { .. }) => {
+                stopped.push(change.row);
+                outcome.conflicts.push((
+                    change,
+                    "changed on the tracker since your download; left alone".into(),
+                ));
+            }
+            Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => return Err(e),
+            Err(e) => {
+                stopped.push(change.row);
+                outcome.failed.push((change, e.to_string()));
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// One change as its command; the new version.
+async fn run(app: &App, who: &Caller, country: &str, change: &Change) -> AppResult<u64> {
+    let text = |field: &str, raw: &str| Text::parse_field(field, raw).map_err(AppError::from);
+    let note = |raw: &Option<String>| -> AppResult<Option<Text>> {
+        Ok(Text::parse_optional("note", raw.as_deref())?)
+    };
+    let evidence = |title: &str, url: &str| -> AppResult<Evidence> {
+        Ok(Evidence {
+            title: Title::parse(title)?,
+            url: EvidenceUrl::parse(url)?,
+        })
+    };
+    if change.kind == "commitment" {
+        let id = CommitmentId::parse(&change.id)?;
+        let Step::Revise { title, due_on } = &change.step else {
+            return Err(AppError::conflict(
+                "a commitment row only revises its title and due date",
+            ));
+        };
+        let country_of = app
+            .model()
+            .await
+            .commitments
+            .get(&change.id)
+            .map(|c| c.country.clone());
+        if country_of.as_deref() != Some(country) {
+            return Err(AppError::not_found("no such commitment"));
+        }
+        let revision = CommitmentRevision {
+            title: title.as_deref().map(Title::parse).transpose()?,
+            due_on: *due_on,
+            ..CommitmentRevision::default()
+        };
+        return Ok(commitments::revise(app, who, id, revision).await?.version);
+    }
+    let id = MilestoneId::parse(&change.id)?;
+    if milestones::country_of(app, id).await?.as_str() != country {
+        return Err(AppError::not_found("no such milestone"));
+    }
+    let done = match &change.step {
+        Step::Reschedule { due_on, reason } => {
+            milestones::reschedule(app, who, id, *due_on, text("note", reason)?).await
+        }
+        Step::Unblock { note: n } => milestones::unblock(app, who, id, note(n)?).await,
+        Step::Start { note: n } => milestones::start(app, who, id, note(n)?).await,
+        Step::Progress { percent, note: n } => {
+            milestones::report_progress(
+                app,
+                who,
+                id,
+                Percent::parse(i64::from(*percent))?,
+                note(n)?,
+            )
+            .await
+        }
+        Step::AddEvidence { title, url } => {
+            milestones::add_evidence(app, who, id, evidence(title, url)?).await
+        }
+        Step::Achieve {
+            title,
+            url,
+            note: n,
+        } => milestones::achieve(app, who, id, vec![evidence(title, url)?], note(n)?).await,
+        Step::Block { reason } => milestones::block(app, who, id, text("note", reason)?).await,
+        Step::Cancel { reason } => milestones::cancel(app, who, id, text("note", reason)?).await,
+        Step::Revise { .. } => Err(AppError::conflict(
+            "a milestone row does not revise a commitment",
+        )),
+    }?;
+    Ok(done.version)
+}

@@ -1,0 +1,389 @@
+//! The spreadsheet round trip: a focal point downloads their country's plan, edits it offline
+//! and uploads it; the preview shows exactly what would change, and only the confirmation
+//! records it, as ordinary commands carrying each row's version.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use safeguards_domain::values::Role;
+use safeguards_tests::app::TestApp;
+use safeguards_tests::forms::{attr, client, sign_in};
+use safeguards_tests::{on_both_stores, Backend};
+use serde_json::json;
+
+/// A signed-in browser without JavaScript: its client and session cookie.
+struct Browser {
+    client: reqwest::Client,
+    cookie: String,
+    base: String,
+}
+
+impl Browser {
+    async fn of(app: &TestApp, email: &str) -> Self {
+        let client = client();
+        let cookie = sign_in(&client, &app.base, email).await;
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        Self {
+            client,
+            cookie,
+            base: app.base.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.bytes().await.unwrap().to_vec())
+    }
+
+    /// The upload form's CSRF token.
+    async fn csrf(&self, country: &str) -> String {
+        let (status, page) = self.get(&format!("/countries/{country}/upload")).await;
+        assert_eq!(status, StatusCode::OK);
+        attr(&String::from_utf8(page).unwrap(), "name=\"csrf\" value=\"")
+    }
+
+    /// Upload `bytes` as `file_name`: the status and the page.
+    async fn upload(&self, country: &str, file_name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+        let csrf = self.csrf(country).await;
+        let form = Form::new()
+            .text("csrf", csrf)
+            .part("file", Part::bytes(bytes).file_name(file_name.to_string()));
+        let r = self
+            .client
+            .post(format!("{}/countries/{country}/upload", self.base))
+            .header("cookie", &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Confirm the preview `page`: the status and the result page.
+    async fn confirm(&self, country: &str, page: &str) -> (StatusCode, String) {
+        let csrf = attr(page, "name=\"csrf\" value=\"");
+        let plan = attr(page, "name=\"plan\" value=\"");
+        let r = self
+            .client
+            .post(format!("{}/countries/{country}/upload/confirm", self.base))
+            .header("cookie", &self.cookie)
+            .form(&[("csrf", csrf), ("plan", plan)])
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+}
+
+/// The cells of the first sheet of an XLSX file, as text.
+fn cells_of(xlsx: &[u8]) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An XLSX file of these cells, written by the test itself.
+fn xlsx_of(cells: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Set the cell `column` of the row of `id`.
+fn edit(cells: &mut [Vec<String>], id: &str, column: &str, value: &str) {
+    let c = cells[0].iter().position(|h| h == column).unwrap();
+    let row = cells.iter_mut().find(|r| r[1] == id).unwrap();
+    row[c] = value.to_string();
+}
+
+/// The rows of the changes table of a preview or a result page.
+fn table_rows(page: &str) -> usize {
+    page.split("<tbody>").nth(1).map_or(0, |t| {
+        t.split("</tbody>").next().unwrap().matches("<tr>").count()
+    })
+}
+
+/// A milestone of `commitment` titled `title`, due `due_on`; its id.
+async fn milestone(app: &TestApp, commitment: &str, title: &str, due_on: &str) -> String {
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/commitments/{commitment}/milestones"),
+            json!({"title": title, "due_on": due_on}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.id()
+}
+
+async fn a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_recorded_once(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let started = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    let commitment = app
+        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
+        .await
+        .body["commitment"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let planned = milestone(&app, &commitment, "Consultation held", "2027-03-31").await;
+    let moving = milestone(&app, &commitment, "Regulator appointed", "2027-05-31").await;
+    let contested = milestone(&app, &commitment, "Budget approved", "2027-06-30").await;
+    let fp = Browser::of(&app, "fp@ict.go.ke").await;
+
+    let (status, file) = fp.get("/countries/KEN/sheet.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut cells = cells_of(&file);
+    assert_eq!(cells[0][..3], ["kind", "id", "version"]);
+    assert_eq!(
+        cells.len(),
+        1 + 1 + 4,
+        "a header, the commitment and its four milestones"
+    );
+    let (status, csv) = fp.get("/countries/KEN/sheet.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .contains("Consultation held"));
+
+    // Three rows edited offline; meanwhile a programme manager updates a fourth on the tracker.
+    edit(&mut cells, &started, "percent", "40");
+    edit(&mut cells, &planned, "status", "blocked");
+    edit(&mut cells, &planned, "note", "Waiting for the budget");
+    edit(&mut cells, &moving, "due_on", "2027-09-30");
+    edit(&mut cells, &moving, "note", "Elections moved the calendar");
+    edit(&mut cells, &contested, "percent", "90");
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{contested}/progress"),
+            json!({"percent": 10}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let edited = xlsx_of(&cells);
+
+    let before = app.event_count().await;
+    let (status, preview) = fp.upload("KEN", "KEN-plan.xlsx", edited.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(table_rows(&preview), 3, "{preview}");
+    for expected in [
+        "→ 40 %",
+        "Waiting for the budget",
+        "Elections moved the calendar",
+    ] {
+        assert!(preview.contains(expected), "{expected} not in {preview}");
+    }
+    assert!(preview.contains("Budget approved") && preview.contains("since your download"));
+    assert_eq!(app.event_count().await, before, "a preview records nothing");
+
+    let (status, result) = fp.confirm("KEN", &preview).await;
+    assert_eq!(status, StatusCode::OK, "{result}");
+    assert_eq!(table_rows(&result), 3, "{result}");
+    assert_eq!(app.event_count().await, before + 3);
+    let api = |id: String| {
+        let app = &app;
+        async move {
+            app.get(&app.admin, &format!("/api/v1/milestones/{id}"))
+                .await
+                .body
+        }
+    };
+    assert_eq!(api(started.clone()).await["percent"], 40);
+    assert_eq!(api(planned.clone()).await["status"], "blocked");
+    assert_eq!(api(moving.clone()).await["due_on"], "2027-09-30");
+    assert_eq!(
+        api(contested.clone()).await["percent"],
+        10,
+        "the conflicting row was not applied"
+    );
+
+    // The same confirmation again, and the same file again: nothing more is recorded.
+    let (status, again) = fp.confirm("KEN", &preview).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(table_rows(&again), 0, "{again}");
+    let (status, second) = fp.upload("KEN", "KEN-plan.xlsx", edited).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(table_rows(&second), 0, "{second}");
+    assert!(second.contains("Nothing to record"), "{second}");
+    assert!(!second.contains("name=\"plan\""));
+    assert_eq!(app.event_count().await, before + 3);
+
+    // The events are the focal point's.
+    let history = safeguards_infra::feed::history(&app.db.db, "milestone", &planned)
+        .await
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.event_type, "MilestoneBlocked");
+    assert!(last.metadata.correlation_id.starts_with("upload-"));
+    let model = app.projector.read().await;
+    let fp_id = &model
+        .accounts
+        .values()
+        .find(|a| a.email == "fp@ict.go.ke")
+        .unwrap()
+        .id;
+    assert_eq!(&last.metadata.actor_id(), fp_id);
+}
+
+async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_record_nothing(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let started = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    app.open("BRA").await;
+    let bra = app.commitment("BRA").await;
+    let foreign = app.milestone(&bra, "2027-01-31").await;
+    app.account("viewer@un.org", Role::Viewer, &[]).await;
+    let fp = Browser::of(&app, "fp@ict.go.ke").await;
+    let (_, file) = fp.get("/countries/KEN/sheet.csv").await;
+    let csv = String::from_utf8(file).unwrap();
+    let before = app.event_count().await;
+
+    // 10,000 rows.
+    let row = csv.lines().nth(1).unwrap();
+    let mut long = csv.lines().next().unwrap().to_string();
+    for _ in 0..10_000 {
+        long.push('\n');
+        long.push_str(row);
+    }
+    let (status, page) = fp.upload("KEN", "plan.csv", long.into_bytes()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("at most 5000"), "{page}");
+
+    // 20 MB.
+    let (status, page) = fp
+        .upload("KEN", "plan.csv", vec![b'a'; 20 * 1024 * 1024])
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.contains("larger than 5 MB"), "{page}");
+
+    // A PDF named like a spreadsheet.
+    let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+    let (status, page) = fp.upload("KEN", "KEN-plan.xlsx", pdf).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not a spreadsheet"), "{page}");
+
+    // Wrong cells: each named by row and column, and nothing of the file is recorded.
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let at = lines.iter().position(|l| l.contains(&started)).unwrap();
+    let mut cells: Vec<String> = lines[at].split(',').map(str::to_string).collect();
+    cells[6] = "lots".into();
+    lines[at] = cells.join(",");
+    let mut bad_status = cells.clone();
+    bad_status[6] = String::new();
+    bad_status[5] = "done".into();
+    lines.push(bad_status.join(","));
+    let mut other_country = cells.clone();
+    other_country[1] = foreign.clone();
+    other_country[6] = "50".into();
+    lines.push(other_country.join(","));
+    let (status, page) = fp
+        .upload("KEN", "plan.csv", lines.join("\n").into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains(&format!("Row {}, percent: must be a whole number", at + 1)),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("Row {}, status: must be one of", lines.len() - 1)),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("Row {}, id: no milestone of KEN", lines.len())),
+        "{page}"
+    );
+    assert!(
+        !page.contains("name=\"plan\""),
+        "no confirmation is offered"
+    );
+
+    // A forged or another country's sealed plan, a stale form, other people.
+    let r = fp
+        .client
+        .post(format!("{}/countries/KEN/upload/confirm", app.base))
+        .header("cookie", &fp.cookie)
+        .form(&[
+            ("csrf", fp.csrf("KEN").await),
+            ("plan", "W10.forged".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = fp
+        .client
+        .post(format!("{}/countries/KEN/upload", app.base))
+        .header("cookie", &fp.cookie)
+        .multipart(
+            Form::new()
+                .text("csrf", "nope")
+                .part("file", Part::bytes(csv.clone().into_bytes())),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (status, _) = fp.get("/countries/BRA/upload").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another country's upload");
+    let viewer = Browser::of(&app, "viewer@un.org").await;
+    let (status, _) = viewer.get("/countries/KEN/upload").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let anonymous = client()
+        .get(format!("{}/countries/KEN/sheet.xlsx", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        anonymous.status(),
+        StatusCode::SEE_OTHER,
+        "to the sign-in page"
+    );
+    assert_eq!(app.event_count().await, before);
+}
+
+mod round_trip {
+    use super::*;
+    on_both_stores!(
+        a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_recorded_once
+    );
+}
+
+mod refused {
+    use super::*;
+    on_both_stores!(
+        uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_record_nothing
+    );
+}
