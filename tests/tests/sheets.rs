@@ -266,6 +266,14 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     let bra = app.commitment("BRA").await;
     let foreign = app.milestone(&bra, "2027-01-31").await;
     app.account("viewer@un.org", Role::Viewer, &[]).await;
+    let ken = app
+        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
+        .await
+        .body["commitment"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = milestone(&app, &ken, "Consultation held", "2027-03-31").await;
     let fp = Browser::of(&app, "fp@ict.go.ke").await;
     let (_, file) = fp.get("/countries/KEN/sheet.csv").await;
     let csv = String::from_utf8(file).unwrap();
@@ -301,10 +309,14 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     let mut cells: Vec<String> = lines[at].split(',').map(str::to_string).collect();
     cells[6] = "lots".into();
     lines[at] = cells.join(",");
-    let mut bad_status = cells.clone();
-    bad_status[6] = String::new();
-    bad_status[5] = "done".into();
-    lines.push(bad_status.join(","));
+    let row_of = |id: &str| lines.iter().position(|l| l.contains(id)).unwrap();
+    let at_second = row_of(&second);
+    let mut renamed: Vec<String> = lines[at_second].split(',').map(str::to_string).collect();
+    renamed[4] = "Consultation skipped".into();
+    renamed[5] = "done".into();
+    renamed[8] = "x".repeat(2001);
+    lines[at_second] = renamed.join(",");
+    lines.push(cells.join(","));
     let mut other_country = cells.clone();
     other_country[1] = foreign.clone();
     other_country[6] = "50".into();
@@ -313,18 +325,23 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
         .upload("KEN", "plan.csv", lines.join("\n").into_bytes())
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-    assert!(
-        page.contains(&format!("Row {}, percent: must be a whole number", at + 1)),
-        "{page}"
-    );
-    assert!(
-        page.contains(&format!("Row {}, status: must be one of", lines.len() - 1)),
-        "{page}"
-    );
-    assert!(
-        page.contains(&format!("Row {}, id: no milestone of KEN", lines.len())),
-        "{page}"
-    );
+    for expected in [
+        format!("Row {}, percent: must be a whole number", at + 1),
+        format!("Row {}, title: a milestone keeps its title", at_second + 1),
+        format!("Row {}, status: must be one of", at_second + 1),
+        format!(
+            "Row {}, note: is longer than 2000 characters",
+            at_second + 1
+        ),
+        format!(
+            "Row {}, id: this id is on row {} already",
+            lines.len() - 1,
+            at + 1
+        ),
+        format!("Row {}, id: no milestone of KEN", lines.len()),
+    ] {
+        assert!(page.contains(&expected), "{expected} not in {page}");
+    }
     assert!(
         !page.contains("name=\"plan\""),
         "no confirmation is offered"

@@ -250,8 +250,20 @@ pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) 
         return Err(AppError::not_found("no such engagement"));
     }
     let mut plan = Plan::default();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        plan_row(&model, country, i + 2, row, &mut plan);
+        let id = row.cell("id");
+        match seen.get(id) {
+            Some(first) if !id.is_empty() => plan.errors.push(CellError {
+                row: i + 2,
+                column: "id",
+                message: format!("this id is on row {first} already: one row per id"),
+            }),
+            _ => {
+                seen.insert(id, i + 2);
+                plan_row(&model, country, i + 2, row, &mut plan);
+            }
+        }
     }
     Ok(plan)
 }
@@ -404,6 +416,13 @@ fn milestone_steps(
 ) -> Option<Vec<Step>> {
     use MilestoneStatus::*;
     let before = errors.list.len();
+    let title = cells.cell("title");
+    if !title.is_empty() && title != m.title {
+        errors.add(
+            "title",
+            "a milestone keeps its title; only a commitment's changes here",
+        );
+    }
     let status = match cells.cell("status").replace(' ', "_").to_ascii_lowercase() {
         s if s.is_empty() => m.status,
         s => match s.parse::<MilestoneStatus>() {
