@@ -389,6 +389,25 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
         "to the sign-in page"
     );
     assert_eq!(app.event_count().await, before);
+
+    // Once the row is stale (changed on the tracker since), its wrong cell is still named.
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{started}/progress"),
+            json!({"percent": 15}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let (status, page) = fp
+        .upload("KEN", "plan.csv", lines.join("\n").into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains(&format!("Row {}, percent: must be a whole number", at + 1)),
+        "{page}"
+    );
+    assert_eq!(app.event_count().await, before + 1);
 }
 
 mod round_trip {

@@ -293,6 +293,8 @@ fn plan_row(model: &Tracker, country: &str, row: usize, cells: &SheetRow, plan: 
     let steps = match cells.cell("kind") {
         "milestone" => match model.milestones.get(&id).filter(|m| m.country == country) {
             Some(m) if stale(m.version) => {
+                // Wrong cells are errors whatever the version.
+                milestone_cells(m, cells, &note, &mut errors);
                 let commitment = model
                     .commitments
                     .get(&m.commitment)
@@ -407,15 +409,24 @@ fn changed_date(raw: &str, current: NaiveDate, errors: &mut Errors) -> Option<Na
     }
 }
 
-/// The steps that bring milestone `m` to what its row says, in the order they can be taken.
-fn milestone_steps(
+/// The cells of a milestone's row, each checked on its own (not yet against the milestone).
+struct MilestoneCells {
+    /// The status asked for; the milestone's own when the cell is blank or wrong.
+    status: MilestoneStatus,
+    percent: Option<u8>,
+    due_on: Option<NaiveDate>,
+    /// A well-formed evidence title and link.
+    evidence: Option<(String, String)>,
+}
+
+/// Read and check the cells of milestone `m`'s row: each wrong cell is an error.
+fn milestone_cells(
     m: &MilestoneView,
     cells: &SheetRow,
-    note: Option<String>,
+    note: &Option<String>,
     errors: &mut Errors,
-) -> Option<Vec<Step>> {
+) -> MilestoneCells {
     use MilestoneStatus::*;
-    let before = errors.list.len();
     let title = cells.cell("title");
     if !title.is_empty() && title != m.title {
         errors.add(
@@ -449,7 +460,6 @@ fn milestone_steps(
             .ok()
             .filter(|p| p.fract() == 0.0 && (0.0..=100.0).contains(p))
         {
-            Some(p) if m.percent == Some(p as u8) => None,
             Some(p) => Some(p as u8),
             None => {
                 errors.add("percent", "must be a whole number from 0 to 100");
@@ -457,7 +467,12 @@ fn milestone_steps(
             }
         },
     };
-    let due_on = changed_date(cells.cell("due_on"), m.due_on, errors);
+    let due_on = match cells.cell("due_on") {
+        "" => None,
+        raw => parse_date("due_on", raw)
+            .map_err(|e| errors.add("due_on", e.reason))
+            .ok(),
+    };
     let (evidence_title, evidence_url) = (cells.cell("evidence_title"), cells.cell("evidence_url"));
     let evidence = match (evidence_title.is_empty(), evidence_url.is_empty()) {
         (_, true) => None,
@@ -466,21 +481,43 @@ fn milestone_steps(
             None
         }
         (false, false) => {
-            if let Err(e) = Title::parse(evidence_title) {
-                errors.add("evidence_title", e.reason);
-            }
-            if let Err(e) = EvidenceUrl::parse(evidence_url) {
-                errors.add("evidence_url", e.reason);
-            }
-            let known = m.evidence.iter().any(|e| e.url == evidence_url);
-            (!known).then(|| (evidence_title.to_string(), evidence_url.to_string()))
+            let title =
+                Title::parse(evidence_title).map_err(|e| errors.add("evidence_title", e.reason));
+            let url =
+                EvidenceUrl::parse(evidence_url).map_err(|e| errors.add("evidence_url", e.reason));
+            (title.is_ok() && url.is_ok())
+                .then(|| (evidence_title.to_string(), evidence_url.to_string()))
         }
     };
-    if let Some(n) = &note {
+    if let Some(n) = note {
         if let Err(e) = Text::parse_field("note", n) {
             errors.add("note", e.reason);
         }
     }
+    MilestoneCells {
+        status,
+        percent,
+        due_on,
+        evidence,
+    }
+}
+
+/// The steps that bring milestone `m` to what its row says, in the order they can be taken.
+fn milestone_steps(
+    m: &MilestoneView,
+    cells: &SheetRow,
+    note: Option<String>,
+    errors: &mut Errors,
+) -> Option<Vec<Step>> {
+    use MilestoneStatus::*;
+    let before = errors.list.len();
+    let asked = milestone_cells(m, cells, &note, errors);
+    let status = asked.status;
+    let percent = asked.percent.filter(|p| m.percent != Some(*p));
+    let due_on = asked.due_on.filter(|d| *d != m.due_on);
+    let evidence = asked
+        .evidence
+        .filter(|(_, url)| !m.evidence.iter().any(|e| e.url == *url));
     let reason = |errors: &mut Errors, why: &str| match &note {
         Some(n) => Some(n.clone()),
         None => {
