@@ -243,6 +243,9 @@ pub struct MilestoneView {
     pub updated_at: DateTime<Utc>,
     /// Every status the milestone entered, with its time (for burn-up charts).
     pub transitions: Vec<(DateTime<Utc>, MilestoneStatus)>,
+    /// While blocked, the status it had before (and returns to when unblocked).
+    #[serde(skip)]
+    pub before_block: Option<MilestoneStatus>,
     /// Counted in its commitment's [`Tally`] (the commitment was known when it was added).
     #[serde(skip)]
     tallied: bool,
@@ -574,6 +577,7 @@ impl Tracker {
                 created_at: at,
                 updated_at: at,
                 transitions: vec![(at, S::Planned)],
+                before_block: None,
                 tallied: false,
             };
             if let Some(c) = self.commitments.get_mut(&view.commitment) {
@@ -611,11 +615,13 @@ impl Tracker {
                 }
             }
             E::MilestoneBlocked { reason } => {
+                m.before_block = Some(m.status);
                 m.status = S::Blocked;
                 m.blocked_reason = Some(reason.as_str().to_string());
             }
             E::MilestoneUnblocked { to, note } => {
                 m.status = *to;
+                m.before_block = None;
                 m.blocked_reason = None;
                 if note.is_some() {
                     m.last_note = note_text(note);

@@ -410,6 +410,48 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     assert_eq!(app.event_count().await, before + 1);
 }
 
+async fn a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let started = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    let commitment = app
+        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
+        .await
+        .body["commitment"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let planned = milestone(&app, &commitment, "Consultation held", "2027-03-31").await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{planned}/block"),
+            json!({"reason": "No venue"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let fp = Browser::of(&app, "fp@ict.go.ke").await;
+    let (_, file) = fp.get("/countries/KEN/sheet.xlsx").await;
+    let mut cells = cells_of(&file);
+    edit(&mut cells, &planned, "status", "in_progress");
+    let (status, preview) = fp.upload("KEN", "plan.xlsx", xlsx_of(&cells)).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(table_rows(&preview), 2, "unblock, then start: {preview}");
+    let (status, result) = fp.confirm("KEN", &preview).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(table_rows(&result), 2, "{result}");
+    let api = app
+        .get(&app.admin, &format!("/api/v1/milestones/{planned}"))
+        .await;
+    assert_eq!(api.body["status"], "in_progress");
+}
+
+mod unblock {
+    use super::*;
+    on_both_stores!(a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row);
+}
+
 mod round_trip {
     use super::*;
     on_both_stores!(

@@ -1517,6 +1517,7 @@ pub static ACT_ES: ActTexts = ActTexts {
 /// The texts of the spreadsheet round trip.
 #[derive(Debug)]
 pub struct SheetTexts {
+    pub too_many: &'static str,
     pub link: &'static str,
     pub title: &'static str,
     pub intro: &'static str,
@@ -1556,6 +1557,7 @@ pub struct SheetTexts {
 }
 
 pub static SHEET_EN: SheetTexts = SheetTexts {
+    too_many: "Too many changes at once: split the file and upload it in parts.",
     link: "Work offline with a spreadsheet",
     title: "Work offline",
     intro: "Download the commitments and milestones of this country, edit them in a spreadsheet, and upload the file: you see exactly what would change, row by row, before anything is recorded. A row someone changed on the tracker after your download is left alone.",
@@ -1595,6 +1597,7 @@ pub static SHEET_EN: SheetTexts = SheetTexts {
 };
 
 pub static SHEET_FR: SheetTexts = SheetTexts {
+    too_many: "Trop de changements à la fois : divisez le fichier et envoyez-le en plusieurs fois.",
     link: "Travailler hors ligne avec un tableur",
     title: "Travailler hors ligne",
     intro: "Téléchargez les engagements et jalons de ce pays, modifiez-les dans un tableur et envoyez le fichier : vous voyez exactement ce qui changerait, ligne par ligne, avant que rien ne soit enregistré. Une ligne modifiée sur le suivi après votre téléchargement est laissée telle quelle.",
@@ -1634,6 +1637,7 @@ pub static SHEET_FR: SheetTexts = SheetTexts {
 };
 
 pub static SHEET_ES: SheetTexts = SheetTexts {
+    too_many: "Demasiados cambios a la vez: divida el archivo y súbalo por partes.",
     link: "Trabajar sin conexión con una hoja de cálculo",
     title: "Trabajar sin conexión",
     intro: "Descargue los compromisos e hitos de este país, edítelos en una hoja de cálculo y suba el archivo: verá exactamente qué cambiaría, fila por fila, antes de que se registre nada. Una fila que alguien cambió en el seguimiento después de su descarga se deja como está.",

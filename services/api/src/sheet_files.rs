@@ -70,14 +70,30 @@ pub fn xlsx(rows: &[SheetRow]) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-/// The rows as CSV (UTF-8, a header row).
+/// The rows as CSV (UTF-8, a header row). A cell that a spreadsheet would take for a formula
+/// (`=`, `+`, `-`, `@`) is written behind an apostrophe, which reading takes off again.
 pub fn csv(rows: &[SheetRow]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(COLUMNS);
     for row in rows {
-        let _ = w.write_record(&row.0);
+        let _ = w.write_record(row.0.iter().map(|c| guarded(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
+}
+
+fn guarded(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => cell,
+    }
 }
 
 /// The rows of an uploaded file, XLSX or CSV.
@@ -99,7 +115,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError> {
     if names.len() < COLUMNS.len() || names[..COLUMNS.len()] != COLUMNS {
         return Err(FileError::Header);
     }
-    let rows: Vec<SheetRow> = lines
+    // Blank rows stay, so that rows keep the numbers the spreadsheet shows.
+    let mut rows: Vec<SheetRow> = lines
         .map(|cells| {
             let mut row = SheetRow::default();
             for (slot, cell) in row.0.iter_mut().zip(cells) {
@@ -107,8 +124,13 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError> {
             }
             row
         })
-        .filter(|r| r.0.iter().any(|c| !c.trim().is_empty()))
         .collect();
+    while rows
+        .last()
+        .is_some_and(|r| r.0.iter().all(|c| c.trim().is_empty()))
+    {
+        rows.pop();
+    }
     if rows.len() > MAX_ROWS {
         return Err(FileError::TooManyRows(rows.len()));
     }
@@ -133,7 +155,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| FileError::Unreadable(e.to_string()))?;
-        out.push(record.iter().map(str::to_string).collect());
+        out.push(record.iter().map(|c| unguarded(c).to_string()).collect());
         if out.len() > MAX_ROWS + 1 {
             return Err(FileError::TooManyRows(out.len() - 1));
         }
@@ -141,29 +163,54 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
     Ok(out)
 }
 
+/// What a workbook may hold once unpacked: its parts' declared sizes, summed.
+const MAX_UNPACKED: u64 = 50 * 1024 * 1024;
+
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
-    let range = match book.worksheet_range(SHEET) {
-        Ok(r) => r,
-        Err(_) => book
-            .worksheet_range_at(0)
-            .ok_or(FileError::Header)?
-            .map_err(|e| FileError::Unreadable(e.to_string()))?,
-    };
-    if range.height() > MAX_ROWS + 1 {
-        return Err(FileError::TooManyRows(range.height() - 1));
+    // A small file may unpack to gigabytes: refuse by the sizes the archive declares, before
+    // anything is unpacked.
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
+    let mut unpacked = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|_| FileError::NotSpreadsheet)?;
+        unpacked = unpacked.saturating_add(entry.size());
     }
+    if unpacked > MAX_UNPACKED {
+        return Err(FileError::TooLarge);
+    }
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
+    let names = book.sheet_names();
+    let name = names
+        .iter()
+        .find(|n| n.as_str() == SHEET)
+        .or(names.first())
+        .cloned()
+        .ok_or(FileError::Header)?;
+    // Cell by cell: a cell far away (XFD1048576) must not make a grid of every cell before it.
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| FileError::Unreadable(e.to_string()))?;
     let due = COLUMNS.iter().position(|c| *c == "due_on");
-    Ok(range
-        .rows()
-        .map(|cells| {
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| text(c, Some(i) == due))
-                .collect()
-        })
-        .collect())
+    let mut table: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| FileError::Unreadable(e.to_string()))?
+    {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if col >= COLUMNS.len() {
+            continue;
+        }
+        if row > MAX_ROWS {
+            return Err(FileError::TooManyRows(row));
+        }
+        if table.len() <= row {
+            table.resize_with(row + 1, || vec![String::new(); COLUMNS.len()]);
+        }
+        table[row][col] = text(&Data::from(cell.get_value().clone()), Some(col) == due);
+    }
+    Ok(table)
 }
 
 /// A cell as text: whole numbers without a decimal point, dates as `YYYY-MM-DD`.
@@ -183,12 +230,15 @@ fn text(cell: &Data, date: bool) -> String {
     }
 }
 
-/// A spreadsheet's day number (days since 1899-12-30) as `YYYY-MM-DD`.
+/// A spreadsheet's day number (days since 1899-12-30) as `YYYY-MM-DD`; the number itself when it
+/// is no day (spreadsheets count up to 9999-12-31).
 fn serial_date(days: f64) -> String {
-    chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-        .and_then(|d| d.checked_add_signed(chrono::Duration::days(days.floor() as i64)))
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| days.to_string())
+    (0.0..=2_958_465.0)
+        .contains(&days)
+        .then(|| chrono::TimeDelta::try_days(days.floor() as i64))
+        .flatten()
+        .and_then(|d| chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(d))
+        .map_or_else(|| days.to_string(), |d| d.to_string())
 }
 
 #[cfg(test)]
@@ -235,6 +285,60 @@ mod tests {
             read(&xlsx(&many).unwrap()),
             Err(FileError::TooManyRows(MAX_ROWS + 1))
         );
+    }
+
+    #[test]
+    fn a_far_away_cell_a_formula_like_title_and_a_huge_day_number_are_harmless() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name(SHEET).unwrap();
+        for (c, name) in COLUMNS.iter().enumerate() {
+            sheet.write_string(0, c as u16, *name).unwrap();
+        }
+        sheet.write_string(1, 4, "kept").unwrap();
+        sheet.write_string(3, 16_383, "far to the right").unwrap();
+        let rows = read(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(rows.len(), 1, "the far cell is outside the columns");
+        assert_eq!(rows[0].0[4], "kept");
+
+        let mut far_down = Workbook::new();
+        far_down
+            .add_worksheet()
+            .write_string(1_048_575, 0, "x")
+            .unwrap();
+        assert_eq!(
+            read_xlsx(&far_down.save_to_buffer().unwrap()),
+            Err(FileError::TooManyRows(1_048_575))
+        );
+
+        let mut r = row("a", "planned");
+        r.0[4] = "=HYPERLINK(\"http://x\")".into();
+        let written = String::from_utf8(csv(std::slice::from_ref(&r))).unwrap();
+        assert!(written.contains("'=HYPERLINK"), "{written}");
+        assert_eq!(read(written.as_bytes()).unwrap(), vec![r]);
+        assert_eq!(serial_date(1e300), 1e300.to_string());
+        assert_eq!(serial_date(-1.0), "-1");
+    }
+
+    #[test]
+    fn a_small_workbook_that_unpacks_to_more_than_50_mb_is_refused_unpacked() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let filler = "x".repeat(30_000);
+        for r in 0..2_000u32 {
+            sheet.write_string(r, 4, format!("{r}{filler}")).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < MAX_BYTES, "{} bytes", bytes.len());
+        assert_eq!(read(&bytes), Err(FileError::TooLarge));
+    }
+
+    #[test]
+    fn blank_rows_keep_the_numbers_of_the_rows_after_them() {
+        let text = format!("{}\nmilestone,a\n,,\nmilestone,b\n\n", COLUMNS.join(","));
+        let rows = read(text.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2].0[1], "b");
     }
 
     #[test]

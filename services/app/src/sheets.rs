@@ -249,6 +249,7 @@ pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) 
     if !model.engagements.contains_key(country) {
         return Err(AppError::not_found("no such engagement"));
     }
+    let revise = crate::access::may(who, Action::EditCommitments, Some(country));
     let mut plan = Plan::default();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
@@ -261,15 +262,22 @@ pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) 
             }),
             _ => {
                 seen.insert(id, i + 2);
-                plan_row(&model, country, i + 2, row, &mut plan);
+                plan_row(&model, country, revise, i + 2, row, &mut plan);
             }
         }
     }
     Ok(plan)
 }
 
-/// What one row asks for, into `plan`.
-fn plan_row(model: &Tracker, country: &str, row: usize, cells: &SheetRow, plan: &mut Plan) {
+/// What one row asks for, into `plan`; `revise`: whether commitments may be revised.
+fn plan_row(
+    model: &Tracker,
+    country: &str,
+    revise: bool,
+    row: usize,
+    cells: &SheetRow,
+    plan: &mut Plan,
+) {
     if cells.0.iter().all(|c| c.trim().is_empty()) {
         return;
     }
@@ -323,6 +331,10 @@ fn plan_row(model: &Tracker, country: &str, row: usize, cells: &SheetRow, plan: 
             .get(&id)
             .filter(|c| c.country == country && !c.withdrawn)
         {
+            Some(_) if !revise => {
+                errors.add("kind", "you may not revise the commitments of this country");
+                None
+            }
             Some(c) if stale(c.version) => {
                 let asks = asks_more(cells, &commitment_row(c), &["title", "due_on"], &[]);
                 Some((Ask::Stale { asks }, c.version, c.title.clone()))
@@ -543,7 +555,8 @@ fn milestone_steps(
     let mut now = m.status;
     if now == Blocked && status != m.status && status != Cancelled {
         steps.push(Step::Unblock { note: note.clone() });
-        now = InProgress;
+        // Unblocked, it returns to where it was when blocked.
+        now = m.before_block.unwrap_or(InProgress);
     }
     if now == Planned && (matches!(status, InProgress | Achieved) && percent.is_none()) {
         steps.push(Step::Start { note: note.clone() });
@@ -629,7 +642,8 @@ pub struct Outcome {
 
 /// Apply `changes` (a plan's) in `country` as `caller`: each a command carrying the version its
 /// row was downloaded at (then the version the row's previous change left). Once a change of a
-/// row fails, the row's later changes are left alone too.
+/// row fails, the row's later changes are left alone too; once the store fails, nothing more
+/// is tried, and the outcome still lists what was recorded before.
 pub async fn apply(
     app: &App,
     caller: &Caller,
@@ -640,7 +654,13 @@ pub async fn apply(
     let mut outcome = Outcome::default();
     let mut versions: HashMap<String, u64> = HashMap::new();
     let mut stopped: Vec<usize> = Vec::new();
+    let mut down: Option<String> = None;
     for change in changes {
+        // The store went away: what is left is not tried, and said so with what was done.
+        if let Some(why) = &down {
+            outcome.failed.push((change, why.clone()));
+            continue;
+        }
         if stopped.contains(&change.row) {
             outcome
                 .conflicts
@@ -661,7 +681,11 @@ pub async fn apply(
                     "changed on the tracker since your download; left alone".into(),
                 ));
             }
-            Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => return Err(e),
+            Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+                let why = format!("not recorded: {e}; upload the file again later");
+                down = Some(why.clone());
+                outcome.failed.push((change, why));
+            }
             Err(e) => {
                 stopped.push(change.row);
                 outcome.failed.push((change, e.to_string()));

@@ -217,8 +217,15 @@ pub async fn upload(
     let (mut csrf, mut file) = (None, None);
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("csrf") => csrf = field.text().await.ok(),
-            Ok(Some(field)) if field.name() == Some("file") => file = Some(read_file(field).await),
+            Ok(Some(field)) if field.name() == Some("csrf") => {
+                csrf = read_field(field, 1024)
+                    .await
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+            }
+            Ok(Some(field)) if field.name() == Some("file") => {
+                file = Some(read_field(field, sheet_files::MAX_BYTES).await)
+            }
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) => {
@@ -268,6 +275,18 @@ pub async fn upload(
         &visit.token,
         &serde_json::to_vec(&changes).unwrap_or_default(),
     );
+    // The confirmation carries the changes: they must fit in its form.
+    if errors.is_empty() && sealed.len() > crate::CONFIRM_LIMIT - 16 * 1024 {
+        let why = t.sh.too_many.to_string();
+        return upload_form(
+            &state,
+            &visit,
+            &code,
+            &name,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(why),
+        );
+    }
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -290,14 +309,17 @@ pub async fn upload(
     ))
 }
 
-/// The uploaded file, read a chunk at a time: past [`sheet_files::MAX_BYTES`] the rest is read
-/// and dropped, so that the sender gets the page saying so rather than a cut connection.
-async fn read_file(mut field: axum::extract::multipart::Field<'_>) -> Result<Vec<u8>, FileError> {
+/// A field of the form, read a chunk at a time: past `max` bytes the rest is read and dropped,
+/// so that the sender gets the page saying so rather than a cut connection.
+async fn read_field(
+    mut field: axum::extract::multipart::Field<'_>,
+    max: usize,
+) -> Result<Vec<u8>, FileError> {
     let mut bytes = Vec::new();
     let mut too_large = false;
     loop {
         match field.chunk().await {
-            Ok(Some(chunk)) if too_large || bytes.len() + chunk.len() > sheet_files::MAX_BYTES => {
+            Ok(Some(chunk)) if too_large || bytes.len() + chunk.len() > max => {
                 too_large = true;
                 bytes = Vec::new();
             }
