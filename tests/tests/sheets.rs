@@ -128,6 +128,14 @@ fn table_rows(page: &str) -> usize {
     })
 }
 
+/// The commitment of milestone `id`.
+async fn commitment_of(app: &TestApp, id: &str) -> String {
+    let m = app
+        .get(&app.admin, &format!("/api/v1/milestones/{id}"))
+        .await;
+    m.body["commitment"].as_str().unwrap().to_string()
+}
+
 /// A milestone of `commitment` titled `title`, due `due_on`; its id.
 async fn milestone(app: &TestApp, commitment: &str, title: &str, due_on: &str) -> String {
     let r = app
@@ -148,13 +156,7 @@ async fn a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_reco
     let started = app
         .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
         .await;
-    let commitment = app
-        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
-        .await
-        .body["commitment"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let commitment = commitment_of(&app, &started).await;
     let planned = milestone(&app, &commitment, "Consultation held", "2027-03-31").await;
     let moving = milestone(&app, &commitment, "Regulator appointed", "2027-05-31").await;
     let contested = milestone(&app, &commitment, "Budget approved", "2027-06-30").await;
@@ -266,13 +268,7 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     let bra = app.commitment("BRA").await;
     let foreign = app.milestone(&bra, "2027-01-31").await;
     app.account("viewer@un.org", Role::Viewer, &[]).await;
-    let ken = app
-        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
-        .await
-        .body["commitment"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let ken = commitment_of(&app, &started).await;
     let second = milestone(&app, &ken, "Consultation held", "2027-03-31").await;
     let fp = Browser::of(&app, "fp@ict.go.ke").await;
     let (_, file) = fp.get("/countries/KEN/sheet.csv").await;
@@ -415,13 +411,7 @@ async fn a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row(b
     let started = app
         .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
         .await;
-    let commitment = app
-        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
-        .await
-        .body["commitment"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let commitment = commitment_of(&app, &started).await;
     let planned = milestone(&app, &commitment, "Consultation held", "2027-03-31").await;
     let r = app
         .post(
