@@ -233,6 +233,10 @@ async fn a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_reco
     let (status, again) = fp.confirm("KEN", &preview).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(table_rows(&again), 0, "{again}");
+    assert!(
+        again.contains("Recorded before") && !again.contains("since your download"),
+        "{again}"
+    );
     let (status, second) = fp.upload("KEN", "KEN-plan.xlsx", edited).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(table_rows(&second), 0, "{second}");
@@ -431,6 +435,17 @@ async fn a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row(b
     let (status, result) = fp.confirm("KEN", &preview).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(table_rows(&result), 2, "{result}");
+    // Sent again, both steps of the row are known as this confirmation's own.
+    let (_, again) = fp.confirm("KEN", &preview).await;
+    assert_eq!(
+        again.matches("Row 4, Consultation held").count(),
+        2,
+        "{again}"
+    );
+    assert!(
+        again.contains("Recorded before") && !again.contains("Left alone"),
+        "{again}"
+    );
     let api = app
         .get(&app.admin, &format!("/api/v1/milestones/{planned}"))
         .await;

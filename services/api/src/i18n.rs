@@ -1517,6 +1517,8 @@ pub static ACT_ES: ActTexts = ActTexts {
 /// The texts of the spreadsheet round trip.
 #[derive(Debug)]
 pub struct SheetTexts {
+    pub already: &'static str,
+    pub already_intro: &'static str,
     pub too_many: &'static str,
     pub link: &'static str,
     pub title: &'static str,
@@ -1557,6 +1559,8 @@ pub struct SheetTexts {
 }
 
 pub static SHEET_EN: SheetTexts = SheetTexts {
+    already: "Recorded before",
+    already_intro: "This confirmation was sent before: these changes are recorded already, and nothing was recorded twice.",
     too_many: "Too many changes at once: split the file and upload it in parts.",
     link: "Work offline with a spreadsheet",
     title: "Work offline",
@@ -1597,6 +1601,8 @@ pub static SHEET_EN: SheetTexts = SheetTexts {
 };
 
 pub static SHEET_FR: SheetTexts = SheetTexts {
+    already: "Déjà enregistrés",
+    already_intro: "Cette confirmation a déjà été envoyée : ces changements sont déjà enregistrés, et rien ne l’a été deux fois.",
     too_many: "Trop de changements à la fois : divisez le fichier et envoyez-le en plusieurs fois.",
     link: "Travailler hors ligne avec un tableur",
     title: "Travailler hors ligne",
@@ -1637,6 +1643,8 @@ pub static SHEET_FR: SheetTexts = SheetTexts {
 };
 
 pub static SHEET_ES: SheetTexts = SheetTexts {
+    already: "Ya registrados",
+    already_intro: "Esta confirmación ya se envió: estos cambios ya están registrados y nada se registró dos veces.",
     too_many: "Demasiados cambios a la vez: divida el archivo y súbalo por partes.",
     link: "Trabajar sin conexión con una hoja de cálculo",
     title: "Trabajar sin conexión",

@@ -99,6 +99,26 @@ pub async fn history(
         .collect())
 }
 
+/// Whether aggregate `id` of `aggregate_type` has, after `version`, an event of the request
+/// `correlation`: how a repeated link or confirmation is told from someone else's change.
+/// (A log that cannot be read answers no.)
+pub async fn recorded_since(
+    app: &App,
+    aggregate_type: &str,
+    id: &str,
+    version: u64,
+    correlation: &str,
+) -> bool {
+    feed::history(app.store.database(), aggregate_type, id)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .any(|e| {
+            u64::try_from(e.sequence).is_ok_and(|s| s > version)
+                && e.metadata.correlation_id == correlation
+        })
+}
+
 /// A page of the global feed as one reader may see it.
 #[derive(Debug, Clone)]
 pub struct EventsPage {

@@ -5,7 +5,7 @@
 
 use safeguards_digest::links::{self, LinkAction, LinkClaims};
 use safeguards_domain::values::{Evidence, Percent, Text};
-use safeguards_infra::{feed, Committed};
+use safeguards_infra::Committed;
 use safeguards_projections::model::MilestoneView;
 
 use crate::access::{may, Action, Caller};
@@ -158,18 +158,8 @@ pub async fn act(app: &App, token: &str, input: LinkInput) -> Result<Committed, 
 /// Why a link's milestone is no longer as the link saw it: its own earlier use (an event after
 /// the link's version carries its correlation), or someone else's change.
 async fn moved_on(app: &App, claims: &LinkClaims, correlation: &str) -> Refusal {
-    let events = feed::history(
-        app.store.database(),
-        "milestone",
-        &claims.milestone.to_string(),
-    )
-    .await
-    .unwrap_or_default();
-    let used = events.iter().any(|e| {
-        u64::try_from(e.sequence).is_ok_and(|s| s > claims.version)
-            && e.metadata.correlation_id == correlation
-    });
-    if used {
+    let id = claims.milestone.to_string();
+    if crate::history::recorded_since(app, "milestone", &id, claims.version, correlation).await {
         Refusal::Used
     } else {
         Refusal::Changed

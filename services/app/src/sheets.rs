@@ -638,9 +638,12 @@ pub struct Outcome {
     pub conflicts: Vec<(Change, String)>,
     /// Changes refused for another reason, with it.
     pub failed: Vec<(Change, String)>,
+    /// Changes this same confirmation recorded before (it was sent twice).
+    pub already: Vec<Change>,
 }
 
-/// Apply `changes` (a plan's) in `country` as `caller`: each a command carrying the version its
+/// Apply `changes` (a plan's) in `country` as `caller` — whose correlation id must name the
+/// confirmation, the same each time it is sent: each a command carrying the version its
 /// row was downloaded at (then the version the row's previous change left). Once a change of a
 /// row fails, the row's later changes are left alone too; once the store fails, nothing more
 /// is tried, and the outcome still lists what was recorded before.
@@ -662,9 +665,13 @@ pub async fn apply(
             continue;
         }
         if stopped.contains(&change.row) {
-            outcome
-                .conflicts
-                .push((change, "left alone with the rest of its row".into()));
+            if recorded_by(app, &change, &caller.correlation_id).await {
+                outcome.already.push(change);
+            } else {
+                outcome
+                    .conflicts
+                    .push((change, "left alone with the rest of its row".into()));
+            }
             continue;
         }
         let version = *versions.get(&change.id).unwrap_or(&change.version);
@@ -676,10 +683,14 @@ pub async fn apply(
             }
             Err(AppError::Stale { .. }) => {
                 stopped.push(change.row);
-                outcome.conflicts.push((
-                    change,
-                    "changed on the tracker since your download; left alone".into(),
-                ));
+                if recorded_by(app, &change, &caller.correlation_id).await {
+                    outcome.already.push(change);
+                } else {
+                    outcome.conflicts.push((
+                        change,
+                        "changed on the tracker since your download; left alone".into(),
+                    ));
+                }
             }
             Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
                 let why = format!("not recorded: {e}; upload the file again later");
@@ -693,6 +704,12 @@ pub async fn apply(
         }
     }
     Ok(outcome)
+}
+
+/// Whether `change` was recorded by the confirmation `correlation` before (sent again: a second
+/// tab, the back button).
+async fn recorded_by(app: &App, change: &Change, correlation: &str) -> bool {
+    crate::history::recorded_since(app, &change.kind, &change.id, change.version, correlation).await
 }
 
 /// One change as its command; the new version.

@@ -15,7 +15,6 @@ use safeguards_domain::values::CountryCode;
 
 use super::{message, not_found, render, FormFields, Visit};
 use crate::error::ApiError;
-use crate::extract::correlation_id;
 use crate::i18n::Texts;
 use crate::sheet_files::{self, FileError};
 use crate::AppState;
@@ -380,6 +379,7 @@ struct ResultPage<'a> {
     applied: Vec<Line>,
     conflicts: Vec<Line>,
     failed: Vec<Line>,
+    already: Vec<Line>,
 }
 
 /// `POST /countries/{code}/upload/confirm` (`csrf`, `plan`): record the preview's changes.
@@ -417,14 +417,21 @@ pub async fn confirm(
             Some((&back, t.sh.again)),
         );
     };
-    let caller = Caller::new(
-        visit.who.clone(),
-        format!("upload-{}", correlation_id(&parts)),
-    );
+    // One correlation per sealed plan: sent twice, its changes are found as its own.
+    let sealed = form.get("plan").map(String::as_str).unwrap_or_default();
+    let signature: String = sealed
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(22)
+        .collect();
+    let caller = Caller::new(visit.who.clone(), format!("upload-{signature}"));
     let Outcome {
         applied,
         conflicts,
         failed,
+        already,
     } = match sheets::apply(&state.app, &caller, &code, changes).await {
         Ok(o) => o,
         Err(e) => return ApiError::from(e).into_response(),
@@ -444,6 +451,7 @@ pub async fn confirm(
             applied: applied.iter().map(|c| line(t, c)).collect(),
             conflicts: conflicts.into_iter().map(with_reason).collect(),
             failed: failed.into_iter().map(with_reason).collect(),
+            already: already.iter().map(|c| line(t, c)).collect(),
         },
     ))
 }
