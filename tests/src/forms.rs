@@ -55,3 +55,43 @@ pub async fn sign_in_with(
         .expect("a session cookie")
         .to_string()
 }
+
+/// A signed-in browser without JavaScript: its session cookie on every request, no redirect
+/// followed by itself.
+#[derive(Debug)]
+pub struct Session {
+    pub client: reqwest::Client,
+    pub base: String,
+    /// `sg_session=…`, as the `Cookie` header sends it.
+    pub cookie: String,
+}
+
+impl Session {
+    /// Sign in at `base` as `email` (with the test password) through the login page.
+    pub async fn signed_in(base: &str, email: &str) -> Self {
+        let client = client();
+        let set = sign_in(&client, base, email).await;
+        Self {
+            client,
+            base: base.to_string(),
+            cookie: set.split(';').next().unwrap().to_string(),
+        }
+    }
+
+    /// A request to `path` of the site, carrying the session.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+    }
+
+    /// `GET path`: the status and the body.
+    pub async fn get(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let r = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.bytes().await.unwrap().to_vec())
+    }
+}

@@ -64,13 +64,21 @@ async fn subscribe_and_confirm(app: &TestApp, smtp: &SmtpServer, email: &str, co
     );
 }
 
+/// The digests the mail server received.
+fn digest_mails(smtp: &SmtpServer) -> Vec<Received> {
+    smtp.messages()
+        .into_iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.contains("Safeguards Digest 2"))
+        })
+        .collect()
+}
+
 /// Digests received per address.
 fn digests_by_address(smtp: &SmtpServer) -> HashMap<String, usize> {
     let mut out = HashMap::new();
-    for m in smtp.messages().iter().filter(|m| {
-        m.header("Subject")
-            .is_some_and(|s| s.contains("Safeguards Digest 2"))
-    }) {
+    for m in digest_mails(smtp) {
         for to in &m.to {
             *out.entry(to.trim_matches(['<', '>']).to_string())
                 .or_default() += 1;
@@ -391,14 +399,7 @@ async fn a_focal_point_who_subscribes_finds_their_milestones_with_working_action
     deliver::drain(&app.digest, period, Duration::from_secs(60))
         .await
         .unwrap();
-    let digests: Vec<_> = smtp
-        .messages()
-        .into_iter()
-        .filter(|m| {
-            m.header("Subject")
-                .is_some_and(|s| s.contains("Safeguards Digest 2"))
-        })
-        .collect();
+    let digests = digest_mails(&smtp);
     assert_eq!(digests.len(), 2);
     let to = |who: &str| {
         digests

@@ -8,41 +8,26 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use reqwest::multipart::{Form, Part};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use safeguards_domain::values::Role;
 use safeguards_tests::app::TestApp;
-use safeguards_tests::forms::{attr, client, sign_in};
+use safeguards_tests::forms::{attr, client, Session};
 use safeguards_tests::{on_both_stores, Backend};
 use serde_json::json;
 
-/// A signed-in browser without JavaScript: its client and session cookie.
-struct Browser {
-    client: reqwest::Client,
-    cookie: String,
-    base: String,
+/// A signed-in browser without JavaScript, with the upload's steps.
+struct Browser(Session);
+
+impl std::ops::Deref for Browser {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.0
+    }
 }
 
 impl Browser {
     async fn of(app: &TestApp, email: &str) -> Self {
-        let client = client();
-        let cookie = sign_in(&client, &app.base, email).await;
-        let cookie = cookie.split(';').next().unwrap().to_string();
-        Self {
-            client,
-            cookie,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Vec<u8>) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.bytes().await.unwrap().to_vec())
+        Self(Session::signed_in(&app.base, email).await)
     }
 
     /// The upload form's CSRF token.
@@ -59,9 +44,7 @@ impl Browser {
             .text("csrf", csrf)
             .part("file", Part::bytes(bytes).file_name(file_name.to_string()));
         let r = self
-            .client
-            .post(format!("{}/countries/{country}/upload", self.base))
-            .header("cookie", &self.cookie)
+            .request(Method::POST, &format!("/countries/{country}/upload"))
             .multipart(form)
             .send()
             .await
@@ -74,9 +57,10 @@ impl Browser {
         let csrf = attr(page, "name=\"csrf\" value=\"");
         let plan = attr(page, "name=\"plan\" value=\"");
         let r = self
-            .client
-            .post(format!("{}/countries/{country}/upload/confirm", self.base))
-            .header("cookie", &self.cookie)
+            .request(
+                Method::POST,
+                &format!("/countries/{country}/upload/confirm"),
+            )
             .form(&[("csrf", csrf), ("plan", plan)])
             .send()
             .await
@@ -126,6 +110,13 @@ fn table_rows(page: &str) -> usize {
     page.split("<tbody>").nth(1).map_or(0, |t| {
         t.split("</tbody>").next().unwrap().matches("<tr>").count()
     })
+}
+
+/// A step of milestone `id` through the API, as the admin (someone else than the sheet's user).
+async fn step(app: &TestApp, id: &str, action: &str, body: serde_json::Value) {
+    let path = format!("/api/v1/milestones/{id}/{action}");
+    let r = app.post(&app.admin, &path, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 /// The commitment of milestone `id`.
@@ -184,14 +175,7 @@ async fn a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_reco
     edit(&mut cells, &moving, "due_on", "2027-09-30");
     edit(&mut cells, &moving, "note", "Elections moved the calendar");
     edit(&mut cells, &contested, "percent", "90");
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/milestones/{contested}/progress"),
-            json!({"percent": 10}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
+    step(&app, &contested, "progress", json!({"percent": 10})).await;
     let edited = xlsx_of(&cells);
 
     let before = app.event_count().await;
@@ -349,9 +333,7 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
 
     // A forged or another country's sealed plan, a stale form, other people.
     let r = fp
-        .client
-        .post(format!("{}/countries/KEN/upload/confirm", app.base))
-        .header("cookie", &fp.cookie)
+        .request(Method::POST, "/countries/KEN/upload/confirm")
         .form(&[
             ("csrf", fp.csrf("KEN").await),
             ("plan", "W10.forged".into()),
@@ -361,9 +343,7 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = fp
-        .client
-        .post(format!("{}/countries/KEN/upload", app.base))
-        .header("cookie", &fp.cookie)
+        .request(Method::POST, "/countries/KEN/upload")
         .multipart(
             Form::new()
                 .text("csrf", "nope")
@@ -391,14 +371,7 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     assert_eq!(app.event_count().await, before);
 
     // Once the row is stale (changed on the tracker since), its wrong cell is still named.
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/milestones/{started}/progress"),
-            json!({"percent": 15}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
+    step(&app, &started, "progress", json!({"percent": 15})).await;
     let (status, page) = fp
         .upload("KEN", "plan.csv", lines.join("\n").into_bytes())
         .await;
@@ -417,14 +390,7 @@ async fn a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row(b
         .await;
     let commitment = commitment_of(&app, &started).await;
     let planned = milestone(&app, &commitment, "Consultation held", "2027-03-31").await;
-    let r = app
-        .post(
-            &app.admin,
-            &format!("/api/v1/milestones/{planned}/block"),
-            json!({"reason": "No venue"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
+    step(&app, &planned, "block", json!({"reason": "No venue"})).await;
     let fp = Browser::of(&app, "fp@ict.go.ke").await;
     let (_, file) = fp.get("/countries/KEN/sheet.xlsx").await;
     let mut cells = cells_of(&file);

@@ -219,6 +219,9 @@ struct Run {
     basis: Basis,
     recipients: HashMap<SubscriberId, Recipient>,
     contacts: HashMap<String, Contact>,
+    /// The active focal points' accounts by address (lower case): their digest lists their
+    /// milestones with action links.
+    focal_points: HashMap<String, String>,
     digests: Mutex<HashMap<ReaderKey, Arc<Changes>>>,
 }
 
@@ -269,7 +272,7 @@ pub async fn send_period(
         ))
         .into());
     }
-    let (recipients, mut basis) = {
+    let (recipients, mut basis, focal_points) = {
         let model = svc.projector.read().await;
         // News older than the last few digests is not told again.
         let floor = model
@@ -302,7 +305,13 @@ pub async fn send_period(
             })
             .collect();
         let basis = Basis::new(&model, today, digest.completion().clone());
-        (recipients, basis)
+        let focal_points = model
+            .accounts
+            .values()
+            .filter(|a| !a.disabled && a.role == Role::FocalPoint)
+            .map(|a| (a.email.to_ascii_lowercase(), a.id.clone()))
+            .collect();
+        (recipients, basis, focal_points)
     };
     let earliest = recipients
         .values()
@@ -316,6 +325,7 @@ pub async fn send_period(
         basis,
         recipients,
         contacts: contacts::all(svc.store.database()).await?,
+        focal_points,
         digests: Mutex::default(),
     };
     let mut report = Report {
@@ -460,7 +470,10 @@ async fn deliver_one(
     }
     let message_id = format!("<{}.{}@{}>", run.period, subscriber, host(&svc.settings));
     let changes = run.changes(svc, recipient);
-    let actions = focal_point_actions(svc, &contact.email, recipient.language).await;
+    let actions = match run.focal_points.get(&contact.email.to_ascii_lowercase()) {
+        Some(account) => focal_point_actions(svc, account, recipient.language).await,
+        None => Vec::new(),
+    };
     let message = match build(
         svc,
         run.period,
@@ -650,18 +663,18 @@ fn list_unsubscribe(svc: &DigestService, links: &Links, token: &str) -> String {
 /// on their work page.
 pub const ACTIONS_LISTED: usize = 10;
 
-/// When the subscriber is an active focal point (an account of the same address), their
-/// milestones due soon or overdue with action links, as the reminder lists them.
-async fn focal_point_actions(svc: &DigestService, email: &str, language: Language) -> Vec<Action> {
+/// The milestones of focal point `account` due soon or overdue, with action links, as the
+/// reminder lists them (none if the account was disabled since the run began).
+async fn focal_point_actions(
+    svc: &DigestService,
+    account: &str,
+    language: Language,
+) -> Vec<Action> {
     let t = mail_texts(language);
     let now = Utc::now();
     let today = now.date_naive();
     let model = svc.projector.read().await;
-    let Some(account) = model
-        .accounts
-        .values()
-        .find(|a| !a.disabled && a.role == Role::FocalPoint && a.email.eq_ignore_ascii_case(email))
-    else {
+    let Some(account) = model.accounts.get(account).filter(|a| !a.disabled) else {
         return Vec::new();
     };
     let Ok(id) = AccountId::parse(&account.id) else {
@@ -676,16 +689,7 @@ async fn focal_point_actions(svc: &DigestService, email: &str, language: Languag
             } else {
                 format!("{} {}", t.due, t.day(d.due_on))
             },
-            links: links::offered(
-                &svc.settings,
-                t,
-                id,
-                account.token_generation,
-                d.milestone,
-                d.version,
-                d.status,
-                now,
-            ),
+            links: links::offered(&svc.settings, t, id, account.token_generation, &d, now),
             country: d.country,
             title: d.title,
         })

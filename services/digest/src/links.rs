@@ -9,6 +9,7 @@ use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_domain::values::{AccountId, MilestoneId};
 use serde::{Deserialize, Serialize};
 
+use crate::reminders::Due;
 use crate::subscriptions::{keyed, signed};
 use crate::texts::MailTexts;
 use crate::Settings;
@@ -133,23 +134,20 @@ pub fn url(settings: &Settings, token: &str) -> String {
 }
 
 /// The links a mail in language `t` offers `account` (of token `generation`) for milestone
-/// `id` at `version` in `status`: label and address, in the order of [`LinkAction::ALL`].
-#[allow(clippy::too_many_arguments)]
+/// `due` as it stands: label and address, in the order of [`LinkAction::ALL`].
 pub fn offered(
     settings: &Settings,
     t: &MailTexts,
     account: AccountId,
     generation: u32,
-    id: MilestoneId,
-    version: u64,
-    status: MilestoneStatus,
+    due: &Due,
     now: DateTime<Utc>,
 ) -> Vec<(&'static str, String)> {
     LinkAction::ALL
         .into_iter()
-        .filter(|a| a.applies_to(status))
+        .filter(|a| a.applies_to(due.status))
         .map(|a| {
-            let claims = LinkClaims::new(account, generation, id, version, a, now);
+            let claims = LinkClaims::new(account, generation, due.milestone, due.version, a, now);
             (a.label(t), url(settings, &sign(settings, &claims)))
         })
         .collect()
@@ -207,19 +205,19 @@ mod tests {
         use MilestoneStatus::*;
         let s = settings("a-secret-of-enough-length-for-tests");
         let labels = |status| {
-            offered(
-                &s,
-                &crate::texts::EN,
-                AccountId::new(),
-                0,
-                MilestoneId::new(),
-                1,
+            let due = Due {
+                title: "Bill tabled".into(),
+                country: "KEN".into(),
+                due_on: Utc::now().date_naive(),
+                overdue: false,
+                milestone: MilestoneId::new(),
+                version: 1,
                 status,
-                Utc::now(),
-            )
-            .into_iter()
-            .map(|(l, _)| l)
-            .collect::<Vec<_>>()
+            };
+            offered(&s, &crate::texts::EN, AccountId::new(), 0, &due, Utc::now())
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             labels(Planned),

@@ -115,22 +115,13 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
             continue;
         };
         let mut fresh = Vec::new();
-        for Due {
-            title,
-            country,
-            due_on,
-            overdue,
-            milestone,
-            version,
-            status,
-        } in milestones
-        {
-            let id = format!("{week}:{milestone}:{account}");
+        for due in milestones {
+            let id = format!("{week}:{}:{account}", due.milestone);
             let cmd = ReminderCommand::Record {
                 week: week.clone(),
-                milestone,
+                milestone: due.milestone,
                 account: account_id,
-                overdue,
+                overdue: due.overdue,
             };
             match svc
                 .store
@@ -138,17 +129,8 @@ pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u
                 .await
             {
                 Ok(_) => {
-                    let links = links::offered(
-                        &svc.settings,
-                        t,
-                        account_id,
-                        generation,
-                        milestone,
-                        version,
-                        status,
-                        now,
-                    );
-                    fresh.push((title, country, due_on, overdue, links));
+                    let links = links::offered(&svc.settings, t, account_id, generation, &due, now);
+                    fresh.push((due.title, due.country, due.due_on, due.overdue, links));
                 }
                 Err(CommandError::Domain(DomainError::Conflict(_))) => {}
                 Err(e) => return Err(e.into()),
