@@ -156,12 +156,7 @@ fn form_page(
 /// The heading and fields of an action's form.
 fn form_of(t: &'static Texts, action: LinkAction) -> (&'static str, Vec<Field>) {
     let note = || Field::new("note", t.note, "text").optional();
-    let evidence = || {
-        vec![
-            Field::new("evidence_title", t.evidence, "text"),
-            Field::new("evidence_url", t.evidence_link, "url"),
-        ]
-    };
+    let evidence = || evidence_fields(t);
     match action {
         LinkAction::Progress => (
             t.report_progress,
@@ -175,6 +170,14 @@ fn form_of(t: &'static Texts, action: LinkAction) -> (&'static str, Vec<Field>) 
             fields
         }),
     }
+}
+
+/// The fields of one piece of evidence, which [`form_evidence`] reads.
+pub(super) fn evidence_fields(t: &'static Texts) -> Vec<Field> {
+    vec![
+        Field::new("evidence_title", t.evidence, "text"),
+        Field::new("evidence_url", t.evidence_link, "url"),
+    ]
 }
 
 /// The evidence of a form: its title and link.

@@ -18,6 +18,7 @@ use safeguards_domain::values::MilestoneId;
 use safeguards_projections::model::MilestoneView;
 use serde_json::Value;
 
+use super::act::evidence_fields;
 use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
 use crate::i18n::{self, Texts};
 use crate::AppState;
@@ -176,28 +177,12 @@ fn actions_for(
             ));
         }
         if m.status == InProgress {
-            forms.push(form(
-                "achieve",
-                t.report_achieved,
-                vec![
-                    field("evidence_title", t.evidence, "text"),
-                    field("evidence_url", t.evidence_link, "url"),
-                    field("note", t.note, "text").optional(),
-                ],
-            ));
+            let mut fields = evidence_fields(t);
+            fields.push(field("note", t.note, "text").optional());
+            forms.push(form("achieve", t.report_achieved, fields));
         }
         if !matches!(m.status, Verified | Cancelled) {
-            forms.push(
-                form(
-                    "evidence",
-                    t.ac.add_evidence,
-                    vec![
-                        field("evidence_title", t.evidence, "text"),
-                        field("evidence_url", t.evidence_link, "url"),
-                    ],
-                )
-                .secondary(),
-            );
+            forms.push(form("evidence", t.ac.add_evidence, evidence_fields(t)).secondary());
         }
         if matches!(m.status, Planned | InProgress) {
             forms.push(form(
