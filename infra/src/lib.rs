@@ -8,11 +8,13 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod append;
 pub mod config;
 pub mod contacts;
 pub mod db;
 pub mod feed;
 pub mod ledger;
+pub mod metrics;
 pub mod probe;
 pub mod projector;
 pub mod sql;

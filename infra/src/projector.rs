@@ -60,6 +60,7 @@ impl Projector {
         let mut total = 0;
         loop {
             let from = *self.applied.borrow();
+            let began = Instant::now();
             let batch = feed::read_after(&self.db, from, BATCH).await?;
             if batch.is_empty() {
                 return Ok(total);
@@ -77,6 +78,9 @@ impl Projector {
             if let Ok(mut t) = self.last_applied_at.lock() {
                 *t = Some(Instant::now());
             }
+            metrics::histogram!("safeguards_projector_batch_duration_seconds")
+                .record(began.elapsed().as_secs_f64());
+            metrics::histogram!("safeguards_projector_batch_events").record(batch.len() as f64);
             self.applied.send_replace(last);
             if !more {
                 return Ok(total);

@@ -100,6 +100,14 @@ pub mod pg {
           ORDER BY n
          RETURNING position";
 
+    /// The events of several commands (group commit), each row with its own aggregate and
+    /// metadata; one statement, so all of them or none.
+    pub const APPEND_MANY: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT t, i, s, e, v, p::json, m::json
+           FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(t, i, s, e, v, p, m, n)
+          ORDER BY n
+         RETURNING aggregate_type, aggregate_id, sequence, position";
+
     /// The feed: only rows no running transaction can precede any more (see `feed`).
     pub const READ_AFTER: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at
            FROM events
@@ -136,12 +144,13 @@ pub mod pg {
 
 /// SQLite's statements.
 pub mod lite {
-    /// A command's events in one statement: `rows` groups of seven parameters.
-    pub fn append(rows: usize) -> String {
+    /// The events of one command or several (group commit) in one statement: `rows` groups of
+    /// seven values.
+    pub fn append_many(rows: usize) -> String {
         let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
         format!(
             "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-             VALUES {values} RETURNING position"
+             VALUES {values} RETURNING aggregate_type, aggregate_id, sequence, position"
         )
     }
 
@@ -227,6 +236,6 @@ mod tests {
         ] {
             assert!(sql.contains(EVENT_COLUMNS), "{sql}");
         }
-        assert_eq!(lite::append(2).matches('?').count(), 14);
+        assert_eq!(lite::append_many(2).matches('?').count(), 14);
     }
 }

@@ -5,8 +5,9 @@
 //! command's answer needs the version and position it produced, conflicts must be retried here
 //! (cqrs-es retries nothing), and read models follow the global feed instead of inline queries.
 //! Histories are read through the `PersistedEventRepository` of postgres-es or sqlite-es; a
-//! command's events are appended by one `INSERT … RETURNING position` of our own (one round
-//! trip instead of the repositories' begin, insert, commit and a query for the position).
+//! command's events are appended by one `INSERT … RETURNING` of our own (one round trip
+//! instead of the repositories' begin, insert, commit and a query for the position), which
+//! concurrent commands share ([`crate::append`]: group commit).
 //!
 //! Loads start from the state this process last saw of the aggregate, else from its snapshot
 //! (saved every [`SNAPSHOT_EVERY`] events), and read only the events after it.
@@ -29,6 +30,8 @@ use safeguards_projections::event::Metadata;
 use sqlite_es::SqliteEventRepository;
 use tokio::sync::Notify;
 
+pub use crate::append::AppendCounts;
+use crate::append::{Append, Appender, NewEvent};
 use crate::db::{is_unavailable, Database};
 use crate::feed::ReadError;
 use crate::sql;
@@ -134,6 +137,20 @@ impl From<ReadError> for CommandError {
 }
 
 impl CommandError {
+    /// The same failure, told to another command of the same statement.
+    pub(crate) fn again(&self) -> Self {
+        match self {
+            Self::Domain(e) => Self::Internal(e.to_string()),
+            Self::StaleVersion { expected, actual } => Self::StaleVersion {
+                expected: *expected,
+                actual: *actual,
+            },
+            Self::Conflict => Self::Conflict,
+            Self::Unavailable(detail) => Self::Unavailable(detail.clone()),
+            Self::Internal(detail) => Self::Internal(detail.clone()),
+        }
+    }
+
     /// The word for this outcome in metrics: `ok` is a success; `refused`, `stale` and
     /// `conflict` are answers to the request; `unavailable` and `error` are failures.
     pub fn outcome(&self) -> &'static str {
@@ -182,6 +199,7 @@ pub struct EventStore {
     max_attempts: u32,
     states: Mutex<LruCache<(&'static str, String), CachedState>>,
     commits: Arc<Commits>,
+    appender: Arc<Appender>,
 }
 
 impl std::fmt::Debug for EventStore {
@@ -199,6 +217,7 @@ impl EventStore {
             Database::Sqlite(pool) => Repo::Sqlite(SqliteEventRepository::new(pool.clone())),
         };
         Self {
+            appender: Appender::new(db.clone()),
             db,
             repo,
             max_attempts: 200,
@@ -209,6 +228,12 @@ impl EventStore {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// How many statements this store's appends took so far, for how many commands (fewer
+    /// statements than commands: group commit at work).
+    pub fn append_counts(&self) -> AppendCounts {
+        self.appender.counts()
     }
 
     /// The record of this store's commits, for the projector that follows the feed.
@@ -345,14 +370,15 @@ impl EventStore {
             payload,
             metadata: serde_json::Value::Null,
         };
-        let rows: Vec<(i64, String, String, String)> = crate::with_pool!(&self.db, pool => {
+        let rows: Vec<(i64, String, String, String)> = crate::with_pool!(&self.db, pool => async {
+            let mut conn = crate::metrics::acquire(pool).await?;
             sqlx::query_as(sql::both::EVENTS_AFTER_SEQUENCE)
                 .bind(aggregate_type)
                 .bind(id)
                 .bind(version as i64)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await
-        })
+        }.await)
         .map_err(sql_error)?;
         rows.into_iter()
             .map(|(s, t, v, p)| {
@@ -522,7 +548,11 @@ impl EventStore {
                             .commit(id, aggregate, version, snapshot_version, &events, ctx)
                             .await
                         {
-                            Err(CommandError::Conflict) => self.forget::<A>(id),
+                            Err(CommandError::Conflict) => {
+                                metrics::counter!("safeguards_command_conflicts_total", "aggregate" => A::TYPE)
+                                    .increment(1);
+                                self.forget::<A>(id);
+                            }
                             other => return other,
                         }
                     }
@@ -580,7 +610,13 @@ impl EventStore {
                     .map_err(|e| CommandError::Internal(e.to_string()))?,
             });
         }
-        let position = match self.append(A::TYPE, id, &rows, &metadata).await {
+        let append = Append {
+            aggregate_type: A::TYPE,
+            aggregate_id: id.to_string(),
+            rows,
+            metadata,
+        };
+        let position = match self.appender.append(append).await {
             Ok(position) => position,
             Err(e) => {
                 // What this process remembered may be behind what won the race.
@@ -604,65 +640,6 @@ impl EventStore {
             position,
             events: events.len(),
         })
-    }
-
-    /// Append the events of one command in a single statement (atomic on its own, one round
-    /// trip) and return the position of the last. A row with the same aggregate and sequence
-    /// (someone else wrote first) fails the whole statement: [`CommandError::Conflict`].
-    async fn append(
-        &self,
-        aggregate_type: &str,
-        id: &str,
-        rows: &[NewEvent],
-        metadata: &str,
-    ) -> Result<i64, CommandError> {
-        let positions: Result<Vec<i64>, sqlx::Error> = match &self.db {
-            Database::Postgres(pool) => {
-                sqlx::query_scalar(sql::pg::APPEND)
-                    .bind(aggregate_type)
-                    .bind(id)
-                    .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
-                    .bind(
-                        rows.iter()
-                            .map(|r| r.event_type.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .bind(
-                        rows.iter()
-                            .map(|r| r.event_version.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-                    .bind(metadata)
-                    .fetch_all(pool)
-                    .await
-            }
-            Database::Sqlite(pool) => {
-                let statement = sql::lite::append(rows.len());
-                let mut query = sqlx::query_scalar(&statement);
-                for r in rows {
-                    query = query
-                        .bind(aggregate_type)
-                        .bind(id)
-                        .bind(r.sequence)
-                        .bind(&r.event_type)
-                        .bind(&r.event_version)
-                        .bind(&r.payload)
-                        .bind(metadata);
-                }
-                query.fetch_all(pool).await
-            }
-        };
-        match positions {
-            Ok(positions) => positions
-                .into_iter()
-                .max()
-                .ok_or_else(|| CommandError::Internal("no event was written".into())),
-            Err(sqlx::Error::Database(e)) if is_duplicate_key(e.code().as_deref()) => {
-                Err(CommandError::Conflict)
-            }
-            Err(e) => Err(sql_error(e)),
-        }
     }
 
     /// The global position of one stored event (0 for version 0).
@@ -694,19 +671,6 @@ pub fn sql_error(err: sqlx::Error) -> CommandError {
     } else {
         CommandError::Internal(err.to_string())
     }
-}
-
-/// One event of a command, serialized for the log.
-struct NewEvent {
-    sequence: i64,
-    event_type: String,
-    event_version: String,
-    payload: String,
-}
-
-/// A unique-key violation: PostgreSQL 23505; SQLite 2067 (UNIQUE) or 1555 (PRIMARY KEY).
-fn is_duplicate_key(code: Option<&str>) -> bool {
-    matches!(code, Some("23505" | "2067" | "1555"))
 }
 
 /// Map an error of the repositories' reads.

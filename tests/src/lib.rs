@@ -172,6 +172,31 @@ macro_rules! on_both_stores {
     };
 }
 
+/// Run `program` with `args`, `input` on its standard input; what it printed and its status.
+/// Panics, naming `needs`, when the program cannot be started.
+pub fn run_with_input(
+    program: &str,
+    args: &[&str],
+    input: &[u8],
+    needs: &str,
+) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} does not run ({needs}): {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input)
+            .expect("writing to the program's input");
+    }
+    child.wait_with_output().expect("the program's output")
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

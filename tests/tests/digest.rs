@@ -380,6 +380,153 @@ async fn focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue
     assert_eq!(sent.lock().unwrap().len(), 1);
 }
 
+/// The value of the sample of `name` whose labels include `label`, in Prometheus text.
+fn sample(text: &str, name: &str, label: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .filter(|l| l.contains(label))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Every metric name a PromQL query names (the `safeguards_` and `process_` families).
+fn queried_metrics(dashboard: &serde_json::Value, into: &mut std::collections::BTreeSet<String>) {
+    match dashboard {
+        serde_json::Value::Object(fields) => {
+            for (key, value) in fields {
+                match (key.as_str(), value) {
+                    ("expr" | "query", serde_json::Value::String(q)) => {
+                        into.extend(
+                            q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                                .filter(|t| {
+                                    t.starts_with("safeguards_") || t.starts_with("process_")
+                                })
+                                .map(str::to_string),
+                        );
+                    }
+                    _ => queried_metrics(value, into),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| queried_metrics(v, into)),
+        _ => {}
+    }
+}
+
+async fn the_metrics_pass_promtool_and_the_dashboard_queries_only_metrics_that_exist(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    let ken = app.commitment("KEN").await;
+    let milestone = app.milestone(&ken, "2027-01-31").await;
+    // Another process reports on the milestone, so this one's remembered state is behind: its
+    // next command conflicts once and is decided again.
+    let report = safeguards_domain::milestone::MilestoneCommand::ReportProgress {
+        percent: safeguards_domain::values::Percent::parse(10).unwrap(),
+        note: None,
+    };
+    app.db
+        .store()
+        .execute::<safeguards_domain::milestone::Milestone>(
+            &milestone,
+            report,
+            &safeguards_infra::CommandContext::system("other process"),
+            None,
+        )
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{milestone}/progress"),
+            json!({"percent": 20}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    subscribe_and_confirm(&app, &smtp, "metrics@example.org", &["KEN"]).await;
+    let report = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
+        .await;
+    assert_eq!(report.body["delivered"], 1, "{}", report.body);
+    safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    let answer = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let text = answer.text().await.unwrap();
+
+    // Prometheus's own linter: the format, help texts, units and suffixes.
+    let checked = safeguards_tests::run_with_input(
+        "promtool",
+        &["check", "metrics"],
+        text.as_bytes(),
+        "Debian: apt-get install prometheus",
+    );
+    assert!(
+        checked.status.success(),
+        "promtool check metrics: {}{}\n{text}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    // What this test did moved the counters it touches.
+    for (name, label) in [
+        ("safeguards_commands_total", "outcome=\"ok\""),
+        (
+            "safeguards_command_conflicts_total",
+            "aggregate=\"milestone\"",
+        ),
+        ("safeguards_store_append_commands_count", ""),
+        ("safeguards_projector_batch_duration_seconds_count", ""),
+        (
+            "safeguards_digest_deliveries_total",
+            "outcome=\"delivered\"",
+        ),
+        ("safeguards_mails_sent_total", "transport=\"smtp\""),
+        ("safeguards_reminder_runs_total", "outcome=\"ok\""),
+        ("safeguards_db_pool_max_connections", ""),
+        ("safeguards_build_info", "store="),
+        ("process_resident_memory_bytes", ""),
+        ("process_open_fds", ""),
+    ] {
+        assert!(
+            sample(&text, name, label) > 0.0,
+            "{name}{{{label}}} in\n{text}"
+        );
+    }
+
+    let dashboard: serde_json::Value =
+        serde_json::from_str(include_str!("../../infra/grafana/safeguards.json")).unwrap();
+    let mut queried = std::collections::BTreeSet::new();
+    queried_metrics(&dashboard, &mut queried);
+    assert!(queried.len() >= 20, "{queried:?}");
+    let exported: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .collect();
+    let missing: Vec<&String> = queried
+        .iter()
+        .filter(|m| !exported.contains(m.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the dashboard queries {missing:?}, which /metrics lacks"
+    );
+}
+
+mod metrics {
+    use super::*;
+    on_both_stores!(the_metrics_pass_promtool_and_the_dashboard_queries_only_metrics_that_exist);
+}
+
 mod reminders {
     use super::*;
     on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
@@ -1044,28 +1191,19 @@ async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend)
         .unwrap()
         .value
         .contains("1 milestone blocked"));
-    let python = std::process::Command::new("python3")
-        .args([
+    let out = safeguards_tests::run_with_input(
+        "python3",
+        &[
             "-c",
             "import sys, feedparser\n\
 d = feedparser.parse(sys.stdin.buffer.read())\n\
 assert not d.bozo, d.bozo_exception\n\
 assert d.version == 'atom10', d.version\n\
 print(len(d.entries), d.entries[0].link, d.entries[0].updated)",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs (tests/run installs feedparser)");
-    use std::io::Write as _;
-    python
-        .stdin
-        .as_ref()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
-    let out = python.wait_with_output().unwrap();
+        ],
+        xml.as_bytes(),
+        "tests/run installs feedparser",
+    );
     assert!(
         out.status.success(),
         "feedparser refused the feed: {}",

@@ -137,6 +137,61 @@ async fn concurrent_writers_without_an_expected_version_are_all_recorded(backend
     assert_eq!(percents, (0..30).collect::<Vec<_>>());
 }
 
+async fn concurrent_commands_share_statements_and_a_taken_sequence_is_decided_again_alone(
+    backend: Backend,
+) {
+    let t = TestDb::new(backend).await;
+    let store = Arc::new(t.store());
+    let mut ids = Vec::new();
+    for _ in 0..32 {
+        let id = MilestoneId::new().to_string();
+        store
+            .execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let before = store.append_counts();
+    // One report on each of 32 milestones, and 8 more on the first: those decide on the same
+    // remembered version, so all but one of them find their sequence taken.
+    let targets: Vec<&String> = ids.iter().chain(std::iter::repeat_n(&ids[0], 8)).collect();
+    let c = ctx();
+    let results = futures::future::join_all(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(i, id)| store.execute::<Milestone>(id, progress(i as i64 % 101), &c, None)),
+    )
+    .await;
+    for (id, result) in targets.iter().zip(&results) {
+        assert!(result.is_ok(), "{id}: {result:?}");
+    }
+    let after = store.append_counts();
+    let commands = after.commands - before.commands;
+    let statements = after.statements - before.statements;
+    assert!(commands >= 40, "{commands} commands appended");
+    assert!(
+        statements < commands,
+        "{statements} statements for {commands} commands: nothing was grouped"
+    );
+    // Every report is there once: 1 added + 1 started (by the first report) + reports.
+    assert_eq!(store.load::<Milestone>(&ids[0]).await.unwrap().version, 11);
+    for id in &ids[1..] {
+        assert_eq!(store.load::<Milestone>(id).await.unwrap().version, 3);
+        assert_eq!(
+            feed::history(&t.db, "milestone", id).await.unwrap().len(),
+            3
+        );
+    }
+    assert_eq!(
+        feed::history(&t.db, "milestone", &ids[0])
+            .await
+            .unwrap()
+            .len(),
+        11
+    );
+}
+
 async fn metadata_round_trips_with_actor_correlation_and_time(backend: Backend) {
     let t = TestDb::new(backend).await;
     let store = t.store();
@@ -450,6 +505,7 @@ on_both_stores!(
     appended_events_load_back_with_their_version,
     two_writers_at_the_same_version_one_wins_and_one_is_refused,
     concurrent_writers_without_an_expected_version_are_all_recorded,
+    concurrent_commands_share_statements_and_a_taken_sequence_is_decided_again_alone,
     metadata_round_trips_with_actor_correlation_and_time,
     the_log_is_append_only,
     the_feed_delivers_every_event_once_in_increasing_order_under_concurrency,

@@ -83,6 +83,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
     }
     metrics::gauge!("safeguards_projection_position").set(state.app.projector.applied() as f64);
+    safeguards_infra::metrics::sample(state.app.store.database());
     match &state.metrics {
         Some(handle) => (
             [(

@@ -81,8 +81,28 @@ pub fn backoff(base: StdDuration, attempt: u32) -> Duration {
 
 enum Outcome {
     Delivered,
-    Failed,
+    Failed(FailureClass),
     Skipped,
+}
+
+impl Outcome {
+    /// Count a settled delivery in the metrics.
+    fn observe(&self) {
+        match self {
+            Outcome::Delivered => {
+                metrics::counter!("safeguards_digest_deliveries_total", "outcome" => "delivered")
+                    .increment(1);
+            }
+            Outcome::Failed(class) => {
+                let class: &'static str = (*class).into();
+                metrics::counter!("safeguards_digest_deliveries_total", "outcome" => "failed")
+                    .increment(1);
+                metrics::counter!("safeguards_digest_delivery_failures_total", "class" => class)
+                    .increment(1);
+            }
+            Outcome::Skipped => {}
+        }
+    }
 }
 
 /// Where a period's news begins: the end of the latest digest before it, or — when there is
@@ -335,14 +355,20 @@ pub async fn send_period(
     };
     let run = &run;
     let outcomes: Vec<Result<Outcome, DigestError>> = futures::stream::iter(ids.clone())
-        .map(move |r| deliver_one(svc, run, r))
+        .map(move |r| async move {
+            let outcome = deliver_one(svc, run, r).await;
+            if let Ok(o) = &outcome {
+                o.observe();
+            }
+            outcome
+        })
         .buffer_unordered(PARALLEL)
         .collect()
         .await;
     for o in outcomes {
         match o? {
             Outcome::Delivered => report.delivered += 1,
-            Outcome::Failed => report.failed += 1,
+            Outcome::Failed(_) => report.failed += 1,
             Outcome::Skipped => report.skipped += 1,
         }
     }
@@ -457,7 +483,7 @@ async fn deliver_one(
         (run.recipients.get(&subscriber), run.contacts.get(&key))
     else {
         record(svc, &id, given_up(holder, FailureClass::Erased), &sys).await?;
-        return Ok(Outcome::Failed);
+        return Ok(Outcome::Failed(FailureClass::Erased));
     };
     if recipient.status != SubscriberStatus::Confirmed {
         let class = if recipient.status == SubscriberStatus::Suppressed {
@@ -466,7 +492,7 @@ async fn deliver_one(
             FailureClass::Unsubscribed
         };
         record(svc, &id, given_up(holder, class), &sys).await?;
-        return Ok(Outcome::Failed);
+        return Ok(Outcome::Failed(class));
     }
     let message_id = format!("<{}.{}@{}>", run.period, subscriber, host(&svc.settings));
     let changes = run.changes(svc, recipient);
@@ -489,7 +515,7 @@ async fn deliver_one(
         Err(DigestError::Mail(_)) => {
             tracing::warn!(subscriber = %subscriber, "the digest for this subscriber cannot be built");
             record(svc, &id, given_up(holder, FailureClass::Unsendable), &sys).await?;
-            return Ok(Outcome::Failed);
+            return Ok(Outcome::Failed(FailureClass::Unsendable));
         }
         Err(e) => return Err(e),
     };
@@ -515,6 +541,7 @@ async fn deliver_one(
         }
         Err(e) => {
             let give_up = !e.transient() || attempt >= MAX_ATTEMPTS;
+            let failed = e.failure.class;
             let class: &str = e.failure.class.into();
             tracing::warn!(subscriber = %subscriber, attempt, give_up, class, smtp_code = e.failure.smtp_code, "digest delivery failed");
             let retry_at = (!give_up).then(|| Utc::now() + backoff(svc.retry_base, attempt));
@@ -527,7 +554,7 @@ async fn deliver_one(
             if record(svc, &id, fail, &sys).await? && e.failure.class == FailureClass::Permanent {
                 count(svc, &key, DeliveryOutcome::PermanentFailure, &sys).await;
             }
-            Ok(Outcome::Failed)
+            Ok(Outcome::Failed(failed))
         }
     }
 }

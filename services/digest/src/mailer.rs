@@ -109,6 +109,19 @@ impl Mailer {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        let transport = match self {
+            Mailer::Smtp(_) => "smtp",
+            Mailer::Files(..) => "files",
+            Mailer::Memory(_) => "memory",
+        };
+        let sent = self.hand_over(message).await;
+        if sent.is_ok() {
+            metrics::counter!("safeguards_mails_sent_total", "transport" => transport).increment(1);
+        }
+        sent
+    }
+
+    async fn hand_over(&self, message: Message) -> Result<(), SendError> {
         match self {
             Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
                 let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());

@@ -76,6 +76,13 @@ pub fn due_in(model: &Tracker, countries: &BTreeSet<String>, today: NaiveDate) -
 /// Send this week's reminders not sent yet. Returns the number of mails sent.
 #[tracing::instrument(skip(svc))]
 pub async fn send_reminders(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, DigestError> {
+    let sent = send_due(svc, now).await;
+    let outcome = if sent.is_ok() { "ok" } else { "error" };
+    metrics::counter!("safeguards_reminder_runs_total", "outcome" => outcome).increment(1);
+    sent
+}
+
+async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, DigestError> {
     let today = now.date_naive();
     let week = Period::containing(today).to_string();
     svc.projector

@@ -71,13 +71,24 @@ pub fn metrics() -> anyhow::Result<PrometheusHandle> {
     // Servers built at once on several threads install it once: the first to come does.
     static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
     let install = || {
-        metrics_exporter_prometheus::PrometheusBuilder::new()
+        let builder = metrics_exporter_prometheus::PrometheusBuilder::new()
             .set_buckets(&[
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
             ])
-            .context("configuring metrics")?
+            .context("configuring metrics")?;
+        let builder = safeguards_infra::metrics::COUNT_HISTOGRAMS
+            .iter()
+            .try_fold(builder, |b, name| {
+                b.set_buckets_for_metric(
+                    metrics_exporter_prometheus::Matcher::Full(name.to_string()),
+                    &safeguards_infra::metrics::COUNT_BUCKETS,
+                )
+            })
+            .context("configuring metrics")?;
+        builder
             .install_recorder()
             .context("installing the metrics recorder")
+            .inspect(|_| safeguards_infra::metrics::describe())
     };
     HANDLE
         .get_or_init(|| install().map_err(|e: anyhow::Error| format!("{e:#}")))
@@ -210,6 +221,7 @@ impl Server {
             .await
             .map_err(|e| anyhow::anyhow!("starting the digest scheduler: {e}"))?;
         let mut state = AppState::new(app.clone(), Some(metrics()?));
+        safeguards_infra::metrics::build_info(db.kind());
         let mut limits = options.limits.unwrap_or_default();
         if limits.trusted_proxies.is_empty() {
             limits.trusted_proxies = config.trusted_proxies.clone();

@@ -24,8 +24,12 @@ use crate::report::Report;
 )]
 struct Args {
     /// The full suite: target sizes and longer runs (about ten minutes). Quick by default.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "smoke")]
     full: bool,
+    /// Tiny sizes and one-second runs: proves in seconds that every scenario still runs (CI),
+    /// without judging the figures. The exit status says whether every scenario ran.
+    #[arg(long)]
+    smoke: bool,
     /// A PostgreSQL server where this user may create databases; the suite creates and drops
     /// databases named `safeguards_bench_*` there.
     #[arg(
@@ -56,9 +60,39 @@ enum Scenario {
     Hostile,
 }
 
+/// How big a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Tiny sizes: every scenario runs, no figure is judged.
+    Smoke,
+    Quick,
+    /// The sizes of the targets.
+    Full,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Smoke => "smoke",
+            Mode::Quick => "quick",
+            Mode::Full => "full",
+        }
+    }
+
+    /// The size of this mode among a smoke, a quick and a full one.
+    pub fn pick<T>(self, smoke: T, quick: T, full: T) -> T {
+        match self {
+            Mode::Smoke => smoke,
+            Mode::Quick => quick,
+            Mode::Full => full,
+        }
+    }
+}
+
 /// Sizes and durations of a run.
 #[derive(Debug, Clone)]
 pub struct Scale {
+    pub mode: Mode,
     pub full: bool,
     /// Each load level of the command path, and each side of the read comparison.
     pub run_for: Duration,
@@ -75,19 +109,22 @@ pub struct Scale {
 }
 
 impl Scale {
-    fn new(full: bool) -> Self {
+    fn new(mode: Mode) -> Self {
+        let pick = |smoke, quick, full| mode.pick(smoke, quick, full);
+        let pick_n = |smoke, quick, full| mode.pick::<usize>(smoke, quick, full);
         Self {
-            full,
-            run_for: Duration::from_secs(if full { 15 } else { 4 }),
-            client_levels: vec![1, 8, 32, 64],
-            rebuild_events: if full { 1_000_000 } else { 200_000 },
-            countries: 200,
-            milestones: if full { 50_000 } else { 10_000 },
-            long_history: 10_000,
-            long_samples: if full { 500 } else { 100 },
-            subscribers: if full { 10_000 } else { 2_000 },
-            digest_milestones_per_country: if full { 2_000 } else { 400 },
-            embedded_commands: if full { 5_000 } else { 1_000 },
+            mode,
+            full: mode == Mode::Full,
+            run_for: Duration::from_secs(pick(1, 4, 15)),
+            client_levels: mode.pick(vec![1, 4], vec![1, 8, 32, 64], vec![1, 8, 32, 64]),
+            rebuild_events: pick(5_000, 200_000, 1_000_000),
+            countries: pick_n(5, 200, 200),
+            milestones: pick_n(100, 10_000, 50_000),
+            long_history: pick_n(200, 10_000, 10_000),
+            long_samples: pick_n(10, 100, 500),
+            subscribers: pick_n(20, 2_000, 10_000),
+            digest_milestones_per_country: pick_n(4, 400, 2_000),
+            embedded_commands: pick_n(50, 1_000, 5_000),
         }
     }
 }
@@ -151,15 +188,20 @@ async fn main() -> anyhow::Result<()> {
         admin_url: args.database_url,
         server_bin,
         pgbench: find_pgbench(args.pgbench)?,
-        scale: Scale::new(args.full),
+        scale: Scale::new(match (args.smoke, args.full) {
+            (true, _) => Mode::Smoke,
+            (false, true) => Mode::Full,
+            (false, false) => Mode::Quick,
+        }),
     };
     let wanted = |s: Scenario| args.only.is_empty() || args.only.contains(&s);
     let mut report = Report::new(&env);
     eprintln!(
         "safeguards-bench: {} mode against {}",
-        if env.scale.full { "full" } else { "quick" },
+        env.scale.mode.name(),
         env.admin_url
     );
+    let mut failed = Vec::new();
     for scenario in Scenario::value_variants() {
         if !wanted(*scenario) {
             continue;
@@ -175,6 +217,7 @@ async fn main() -> anyhow::Result<()> {
         };
         // One scenario failing does not cost the others their figures.
         if let Err(e) = outcome {
+            failed.push(format!("{scenario:?}"));
             report.add(report::Row {
                 figure: format!("{scenario:?}"),
                 measured: format!("failed: {e:#}"),
@@ -186,5 +229,6 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     println!("{}", report.table());
+    anyhow::ensure!(failed.is_empty(), "scenarios failed: {}", failed.join(", "));
     Ok(())
 }

@@ -253,6 +253,10 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let elapsed = began.elapsed();
     let peak = server.peak_rss_mib().unwrap_or(f64::NAN);
     let received = smtp.count();
+    ensure!(
+        received == wanted,
+        "{received} of {wanted} digests arrived within ten minutes"
+    );
     report.add(Row {
         figure: format!(
             "Digest to {wanted} subscribers over SMTP, log of {} events",
