@@ -144,6 +144,10 @@ pub struct CommitmentOut {
     pub milestone_counts: MilestoneCounts,
     #[serde(rename = "milestones")]
     pub milestone_list: Vec<MilestoneOut>,
+    /// Where the rest of `milestones` is, when the list was cut (`milestone_counts` counts
+    /// them all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestones_next: Option<String>,
 }
 
 /// `/api/v1/progress/{country}`.
@@ -163,6 +167,12 @@ pub struct CountryProgress {
     #[serde(rename = "commitment_list")]
     pub commitments: Vec<CommitmentOut>,
     pub overdue: Vec<MilestoneOut>,
+    /// The next page of `commitment_list`, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitment_list_next: Option<String>,
+    /// Where the rest of `overdue` is, when the list was cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_next: Option<String>,
 }
 
 /// One cell of the principle × country view.
@@ -311,6 +321,7 @@ pub fn commitment_out(tracker: &Tracker, c: &CommitmentView, today: NaiveDate) -
         fulfilled: is_fulfilled(tracker, c),
         milestone_counts: counts,
         milestone_list: list,
+        milestones_next: None,
     }
 }
 
@@ -388,6 +399,8 @@ pub fn country(tracker: &Tracker, code: &str, today: NaiveDate) -> Option<Countr
         by_dpi_system,
         commitments,
         overdue,
+        commitment_list_next: None,
+        overdue_next: None,
     })
 }
 

@@ -819,6 +819,7 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/commitments/{id}/revise"),
     ("post", "/api/v1/commitments/{id}/withdraw"),
     ("post", "/api/v1/commitments/{id}/milestones"),
+    ("get", "/api/v1/commitments/{id}/milestones"),
     ("get", "/api/v1/milestones/{id}"),
     ("post", "/api/v1/milestones/{id}/start"),
     ("post", "/api/v1/milestones/{id}/progress"),
@@ -835,6 +836,7 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/milestones/{id}/history"),
     ("get", "/api/v1/progress"),
     ("get", "/api/v1/progress/{country}"),
+    ("get", "/api/v1/progress/{country}/overdue"),
     ("get", "/api/v1/progress/principles"),
     ("get", "/api/v1/activity"),
     ("get", "/api/v1/events"),
@@ -1005,6 +1007,143 @@ async fn progress_and_milestones_come_as_csv_without_formulas(backend: Backend) 
 mod csv_exports {
     use super::*;
     on_both_stores!(progress_and_milestones_come_as_csv_without_formulas);
+}
+
+/// The `next` link of a `Link` header, if any.
+fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let link = headers.get(reqwest::header::LINK)?.to_str().ok()?;
+    let (url, rel) = link.split_once(';')?;
+    (rel.trim() == "rel=\"next\"").then(|| url.trim().trim_matches(['<', '>']).to_string())
+}
+
+/// Follow a paged array from `path` to its end: every item's id, in order.
+async fn every_page(app: &TestApp, path: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut next = Some(path.to_string());
+    while let Some(path) = next {
+        let r = app.get(&app.admin, &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        let items = r.body.as_array().expect("a page is an array");
+        assert!(!items.is_empty(), "{path}: an empty page");
+        ids.extend(items.iter().map(|m| m["id"].as_str().unwrap().to_string()));
+        next = next_link(&r.headers);
+    }
+    ids
+}
+
+async fn a_long_country_answers_in_pages_whose_links_lead_to_every_item_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let mut commitments = Vec::new();
+    for _ in 0..3 {
+        commitments.push(app.commitment("KEN").await);
+    }
+    let mut milestones = Vec::new();
+    for day in 1..=12 {
+        // All due in the past: overdue.
+        milestones.push(
+            app.milestone(&commitments[0], &format!("2025-01-{day:02}"))
+                .await,
+        );
+    }
+
+    let r = app.get(&app.admin, "/api/v1/progress/KEN?limit=2").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = &r.body;
+    assert_eq!(page["commitments"], 3, "the counts stay whole");
+    assert_eq!(page["milestones"]["overdue"], 12);
+    let listed = page["commitment_list"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let first = &listed[0];
+    assert_eq!(first["id"], commitments[0].as_str());
+    assert_eq!(
+        first["milestones"].as_array().unwrap().len(),
+        5,
+        "milestones shown by default"
+    );
+    assert_eq!(first["milestone_counts"]["overdue"], 12);
+    assert!(
+        listed[1].get("milestones_next").is_none(),
+        "an uncut list has no link"
+    );
+    assert_eq!(page["overdue"].as_array().unwrap().len(), 5);
+
+    // The rest of the commitments, the rest of a commitment's milestones, the rest of overdue.
+    let next = page["commitment_list_next"]
+        .as_str()
+        .expect("a link to page 2");
+    let second = app.get(&app.admin, next).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    let rest = second.body["commitment_list"].as_array().unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["id"], commitments[2].as_str());
+    assert!(second.body.get("commitment_list_next").is_none());
+
+    let rest_of = first["milestones_next"]
+        .as_str()
+        .expect("a link to the rest");
+    let shown: Vec<String> = first["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let all: Vec<String> = shown
+        .into_iter()
+        .chain(every_page(&app, rest_of).await)
+        .collect();
+    assert_eq!(all, milestones, "every milestone once, in order");
+    let by_fives = every_page(
+        &app,
+        &format!("/api/v1/commitments/{}/milestones?limit=5", commitments[0]),
+    )
+    .await;
+    assert_eq!(by_fives, milestones);
+    let overdue = every_page(&app, "/api/v1/progress/KEN/overdue?limit=4").await;
+    assert_eq!(overdue, milestones, "earliest due first");
+
+    // What a client gets wrong is named.
+    for bad in [
+        "/api/v1/progress/KEN?limit=0",
+        "/api/v1/progress/KEN?limit=201",
+        "/api/v1/progress/KEN?milestone_limit=0",
+        "/api/v1/progress/KEN?cursor=not-a-commitment",
+        "/api/v1/progress/KEN/overdue?cursor=x",
+        "/api/v1/progress/KEN/overdue?limit=501",
+    ] {
+        let r = app.get(&app.admin, bad).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+    }
+    let unknown = app
+        .get(
+            &app.admin,
+            &format!("/api/v1/commitments/{}/milestones", uuid::Uuid::new_v4()),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let everything = app
+        .get(&app.admin, "/api/v1/progress/KEN?milestone_limit=1000")
+        .await;
+    assert_eq!(
+        everything.body["commitment_list"][0]["milestones"]
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    assert!(everything.body["commitment_list"][0]
+        .get("milestones_next")
+        .is_none());
+}
+
+mod paging {
+    use super::*;
+    on_both_stores!(a_long_country_answers_in_pages_whose_links_lead_to_every_item_once);
 }
 
 async fn sign_in_and_subscription_are_rate_limited_per_client(backend: Backend) {

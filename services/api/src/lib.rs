@@ -16,6 +16,7 @@ pub mod limits;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
+pub mod paging;
 pub mod routes;
 pub mod schema;
 pub mod sheet_files;

@@ -62,6 +62,37 @@ pub async fn add_milestone(
     Ok(created(committed))
 }
 
+/// `GET /api/v1/commitments/{id}/milestones?limit=&cursor=`.
+#[utoipa::path(
+    get,
+    path = "/commitments/{id}/milestones",
+    operation_id = "list_milestones",
+    tag = "milestones",
+    summary = "A commitment's milestones, a page at a time",
+    params(("id" = uuid::Uuid, Path, description = "Commitment id"), crate::paging::PageQuery),
+    responses((status = 200, description = "A page of milestones; `Link: rel=\"next\"` to the next", body = Vec<MilestoneOut>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn list_milestones(
+    State(state): State<AppState>,
+    _: Signed,
+    Path(id): Path<String>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<crate::paging::PageQuery>,
+) -> ApiResult<Response> {
+    let all = {
+        let model = state.app.model().await;
+        let c = model
+            .commitments
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("no such commitment"))?;
+        safeguards_projections::views::commitment_out(&model, c, state.app.clock.today())
+            .milestone_list
+    };
+    let page = q.page(all, |m| m.milestone.id.as_str())?;
+    let next = q.next(&format!("/api/v1/commitments/{id}/milestones"), page.next);
+    Ok(crate::paging::array(page.items, next))
+}
+
 #[utoipa::path(
     get,
     path = "/milestones/{id}",

@@ -57,7 +57,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(feed::commitment_history))
         .routes(routes!(commitments::revise))
         .routes(routes!(commitments::withdraw))
-        .routes(routes!(milestones::add_milestone))
+        .routes(routes!(
+            milestones::add_milestone,
+            milestones::list_milestones
+        ))
         .routes(routes!(milestones::get_milestone))
         .routes(routes!(feed::milestone_history))
         .routes(routes!(milestones::start))
@@ -73,6 +76,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(progress::overview))
         .routes(routes!(progress::principles))
         .routes(routes!(progress::country))
+        .routes(routes!(progress::overdue))
         .routes(routes!(plans::coverage_all))
         .routes(routes!(plans::coverage))
         .routes(routes!(feed::activity))

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::path_country;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Signed};
+use crate::paging;
 use crate::schema;
 use crate::AppState;
 
@@ -162,9 +163,106 @@ pub struct CountryQuery {
     /// `YYYY-MM-DD`: the state at the end of that day (UTC)
     #[param(schema_with = schema::date)]
     pub as_of: Option<String>,
-    /// `json` (default) or `csv` (one row per milestone)
+    /// `json` (default) or `csv` (one row per milestone, all of them)
     #[param(value_type = Option<Format>, inline)]
     pub format: Option<String>,
+    /// Commitments per page of `commitment_list` (1–200, default 20); `commitment_list_next`
+    /// links to the next page
+    pub limit: Option<u32>,
+    /// From `commitment_list_next`: where this page of `commitment_list` starts
+    pub cursor: Option<String>,
+    /// Milestones shown per commitment and in `overdue` (1–1000, default 5). A cut list links
+    /// to the rest of it as it stands now (`milestones_next`, `overdue_next`); with `as_of`,
+    /// raise this instead
+    pub milestone_limit: Option<u32>,
+}
+
+/// Commitments per page of `/progress/{country}`, and milestones shown in each list.
+const COMMITMENTS_PER_PAGE: usize = 20;
+const MAX_COMMITMENTS_PER_PAGE: usize = 200;
+const MILESTONES_SHOWN: usize = 5;
+const MAX_MILESTONES_SHOWN: usize = 1000;
+
+/// Cut the lists of `progress` as `q` asks: a page of its commitments, the first milestones of
+/// each and of `overdue`, each cut list with the link to the rest. The counts stay whole.
+fn cut(progress: &mut CountryProgress, country: &str, q: &CountryQuery) -> ApiResult<()> {
+    let per_page = paging::limit(
+        "limit",
+        q.limit,
+        COMMITMENTS_PER_PAGE,
+        MAX_COMMITMENTS_PER_PAGE,
+    )?;
+    let shown = paging::limit(
+        "milestone_limit",
+        q.milestone_limit,
+        MILESTONES_SHOWN,
+        MAX_MILESTONES_SHOWN,
+    )?;
+    let all = std::mem::take(&mut progress.commitments);
+    let page = paging::page(
+        all,
+        |c| c.commitment.id.as_str(),
+        q.cursor.as_deref(),
+        per_page,
+    )?;
+    progress.commitment_list_next = page.next.map(|cursor| {
+        paging::next_link(
+            &format!("/api/v1/progress/{country}"),
+            &[
+                ("as_of", q.as_of.clone()),
+                ("limit", q.limit.map(|n| n.to_string())),
+                ("milestone_limit", q.milestone_limit.map(|n| n.to_string())),
+                ("cursor", Some(cursor)),
+            ],
+        )
+    });
+    progress.commitments = page.items;
+    let rest = |path: String, cursor: Option<String>| {
+        cursor.map(|c| paging::next_link(&path, &[("cursor", Some(c))]))
+    };
+    for c in &mut progress.commitments {
+        let list = std::mem::take(&mut c.milestone_list);
+        let first = paging::page(list, |m| m.milestone.id.as_str(), None, shown)?;
+        c.milestone_list = first.items;
+        c.milestones_next = rest(
+            format!("/api/v1/commitments/{}/milestones", c.commitment.id),
+            first.next,
+        );
+    }
+    let overdue = std::mem::take(&mut progress.overdue);
+    let first = paging::page(overdue, |m| m.milestone.id.as_str(), None, shown)?;
+    progress.overdue = first.items;
+    progress.overdue_next = rest(format!("/api/v1/progress/{country}/overdue"), first.next);
+    Ok(())
+}
+
+/// `GET /api/v1/progress/{country}/overdue?limit=&cursor=`.
+#[utoipa::path(
+    get,
+    path = "/progress/{country}/overdue",
+    operation_id = "overdue_of_country",
+    tag = "progress",
+    summary = "One country's overdue milestones, earliest due first, a page at a time",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"), paging::PageQuery),
+    responses((status = 200, description = "A page of overdue milestones; `Link: rel=\"next\"` to the next", body = Vec<views::MilestoneOut>), crate::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn overdue(
+    State(state): State<AppState>,
+    _: Signed,
+    Path(raw): Path<String>,
+    ApiQuery(q): ApiQuery<paging::PageQuery>,
+) -> ApiResult<Response> {
+    let country = path_country(&raw)?;
+    let all = {
+        let model = state.app.model().await;
+        views::country(&model, country.as_str(), state.app.clock.today())
+            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?
+            .overdue
+    };
+    let page = q.page(all, |m| m.milestone.id.as_str())?;
+    let next = q.next(&format!("/api/v1/progress/{country}/overdue"), page.next);
+    Ok(paging::array(page.items, next))
 }
 
 /// `GET /api/v1/progress/{country}?as_of=YYYY-MM-DD`.
@@ -206,6 +304,8 @@ pub async fn country(
         }
     };
     if !csv {
+        let mut progress = progress;
+        cut(&mut progress, country.as_str(), &q)?;
         return Ok(Json(progress).into_response());
     }
     let mut rows = vec![[
