@@ -7,7 +7,10 @@
 //! their high bits) are read in strictly increasing order without a gap being skipped.
 
 use chrono::{DateTime, Utc};
+use safeguards_projections::event::Metadata;
 pub use safeguards_projections::RecordedEvent;
+use serde_json::value::RawValue;
+use sqlx::types::Json;
 use sqlx::Row;
 
 use crate::db::{is_unavailable, Database};
@@ -164,7 +167,9 @@ fn decode(e: impl std::fmt::Display) -> ReadError {
 }
 
 fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, ReadError> {
-    let metadata: serde_json::Value = row.try_get("metadata").map_err(decode)?;
+    // Text kept as it is (checked, not parsed into a tree); metadata straight into its type.
+    let payload: Json<Box<RawValue>> = row.try_get("payload").map_err(decode)?;
+    let metadata: Json<Metadata> = row.try_get("metadata").map_err(decode)?;
     Ok(RecordedEvent {
         position: row.try_get("position").map_err(decode)?,
         aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
@@ -172,8 +177,8 @@ fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, ReadError> {
         sequence: row.try_get("sequence").map_err(decode)?,
         event_type: row.try_get("event_type").map_err(decode)?,
         event_version: row.try_get("event_version").map_err(decode)?,
-        payload: row.try_get("payload").map_err(decode)?,
-        metadata: serde_json::from_value(metadata).map_err(decode)?,
+        payload: Box::<str>::from(payload.0).into_string(),
+        metadata: metadata.0,
         recorded_at: row.try_get("recorded_at").map_err(decode)?,
     })
 }
@@ -193,7 +198,7 @@ fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, ReadError>
         sequence: row.try_get("sequence").map_err(decode)?,
         event_type: row.try_get("event_type").map_err(decode)?,
         event_version: row.try_get("event_version").map_err(decode)?,
-        payload: serde_json::from_str(payload).map_err(decode)?,
+        payload: payload.to_string(),
         metadata: serde_json::from_str(metadata).map_err(decode)?,
         recorded_at,
     })

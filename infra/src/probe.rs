@@ -65,6 +65,27 @@ pub async fn overwrite_snapshot(
     })
 }
 
+/// How many snapshots of the read model are stored.
+pub async fn model_snapshots(db: &Database) -> Result<i64, sqlx::Error> {
+    with_pool!(db, p => sqlx::query_scalar(sql::probe::MODEL_SNAPSHOTS).fetch_one(p).await)
+}
+
+/// Give every stored snapshot of the read model another format, and another body if given.
+pub async fn overwrite_model_snapshot(
+    db: &Database,
+    format: &str,
+    body: Option<&[u8]>,
+) -> Result<(), sqlx::Error> {
+    with_pool!(db, p => {
+        sqlx::query(sql::probe::OVERWRITE_MODEL_SNAPSHOT)
+            .bind(format)
+            .bind(body)
+            .execute(p)
+            .await
+            .map(|_| ())
+    })
+}
+
 /// Take the transaction's id now (PostgreSQL), as a transaction that writes only later would
 /// have; nothing on SQLite, where one writer runs at a time.
 pub async fn take_transaction_id(import: &mut Import) -> Result<(), sqlx::Error> {
@@ -97,13 +118,34 @@ pub struct Rows {
     pub metadata: Vec<String>,
 }
 
-/// Append many events in one statement (PostgreSQL), as the store would have written them one
-/// command at a time. Returns the rows written.
+/// Append many events in one statement (PostgreSQL; SQLite: one transaction), as the store
+/// would have written them one command at a time. Returns the rows written.
 pub async fn bulk_append(db: &Database, rows: Rows) -> Result<u64, sqlx::Error> {
-    let Database::Postgres(p) = db else {
-        return Err(sqlx::Error::Protocol(
-            "bulk appends are for PostgreSQL".into(),
-        ));
+    let p = match db {
+        Database::Postgres(p) => p,
+        Database::Sqlite(pool) => {
+            // One transaction, statements of at most 2,000 rows (seven values each).
+            let mut tx = pool.begin().await?;
+            let n = rows.types.len();
+            for start in (0..n).step_by(2_000) {
+                let end = (start + 2_000).min(n);
+                let statement = sql::lite::append_many(end - start);
+                let mut query = sqlx::query(&statement);
+                for i in start..end {
+                    query = query
+                        .bind(&rows.types[i])
+                        .bind(&rows.ids[i])
+                        .bind(rows.sequences[i])
+                        .bind(&rows.event_types[i])
+                        .bind(&rows.versions[i])
+                        .bind(&rows.payloads[i])
+                        .bind(&rows.metadata[i]);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            return Ok(n as u64);
+        }
     };
     let done = sqlx::query(sql::probe::BULK_APPEND)
         .bind(rows.types)

@@ -5,10 +5,12 @@
 //! the feed and reaches exactly the state a rebuild would. Each process keeps its own model;
 //! there is no shared view table that two processes could update twice or lose an update in.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use safeguards_projections::snapshot::{self, MODEL_FORMAT};
 use safeguards_projections::Tracker;
 use tokio::sync::{watch, RwLock, RwLockReadGuard};
 
@@ -18,6 +20,10 @@ use crate::store::{Commits, EventStore};
 
 /// How many events one read of the feed takes.
 pub const BATCH: i64 = 2000;
+
+/// After this many events folded since the last snapshot of the model, the projector writes
+/// a new one.
+pub const SNAPSHOT_AFTER: u64 = 50_000;
 
 /// Follows the feed and owns the read model.
 #[derive(Debug)]
@@ -31,6 +37,24 @@ pub struct Projector {
     /// Since when the model has been behind what the log holds (committed events it has not
     /// folded, by any process), as last checked; `None` when it was not.
     behind_since: std::sync::Mutex<Option<Instant>>,
+    /// The events of the model's last snapshot (read or written by this process).
+    snapshot_events: AtomicU64,
+}
+
+/// How a start-up built the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Started {
+    /// Events the model held from its snapshot (0: none read; the log was replayed).
+    pub from_snapshot: u64,
+    /// Events folded from the log after it.
+    pub folded: usize,
+}
+
+impl Started {
+    /// Whether so much was folded that the next start should find a new snapshot.
+    pub fn snapshot_due(&self) -> bool {
+        self.folded as u64 >= SNAPSHOT_AFTER
+    }
 }
 
 /// What `/readyz` and `/metrics` report.
@@ -52,7 +76,101 @@ impl Projector {
             commits: store.commits(),
             last_applied_at: std::sync::Mutex::new(None),
             behind_since: std::sync::Mutex::new(None),
+            snapshot_events: AtomicU64::new(0),
         })
+    }
+
+    /// Build the model at start-up: from the snapshot of this model format when one reads,
+    /// then every event after it. (The caller writes a new snapshot after a long replay:
+    /// [`Started::snapshot_due`].)
+    pub async fn start(&self) -> Result<Started, ReadError> {
+        let from_snapshot = self.restore().await;
+        let folded = self.catch_up().await?;
+        Ok(Started {
+            from_snapshot,
+            folded,
+        })
+    }
+
+    /// Take the model from its snapshot, if there is one of this format that reads and says
+    /// what it holds; otherwise leave the model as it is (empty at start-up). Returns the
+    /// events it holds.
+    async fn restore(&self) -> u64 {
+        let row: Result<Option<(i64, i64, Vec<u8>)>, sqlx::Error> = crate::with_pool!(&self.db, pool => {
+            sqlx::query_as(crate::sql::both::MODEL_SNAPSHOT)
+                .bind(MODEL_FORMAT)
+                .fetch_optional(pool)
+                .await
+        });
+        let (position, events, body) = match row {
+            Ok(Some(row)) => row,
+            Ok(None) => return 0,
+            Err(e) => {
+                tracing::warn!(error = %e, "the read model's snapshot cannot be read; replaying the log");
+                return 0;
+            }
+        };
+        let model = match snapshot::read(&body) {
+            Ok(model) if model.position == position && model.events == events as u64 => model,
+            Ok(_) => {
+                tracing::warn!(
+                    position,
+                    "the read model's snapshot does not hold what its row says; replaying the log"
+                );
+                return 0;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, position, "the read model's snapshot does not read; replaying the log");
+                return 0;
+            }
+        };
+        *self.model.write().await = model;
+        self.applied.send_replace(position);
+        self.snapshot_events.store(events as u64, Ordering::Relaxed);
+        events as u64
+    }
+
+    /// Write the model out as the snapshot of its format (kept unless one as far along is
+    /// there already). Returns whether there was anything to write.
+    pub async fn save_snapshot(&self) -> Result<bool, ReadError> {
+        let (body, position, events) = {
+            let model = self.model.read().await;
+            if model.events == 0 {
+                return Ok(false);
+            }
+            let body = snapshot::write(&model)
+                .map_err(|e| ReadError::Corrupt(format!("writing the model's snapshot: {e}")))?;
+            (body, model.position, model.events)
+        };
+        crate::with_pool!(&self.db, pool => {
+            sqlx::query(crate::sql::both::SAVE_MODEL_SNAPSHOT)
+                .bind(MODEL_FORMAT)
+                .bind(position)
+                .bind(events as i64)
+                .bind(&body)
+                .execute(pool)
+                .await?;
+            sqlx::query(crate::sql::both::DROP_OTHER_MODEL_SNAPSHOTS)
+                .bind(MODEL_FORMAT)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        self.snapshot_events.store(events, Ordering::Relaxed);
+        tracing::info!(
+            position,
+            events,
+            bytes = body.len(),
+            "read model snapshot saved"
+        );
+        Ok(true)
+    }
+
+    /// Save a snapshot; a snapshot is derived data, so failing to write one is told, not fatal.
+    pub async fn snapshot_best_effort(&self) {
+        if let Err(e) = self.save_snapshot().await {
+            tracing::warn!(error = %e, "the read model's snapshot was not saved");
+        }
     }
 
     /// Fold every event the feed offers now. Returns how many were applied.
@@ -97,6 +215,15 @@ impl Projector {
                 Ok(_) => {
                     failures = 0;
                     self.check_behind().await;
+                    let since = self
+                        .model
+                        .read()
+                        .await
+                        .events
+                        .saturating_sub(self.snapshot_events.load(Ordering::Relaxed));
+                    if since >= SNAPSHOT_AFTER {
+                        self.snapshot_best_effort().await;
+                    }
                 }
                 Err(e) => {
                     failures += 1;

@@ -32,6 +32,22 @@ pub mod both {
     pub const SNAPSHOT: &str = "SELECT version, state FROM aggregate_snapshots
           WHERE aggregate_type = $1 AND aggregate_id = $2 AND format = $3";
 
+    /// The read model's snapshot of a format (see `projector`).
+    pub const MODEL_SNAPSHOT: &str =
+        "SELECT position, events, body FROM read_model_snapshots WHERE format = $1";
+
+    /// Save the read model's snapshot, unless one as far along is there (another process).
+    pub const SAVE_MODEL_SNAPSHOT: &str =
+        "INSERT INTO read_model_snapshots (format, position, events, body) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (format) DO UPDATE
+            SET position = excluded.position, events = excluded.events, body = excluded.body,
+                saved_at = excluded.saved_at
+          WHERE read_model_snapshots.position < excluded.position";
+
+    /// Snapshots of other formats: no build of this one reads them.
+    pub const DROP_OTHER_MODEL_SNAPSHOTS: &str =
+        "DELETE FROM read_model_snapshots WHERE format <> $1";
+
     pub const SAVE_SNAPSHOT: &str =
         "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
          VALUES ($1, $2, $3, $4, $5)
@@ -187,6 +203,9 @@ pub mod probe {
         "SELECT version FROM aggregate_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2";
     pub const OVERWRITE_SNAPSHOT: &str = "UPDATE aggregate_snapshots SET format = $1, state = $2
           WHERE aggregate_type = $3 AND aggregate_id = $4";
+    pub const MODEL_SNAPSHOTS: &str = "SELECT count(*) FROM read_model_snapshots";
+    pub const OVERWRITE_MODEL_SNAPSHOT: &str =
+        "UPDATE read_model_snapshots SET format = $1, body = coalesce($2, body)";
     pub const TAKE_TRANSACTION_ID: &str = "SELECT pg_current_xact_id()";
     pub const VACUUM: &str = "VACUUM ANALYZE events";
     pub const BULK_APPEND: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)

@@ -3,7 +3,6 @@
 //! transactions to write events the way another writer would.
 
 use safeguards_projections::event::Metadata;
-use serde_json::Value;
 
 use crate::db::Database;
 use crate::sql;
@@ -33,7 +32,8 @@ pub struct ImportedEvent<'a> {
     pub sequence: i64,
     pub event_type: &'a str,
     pub event_version: &'a str,
-    pub payload: &'a Value,
+    /// The payload as stored: JSON text.
+    pub payload: &'a str,
     pub metadata: &'a Metadata,
 }
 
@@ -66,8 +66,14 @@ impl Import {
         }
         match &mut self.tx {
             // PostgreSQL takes JSON values for its json columns; SQLite keeps text.
-            Tx::Pg(t) => insert!(t, e.payload, &metadata),
-            Tx::Lite(t) => insert!(t, e.payload.to_string(), metadata.to_string()),
+            Tx::Pg(t) => {
+                let payload = serde_json::value::RawValue::from_string(e.payload.to_string())
+                    .map_err(|err| {
+                        CommandError::Internal(format!("a payload does not read: {err}"))
+                    })?;
+                insert!(t, sqlx::types::Json(payload), &metadata)
+            }
+            Tx::Lite(t) => insert!(t, e.payload, metadata.to_string()),
         }
         .map_err(sql_error)
     }

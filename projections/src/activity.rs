@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{DecodedEvent, RecordedEvent};
 
 /// One recent change.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityLine {
     pub position: i64,
     pub country: Option<String>,

@@ -121,9 +121,9 @@ impl CloudEvent {
             event_version: self.eventversion.clone().ok_or("eventversion")?,
             // An event without fields is stored as its name alone.
             payload: if self.data.is_null() {
-                Value::String(event_type.clone())
+                Value::String(event_type.clone()).to_string()
             } else {
-                serde_json::json!({ event_type.as_str(): self.data })
+                serde_json::json!({ event_type.as_str(): self.data }).to_string()
             },
             event_type,
             metadata: Metadata {
@@ -152,21 +152,22 @@ mod tests {
             sequence: 3,
             event_type: "ProgressReported".into(),
             event_version: "1.0".into(),
-            payload: serde_json::json!({"ProgressReported": {"percent": 40, "note": null}}),
+            payload: serde_json::json!({"ProgressReported": {"percent": 40, "note": null}})
+                .to_string(),
             metadata: Metadata::new(safeguards_domain::values::Actor::System, "req-9", time),
             recorded_at: time,
         };
-        let line = CloudEvent::of(&e, e.data().clone());
+        let line = CloudEvent::of(&e, e.data());
         assert_eq!(line.kind, "org.safeguards.milestone.ProgressReported");
         let text = serde_json::to_string(&line).unwrap();
         let back: CloudEvent = serde_json::from_str(&text).unwrap();
         assert_eq!(back.to_recorded().unwrap(), e);
         let bare = RecordedEvent {
             event_type: "AccountDisabled".into(),
-            payload: Value::String("AccountDisabled".into()),
+            payload: Value::String("AccountDisabled".into()).to_string(),
             ..e
         };
-        let line = CloudEvent::of(&bare, bare.data().clone());
+        let line = CloudEvent::of(&bare, bare.data());
         assert_eq!(line.to_recorded().unwrap(), bare);
         let contact = CloudEvent::other("x", "subscriber/1".into(), time, Value::Null);
         assert_eq!(contact.to_recorded(), Err("eventtype"));

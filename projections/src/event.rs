@@ -83,39 +83,57 @@ pub struct RecordedEvent {
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
-    pub payload: Value,
+    /// The payload as stored: JSON text, decoded straight into the domain's event types by
+    /// [`RecordedEvent::decode`] (no JSON tree on the way).
+    pub payload: String,
     pub metadata: Metadata,
     pub recorded_at: DateTime<Utc>,
 }
 
 impl RecordedEvent {
+    /// The payload as a JSON value (`null` if it does not read).
+    pub fn payload_value(&self) -> Value {
+        serde_json::from_str(&self.payload).unwrap_or(Value::Null)
+    }
+
     /// The event's own fields: the payload without its `{"<EventType>": …}` wrapper (`null`
     /// for an event without fields, stored as `"<EventType>"`).
-    pub fn data(&self) -> &Value {
-        match &self.payload {
-            Value::Object(map) if map.len() == 1 => map.values().next().unwrap_or(&Value::Null),
-            _ => &Value::Null,
+    pub fn data(&self) -> Value {
+        match self.payload_value() {
+            Value::Object(map) if map.len() == 1 => map
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
         }
     }
 
     /// The payload as a domain event, upcast from its stored version when that is older.
     /// `None` for aggregates this build does not know.
     pub fn decode(&self) -> Result<Option<DecodedEvent>, serde_json::Error> {
-        let upcast;
-        let p = if self.event_version == safeguards_domain::EVENT_VERSION {
-            // Deserialize from the borrowed value: no copy of the payload.
-            &self.payload
-        } else {
-            upcast = safeguards_domain::upcast::upcast(
-                &self.aggregate_type,
-                &self.event_type,
-                &self.event_version,
-                self.payload.clone(),
-            )
-            .map_err(<serde_json::Error as serde::de::Error>::custom)?;
-            &upcast
-        };
-        Ok(Some(match self.aggregate_type.as_str() {
+        if self.event_version == safeguards_domain::EVENT_VERSION {
+            // The stored text straight into the typed event.
+            let mut text = serde_json::Deserializer::from_str(&self.payload);
+            let decoded = Self::decode_from(&self.aggregate_type, &mut text)?;
+            text.end()?;
+            return Ok(decoded);
+        }
+        let upcast = safeguards_domain::upcast::upcast(
+            &self.aggregate_type,
+            &self.event_type,
+            &self.event_version,
+            serde_json::from_str(&self.payload)?,
+        )
+        .map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        Self::decode_from(&self.aggregate_type, upcast)
+    }
+
+    fn decode_from<'de, D>(aggregate_type: &str, p: D) -> Result<Option<DecodedEvent>, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        Ok(Some(match aggregate_type {
             "engagement" => DecodedEvent::Engagement(Deserialize::deserialize(p)?),
             "commitment" => DecodedEvent::Commitment(Deserialize::deserialize(p)?),
             "milestone" => DecodedEvent::Milestone(Deserialize::deserialize(p)?),
@@ -156,7 +174,7 @@ mod tests {
             sequence: 2,
             event_type: "MilestoneStarted".into(),
             event_version: version.into(),
-            payload: serde_json::json!({"MilestoneStarted": {"note": null}}),
+            payload: r#"{"MilestoneStarted": {"note": null}}"#.into(),
             metadata: Metadata::default(),
             recorded_at: Utc::now(),
         }

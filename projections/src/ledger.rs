@@ -42,7 +42,7 @@ pub fn link(previous: &Hash, event: &RecordedEvent) -> Hash {
         canonical(f, &mut text);
         text.push(b',');
     }
-    canonical(&event.payload, &mut text);
+    canonical(&event.payload_value(), &mut text);
     for s in [
         event.metadata.actor_id(),
         event.metadata.correlation_id.clone(),
@@ -314,7 +314,7 @@ mod tests {
             sequence: 1,
             event_type: "ProgressReported".into(),
             event_version: "1.0".into(),
-            payload,
+            payload: payload.to_string(),
             metadata: Metadata::new(Actor::System, "req", time),
             recorded_at: time,
         }

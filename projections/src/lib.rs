@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod event;
 pub mod ledger;
 pub mod model;
+pub mod snapshot;
 pub mod views;
 
 pub use event::{DecodedEvent, RecordedEvent};

@@ -12,7 +12,7 @@ use safeguards_domain::engagement::{EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
 use safeguards_domain::subscriber::{Frequency, Language, SubscriberEvent, SubscriberStatus};
 use safeguards_domain::values::{Evidence, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::activity::{self, ActivityLine};
 use crate::event::{DecodedEvent, RecordedEvent};
@@ -21,7 +21,7 @@ use crate::event::{DecodedEvent, RecordedEvent};
 pub const ACTIVITY_KEPT: usize = 5000;
 
 /// The whole read model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tracker {
     /// Position of the last event folded in.
     pub position: i64,
@@ -49,7 +49,7 @@ pub struct Tracker {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityView {
     pub kind: String,
     pub title: String,
@@ -60,7 +60,7 @@ pub struct ActivityView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngagementView {
     pub country: String,
     pub name: String,
@@ -83,7 +83,7 @@ pub struct EngagementView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitmentView {
     pub id: String,
     pub country: String,
@@ -103,10 +103,12 @@ pub struct CommitmentView {
     pub milestones: Vec<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     fields: Option<CommitmentFields>,
     /// Its milestones at a glance, kept up to date as they change.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub tally: Tally,
 }
 
@@ -114,7 +116,7 @@ pub struct CommitmentView {
 /// status, and the open ones (neither achieved, verified nor cancelled) by due date. Counts,
 /// completion and overdue lists read it instead of visiting every milestone, so their cost
 /// follows the number of commitments and of overdue milestones, not the length of the log.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     /// Milestones by status, in the order of [`MilestoneStatus`].
     by_status: [u32; 6],
@@ -205,7 +207,7 @@ impl CommitmentView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceView {
     pub title: String,
     pub url: String,
@@ -221,7 +223,7 @@ impl From<&Evidence> for EvidenceView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneView {
     pub id: String,
     pub commitment: String,
@@ -244,10 +246,12 @@ pub struct MilestoneView {
     /// Every status the milestone entered, with its time (for burn-up charts).
     pub transitions: Vec<(DateTime<Utc>, MilestoneStatus)>,
     /// While blocked, the status it had before (and returns to when unblocked).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub before_block: Option<MilestoneStatus>,
     /// Counted in its commitment's [`Tally`] (the commitment was known when it was added).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     tallied: bool,
 }
 
@@ -271,7 +275,7 @@ impl MilestoneView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountView {
     pub id: String,
     pub email: String,
@@ -282,15 +286,15 @@ pub struct AccountView {
     pub version: i64,
     /// The language chosen for the pages, if any.
     pub language: Option<Language>,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     pub password_hash: Option<String>,
     /// Tokens of an earlier generation no longer work (a new password, a revocation).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     pub token_generation: u32,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriberView {
     pub id: String,
     pub status: SubscriberStatus,
@@ -311,7 +315,7 @@ pub struct SubscriberView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DigestView {
     pub period: String,
     pub composed_at: DateTime<Utc>,
@@ -322,7 +326,8 @@ pub struct DigestView {
     pub failed: u32,
     pub completed: bool,
     /// Each country's completion at `to_position` (percent).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub completion: BTreeMap<String, f64>,
 }
 

@@ -787,7 +787,7 @@ async fn rights_are_not_decided_on_a_read_model_held_behind_the_log() {
         sequence: 1,
         event_type: "Probe",
         event_version: "1.0",
-        payload: &json!({"Probe": {}}),
+        payload: &json!({"Probe": {}}).to_string(),
         metadata: &Metadata::new(Actor::System, "held", chrono::Utc::now()),
     })
     .await

@@ -372,7 +372,141 @@ async fn wait_until_all_visible(db: &Database) {
     }
 }
 
+/// Start a projector on `store` and check its model against a rebuild of the whole log.
+async fn start_and_compare(
+    store: &EventStore,
+    db: &Database,
+) -> safeguards_infra::projector::Started {
+    wait_until_all_visible(db).await;
+    let projector = Projector::new(store);
+    let started = projector.start().await.unwrap();
+    let (rebuilt, count) = replay(db, i64::MAX, None, |_| {}).await.unwrap();
+    assert_eq!(
+        *projector.read().await,
+        rebuilt,
+        "{started:?}: the model differs from a rebuild"
+    );
+    assert_eq!(started.from_snapshot + started.folded as u64, count);
+    if started.from_snapshot > 0 {
+        // What the API does not show came back too: the tallies answer as the rebuild's do.
+        let model = projector.read().await;
+        let today = day("2026-12-31");
+        for c in COUNTRIES {
+            assert_eq!(
+                views::country(&model, c, today),
+                views::country(&rebuilt, c, today),
+                "{c}"
+            );
+        }
+    }
+    started
+}
+
+async fn a_start_from_the_snapshot_equals_a_rebuild_and_a_bad_snapshot_is_passed_over(
+    backend: Backend,
+) {
+    let t = TestDb::new(backend).await;
+    let store = t.store();
+    random_workload(&store, 11, 200).await;
+    // No snapshot yet: the whole log is replayed; then one is written.
+    let first = start_and_compare(&store, &t.db).await;
+    assert_eq!(first.from_snapshot, 0);
+    let writer = Projector::new(&store);
+    writer.start().await.unwrap();
+    assert!(writer.save_snapshot().await.unwrap());
+
+    // Events after the snapshot: a start reads it and folds only those.
+    random_workload(&store, 12, 100).await;
+    let second = start_and_compare(&store, &t.db).await;
+    assert_eq!(second.from_snapshot, first.folded as u64);
+    assert!(second.folded > 0, "{second:?}");
+
+    // A snapshot that does not read, or one of another format, is passed over for the log.
+    let current = safeguards_projections::snapshot::MODEL_FORMAT;
+    for (format, body) in [
+        ("0", None),
+        (current, Some(b"{\"position\": ".as_slice())),
+        (current, Some(b"{}".as_slice())),
+    ] {
+        writer.save_snapshot().await.unwrap();
+        safeguards_infra::probe::overwrite_model_snapshot(&t.db, format, body)
+            .await
+            .unwrap();
+        let started = start_and_compare(&store, &t.db).await;
+        assert_eq!(started.from_snapshot, 0, "{format} {body:?}");
+    }
+}
+
+/// Every field path of a JSON document; keys that are data (ids, codes, periods: anything but
+/// lower-case words) become `*`.
+fn shape(value: &serde_json::Value, at: &str, into: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, v) in fields {
+                let key = if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    key.as_str()
+                } else {
+                    "*"
+                };
+                let path = format!("{at}.{key}");
+                into.insert(path.clone());
+                shape(v, &path, into);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                shape(v, &format!("{at}[]"), into);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The snapshot of a model with every kind of view (the demo data, an account, a subscriber
+/// and a digest) has the fields it had when `MODEL_FORMAT` was last changed. Adding, removing
+/// or renaming a field of the model fails here: change `MODEL_FORMAT` with the fingerprint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_shape_is_pinned() {
+    use sha2::Digest as _;
+    let app = TestApp::serve_setup(
+        TestDb::sqlite().await,
+        safeguards_tests::app::Setup {
+            demo: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let r = app
+        .subscribe(serde_json::json!({"email": "shape@example.org"}))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let r = app
+        .post(&app.admin, "/api/v1/digests/send", serde_json::json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(app.projector.wait_for(0, Duration::from_secs(10)).await);
+    let model = app.projector.read().await.clone();
+    assert!(
+        !model.accounts.is_empty() && !model.subscribers.is_empty() && !model.digests.is_empty()
+    );
+    let body = safeguards_projections::snapshot::write(&model).unwrap();
+    let mut paths = std::collections::BTreeSet::new();
+    shape(&serde_json::from_slice(&body).unwrap(), "", &mut paths);
+    let listed: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let fingerprint = hex::encode(sha2::Sha256::digest(listed.join("\n").as_bytes()));
+    assert_eq!(
+        (
+            safeguards_projections::snapshot::MODEL_FORMAT,
+            &fingerprint[..16]
+        ),
+        ("1", "8c730d3afcadb447"),
+        "the read model's shape changed: change MODEL_FORMAT and this fingerprint. Its fields:\n{}",
+        listed.join("\n")
+    );
+}
+
 on_both_stores!(
+    a_start_from_the_snapshot_equals_a_rebuild_and_a_bad_snapshot_is_passed_over,
     live_views_equal_a_rebuild_and_the_commands,
     a_projector_that_stopped_between_commit_and_projection_catches_up,
 );
@@ -408,7 +542,7 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
 
     // A long transaction starts the slow milestone and stays open…
     let mut long = Import::begin(&t.db).await.unwrap();
-    let started = serde_json::to_value(MilestoneEvent::MilestoneStarted { note: None }).unwrap();
+    let started = serde_json::to_string(&MilestoneEvent::MilestoneStarted { note: None }).unwrap();
     long.event(&ImportedEvent {
         aggregate_type: "milestone",
         aggregate_id: &slow,

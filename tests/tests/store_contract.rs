@@ -131,7 +131,11 @@ async fn concurrent_writers_without_an_expected_version_are_all_recorded(backend
     assert_eq!(history.len(), 32);
     let mut percents: Vec<i64> = history[2..]
         .iter()
-        .map(|e| e.payload["ProgressReported"]["percent"].as_i64().unwrap())
+        .map(|e| {
+            e.payload_value()["ProgressReported"]["percent"]
+                .as_i64()
+                .unwrap()
+        })
         .collect();
     percents.sort();
     assert_eq!(percents, (0..30).collect::<Vec<_>>());
@@ -226,7 +230,7 @@ async fn the_log_is_append_only(backend: Backend) {
 
 /// A probe event of `aggregate` at `sequence`, written raw into `tx`.
 async fn probe_event(tx: &mut Import, aggregate: &str, sequence: i64) {
-    let payload = serde_json::json!({"Probe": {}});
+    let payload = serde_json::json!({"Probe": {}}).to_string();
     let metadata = Metadata::new(
         Actor::System,
         "feed",

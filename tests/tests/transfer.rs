@@ -42,13 +42,14 @@ async fn histories(
         let Some(last) = batch.last() else { break };
         after = last.position;
         for e in batch {
+            let payload = e.payload_value();
             out.entry((e.aggregate_type.clone(), e.aggregate_id.clone()))
                 .or_default()
                 .push((
                     e.sequence,
                     e.event_type,
                     e.event_version,
-                    e.payload,
+                    payload,
                     serde_json::to_value(e.metadata).unwrap(),
                 ));
         }

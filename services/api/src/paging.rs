@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// How many items at most (1–500, default 50)
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// From the `Link: rel="next"` of the page before: where this page starts
     pub cursor: Option<String>,
@@ -62,8 +63,9 @@ pub fn limit(field: &str, asked: Option<u32>, default: usize, max: usize) -> Api
 }
 
 /// The items after `cursor` (the key of the last item already seen; from the start when
-/// `None`), at most `limit` of them. A cursor that names no item is refused with 422: the
-/// client would otherwise read the list from the start again without knowing it.
+/// `None`), at most `limit` of them. A cursor that names no item of the list is not found
+/// (404, naming the cursor): the client would otherwise read the list from the start again
+/// without knowing it.
 pub fn page<T>(
     items: Vec<T>,
     key: impl Fn(&T) -> &str,
@@ -76,7 +78,7 @@ pub fn page<T>(
             items
                 .iter()
                 .position(|item| key(item) == c)
-                .ok_or_else(|| ApiError::invalid("cursor", "names no item of this list"))?
+                .ok_or_else(|| ApiError::not_found("cursor: names no item of this list"))?
                 + 1
         }
     };
@@ -139,7 +141,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cursor_that_names_no_item_is_refused() {
+    fn a_cursor_that_names_no_item_is_not_found() {
         assert!(page(letters(), |s| s.as_str(), Some("zz"), 2).is_err());
     }
 

@@ -39,7 +39,7 @@ pub fn visible_data(who: &Principal, e: &RecordedEvent) -> Option<Value> {
     if !admin && PERSONAL.contains(&e.aggregate_type.as_str()) {
         return None;
     }
-    let mut data = e.data().clone();
+    let mut data = e.data();
     if let Value::Object(map) = &mut data {
         map.remove("password_hash");
         map.remove("token_hash");

@@ -199,15 +199,21 @@ impl Server {
         } else {
             None
         };
-        let replayed = projector
-            .catch_up()
+        let started = projector
+            .start()
             .await
             .context("building the read model from the event log")?;
         tracing::info!(
-            events = replayed,
+            from_snapshot = started.from_snapshot,
+            events = started.folded,
             position = projector.applied(),
             "read model built"
         );
+        if started.snapshot_due() {
+            // Beside the requests: the next start reads it instead of this replay.
+            let projector = projector.clone();
+            tokio::spawn(async move { projector.snapshot_best_effort().await });
+        }
         let (stop, stop_rx) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(projector.clone().run(stop_rx)),

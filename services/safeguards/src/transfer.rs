@@ -58,7 +58,7 @@ pub async fn export(
                 link.position,
                 e.position
             );
-            let mut line = CloudEvent::of(e, e.data().clone());
+            let mut line = CloudEvent::of(e, e.data());
             line.ledgerindex = Some(link.index);
             line.ledgerhash = Some(hex::encode(link.hash));
             serde_json::to_writer(&mut *out, &line)?;

@@ -169,7 +169,7 @@ async fn crash_under_load(backend: Backend) {
     }
     // The restarted server's views equal a rebuild from the log.
     let view: serde_json::Value = client
-        .get(format!("{base}/api/v1/progress/KEN"))
+        .get(format!("{base}/api/v1/progress/KEN?milestone_limit=1000"))
         .bearer_auth(&token)
         .send()
         .await

@@ -53,7 +53,9 @@ struct Args {
 enum Scenario {
     Commands,
     Rebuild,
+    Startup,
     Reads,
+    Progress,
     Long,
     Digest,
     Embedded,
@@ -209,7 +211,9 @@ async fn main() -> anyhow::Result<()> {
         let outcome = match scenario {
             Scenario::Commands => scenarios::commands::run(&env, &mut report).await,
             Scenario::Rebuild => scenarios::rebuild::run(&env, &mut report).await,
+            Scenario::Startup => scenarios::startup::run(&env, &mut report).await,
             Scenario::Reads => scenarios::reads::run(&env, &mut report).await,
+            Scenario::Progress => scenarios::progress::run(&env, &mut report).await,
             Scenario::Long => scenarios::long::run(&env, &mut report).await,
             Scenario::Digest => scenarios::digest::run(&env, &mut report).await,
             Scenario::Embedded => scenarios::embedded::run(&env, &mut report).await,

@@ -168,12 +168,14 @@ pub struct CountryQuery {
     pub format: Option<String>,
     /// Commitments per page of `commitment_list` (1–200, default 20); `commitment_list_next`
     /// links to the next page
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// From `commitment_list_next`: where this page of `commitment_list` starts
     pub cursor: Option<String>,
     /// Milestones shown per commitment and in `overdue` (1–1000, default 5). A cut list links
     /// to the rest of it as it stands now (`milestones_next`, `overdue_next`); with `as_of`,
     /// raise this instead
+    #[param(minimum = 1, maximum = 1000)]
     pub milestone_limit: Option<u32>,
 }
 
@@ -224,6 +226,8 @@ fn cut(progress: &mut CountryProgress, country: &str, q: &CountryQuery) -> ApiRe
         let list = std::mem::take(&mut c.milestone_list);
         let first = paging::page(list, |m| m.milestone.id.as_str(), None, shown)?;
         c.milestone_list = first.items;
+        // `milestone_ids` is cut with the list it names.
+        c.commitment.milestones.truncate(shown);
         c.milestones_next = rest(
             format!("/api/v1/commitments/{}/milestones", c.commitment.id),
             first.next,

@@ -5,8 +5,10 @@ pub mod digest;
 pub mod embedded;
 pub mod hostile;
 pub mod long;
+pub mod progress;
 pub mod reads;
 pub mod rebuild;
+pub mod startup;
 
 use chrono::NaiveDate;
 use safeguards_domain::account::{Account, AccountCommand};
