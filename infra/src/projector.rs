@@ -21,6 +21,9 @@ use crate::store::{Commits, EventStore};
 /// How many events one read of the feed takes.
 pub const BATCH: i64 = 2000;
 
+/// How often, at most, the projector compares its model with the newest commit of the log.
+const CHECK_EVERY: Duration = Duration::from_millis(25);
+
 /// After this many events folded since the last snapshot of the model, the projector writes
 /// a new one.
 pub const SNAPSHOT_AFTER: u64 = 50_000;
@@ -34,9 +37,13 @@ pub struct Projector {
     /// The commits of this process's store: they wake the projector, and reads wait for them.
     commits: Arc<Commits>,
     last_applied_at: std::sync::Mutex<Option<Instant>>,
-    /// Since when the model has been behind what the log holds (committed events it has not
-    /// folded, by any process), as last checked; `None` when it was not.
-    behind_since: std::sync::Mutex<Option<Instant>>,
+    /// The newest committed position a check found the model behind (events of any process it
+    /// had not folded), and since when; `None` when it was not. Under a steady load the model
+    /// is nearly always a little behind the newest commit: what counts is how long it has
+    /// failed to reach a head it was shown.
+    behind_since: std::sync::Mutex<Option<(i64, Instant)>>,
+    /// When the model was last compared with the log.
+    last_check: std::sync::Mutex<Option<Instant>>,
     /// The events of the model's last snapshot (read or written by this process).
     snapshot_events: AtomicU64,
 }
@@ -76,6 +83,7 @@ impl Projector {
             commits: store.commits(),
             last_applied_at: std::sync::Mutex::new(None),
             behind_since: std::sync::Mutex::new(None),
+            last_check: std::sync::Mutex::new(None),
             snapshot_events: AtomicU64::new(0),
         })
     }
@@ -229,7 +237,7 @@ impl Projector {
                     failures += 1;
                     // What the log holds cannot be known: count the model as behind.
                     if let Ok(mut since) = self.behind_since.lock() {
-                        since.get_or_insert_with(Instant::now);
+                        since.get_or_insert_with(|| (i64::MAX, Instant::now()));
                     }
                     if failures == 1 || failures % 50 == 0 {
                         tracing::warn!(error = %e, failures, "the projector cannot read the feed");
@@ -250,16 +258,27 @@ impl Projector {
     }
 
     /// Compare the model with the newest committed event and keep since when it is behind
-    /// (an unreadable store counts as behind: nothing newer can be known).
+    /// (an unreadable store counts as behind: nothing newer can be known). At most every
+    /// [`CHECK_EVERY`]: under load the loop turns far more often, and the check is a query.
     async fn check_behind(&self) {
-        let written = feed::written_head(&self.db).await;
-        let behind = written.map_or(true, |head| head > self.applied());
-        if let Ok(mut since) = self.behind_since.lock() {
-            match (behind, *since) {
-                (false, _) => *since = None,
-                (true, None) => *since = Some(Instant::now()),
-                (true, Some(_)) => {}
+        if let Ok(mut last) = self.last_check.lock() {
+            if last.is_some_and(|t| t.elapsed() < CHECK_EVERY) {
+                return;
             }
+            *last = Some(Instant::now());
+        }
+        let written = feed::written_head(&self.db).await;
+        let applied = self.applied();
+        if let Ok(mut since) = self.behind_since.lock() {
+            *since = match (written, *since) {
+                (Ok(head), _) if head <= applied => None,
+                (Err(_), Some(kept)) => Some(kept),
+                (Err(_), None) => Some((i64::MAX, Instant::now())),
+                // Still short of the head it was shown: behind since then.
+                (Ok(_), Some((shown, at))) if applied < shown => Some((shown, at)),
+                // Caught up with that one, and shown a newer one now.
+                (Ok(head), _) => Some((head, Instant::now())),
+            };
         }
     }
 
@@ -270,7 +289,7 @@ impl Projector {
             .lock()
             .ok()
             .and_then(|s| *s)
-            .map(|t| t.elapsed())
+            .map(|(_, t)| t.elapsed())
             .unwrap_or_default()
     }
 

@@ -682,7 +682,7 @@ async fn a_hundred_parallel_progress_reports_are_all_recorded_once(backend: Back
     let history = app
         .get(
             &app.admin,
-            &format!("/api/v1/milestones/{milestone}/history"),
+            &format!("/api/v1/milestones/{milestone}/history?limit=500"),
         )
         .await;
     let mut percents: Vec<i64> = history
@@ -1018,6 +1018,11 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
 
 /// Follow a paged array from `path` to its end: every item's id, in order.
 async fn every_page(app: &TestApp, path: &str) -> Vec<String> {
+    every_page_by(app, path, "id").await
+}
+
+/// Follow a paged array from `path` to its end: every item's `key`, in order.
+async fn every_page_by(app: &TestApp, path: &str, key: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut next = Some(path.to_string());
     while let Some(path) = next {
@@ -1025,7 +1030,10 @@ async fn every_page(app: &TestApp, path: &str) -> Vec<String> {
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         let items = r.body.as_array().expect("a page is an array");
         assert!(!items.is_empty(), "{path}: an empty page");
-        ids.extend(items.iter().map(|m| m["id"].as_str().unwrap().to_string()));
+        ids.extend(items.iter().map(|m| match &m[key] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }));
         next = next_link(&r.headers);
     }
     ids
@@ -1102,6 +1110,57 @@ async fn a_long_country_answers_in_pages_whose_links_lead_to_every_item_once(bac
     let overdue = every_page(&app, "/api/v1/progress/KEN/overdue?limit=4").await;
     assert_eq!(overdue, milestones, "earliest due first");
 
+    // A country's list of commitments pages the same way, each cut as in its progress.
+    let listed = every_page(&app, "/api/v1/engagements/KEN/commitments?limit=2").await;
+    assert_eq!(listed, commitments);
+    let r = app
+        .get(&app.admin, "/api/v1/engagements/KEN/commitments")
+        .await;
+    assert_eq!(r.body[0]["milestones"].as_array().unwrap().len(), 5);
+    assert_eq!(r.body[0]["milestones_next"], first["milestones_next"]);
+
+    // Histories and the activity feed page the same way.
+    for percent in 1..=11 {
+        let r = app
+            .post(
+                &app.admin,
+                &format!("/api/v1/milestones/{}/progress", milestones[0]),
+                json!({ "percent": percent }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let history = format!("/api/v1/milestones/{}/history", milestones[0]);
+    let whole = app.get(&app.admin, &format!("{history}?limit=500")).await;
+    let whole: Vec<String> = whole
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["position"].to_string())
+        .collect();
+    assert_eq!(whole.len(), 13, "added, started and eleven reports");
+    assert_eq!(
+        every_page_by(&app, &format!("{history}?limit=5"), "position").await,
+        whole
+    );
+    let recent = app
+        .get(&app.admin, "/api/v1/activity?country=KEN&limit=500")
+        .await;
+    let recent: Vec<String> = recent
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["position"].to_string())
+        .collect();
+    assert!(recent.len() > 20, "{recent:?}");
+    assert_eq!(
+        every_page_by(&app, "/api/v1/activity?country=KEN&limit=7", "position").await,
+        recent,
+        "newest first, page after page"
+    );
+
     // What a client gets wrong is named.
     for bad in [
         "/api/v1/progress/KEN?limit=0",
@@ -1117,11 +1176,23 @@ async fn a_long_country_answers_in_pages_whose_links_lead_to_every_item_once(bac
             r.body
         );
     }
+    let malformed = app.get(&app.admin, "/api/v1/activity?cursor=x").await;
+    assert_eq!(
+        malformed.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        malformed.body
+    );
+    assert!(malformed.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("cursor"));
     for unknown in [
-        "/api/v1/progress/KEN?cursor=not-a-commitment",
-        "/api/v1/progress/KEN/overdue?cursor=x",
+        "/api/v1/progress/KEN?cursor=not-a-commitment".to_string(),
+        "/api/v1/progress/KEN/overdue?cursor=x".to_string(),
+        format!("/api/v1/milestones/{}/history?cursor=1", milestones[1]),
     ] {
-        let r = app.get(&app.admin, unknown).await;
+        let r = app.get(&app.admin, &unknown).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{unknown}: {}", r.body);
         assert!(
             r.body["detail"].as_str().unwrap().contains("cursor"),

@@ -2,6 +2,8 @@
 //! before). A list cut short carries the link to the rest: a `Link: <…>; rel="next"` header on
 //! an array, a `…_next` field inside an object.
 
+use std::borrow::Cow;
+
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -27,7 +29,11 @@ pub const MAX_PAGE: usize = 500;
 
 impl PageQuery {
     /// Page `items` as this query asks.
-    pub fn page<T>(&self, items: Vec<T>, key: impl Fn(&T) -> &str) -> ApiResult<Page<T>> {
+    pub fn page<T>(
+        &self,
+        items: Vec<T>,
+        key: impl for<'a> Fn(&'a T) -> Cow<'a, str>,
+    ) -> ApiResult<Page<T>> {
         let limit = limit("limit", self.limit, DEFAULT_PAGE, MAX_PAGE)?;
         page(items, key, self.cursor.as_deref(), limit)
     }
@@ -68,7 +74,7 @@ pub fn limit(field: &str, asked: Option<u32>, default: usize, max: usize) -> Api
 /// without knowing it.
 pub fn page<T>(
     items: Vec<T>,
-    key: impl Fn(&T) -> &str,
+    key: impl for<'a> Fn(&'a T) -> Cow<'a, str>,
     cursor: Option<&str>,
     limit: usize,
 ) -> ApiResult<Page<T>> {
@@ -85,7 +91,7 @@ pub fn page<T>(
     let more = items.len() > start + limit;
     let items: Vec<T> = items.into_iter().skip(start).take(limit).collect();
     let next = if more {
-        items.last().map(|last| key(last).to_string())
+        items.last().map(|last| key(last).into_owned())
     } else {
         None
     };
@@ -124,15 +130,15 @@ mod tests {
 
     #[test]
     fn pages_follow_their_cursors_to_the_end_and_the_last_has_no_next() {
-        let first = page(letters(), |s| s.as_str(), None, 2).unwrap();
+        let first = page(letters(), |s| s.as_str().into(), None, 2).unwrap();
         assert_eq!(first.items, ["a", "b"]);
         assert_eq!(first.next.as_deref(), Some("b"));
-        let second = page(letters(), |s| s.as_str(), Some("b"), 2).unwrap();
+        let second = page(letters(), |s| s.as_str().into(), Some("b"), 2).unwrap();
         assert_eq!(second.items, ["c", "d"]);
-        let last = page(letters(), |s| s.as_str(), Some("d"), 2).unwrap();
+        let last = page(letters(), |s| s.as_str().into(), Some("d"), 2).unwrap();
         assert_eq!(last.items, ["e"]);
         assert_eq!(last.next, None);
-        let exact = page(letters(), |s| s.as_str(), Some("c"), 2).unwrap();
+        let exact = page(letters(), |s| s.as_str().into(), Some("c"), 2).unwrap();
         assert_eq!(exact.items, ["d", "e"]);
         assert_eq!(
             exact.next, None,
@@ -142,7 +148,7 @@ mod tests {
 
     #[test]
     fn a_cursor_that_names_no_item_is_not_found() {
-        assert!(page(letters(), |s| s.as_str(), Some("zz"), 2).is_err());
+        assert!(page(letters(), |s| s.as_str().into(), Some("zz"), 2).is_err());
     }
 
     #[test]

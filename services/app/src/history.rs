@@ -164,6 +164,7 @@ pub async fn activity(
     _who: &Principal,
     country: Option<CountryCode>,
     since: Option<DateTime<Utc>>,
+    before: Option<i64>,
     limit: usize,
 ) -> AppResult<Vec<ActivityLine>> {
     let model = app.model().await;
@@ -173,6 +174,7 @@ pub async fn activity(
         .rev()
         .filter(|l| country.is_none_or(|c| l.country.as_deref() == Some(c.as_str())))
         .filter(|l| since.is_none_or(|s| l.at >= s))
+        .filter(|l| before.is_none_or(|b| l.position < b))
         .take(limit)
         .cloned()
         .collect())

@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::Json;
 use safeguards_app::commitments;
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
@@ -86,21 +85,33 @@ pub async fn create_commitment(
     path = "/engagements/{country}/commitments",
     operation_id = "list_commitments",
     tag = "commitments",
-    summary = "A country's commitments with their milestones",
-    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
-    responses((status = 200, description = "Commitments", body = Vec<CommitmentOut>), crate::openapi::ReadProblems),
+    summary = "A country's commitments, a page at a time, each with its first milestones",
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"), crate::paging::PageQuery),
+    responses((status = 200, description = "A page of commitments, each with its first five milestones and `milestones_next` to the rest; `Link: rel=\"next\"` to the next page", body = Vec<CommitmentOut>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn list_commitments(
     State(state): State<AppState>,
     _: Signed,
     Path(raw): Path<String>,
-) -> ApiResult<Json<Vec<CommitmentOut>>> {
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<crate::paging::PageQuery>,
+) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    let model = state.app.model().await;
-    let progress = views::country(&model, country.as_str(), state.app.clock.today())
-        .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
-    Ok(Json(progress.commitments))
+    let all = {
+        let model = state.app.model().await;
+        views::country(&model, country.as_str(), state.app.clock.today())
+            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?
+            .commitments
+    };
+    let mut page = q.page(all, |c| c.commitment.id.as_str().into())?;
+    for c in &mut page.items {
+        super::progress::cut_milestones(c, super::progress::MILESTONES_SHOWN)?;
+    }
+    let next = q.next(
+        &format!("/api/v1/engagements/{country}/commitments"),
+        page.next,
+    );
+    Ok(crate::paging::array(page.items, next))
 }
 
 #[utoipa::path(

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::{path_country, path_id};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Signed};
+use crate::paging::{self, PageQuery};
 use crate::schema;
 use crate::AppState;
 
@@ -22,19 +23,26 @@ use crate::AppState;
     operation_id = "engagement_history",
     tag = "history",
     summary = "The engagement's events, oldest first",
-    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code")),
-    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    params(("country" = inline(schema::Country), Path, description = "ISO 3166-1 alpha-3 code"), PageQuery),
+    responses((status = 200, description = "A page of events; `Link: rel=\"next\"` to the next", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn engagement_history(
     State(state): State<AppState>,
     Signed(who): Signed,
     Path(raw): Path<String>,
-) -> ApiResult<Json<Vec<HistoryItem>>> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    Ok(Json(
-        history::history(&state.app, &who, Subject::Engagement, country.as_str()).await?,
-    ))
+    let all = history::history(&state.app, &who, Subject::Engagement, country.as_str()).await?;
+    paged_history(&q, all, &format!("/api/v1/engagements/{country}/history"))
+}
+
+/// A page of a history, keyed by position.
+fn paged_history(q: &PageQuery, all: Vec<HistoryItem>, path: &str) -> ApiResult<Response> {
+    let page = q.page(all, |e| e.position.to_string().into())?;
+    let next = q.next(path, page.next);
+    Ok(paging::array(page.items, next))
 }
 
 #[utoipa::path(
@@ -43,19 +51,19 @@ pub async fn engagement_history(
     operation_id = "commitment_history",
     tag = "history",
     summary = "The commitment's events, oldest first",
-    params(("id" = uuid::Uuid, Path, description = "Commitment id")),
-    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    params(("id" = uuid::Uuid, Path, description = "Commitment id"), PageQuery),
+    responses((status = 200, description = "A page of events; `Link: rel=\"next\"` to the next", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn commitment_history(
     State(state): State<AppState>,
     Signed(who): Signed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<HistoryItem>>> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
     let id = path_id(&id, "commitment", CommitmentId::parse)?;
-    Ok(Json(
-        history::history(&state.app, &who, Subject::Commitment, &id.to_string()).await?,
-    ))
+    let all = history::history(&state.app, &who, Subject::Commitment, &id.to_string()).await?;
+    paged_history(&q, all, &format!("/api/v1/commitments/{id}/history"))
 }
 
 #[utoipa::path(
@@ -64,19 +72,19 @@ pub async fn commitment_history(
     operation_id = "milestone_history",
     tag = "history",
     summary = "The milestone's events, oldest first",
-    params(("id" = uuid::Uuid, Path, description = "Milestone id")),
-    responses((status = 200, description = "Events", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
+    params(("id" = uuid::Uuid, Path, description = "Milestone id"), PageQuery),
+    responses((status = 200, description = "A page of events; `Link: rel=\"next\"` to the next", body = Vec<HistoryItem>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn milestone_history(
     State(state): State<AppState>,
     Signed(who): Signed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<HistoryItem>>> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
     let id = path_id(&id, "milestone", MilestoneId::parse)?;
-    Ok(Json(
-        history::history(&state.app, &who, Subject::Milestone, &id.to_string()).await?,
-    ))
+    let all = history::history(&state.app, &who, Subject::Milestone, &id.to_string()).await?;
+    paged_history(&q, all, &format!("/api/v1/milestones/{id}/history"))
 }
 
 /// The most lines of activity one answer holds.
@@ -95,6 +103,9 @@ pub struct ActivityQuery {
     /// How many lines (1–500, default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// From the `Link: rel="next"` of the page before: the lines older than this position.
+    #[param(minimum = 0)]
+    pub cursor: Option<i64>,
 }
 
 fn since_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -122,14 +133,14 @@ fn since_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     tag = "progress",
     summary = "Recent changes, newest first",
     params(ActivityQuery),
-    responses((status = 200, description = "Activity", body = Vec<ActivityLine>), crate::openapi::ReadProblems),
+    responses((status = 200, description = "Activity; `Link: rel=\"next\"` to older lines", body = Vec<ActivityLine>), crate::openapi::ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn activity(
     State(state): State<AppState>,
     Signed(who): Signed,
     ApiQuery(q): ApiQuery<ActivityQuery>,
-) -> ApiResult<Json<Vec<ActivityLine>>> {
+) -> ApiResult<Response> {
     let country = q
         .country
         .as_deref()
@@ -146,9 +157,29 @@ pub async fn activity(
             ))
         }
     };
-    Ok(Json(
-        history::activity(&state.app, &who, country, since, limit).await?,
-    ))
+    if q.cursor.is_some_and(|c| c < 0) {
+        return Err(ApiError::invalid(
+            "cursor",
+            "must be a position (0 or more)",
+        ));
+    }
+    // One line more than asked tells whether older ones follow.
+    let mut lines =
+        history::activity(&state.app, &who, country, since, q.cursor, limit + 1).await?;
+    let more = lines.len() > limit;
+    lines.truncate(limit);
+    let next = lines.last().filter(|_| more).map(|last| {
+        paging::next_link(
+            "/api/v1/activity",
+            &[
+                ("country", q.country.clone()),
+                ("since", q.since.clone()),
+                ("limit", q.limit.map(|n| n.to_string())),
+                ("cursor", Some(last.position.to_string())),
+            ],
+        )
+    });
+    Ok(paging::array(lines, next))
 }
 
 /// A date (the start of that day, UTC) or an RFC 3339 time.

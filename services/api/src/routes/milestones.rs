@@ -88,7 +88,7 @@ pub async fn list_milestones(
         safeguards_projections::views::commitment_out(&model, c, state.app.clock.today())
             .milestone_list
     };
-    let page = q.page(all, |m| m.milestone.id.as_str())?;
+    let page = q.page(all, |m| m.milestone.id.as_str().into())?;
     let next = q.next(&format!("/api/v1/commitments/{id}/milestones"), page.next);
     Ok(crate::paging::array(page.items, next))
 }

@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::progress::as_of;
 use safeguards_domain::values::parse_date;
-use safeguards_projections::views::{self, CountryProgress, Overview, PrincipleProgress};
+use safeguards_projections::views::{
+    self, CommitmentOut, CountryProgress, Overview, PrincipleProgress,
+};
 use serde::Deserialize;
 
 use super::path_country;
@@ -182,7 +184,7 @@ pub struct CountryQuery {
 /// Commitments per page of `/progress/{country}`, and milestones shown in each list.
 const COMMITMENTS_PER_PAGE: usize = 20;
 const MAX_COMMITMENTS_PER_PAGE: usize = 200;
-const MILESTONES_SHOWN: usize = 5;
+pub(super) const MILESTONES_SHOWN: usize = 5;
 const MAX_MILESTONES_SHOWN: usize = 1000;
 
 /// Cut the lists of `progress` as `q` asks: a page of its commitments, the first milestones of
@@ -203,7 +205,7 @@ fn cut(progress: &mut CountryProgress, country: &str, q: &CountryQuery) -> ApiRe
     let all = std::mem::take(&mut progress.commitments);
     let page = paging::page(
         all,
-        |c| c.commitment.id.as_str(),
+        |c| c.commitment.id.as_str().into(),
         q.cursor.as_deref(),
         per_page,
     )?;
@@ -219,24 +221,32 @@ fn cut(progress: &mut CountryProgress, country: &str, q: &CountryQuery) -> ApiRe
         )
     });
     progress.commitments = page.items;
-    let rest = |path: String, cursor: Option<String>| {
-        cursor.map(|c| paging::next_link(&path, &[("cursor", Some(c))]))
-    };
     for c in &mut progress.commitments {
-        let list = std::mem::take(&mut c.milestone_list);
-        let first = paging::page(list, |m| m.milestone.id.as_str(), None, shown)?;
-        c.milestone_list = first.items;
-        // `milestone_ids` is cut with the list it names.
-        c.commitment.milestones.truncate(shown);
-        c.milestones_next = rest(
-            format!("/api/v1/commitments/{}/milestones", c.commitment.id),
-            first.next,
-        );
+        cut_milestones(c, shown)?;
     }
     let overdue = std::mem::take(&mut progress.overdue);
-    let first = paging::page(overdue, |m| m.milestone.id.as_str(), None, shown)?;
+    let first = paging::page(overdue, |m| m.milestone.id.as_str().into(), None, shown)?;
     progress.overdue = first.items;
     progress.overdue_next = rest(format!("/api/v1/progress/{country}/overdue"), first.next);
+    Ok(())
+}
+
+/// The link to the rest of a list cut after the item `cursor` names.
+fn rest(path: String, cursor: Option<String>) -> Option<String> {
+    cursor.map(|c| paging::next_link(&path, &[("cursor", Some(c))]))
+}
+
+/// Keep the first `shown` milestones of a commitment, and link to the rest.
+pub(super) fn cut_milestones(c: &mut CommitmentOut, shown: usize) -> ApiResult<()> {
+    let list = std::mem::take(&mut c.milestone_list);
+    let first = paging::page(list, |m| m.milestone.id.as_str().into(), None, shown)?;
+    c.milestone_list = first.items;
+    // `milestone_ids` is cut with the list it names.
+    c.commitment.milestones.truncate(shown);
+    c.milestones_next = rest(
+        format!("/api/v1/commitments/{}/milestones", c.commitment.id),
+        first.next,
+    );
     Ok(())
 }
 
@@ -264,7 +274,7 @@ pub async fn overdue(
             .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?
             .overdue
     };
-    let page = q.page(all, |m| m.milestone.id.as_str())?;
+    let page = q.page(all, |m| m.milestone.id.as_str().into())?;
     let next = q.next(&format!("/api/v1/progress/{country}/overdue"), page.next);
     Ok(paging::array(page.items, next))
 }
