@@ -5,7 +5,8 @@
 //! finds fewer than [`FLUSHERS`] statements in flight starts a flusher, which takes everything
 //! queued into one multi-row `INSERT`. A lone command therefore goes straight to the database
 //! (nothing waits for company that is not there); under load, each statement carries the
-//! commands that arrived while the previous one ran.
+//! commands that arrived while the previous one ran, and the fewer the statements the less of
+//! the machine the database takes.
 //!
 //! A statement is atomic: when any row's `(aggregate, sequence)` is taken, none is written. The
 //! batch is then appended again command by command, so only the command that lost its race is
@@ -21,8 +22,9 @@ use crate::db::Database;
 use crate::sql;
 use crate::store::{sql_error, CommandError};
 
-/// Statements in flight at once. Two keep the database busy while the next batch gathers.
-const FLUSHERS: usize = 2;
+/// Statements in flight at once. One makes the largest batches; on the benchmark's two cores,
+/// two or four ran 3–13 % fewer commands at 32 clients (`tests/bench/run --only commands`).
+const FLUSHERS: usize = 1;
 
 /// The most events one statement carries (SQLite binds seven values per event and allows
 /// 32,766).

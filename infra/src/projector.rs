@@ -25,8 +25,8 @@ pub const BATCH: i64 = 2000;
 const CHECK_EVERY: Duration = Duration::from_millis(25);
 
 /// After this many events folded since the last snapshot of the model, the projector writes
-/// a new one.
-pub const SNAPSHOT_AFTER: u64 = 50_000;
+/// a new one (a start then folds at most this many after reading it: well under a second).
+pub const SNAPSHOT_AFTER: u64 = 100_000;
 
 /// Follows the feed and owns the read model.
 #[derive(Debug)]
@@ -141,15 +141,21 @@ impl Projector {
     /// Write the model out as the snapshot of its format (kept unless one as far along is
     /// there already). Returns whether there was anything to write.
     pub async fn save_snapshot(&self) -> Result<bool, ReadError> {
-        let (body, position, events) = {
+        // The text is written under the read lock (the projector, and the readers queued
+        // behind it, wait that long); it is compressed on a thread of its own.
+        let (text, position, events) = {
             let model = self.model.read().await;
             if model.events == 0 {
                 return Ok(false);
             }
-            let body = snapshot::write(&model)
+            let text = snapshot::write(&model)
                 .map_err(|e| ReadError::Corrupt(format!("writing the model's snapshot: {e}")))?;
-            (body, model.position, model.events)
+            (text, model.position, model.events)
         };
+        let body = tokio::task::spawn_blocking(move || snapshot::compress(&text))
+            .await
+            .map_err(|e| ReadError::Corrupt(format!("compressing the model's snapshot: {e}")))?
+            .map_err(|e| ReadError::Corrupt(format!("compressing the model's snapshot: {e}")))?;
         crate::with_pool!(&self.db, pool => {
             sqlx::query(crate::sql::both::SAVE_MODEL_SNAPSHOT)
                 .bind(MODEL_FORMAT)
@@ -218,6 +224,8 @@ impl Projector {
     /// interval (writes of other processes are seen by polling).
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let mut failures = 0u32;
+        // How many looks in a row found the feed held back at the same position.
+        let (mut held, mut held_at) = (0u32, 0i64);
         loop {
             match self.catch_up().await {
                 Ok(_) => {
@@ -246,6 +254,15 @@ impl Projector {
             }
             let pause = if failures > 0 {
                 Duration::from_millis(500)
+            } else if self.applied() < self.commits.highest() {
+                // A commit of this process is not in the feed yet: an older transaction
+                // (of any process, or the ledger's) still holds the horizon back, and its end
+                // wakes nobody here. Readers wait for that commit: look again soon, and less
+                // often the longer the horizon stays where it is.
+                let applied = self.applied();
+                held = if applied == held_at { held + 1 } else { 0 };
+                held_at = applied;
+                Duration::from_millis(1 << held.min(7))
             } else {
                 Duration::from_millis(200)
             };

@@ -25,7 +25,8 @@ pub(crate) fn for_api<T>(_: &T) -> bool {
     !WHOLE.with(Cell::get)
 }
 
-/// The model as snapshot bytes (JSON).
+/// The model's snapshot text (JSON), to be [`compress`]ed. Written into one buffer: a copy of
+/// the model would cost its thousands of small allocations, which the allocator keeps.
 pub fn write(model: &Tracker) -> serde_json::Result<Vec<u8>> {
     struct Whole;
     impl Drop for Whole {
@@ -38,7 +39,19 @@ pub fn write(model: &Tracker) -> serde_json::Result<Vec<u8>> {
     serde_json::to_vec(model)
 }
 
+/// The snapshot's stored bytes (gzip) of its text.
+pub fn compress(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(text.len() / 8),
+        flate2::Compression::fast(),
+    );
+    std::io::Write::write_all(&mut gz, text)?;
+    gz.finish()
+}
+
 /// The model a snapshot holds.
-pub fn read(bytes: &[u8]) -> serde_json::Result<Tracker> {
-    serde_json::from_slice(bytes)
+pub fn read(bytes: &[u8]) -> std::io::Result<Tracker> {
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut text)?;
+    Ok(serde_json::from_slice(&text)?)
 }

@@ -490,6 +490,12 @@ async fn the_model_shape_is_pinned() {
         !model.accounts.is_empty() && !model.subscribers.is_empty() && !model.digests.is_empty()
     );
     let body = safeguards_projections::snapshot::write(&model).unwrap();
+    let stored = safeguards_projections::snapshot::compress(&body).unwrap();
+    assert_eq!(
+        safeguards_projections::snapshot::read(&stored).unwrap(),
+        model,
+        "it reads back"
+    );
     let mut paths = std::collections::BTreeSet::new();
     shape(&serde_json::from_slice(&body).unwrap(), "", &mut paths);
     let listed: Vec<&str> = paths.iter().map(String::as_str).collect();

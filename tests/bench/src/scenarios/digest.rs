@@ -213,6 +213,20 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         &[("SAFEGUARDS_SMTP_URL", smtp.url())],
     )
     .await?;
+    // A first start on a long log writes the read model's snapshot beside the requests: wait
+    // for it, so that the figures below are the digest's alone.
+    if long.events >= safeguards_infra::projector::SNAPSHOT_AFTER {
+        let db = safeguards_infra::Database::connect(&long.url).await?;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while safeguards_infra::probe::model_snapshots(&db).await? == 0 {
+            ensure!(
+                Instant::now() < deadline,
+                "no snapshot of the read model was written within two minutes"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        db.close().await;
+    }
     let (long_ms, size) = preview_time(&server, long.admin).await?;
     let ratio = long_ms / short_ms.max(1e-9);
     report.add(Row {

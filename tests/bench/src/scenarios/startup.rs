@@ -27,7 +27,8 @@ async fn start(env: &Env, url: &str) -> anyhow::Result<(Server, f64, f64)> {
 }
 
 pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
-    let milestones = env.scale.mode.pick(3_000, 10_000, 50_000);
+    // Enough for a snapshot to be written after the first start (100,000 events) in every mode.
+    let milestones = env.scale.mode.pick(5_500, 10_000, 50_000);
     eprintln!("start-up: {milestones} milestones of 20 events each (SQLite), from the snapshot against a replay");
     let dir = std::env::temp_dir().join(format!(
         "sg-bench-startup-{}",
