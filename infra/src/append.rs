@@ -136,16 +136,13 @@ impl Appender {
     }
 
     async fn flush(&self, mut batch: Vec<Pending>) {
-        self.statements.fetch_add(1, Ordering::Relaxed);
-        self.commands
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
         if batch.len() == 1 {
             let Some(one) = batch.pop() else { return };
-            let _ = one.reply.send(append_one(&self.db, &one.append).await);
+            let _ = one.reply.send(self.append_one(&one.append).await);
             return;
         }
         let appends: Vec<&Append> = batch.iter().map(|p| &p.append).collect();
-        match append_many(&self.db, &appends).await {
+        match self.append_many(&appends).await {
             Ok(last) => {
                 for (p, last) in batch.into_iter().zip(last) {
                     let answer =
@@ -156,9 +153,8 @@ impl Appender {
             Err(CommandError::Conflict) => {
                 // Someone's sequence is taken (by another process, or by another command of
                 // this very batch): each on its own, so that only the losers hear of it.
-                let db = &self.db;
                 futures::future::join_all(batch.into_iter().map(|p| async move {
-                    let _ = p.reply.send(append_one(db, &p.append).await);
+                    let _ = p.reply.send(self.append_one(&p.append).await);
                 }))
                 .await;
             }
@@ -168,6 +164,124 @@ impl Appender {
                 }
             }
         }
+    }
+
+    /// Count one statement and what it carried.
+    fn observe(&self, commands: usize, events: usize) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        self.commands.fetch_add(commands as u64, Ordering::Relaxed);
+        metrics::histogram!("safeguards_store_append_commands").record(commands as f64);
+        metrics::histogram!("safeguards_store_append_events").record(events as f64);
+    }
+
+    /// One command's events in one statement; the position of the last.
+    async fn append_one(&self, append: &Append) -> Result<i64, CommandError> {
+        let Database::Postgres(pool) = &self.db else {
+            // SQLite binds every value of every row either way: one append is a batch of one.
+            return self
+                .append_many(&[append])
+                .await?
+                .pop()
+                .flatten()
+                .ok_or_else(|| CommandError::Internal("no event was written".into()));
+        };
+        self.observe(1, append.rows.len());
+        let rows = &append.rows;
+        let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
+        let positions: Vec<i64> = sqlx::query_scalar(sql::pg::APPEND)
+            .bind(append.aggregate_type)
+            .bind(&append.aggregate_id)
+            .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|r| r.event_type.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                rows.iter()
+                    .map(|r| r.event_version.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+            .bind(&append.metadata)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(append_error)?;
+        positions
+            .into_iter()
+            .max()
+            .ok_or_else(|| CommandError::Internal("no event was written".into()))
+    }
+
+    /// Several commands' events in one statement: for each command, the position of its last
+    /// event.
+    async fn append_many(&self, appends: &[&Append]) -> Result<Vec<Option<i64>>, CommandError> {
+        let events: usize = appends.iter().map(|a| a.rows.len()).sum();
+        self.observe(appends.len(), events);
+        let rows = || {
+            appends
+                .iter()
+                .flat_map(|a| a.rows.iter().map(move |r| (*a, r)))
+        };
+        let written: Result<Vec<(String, String, i64, i64)>, sqlx::Error> = match &self.db {
+            Database::Postgres(pool) => {
+                let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
+                sqlx::query_as(sql::pg::APPEND_MANY)
+                    .bind(rows().map(|(a, _)| a.aggregate_type).collect::<Vec<_>>())
+                    .bind(
+                        rows()
+                            .map(|(a, _)| a.aggregate_id.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(rows().map(|(_, r)| r.sequence).collect::<Vec<_>>())
+                    .bind(
+                        rows()
+                            .map(|(_, r)| r.event_type.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(
+                        rows()
+                            .map(|(_, r)| r.event_version.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(rows().map(|(_, r)| r.payload.as_str()).collect::<Vec<_>>())
+                    .bind(rows().map(|(a, _)| a.metadata.as_str()).collect::<Vec<_>>())
+                    .fetch_all(&mut *conn)
+                    .await
+            }
+            Database::Sqlite(pool) => {
+                let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
+                let statement = sql::lite::append_many(events);
+                let mut query = sqlx::query_as(&statement);
+                for (a, r) in rows() {
+                    query = query
+                        .bind(a.aggregate_type)
+                        .bind(&a.aggregate_id)
+                        .bind(r.sequence)
+                        .bind(&r.event_type)
+                        .bind(&r.event_version)
+                        .bind(&r.payload)
+                        .bind(&a.metadata);
+                }
+                query.fetch_all(&mut *conn).await
+            }
+        };
+        let written = written.map_err(append_error)?;
+        let mut owner: HashMap<(&str, &str, i64), usize> = HashMap::with_capacity(events);
+        for (i, a) in appends.iter().enumerate() {
+            for r in &a.rows {
+                owner.insert((a.aggregate_type, &a.aggregate_id, r.sequence), i);
+            }
+        }
+        let mut last = vec![None; appends.len()];
+        for (aggregate_type, aggregate_id, sequence, position) in &written {
+            if let Some(&i) =
+                owner.get(&(aggregate_type.as_str(), aggregate_id.as_str(), *sequence))
+            {
+                last[i] = last[i].max(Some(*position));
+            }
+        }
+        Ok(last)
     }
 }
 
@@ -188,119 +302,6 @@ fn take_batch(pending: &mut Vec<Pending>) -> Vec<Pending> {
         let rest = pending.split_off(n);
         std::mem::replace(pending, rest)
     }
-}
-
-/// What one statement carried.
-fn observe(commands: usize, events: usize) {
-    metrics::histogram!("safeguards_store_append_commands").record(commands as f64);
-    metrics::histogram!("safeguards_store_append_events").record(events as f64);
-}
-
-/// One command's events in one statement; the position of the last.
-async fn append_one(db: &Database, append: &Append) -> Result<i64, CommandError> {
-    let Database::Postgres(pool) = db else {
-        // SQLite binds every value of every row either way: one append is a batch of one.
-        return append_many(db, &[append])
-            .await?
-            .pop()
-            .flatten()
-            .ok_or_else(|| CommandError::Internal("no event was written".into()));
-    };
-    observe(1, append.rows.len());
-    let rows = &append.rows;
-    let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-    let positions: Vec<i64> = sqlx::query_scalar(sql::pg::APPEND)
-        .bind(append.aggregate_type)
-        .bind(&append.aggregate_id)
-        .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|r| r.event_type.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|r| r.event_version.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-        .bind(&append.metadata)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(append_error)?;
-    positions
-        .into_iter()
-        .max()
-        .ok_or_else(|| CommandError::Internal("no event was written".into()))
-}
-
-/// Several commands' events in one statement: for each command, the position of its last
-/// event.
-async fn append_many(db: &Database, appends: &[&Append]) -> Result<Vec<Option<i64>>, CommandError> {
-    let events: usize = appends.iter().map(|a| a.rows.len()).sum();
-    observe(appends.len(), events);
-    let rows = || {
-        appends
-            .iter()
-            .flat_map(|a| a.rows.iter().map(move |r| (*a, r)))
-    };
-    let written: Result<Vec<(String, String, i64, i64)>, sqlx::Error> = match db {
-        Database::Postgres(pool) => {
-            let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-            sqlx::query_as(sql::pg::APPEND_MANY)
-                .bind(rows().map(|(a, _)| a.aggregate_type).collect::<Vec<_>>())
-                .bind(
-                    rows()
-                        .map(|(a, _)| a.aggregate_id.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(rows().map(|(_, r)| r.sequence).collect::<Vec<_>>())
-                .bind(
-                    rows()
-                        .map(|(_, r)| r.event_type.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    rows()
-                        .map(|(_, r)| r.event_version.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(rows().map(|(_, r)| r.payload.as_str()).collect::<Vec<_>>())
-                .bind(rows().map(|(a, _)| a.metadata.as_str()).collect::<Vec<_>>())
-                .fetch_all(&mut *conn)
-                .await
-        }
-        Database::Sqlite(pool) => {
-            let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-            let statement = sql::lite::append_many(events);
-            let mut query = sqlx::query_as(&statement);
-            for (a, r) in rows() {
-                query = query
-                    .bind(a.aggregate_type)
-                    .bind(&a.aggregate_id)
-                    .bind(r.sequence)
-                    .bind(&r.event_type)
-                    .bind(&r.event_version)
-                    .bind(&r.payload)
-                    .bind(&a.metadata);
-            }
-            query.fetch_all(&mut *conn).await
-        }
-    };
-    let written = written.map_err(append_error)?;
-    let mut owner: HashMap<(&str, &str, i64), usize> = HashMap::with_capacity(events);
-    for (i, a) in appends.iter().enumerate() {
-        for r in &a.rows {
-            owner.insert((a.aggregate_type, &a.aggregate_id, r.sequence), i);
-        }
-    }
-    let mut last = vec![None; appends.len()];
-    for (aggregate_type, aggregate_id, sequence, position) in &written {
-        if let Some(&i) = owner.get(&(aggregate_type.as_str(), aggregate_id.as_str(), *sequence)) {
-            last[i] = last[i].max(Some(*position));
-        }
-    }
-    Ok(last)
 }
 
 /// A taken `(aggregate, sequence)` is a conflict; anything else is the store's failure.

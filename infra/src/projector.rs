@@ -5,7 +5,7 @@
 //! the feed and reaches exactly the state a rebuild would. Each process keeps its own model;
 //! there is no shared view table that two processes could update twice or lose an update in.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,6 +46,8 @@ pub struct Projector {
     last_check: std::sync::Mutex<Option<Instant>>,
     /// The events of the model's last snapshot (read or written by this process).
     snapshot_events: AtomicU64,
+    /// Whether a snapshot is being written now.
+    saving: AtomicBool,
 }
 
 /// How a start-up built the model.
@@ -55,13 +57,6 @@ pub struct Started {
     pub from_snapshot: u64,
     /// Events folded from the log after it.
     pub folded: usize,
-}
-
-impl Started {
-    /// Whether so much was folded that the next start should find a new snapshot.
-    pub fn snapshot_due(&self) -> bool {
-        self.folded as u64 >= SNAPSHOT_AFTER
-    }
 }
 
 /// What `/readyz` and `/metrics` report.
@@ -85,12 +80,13 @@ impl Projector {
             behind_since: std::sync::Mutex::new(None),
             last_check: std::sync::Mutex::new(None),
             snapshot_events: AtomicU64::new(0),
+            saving: AtomicBool::new(false),
         })
     }
 
     /// Build the model at start-up: from the snapshot of this model format when one reads,
-    /// then every event after it. (The caller writes a new snapshot after a long replay:
-    /// [`Started::snapshot_due`].)
+    /// then every event after it. (After a long replay, [`Projector::run`] writes a new
+    /// snapshot on its first turn.)
     pub async fn start(&self) -> Result<Started, ReadError> {
         let from_snapshot = self.restore().await;
         let folded = self.catch_up().await?;
@@ -180,11 +176,19 @@ impl Projector {
         Ok(true)
     }
 
-    /// Save a snapshot; a snapshot is derived data, so failing to write one is told, not fatal.
-    pub async fn snapshot_best_effort(&self) {
-        if let Err(e) = self.save_snapshot().await {
-            tracing::warn!(error = %e, "the read model's snapshot was not saved");
+    /// Save a snapshot beside the loop (which goes on folding), unless one is being saved; a
+    /// snapshot is derived data, so failing to write one is told, not fatal.
+    fn snapshot_in_background(self: &Arc<Self>) {
+        if self.saving.swap(true, Ordering::AcqRel) {
+            return;
         }
+        let projector = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = projector.save_snapshot().await {
+                tracing::warn!(error = %e, "the read model's snapshot was not saved");
+            }
+            projector.saving.store(false, Ordering::Release);
+        });
     }
 
     /// Fold every event the feed offers now. Returns how many were applied.
@@ -238,7 +242,7 @@ impl Projector {
                         .events
                         .saturating_sub(self.snapshot_events.load(Ordering::Relaxed));
                     if since >= SNAPSHOT_AFTER {
-                        self.snapshot_best_effort().await;
+                        self.snapshot_in_background();
                     }
                 }
                 Err(e) => {

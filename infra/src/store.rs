@@ -503,8 +503,7 @@ impl EventStore {
                 Err(CommandError::Conflict)
                     if expected_version.is_none() && attempt < self.max_attempts =>
                 {
-                    metrics::counter!("safeguards_command_conflicts_total", "aggregate" => A::TYPE)
-                        .increment(1);
+                    count_conflict::<A>();
                     let cap = 2u64.pow(attempt.min(6));
                     let pause = rand::thread_rng().gen_range(0..=cap);
                     tokio::time::sleep(Duration::from_millis(pause)).await;
@@ -549,8 +548,7 @@ impl EventStore {
                             .await
                         {
                             Err(CommandError::Conflict) => {
-                                metrics::counter!("safeguards_command_conflicts_total", "aggregate" => A::TYPE)
-                                    .increment(1);
+                                count_conflict::<A>();
                                 self.forget::<A>(id);
                             }
                             other => return other,
@@ -662,6 +660,11 @@ impl EventStore {
         });
         found.map_err(sql_error)
     }
+}
+
+/// A command decided again because another writer took its sequence first.
+fn count_conflict<A: Aggregate>() {
+    metrics::counter!("safeguards_command_conflicts_total", "aggregate" => A::TYPE).increment(1);
 }
 
 /// Map a sqlx error: unreachable store → 503, anything else → internal.

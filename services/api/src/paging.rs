@@ -64,7 +64,7 @@ pub fn limit(field: &str, asked: Option<u32>, default: usize, max: usize) -> Api
     match asked {
         None => Ok(default),
         Some(n) if (1..=max).contains(&(n as usize)) => Ok(n as usize),
-        Some(_) => Err(ApiError::invalid(field, format!("must be 1 to {max}"))),
+        Some(_) => Err(ApiError::invalid(field, format!("must be from 1 to {max}"))),
     }
 }
 
@@ -73,29 +73,35 @@ pub fn limit(field: &str, asked: Option<u32>, default: usize, max: usize) -> Api
 /// (404, naming the cursor): the client would otherwise read the list from the start again
 /// without knowing it.
 pub fn page<T>(
-    items: Vec<T>,
+    mut items: Vec<T>,
     key: impl for<'a> Fn(&'a T) -> Cow<'a, str>,
     cursor: Option<&str>,
     limit: usize,
 ) -> ApiResult<Page<T>> {
-    let start = match cursor {
-        None => 0,
-        Some(c) => {
-            items
-                .iter()
-                .position(|item| key(item) == c)
-                .ok_or_else(|| ApiError::not_found("cursor: names no item of this list"))?
-                + 1
-        }
-    };
-    let more = items.len() > start + limit;
-    let items: Vec<T> = items.into_iter().skip(start).take(limit).collect();
+    if let Some(c) = cursor {
+        let last_seen = items
+            .iter()
+            .position(|item| key(item) == c)
+            .ok_or_else(|| ApiError::not_found("cursor: names no item of this list"))?;
+        items.drain(..=last_seen);
+    }
+    Ok(first(items, key, limit))
+}
+
+/// The first `limit` items, and the cursor after them when more follow.
+pub fn first<T>(
+    mut items: Vec<T>,
+    key: impl for<'a> Fn(&'a T) -> Cow<'a, str>,
+    limit: usize,
+) -> Page<T> {
+    let more = items.len() > limit;
+    items.truncate(limit);
     let next = if more {
         items.last().map(|last| key(last).into_owned())
     } else {
         None
     };
-    Ok(Page { items, next })
+    Page { items, next }
 }
 
 /// `path` with `cursor` and `limit` set (and any other query pairs kept).

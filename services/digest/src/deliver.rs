@@ -541,7 +541,6 @@ async fn deliver_one(
         }
         Err(e) => {
             let give_up = !e.transient() || attempt >= MAX_ATTEMPTS;
-            let failed = e.failure.class;
             let class: &str = e.failure.class.into();
             tracing::warn!(subscriber = %subscriber, attempt, give_up, class, smtp_code = e.failure.smtp_code, "digest delivery failed");
             let retry_at = (!give_up).then(|| Utc::now() + backoff(svc.retry_base, attempt));
@@ -554,7 +553,7 @@ async fn deliver_one(
             if record(svc, &id, fail, &sys).await? && e.failure.class == FailureClass::Permanent {
                 count(svc, &key, DeliveryOutcome::PermanentFailure, &sys).await;
             }
-            Ok(Outcome::Failed(failed))
+            Ok(Outcome::Failed(e.failure.class))
         }
     }
 }

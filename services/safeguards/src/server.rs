@@ -209,11 +209,6 @@ impl Server {
             position = projector.applied(),
             "read model built"
         );
-        if started.snapshot_due() {
-            // Beside the requests: the next start reads it instead of this replay.
-            let projector = projector.clone();
-            tokio::spawn(async move { projector.snapshot_best_effort().await });
-        }
         let (stop, stop_rx) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(projector.clone().run(stop_rx)),

@@ -97,15 +97,12 @@ pub async fn list_commitments(
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<crate::paging::PageQuery>,
 ) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    let all = {
-        let model = state.app.model().await;
-        views::country(&model, country.as_str(), state.app.clock.today())
-            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?
-            .commitments
-    };
+    let all = super::progress::country_today(&state, country)
+        .await?
+        .commitments;
     let mut page = q.page(all, |c| c.commitment.id.as_str().into())?;
     for c in &mut page.items {
-        super::progress::cut_milestones(c, super::progress::MILESTONES_SHOWN)?;
+        super::progress::cut_milestones(c, super::progress::MILESTONES_SHOWN);
     }
     let next = q.next(
         &format!("/api/v1/engagements/{country}/commitments"),

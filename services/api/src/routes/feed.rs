@@ -147,16 +147,7 @@ pub async fn activity(
         .map(|c| CountryCode::parse(c).map_err(ApiError::from))
         .transpose()?;
     let since = q.since.as_deref().map(parse_since).transpose()?;
-    let limit = match q.limit {
-        None => 50,
-        Some(n) if (1..=ACTIVITY_MAX as u32).contains(&n) => n as usize,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "limit",
-                format!("must be from 1 to {ACTIVITY_MAX}"),
-            ))
-        }
-    };
+    let limit = paging::limit("limit", q.limit, paging::DEFAULT_PAGE, ACTIVITY_MAX)?;
     if q.cursor.is_some_and(|c| c < 0) {
         return Err(ApiError::invalid(
             "cursor",

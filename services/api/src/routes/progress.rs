@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::progress::as_of;
-use safeguards_domain::values::parse_date;
+use safeguards_domain::values::{parse_date, CountryCode};
 use safeguards_projections::views::{
     self, CommitmentOut, CountryProgress, Overview, PrincipleProgress,
 };
@@ -222,10 +222,10 @@ fn cut(progress: &mut CountryProgress, country: &str, q: &CountryQuery) -> ApiRe
     });
     progress.commitments = page.items;
     for c in &mut progress.commitments {
-        cut_milestones(c, shown)?;
+        cut_milestones(c, shown);
     }
     let overdue = std::mem::take(&mut progress.overdue);
-    let first = paging::page(overdue, |m| m.milestone.id.as_str().into(), None, shown)?;
+    let first = paging::first(overdue, |m| m.milestone.id.as_str().into(), shown);
     progress.overdue = first.items;
     progress.overdue_next = rest(format!("/api/v1/progress/{country}/overdue"), first.next);
     Ok(())
@@ -237,9 +237,9 @@ fn rest(path: String, cursor: Option<String>) -> Option<String> {
 }
 
 /// Keep the first `shown` milestones of a commitment, and link to the rest.
-pub(super) fn cut_milestones(c: &mut CommitmentOut, shown: usize) -> ApiResult<()> {
+pub(super) fn cut_milestones(c: &mut CommitmentOut, shown: usize) {
     let list = std::mem::take(&mut c.milestone_list);
-    let first = paging::page(list, |m| m.milestone.id.as_str().into(), None, shown)?;
+    let first = paging::first(list, |m| m.milestone.id.as_str().into(), shown);
     c.milestone_list = first.items;
     // `milestone_ids` is cut with the list it names.
     c.commitment.milestones.truncate(shown);
@@ -247,7 +247,20 @@ pub(super) fn cut_milestones(c: &mut CommitmentOut, shown: usize) -> ApiResult<(
         format!("/api/v1/commitments/{}/milestones", c.commitment.id),
         first.next,
     );
-    Ok(())
+}
+
+/// One country's progress today; 404 when it has no engagement.
+pub(super) async fn country_today(
+    state: &AppState,
+    country: CountryCode,
+) -> ApiResult<CountryProgress> {
+    let model = state.app.model().await;
+    views::country(&model, country.as_str(), state.app.clock.today())
+        .ok_or_else(|| not_engaged(country))
+}
+
+fn not_engaged(country: CountryCode) -> ApiError {
+    ApiError::not_found(format!("no engagement is open for {country}"))
 }
 
 /// `GET /api/v1/progress/{country}/overdue?limit=&cursor=`.
@@ -268,12 +281,7 @@ pub async fn overdue(
     ApiQuery(q): ApiQuery<paging::PageQuery>,
 ) -> ApiResult<Response> {
     let country = path_country(&raw)?;
-    let all = {
-        let model = state.app.model().await;
-        views::country(&model, country.as_str(), state.app.clock.today())
-            .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?
-            .overdue
-    };
+    let all = country_today(&state, country).await?.overdue;
     let page = q.page(all, |m| m.milestone.id.as_str().into())?;
     let next = q.next(&format!("/api/v1/progress/{country}/overdue"), page.next);
     Ok(paging::array(page.items, next))
@@ -301,24 +309,18 @@ pub async fn country(
 ) -> ApiResult<Response> {
     let country = path_country(&raw)?;
     let csv = wants_csv(q.format.as_deref())?;
-    let not_engaged = || ApiError::not_found(format!("no engagement is open for {country}"));
-    let progress = match q.as_of.as_deref() {
-        None => {
-            let model = state.app.model().await;
-            views::country(&model, country.as_str(), state.app.clock.today())
-                .ok_or_else(not_engaged)?
-        }
+    let mut progress = match q.as_of.as_deref() {
+        None => country_today(&state, country).await?,
         Some(raw_date) => {
             let day = parse_date("as_of", raw_date)?;
             let model = as_of(&state.app, country, day).await?;
-            let mut progress =
-                views::country(&model, country.as_str(), day).ok_or_else(not_engaged)?;
+            let mut progress = views::country(&model, country.as_str(), day)
+                .ok_or_else(|| not_engaged(country))?;
             progress.as_of = Some(day);
             progress
         }
     };
     if !csv {
-        let mut progress = progress;
         cut(&mut progress, country.as_str(), &q)?;
         return Ok(Json(progress).into_response());
     }
