@@ -86,10 +86,13 @@ pub async fn history(
     )
 }
 
-/// Every event of the given aggregates (`(type, id)` pairs), in feed order, in one query.
+/// Every event of the given aggregates (`(type, id)` pairs) at positions in `after..=through`,
+/// in feed order, in one query.
 pub async fn events_of(
     db: &Database,
     aggregates: &[(&str, String)],
+    after: i64,
+    through: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     // PostgreSQL takes the pairs as two arrays, SQLite as one JSON array.
     match db {
@@ -99,6 +102,8 @@ pub async fn events_of(
             let rows = sqlx::query(sql::pg::EVENTS_OF)
                 .bind(types)
                 .bind(ids)
+                .bind(after)
+                .bind(through)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(pg_row).collect()
@@ -108,6 +113,8 @@ pub async fn events_of(
                 serde_json::to_string(aggregates).map_err(|e| ReadError::Corrupt(e.to_string()))?;
             let rows = sqlx::query(sql::lite::EVENTS_OF)
                 .bind(pairs)
+                .bind(after)
+                .bind(through)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(sqlite_row).collect()

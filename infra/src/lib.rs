@@ -9,6 +9,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod append;
+pub mod checkpoints;
 pub mod config;
 pub mod contacts;
 pub mod db;

@@ -70,6 +70,22 @@ pub async fn model_snapshots(db: &Database) -> Result<i64, sqlx::Error> {
     with_pool!(db, p => sqlx::query_scalar(sql::probe::MODEL_SNAPSHOTS).fetch_one(p).await)
 }
 
+/// Replace the body of every checkpoint of `country`.
+pub async fn overwrite_country_checkpoints(
+    db: &Database,
+    country: &str,
+    body: &[u8],
+) -> Result<(), sqlx::Error> {
+    with_pool!(db, p => {
+        sqlx::query(sql::probe::OVERWRITE_COUNTRY_CHECKPOINTS)
+            .bind(body)
+            .bind(country)
+            .execute(p)
+            .await
+            .map(|_| ())
+    })
+}
+
 /// Give every stored snapshot of the read model another format, and another body if given.
 pub async fn overwrite_model_snapshot(
     db: &Database,

@@ -5,6 +5,7 @@
 //! the feed and reaches exactly the state a rebuild would. Each process keeps its own model;
 //! there is no shared view table that two processes could update twice or lose an update in.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use safeguards_projections::snapshot::{self, MODEL_FORMAT};
 use safeguards_projections::Tracker;
 use tokio::sync::{watch, RwLock, RwLockReadGuard};
 
+use crate::checkpoints::{self, CHECKPOINT_EVERY};
 use crate::db::Database;
 use crate::feed::{self, ReadError};
 use crate::store::{Commits, EventStore};
@@ -48,6 +50,12 @@ pub struct Projector {
     snapshot_events: AtomicU64,
     /// Whether a snapshot is being written now.
     saving: AtomicBool,
+    /// Events folded of each country since its last checkpoint was asked for.
+    since_checkpoint: std::sync::Mutex<HashMap<String, u64>>,
+    /// How many events of a country call for a checkpoint of it ([`CHECKPOINT_EVERY`]).
+    checkpoint_every: AtomicU64,
+    /// Whether checkpoints are being written now.
+    checkpointing: AtomicBool,
 }
 
 /// How a start-up built the model.
@@ -81,6 +89,9 @@ impl Projector {
             last_check: std::sync::Mutex::new(None),
             snapshot_events: AtomicU64::new(0),
             saving: AtomicBool::new(false),
+            since_checkpoint: std::sync::Mutex::default(),
+            checkpoint_every: AtomicU64::new(CHECKPOINT_EVERY),
+            checkpointing: AtomicBool::new(false),
         })
     }
 
@@ -191,6 +202,49 @@ impl Projector {
         });
     }
 
+    /// After how many events of a country a checkpoint of it is written (tests take fewer).
+    pub fn set_checkpoint_every(&self, events: u64) {
+        self.checkpoint_every
+            .store(events.max(1), Ordering::Relaxed);
+    }
+
+    /// Write, beside the loop, a checkpoint of each country that has had
+    /// [`Projector::set_checkpoint_every`] events since its last, unless checkpoints are being
+    /// written; like snapshots they are derived data, and a failure is told, not fatal.
+    fn checkpoints_in_background(self: &Arc<Self>) {
+        let every = self.checkpoint_every.load(Ordering::Relaxed);
+        let Ok(mut counts) = self.since_checkpoint.lock() else {
+            return;
+        };
+        if counts.values().all(|n| *n < every) || self.checkpointing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let due: Vec<String> = counts
+            .iter()
+            .filter(|(_, n)| **n >= every)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for country in &due {
+            counts.remove(country);
+        }
+        drop(counts);
+        let projector = self.clone();
+        tokio::spawn(async move {
+            for country in due {
+                let (aggregates, through) = {
+                    let model = projector.model.read().await;
+                    (model.aggregates_of(&country), model.position)
+                };
+                if let Err(e) =
+                    checkpoints::save(&projector.db, &country, &aggregates, through).await
+                {
+                    tracing::warn!(error = %e, country, "a country checkpoint was not saved");
+                }
+            }
+            projector.checkpointing.store(false, Ordering::Release);
+        });
+    }
+
     /// Fold every event the feed offers now. Returns how many were applied.
     pub async fn catch_up(&self) -> Result<usize, ReadError> {
         let mut total = 0;
@@ -207,8 +261,18 @@ impl Projector {
             let last = batch.last().map(|e| e.position).unwrap_or(from);
             {
                 let mut model = self.model.write().await;
+                let mut counts = self.since_checkpoint.lock().ok();
                 for event in &batch {
                     model.apply(event);
+                    let country = model.country_of(&event.aggregate_type, &event.aggregate_id);
+                    if let (Some(counts), Some(country)) = (counts.as_mut(), country) {
+                        match counts.get_mut(country) {
+                            Some(n) => *n += 1,
+                            None => {
+                                counts.insert(country.to_string(), 1);
+                            }
+                        }
+                    }
                 }
             }
             if let Ok(mut t) = self.last_applied_at.lock() {
@@ -244,6 +308,7 @@ impl Projector {
                     if since >= SNAPSHOT_AFTER {
                         self.snapshot_in_background();
                     }
+                    self.checkpoints_in_background();
                 }
                 Err(e) => {
                     failures += 1;
@@ -295,6 +360,9 @@ impl Projector {
                 (Ok(head), _) if head <= applied => None,
                 (Err(_), Some(kept)) => Some(kept),
                 (Err(_), None) => Some((i64::MAX, Instant::now())),
+                // Readable again after a failure: behind since the failure, until it reaches
+                // the head it is shown now.
+                (Ok(head), Some((i64::MAX, at))) => Some((head, at)),
                 // Still short of the head it was shown: behind since then.
                 (Ok(_), Some((shown, at))) if applied < shown => Some((shown, at)),
                 // Caught up with that one, and shown a newer one now.

@@ -48,6 +48,28 @@ pub mod both {
     pub const DROP_OTHER_MODEL_SNAPSHOTS: &str =
         "DELETE FROM read_model_snapshots WHERE format <> $1";
 
+    /// A country's newest checkpoint of a format all of whose events were recorded before a
+    /// time (see `checkpoints`).
+    pub const COUNTRY_CHECKPOINT: &str =
+        "SELECT position, recorded_until, body FROM country_checkpoints
+          WHERE country = $1 AND format = $2 AND recorded_until < $3
+          ORDER BY position DESC LIMIT 1";
+
+    pub const SAVE_COUNTRY_CHECKPOINT: &str =
+        "INSERT INTO country_checkpoints (country, format, position, recorded_until, body)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (country, format, position) DO NOTHING";
+
+    /// The checkpoints a new one (`$3`, its day beginning at `$4`) makes useless: the earlier
+    /// ones of the same day, and those of other formats.
+    pub const THIN_COUNTRY_CHECKPOINTS: &str = "DELETE FROM country_checkpoints
+          WHERE country = $1
+            AND (format <> $2 OR (position < $3 AND recorded_until >= $4))";
+
+    /// The positions of a country's checkpoints, oldest first.
+    pub const COUNTRY_CHECKPOINTS: &str =
+        "SELECT position FROM country_checkpoints WHERE country = $1 ORDER BY position";
+
     pub const SAVE_SNAPSHOT: &str =
         "INSERT INTO aggregate_snapshots (aggregate_type, aggregate_id, version, format, state)
          VALUES ($1, $2, $3, $4, $5)
@@ -139,6 +161,7 @@ pub mod pg {
            JOIN UNNEST($1::text[], $2::text[]) AS wanted(t, i)
              ON e.aggregate_type = wanted.t AND e.aggregate_id = wanted.i
           WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())
+            AND e.position > $3 AND e.position <= $4
           ORDER BY e.position";
 
     pub const COPY_ALL: &str = "COPY (SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at FROM events ORDER BY position) TO STDOUT";
@@ -181,6 +204,7 @@ pub mod lite {
            FROM events
           WHERE (aggregate_type, aggregate_id) IN
                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1))
+            AND position > $2 AND position <= $3
           ORDER BY position";
 
     pub const SELECT_ALL: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at FROM events ORDER BY position";
@@ -204,6 +228,8 @@ pub mod probe {
     pub const OVERWRITE_SNAPSHOT: &str = "UPDATE aggregate_snapshots SET format = $1, state = $2
           WHERE aggregate_type = $3 AND aggregate_id = $4";
     pub const MODEL_SNAPSHOTS: &str = "SELECT count(*) FROM read_model_snapshots";
+    pub const OVERWRITE_COUNTRY_CHECKPOINTS: &str =
+        "UPDATE country_checkpoints SET body = $1 WHERE country = $2";
     pub const OVERWRITE_MODEL_SNAPSHOT: &str =
         "UPDATE read_model_snapshots SET format = $1, body = coalesce($2, body)";
     pub const TAKE_TRANSACTION_ID: &str = "SELECT pg_current_xact_id()";

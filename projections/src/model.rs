@@ -332,6 +332,39 @@ pub struct DigestView {
 }
 
 impl Tracker {
+    /// The aggregates whose events make a country's part of the model: its engagement, its
+    /// commitments and their milestones.
+    pub fn aggregates_of(&self, country: &str) -> Vec<(&'static str, String)> {
+        let mut aggregates = vec![("engagement", country.to_string())];
+        for c in self.commitments.values().filter(|c| c.country == country) {
+            aggregates.push(("commitment", c.id.clone()));
+            for m in &c.milestones {
+                aggregates.push(("milestone", m.clone()));
+            }
+        }
+        aggregates
+    }
+
+    /// The country an event of an engagement, a commitment or a milestone of the model is
+    /// about (none for the other aggregates, or one the model does not hold).
+    pub fn country_of(&self, aggregate_type: &str, aggregate_id: &str) -> Option<&str> {
+        match aggregate_type {
+            "engagement" => self
+                .engagements
+                .get(aggregate_id)
+                .map(|e| e.country.as_str()),
+            "commitment" => self
+                .commitments
+                .get(aggregate_id)
+                .map(|c| c.country.as_str()),
+            "milestone" => self
+                .milestones
+                .get(aggregate_id)
+                .map(|m| m.country.as_str()),
+            _ => None,
+        }
+    }
+
     /// Fold one event in. Events must come in position order; an event at or before the
     /// current position is ignored, so applying a batch twice changes nothing.
     pub fn apply(&mut self, event: &RecordedEvent) {

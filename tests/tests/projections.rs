@@ -20,6 +20,7 @@ use safeguards_domain::values::{
 };
 use safeguards_infra::projector::replay;
 use safeguards_infra::transfer::{Import, ImportedEvent};
+use safeguards_infra::{checkpoints, feed, probe};
 use safeguards_infra::{CommandContext, Database, EventStore, Projector};
 use safeguards_projections::event::Metadata;
 use safeguards_projections::views;
@@ -589,6 +590,17 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
     assert_eq!(model.activity.len(), 4);
 }
 
+/// Write the checkpoint of KEN at the head of the log, as the projector does.
+async fn checkpoint(app: &TestApp) {
+    wait_until_all_visible(&app.db.db).await;
+    let head = feed::head(&app.db.db).await.unwrap();
+    assert!(app.projector.wait_for(head, Duration::from_secs(10)).await);
+    let aggregates = app.projector.read().await.aggregates_of("KEN");
+    assert!(checkpoints::save(&app.db.db, "KEN", &aggregates, head)
+        .await
+        .unwrap());
+}
+
 async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let at = |d: &str| -> DateTime<Utc> { format!("{d}T12:00:00Z").parse().unwrap() };
@@ -620,6 +632,8 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         )
         .await
         .unwrap();
+    // Checkpoints of the country after every day's events, as the projector writes them.
+    checkpoint(&app).await;
     let ids: Vec<String> = (0..3).map(|_| MilestoneId::new().to_string()).collect();
     for (i, id) in ids.iter().enumerate() {
         app.store
@@ -669,12 +683,17 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
             },
         ),
     ];
+    checkpoint(&app).await;
     for (d, i, cmd) in steps {
         app.store
             .execute::<Milestone>(&ids[i], cmd, &ctx(d), None)
             .await
             .unwrap();
+        checkpoint(&app).await;
     }
+    // One checkpoint is kept per day with events: 01-01, 01-10, 02-01, 02-15, 03-05, 03-10.
+    assert_eq!(checkpoints::kept(&app.db.db, "KEN").await.unwrap().len(), 6);
+    let aggregates = app.projector.read().await.aggregates_of("KEN");
     for (d, expected) in [
         // [planned, in_progress, achieved, verified, cancelled, overdue]
         ("2025-01-09", None),
@@ -727,6 +746,62 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         } else {
             assert_eq!(got, [0; 6], "{d}");
         }
+        // The whole view from the checkpoints equals the one of a fold without them.
+        let from_checkpoint = checkpoints::as_of(&app.db.db, "KEN", &aggregates, cutoff)
+            .await
+            .unwrap();
+        let folded = checkpoints::replay_country(&app.db.db, &aggregates, cutoff)
+            .await
+            .unwrap();
+        assert_eq!(from_checkpoint, folded, "{d}");
+    }
+    // A checkpoint that does not read is passed over: the answer is folded from the start.
+    probe::overwrite_country_checkpoints(&app.db.db, "KEN", b"not a checkpoint")
+        .await
+        .unwrap();
+    let cutoff: DateTime<Utc> = "2025-02-21T00:00:00Z".parse().unwrap();
+    let r = app
+        .get(&app.admin, "/api/v1/progress/KEN?as_of=2025-02-20")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let folded = checkpoints::replay_country(&app.db.db, &aggregates, cutoff)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.body["as_of_position"].as_i64(),
+        Some(folded.position),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body["milestones"]["achieved"], 1);
+    // The projector writes a checkpoint of a country once it has folded enough of its events.
+    app.projector.set_checkpoint_every(1);
+    let before = checkpoints::kept(&app.db.db, "KEN").await.unwrap();
+    app.store
+        .execute::<Milestone>(
+            &ids[1],
+            MilestoneCommand::ReportProgress {
+                percent: Percent::parse(40).unwrap(),
+                note: None,
+            },
+            &ctx("2025-03-20"),
+            None,
+        )
+        .await
+        .unwrap();
+    wait_until_all_visible(&app.db.db).await;
+    let head = feed::head(&app.db.db).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !checkpoints::kept(&app.db.db, "KEN")
+        .await
+        .unwrap()
+        .contains(&head)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint at {head}: {before:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let bad = app
         .get(&app.admin, "/api/v1/progress/KEN?as_of=2025-02-30")

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use safeguards_domain::values::CountryCode;
-use safeguards_infra::feed;
+use safeguards_infra::checkpoints;
 use safeguards_projections::coverage::{self, Coverage, Detail};
 use safeguards_projections::Tracker;
 
@@ -10,7 +10,8 @@ use crate::error::{AppError, AppResult};
 use crate::App;
 
 /// The model of one country as it stood at the end of `day` (UTC): its engagement,
-/// commitments and milestones replayed from the events recorded up to then, read in one query.
+/// commitments and milestones folded from the events recorded up to then, from the newest
+/// checkpoint of the country that allows it (see `safeguards_infra::checkpoints`).
 pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult<Tracker> {
     // Replays are bounded: a few at a time, however many readers ask.
     let _permit = app
@@ -23,27 +24,8 @@ pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
         .ok_or_else(|| AppError::invalid("as_of", "is out of range"))?;
-    let mut aggregates = vec![("engagement", country.as_str().to_string())];
-    {
-        let model = app.model().await;
-        for c in model
-            .commitments
-            .values()
-            .filter(|c| c.country == country.as_str())
-        {
-            aggregates.push(("commitment", c.id.clone()));
-            for m in &c.milestones {
-                aggregates.push(("milestone", m.clone()));
-            }
-        }
-    }
-    let mut model = Tracker::default();
-    for e in feed::events_of(app.store.database(), &aggregates).await? {
-        if e.recorded_at < cutoff {
-            model.apply(&e);
-        }
-    }
-    Ok(model)
+    let aggregates = app.model().await.aggregates_of(country.as_str());
+    Ok(checkpoints::as_of(app.store.database(), country.as_str(), &aggregates, cutoff).await?)
 }
 
 /// A country's coverage of the framework's risks: now, or as it stood at the end of `as_of`.

@@ -59,6 +59,26 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
     }
 }
 
+/// Wait until `/readyz` tells the read model has reached the head of the log.
+async fn wait_caught_up(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+            let ready = r.status().is_success();
+            last = r.text().await.unwrap_or_default();
+            let behind = serde_json::from_str::<serde_json::Value>(&last)
+                .map(|v| v["projection"]["behind"] == true)
+                .unwrap_or(true);
+            if ready && !behind {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the read model did not catch up: {last}");
+}
+
 async fn crash_under_load(backend: Backend) {
     let t = TestDb::new(backend).await;
     let store = t.store();
@@ -167,16 +187,18 @@ async fn crash_under_load(backend: Backend) {
         assert!(sent.contains_key(id), "event without a request: {id}");
         assert_eq!(*n, 1, "{id} was applied {n} times");
     }
-    // The restarted server's views equal a rebuild from the log.
-    let view: serde_json::Value = client
+    // The restarted server's views equal a rebuild from the log, once it has caught up.
+    wait_caught_up(&client, &base).await;
+    let answer = client
         .get(format!("{base}/api/v1/progress/KEN?milestone_limit=1000"))
         .bearer_auth(&token)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let status = answer.status();
+    let body = answer.text().await.unwrap();
+    assert!(status.is_success(), "progress answered {status}: {body}");
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     let (rebuilt, _) = safeguards_infra::projector::replay(&t.db, i64::MAX, None, |_| {})
         .await
         .unwrap();
