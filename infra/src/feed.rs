@@ -7,10 +7,7 @@
 //! their high bits) are read in strictly increasing order without a gap being skipped.
 
 use chrono::{DateTime, Utc};
-use safeguards_projections::event::Metadata;
 pub use safeguards_projections::RecordedEvent;
-use serde_json::value::RawValue;
-use sqlx::types::Json;
 use sqlx::Row;
 
 use crate::db::{is_unavailable, Database};
@@ -173,38 +170,41 @@ fn decode(e: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt(format!("cannot decode a stored event: {e}"))
 }
 
+/// Columns are read by their place in [`sql::EVENT_COLUMNS`], which every event query selects
+/// in that order (a replay reads millions of rows: no lookup of each column's name).
 fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, ReadError> {
-    // Text kept as it is (checked, not parsed into a tree); metadata straight into its type.
-    let payload: Json<Box<RawValue>> = row.try_get("payload").map_err(decode)?;
-    let metadata: Json<Metadata> = row.try_get("metadata").map_err(decode)?;
+    // `payload` and `metadata` are `json`, whose wire form is the text itself: the payload is
+    // kept as it is (decoding it checks it), the metadata read straight into its type.
+    let payload: &str = row.try_get_unchecked(6).map_err(decode)?;
+    let metadata: &str = row.try_get_unchecked(7).map_err(decode)?;
     Ok(RecordedEvent {
-        position: row.try_get("position").map_err(decode)?,
-        aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
-        aggregate_id: row.try_get("aggregate_id").map_err(decode)?,
-        sequence: row.try_get("sequence").map_err(decode)?,
-        event_type: row.try_get("event_type").map_err(decode)?,
-        event_version: row.try_get("event_version").map_err(decode)?,
-        payload: Box::<str>::from(payload.0).into_string(),
-        metadata: metadata.0,
-        recorded_at: row.try_get("recorded_at").map_err(decode)?,
+        position: row.try_get(0).map_err(decode)?,
+        aggregate_type: row.try_get(1).map_err(decode)?,
+        aggregate_id: row.try_get(2).map_err(decode)?,
+        sequence: row.try_get(3).map_err(decode)?,
+        event_type: row.try_get(4).map_err(decode)?,
+        event_version: row.try_get(5).map_err(decode)?,
+        payload: payload.to_string(),
+        metadata: serde_json::from_str(metadata).map_err(decode)?,
+        recorded_at: row.try_get(8).map_err(decode)?,
     })
 }
 
 fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, ReadError> {
-    let payload: &str = row.try_get("payload").map_err(decode)?;
-    let metadata: &str = row.try_get("metadata").map_err(decode)?;
-    let recorded_at: Option<&str> = row.try_get("recorded_at").map_err(decode)?;
+    let payload: &str = row.try_get(6).map_err(decode)?;
+    let metadata: &str = row.try_get(7).map_err(decode)?;
+    let recorded_at: Option<&str> = row.try_get(8).map_err(decode)?;
     let recorded_at = recorded_at
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| decode("a stored event has no valid time"))?;
     Ok(RecordedEvent {
-        position: row.try_get("position").map_err(decode)?,
-        aggregate_type: row.try_get("aggregate_type").map_err(decode)?,
-        aggregate_id: row.try_get("aggregate_id").map_err(decode)?,
-        sequence: row.try_get("sequence").map_err(decode)?,
-        event_type: row.try_get("event_type").map_err(decode)?,
-        event_version: row.try_get("event_version").map_err(decode)?,
+        position: row.try_get(0).map_err(decode)?,
+        aggregate_type: row.try_get(1).map_err(decode)?,
+        aggregate_id: row.try_get(2).map_err(decode)?,
+        sequence: row.try_get(3).map_err(decode)?,
+        event_type: row.try_get(4).map_err(decode)?,
+        event_version: row.try_get(5).map_err(decode)?,
         payload: payload.to_string(),
         metadata: serde_json::from_str(metadata).map_err(decode)?,
         recorded_at,

@@ -29,6 +29,7 @@ pub struct Metadata {
     #[serde(
         default,
         serialize_with = "time_out",
+        deserialize_with = "time_in",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<DateTime<Utc>>,
@@ -64,8 +65,45 @@ fn system() -> Actor {
 fn actor_out<S: Serializer>(actor: &Actor, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&actor.as_metadata())
 }
+/// Every event's metadata is read on every replay: the text is looked at where it lies, not
+/// copied into a string of its own first.
+struct Text<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> serde::de::Visitor<'de> for Text<F> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+}
+
 fn actor_in<'de, D: Deserializer<'de>>(d: D) -> Result<Actor, D::Error> {
-    Ok(Actor::from_metadata(&String::deserialize(d)?))
+    d.deserialize_str(Text(Actor::from_metadata))
+}
+/// RFC 3339 as the store writes it, by the strict (fast) parser; any other form chrono reads
+/// as a time, by the lenient one.
+fn time_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let parsed = Option::<TimeText>::deserialize(d)?;
+    parsed
+        .map(|t| t.0)
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+struct TimeText(Result<DateTime<Utc>, chrono::ParseError>);
+
+impl<'de> Deserialize<'de> for TimeText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Text(|t: &str| {
+            TimeText(
+                DateTime::parse_from_rfc3339(t)
+                    .or_else(|_| t.parse::<DateTime<chrono::FixedOffset>>())
+                    .map(|t| t.with_timezone(&Utc)),
+            )
+        }))
+    }
 }
 fn time_out<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
     match time {
@@ -165,6 +203,39 @@ pub enum DecodedEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_reads_the_stores_times_lenient_times_and_missing_fields_alike() {
+        let at = |t: &str| -> Option<DateTime<Utc>> { Some(t.parse().unwrap()) };
+        let read = |text: &str| serde_json::from_str::<Metadata>(text);
+        let id = "0b5e3c1e-6f3a-4d0c-9a8e-2f6f1d7c9b10";
+        let m = read(&format!(
+            r#"{{"actor": "{id}", "correlation_id": "r-1", "time": "2026-12-04T10:00:00.123456Z"}}"#
+        ))
+        .unwrap();
+        assert_eq!(m.actor_id(), id);
+        assert_eq!(m.correlation_id, "r-1");
+        assert_eq!(m.time, at("2026-12-04T10:00:00.123456Z"));
+        // An offset, and the forms only the lenient parser takes.
+        for (text, utc) in [
+            ("2026-12-04T12:00:00+02:00", "2026-12-04T10:00:00Z"),
+            ("2026-12-04 10:00:00Z", "2026-12-04T10:00:00Z"),
+            ("2026-12-04T10:00:00 +00:00", "2026-12-04T10:00:00Z"),
+        ] {
+            let m = read(&format!(r#"{{"time": "{text}"}}"#)).unwrap();
+            assert_eq!(m.time, at(utc), "{text}");
+        }
+        // Missing fields take their defaults; an escaped actor reads as its text.
+        assert_eq!(read("{}").unwrap(), Metadata::default());
+        assert_eq!(read(r#"{"time": null}"#).unwrap().time, None);
+        let escaped = id.replace('0', "\\u0030");
+        let m = read(&format!(r#"{{"actor": "{escaped}"}}"#)).unwrap();
+        assert_eq!(m.actor_id(), id);
+        // What is not a time is refused, not taken for none.
+        assert!(read(r#"{"time": "yesterday"}"#).is_err());
+        assert!(read(r#"{"time": 5}"#).is_err());
+        assert!(read(r#"{"actor": 5}"#).is_err());
+    }
 
     fn recorded(version: &str) -> RecordedEvent {
         RecordedEvent {
