@@ -109,6 +109,22 @@ pub async fn replay_country(
     fold(db, aggregates, Base::empty(), cutoff).await
 }
 
+/// The events of `aggregates` after those `model` holds, up to `through`.
+async fn events_after(
+    db: &Database,
+    aggregates: &[(&str, String)],
+    model: &Tracker,
+    through: i64,
+) -> Result<Vec<safeguards_projections::RecordedEvent>, ReadError> {
+    let wanted: Vec<(&str, String, i64)> = aggregates
+        .iter()
+        .map(|(t, id)| (*t, id.clone(), model.version_of(t, id)))
+        .collect();
+    let mut events = feed::events_of(db, &wanted).await?;
+    events.retain(|e| e.position <= through);
+    Ok(events)
+}
+
 async fn fold(
     db: &Database,
     aggregates: &[(&str, String)],
@@ -116,11 +132,13 @@ async fn fold(
     cutoff: DateTime<Utc>,
 ) -> Result<Tracker, ReadError> {
     let mut model = base.model;
-    for e in feed::events_of(db, aggregates, base.position, i64::MAX).await? {
+    for e in events_after(db, aggregates, &model, i64::MAX).await? {
         if e.recorded_at < cutoff {
             model.apply(&e);
         }
     }
+    // The country's answers do not show the activity lines: none are kept.
+    model.activity.clear();
     Ok(model)
 }
 
@@ -141,7 +159,7 @@ pub async fn save(
     if position >= through {
         return Ok(false);
     }
-    let events = feed::events_of(db, aggregates, position, through).await?;
+    let events = events_after(db, aggregates, &model, through).await?;
     if events.is_empty() {
         return Ok(false);
     }
@@ -149,6 +167,7 @@ pub async fn save(
         model.apply(e);
         recorded_until = recorded_until.max(micros(e.recorded_at));
     }
+    model.activity.clear();
     let body = tokio::task::spawn_blocking(move || {
         snapshot::write(&model)
             .map_err(std::io::Error::other)

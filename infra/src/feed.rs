@@ -83,35 +83,32 @@ pub async fn history(
     )
 }
 
-/// Every event of the given aggregates (`(type, id)` pairs) at positions in `after..=through`,
-/// in feed order, in one query.
+/// The events of the given aggregates after a sequence of each (`(type, id, after)`) that a
+/// reader may see now, in feed order, in one query. Each aggregate's events are found by its
+/// key (type, id, sequence): the cost is what is read, not the aggregates' whole histories.
 pub async fn events_of(
     db: &Database,
-    aggregates: &[(&str, String)],
-    after: i64,
-    through: i64,
+    wanted: &[(&str, String, i64)],
 ) -> Result<Vec<RecordedEvent>, ReadError> {
-    // PostgreSQL takes the pairs as two arrays, SQLite as one JSON array.
+    // PostgreSQL takes the triples as three arrays, SQLite as one JSON array.
     match db {
         Database::Postgres(pool) => {
-            let types: Vec<&str> = aggregates.iter().map(|(t, _)| *t).collect();
-            let ids: Vec<&str> = aggregates.iter().map(|(_, i)| i.as_str()).collect();
+            let types: Vec<&str> = wanted.iter().map(|(t, _, _)| *t).collect();
+            let ids: Vec<&str> = wanted.iter().map(|(_, i, _)| i.as_str()).collect();
+            let after: Vec<i64> = wanted.iter().map(|(_, _, s)| *s).collect();
             let rows = sqlx::query(sql::pg::EVENTS_OF)
                 .bind(types)
                 .bind(ids)
                 .bind(after)
-                .bind(through)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(pg_row).collect()
         }
         Database::Sqlite(pool) => {
-            let pairs =
-                serde_json::to_string(aggregates).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+            let triples =
+                serde_json::to_string(wanted).map_err(|e| ReadError::Corrupt(e.to_string()))?;
             let rows = sqlx::query(sql::lite::EVENTS_OF)
-                .bind(pairs)
-                .bind(after)
-                .bind(through)
+                .bind(triples)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(sqlite_row).collect()

@@ -365,6 +365,18 @@ impl Tracker {
         }
     }
 
+    /// The sequence of the last event folded into the view of an engagement, a commitment or a
+    /// milestone (0 for one the model does not hold): its events after that are still to come.
+    pub fn version_of(&self, aggregate_type: &str, aggregate_id: &str) -> i64 {
+        match aggregate_type {
+            "engagement" => self.engagements.get(aggregate_id).map(|e| e.version),
+            "commitment" => self.commitments.get(aggregate_id).map(|c| c.version),
+            "milestone" => self.milestones.get(aggregate_id).map(|m| m.version),
+            _ => None,
+        }
+        .unwrap_or(0)
+    }
+
     /// Fold one event in. Events must come in position order; an event at or before the
     /// current position is ignored, so applying a batch twice changes nothing.
     pub fn apply(&mut self, event: &RecordedEvent) {
