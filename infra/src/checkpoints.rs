@@ -8,7 +8,9 @@
 //! time. Checkpoints are derived data: one of another [`MODEL_FORMAT`], or one that does not
 //! read, is passed over and the answer folds more of the log — never a wrong model.
 //!
-//! The projector writes one for a country every [`CHECKPOINT_EVERY`] events of it. A country
+//! The projector writes one for a country every [`CHECKPOINT_EVERY`] events of it that it
+//! folds while following the log (not those of its start-up replay: a start would write every
+//! country at once), and when an answer had to read as many after the newest one. A country
 //! keeps one checkpoint per day (the last), since cut-offs fall at midnight: any day's answer
 //! starts from the last checkpoint of that day or an earlier one.
 
@@ -89,15 +91,18 @@ fn micros(t: DateTime<Utc>) -> i64 {
 
 /// The part of the model of the country whose aggregates are `aggregates` (see
 /// [`Tracker::aggregates_of`]) as it stood at `cutoff`: its events recorded before then, folded
-/// in feed order, from the newest checkpoint that allows it.
+/// in feed order, from the newest checkpoint that allows it. Also how many events were read
+/// after that checkpoint (many: a new checkpoint of the country is due).
 pub async fn as_of(
     db: &Database,
     country: &str,
     aggregates: &[(&str, String)],
     cutoff: DateTime<Utc>,
-) -> Result<Tracker, ReadError> {
+) -> Result<(Tracker, usize), ReadError> {
     let base = newest(db, country, micros(cutoff)).await?;
-    fold(db, aggregates, base, cutoff).await
+    let events = events_after(db, aggregates, &base.model, i64::MAX).await?;
+    let read = events.len();
+    Ok((fold(base.model, &events, cutoff), read))
 }
 
 /// The same as [`as_of`], folded from the first event without any checkpoint.
@@ -106,7 +111,9 @@ pub async fn replay_country(
     aggregates: &[(&str, String)],
     cutoff: DateTime<Utc>,
 ) -> Result<Tracker, ReadError> {
-    fold(db, aggregates, Base::empty(), cutoff).await
+    let model = Tracker::default();
+    let events = events_after(db, aggregates, &model, i64::MAX).await?;
+    Ok(fold(model, &events, cutoff))
 }
 
 /// The events of `aggregates` after those `model` holds, up to `through`.
@@ -125,21 +132,17 @@ async fn events_after(
     Ok(events)
 }
 
-async fn fold(
-    db: &Database,
-    aggregates: &[(&str, String)],
-    base: Base,
+fn fold(
+    mut model: Tracker,
+    events: &[safeguards_projections::RecordedEvent],
     cutoff: DateTime<Utc>,
-) -> Result<Tracker, ReadError> {
-    let mut model = base.model;
-    for e in events_after(db, aggregates, &model, i64::MAX).await? {
-        if e.recorded_at < cutoff {
-            model.apply(&e);
-        }
+) -> Tracker {
+    for e in events.iter().filter(|e| e.recorded_at < cutoff) {
+        model.apply(e);
     }
     // The country's answers do not show the activity lines: none are kept.
     model.activity.clear();
-    Ok(model)
+    model
 }
 
 /// Write the checkpoint of `country` at `through`, a position the feed has handed out (every

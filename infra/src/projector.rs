@@ -101,6 +101,11 @@ impl Projector {
     pub async fn start(&self) -> Result<Started, ReadError> {
         let from_snapshot = self.restore().await;
         let folded = self.catch_up().await?;
+        // The countries' checkpoints count the events folded from here on; the stored ones
+        // still serve, and an answer that reads many events after one asks for a new one.
+        if let Ok(mut counts) = self.since_checkpoint.lock() {
+            counts.clear();
+        }
         Ok(Started {
             from_snapshot,
             folded,
@@ -206,6 +211,20 @@ impl Projector {
     pub fn set_checkpoint_every(&self, events: u64) {
         self.checkpoint_every
             .store(events.max(1), Ordering::Relaxed);
+    }
+
+    /// Ask for a checkpoint of `country` on the loop's next turn (an answer read at least
+    /// [`Projector::set_checkpoint_every`] events after the newest one).
+    pub fn checkpoint_wanted(&self, country: &str, events_read: usize) {
+        let every = self.checkpoint_every.load(Ordering::Relaxed);
+        if (events_read as u64) < every {
+            return;
+        }
+        if let Ok(mut counts) = self.since_checkpoint.lock() {
+            let n = counts.entry(country.to_string()).or_default();
+            *n = (*n).max(every);
+        }
+        self.commits.nudge();
     }
 
     /// Write, beside the loop, a checkpoint of each country that has had

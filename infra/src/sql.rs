@@ -58,7 +58,8 @@ pub mod both {
     pub const SAVE_COUNTRY_CHECKPOINT: &str =
         "INSERT INTO country_checkpoints (country, format, position, recorded_until, body)
          VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (country, format, position) DO NOTHING";
+         ON CONFLICT (country, format, position) DO UPDATE
+            SET recorded_until = excluded.recorded_until, body = excluded.body";
 
     /// The checkpoints a new one (`$3`, its day beginning at `$4`) makes useless: the earlier
     /// ones of the same day, and those of other formats.

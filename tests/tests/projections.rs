@@ -590,6 +590,15 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
     assert_eq!(model.activity.len(), 4);
 }
 
+/// The position of the last event of KEN, folded without checkpoints.
+async fn folded_all(app: &TestApp, aggregates: &[(&'static str, String)]) -> i64 {
+    let later: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+    checkpoints::replay_country(&app.db.db, aggregates, later)
+        .await
+        .unwrap()
+        .position
+}
+
 /// Write the checkpoint of KEN at the head of the log, as the projector does.
 async fn checkpoint(app: &TestApp) {
     wait_until_all_visible(&app.db.db).await;
@@ -747,7 +756,7 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
             assert_eq!(got, [0; 6], "{d}");
         }
         // The whole view from the checkpoints equals the one of a fold without them.
-        let from_checkpoint = checkpoints::as_of(&app.db.db, "KEN", &aggregates, cutoff)
+        let (from_checkpoint, _) = checkpoints::as_of(&app.db.db, "KEN", &aggregates, cutoff)
             .await
             .unwrap();
         let folded = checkpoints::replay_country(&app.db.db, &aggregates, cutoff)
@@ -755,10 +764,12 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
             .unwrap();
         assert_eq!(from_checkpoint, folded, "{d}");
     }
-    // A checkpoint that does not read is passed over: the answer is folded from the start.
+    // A checkpoint that does not read is passed over: the answer is folded from the start,
+    // and having read that many events it asks the projector for a new checkpoint.
     probe::overwrite_country_checkpoints(&app.db.db, "KEN", b"not a checkpoint")
         .await
         .unwrap();
+    app.projector.set_checkpoint_every(2);
     let cutoff: DateTime<Utc> = "2025-02-21T00:00:00Z".parse().unwrap();
     let r = app
         .get(&app.admin, "/api/v1/progress/KEN?as_of=2025-02-20")
@@ -774,6 +785,22 @@ async fn time_travel_equals_a_replay_cut_at_that_date(backend: Backend) {
         r.body
     );
     assert_eq!(r.body["milestones"]["achieved"], 1);
+    let later: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (model, read) = checkpoints::as_of(&app.db.db, "KEN", &aggregates, later)
+            .await
+            .unwrap();
+        if read == 0 {
+            assert_eq!(model.position, folded_all(&app, &aggregates).await);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no new checkpoint: {read} events read after the newest"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     // The projector writes a checkpoint of a country once it has folded enough of its events.
     app.projector.set_checkpoint_every(1);
     let before = checkpoints::kept(&app.db.db, "KEN").await.unwrap();

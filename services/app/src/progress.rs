@@ -25,7 +25,10 @@ pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult
         .map(|t| t.and_utc())
         .ok_or_else(|| AppError::invalid("as_of", "is out of range"))?;
     let aggregates = app.model().await.aggregates_of(country.as_str());
-    Ok(checkpoints::as_of(app.store.database(), country.as_str(), &aggregates, cutoff).await?)
+    let (model, read) =
+        checkpoints::as_of(app.store.database(), country.as_str(), &aggregates, cutoff).await?;
+    app.projector.checkpoint_wanted(country.as_str(), read);
+    Ok(model)
 }
 
 /// A country's coverage of the framework's risks: now, or as it stood at the end of `as_of`.

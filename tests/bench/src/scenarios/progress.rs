@@ -61,7 +61,7 @@ async fn caught_up(server: &Server) -> anyhow::Result<()> {
     bail!("the read model did not catch up within two minutes")
 }
 
-/// Wait until the projector has written a checkpoint of `country`; how long that took.
+/// Wait until a checkpoint of `country` is stored; how long that took.
 async fn first_checkpoint(db: &Database, country: &str) -> anyhow::Result<f64> {
     let began = Instant::now();
     while checkpoints::kept(db, country).await?.is_empty() {
@@ -102,8 +102,22 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     }
     bulk.flush().await?;
 
-    // The projector folds the log at start-up and writes the country's checkpoint beside it.
+    // A log without checkpoints (as after an upgrade): the first answer folds the whole
+    // country and asks for the country's checkpoint, which the projector writes beside it.
     let server = Server::start(&env.server_bin, &url, &[]).await?;
+    let token = server::token(admin);
+    let path = format!("/api/v1/progress/{code}");
+    let today = Utc::now().date_naive();
+    let http = crate::load::client();
+    let began = Instant::now();
+    let first = http
+        .get(format!("{}{path}?as_of={today}", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    ensure!(first.status().is_success(), "as_of: {}", first.status());
+    first.bytes().await?;
+    let first_ms = began.elapsed().as_secs_f64() * 1000.0;
     let checkpoint_s = first_checkpoint(&db, code).await?;
     // The country then goes on by nearly another checkpoint's worth of events, which an answer
     // as of today folds after the checkpoint: the most it ever folds.
@@ -120,8 +134,6 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let kept = checkpoints::kept(&db, code).await?;
     ensure!(kept.len() == 1, "checkpoints of {code}: {kept:?}");
 
-    let token = server::token(admin);
-    let path = format!("/api/v1/progress/{code}");
     let (paged, today_ms) = timed(&server, &token, &path).await?;
     let (whole, _) = timed(
         &server,
@@ -130,7 +142,6 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     )
     .await?;
     // The end of today: the checkpoint, then the events after it.
-    let today = Utc::now().date_naive();
     let (_, as_of_ms) = timed(&server, &token, &format!("{path}?as_of={today}")).await?;
     // The same fold from the country's first event, as `as_of` did before checkpoints (in
     // this process: without the HTTP round trip and the rendering of the answer).
@@ -162,7 +173,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         ),
         measured: format!("median {as_of_ms:.1} ms"),
         baseline: format!(
-            "the country folded from its first event: median {replay_ms:.1} ms; today's answer: median {today_ms:.1} ms; first checkpoint {checkpoint_s:.1} s after start"
+            "the country folded from its first event: median {replay_ms:.1} ms (the first answer, before any checkpoint: {first_ms:.0} ms, its checkpoint written {checkpoint_s:.1} s later); today's answer: median {today_ms:.1} ms"
         ),
         ratio: Some(as_of_ms / replay_ms.max(1e-9)),
         target: "≤ 50 ms".into(),
