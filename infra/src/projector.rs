@@ -404,7 +404,18 @@ impl Projector {
     /// Wait until the model has passed `position` (and every write of this process), at most
     /// `timeout`. Returns whether it did.
     pub async fn wait_for(&self, position: i64, timeout: Duration) -> bool {
-        let target = position.max(self.commits.highest());
+        self.wait_until(position.max(self.commits.highest()), timeout)
+            .await
+    }
+
+    /// Wait until the model has passed `position` and every write of this process that
+    /// changes rights (see [`crate::store::RIGHTS`]), at most `timeout`. Returns whether it did.
+    pub async fn wait_for_rights(&self, position: i64, timeout: Duration) -> bool {
+        self.wait_until(position.max(self.commits.highest_rights()), timeout)
+            .await
+    }
+
+    async fn wait_until(&self, target: i64, timeout: Duration) -> bool {
         let mut rx = self.applied.subscribe();
         if *rx.borrow() >= target {
             return true;

@@ -75,13 +75,26 @@ impl CommandContext {
 #[derive(Debug, Default)]
 pub struct Commits {
     highest: AtomicI64,
+    /// The highest position of a command on an aggregate whose events change rights.
+    rights: AtomicI64,
     wake: Notify,
 }
 
+/// The aggregates whose events change who may do what: accounts (role, countries, disabled,
+/// sign-in generation) and engagements (which give focal points their countries).
+pub const RIGHTS: [&str; 2] = ["account", "engagement"];
+
 impl Commits {
-    fn record(&self, position: i64) {
+    fn record(&self, aggregate_type: &str, position: i64) {
         self.highest.fetch_max(position, Ordering::SeqCst);
+        if RIGHTS.contains(&aggregate_type) {
+            self.rights.fetch_max(position, Ordering::SeqCst);
+        }
         self.wake.notify_one();
+    }
+    /// The highest position committed through this store on an aggregate of [`RIGHTS`].
+    pub fn highest_rights(&self) -> i64 {
+        self.rights.load(Ordering::SeqCst)
     }
     /// The highest position committed through this store (0 before the first command).
     pub fn highest(&self) -> i64 {
@@ -471,7 +484,7 @@ impl EventStore {
         let outcome = match &result {
             Ok(committed) => {
                 if committed.events > 0 {
-                    self.commits.record(committed.position);
+                    self.commits.record(A::TYPE, committed.position);
                 }
                 "ok"
             }

@@ -96,8 +96,11 @@ impl AppState {
 
     /// The principal of a token, decided on a read model fresh enough to decide rights on: a
     /// token that is not even well signed is refused at once (nobody waits on its behalf);
-    /// then the model is given the time to take the client's own writes; a model behind the log
-    /// for longer than [`AppState::stale_bound`] answers 503 rather than decide on old rights.
+    /// then the model is given the time to take the client's own writes — all of them for a
+    /// read, which answers from the model; for a command, those that change rights (a command
+    /// decides on the log, and looks up what the model has not seen yet there, as
+    /// `milestones::country_of` does); a model behind the log for longer than
+    /// [`AppState::stale_bound`] answers 503 rather than decide on old rights.
     pub async fn principal(
         &self,
         parts: &Parts,
@@ -106,7 +109,11 @@ impl AppState {
         if self.app.tokens.check(token, chrono::Utc::now()).is_none() {
             return Err(ApiError::unauthorized());
         }
-        self.fresh(parts).await;
+        if parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD {
+            self.fresh(parts).await;
+        } else {
+            self.fresh_for_rights(parts).await;
+        }
         if self.app.projector.behind_for() > self.stale_bound {
             return Err(ApiError::unavailable(
                 "the server's view of the log is behind; retry shortly",
@@ -118,12 +125,7 @@ impl AppState {
     /// Wait until the read model reflects every write of this process and the position the
     /// client names in `X-Read-After` (read-your-writes across processes).
     pub async fn fresh(&self, parts: &Parts) {
-        let wanted = parts
-            .headers
-            .get("x-read-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(0);
+        let wanted = read_after(parts);
         let projector = &self.app.projector;
         if !projector.wait_for(wanted, self.freshness_wait).await {
             tracing::warn!(
@@ -133,6 +135,30 @@ impl AppState {
             );
         }
     }
+
+    /// Wait until the read model reflects every write of this process that changes rights
+    /// and the position the client names in `X-Read-After`.
+    async fn fresh_for_rights(&self, parts: &Parts) {
+        let wanted = read_after(parts);
+        let projector = &self.app.projector;
+        if !projector.wait_for_rights(wanted, self.freshness_wait).await {
+            tracing::warn!(
+                wanted,
+                applied = projector.applied(),
+                "rights decided before the model caught up"
+            );
+        }
+    }
+}
+
+/// The position a client names in `X-Read-After` (0 when none).
+fn read_after(parts: &Parts) -> i64 {
+    parts
+        .headers
+        .get("x-read-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0)
 }
 
 /// The application's routes: the documented ones (API and operations, with their OpenAPI

@@ -245,6 +245,10 @@ pub struct Plan {
 /// update its milestones). Nothing is recorded.
 pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) -> AppResult<Plan> {
     authorize(who, Action::UpdateMilestones, Some(country))?;
+    // Compared with the tracker as it is now: this process's writes included.
+    app.projector
+        .wait_for(0, std::time::Duration::from_secs(5))
+        .await;
     let model = app.model().await;
     if !model.engagements.contains_key(country) {
         return Err(AppError::not_found("no such engagement"));
@@ -654,6 +658,10 @@ pub async fn apply(
     changes: Vec<Change>,
 ) -> AppResult<Outcome> {
     authorize(&caller.principal, Action::UpdateMilestones, Some(country))?;
+    // Rows are found in the model: this process's writes included.
+    app.projector
+        .wait_for(0, std::time::Duration::from_secs(5))
+        .await;
     let mut outcome = Outcome::default();
     let mut versions: HashMap<String, u64> = HashMap::new();
     let mut stopped: Vec<usize> = Vec::new();
