@@ -174,17 +174,7 @@ fn pg_row(row: &sqlx::postgres::PgRow) -> Result<RecordedEvent, ReadError> {
     // kept as it is (decoding it checks it), the metadata read straight into its type.
     let payload: &str = row.try_get_unchecked(6).map_err(decode)?;
     let metadata: &str = row.try_get_unchecked(7).map_err(decode)?;
-    Ok(RecordedEvent {
-        position: row.try_get(0).map_err(decode)?,
-        aggregate_type: row.try_get(1).map_err(decode)?,
-        aggregate_id: row.try_get(2).map_err(decode)?,
-        sequence: row.try_get(3).map_err(decode)?,
-        event_type: row.try_get(4).map_err(decode)?,
-        event_version: row.try_get(5).map_err(decode)?,
-        payload: payload.to_string(),
-        metadata: serde_json::from_str(metadata).map_err(decode)?,
-        recorded_at: row.try_get(8).map_err(decode)?,
-    })
+    event_row(row, payload, metadata, row.try_get(8).map_err(decode)?)
 }
 
 fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, ReadError> {
@@ -195,6 +185,21 @@ fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, ReadError>
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| decode("a stored event has no valid time"))?;
+    event_row(row, payload, metadata, recorded_at)
+}
+
+/// The columns both stores read alike, with those each reads its own way.
+fn event_row<'r, R: Row>(
+    row: &'r R,
+    payload: &str,
+    metadata: &str,
+    recorded_at: DateTime<Utc>,
+) -> Result<RecordedEvent, ReadError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     Ok(RecordedEvent {
         position: row.try_get(0).map_err(decode)?,
         aggregate_type: row.try_get(1).map_err(decode)?,

@@ -56,6 +56,10 @@ pub struct Projector {
     checkpoint_every: AtomicU64,
     /// Whether checkpoints are being written now.
     checkpointing: AtomicBool,
+    /// Whether the events folded count towards checkpoints: from [`Projector::run`] on, not
+    /// during the start-up replay (which would ask for every country at once; the stored
+    /// checkpoints still serve, and an answer that reads many events asks for a new one).
+    following: AtomicBool,
 }
 
 /// How a start-up built the model.
@@ -92,6 +96,7 @@ impl Projector {
             since_checkpoint: std::sync::Mutex::default(),
             checkpoint_every: AtomicU64::new(CHECKPOINT_EVERY),
             checkpointing: AtomicBool::new(false),
+            following: AtomicBool::new(false),
         })
     }
 
@@ -101,11 +106,6 @@ impl Projector {
     pub async fn start(&self) -> Result<Started, ReadError> {
         let from_snapshot = self.restore().await;
         let folded = self.catch_up().await?;
-        // The countries' checkpoints count the events folded from here on; the stored ones
-        // still serve, and an answer that reads many events after one asks for a new one.
-        if let Ok(mut counts) = self.since_checkpoint.lock() {
-            counts.clear();
-        }
         Ok(Started {
             from_snapshot,
             folded,
@@ -280,11 +280,19 @@ impl Projector {
             let last = batch.last().map(|e| e.position).unwrap_or(from);
             {
                 let mut model = self.model.write().await;
-                let mut counts = self.since_checkpoint.lock().ok();
+                let mut counts = if self.following.load(Ordering::Relaxed) {
+                    self.since_checkpoint.lock().ok()
+                } else {
+                    None
+                };
                 for event in &batch {
                     model.apply(event);
-                    let country = model.country_of(&event.aggregate_type, &event.aggregate_id);
-                    if let (Some(counts), Some(country)) = (counts.as_mut(), country) {
+                    let Some(counts) = counts.as_mut() else {
+                        continue;
+                    };
+                    if let Some(country) =
+                        model.country_of(&event.aggregate_type, &event.aggregate_id)
+                    {
                         match counts.get_mut(country) {
                             Some(n) => *n += 1,
                             None => {
@@ -310,6 +318,7 @@ impl Projector {
     /// Run until `shutdown` resolves: catch up, then wait for a local commit or a short poll
     /// interval (writes of other processes are seen by polling).
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        self.following.store(true, Ordering::Relaxed);
         let mut failures = 0u32;
         // How many looks in a row found the feed held back at the same position.
         let (mut held, mut held_at) = (0u32, 0i64);

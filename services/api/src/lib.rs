@@ -109,11 +109,14 @@ impl AppState {
         if self.app.tokens.check(token, chrono::Utc::now()).is_none() {
             return Err(ApiError::unauthorized());
         }
-        if parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD {
-            self.fresh(parts).await;
+        let writes = if parts.method == axum::http::Method::GET
+            || parts.method == axum::http::Method::HEAD
+        {
+            Writes::All
         } else {
-            self.fresh_for_rights(parts).await;
-        }
+            Writes::Rights
+        };
+        self.wait_for(parts, writes).await;
         if self.app.projector.behind_for() > self.stale_bound {
             return Err(ApiError::unavailable(
                 "the server's view of the log is behind; retry shortly",
@@ -125,30 +128,35 @@ impl AppState {
     /// Wait until the read model reflects every write of this process and the position the
     /// client names in `X-Read-After` (read-your-writes across processes).
     pub async fn fresh(&self, parts: &Parts) {
-        let wanted = read_after(parts);
-        let projector = &self.app.projector;
-        if !projector.wait_for(wanted, self.freshness_wait).await {
-            tracing::warn!(
-                wanted,
-                applied = projector.applied(),
-                "read served before the model caught up"
-            );
-        }
+        self.wait_for(parts, Writes::All).await;
     }
 
-    /// Wait until the read model reflects every write of this process that changes rights
-    /// and the position the client names in `X-Read-After`.
-    async fn fresh_for_rights(&self, parts: &Parts) {
+    /// Wait until the read model reflects the position the client names in `X-Read-After` and
+    /// the writes of this process that `writes` names.
+    async fn wait_for(&self, parts: &Parts, writes: Writes) {
         let wanted = read_after(parts);
         let projector = &self.app.projector;
-        if !projector.wait_for_rights(wanted, self.freshness_wait).await {
+        let caught_up = match writes {
+            Writes::All => projector.wait_for(wanted, self.freshness_wait).await,
+            Writes::Rights => projector.wait_for_rights(wanted, self.freshness_wait).await,
+        };
+        if !caught_up {
             tracing::warn!(
                 wanted,
                 applied = projector.applied(),
-                "rights decided before the model caught up"
+                ?writes,
+                "served before the model caught up"
             );
         }
     }
+}
+
+/// Which of this process's writes a request waits for the read model to hold.
+#[derive(Debug, Clone, Copy)]
+enum Writes {
+    All,
+    /// Those that change rights (`store::RIGHTS`).
+    Rights,
 }
 
 /// The position a client names in `X-Read-After` (0 when none).

@@ -120,6 +120,14 @@ impl App {
         self.projector.read().await
     }
 
+    /// Wait (at most 5 s) until the model holds every write of this process: for use cases
+    /// that compare what a caller sends with the model, whatever the request waited for.
+    pub async fn caught_up(&self) {
+        self.projector
+            .wait_for(0, std::time::Duration::from_secs(5))
+            .await;
+    }
+
     /// Run a command on aggregate `A` for `caller`, with the caller's `If-Match`.
     async fn execute<A>(
         &self,

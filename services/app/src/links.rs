@@ -88,9 +88,7 @@ pub async fn open(app: &App, token: &str) -> Result<Opened, Refusal> {
     }
     let correlation = links::correlation(token);
     // What this process wrote is in the model before the link is judged on it.
-    app.projector
-        .wait_for(0, std::time::Duration::from_secs(5))
-        .await;
+    app.caught_up().await;
     let (principal, milestone, country_name) = {
         let model = app.model().await;
         let principal =

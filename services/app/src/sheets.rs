@@ -246,9 +246,7 @@ pub struct Plan {
 pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) -> AppResult<Plan> {
     authorize(who, Action::UpdateMilestones, Some(country))?;
     // Compared with the tracker as it is now: this process's writes included.
-    app.projector
-        .wait_for(0, std::time::Duration::from_secs(5))
-        .await;
+    app.caught_up().await;
     let model = app.model().await;
     if !model.engagements.contains_key(country) {
         return Err(AppError::not_found("no such engagement"));
@@ -659,9 +657,7 @@ pub async fn apply(
 ) -> AppResult<Outcome> {
     authorize(&caller.principal, Action::UpdateMilestones, Some(country))?;
     // Rows are found in the model: this process's writes included.
-    app.projector
-        .wait_for(0, std::time::Duration::from_secs(5))
-        .await;
+    app.caught_up().await;
     let mut outcome = Outcome::default();
     let mut versions: HashMap<String, u64> = HashMap::new();
     let mut stopped: Vec<usize> = Vec::new();
