@@ -15,6 +15,7 @@
 //! starts from the last checkpoint of that day or an earlier one.
 
 use chrono::{DateTime, Utc};
+pub use safeguards_projections::model::CountryAggregates;
 use safeguards_projections::snapshot::{self, MODEL_FORMAT};
 use safeguards_projections::Tracker;
 
@@ -90,17 +91,18 @@ fn micros(t: DateTime<Utc>) -> i64 {
 }
 
 /// The part of the model of the country whose aggregates are `aggregates` (see
-/// [`Tracker::aggregates_of`]) as it stood at `cutoff`: its events recorded before then, folded
-/// in feed order, from the newest checkpoint that allows it. Also how many events were read
-/// after that checkpoint (many: a new checkpoint of the country is due).
+/// [`Tracker::aggregates_of`]) as it stood at `cutoff`: its events recorded before then, up to
+/// the position `aggregates` were taken at, folded in feed order from the newest checkpoint
+/// that allows it. Also how many events were read after that checkpoint (many: a new
+/// checkpoint of the country is due).
 pub async fn as_of(
     db: &Database,
     country: &str,
-    aggregates: &[(&str, String)],
+    aggregates: &CountryAggregates,
     cutoff: DateTime<Utc>,
 ) -> Result<(Tracker, usize), ReadError> {
     let base = newest(db, country, micros(cutoff)).await?;
-    let events = events_after(db, aggregates, &base.model, i64::MAX).await?;
+    let events = events_after(db, aggregates, &base.model).await?;
     let read = events.len();
     Ok((fold(base.model, &events, cutoff), read))
 }
@@ -108,27 +110,35 @@ pub async fn as_of(
 /// The same as [`as_of`], folded from the first event without any checkpoint.
 pub async fn replay_country(
     db: &Database,
-    aggregates: &[(&str, String)],
+    aggregates: &CountryAggregates,
     cutoff: DateTime<Utc>,
 ) -> Result<Tracker, ReadError> {
     let model = Tracker::default();
-    let events = events_after(db, aggregates, &model, i64::MAX).await?;
+    let events = events_after(db, aggregates, &model).await?;
     Ok(fold(model, &events, cutoff))
 }
 
-/// The events of `aggregates` after those `model` holds, up to `through`.
+/// The events of `aggregates` after those `model` holds, up to the position they were taken
+/// at. Only the aggregates held further than `model` holds them are read: a country whose
+/// checkpoint is recent costs a probe per aggregate that changed since, not one per aggregate.
 async fn events_after(
     db: &Database,
-    aggregates: &[(&str, String)],
+    aggregates: &CountryAggregates,
     model: &Tracker,
-    through: i64,
 ) -> Result<Vec<safeguards_projections::RecordedEvent>, ReadError> {
     let wanted: Vec<(&str, String, i64)> = aggregates
+        .held
         .iter()
-        .map(|(t, id)| (*t, id.clone(), model.version_of(t, id)))
+        .filter_map(|(t, id, held)| {
+            let from = model.version_of(t, id);
+            (*held > from).then(|| (*t, id.clone(), from))
+        })
         .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut events = feed::events_of(db, &wanted).await?;
-    events.retain(|e| e.position <= through);
+    events.retain(|e| e.position <= aggregates.position);
     Ok(events)
 }
 
@@ -145,15 +155,15 @@ fn fold(
     model
 }
 
-/// Write the checkpoint of `country` at `through`, a position the feed has handed out (every
-/// event up to it is committed and visible), folding its events after its newest checkpoint.
-/// `aggregates` are the country's at `through` or later. Returns whether one was written.
+/// Write the checkpoint of `country` at the position `aggregates` were taken at (one the feed
+/// has handed out: every event up to it is committed and visible), folding its events after
+/// its newest checkpoint. Returns whether one was written.
 pub async fn save(
     db: &Database,
     country: &str,
-    aggregates: &[(&str, String)],
-    through: i64,
+    aggregates: &CountryAggregates,
 ) -> Result<bool, ReadError> {
+    let through = aggregates.position;
     let Base {
         mut model,
         position,
@@ -162,7 +172,7 @@ pub async fn save(
     if position >= through {
         return Ok(false);
     }
-    let events = events_after(db, aggregates, &model, through).await?;
+    let events = events_after(db, aggregates, &model).await?;
     if events.is_empty() {
         return Ok(false);
     }

@@ -250,13 +250,8 @@ impl Projector {
         let projector = self.clone();
         tokio::spawn(async move {
             for country in due {
-                let (aggregates, through) = {
-                    let model = projector.model.read().await;
-                    (model.aggregates_of(&country), model.position)
-                };
-                if let Err(e) =
-                    checkpoints::save(&projector.db, &country, &aggregates, through).await
-                {
+                let aggregates = projector.model.read().await.aggregates_of(&country);
+                if let Err(e) = checkpoints::save(&projector.db, &country, &aggregates).await {
                     tracing::warn!(error = %e, country, "a country checkpoint was not saved");
                 }
             }

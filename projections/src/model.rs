@@ -331,18 +331,35 @@ pub struct DigestView {
     pub completion: BTreeMap<String, f64>,
 }
 
+/// A country's aggregates as a model holds them: what [`Tracker::aggregates_of`] answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryAggregates {
+    /// The model's position: of these aggregates it holds every event up to here.
+    pub position: i64,
+    /// Each aggregate's type and id, and the sequence of its last event the model holds (an
+    /// aggregate's events after a checkpoint are read only when this is past the checkpoint's).
+    pub held: Vec<(&'static str, String, i64)>,
+}
+
 impl Tracker {
-    /// The aggregates whose events make a country's part of the model: its engagement, its
-    /// commitments and their milestones.
-    pub fn aggregates_of(&self, country: &str) -> Vec<(&'static str, String)> {
-        let mut aggregates = vec![("engagement", country.to_string())];
+    /// The aggregates whose events make a country's part of the model (its engagement, its
+    /// commitments and their milestones), each with the sequence of its last event folded.
+    pub fn aggregates_of(&self, country: &str) -> CountryAggregates {
+        let mut held = vec![(
+            "engagement",
+            country.to_string(),
+            self.version_of("engagement", country),
+        )];
         for c in self.commitments.values().filter(|c| c.country == country) {
-            aggregates.push(("commitment", c.id.clone()));
+            held.push(("commitment", c.id.clone(), c.version));
             for m in &c.milestones {
-                aggregates.push(("milestone", m.clone()));
+                held.push(("milestone", m.clone(), self.version_of("milestone", m)));
             }
         }
-        aggregates
+        CountryAggregates {
+            position: self.position,
+            held,
+        }
     }
 
     /// The country an event of an engagement, a commitment or a milestone of the model is

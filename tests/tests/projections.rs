@@ -591,7 +591,7 @@ async fn the_projector_applies_a_late_committing_transaction_once() {
 }
 
 /// The position of the last event of KEN, folded without checkpoints.
-async fn folded_all(app: &TestApp, aggregates: &[(&'static str, String)]) -> i64 {
+async fn folded_all(app: &TestApp, aggregates: &checkpoints::CountryAggregates) -> i64 {
     let later: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
     checkpoints::replay_country(&app.db.db, aggregates, later)
         .await
@@ -605,7 +605,8 @@ async fn checkpoint(app: &TestApp) {
     let head = feed::head(&app.db.db).await.unwrap();
     assert!(app.projector.wait_for(head, Duration::from_secs(10)).await);
     let aggregates = app.projector.read().await.aggregates_of("KEN");
-    assert!(checkpoints::save(&app.db.db, "KEN", &aggregates, head)
+    assert_eq!(aggregates.position, head);
+    assert!(checkpoints::save(&app.db.db, "KEN", &aggregates)
         .await
         .unwrap());
 }
