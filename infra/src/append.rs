@@ -1,12 +1,13 @@
 //! Group commit: the appends of concurrent commands share one statement.
 //!
 //! Each command's events are appended by one statement that commits on its own, so every
-//! command pays a round trip and a flush of the log. Here appends queue instead, and whoever
-//! finds fewer than [`FLUSHERS`] statements in flight starts a flusher, which takes everything
-//! queued into one multi-row `INSERT`. A lone command therefore goes straight to the database
-//! (nothing waits for company that is not there); under load, each statement carries the
-//! commands that arrived while the previous one ran, and the fewer the statements the less of
-//! the machine the database takes.
+//! command pays a round trip and a flush of the log. Here a command that finds fewer than
+//! [`FLUSHERS`] statements in flight sends its own at once, from its own task (nothing waits
+//! for company that is not there, nor for a task to be scheduled); the appends that arrive
+//! while a statement runs queue, and a flusher takes everything queued into one multi-row
+//! `INSERT` when it ends. Under load, each statement carries the commands that arrived while
+//! the previous one ran, and the fewer the statements the less of the machine the database
+//! takes.
 //!
 //! A statement is atomic: when any row's `(aggregate, sequence)` is taken, none is written. The
 //! batch is then appended again command by command, so only the command that lost its race is
@@ -95,28 +96,53 @@ impl Appender {
     /// [`CommandError::Conflict`] when one of its sequences is taken; nothing of it is written
     /// then.
     pub async fn append(self: &Arc<Self>, append: Append) -> Result<i64, CommandError> {
-        let (reply, answer) = oneshot::channel();
-        let lead = {
-            let mut queue = self.lock();
-            queue.pending.push(Pending { append, reply });
-            let lead = queue.flushing < FLUSHERS;
-            if lead {
-                queue.flushing += 1;
+        match self.join(append) {
+            Joined::Alone(append) => {
+                let alone = Alone(self.clone());
+                let appended = self.append_one(&append).await;
+                drop(alone);
+                appended
             }
-            lead
-        };
-        if lead {
-            // A task of its own: a caller that goes away (a client hanging up) must not take
-            // the other commands' statement with it.
-            tokio::spawn(self.clone().flush_queued());
+            Joined::Queued(answer) => answer
+                .await
+                .unwrap_or_else(|_| Err(CommandError::Internal("the append was abandoned".into()))),
         }
-        answer
-            .await
-            .unwrap_or_else(|_| Err(CommandError::Internal("the append was abandoned".into())))
+    }
+
+    /// Send `append` alone when nothing is in flight (then nothing is queued either: a flusher
+    /// leaves only an empty queue), else queue it for the next statement.
+    fn join(&self, append: Append) -> Joined {
+        let mut queue = self.lock();
+        if queue.flushing < FLUSHERS {
+            queue.flushing += 1;
+            return Joined::Alone(append);
+        }
+        let (reply, answer) = oneshot::channel();
+        queue.pending.push(Pending { append, reply });
+        Joined::Queued(answer)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hand what is queued to a flusher, or leave when nothing is: the end of a turn in flight.
+    fn hand_on(self: &Arc<Self>) {
+        let mut queue = self.lock();
+        if queue.pending.is_empty() {
+            queue.flushing -= 1;
+            return;
+        }
+        drop(queue);
+        // A task of its own: a caller that goes away (a client hanging up) must not take the
+        // other commands' statement with it.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(self.clone().flush_queued());
+            }
+            // No runtime left to run it: the process is stopping, and the callers with it.
+            Err(_) => self.lock().flushing -= 1,
+        }
     }
 
     /// Flush until the queue is empty. The flusher leaves under the same lock that queues an
@@ -282,6 +308,24 @@ impl Appender {
             }
         }
         Ok(last)
+    }
+}
+
+/// How an append joined the queue.
+enum Joined {
+    /// Its statement carries it alone, sent from the command's own task.
+    Alone(Append),
+    /// It waits for a flusher's statement, which answers here.
+    Queued(oneshot::Receiver<Result<i64, CommandError>>),
+}
+
+/// A statement in flight for one command alone: when it ends, or the command is dropped while
+/// it runs, what queued behind it is handed on.
+struct Alone(Arc<Appender>);
+
+impl Drop for Alone {
+    fn drop(&mut self) {
+        self.0.hand_on();
     }
 }
 

@@ -43,6 +43,10 @@ pub enum DbError {
     Scheme,
 }
 
+/// A PostgreSQL connection idle in the pool for longer than this is pinged before it is handed
+/// out again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// Pool sizes and time-outs.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolSettings {
@@ -74,6 +78,19 @@ impl Database {
                 .max_connections(settings.max_connections)
                 .min_connections(1)
                 .acquire_timeout(settings.acquire_timeout)
+                // sqlx pings every connection it hands out, and again when it takes one back:
+                // two round trips per statement besides the statement itself. A connection
+                // back in the pool moments ago was pinged then; only one idle for longer is
+                // pinged again (one left from before a database restart is dropped there).
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PING_AFTER_IDLE {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(options)
                 .await
                 .map_err(DbError::Connect)?;
@@ -99,6 +116,8 @@ impl Database {
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(settings.max_connections.min(8))
+                // A file in this process cannot have hung up: no ping before each statement.
+                .test_before_acquire(false)
                 .acquire_timeout(settings.acquire_timeout)
                 .connect_with(options)
                 .await
