@@ -30,6 +30,17 @@ impl Stats {
         }
     }
 
+    /// The runs of several rounds taken together.
+    pub fn pooled(runs: Vec<Stats>) -> Self {
+        let (mut latencies, mut errors, mut elapsed) = (Vec::new(), 0, Duration::ZERO);
+        for run in runs {
+            latencies.extend(run.latencies);
+            errors += run.errors;
+            elapsed += run.elapsed;
+        }
+        Self::from_latencies(latencies, errors, elapsed)
+    }
+
     /// Successful operations per second.
     pub fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)

@@ -4,6 +4,7 @@
 //! judged by their ratio: shared machines are noisy, ratios much less so. Run it through
 //! `tests/bench/run` (release build); `--full` for the sizes of the targets, quick otherwise.
 
+mod cpu;
 mod generate;
 mod load;
 mod pgbench;
@@ -98,6 +99,9 @@ pub struct Scale {
     pub full: bool,
     /// Each load level of the command path, and each side of the read comparison.
     pub run_for: Duration,
+    /// The rounds `run_for` is cut into at each level of the command path, the two sides
+    /// taking turns: a spell of the shared machine's noise falls on both.
+    pub rounds: u32,
     pub client_levels: Vec<usize>,
     pub rebuild_events: u64,
     pub countries: usize,
@@ -118,6 +122,7 @@ impl Scale {
             mode,
             full: mode == Mode::Full,
             run_for: Duration::from_secs(pick(1, 4, 15)),
+            rounds: pick(1, 1, 3) as u32,
             client_levels: mode.pick(vec![1, 4], vec![1, 8, 32, 64], vec![1, 8, 32, 64]),
             rebuild_events: pick(5_000, 200_000, 1_000_000),
             countries: pick_n(5, 200, 200),

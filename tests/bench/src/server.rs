@@ -83,6 +83,11 @@ impl Server {
         bail!("the server was not ready within {within:?}")
     }
 
+    /// The server's process id (none once it has stopped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// The resident memory of the server now, in MiB (Linux `VmRSS`).
     pub fn rss_mib(&self) -> Option<f64> {
         self.status_mib("VmRSS:")

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use safeguards_infra::EventStore;
 use serde_json::json;
 
+use crate::load::Stats;
 use crate::report::{Report, Row};
 use crate::scenarios::rate_and_latency;
 use crate::server::{self, fresh_database, Server};
-use crate::{load, pgbench, Env};
+use crate::{cpu, load, pgbench, Env};
 
 const DB: &str = "safeguards_bench_commands";
 const PGBENCH_DB: &str = "safeguards_bench_pgbench";
@@ -39,17 +40,29 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
             .map(|m| format!("{}/api/v1/milestones/{m}/progress", server.base))
             .collect(),
     );
+    let round = env.scale.run_for / env.scale.rounds;
     for &clients in levels {
-        let baseline = pgbench::run(&env.pgbench, &pgbench_url, clients, env.scale.run_for).await?;
-        let (token, targets) = (token.clone(), targets.clone());
-        let http = load::run(clients, env.scale.run_for, move |worker, client, n| {
-            let request = client
-                .post(&targets[worker])
-                .bearer_auth(token.as_str())
-                .json(&json!({ "percent": n % 101 }));
-            async move { load::answered(request).await }
-        })
-        .await;
+        let (mut baselines, mut runs) = (Vec::new(), Vec::new());
+        let (mut baseline_cpu, mut http_cpu) = (cpu::Sample::default(), cpu::Sample::default());
+        for _ in 0..env.scale.rounds {
+            let before = cpu::Sample::now(server.pid());
+            baselines.push(pgbench::run(&env.pgbench, &pgbench_url, clients, round).await?);
+            baseline_cpu = baseline_cpu.plus(&cpu::Sample::now(server.pid()).since(&before));
+            let (token, targets) = (token.clone(), targets.clone());
+            let before = cpu::Sample::now(server.pid());
+            runs.push(
+                load::run(clients, round, move |worker, client, n| {
+                    let request = client
+                        .post(&targets[worker])
+                        .bearer_auth(token.as_str())
+                        .json(&json!({ "percent": n % 101 }));
+                    async move { load::answered(request).await }
+                })
+                .await,
+            );
+            http_cpu = http_cpu.plus(&cpu::Sample::now(server.pid()).since(&before));
+        }
+        let (baseline, http) = (Stats::pooled(baselines), Stats::pooled(runs));
         let ratio = http.rate() / baseline.rate().max(1e-9);
         let latency_ok = http.p99() <= 50.0 && http.errors == 0;
         let (target, met) = if clients == 32 {
@@ -65,9 +78,43 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
             target: target.into(),
             met: Some(met),
         });
+        if clients == 32 {
+            report.add(cpu_row(clients, &http, &http_cpu, &baseline, &baseline_cpu));
+        }
     }
     drop(server);
     server::drop_database(&env.admin_url, DB).await?;
     server::drop_database(&env.admin_url, PGBENCH_DB).await?;
     Ok(())
+}
+
+/// Where the CPU of one level went, per command and per pgbench transaction (µs): what the
+/// rate ratio is made of on a machine that the server, PostgreSQL and the clients share.
+fn cpu_row(
+    clients: usize,
+    http: &Stats,
+    http_cpu: &cpu::Sample,
+    baseline: &Stats,
+    baseline_cpu: &cpu::Sample,
+) -> Row {
+    let per = |seconds: f64, stats: &Stats| seconds * 1e6 / (stats.ok.max(1) as f64);
+    let (server, postgres, load) = (
+        per(http_cpu.server, http),
+        per(http_cpu.postgres, http),
+        per(http_cpu.own, http),
+    );
+    let (pg_baseline, client) = (
+        per(baseline_cpu.postgres, baseline),
+        per(baseline_cpu.children, baseline),
+    );
+    Row {
+        figure: format!("CPU per command, {clients} clients"),
+        measured: format!(
+            "server {server:.0} µs + PostgreSQL {postgres:.0} µs (load generator {load:.0} µs)"
+        ),
+        baseline: format!("pgbench: PostgreSQL {pg_baseline:.0} µs + client {client:.0} µs"),
+        ratio: Some((server + postgres) / (pg_baseline + client).max(1e-9)),
+        target: "none (what the rate ratio is made of)".into(),
+        met: None,
+    }
 }
