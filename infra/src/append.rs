@@ -19,9 +19,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use crate::db::Database;
+use crate::db::{Database, Held};
 use crate::sql;
-use crate::store::{sql_error, CommandError};
+use crate::store::{sql_error, CommandError, Commits};
 
 /// Statements in flight at once. One makes the largest batches; on the benchmark's two cores,
 /// two or four ran 3–13 % fewer commands at 32 clients (`tests/bench/run --only commands`).
@@ -70,15 +70,17 @@ pub struct AppendCounts {
 /// The appends of one store.
 pub(crate) struct Appender {
     db: Database,
+    commits: Arc<Commits>,
     queue: Mutex<Queue>,
     statements: AtomicU64,
     commands: AtomicU64,
 }
 
 impl Appender {
-    pub fn new(db: Database) -> Arc<Self> {
+    pub fn new(db: Database, commits: Arc<Commits>) -> Arc<Self> {
         Arc::new(Self {
             db,
+            commits,
             queue: Mutex::default(),
             statements: AtomicU64::new(0),
             commands: AtomicU64::new(0),
@@ -99,7 +101,7 @@ impl Appender {
         match self.join(append) {
             Joined::Alone(append) => {
                 let alone = Alone(self.clone());
-                let appended = self.append_one(&append).await;
+                let appended = self.append_one(&append, &mut None).await;
                 drop(alone);
                 appended
             }
@@ -147,7 +149,9 @@ impl Appender {
 
     /// Flush until the queue is empty. The flusher leaves under the same lock that queues an
     /// append, so no append is ever left without one.
+    /// The statements of a busy spell share one connection (see [`crate::db::Held`]).
     async fn flush_queued(self: Arc<Self>) {
+        let mut conn = None;
         loop {
             let batch = {
                 let mut queue = self.lock();
@@ -157,18 +161,18 @@ impl Appender {
                 }
                 take_batch(&mut queue.pending)
             };
-            self.flush(batch).await;
+            self.flush(batch, &mut conn).await;
         }
     }
 
-    async fn flush(&self, mut batch: Vec<Pending>) {
+    async fn flush(&self, mut batch: Vec<Pending>, conn: &mut Option<Held>) {
         if batch.len() == 1 {
             let Some(one) = batch.pop() else { return };
-            let _ = one.reply.send(self.append_one(&one.append).await);
+            let _ = one.reply.send(self.append_one(&one.append, conn).await);
             return;
         }
         let appends: Vec<&Append> = batch.iter().map(|p| &p.append).collect();
-        match self.append_many(&appends).await {
+        match self.append_many(&appends, conn).await {
             Ok(last) => {
                 for (p, last) in batch.into_iter().zip(last) {
                     let answer =
@@ -180,7 +184,7 @@ impl Appender {
                 // Someone's sequence is taken (by another process, or by another command of
                 // this very batch): each on its own, so that only the losers hear of it.
                 futures::future::join_all(batch.into_iter().map(|p| async move {
-                    let _ = p.reply.send(self.append_one(&p.append).await);
+                    let _ = p.reply.send(self.append_one(&p.append, &mut None).await);
                 }))
                 .await;
             }
@@ -201,11 +205,15 @@ impl Appender {
     }
 
     /// One command's events in one statement; the position of the last.
-    async fn append_one(&self, append: &Append) -> Result<i64, CommandError> {
-        let Database::Postgres(pool) = &self.db else {
+    async fn append_one(
+        &self,
+        append: &Append,
+        conn: &mut Option<Held>,
+    ) -> Result<i64, CommandError> {
+        let Database::Postgres(_) = &self.db else {
             // SQLite binds every value of every row either way: one append is a batch of one.
             return self
-                .append_many(&[append])
+                .append_many(&[append], conn)
                 .await?
                 .pop()
                 .flatten()
@@ -213,8 +221,12 @@ impl Appender {
         };
         self.observe(1, append.rows.len());
         let rows = &append.rows;
-        let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-        let positions: Vec<i64> = sqlx::query_scalar(sql::pg::APPEND)
+        let Held::Postgres(held) = self.db.held(conn).await.map_err(append_error)? else {
+            return Err(CommandError::Internal(
+                "a SQLite connection for PostgreSQL".into(),
+            ));
+        };
+        let positions: Result<Vec<i64>, sqlx::Error> = sqlx::query_scalar(sql::pg::APPEND)
             .bind(append.aggregate_type)
             .bind(&append.aggregate_id)
             .bind(rows.iter().map(|r| r.sequence).collect::<Vec<_>>())
@@ -230,18 +242,23 @@ impl Appender {
             )
             .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
             .bind(&append.metadata)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(append_error)?;
-        positions
+            .fetch_all(&mut **held)
+            .await;
+        let last = settled(positions, conn)?
             .into_iter()
             .max()
-            .ok_or_else(|| CommandError::Internal("no event was written".into()))
+            .ok_or_else(|| CommandError::Internal("no event was written".into()))?;
+        self.commits.record([(append.aggregate_type, last)]);
+        Ok(last)
     }
 
     /// Several commands' events in one statement: for each command, the position of its last
     /// event.
-    async fn append_many(&self, appends: &[&Append]) -> Result<Vec<Option<i64>>, CommandError> {
+    async fn append_many(
+        &self,
+        appends: &[&Append],
+        conn: &mut Option<Held>,
+    ) -> Result<Vec<Option<i64>>, CommandError> {
         let events: usize = appends.iter().map(|a| a.rows.len()).sum();
         self.observe(appends.len(), events);
         let rows = || {
@@ -249,50 +266,49 @@ impl Appender {
                 .iter()
                 .flat_map(|a| a.rows.iter().map(move |r| (*a, r)))
         };
-        let written: Result<Vec<(String, String, i64, i64)>, sqlx::Error> = match &self.db {
-            Database::Postgres(pool) => {
-                let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-                sqlx::query_as(sql::pg::APPEND_MANY)
-                    .bind(rows().map(|(a, _)| a.aggregate_type).collect::<Vec<_>>())
-                    .bind(
-                        rows()
-                            .map(|(a, _)| a.aggregate_id.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .bind(rows().map(|(_, r)| r.sequence).collect::<Vec<_>>())
-                    .bind(
-                        rows()
-                            .map(|(_, r)| r.event_type.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .bind(
-                        rows()
-                            .map(|(_, r)| r.event_version.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .bind(rows().map(|(_, r)| r.payload.as_str()).collect::<Vec<_>>())
-                    .bind(rows().map(|(a, _)| a.metadata.as_str()).collect::<Vec<_>>())
-                    .fetch_all(&mut *conn)
-                    .await
-            }
-            Database::Sqlite(pool) => {
-                let mut conn = crate::metrics::acquire(pool).await.map_err(append_error)?;
-                let statement = sql::lite::append_many(events);
-                let mut query = sqlx::query_as(&statement);
-                for (a, r) in rows() {
-                    query = query
-                        .bind(a.aggregate_type)
-                        .bind(&a.aggregate_id)
-                        .bind(r.sequence)
-                        .bind(&r.event_type)
-                        .bind(&r.event_version)
-                        .bind(&r.payload)
-                        .bind(&a.metadata);
+        let written: Result<Vec<(String, String, i64, i64)>, sqlx::Error> =
+            match self.db.held(conn).await.map_err(append_error)? {
+                Held::Postgres(held) => {
+                    sqlx::query_as(sql::pg::APPEND_MANY)
+                        .bind(rows().map(|(a, _)| a.aggregate_type).collect::<Vec<_>>())
+                        .bind(
+                            rows()
+                                .map(|(a, _)| a.aggregate_id.as_str())
+                                .collect::<Vec<_>>(),
+                        )
+                        .bind(rows().map(|(_, r)| r.sequence).collect::<Vec<_>>())
+                        .bind(
+                            rows()
+                                .map(|(_, r)| r.event_type.as_str())
+                                .collect::<Vec<_>>(),
+                        )
+                        .bind(
+                            rows()
+                                .map(|(_, r)| r.event_version.as_str())
+                                .collect::<Vec<_>>(),
+                        )
+                        .bind(rows().map(|(_, r)| r.payload.as_str()).collect::<Vec<_>>())
+                        .bind(rows().map(|(a, _)| a.metadata.as_str()).collect::<Vec<_>>())
+                        .fetch_all(&mut **held)
+                        .await
                 }
-                query.fetch_all(&mut *conn).await
-            }
-        };
-        let written = written.map_err(append_error)?;
+                Held::Sqlite(held) => {
+                    let statement = sql::lite::append_many(events);
+                    let mut query = sqlx::query_as(&statement);
+                    for (a, r) in rows() {
+                        query = query
+                            .bind(a.aggregate_type)
+                            .bind(&a.aggregate_id)
+                            .bind(r.sequence)
+                            .bind(&r.event_type)
+                            .bind(&r.event_version)
+                            .bind(&r.payload)
+                            .bind(&a.metadata);
+                    }
+                    query.fetch_all(&mut **held).await
+                }
+            };
+        let written = settled(written, conn)?;
         let mut owner: HashMap<(&str, &str, i64), usize> = HashMap::with_capacity(events);
         for (i, a) in appends.iter().enumerate() {
             for r in &a.rows {
@@ -307,6 +323,12 @@ impl Appender {
                 last[i] = last[i].max(Some(*position));
             }
         }
+        self.commits.record(
+            appends
+                .iter()
+                .zip(&last)
+                .filter_map(|(a, last)| Some((a.aggregate_type, (*last)?))),
+        );
         Ok(last)
     }
 }
@@ -346,6 +368,18 @@ fn take_batch(pending: &mut Vec<Pending>) -> Vec<Pending> {
         let rest = pending.split_off(n);
         std::mem::replace(pending, rest)
     }
+}
+
+/// A statement's outcome as the commands hear it; the connection is let go after a failure of
+/// anything but a taken sequence (it may be broken).
+fn settled<T>(outcome: Result<T, sqlx::Error>, conn: &mut Option<Held>) -> Result<T, CommandError> {
+    outcome.map_err(|e| {
+        let e = append_error(e);
+        if !matches!(e, CommandError::Conflict) {
+            *conn = None;
+        }
+        e
+    })
 }
 
 /// A taken `(aggregate, sequence)` is a conflict; anything else is the store's failure.

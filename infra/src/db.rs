@@ -3,9 +3,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 /// Run `$body` with `$pool` bound to the pool of either store: for queries whose text and
 /// binds are the same on both.
@@ -180,6 +181,34 @@ impl Database {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// A connection of either store kept across a spell of statements: sqlx pings a pooled
+/// connection each time it goes back to the pool, so a loop that sends statement after
+/// statement (the projector, the appender's flusher) keeps one until it has nothing to do.
+#[derive(Debug)]
+pub enum Held {
+    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+impl Database {
+    /// A connection to keep for a while (see [`Held`]).
+    pub async fn hold(&self) -> Result<Held, sqlx::Error> {
+        Ok(match self {
+            Database::Postgres(pool) => Held::Postgres(crate::metrics::acquire(pool).await?),
+            Database::Sqlite(pool) => Held::Sqlite(crate::metrics::acquire(pool).await?),
+        })
+    }
+
+    /// The connection in `held`, taken from the pool first when there is none.
+    pub async fn held<'h>(&self, held: &'h mut Option<Held>) -> Result<&'h mut Held, sqlx::Error> {
+        let conn = match held.take() {
+            Some(conn) => conn,
+            None => self.hold().await?,
+        };
+        Ok(held.insert(conn))
     }
 }
 

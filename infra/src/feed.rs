@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 pub use safeguards_projections::RecordedEvent;
 use sqlx::Row;
 
-use crate::db::{is_unavailable, Database};
+use crate::db::{is_unavailable, Database, Held};
 use crate::sql;
 
 /// Why the log could not be read. (A read is never refused for a stale version or a conflict:
@@ -65,7 +65,33 @@ pub async fn read_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
-    fetch_events!(db, sql::pg::READ_AFTER, sql::lite::READ_AFTER, after, limit)
+    read_after_on(&mut db.hold().await?, after, limit).await
+}
+
+/// [`read_after`] on a connection held for a spell of reads (the projector's).
+pub async fn read_after_on(
+    held: &mut Held,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    match held {
+        Held::Postgres(conn) => sqlx::query(sql::pg::READ_AFTER)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut **conn)
+            .await?
+            .iter()
+            .map(pg_row)
+            .collect(),
+        Held::Sqlite(conn) => sqlx::query(sql::lite::READ_AFTER)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut **conn)
+            .await?
+            .iter()
+            .map(sqlite_row)
+            .collect(),
+    }
 }
 
 /// Every event of one aggregate, oldest first.

@@ -16,7 +16,7 @@ use safeguards_projections::Tracker;
 use tokio::sync::{watch, RwLock, RwLockReadGuard};
 
 use crate::checkpoints::{self, CHECKPOINT_EVERY};
-use crate::db::Database;
+use crate::db::{Database, Held};
 use crate::feed::{self, ReadError};
 use crate::store::{Commits, EventStore};
 
@@ -261,11 +261,21 @@ impl Projector {
 
     /// Fold every event the feed offers now. Returns how many were applied.
     pub async fn catch_up(&self) -> Result<usize, ReadError> {
+        self.catch_up_on(&mut None).await
+    }
+
+    /// [`Projector::catch_up`] on the connection in `held` (taken when there is none, and
+    /// let go when it fails).
+    async fn catch_up_on(&self, held: &mut Option<Held>) -> Result<usize, ReadError> {
         let mut total = 0;
         loop {
             let from = *self.applied.borrow();
             let began = Instant::now();
-            let batch = feed::read_after(&self.db, from, BATCH).await?;
+            let read = match self.db.held(held).await {
+                Ok(conn) => feed::read_after_on(conn, from, BATCH).await,
+                Err(e) => Err(e.into()),
+            };
+            let batch = read.inspect_err(|_| *held = None)?;
             if batch.is_empty() {
                 return Ok(total);
             }
@@ -317,8 +327,11 @@ impl Projector {
         let mut failures = 0u32;
         // How many looks in a row found the feed held back at the same position.
         let (mut held, mut held_at) = (0u32, 0i64);
+        // The connection of a busy spell: kept from one turn to the next while commits come,
+        // let go once the loop has slept a whole idle pause.
+        let mut conn: Option<Held> = None;
         loop {
-            match self.catch_up().await {
+            match self.catch_up_on(&mut conn).await {
                 Ok(_) => {
                     failures = 0;
                     self.check_behind().await;
@@ -344,9 +357,10 @@ impl Projector {
                     }
                 }
             }
+            let idle = failures == 0 && self.applied() >= self.commits.highest();
             let pause = if failures > 0 {
                 Duration::from_millis(500)
-            } else if self.applied() < self.commits.highest() {
+            } else if !idle {
                 // A commit of this process is not in the feed yet: an older transaction
                 // (of any process, or the ledger's) still holds the horizon back, and its end
                 // wakes nobody here. Readers wait for that commit: look again soon, and less
@@ -360,7 +374,11 @@ impl Projector {
             };
             tokio::select! {
                 _ = self.commits.committed() => {}
-                _ = tokio::time::sleep(pause) => {}
+                _ = tokio::time::sleep(pause) => {
+                    if idle {
+                        conn = None;
+                    }
+                }
                 _ = shutdown.changed() => return,
             }
         }

@@ -85,11 +85,19 @@ pub struct Commits {
 pub const RIGHTS: [&str; 2] = ["account", "engagement"];
 
 impl Commits {
-    fn record(&self, aggregate_type: &str, position: i64) {
-        self.highest.fetch_max(position, Ordering::SeqCst);
-        if RIGHTS.contains(&aggregate_type) {
-            self.rights.fetch_max(position, Ordering::SeqCst);
+    /// Record what one statement wrote: the position of the last event of each aggregate
+    /// it appended to. Called once a statement has committed, before its commands hear of
+    /// it, so that the projector is woken once a statement rather than once a command.
+    pub(crate) fn record<'a>(&self, written: impl IntoIterator<Item = (&'a str, i64)>) {
+        let (mut highest, mut rights) = (0, 0);
+        for (aggregate_type, position) in written {
+            highest = highest.max(position);
+            if RIGHTS.contains(&aggregate_type) {
+                rights = rights.max(position);
+            }
         }
+        self.highest.fetch_max(highest, Ordering::SeqCst);
+        self.rights.fetch_max(rights, Ordering::SeqCst);
         self.wake.notify_one();
     }
     /// The highest position committed through this store on an aggregate of [`RIGHTS`].
@@ -229,13 +237,14 @@ impl EventStore {
             Database::Postgres(pool) => Repo::Postgres(PostgresEventRepository::new(pool.clone())),
             Database::Sqlite(pool) => Repo::Sqlite(SqliteEventRepository::new(pool.clone())),
         };
+        let commits = Arc::new(Commits::default());
         Self {
-            appender: Appender::new(db.clone()),
+            appender: Appender::new(db.clone(), commits.clone()),
             db,
             repo,
             max_attempts: 200,
             states: Mutex::new(LruCache::new(CACHED_STATES)),
-            commits: Arc::default(),
+            commits,
         }
     }
 
@@ -481,13 +490,9 @@ impl EventStore {
         let result = self
             .execute_counted::<A>(id, command, ctx, expected_version)
             .await;
+        // The appender records the commits of each statement (see `Commits`).
         let outcome = match &result {
-            Ok(committed) => {
-                if committed.events > 0 {
-                    self.commits.record(A::TYPE, committed.position);
-                }
-                "ok"
-            }
+            Ok(_) => "ok",
             Err(e) => e.outcome(),
         };
         metrics::counter!("safeguards_commands_total", "aggregate" => A::TYPE, "command" => name, "outcome" => outcome)

@@ -196,6 +196,73 @@ async fn concurrent_commands_share_statements_and_a_taken_sequence_is_decided_ag
     );
 }
 
+async fn a_command_dropped_while_its_statement_runs_hands_on_the_appends_queued_behind_it(
+    backend: Backend,
+) {
+    let t = TestDb::new(backend).await;
+    let store = Arc::new(t.store());
+    let (first, second) = (
+        MilestoneId::new().to_string(),
+        MilestoneId::new().to_string(),
+    );
+    // An open transaction holds the first milestone's first sequence: the first command's
+    // statement waits on it (on PostgreSQL the unique key, on SQLite the one writer).
+    let mut blocker = Import::begin(&t.db).await.unwrap();
+    let metadata = Metadata::new(Actor::System, "blocker", chrono::Utc::now());
+    blocker
+        .event(&ImportedEvent {
+            aggregate_type: "milestone",
+            aggregate_id: &first,
+            sequence: 1,
+            event_type: "Probe",
+            event_version: "1.0",
+            payload: "{}",
+            metadata: &metadata,
+        })
+        .await
+        .unwrap();
+    let before = store.append_counts().statements;
+    let alone = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .execute::<Milestone>(&first, add_milestone(), &ctx(), None)
+                .await
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.append_counts().statements == before {
+        assert!(Instant::now() < deadline, "the first statement never left");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The second command finds that statement in flight and queues behind it…
+    let queued = {
+        let (store, id) = (store.clone(), second.clone());
+        tokio::spawn(async move {
+            store
+                .execute::<Milestone>(&id, add_milestone(), &ctx(), None)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // …and the first command's caller goes away before its statement ends.
+    alone.abort();
+    let _ = alone.await;
+    blocker.rollback().await.unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(10), queued)
+        .await
+        .expect("the queued command was left without a statement")
+        .unwrap();
+    assert!(answer.is_ok(), "{answer:?}");
+    assert_eq!(
+        feed::history(&t.db, "milestone", &second)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 async fn metadata_round_trips_with_actor_correlation_and_time(backend: Backend) {
     let t = TestDb::new(backend).await;
     let store = t.store();
@@ -510,6 +577,7 @@ on_both_stores!(
     two_writers_at_the_same_version_one_wins_and_one_is_refused,
     concurrent_writers_without_an_expected_version_are_all_recorded,
     concurrent_commands_share_statements_and_a_taken_sequence_is_decided_again_alone,
+    a_command_dropped_while_its_statement_runs_hands_on_the_appends_queued_behind_it,
     metadata_round_trips_with_actor_correlation_and_time,
     the_log_is_append_only,
     the_feed_delivers_every_event_once_in_increasing_order_under_concurrency,
