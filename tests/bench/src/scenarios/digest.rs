@@ -167,6 +167,29 @@ async fn week_of_news(
     Ok(())
 }
 
+/// Wait for the work a first start does beside the requests on a log written in bulk, so that
+/// the figures are the digest's alone: the read model's snapshot (after a long replay) and the
+/// ledger's chain of every event (a million events take it 15–20 s).
+async fn settled(log: &Log) -> anyhow::Result<()> {
+    let db = Database::connect(&log.url).await?;
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let snapshot = log.events < safeguards_infra::projector::SNAPSHOT_AFTER
+            || safeguards_infra::probe::model_snapshots(&db).await? > 0;
+        let chained = safeguards_infra::ledger::head(&db).await?.index >= log.events;
+        if snapshot && chained {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "within three minutes: the model's snapshot {snapshot}, the ledger's chain {chained}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    db.close().await;
+    Ok(())
+}
+
 /// The median time of `PREVIEWS` previews of the week's digest, after one to warm up.
 async fn preview_time(server: &Server, admin: AccountId) -> anyhow::Result<(f64, usize)> {
     let http = reqwest::Client::new();
@@ -203,6 +226,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
     let long = generate(env, LONG, per_country, wanted).await?;
 
     let server = Server::start(&env.server_bin, &short.url, &[]).await?;
+    settled(&short).await?;
     let (short_ms, _) = preview_time(&server, short.admin).await?;
     drop(server);
 
@@ -213,20 +237,7 @@ pub async fn run(env: &Env, report: &mut Report) -> anyhow::Result<()> {
         &[("SAFEGUARDS_SMTP_URL", smtp.url())],
     )
     .await?;
-    // A first start on a long log writes the read model's snapshot beside the requests: wait
-    // for it, so that the figures below are the digest's alone.
-    if long.events >= safeguards_infra::projector::SNAPSHOT_AFTER {
-        let db = safeguards_infra::Database::connect(&long.url).await?;
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while safeguards_infra::probe::model_snapshots(&db).await? == 0 {
-            ensure!(
-                Instant::now() < deadline,
-                "no snapshot of the read model was written within two minutes"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        db.close().await;
-    }
+    settled(&long).await?;
     let (long_ms, size) = preview_time(&server, long.admin).await?;
     let ratio = long_ms / short_ms.max(1e-9);
     report.add(Row {
