@@ -148,8 +148,8 @@ impl Appender {
     }
 
     /// Flush until the queue is empty. The flusher leaves under the same lock that queues an
-    /// append, so no append is ever left without one.
-    /// The statements of a busy spell share one connection (see [`crate::db::Held`]).
+    /// append, so no append is ever left without one. The statements of its spell share one
+    /// connection (see [`Held`]).
     async fn flush_queued(self: Arc<Self>) {
         let mut conn = None;
         loop {
@@ -210,7 +210,7 @@ impl Appender {
         append: &Append,
         conn: &mut Option<Held>,
     ) -> Result<i64, CommandError> {
-        let Database::Postgres(_) = &self.db else {
+        let Held::Postgres(held) = self.db.held(conn).await.map_err(append_error)? else {
             // SQLite binds every value of every row either way: one append is a batch of one.
             return self
                 .append_many(&[append], conn)
@@ -221,11 +221,6 @@ impl Appender {
         };
         self.observe(1, append.rows.len());
         let rows = &append.rows;
-        let Held::Postgres(held) = self.db.held(conn).await.map_err(append_error)? else {
-            return Err(CommandError::Internal(
-                "a SQLite connection for PostgreSQL".into(),
-            ));
-        };
         let positions: Result<Vec<i64>, sqlx::Error> = sqlx::query_scalar(sql::pg::APPEND)
             .bind(append.aggregate_type)
             .bind(&append.aggregate_id)
