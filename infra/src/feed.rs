@@ -7,6 +7,7 @@
 //! their high bits) are read in strictly increasing order without a gap being skipped.
 
 use chrono::{DateTime, Utc};
+use futures::TryStreamExt as _;
 pub use safeguards_projections::RecordedEvent;
 use sqlx::Row;
 
@@ -35,25 +36,37 @@ impl From<sqlx::Error> for ReadError {
     }
 }
 
+/// Runs an event query on an executor of one store and decodes its rows. PostgreSQL's rows
+/// are decoded as they arrive, so decoding overlaps the server sending the rest (a replay of
+/// 1 M events: 0.42-0.56 -> 0.53-0.59 of COPY). SQLite's are collected first: its driver hands
+/// them over one by one from a worker thread through a small channel, and decoding between
+/// them stalled the worker (a start-up replay of 1 M events: 13-15 s instead of 7-9).
+macro_rules! decoded {
+    (Postgres, $query:expr, $executor:expr) => {
+        $query
+            .fetch($executor)
+            .map_err(ReadError::from)
+            .and_then(|row| std::future::ready(pg_row(&row)))
+            .try_collect()
+            .await
+    };
+    (Sqlite, $query:expr, $executor:expr) => {
+        $query
+            .fetch_all($executor)
+            .await?
+            .iter()
+            .map(sqlite_row)
+            .collect()
+    };
+}
+
 /// The events a statement selects (in [`sql::EVENT_COLUMNS`]), with the same binds on both
 /// stores, decoded by each store's row decoder.
 macro_rules! fetch_events {
     ($db:expr, $pg:expr, $lite:expr $(, $bind:expr)*) => {
         match $db {
-            Database::Postgres(pool) => sqlx::query($pg)
-                $(.bind($bind))*
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(pg_row)
-                .collect(),
-            Database::Sqlite(pool) => sqlx::query($lite)
-                $(.bind($bind))*
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(sqlite_row)
-                .collect(),
+            Database::Postgres(pool) => decoded!(Postgres, sqlx::query($pg)$(.bind($bind))*, pool),
+            Database::Sqlite(pool) => decoded!(Sqlite, sqlx::query($lite)$(.bind($bind))*, pool),
         }
     };
 }
@@ -75,22 +88,14 @@ pub async fn read_after_on(
     limit: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     match held {
-        Held::Postgres(conn) => sqlx::query(sql::pg::READ_AFTER)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&mut **conn)
-            .await?
-            .iter()
-            .map(pg_row)
-            .collect(),
-        Held::Sqlite(conn) => sqlx::query(sql::lite::READ_AFTER)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&mut **conn)
-            .await?
-            .iter()
-            .map(sqlite_row)
-            .collect(),
+        Held::Postgres(conn) => {
+            let query = sqlx::query(sql::pg::READ_AFTER).bind(after).bind(limit);
+            decoded!(Postgres, query, &mut **conn)
+        }
+        Held::Sqlite(conn) => {
+            let query = sqlx::query(sql::lite::READ_AFTER).bind(after).bind(limit);
+            decoded!(Sqlite, query, &mut **conn)
+        }
     }
 }
 
@@ -122,22 +127,20 @@ pub async fn events_of(
             let types: Vec<&str> = wanted.iter().map(|(t, _, _)| *t).collect();
             let ids: Vec<&str> = wanted.iter().map(|(_, i, _)| i.as_str()).collect();
             let after: Vec<i64> = wanted.iter().map(|(_, _, s)| *s).collect();
-            let rows = sqlx::query(sql::pg::EVENTS_OF)
+            let query = sqlx::query(sql::pg::EVENTS_OF)
                 .bind(types)
                 .bind(ids)
-                .bind(after)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(pg_row).collect()
+                .bind(after);
+            decoded!(Postgres, query, pool)
         }
         Database::Sqlite(pool) => {
             let triples =
                 serde_json::to_string(wanted).map_err(|e| ReadError::Corrupt(e.to_string()))?;
-            let rows = sqlx::query(sql::lite::EVENTS_OF)
-                .bind(triples)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(sqlite_row).collect()
+            decoded!(
+                Sqlite,
+                sqlx::query(sql::lite::EVENTS_OF).bind(triples),
+                pool
+            )
         }
     }
 }
@@ -167,7 +170,6 @@ pub async fn count(db: &Database) -> Result<i64, ReadError> {
 /// Copy every event row out as raw text, as fast as the database can: the baseline for the
 /// rebuild rate. PostgreSQL: `COPY … TO STDOUT`; SQLite: a plain `SELECT`. Returns the rows.
 pub async fn copy_all(db: &Database) -> Result<u64, ReadError> {
-    use futures::TryStreamExt;
     match db {
         Database::Postgres(pool) => {
             let mut conn = pool.acquire().await?;
