@@ -271,11 +271,10 @@ impl Projector {
         loop {
             let from = *self.applied.borrow();
             let began = Instant::now();
-            let read = match self.db.held(held).await {
-                Ok(conn) => feed::read_after_on(conn, from, BATCH).await,
-                Err(e) => Err(e.into()),
-            };
-            let batch = read.inspect_err(|_| *held = None)?;
+            let conn = self.db.held(held).await?;
+            let batch = feed::read_after_on(conn, from, BATCH)
+                .await
+                .inspect_err(|_| *held = None)?;
             if batch.is_empty() {
                 return Ok(total);
             }
