@@ -144,6 +144,15 @@ impl Processes {
             .filter(|p| p.id == id)
     }
 
+    /// The ids among `ids` that the catalogue does not hold.
+    pub fn not_held<S: AsRef<str>>(&self, ids: &[S]) -> Vec<String> {
+        ids.iter()
+            .map(AsRef::as_ref)
+            .filter(|id| self.get(id).is_none())
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The processes an authority carries at a stage: the framework's table for them, and
     /// every process whose own page names both (tables are missing or cut off in places).
     pub fn for_authority_stage(&self, authority: &str, stage: &str) -> Vec<&Process> {

@@ -423,7 +423,15 @@ fn write_fixtures() {
                 overdue: true,
             },
         ),
+        fixture(
+            "reminder",
+            ReminderEvent::ReminderNotSent {
+                reason: "the mail server refused".into(),
+            },
+        ),
         fixture("account", AccountEvent::TokensRevoked),
+        fixture("account", AccountEvent::PasswordChangeRequired),
+        fixture("account", AccountEvent::AccountEnabled),
         fixture(
             "roster",
             RosterEvent::RosterSeeded {

@@ -23,6 +23,8 @@ pub struct RawConfig {
     pub trusted_proxies: Option<String>,
     pub header_timeout: Option<String>,
     pub max_connections: Option<String>,
+    pub max_connections_per_client: Option<String>,
+    pub ledger_key_file: Option<String>,
     pub digest_lease: Option<String>,
     pub catalogue: Option<String>,
     pub public_pages: Option<String>,
@@ -56,6 +58,12 @@ pub struct Config {
     pub header_timeout: std::time::Duration,
     /// How many connections are open at most; past it, new ones wait to be accepted.
     pub max_connections: usize,
+    /// How many connections one client address may hold open at once; past it, a new one is
+    /// closed as soon as it is accepted. Trusted proxies are not counted.
+    pub max_connections_per_client: usize,
+    /// Where the ledger's signing key is kept, when not beside the data it signs
+    /// (`<data dir>/ledger.key`).
+    pub ledger_key_file: Option<PathBuf>,
     /// How long a digest delivery's claim keeps other runners away before it is renewed.
     pub digest_lease: std::time::Duration,
     /// An operator's catalogue of the framework's processes, instead of the shipped one.
@@ -249,6 +257,13 @@ impl Config {
             1024,
             "a number of connections",
         )?;
+        let max_connections_per_client = number_in(
+            given(raw.max_connections_per_client),
+            "SAFEGUARDS_MAX_CONNECTIONS_PER_CLIENT",
+            1..=1_000_000,
+            128,
+            "a number of connections",
+        )?;
 
         let public_pages = match given(raw.public_pages).as_deref() {
             None | Some("off" | "false" | "0") => false,
@@ -274,6 +289,8 @@ impl Config {
             trusted_proxies,
             header_timeout,
             max_connections,
+            max_connections_per_client,
+            ledger_key_file: given(raw.ledger_key_file).map(PathBuf::from),
             digest_lease,
             catalogue: given(raw.catalogue).map(PathBuf::from),
             public_pages,
@@ -290,10 +307,32 @@ impl Config {
     }
 
     /// The seed of the Ed25519 key that signs the ledger's checkpoints, kept in
-    /// `<data dir>/ledger.key` and created on first use like the secret key. Its public half is
-    /// published; whoever verifies an export pins it.
+    /// `<data dir>/ledger.key` and created on first use like the secret key, or read from
+    /// `SAFEGUARDS_LEDGER_KEY_FILE` (never created there: a key kept apart from the data is
+    /// made and guarded by the operator, so that whoever can change the store cannot also sign
+    /// for it). Its public half is published; whoever verifies an export pins it.
     pub fn ledger_key(&self) -> std::io::Result<String> {
-        load_or_create_secret(&self.data_dir, "ledger.key")
+        match &self.ledger_key_file {
+            None => load_or_create_secret(&self.data_dir, "ledger.key"),
+            Some(path) => {
+                let key = std::fs::read_to_string(path).map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("SAFEGUARDS_LEDGER_KEY_FILE {}: {e}", path.display()),
+                    )
+                })?;
+                if key.trim().len() < 32 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "SAFEGUARDS_LEDGER_KEY_FILE {} is shorter than 32 characters",
+                            path.display()
+                        ),
+                    ));
+                }
+                Ok(key.trim().to_string())
+            }
+        }
     }
 }
 
@@ -310,7 +349,7 @@ fn load_or_create_secret(data_dir: &Path, name: &str) -> std::io::Result<String>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    std::fs::create_dir_all(data_dir)?;
+    private_dir(data_dir)?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -324,6 +363,32 @@ fn load_or_create_secret(data_dir: &Path, name: &str) -> std::io::Result<String>
     }
     std::fs::remove_file(&tmp)?;
     Ok(std::fs::read_to_string(&path)?.trim().to_string())
+}
+
+/// Create `dir` if needed and make it readable by its owner only: the data directory holds the
+/// store, the keys and the outbox (whose mail carries confirmation and action links), so no
+/// other account of the machine may list or read it, whatever the modes of the files in it.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    create_private_dir(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))?;
+        }
+    }
+    Ok(())
+}
+
+/// Create `dir` and its missing parents readable by their owner only; a directory that is
+/// there already is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 #[cfg(unix)]
@@ -348,6 +413,53 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_directory_is_made_private_to_its_owner_and_new_ones_are_born_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = std::env::temp_dir().join(format!("sg-private-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        private_dir(&root).unwrap();
+        assert_eq!(
+            mode(&root),
+            0o700,
+            "an existing data directory is tightened"
+        );
+        let outbox = root.join("outbox").join("deeper");
+        create_private_dir(&outbox).unwrap();
+        assert_eq!(mode(&outbox), 0o700);
+        assert_eq!(mode(&root.join("outbox")), 0o700);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_ledger_key_kept_apart_is_read_from_its_file_and_never_made_there() {
+        let dir = std::env::temp_dir().join(format!("sg-ledger-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ledger.key");
+        let config = |file: &Path| {
+            Config::resolve(RawConfig {
+                data_dir: Some(dir.join("data").display().to_string()),
+                ledger_key_file: Some(file.display().to_string()),
+                ..RawConfig::default()
+            })
+            .unwrap()
+        };
+        let missing = config(&file).ledger_key().unwrap_err();
+        assert!(
+            missing.to_string().contains("SAFEGUARDS_LEDGER_KEY_FILE"),
+            "{missing}"
+        );
+        assert!(!file.exists() && !dir.join("data").join("ledger.key").exists());
+        std::fs::write(&file, format!("{}\n", "ab".repeat(32))).unwrap();
+        assert_eq!(config(&file).ledger_key().unwrap(), "ab".repeat(32));
+        std::fs::write(&file, "short").unwrap();
+        assert!(config(&file).ledger_key().is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn defaults_use_the_embedded_store_in_the_data_dir() {

@@ -100,7 +100,7 @@ impl Database {
             let file = path.split('?').next().unwrap_or(path);
             if let Some(dir) = std::path::Path::new(file).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
+                    crate::config::create_private_dir(dir).map_err(|source| DbError::DataDir {
                         path: dir.display().to_string(),
                         source,
                     })?;
@@ -227,7 +227,8 @@ fn plain(name: &str) -> Result<&str, DbError> {
 }
 
 /// Whether an error means "the store cannot be reached now" (answer 503, try later) rather than
-/// a fault in the request or the code.
+/// a fault in the request or the code: no connection, a connection lost or refused, a server
+/// stopping, starting or still a standby (a failover in progress).
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Io(_)
@@ -235,16 +236,71 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Protocol(detail) => is_cut_at_start_up(detail),
         sqlx::Error::Database(db) => {
             let code = db.code();
-            let code = code.as_deref().unwrap_or_default();
-            // PostgreSQL: connection exceptions (08*), shutting down (57P0*), too many
-            // connections (53300), cannot connect now; SQLite: busy / locked (5, 6, 517, 261).
-            code.starts_with("08")
-                || code.starts_with("57P")
-                || code == "53300"
-                || matches!(code, "5" | "6" | "261" | "517")
+            is_unavailable_code(code.as_deref().unwrap_or_default())
         }
         _ => false,
+    }
+}
+
+/// A connection that a proxy or a managed endpoint accepted and closed (or answered with
+/// something else than PostgreSQL) before the server's start-up answer: the driver reports
+/// it as a protocol error, not an I/O one. With TLS preferred, the first byte read is the
+/// answer to the SSLRequest, and an end of stream reads as `0x00`.
+fn is_cut_at_start_up(detail: &str) -> bool {
+    detail.starts_with("unexpected response from SSLRequest")
+}
+
+/// PostgreSQL: connection exceptions (08*), a server shutting down, starting up or in
+/// recovery (57P*), too many connections (53300), a read-only transaction (25006: a standby
+/// not promoted yet, or a primary being demoted). SQLite: busy / locked (5, 6, 517, 261).
+fn is_unavailable_code(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("57P")
+        || matches!(code, "53300" | "25006")
+        || matches!(code, "5" | "6" | "261" | "517")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// The driver's own error for a connection accepted and closed at once (a proxy with no
+    /// server behind it), whatever its wording in the driver's version.
+    #[tokio::test]
+    async fn a_connection_accepted_and_closed_is_the_store_unavailable() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let closer = tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                drop(socket);
+            }
+        });
+        for mode in ["prefer", "disable"] {
+            let url = format!("postgres://postgres@127.0.0.1:{port}/test?sslmode={mode}");
+            let options = PgConnectOptions::from_str(&url).unwrap();
+            let err = sqlx::ConnectOptions::connect(&options)
+                .await
+                .expect_err("nothing answers behind the listener");
+            assert!(is_unavailable(&err), "sslmode={mode}: {err:?}");
+        }
+        closer.abort();
+    }
+
+    #[test]
+    fn a_standby_and_a_server_in_recovery_are_the_store_unavailable() {
+        for code in ["25006", "57P03", "57P01", "08006", "53300", "5"] {
+            assert!(is_unavailable_code(code), "{code}");
+        }
+        for code in ["23505", "42601", "22P02", "40001", ""] {
+            assert!(!is_unavailable_code(code), "{code}");
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod db;
 pub mod feed;
 pub mod ledger;
+pub mod lines;
 pub mod metrics;
 pub mod probe;
 pub mod projector;

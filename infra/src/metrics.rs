@@ -17,6 +17,14 @@ use crate::db::Database;
 /// Call once, after the recorder is installed.
 pub fn describe() {
     describe_counter!(
+        "safeguards_uploads_refused_busy_total",
+        "Uploaded files refused with 503 because every parsing slot was taken"
+    );
+    describe_counter!(
+        "safeguards_connections_refused_total",
+        "Connections closed as soon as accepted, by reason (per_client: the client address held its limit)"
+    );
+    describe_counter!(
         "safeguards_http_requests_total",
         "HTTP requests answered, by method, route and status"
     );

@@ -183,34 +183,131 @@ pub enum Mismatch {
 pub struct Verified {
     pub events: u64,
     pub checkpoints: u64,
-    /// The highest index a checkpoint covers; events after it are chained but not signed.
+    /// The highest index a checkpoint covers: every event of a verified export (a file with
+    /// events after it does not verify).
     pub signed_through: u64,
     pub public_key: String,
+    /// Subscribers' contact lines: outside the log, so no signature covers them.
+    pub contacts: u64,
+}
+
+/// The first attribute in which `actual` differs from `expected`: its name, then both values
+/// as JSON text. Every attribute is compared, extension attributes and `data` included, so a
+/// line that reads the same as `expected` to a CloudEvents consumer is the only one that
+/// passes.
+pub fn envelope_difference(
+    actual: &CloudEvent,
+    expected: &CloudEvent,
+) -> Option<(String, String, String)> {
+    let as_map = |e: &CloudEvent| match serde_json::to_value(e) {
+        Ok(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let (actual, expected) = (as_map(actual), as_map(expected));
+    // The attributes a consumer reads first are named first.
+    const FIRST: [&str; 8] = [
+        "type",
+        "subject",
+        "id",
+        "source",
+        "specversion",
+        "time",
+        "datacontenttype",
+        "data",
+    ];
+    let rank = |name: &str| FIRST.iter().position(|f| *f == name).unwrap_or(FIRST.len());
+    let mut names: Vec<&String> = expected.keys().chain(actual.keys()).collect();
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
+    names.dedup();
+    names.into_iter().find_map(|name| {
+        let (a, x) = (actual.get(name), expected.get(name));
+        (a != x).then(|| (name.clone(), shown(a), shown(x)))
+    })
+}
+
+/// A value for a message: its JSON text, cut after 120 characters.
+fn shown(v: Option<&Value>) -> String {
+    let Some(v) = v else {
+        return "absent".into();
+    };
+    let text = v.to_string();
+    match text.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// Whether `t` has digits below the microsecond, which the chain and the signatures do not
+/// cover (both stores keep microseconds, so an export never writes them).
+fn finer_than_micros(t: &DateTime<Utc>) -> bool {
+    t.timestamp_subsec_nanos() % 1000 != 0
 }
 
 /// Recomputes the chain of an export, line by line, then checks every checkpoint in it.
+///
+/// Every line it takes must be an event of the log or a checkpoint, each exactly as the
+/// export writes it: an envelope attribute that the fields covered by the chain (or by the
+/// checkpoint's signature) do not give is a mismatch, and so is an event after the last
+/// checkpoint. The exporting store's position (`sequence`) is no part of the chain; it is
+/// checked to increase from line to line, as the export writes it.
 #[derive(Debug, Default)]
 pub struct Verifier {
     chain: Vec<Hash>,
+    /// The line of each event of `chain`.
+    lines: Vec<u64>,
     checkpoints: Vec<Checkpoint>,
+    last_sequence: i64,
 }
 
 impl Verifier {
-    /// Take line number `line`; an event that is not what the line says fails at once.
+    /// Take line number `line`, an event or a checkpoint; an event that is not what the line
+    /// says fails at once.
     pub fn line(&mut self, line: u64, e: &CloudEvent) -> Result<(), Mismatch> {
         if e.kind == CHECKPOINT_TYPE {
-            let cp: Checkpoint =
-                serde_json::from_value(e.data.clone()).map_err(|err| Mismatch::Line {
-                    line,
-                    what: format!("a checkpoint that does not read: {err}"),
-                })?;
-            self.checkpoints.push(cp);
-            return Ok(());
+            self.checkpoint(line, e)
+        } else {
+            self.event(line, e)
         }
-        let Ok(event) = e.to_recorded() else {
-            // A line that is not an event of the log (a subscriber's contact).
-            return Ok(());
-        };
+    }
+
+    fn checkpoint(&mut self, line: u64, e: &CloudEvent) -> Result<(), Mismatch> {
+        let bad = |what: String| Mismatch::Line { line, what };
+        let cp: Checkpoint = serde_json::from_value(e.data.clone())
+            .map_err(|err| bad(format!("a checkpoint that does not read: {err}")))?;
+        let data = serde_json::to_value(&cp).map_err(|err| bad(err.to_string()))?;
+        let expected = CloudEvent::other(
+            CHECKPOINT_TYPE,
+            format!("ledger/{}", cp.index),
+            cp.signed_at,
+            data,
+        );
+        if let Some((field, actual, wanted)) = envelope_difference(e, &expected) {
+            return Err(bad(format!(
+                "checkpoint at index {}: `{field}` is {actual}, not {wanted} as the signed \
+                 checkpoint gives",
+                cp.index
+            )));
+        }
+        if finer_than_micros(&cp.signed_at) {
+            return Err(bad(format!(
+                "checkpoint at index {}: its time has digits below the microsecond, which the \
+                 signature does not cover",
+                cp.index
+            )));
+        }
+        self.checkpoints.push(cp);
+        Ok(())
+    }
+
+    fn event(&mut self, line: u64, e: &CloudEvent) -> Result<(), Mismatch> {
+        let event = e.to_recorded().map_err(|missing| Mismatch::Line {
+            line,
+            what: format!(
+                "of type {:?} is not an event of the log (it has no `{missing}`), nor a \
+                 checkpoint, nor a subscriber's contact",
+                e.kind
+            ),
+        })?;
         let index = self.chain.len() as u64 + 1;
         let id = e.id.clone();
         let bad = |what: String| Mismatch::Event {
@@ -218,6 +315,34 @@ impl Verifier {
             id: id.clone(),
             what,
         };
+        // The envelope as the export derives it from the fields the chain covers; the
+        // attributes no link covers (the position and the line's own place in the chain) are
+        // taken as read and checked below.
+        let mut expected = CloudEvent::of(&event, event.data());
+        expected.sequence = e.sequence;
+        expected.ledgerindex = e.ledgerindex;
+        expected.ledgerhash = e.ledgerhash.clone();
+        if let Some((field, actual, wanted)) = envelope_difference(e, &expected) {
+            return Err(bad(format!(
+                "`{field}` is {actual}, not {wanted} as the fields the chain covers give"
+            )));
+        }
+        if finer_than_micros(&e.time) {
+            return Err(bad(
+                "`time` has digits below the microsecond, which the chain does not cover".into(),
+            ));
+        }
+        match e.sequence {
+            None => return Err(bad("has no `sequence`".into())),
+            Some(s) if s <= self.last_sequence => {
+                return Err(bad(format!(
+                    "`sequence` {s} does not follow {}: an export writes positions in \
+                     increasing order",
+                    self.last_sequence
+                )))
+            }
+            Some(s) => self.last_sequence = s,
+        }
         if let Some(claimed) = e.ledgerindex {
             if claimed != index {
                 return Err(bad(format!(
@@ -238,11 +363,13 @@ impl Verifier {
             }
         }
         self.chain.push(hash);
+        self.lines.push(line);
         Ok(())
     }
 
     /// Check every checkpoint read against the chain and `key` (else the key the checkpoints
-    /// name, which proves only that the file agrees with itself).
+    /// name, which proves only that the file agrees with itself); every event must be covered
+    /// by a checkpoint.
     pub fn finish(self, key: Option<&VerifyingKey>) -> Result<Verified, Mismatch> {
         let Some(first) = self.checkpoints.first() else {
             return Err(Mismatch::Unsigned(
@@ -289,11 +416,26 @@ impl Verifier {
             previous_good = previous_good.max(cp.index);
             signed_through = signed_through.max(cp.index);
         }
+        let events = self.chain.len() as u64;
+        if signed_through < events {
+            let line = usize::try_from(signed_through)
+                .ok()
+                .and_then(|i| self.lines.get(i))
+                .copied()
+                .unwrap_or(0);
+            return Err(Mismatch::Unsigned(format!(
+                "line {line}: events {}..{events} come after the last checkpoint (index \
+                 {signed_through}): no signature covers them, and an export signs the log's \
+                 head before writing it",
+                signed_through + 1
+            )));
+        }
         Ok(Verified {
-            events: self.chain.len() as u64,
+            events,
             checkpoints: self.checkpoints.len() as u64,
             signed_through,
             public_key: trusted_hex,
+            contacts: 0,
         })
     }
 }
@@ -343,6 +485,78 @@ mod tests {
         );
         assert_ne!(link(&GENESIS, &a), link(&GENESIS, &changed));
         assert_ne!(link(&GENESIS, &a), link(&[1; 32], &a));
+    }
+
+    /// The export lines of `events`, chained, and a checkpoint signed after `signed` of them.
+    fn export(events: &[RecordedEvent], signed: usize, key: &SigningKey) -> Vec<CloudEvent> {
+        let mut head = GENESIS;
+        let mut lines = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            head = link(&head, e);
+            let mut line = CloudEvent::of(e, e.data());
+            line.ledgerindex = Some(i as u64 + 1);
+            line.ledgerhash = Some(hex::encode(head));
+            lines.push(line);
+        }
+        let cp = lines[signed - 1].ledgerhash.clone().unwrap();
+        let hash: Hash = hex::decode(cp).unwrap().try_into().unwrap();
+        let cp = Checkpoint::sign(key, signed as u64, &hash, Utc::now());
+        lines.push(CloudEvent::other(
+            CHECKPOINT_TYPE,
+            format!("ledger/{}", cp.index),
+            cp.signed_at,
+            serde_json::to_value(&cp).unwrap(),
+        ));
+        lines
+    }
+
+    fn verify(lines: &[CloudEvent], key: &SigningKey) -> Result<Verified, Mismatch> {
+        let mut v = Verifier::default();
+        for (n, line) in lines.iter().enumerate() {
+            v.line(n as u64 + 1, line)?;
+        }
+        v.finish(Some(&key.verifying_key()))
+    }
+
+    #[test]
+    fn the_verifier_refuses_an_envelope_its_chained_fields_do_not_give_and_an_unsigned_tail() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let events: Vec<_> = (1..=3)
+            .map(|n| RecordedEvent {
+                // As the stores keep it: to the microsecond.
+                recorded_at: "2026-11-30T10:00:00.123456Z".parse().unwrap(),
+                ..event(n, json!({"ProgressReported": {"percent": n}}))
+            })
+            .collect();
+        let whole = export(&events, 3, &key);
+        assert_eq!(verify(&whole, &key).unwrap().signed_through, 3);
+
+        for (field, change) in [
+            ("type", json!("org.safeguards.milestone.MilestoneVerified")),
+            ("subject", json!("milestone/m-3")),
+            ("id", json!("milestone:m-2:2")),
+            ("actor", json!("someone")),
+            ("time", json!("2026-11-30T10:00:00.123456001Z")),
+        ] {
+            let mut value = serde_json::to_value(&whole[1]).unwrap();
+            value[field] = change;
+            let mut lines = whole.clone();
+            lines[1] = serde_json::from_value(value).unwrap();
+            match verify(&lines, &key) {
+                Err(Mismatch::Event { line: 2, what, .. }) => {
+                    assert!(what.contains(&format!("`{field}`")), "{field}: {what}")
+                }
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+
+        let tail = export(&events, 2, &key);
+        match verify(&tail, &key) {
+            Err(Mismatch::Unsigned(what)) => {
+                assert!(what.starts_with("line 3: events 3..3"), "{what}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -244,7 +244,7 @@ pub struct MilestoneView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Every status the milestone entered, with its time (for burn-up charts).
-    pub transitions: Vec<(DateTime<Utc>, MilestoneStatus)>,
+    pub transitions: Vec<Transition>,
     /// While blocked, the status it had before (and returns to when unblocked).
     #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     #[cfg_attr(feature = "openapi", schema(ignore))]
@@ -253,6 +253,18 @@ pub struct MilestoneView {
     #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     tallied: bool,
+}
+
+// Reads as an object (`{"at": …, "status": …}`, what it is written as) or as the pair
+// `[at, status]` that snapshots and checkpoints written before the fields were named hold:
+// serde reads a struct from a sequence in its fields' order, so `at` stays first.
+/// A status a milestone entered, and when.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    /// When it entered `status`.
+    pub at: DateTime<Utc>,
+    pub status: MilestoneStatus,
 }
 
 impl MilestoneView {
@@ -643,7 +655,10 @@ impl Tracker {
                 version,
                 created_at: at,
                 updated_at: at,
-                transitions: vec![(at, S::Planned)],
+                transitions: vec![Transition {
+                    at,
+                    status: S::Planned,
+                }],
                 before_block: None,
                 tallied: false,
             };
@@ -722,7 +737,10 @@ impl Tracker {
             }
         }
         if m.status != before {
-            m.transitions.push((at, m.status));
+            m.transitions.push(Transition {
+                at,
+                status: m.status,
+            });
         }
         if m.tallied {
             if let Some(c) = self.commitments.get_mut(&m.commitment) {
@@ -784,6 +802,11 @@ impl Tracker {
             E::TokensRevoked => a.token_generation += 1,
             E::LanguageSet { language } => a.language = Some(language),
             E::AccountDisabled => a.disabled = true,
+            E::AccountEnabled => {
+                a.disabled = false;
+                a.token_generation += 1;
+            }
+            E::PasswordChangeRequired => {}
         }
         self.refresh_focal_points();
     }

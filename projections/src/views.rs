@@ -148,6 +148,9 @@ pub struct CommitmentOut {
     /// them all).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones_next: Option<String>,
+    /// The references of `process_refs` that the catalogue in use does not hold (a catalogue
+    /// that is not complete accepts them, and says so here).
+    pub process_refs_not_in_catalogue: Vec<String>,
 }
 
 /// `/api/v1/progress/{country}`.
@@ -322,6 +325,7 @@ pub fn commitment_out(tracker: &Tracker, c: &CommitmentView, today: NaiveDate) -
         milestone_counts: counts,
         milestone_list: list,
         milestones_next: None,
+        process_refs_not_in_catalogue: Vec::new(),
     }
 }
 

@@ -125,8 +125,15 @@ try {
   check(oneTime.length >= 10, 'no one-time password is shown');
   await signOut();
 
-  // The focal point signs in with it, lands on their task list, and works the milestone.
-  await signIn(NEW_FP, '/work', oneTime);
+  // The focal point signs in with it, is asked to choose their own password first, then goes
+  // to their task list and works the milestone.
+  await signIn(NEW_FP, '/account', oneTime);
+  await page.fill('#current_password', oneTime);
+  await page.fill('#new_password', 'wanjiru own password');
+  await click('form[action="/account/password"] button');
+  await confirmed('changing the one-time password');
+  await page.goto(`${BASE}/work`);
+  check(path() === '/work', `the task list led to ${path()}`);
   check((await main()).includes('Overdue'), 'the task list has no overdue section');
   const form = (action) => `form[action="${milestonePage}/${action}"]`;
   await page.goto(`${BASE}${milestonePage}`);

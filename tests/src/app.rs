@@ -29,9 +29,11 @@ pub fn configured(db: &TestDb, raw: RawConfig) -> Config {
     Config::resolve(RawConfig {
         data_dir: raw.data_dir.or(Some(dir.display().to_string())),
         database_url: Some(db.url.clone()),
-        public_url: Some(PUBLIC_URL.into()),
+        public_url: raw.public_url.or(Some(PUBLIC_URL.into())),
         mail_from: Some("Safeguards Digest <digest@tracker.test>".into()),
         secret_key: Some(SECRET.into()),
+        // Every test client comes from 127.0.0.1, as one client: not limited unless a test says.
+        max_connections_per_client: raw.max_connections_per_client.or(Some("1000000".into())),
         ..raw
     })
     .unwrap()

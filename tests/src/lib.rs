@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod forms;
+pub mod hostile;
 pub mod seed;
 pub mod smtp;
 
@@ -170,6 +171,20 @@ macro_rules! on_both_stores {
             )*
         }
     };
+}
+
+/// Wait until the feed's horizon has passed every committed event (on PostgreSQL, transactions
+/// of other tests on the same server hold it back for a moment).
+pub async fn wait_until_all_visible(db: &Database) {
+    let written = safeguards_infra::probe::max_position(db).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while safeguards_infra::feed::head(db).await.unwrap() < written {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the feed never reached {written}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// Run `program` with `args`, `input` on its standard input; what it printed and its status.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use safeguards_digest::{deliver, Mailer};
 use safeguards_domain::digest::Period;
-use safeguards_tests::app::TestApp;
+use safeguards_tests::app::{Setup, TestApp};
 use safeguards_tests::smtp::{Received, SmtpServer};
 use safeguards_tests::{on_both_stores, Backend, TestDb};
 use serde_json::json;
@@ -75,6 +75,35 @@ fn digest_mails(smtp: &SmtpServer) -> Vec<Received> {
         .collect()
 }
 
+/// Publish `country`'s record: subscribers without an account are told of published countries
+/// only.
+async fn publish(app: &TestApp, country: &str) {
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/engagements/{country}/publish"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// A tracker mailing through `smtp`, with the public pages (the digest's web edition) on.
+async fn with_public_pages(backend: Backend, smtp: &SmtpServer) -> TestApp {
+    TestApp::serve_setup(
+        TestDb::new(backend).await,
+        Setup {
+            mailer: Some(smtp_mailer(smtp)),
+            raw: safeguards_infra::RawConfig {
+                public_pages: Some("on".into()),
+                ..safeguards_infra::RawConfig::default()
+            },
+            ..Setup::default()
+        },
+    )
+    .await
+}
+
 /// Digests received per address.
 fn digests_by_address(smtp: &SmtpServer) -> HashMap<String, usize> {
     let mut out = HashMap::new();
@@ -94,6 +123,8 @@ async fn a_confirmed_subscriber_receives_one_digest_with_both_parts_and_unsubscr
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     app.open("KEN").await;
     app.open("BRA").await;
+    publish(&app, "KEN").await;
+    publish(&app, "BRA").await;
     let ken = app.commitment("KEN").await;
     app.milestone(&ken, "2027-01-31").await;
     let r = app
@@ -530,19 +561,57 @@ mod metrics {
     on_both_stores!(the_metrics_pass_promtool_and_the_dashboard_queries_only_metrics_that_exist);
 }
 
+async fn a_reminder_the_mail_server_refused_is_sent_by_the_next_run(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    app.account(
+        "fp@ict.go.ke",
+        safeguards_domain::values::Role::FocalPoint,
+        &["KEN"],
+    )
+    .await;
+    let ken = app.commitment("KEN").await;
+    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    app.milestone(&ken, &soon).await;
+    smtp.refuse_next(10);
+    let refused = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(refused, 0, "the mail server refused it");
+    assert!(smtp.messages().is_empty());
+    smtp.refuse_next(0);
+    // The week's reminder was given back: the next run sends it, and only once.
+    let sent = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let again = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1, "one reminder in all");
+    assert_eq!(mails[0].to, vec!["<fp@ict.go.ke>".to_string()]);
+}
+
 mod reminders {
     use super::*;
-    on_both_stores!(focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue);
+    on_both_stores!(
+        focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue,
+        a_reminder_the_mail_server_refused_is_sent_by_the_next_run,
+    );
 }
 
 async fn a_focal_point_who_subscribes_finds_their_milestones_with_working_action_links_in_the_digest(
     backend: Backend,
 ) {
     let smtp = SmtpServer::start().await;
-    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    let app = with_public_pages(backend, &smtp).await;
     let m = app
         .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 3)
         .await;
+    publish(&app, "KEN").await;
     subscribe_and_confirm(&app, &smtp, "FP@ict.go.ke", &["KEN"]).await;
     subscribe_and_confirm(&app, &smtp, "reader@example.org", &["KEN"]).await;
     let period = Period::containing(chrono::Utc::now().date_naive());
@@ -814,6 +883,7 @@ async fn mails_come_in_the_subscribers_language(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     app.open("KEN").await;
+    publish(&app, "KEN").await;
     app.commitment("KEN").await;
     let r = app
         .subscribe(json!({"email": "lecteur@example.org", "language": "fr"}))
@@ -904,6 +974,8 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
     let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     app.open("KEN").await;
     app.open("BRA").await;
+    publish(&app, "KEN").await;
+    publish(&app, "BRA").await;
     let law = app.commitment("KEN").await;
     let r = app
         .post(&app.admin, "/api/v1/engagements/KEN/commitments",
@@ -915,6 +987,13 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
     let tabled = app.milestone(&law, "2027-01-31").await;
     let also_tabled = app.milestone(&redress, "2027-01-31").await;
     let late = app.milestone(&redress, "2025-06-30").await;
+    // The first reader has an account: their digest is whole, reasons included.
+    app.account(
+        "everything@example.org",
+        safeguards_domain::values::Role::Viewer,
+        &[],
+    )
+    .await;
     subscribe_and_confirm(&app, &smtp, "everything@example.org", &[]).await;
     subscribe_and_confirm(&app, &smtp, "redress@example.org", &["KEN"]).await;
     let r = app
@@ -1022,6 +1101,8 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
     );
     assert!(!text.contains("Adopt a data protection law"), "{text}");
     assert!(!text.contains("Verified:"), "{text}");
+    // Without an account, no free-text reason.
+    assert!(!text.contains("Waiting for the cabinet"), "{text}");
 }
 
 async fn a_monthly_subscriber_gets_one_digest_a_month_and_a_weekly_one_every_week(
@@ -1117,8 +1198,9 @@ async fn three_permanent_refusals_suppress_an_address_until_it_confirms_again(ba
 
 async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend) {
     let smtp = SmtpServer::start().await;
-    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    let app = with_public_pages(backend, &smtp).await;
     app.open("KEN").await;
+    publish(&app, "KEN").await;
     let law = app.commitment("KEN").await;
     subscribe_and_confirm(&app, &smtp, "private.reader@example.org", &["KEN"]).await;
     let first = Period::parse("2027-W20").unwrap();
@@ -1138,11 +1220,11 @@ async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend)
         .await
         .unwrap();
 
-    // The web edition: no sign-in, every country, no subscriber.
+    // The web edition: no sign-in, the published countries, no reason, no subscriber.
     let (status, html) = app.page(&format!("/digests/{}", first.next())).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("1 milestone blocked"), "{html}");
-    assert!(html.contains("Budget not released"), "{html}");
+    assert!(!html.contains("Budget not released"), "{html}");
     assert!(
         !html.contains("private.reader"),
         "the edition names a subscriber"

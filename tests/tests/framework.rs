@@ -151,6 +151,16 @@ async fn an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogu
     let r = commit(&app, &["F8.1", "O3.999"]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.id();
+    // The API says so too.
+    let r = app
+        .get(&app.admin, &format!("/api/v1/commitments/{id}"))
+        .await;
+    assert_eq!(
+        r.body["process_refs_not_in_catalogue"],
+        json!(["O3.999"]),
+        "{}",
+        r.body
+    );
     let cookie = sign_in(&client(), &app.base, &app.admin_email).await;
     let (status, html) = page(&app, &cookie, &format!("/commitments/{id}")).await;
     assert_eq!(status, StatusCode::OK);

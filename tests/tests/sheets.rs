@@ -358,6 +358,13 @@ async fn uploads_too_large_too_long_not_spreadsheets_or_wrong_are_refused_and_re
     let viewer = Browser::of(&app, "viewer@un.org").await;
     let (status, _) = viewer.get("/countries/KEN/upload").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The file is the upload's form: who may not upload does not get it either.
+    for path in ["/countries/KEN/sheet.xlsx", "/countries/KEN/sheet.csv"] {
+        let (status, _) = viewer.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "a viewer's {path}");
+    }
+    let (status, _) = fp.get("/countries/BRA/sheet.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another country's file");
     let anonymous = client()
         .get(format!("{}/countries/KEN/sheet.xlsx", app.base))
         .send()

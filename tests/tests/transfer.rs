@@ -238,4 +238,20 @@ async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line
                 .is_empty());
         }
     }
+    // A line without end (a file of no line breaks): refused after reading the bound of it.
+    let mut endless = lines[..10].join("\n").into_bytes();
+    endless.push(b'\n');
+    endless.extend(std::iter::repeat_n(
+        b'x',
+        safeguards_infra::lines::MAX_LINE + 10,
+    ));
+    let to = TestDb::new(Backend::Sqlite).await;
+    let err = transfer::import(&to.db, SECRET, std::io::Cursor::new(endless), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("line 11 is longer than"),
+        "{err}"
+    );
+    assert_eq!(feed::count(&to.db).await.unwrap(), 0);
 }

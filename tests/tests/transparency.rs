@@ -50,7 +50,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         let mut f = zip.by_index(i).unwrap();
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
-        out.insert(f.name().to_string(), data);
+        out.insert(f.name().unwrap().to_string(), data);
     }
     out
 }
@@ -179,7 +179,8 @@ async fn public_pages_answer_without_a_sign_in_only_for_published_countries_and_
     let (status, checkpoints) = visit(&app, "/api/v1/ledger/checkpoints").await;
     assert_eq!(status, StatusCode::OK);
     assert_clean("the checkpoints", &checkpoints, &secrets);
-    // The dataset holds the published country only, nobody, and no notes.
+    // The dataset holds the published countries only (Kenya, and those the demo published),
+    // nobody, and no notes.
     let (status, zip) = visit(&app, "/data/latest.zip").await;
     assert_eq!(status, StatusCode::OK);
     let files = unzip(&zip);
@@ -187,10 +188,13 @@ async fn public_pages_answer_without_a_sign_in_only_for_published_countries_and_
         assert_clean(name, bytes, &secrets);
     }
     let about: Value = serde_json::from_slice(&files["dataset.json"]).unwrap();
-    assert_eq!(about["countries"], json!(["KEN"]));
+    assert_eq!(
+        about["countries"],
+        json!(["COL", "GHA", "KEN", "MAR", "PHL", "SEN"])
+    );
     let published_version = about["dataset_version"].as_u64().unwrap();
 
-    // Unpublished: gone from the pages and from the next version; the cited one stays.
+    // Unpublished: gone from the pages, from the next version and from the one cited before.
     let r = app
         .post(
             &manager,
@@ -210,7 +214,10 @@ async fn public_pages_answer_without_a_sign_in_only_for_published_countries_and_
     assert!(next > published_version);
     let files = unzip(&visit(&app, &format!("/data/{next}.zip")).await.1);
     let about: Value = serde_json::from_slice(&files["dataset.json"]).unwrap();
-    assert_eq!(about["countries"], json!([]));
+    assert_eq!(
+        about["countries"],
+        json!(["COL", "GHA", "MAR", "PHL", "SEN"])
+    );
     assert!(!String::from_utf8_lossy(&files["milestones.csv"]).contains("KEN"));
     let old = unzip(
         &visit(&app, &format!("/data/{published_version}.zip"))
@@ -218,7 +225,10 @@ async fn public_pages_answer_without_a_sign_in_only_for_published_countries_and_
             .1,
     );
     let about: Value = serde_json::from_slice(&old["dataset.json"]).unwrap();
-    assert_eq!(about["countries"], json!(["KEN"]));
+    assert_eq!(
+        about["countries"],
+        json!(["COL", "GHA", "MAR", "PHL", "SEN"])
+    );
     // Versions that do not exist, and names that are not versions.
     for path in [
         format!("/data/{}.zip", next + 1000),
@@ -256,8 +266,14 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
     settled(&app).await;
     let version = latest_version(&app).await;
     let path = format!("/data/{version}.zip");
-    let (status, first) = visit(&app, &path).await;
-    assert_eq!(status, StatusCode::OK);
+    let r = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cache = r.headers()["cache-control"].to_str().unwrap().to_string();
+    assert!(
+        !cache.contains("immutable"),
+        "a version that changes with publication is cached for good: {cache}"
+    );
+    let first = r.bytes().await.unwrap().to_vec();
     // The log moves on; the version is made again from the log, not from the live model.
     app.app.datasets.forget();
     let r = app
@@ -269,9 +285,29 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     settled(&app).await;
-    assert!(latest_version(&app).await > version);
-    let (_, again) = visit(&app, &path).await;
-    assert!(first == again, "version {version} changed its bytes");
+    let current = latest_version(&app).await;
+    assert!(current > version);
+    // Made again for a signed-in reader, by replaying the log: the same bytes.
+    let again = safeguards_app::publication::dataset(&app.app, version)
+        .await
+        .unwrap();
+    assert!(first == again.bytes, "version {version} changed its bytes");
+    // Anyone else is led to the current version rather than making the log be replayed.
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    if r.status() == StatusCode::SEE_OTHER {
+        assert_eq!(r.headers()["location"], format!("/data/{current}.zip"));
+    } else {
+        // Kept since the replay above: the same bytes.
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.bytes().await.unwrap() == first);
+    }
 
     // Every column of every table is in the codebook, and the JSON has the same columns.
     let files = unzip(&first);
@@ -324,6 +360,8 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
         .await
         .unwrap();
     let moved = app_over(&to).await;
+    // A version holds the countries published now: the moved store's read model says which.
+    moved.projector.start().await.unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let remade = loop {
         match safeguards_app::publication::dataset(&moved, version).await {
@@ -495,7 +533,220 @@ async fn verify_passes_on_a_fresh_export_and_names_the_event_a_change_a_deletion
     assert!(v.checkpoints >= 2);
 }
 
+/// What the withheld test records and must never find outside: a minister named in a block
+/// reason with her address, and an intranet host in an evidence link not verified.
+const MINISTER: &str = "Amina Okafor";
+const MINISTER_MAIL: &str = "amina.okafor@minict.example";
+const INTRANET: &str = "intranet.minict.local";
+
+/// In `country`: a commitment with a milestone blocked for a reason that names the minister,
+/// one achieved with an intranet link not yet verified, and one verified with a public link
+/// (`https://example.org/<country>-report.pdf`, which may be shown where the country is).
+async fn seed_withheld(app: &TestApp, verifier: &str, country: &str) {
+    app.open(country).await;
+    let c = app.commitment(country).await;
+    let blocked = app.milestone(&c, "2027-03-31").await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{blocked}/block"),
+            json!({"reason": format!("Held by the minister, {MINISTER} <{MINISTER_MAIL}>")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let achieve = |m: String, url: String| async move {
+        let r = app
+            .post(
+                &app.admin,
+                &format!("/api/v1/milestones/{m}/start"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = app
+            .post(
+                &app.admin,
+                &format!("/api/v1/milestones/{m}/achieve"),
+                json!({"evidence": [{"title": "Draft bill", "url": url}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        m
+    };
+    let draft = app.milestone(&c, "2027-04-30").await;
+    achieve(
+        draft,
+        format!("https://{INTRANET}/drafts/{country}-bill-v3.docx"),
+    )
+    .await;
+    let done = app.milestone(&c, "2027-05-31").await;
+    let done = achieve(done, format!("https://example.org/{country}-report.pdf")).await;
+    let r = app
+        .post(
+            verifier,
+            &format!("/api/v1/milestones/{done}/verify"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// `body` holds nothing withheld: not Uganda (unpublished), not the minister, her address or
+/// the intranet link.
+fn assert_withheld(what: &str, body: &str) {
+    for secret in ["Uganda", MINISTER, MINISTER_MAIL, INTRANET] {
+        assert!(!body.contains(secret), "{what} shows {secret}:\n{body}");
+    }
+}
+
+/// The decoded subject, plain-text and HTML parts of a mail.
+fn mail_text(m: &lettre::Message) -> String {
+    let raw = m.formatted();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&raw[..])
+        .expect("a message that parses");
+    let mut out = parsed.subject().unwrap_or_default().to_string();
+    for i in parsed.text_body.iter().chain(&parsed.html_body) {
+        if let Some(text) = parsed.part(*i).and_then(|p| p.text_contents()) {
+            out.push('\n');
+            out.push_str(text);
+        }
+    }
+    out
+}
+
+async fn nothing_withheld_from_publication_leaves_without_a_sign_in_by_digest_archive_feed_mail_or_dataset(
+    backend: Backend,
+) {
+    let (mailer, sent) = safeguards_digest::Mailer::memory();
+    let app = TestApp::serve_setup(
+        TestDb::new(backend).await,
+        Setup {
+            mailer: Some(mailer),
+            ..public_setup(false)
+        },
+    )
+    .await;
+    let manager = app
+        .account("manager@example.org", Role::ProgrammeManager, &[])
+        .await;
+    seed_withheld(&app, &manager, "KEN").await;
+    seed_withheld(&app, &manager, "UGA").await;
+    for country in ["KEN", "UGA"] {
+        assert_eq!(publish(&app, &manager, country).await, StatusCode::OK);
+    }
+    // A subscriber without an account, following every country.
+    let reader = "reader@example.org";
+    let r = app.subscribe(json!({"email": reader})).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let confirmation = mail_text(sent.lock().unwrap().last().unwrap());
+    let start = confirmation.find("token=").unwrap() + "token=".len();
+    let token: String = confirmation[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let r = app
+        .client
+        .post(format!("{}/subscriptions/confirm", app.base))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    settled(&app).await;
+
+    // A dataset version made while Uganda was published holds it.
+    let published_version = latest_version(&app).await;
+    let (_, zip) = visit(&app, &format!("/data/{published_version}.zip")).await;
+    let about: Value = serde_json::from_slice(&unzip(&zip)["dataset.json"]).unwrap();
+    assert_eq!(about["countries"], json!(["KEN", "UGA"]));
+
+    // Uganda is unpublished, then the week's digest goes out.
+    let r = app
+        .post(
+            &manager,
+            "/api/v1/engagements/UGA/unpublish",
+            json!({"reason": "asked by the ministry"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    settled(&app).await;
+    let period = safeguards_domain::digest::Period::containing(chrono::Utc::now().date_naive());
+    let report = safeguards_digest::deliver::send_period(&app.digest, period, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(report.delivered, 1, "{report:?}");
+
+    // (b) The subscriber's mail: Kenya's news, nothing withheld.
+    let mail = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(mail_text)
+        .find(|m| m.contains("Safeguards Digest 2"))
+        .expect("the digest was mailed");
+    assert!(mail.contains("Kenya"), "{mail}");
+    assert!(mail.contains("example.org/KEN-report.pdf"), "{mail}");
+    assert_withheld("the subscriber's digest", &mail);
+
+    // (a) The archive, the edition and the feed, public pages on: what publication lets out.
+    let edition = format!("/digests/{period}");
+    for path in ["/digests", edition.as_str(), "/digests.atom"] {
+        let (status, body) = visit(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_withheld(path, &String::from_utf8_lossy(&body));
+    }
+    let (_, body) = visit(&app, &edition).await;
+    assert!(String::from_utf8_lossy(&body).contains("Kenya"));
+    // Public pages off (another server on the same store): none of them is served.
+    let off = TestApp::serve_setup(TestDb::attach(&app.db).await, Setup::default()).await;
+    for path in ["/digests", edition.as_str(), "/digests.atom"] {
+        let (status, body) = visit(&off, path).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{path} with public pages off"
+        );
+        assert_withheld(path, &String::from_utf8_lossy(&body));
+    }
+
+    // (c) Every dataset version served after unpublishing: the one cited before, the current
+    // one, and the old one made again from the log for a signed-in reader.
+    let current = latest_version(&app).await;
+    assert!(current > published_version);
+    let mut zips = Vec::new();
+    for version in [published_version, current] {
+        let r = reqwest::get(format!("{}/data/{version}.zip", app.base))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(!r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        zips.push(r.bytes().await.unwrap().to_vec());
+    }
+    app.app.datasets.forget();
+    zips.push(
+        safeguards_app::publication::dataset(&app.app, published_version)
+            .await
+            .unwrap()
+            .bytes
+            .clone(),
+    );
+    for zip in zips {
+        let files = unzip(&zip);
+        let about: Value = serde_json::from_slice(&files["dataset.json"]).unwrap();
+        assert_eq!(about["countries"], json!(["KEN"]));
+        for (name, bytes) in &files {
+            assert_withheld(name, &String::from_utf8_lossy(bytes));
+        }
+    }
+}
+
 on_both_stores!(
+    nothing_withheld_from_publication_leaves_without_a_sign_in_by_digest_archive_feed_mail_or_dataset,
     public_pages_answer_without_a_sign_in_only_for_published_countries_and_show_nobody,
     with_public_pages_off_no_public_route_answers,
     the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_to_the_other_store,
@@ -575,6 +826,9 @@ async fn checkpoints_signed_while_32_writers_commit_concurrently_on_postgres_ver
         signed >= 2,
         "only {signed} checkpoints were signed meanwhile"
     );
+    // The export chains what the feed shows: other tests' transactions on the server must not
+    // hold back the last of these writes.
+    safeguards_tests::wait_until_all_visible(&db.db).await;
     let mut file = Vec::new();
     transfer::export(&db.db, 0, Some(&key), &mut file, &|_| {})
         .await

@@ -793,6 +793,18 @@ async fn an_admin_manages_accounts_subscribers_and_digests_from_the_pages(backen
     assert_eq!(forms(&first) + forms(&second), 55);
 
     // Digests: the periods, a preview, sending now.
+    // The preview is what a subscriber without an account receives: an unpublished country is
+    // not in it, a published one is.
+    let (status, html) = pm.get("/admin/digests/preview?countries=KEN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("Kenya"),
+        "an unpublished country in the preview"
+    );
+    let r = app
+        .post(&app.admin, "/api/v1/engagements/KEN/publish", json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let (status, html) = pm.get("/admin/digests/preview?countries=KEN").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Kenya"), "the preview does not cover Kenya");

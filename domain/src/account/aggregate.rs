@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Decision, DomainError};
+use crate::subscriber::Language;
 use crate::values::{CountryCode, Email, Role, Title};
 
 use super::{AccountCommand, AccountEvent};
@@ -19,6 +20,12 @@ pub struct Account {
     /// Bumped by every new password and revocation: a token names the generation it was
     /// issued in and works only while that is the account's.
     token_generation: u32,
+    /// The password was made for the account and must be changed before anything else.
+    #[serde(default)]
+    must_change_password: bool,
+    /// The language chosen for the pages.
+    #[serde(default)]
+    language: Option<Language>,
 }
 
 impl Account {
@@ -46,11 +53,27 @@ impl Account {
     pub fn token_generation(&self) -> u32 {
         self.token_generation
     }
+    /// Whether the password must be changed before anything else (a one-time password).
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password
+    }
+    pub fn language(&self) -> Option<Language> {
+        self.language
+    }
 
     pub fn decide(&self, command: AccountCommand) -> Decision<AccountEvent> {
         use AccountCommand as C;
         use AccountEvent as E;
         let Some(role) = self.role else {
+            let created = |email, name, role, countries: Vec<CountryCode>| {
+                let countries: BTreeSet<_> = countries.into_iter().collect();
+                E::AccountCreated {
+                    email,
+                    name,
+                    role,
+                    countries: countries.into_iter().collect(),
+                }
+            };
             return match command {
                 C::Create {
                     email,
@@ -59,26 +82,34 @@ impl Account {
                     countries,
                     password_hash,
                 } => {
-                    let countries: BTreeSet<_> = countries.into_iter().collect();
-                    let mut events = vec![E::AccountCreated {
-                        email,
-                        name,
-                        role,
-                        countries: countries.into_iter().collect(),
-                    }];
+                    let mut events = vec![created(email, name, role, countries)];
                     if let Some(password_hash) = password_hash {
                         events.push(E::PasswordSet { password_hash });
                     }
                     Ok(events)
                 }
+                C::CreateWithOneTimePassword {
+                    email,
+                    name,
+                    role,
+                    countries,
+                    password_hash,
+                } => Ok(vec![
+                    created(email, name, role, countries),
+                    E::PasswordSet { password_hash },
+                    E::PasswordChangeRequired,
+                ]),
                 _ => Err(DomainError::not_found("no such account")),
             };
         };
         if self.disabled {
-            return Err(DomainError::conflict("the account is disabled"));
+            return match command {
+                C::Enable => Ok(vec![E::AccountEnabled]),
+                _ => Err(DomainError::conflict("the account is disabled")),
+            };
         }
         match command {
-            C::Create { .. } => Err(DomainError::conflict(
+            C::Create { .. } | C::CreateWithOneTimePassword { .. } => Err(DomainError::conflict(
                 "an account with this e-mail address already exists",
             )),
             C::ChangeRole {
@@ -131,6 +162,7 @@ impl Account {
             C::RevokeTokens => Ok(vec![E::TokensRevoked]),
             C::SetLanguage { language } => Ok(vec![E::LanguageSet { language }]),
             C::Disable => Ok(vec![E::AccountDisabled]),
+            C::Enable => Err(DomainError::conflict("the account is not disabled")),
         }
     }
 
@@ -158,10 +190,16 @@ impl Account {
             E::PasswordSet { password_hash } => {
                 self.password_hash = Some(password_hash);
                 self.token_generation += 1;
+                self.must_change_password = false;
             }
+            E::PasswordChangeRequired => self.must_change_password = true,
             E::TokensRevoked => self.token_generation += 1,
-            E::LanguageSet { .. } => {}
+            E::LanguageSet { language } => self.language = Some(language),
             E::AccountDisabled => self.disabled = true,
+            E::AccountEnabled => {
+                self.disabled = false;
+                self.token_generation += 1;
+            }
         }
     }
 }
@@ -323,6 +361,51 @@ mod tests {
             }),
             Err(DomainError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn a_disabled_account_enabled_again_takes_changes_but_not_its_old_tokens() {
+        let state = given::<Account>(vec![created(Role::Viewer, &[]), E::AccountDisabled]);
+        let before = state.token_generation();
+        assert_eq!(state.decide(C::Enable).unwrap(), vec![E::AccountEnabled]);
+        let state = given::<Account>(vec![
+            created(Role::Viewer, &[]),
+            E::AccountDisabled,
+            E::AccountEnabled,
+        ]);
+        assert!(!state.is_disabled());
+        assert!(state.token_generation() > before);
+        assert!(matches!(
+            state.decide(C::Enable),
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(state.decide(C::RevokeTokens).is_ok());
+    }
+
+    #[test]
+    fn a_one_time_password_must_be_changed_and_a_new_password_ends_that() {
+        let events = given::<Account>(vec![])
+            .decide(C::CreateWithOneTimePassword {
+                email: Email::parse("amina@example.org").unwrap(),
+                name: Title::parse("Amina").unwrap(),
+                role: Role::Viewer,
+                countries: vec![],
+                password_hash: "$argon2id$hash".into(),
+            })
+            .unwrap();
+        assert_eq!(events.last(), Some(&E::PasswordChangeRequired));
+        let mut state = given::<Account>(events);
+        assert!(state.must_change_password());
+        assert_eq!(state.password_hash(), Some("$argon2id$hash"));
+        for e in state
+            .decide(C::SetPassword {
+                password_hash: "h2".into(),
+            })
+            .unwrap()
+        {
+            state.evolve(e);
+        }
+        assert!(!state.must_change_password());
     }
 
     #[test]

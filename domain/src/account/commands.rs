@@ -12,6 +12,15 @@ pub enum AccountCommand {
         countries: Vec<CountryCode>,
         password_hash: Option<String>,
     },
+    /// Create an account with a password made for it, which must be changed at the first
+    /// sign-in.
+    CreateWithOneTimePassword {
+        email: Email,
+        name: Title,
+        role: Role,
+        countries: Vec<CountryCode>,
+        password_hash: String,
+    },
     ChangeRole {
         role: Role,
         countries: Option<Vec<CountryCode>>,
@@ -35,4 +44,6 @@ pub enum AccountCommand {
         language: Language,
     },
     Disable,
+    /// A disabled account may sign in again; tokens issued before stay ended.
+    Enable,
 }

@@ -29,10 +29,15 @@ pub enum AccountEvent {
     PasswordSet {
         password_hash: String,
     },
+    /// The password just set was made for the account: it must be changed at the next sign-in
+    /// (a later `PasswordSet` ends the requirement).
+    PasswordChangeRequired,
     /// Tokens issued before this stop working.
     TokensRevoked,
     LanguageSet {
         language: Language,
     },
     AccountDisabled,
+    /// The account may sign in again. Tokens issued before it stay ended.
+    AccountEnabled,
 }

@@ -1,5 +1,6 @@
 //! Account: a person who signs in. Created, role changed, countries granted and revoked,
-//! password set, tokens revoked, disabled. The roster of enabled admins keeps at least one.
+//! password set (a one-time one to be changed at the first sign-in), tokens revoked, disabled,
+//! enabled again. The roster of enabled admins keeps at least one.
 
 mod aggregate;
 mod commands;

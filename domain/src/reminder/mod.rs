@@ -1,6 +1,7 @@
 //! Reminder: one per ISO week, milestone and focal point (`2026-W48:<milestone>:<account>`).
 //! Recorded before the mail goes out, so a focal point hears about a milestone at most once a
-//! week, whatever the number of processes or runs.
+//! week, whatever the number of processes or runs; released again when the mail could not be
+//! handed over, so that the next run sends it instead of the week passing without one.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,8 @@ pub enum ReminderCommand {
         account: AccountId,
         overdue: bool,
     },
+    /// The mail of a recorded reminder could not be handed to the mail server.
+    Release { reason: String },
 }
 
 /// What happened.
@@ -30,6 +33,9 @@ pub enum ReminderEvent {
         account: AccountId,
         overdue: bool,
     },
+    ReminderNotSent {
+        reason: String,
+    },
 }
 
 /// The state of one week's reminder about one milestone to one focal point.
@@ -40,27 +46,36 @@ pub struct Reminder {
 
 impl Reminder {
     pub fn decide(&self, command: ReminderCommand) -> Decision<ReminderEvent> {
-        let ReminderCommand::Record {
-            week,
-            milestone,
-            account,
-            overdue,
-        } = command;
-        if self.sent {
-            return Err(DomainError::conflict(
-                "this focal point was reminded of this milestone this week",
-            ));
+        match command {
+            ReminderCommand::Record {
+                week,
+                milestone,
+                account,
+                overdue,
+            } => {
+                if self.sent {
+                    return Err(DomainError::conflict(
+                        "this focal point was reminded of this milestone this week",
+                    ));
+                }
+                Ok(vec![ReminderEvent::ReminderSent {
+                    week,
+                    milestone,
+                    account,
+                    overdue,
+                }])
+            }
+            ReminderCommand::Release { reason } => {
+                if !self.sent {
+                    return Err(DomainError::conflict("this reminder is not recorded"));
+                }
+                Ok(vec![ReminderEvent::ReminderNotSent { reason }])
+            }
         }
-        Ok(vec![ReminderEvent::ReminderSent {
-            week,
-            milestone,
-            account,
-            overdue,
-        }])
     }
 
-    pub fn evolve(&mut self, _event: ReminderEvent) {
-        self.sent = true;
+    pub fn evolve(&mut self, event: ReminderEvent) {
+        self.sent = matches!(event, ReminderEvent::ReminderSent { .. });
     }
 }
 
@@ -81,7 +96,18 @@ mod tests {
         };
         let events = given::<Reminder>(vec![]).decide(cmd.clone()).unwrap();
         assert!(matches!(
-            given::<Reminder>(events).decide(cmd),
+            given::<Reminder>(events.clone()).decide(cmd.clone()),
+            Err(DomainError::Conflict(_))
+        ));
+        // A reminder whose mail failed is released, and recorded again by the next run.
+        let release = ReminderCommand::Release {
+            reason: "the mail server refused".into(),
+        };
+        let mut history = events.clone();
+        history.extend(given::<Reminder>(events).decide(release.clone()).unwrap());
+        assert!(given::<Reminder>(history.clone()).decide(cmd).is_ok());
+        assert!(matches!(
+            given::<Reminder>(history).decide(release),
             Err(DomainError::Conflict(_))
         ));
     }

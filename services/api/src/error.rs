@@ -16,6 +16,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds, for 503.
     pub retry_after: Option<u64>,
+    /// A code a client can act on (`password_change_required`).
+    pub code: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -27,6 +29,8 @@ struct Problem<'a> {
     detail: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
 }
 
 impl ApiError {
@@ -36,6 +40,7 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             retry_after: None,
+            code: None,
         }
     }
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -64,6 +69,7 @@ impl ApiError {
             detail: format!("{field}: {reason}"),
             field: Some(field),
             retry_after: None,
+            code: None,
         }
     }
     pub fn unavailable(detail: impl Into<String>) -> Self {
@@ -184,6 +190,7 @@ impl IntoResponse for ApiError {
             status: self.status.as_u16(),
             detail: &self.detail,
             field: self.field.as_deref(),
+            code: self.code,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (self.status, body).into_response();

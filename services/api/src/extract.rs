@@ -102,16 +102,46 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The signed-in principal of an API request (`Authorization: Bearer …`).
+/// The signed-in principal of an API request (`Authorization: Bearer …`). A token issued to an
+/// account that must change its password is good only for [`PASSWORD_CHANGE_PATHS`]; any other
+/// request with it answers 403 with the problem code `password_change_required`.
 #[derive(Debug, Clone)]
 pub struct Signed(pub Principal);
+
+/// What a token issued to an account that must change its password may still reach.
+pub const PASSWORD_CHANGE_PATHS: [&str; 3] =
+    ["/api/v1/me/password", "/api/v1/me", "/api/v1/auth/logout"];
 
 impl FromRequestParts<AppState> for Signed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        Ok(Self(state.principal(parts, token).await?))
+        let principal = state.principal(parts, token).await?;
+        if safeguards_app::accounts::password_change_required(&state.app, token)
+            && !PASSWORD_CHANGE_PATHS.contains(&original_path(parts))
+        {
+            return Err(password_change_required());
+        }
+        Ok(Self(principal))
+    }
+}
+
+/// The path the client asked for (routers nested under a prefix see it without the prefix).
+pub fn original_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(parts.uri.path(), |u| u.0.path())
+}
+
+/// The answer to a request made with a token good only for changing the password.
+pub fn password_change_required() -> ApiError {
+    ApiError {
+        code: Some("password_change_required"),
+        ..ApiError::forbidden(
+            "the account's password was generated and must be changed first: POST /api/v1/me/password",
+        )
     }
 }
 

@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod paging;
+pub mod parsing;
 pub mod routes;
 pub mod schema;
 pub mod sheet_files;
@@ -79,6 +80,8 @@ pub struct AppState {
     pub views: Arc<cache::ViewCache>,
     /// Serve the public pages and the open dataset (`SAFEGUARDS_PUBLIC_PAGES`).
     pub public_pages: bool,
+    /// The slots for parsing uploaded files.
+    pub parsing: parsing::Parsing,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
             stale_bound: Duration::from_secs(5),
             views: Arc::default(),
             public_pages: false,
+            parsing: parsing::Parsing::default(),
         }
     }
 
@@ -184,12 +188,14 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_oversized))
+        .layer(axum::middleware::from_fn(no_store_by_default))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(ops::observe))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn(retry_after_when_unavailable))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
@@ -238,6 +244,47 @@ async fn refuse_oversized(
         return ApiError::too_large().into_response();
     }
     next.run(request).await
+}
+
+/// An answer of the API, or one to a request that carries credentials (a bearer token or a
+/// session), is stored by no cache unless its handler says otherwise: what one person may read
+/// must not be served to the next from a shared or browser cache, nor a token from history.
+async fn no_store_by_default(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let personal = request.uri().path().starts_with("/api/v1/")
+        || request.headers().contains_key(header::AUTHORIZATION)
+        || request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(pages::SESSION));
+    let mut response = next.run(request).await;
+    if personal && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Every 503 tells the client when to try again (`Retry-After`), whoever made it: a handler, a
+/// page, or the request timeout.
+async fn retry_after_when_unavailable(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    response
 }
 
 async fn not_found() -> ApiError {

@@ -1,7 +1,10 @@
 //! Per-client rate limits for sign-in and subscription: a fixed window per client address.
 //! Behind proxies, the client is the address the trusted proxies name in `X-Forwarded-For`
 //! (read from the right, past every trusted hop), so that one proxy's address never stands
-//! for everyone behind it. Sign-in is also limited per account address, in the use case.
+//! for everyone behind it. The sign-in limit here is only a ceiling on requests, high enough
+//! for an office behind one address; wrong passwords are slowed in the use case
+//! (`credentials::GuessThrottle`), per client at each account, so that one person's mistakes
+//! hold back neither their colleagues nor the account's owner elsewhere.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -70,7 +73,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            sign_in: RateLimit::new(10, Duration::from_secs(60)),
+            sign_in: RateLimit::new(60, Duration::from_secs(60)),
             subscribe: RateLimit::new(10, Duration::from_secs(600)),
             trusted_proxies: Vec::new(),
         }

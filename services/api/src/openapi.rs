@@ -25,6 +25,8 @@ pub struct Problem {
     detail: String,
     /// The invalid field (422 only).
     field: Option<String>,
+    /// What the client must do first: `password_change_required` (403 only).
+    code: Option<String>,
 }
 
 /// Problems a command may answer with.

@@ -1,10 +1,17 @@
 //! The spreadsheet files of a country's plan: written as XLSX (with the allowed values as
 //! drop-down lists) or CSV, and read back from either, told apart by their bytes, never by
 //! their name.
+//!
+//! Reading is bounded by what the file holds for the plan, not by what it declares or repeats:
+//! at most [`MAX_BYTES`] in, at most [`MAX_UNPACKED`] unpacked (counted as it is unpacked),
+//! shared strings no more than the cells of a full plan, no cell longer than [`MAX_CELL`] and at
+//! most [`MAX_TEXT`] of text taken in all. A workbook whose one long string is used by every
+//! cell, or a CSV line of five million commas, is refused or passed over at that bound instead
+//! of being copied into memory once per cell.
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 use safeguards_app::sheets::{SheetRow, COLUMNS, MAX_ROWS, STATUSES};
 
@@ -25,8 +32,47 @@ pub enum FileError {
     TooManyRows(usize),
     #[error("the first row must be the column names of the download: {}", COLUMNS.join(", "))]
     Header,
+    #[error("row {row} has a cell longer than {} bytes", MAX_CELL)]
+    CellTooLong { row: usize },
+    #[error("row {row} has more than {} columns", MAX_COLUMNS)]
+    TooManyColumns { row: usize },
+    #[error("the file holds more than {} MB of text; upload the plan's rows only", MAX_TEXT / 1024 / 1024)]
+    TooMuchText,
     #[error("the spreadsheet cannot be read: {0}")]
     Unreadable(String),
+}
+
+/// The longest cell taken, in bytes: a note of [`Text::MAX`](safeguards_domain::values::Text)
+/// characters of four bytes each fits.
+pub const MAX_CELL: usize = 4 * safeguards_domain::values::Text::MAX;
+
+/// The most columns a row of a CSV file may have; the plan's own come first, any after them
+/// (a column of one's own notes) are passed over.
+pub const MAX_COLUMNS: usize = 256;
+
+/// The text taken from one file, in bytes, all cells together.
+pub const MAX_TEXT: usize = 8 * 1024 * 1024;
+
+/// What a workbook may unpack to, all its parts together, counted while unpacking.
+pub const MAX_UNPACKED: u64 = 16 * 1024 * 1024;
+
+/// The text of the cells taken so far, against [`MAX_TEXT`].
+#[derive(Debug, Default)]
+struct Taken(usize);
+
+impl Taken {
+    /// `cell` as a cell of `row` (numbered as the spreadsheet shows it, the header being 1),
+    /// if the bounds allow it.
+    fn cell(&mut self, row: usize, cell: &str) -> Result<String, FileError> {
+        if cell.len() > MAX_CELL {
+            return Err(FileError::CellTooLong { row });
+        }
+        self.0 += cell.len();
+        if self.0 > MAX_TEXT {
+            return Err(FileError::TooMuchText);
+        }
+        Ok(cell.to_string())
+    }
 }
 
 /// The rows as an XLSX workbook.
@@ -148,37 +194,56 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
     {
         return Err(FileError::NotSpreadsheet);
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| FileError::Unreadable(e.to_string()))?;
-        out.push(record.iter().map(|c| unguarded(c).to_string()).collect());
-        if out.len() > MAX_ROWS + 1 {
-            return Err(FileError::TooManyRows(out.len() - 1));
+    // Field by field, so that only the plan's columns are kept: a line of a million fields
+    // costs no more than a line of eleven.
+    let mut reader = csv_core::Reader::new();
+    let mut input = text.as_bytes();
+    let mut field = vec![0u8; MAX_CELL];
+    let (mut filled, mut column) = (0, 0);
+    let mut taken = Taken::default();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    loop {
+        let (result, read, written) = reader.read_field(input, &mut field[filled..]);
+        input = &input[read..];
+        filled += written;
+        match result {
+            csv_core::ReadFieldResult::InputEmpty => {}
+            csv_core::ReadFieldResult::OutputFull if column < COLUMNS.len() => {
+                return Err(FileError::CellTooLong { row: out.len() + 1 });
+            }
+            // A field past the plan's columns: read on without keeping it.
+            csv_core::ReadFieldResult::OutputFull => filled = 0,
+            csv_core::ReadFieldResult::Field { record_end } => {
+                if column < COLUMNS.len() {
+                    let cell = std::str::from_utf8(&field[..filled])
+                        .map_err(|_| FileError::NotSpreadsheet)?;
+                    row.push(taken.cell(out.len() + 1, unguarded(cell))?);
+                }
+                filled = 0;
+                column += 1;
+                if column > MAX_COLUMNS {
+                    return Err(FileError::TooManyColumns { row: out.len() + 1 });
+                }
+                if record_end {
+                    out.push(std::mem::take(&mut row));
+                    column = 0;
+                    if out.len() > MAX_ROWS + 1 {
+                        return Err(FileError::TooManyRows(out.len() - 1));
+                    }
+                }
+            }
+            csv_core::ReadFieldResult::End => break,
         }
     }
     Ok(out)
 }
 
-/// What a workbook may hold once unpacked: its parts' declared sizes, summed.
-const MAX_UNPACKED: u64 = 50 * 1024 * 1024;
+/// How many shared strings a workbook of the plan needs at most: one a cell.
+const MAX_SHARED_STRINGS: u64 = ((MAX_ROWS + 1) * COLUMNS.len()) as u64;
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
-    // A small file may unpack to gigabytes: refuse by the sizes the archive declares, before
-    // anything is unpacked.
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
-    let mut unpacked = 0u64;
-    for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| FileError::NotSpreadsheet)?;
-        unpacked = unpacked.saturating_add(entry.size());
-    }
-    if unpacked > MAX_UNPACKED {
-        return Err(FileError::TooLarge);
-    }
+    check_parts(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
     let names = book.sheet_names();
     let name = names
@@ -192,6 +257,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
         .worksheet_cells_reader(&name)
         .map_err(|e| FileError::Unreadable(e.to_string()))?;
     let due = COLUMNS.iter().position(|c| *c == "due_on");
+    let mut taken = Taken::default();
     let mut table: Vec<Vec<String>> = Vec::new();
     while let Some(cell) = cells
         .next_cell()
@@ -208,9 +274,82 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
         if table.len() <= row {
             table.resize_with(row + 1, || vec![String::new(); COLUMNS.len()]);
         }
-        table[row][col] = text(&Data::from(cell.get_value().clone()), Some(col) == due);
+        // A shared string is borrowed: it is measured before it is copied.
+        table[row][col] = match cell.get_value() {
+            DataRef::SharedString(s) => taken.cell(row + 1, s)?,
+            DataRef::String(s) => taken.cell(row + 1, s)?,
+            value => taken.cell(row + 1, &text(&Data::from(value.clone()), Some(col) == due))?,
+        };
     }
     Ok(table)
+}
+
+/// Before the workbook is opened: every part unpacks to no more than [`MAX_UNPACKED`] in all
+/// (counted while unpacking, whatever sizes the archive declares), and the shared strings
+/// announce no more strings than a plan has cells (the reader reserves room for as many as
+/// announced).
+fn check_parts(bytes: &[u8]) -> Result<(), FileError> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotSpreadsheet)?;
+    let mut budget = MAX_UNPACKED;
+    let mut sink = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| FileError::NotSpreadsheet)?;
+        if part.size() > budget {
+            return Err(FileError::TooLarge);
+        }
+        let shared = part
+            .name()
+            .is_ok_and(|name| name.ends_with("sharedStrings.xml"));
+        let mut head = Vec::new();
+        loop {
+            let n = part
+                .read(&mut sink)
+                .map_err(|e| FileError::Unreadable(e.to_string()))?;
+            if n == 0 {
+                break;
+            }
+            budget = budget.checked_sub(n as u64).ok_or(FileError::TooLarge)?;
+            if shared && head.len() < 64 * 1024 {
+                head.extend_from_slice(&sink[..n.min(64 * 1024 - head.len())]);
+            }
+        }
+        if shared {
+            match announced_strings(&head) {
+                None => return Err(FileError::NotSpreadsheet),
+                Some(n) if n > MAX_SHARED_STRINGS => return Err(FileError::TooMuchText),
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `count` and `uniqueCount` of the `<sst>` element at the start of the shared strings,
+/// the larger of the two (0 when absent); `None` when the element is not in `head`.
+fn announced_strings(head: &[u8]) -> Option<u64> {
+    let mut xml = quick_xml::Reader::from_reader(head);
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.local_name().as_ref() == "sst" =>
+            {
+                let mut most = 0u64;
+                for a in e.attributes() {
+                    let a = a.ok()?;
+                    if matches!(a.key.local_name().as_ref(), "count" | "uniqueCount") {
+                        let n = a.value.trim().parse().ok()?;
+                        most = most.max(n);
+                    }
+                }
+                return Some(most);
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => buf.clear(),
+        }
+    }
 }
 
 /// A cell as text: whole numbers without a decimal point, dates as `YYYY-MM-DD`.
@@ -321,7 +460,7 @@ mod tests {
     }
 
     #[test]
-    fn a_small_workbook_that_unpacks_to_more_than_50_mb_is_refused_unpacked() {
+    fn a_small_workbook_that_unpacks_past_the_bound_is_refused_while_unpacking() {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
         let filler = "x".repeat(30_000);

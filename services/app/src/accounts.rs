@@ -1,6 +1,7 @@
 //! Signing in, the signed-in account, and account administration.
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use safeguards_domain::account::roster::{Roster, RosterCommand, ROSTER_ID};
@@ -28,6 +29,40 @@ pub struct AccountOut {
     pub disabled: bool,
 }
 
+/// Account `id` as the store holds it, for an account the read model does not hold yet.
+fn account_out_of(id: AccountId, account: &Account) -> AccountOut {
+    AccountOut {
+        id: id.to_string(),
+        email: account
+            .email()
+            .map(|e| e.as_str().to_string())
+            .unwrap_or_default(),
+        name: account
+            .name()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
+        role: account.role().unwrap_or(Role::Viewer),
+        countries: account
+            .countries()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        disabled: account.is_disabled(),
+    }
+}
+
+/// Account `id` from the read model, else from its own events.
+async fn account_out_now(app: &App, id: AccountId) -> AppResult<AccountOut> {
+    if let Some(out) = account_out(&*app.model().await, &id.to_string()) {
+        return Ok(out);
+    }
+    let account = app.load::<Account>(&id.to_string()).await?;
+    if !account.exists() {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(account_out_of(id, &account))
+}
+
 fn account_out(model: &Tracker, id: &str) -> Option<AccountOut> {
     model.accounts.get(id).map(|a| AccountOut {
         id: a.id.clone(),
@@ -46,20 +81,28 @@ pub struct Session {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub account: AccountOut,
+    /// The password was made for the account and must be changed first: until it is, the
+    /// token is good only for `POST /api/v1/me/password` (and `/me`, sign-out); every other
+    /// request answers 403 with the problem code `password_change_required`.
+    pub password_change_required: bool,
 }
 
-/// Check an e-mail and password and open a session. An unknown address, a disabled account
-/// and a wrong password get the same answer after the same work. The account is read from its
-/// own events, so one created a moment ago by another process signs in at once.
-pub async fn sign_in(app: &App, email: &str, password: &str) -> AppResult<Session> {
+/// The key under which guesses at an account's password are counted: its address as typed,
+/// compared wholly lower-cased (known or not, so that no answer tells whether it has one).
+fn guess_subject(email: &str) -> String {
+    format!("password:{}", email.trim().to_lowercase())
+}
+
+/// Check an e-mail and password from `client` and open a session. An unknown address, a
+/// disabled account and a wrong password get the same answer after the same work. Guesses are
+/// slowed by [`crate::credentials::GuessThrottle`] (per account, per client, and per client at
+/// an account) before any password is checked. The account is read from its own events, so
+/// one created a moment ago by another process signs in at once.
+pub async fn sign_in(app: &App, client: IpAddr, email: &str, password: &str) -> AppResult<Session> {
     static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         credentials::hash_now(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
     });
-    // Failed attempts are counted per address, known or not, so that guessing one account's
-    // password is slowed wherever the guesses come from (and no answer tells whether the
-    // address has an account).
-    let address = email.trim().to_lowercase();
-    app.sign_in_failures.check(&address)?;
+    let guess = app.guesses.admit(client, &guess_subject(email))?;
     let id = Email::parse(email).ok().map(|e| account_id(&e));
     let account = match id {
         Some(id) => Some(app.load::<Account>(&id.to_string()).await?),
@@ -76,36 +119,25 @@ pub async fn sign_in(app: &App, email: &str, password: &str) -> AppResult<Sessio
         .verify(password.to_string(), hash.unwrap_or_else(|| DECOY.clone()))
         .await?;
     let (Some(id), Some(account)) = (id, account.filter(|_| known && matches)) else {
-        app.sign_in_failures.record(&address);
         return Err(AppError::Unauthorized);
     };
+    app.guesses.right(guess);
+    let password_change_required = account.must_change_password();
     // Tokens live in real time, whatever time the views are told it is.
-    let (token, expires_at) = app
-        .tokens
-        .issue(id, account.token_generation(), chrono::Utc::now());
+    let (token, expires_at) = app.tokens.issue_with(
+        id,
+        account.token_generation(),
+        password_change_required,
+        chrono::Utc::now(),
+    );
     let model = app.model().await;
-    let account = account_out(&model, &id.to_string()).unwrap_or_else(|| AccountOut {
-        id: id.to_string(),
-        email: account
-            .email()
-            .map(|e| e.as_str().to_string())
-            .unwrap_or_default(),
-        name: account
-            .name()
-            .map(|n| n.as_str().to_string())
-            .unwrap_or_default(),
-        role: account.role().unwrap_or(Role::Viewer),
-        countries: account
-            .countries()
-            .iter()
-            .map(|c| c.as_str().to_string())
-            .collect(),
-        disabled: false,
-    });
+    let account =
+        account_out(&model, &id.to_string()).unwrap_or_else(|| account_out_of(id, &account));
     Ok(Session {
         token,
         expires_at,
         account,
+        password_change_required,
     })
 }
 
@@ -116,8 +148,43 @@ pub async fn principal(app: &App, token: &str) -> AppResult<Principal> {
         .tokens
         .check(token, chrono::Utc::now())
         .ok_or(AppError::Unauthorized)?;
-    principal_in(&*app.model().await, bearer.account, bearer.generation)
-        .ok_or(AppError::Unauthorized)
+    if let Some(principal) = principal_in(&*app.model().await, bearer.account, bearer.generation) {
+        return Ok(principal);
+    }
+    // The read model may not hold the account as it is yet (created, enabled or given a new
+    // password by another process a moment ago): its own events decide.
+    let account = app.load::<Account>(&bearer.account.to_string()).await?;
+    principal_of(bearer.account, &account, bearer.generation).ok_or(AppError::Unauthorized)
+}
+
+/// Whether `token` was issued to an account that must change its password first (it is then
+/// good for nothing else).
+pub fn password_change_required(app: &App, token: &str) -> bool {
+    app.tokens
+        .check(token, chrono::Utc::now())
+        .is_some_and(|b| b.password_change_required)
+}
+
+/// Account `id` as a principal from its own events, on the same terms as [`principal_in`].
+fn principal_of(id: AccountId, account: &Account, generation: u32) -> Option<Principal> {
+    let role = account.role()?;
+    if account.is_disabled() || account.token_generation() != generation {
+        return None;
+    }
+    Some(Principal {
+        actor: Actor::Account(id),
+        role,
+        name: account
+            .name()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
+        countries: account
+            .countries()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        language: account.language(),
+    })
 }
 
 /// Account `id` as a principal, if it exists, is not disabled and its tokens are still of
@@ -139,7 +206,7 @@ pub fn principal_in(model: &Tracker, id: AccountId, generation: u32) -> Option<P
 /// The signed-in account.
 pub async fn me(app: &App, who: &Principal) -> AppResult<AccountOut> {
     let id = who.account().ok_or(AppError::Unauthorized)?;
-    account_out(&*app.model().await, &id.to_string()).ok_or(AppError::Unauthorized)
+    account_out_now(app, id).await
 }
 
 /// A new account, as asked for.
@@ -149,7 +216,7 @@ pub struct NewAccount {
     pub name: Title,
     pub role: Role,
     pub countries: Vec<CountryCode>,
-    /// `None`: one is generated and returned once.
+    /// `None`: one is generated and returned once; it must be changed at the first sign-in.
     pub password: Option<String>,
 }
 
@@ -173,6 +240,23 @@ pub async fn create(app: &App, caller: &Caller, new: NewAccount) -> AppResult<Cr
     let hash = app.passwords.hash(password.clone()).await?;
     let id = account_id(&new.email);
     let role = new.role;
+    let command = if generated {
+        AccountCommand::CreateWithOneTimePassword {
+            email: new.email,
+            name: new.name,
+            role,
+            countries: new.countries,
+            password_hash: hash,
+        }
+    } else {
+        AccountCommand::Create {
+            email: new.email,
+            name: new.name,
+            role,
+            countries: new.countries,
+            password_hash: Some(hash),
+        }
+    };
     let committed = app
         .execute::<Account>(
             &Caller {
@@ -180,13 +264,7 @@ pub async fn create(app: &App, caller: &Caller, new: NewAccount) -> AppResult<Cr
                 ..caller.clone()
             },
             &id.to_string(),
-            AccountCommand::Create {
-                email: new.email,
-                name: new.name,
-                role,
-                countries: new.countries,
-                password_hash: Some(hash),
-            },
+            command,
         )
         .await?;
     if role == Role::Admin {
@@ -260,6 +338,21 @@ pub async fn disable(app: &App, caller: &Caller, id: AccountId) -> AppResult<Com
     disabled
 }
 
+/// Enable a disabled account again (admins). Tokens issued before it was disabled stay ended;
+/// an admin is back on the roster of enabled admins.
+pub async fn enable(app: &App, caller: &Caller, id: AccountId) -> AppResult<Committed> {
+    authorize(&caller.principal, Action::ManageAccounts, None)?;
+    let enabled = app
+        .execute::<Account>(caller, &id.to_string(), AccountCommand::Enable)
+        .await?;
+    // Enlisted only once enabled: the roster may count fewer enabled admins than there are,
+    // never more.
+    if app.load::<Account>(&id.to_string()).await?.role() == Some(Role::Admin) {
+        roster(app, caller, RosterCommand::Enlist { account: id }).await?;
+    }
+    Ok(enabled)
+}
+
 /// Run a command on the roster of enabled admins, seeding it first with the admins the read
 /// model knows when this store has none yet (a log from before the roster).
 async fn roster(app: &App, caller: &Caller, command: RosterCommand) -> AppResult<()> {
@@ -291,17 +384,24 @@ async fn roster(app: &App, caller: &Caller, command: RosterCommand) -> AppResult
     .map(|_| ())
 }
 
-/// Change the caller's own password: the current one is checked first. Every other session and
-/// token of the account stops working; the answer is a fresh session for the caller.
+/// Change the caller's own password from `client`: the current one is checked first, its
+/// guesses slowed as those of sign-in are. Every other session and token of the account stops
+/// working; the answer is a fresh session for the caller.
 pub async fn change_password(
     app: &App,
     caller: &Caller,
+    client: IpAddr,
     current: &str,
     new: String,
 ) -> AppResult<Session> {
     let id = caller.principal.account().ok_or(AppError::Unauthorized)?;
     check_strength(&new)?;
     let account = app.load::<Account>(&id.to_string()).await?;
+    let address = account
+        .email()
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|| id.to_string());
+    let guess = app.guesses.admit(client, &guess_subject(&address))?;
     let hash = account.password_hash().unwrap_or_default().to_string();
     if !app.passwords.verify(current.to_string(), hash).await? {
         return Err(AppError::invalid(
@@ -309,6 +409,7 @@ pub async fn change_password(
             "is not the account's password",
         ));
     }
+    app.guesses.right(guess);
     let new_hash = app.passwords.hash(new).await?;
     app.execute::<Account>(
         caller,
@@ -323,12 +424,12 @@ pub async fn change_password(
         .await?
         .token_generation();
     let (token, expires_at) = app.tokens.issue(id, generation, chrono::Utc::now());
-    let account =
-        account_out(&*app.model().await, &id.to_string()).ok_or(AppError::Unauthorized)?;
+    let account = account_out_now(app, id).await?;
     Ok(Session {
         token,
         expires_at,
         account,
+        password_change_required: false,
     })
 }
 

@@ -1,11 +1,17 @@
 //! Passwords and tokens.
 //!
 //! Passwords are hashed with argon2id, at most [`Passwords::PARALLEL`] at a time (each check
-//! holds about 19 MiB; unbounded, a burst of sign-ins would take the server's memory). Tokens are `<claims>.<signature>`, both base64url: the claims name the account and
-//! the expiry, the signature is HMAC-SHA256 with the server's secret key.
+//! holds about 19 MiB; unbounded, a burst of sign-ins would take the server's memory), with a
+//! short queue in front: past it, a check is refused at once rather than kept waiting. Guesses
+//! at a secret are slowed by [`GuessThrottle`] before they cost a check. Tokens are
+//! `<claims>.<signature>`, both base64url: the claims name the account and the expiry, the
+//! signature is HMAC-SHA256 with the server's secret key.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
@@ -166,6 +172,19 @@ pub struct Passwords {
     jobs: std::sync::mpsc::Sender<Job>,
     /// Checks running now, and the most that ever ran at once.
     running: Arc<(AtomicUsize, AtomicUsize)>,
+    /// Checks running or waiting for a thread now.
+    taken: Arc<AtomicUsize>,
+    /// The most checks running or waiting at once; past it, a check is refused.
+    capacity: usize,
+}
+
+/// A place among the password checks, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, SeqCst);
+    }
 }
 
 type Job = Box<dyn FnOnce(&mut Memory) + Send>;
@@ -180,8 +199,16 @@ impl Passwords {
     /// Password checks at once, by default.
     pub const PARALLEL: usize = 2;
 
+    /// Checks that may wait per thread: a check never waits for more than this many others.
+    pub const QUEUED_PER_THREAD: usize = 3;
+
     /// Start `parallel` threads; they end when the last clone of the value is dropped.
     pub fn new(parallel: usize) -> Self {
+        Self::with_queue(parallel, parallel.max(1) * Self::QUEUED_PER_THREAD)
+    }
+
+    /// Start `parallel` threads, with at most `queued` checks waiting for them.
+    pub fn with_queue(parallel: usize, queued: usize) -> Self {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         let queue = Arc::new(std::sync::Mutex::new(queue));
         for n in 0..parallel.max(1) {
@@ -208,6 +235,8 @@ impl Passwords {
         Self {
             jobs,
             running: Arc::default(),
+            taken: Arc::default(),
+            capacity: parallel.max(1) + queued,
         }
     }
 
@@ -216,13 +245,31 @@ impl Passwords {
         self.running.1.load(SeqCst)
     }
 
+    /// Checks running or waiting now.
+    pub fn pending(&self) -> usize {
+        self.taken.load(SeqCst)
+    }
+
+    /// A place among the checks, unless they are all taken: then the caller is told to come
+    /// back in a second (a queue that only grows would make every sign-in wait).
+    fn slot(&self) -> Result<Slot, AppError> {
+        let taken = self.taken.fetch_add(1, SeqCst);
+        let slot = Slot(self.taken.clone());
+        if taken >= self.capacity {
+            return Err(AppError::TooMany { retry_after: 1 });
+        }
+        Ok(slot)
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> Result<T, AppError> {
+        let slot = self.slot()?;
         let (reply, answer) = tokio::sync::oneshot::channel();
         let running = self.running.clone();
         let job: Job = Box::new(move |memory| {
+            let _slot = slot;
             let now = running.0.fetch_add(1, SeqCst) + 1;
             running.1.fetch_max(now, SeqCst);
             let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(memory)));
@@ -248,59 +295,252 @@ impl Passwords {
     }
 }
 
-/// At most `limit` failures per key (a sign-in address) in `window`; past that, every attempt
-/// with that key is refused until the window ends.
-#[derive(Debug)]
-pub struct FailureLimit {
-    limit: u32,
-    window: std::time::Duration,
-    failures: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+/// How [`GuessThrottle`] slows guessing.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleRules {
+    /// Failures of one client at one subject before each next attempt of that client waits.
+    pub client_subject_free: u32,
+    /// Failures at one subject, from anywhere, before each next attempt waits — except from
+    /// a client still clean for it.
+    pub subject_free: u32,
+    /// A client with fewer failures than this at a subject is clean for it: the subject's
+    /// wait does not hold it back, so that nobody can lock an account's owner out.
+    pub clean_below: u32,
+    /// Failures of one client over every subject (many people behind one address, or one
+    /// client trying many accounts) before each next attempt of that client waits.
+    pub client_free: u32,
+    /// The first wait; each failure past the free ones doubles it.
+    pub first_wait: std::time::Duration,
+    /// The longest wait.
+    pub longest_wait: std::time::Duration,
+    /// Failures are forgotten this long after the last attempt.
+    pub memory: std::time::Duration,
+    /// Password checks of one subject under way at once, from clients that have not got the
+    /// secret right there lately: guesses at one account from many addresses hold at most
+    /// this many of the few hashing slots, and everybody else's sign-in is not queued behind
+    /// them.
+    pub checks_per_subject: u32,
+    /// How long a client that got a subject's secret right is that subject's known client,
+    /// not held back by [`ThrottleRules::checks_per_subject`] (the owner's own machine).
+    pub known_for: std::time::Duration,
 }
 
-impl FailureLimit {
-    pub fn new(limit: u32, window: std::time::Duration) -> Self {
+impl Default for ThrottleRules {
+    /// Five free failures per client and account, then waits of 1 s, 2 s, 4 s… up to 15
+    /// minutes; a hundred per client over all accounts; forgotten after an hour of quiet.
+    fn default() -> Self {
         Self {
-            limit,
-            window,
-            failures: std::sync::Mutex::default(),
+            client_subject_free: 5,
+            subject_free: 5,
+            clean_below: 2,
+            client_free: 100,
+            first_wait: std::time::Duration::from_secs(1),
+            longest_wait: std::time::Duration::from_secs(15 * 60),
+            memory: std::time::Duration::from_secs(60 * 60),
+            checks_per_subject: 1,
+            known_for: std::time::Duration::from_secs(30 * 24 * 60 * 60),
         }
     }
+}
 
-    /// Refuse (with the seconds to wait) when `key` failed too often lately.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
-        let now = std::time::Instant::now();
-        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match failures.get(key) {
-            Some((since, n)) if *n >= self.limit && now.duration_since(*since) < self.window => {
-                let wait = self.window.saturating_sub(now.duration_since(*since));
-                Err(AppError::TooMany {
-                    retry_after: wait.as_secs().max(1),
-                })
+/// What failures are counted under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GuessKey {
+    /// The secret's owner (the account's address).
+    Subject(String),
+    /// A client address, over every subject.
+    Client(IpAddr),
+    /// A client address at one subject.
+    ClientAt(IpAddr, String),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+/// Slows guessing at a secret — a password, a second-factor code — without letting a stranger
+/// lock its owner out. Failures are counted per subject (the account), per client address and
+/// per client at a subject; past a few free ones, each next attempt must wait twice as long
+/// as the one before (up to [`ThrottleRules::longest_wait`]), and an attempt that comes too
+/// early is refused with the wait, before any password is checked. A client with no recent
+/// failures at a subject is not held back by the subject's count, so the owner signing in
+/// from their own machine gets through whatever others guess elsewhere; and one person's
+/// mistakes hold back neither their colleagues behind the same address nor other accounts.
+///
+/// [`GuessThrottle::admit`] counts the attempt as a failure at once (so a burst of
+/// simultaneous guesses is counted as it arrives); [`GuessThrottle::right`] takes it back when
+/// the secret was right.
+#[derive(Debug, Default)]
+pub struct GuessThrottle {
+    rules: ThrottleRules,
+    failures: Mutex<HashMap<GuessKey, Failures>>,
+    /// Checks under way per subject, from clients it does not know.
+    checking: Arc<Mutex<HashMap<String, u32>>>,
+    /// When each client last got each subject's secret right.
+    known: Mutex<HashMap<(IpAddr, String), Instant>>,
+}
+
+/// An attempt [`GuessThrottle::admit`] let through: hand it to [`GuessThrottle::right`] when
+/// the secret was right; dropped, it stays counted as a failure.
+#[derive(Debug)]
+#[must_use = "a right guess must be handed back to the throttle"]
+pub struct Guess {
+    client: IpAddr,
+    subject: String,
+    _checking: Option<Checking>,
+}
+
+/// One check under way of a subject, from a client it does not know; dropping it ends it.
+#[derive(Debug)]
+struct Checking {
+    under_way: Arc<Mutex<HashMap<String, u32>>>,
+    subject: String,
+}
+
+impl Drop for Checking {
+    fn drop(&mut self) {
+        let mut under_way = self.under_way.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = under_way.get_mut(&self.subject) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                under_way.remove(&self.subject);
             }
-            _ => Ok(()),
+        }
+    }
+}
+
+impl GuessThrottle {
+    pub fn new(rules: ThrottleRules) -> Self {
+        Self {
+            rules,
+            ..Self::default()
         }
     }
 
-    /// Count a failure of `key`.
-    pub fn record(&self, key: &str) {
-        let now = std::time::Instant::now();
+    /// Whether `client` got `subject`'s secret right lately.
+    fn knows(&self, client: IpAddr, subject: &str, now: Instant) -> bool {
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() > 100_000 {
+            known.retain(|_, at| now.duration_since(*at) < self.rules.known_for);
+        }
+        known
+            .get(&(client, subject.to_string()))
+            .is_some_and(|at| now.duration_since(*at) < self.rules.known_for)
+    }
+
+    /// A check of `subject` from a client it does not know, if fewer than the rules allow
+    /// are under way.
+    fn start_check(&self, subject: &str) -> Result<Checking, AppError> {
+        let mut under_way = self.checking.lock().unwrap_or_else(|p| p.into_inner());
+        let n = under_way.entry(subject.to_string()).or_insert(0);
+        if *n >= self.rules.checks_per_subject {
+            return Err(AppError::TooMany { retry_after: 1 });
+        }
+        *n += 1;
+        Ok(Checking {
+            under_way: self.checking.clone(),
+            subject: subject.to_string(),
+        })
+    }
+
+    /// Let `client` try the secret of `subject`, or refuse with the seconds to wait.
+    pub fn admit(&self, client: IpAddr, subject: &str) -> Result<Guess, AppError> {
+        self.admit_at(client, subject, Instant::now())
+    }
+
+    fn admit_at(&self, client: IpAddr, subject: &str, now: Instant) -> Result<Guess, AppError> {
+        let rules = &self.rules;
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if failures.len() > 100_000 {
-            failures.retain(|_, (since, _)| now.duration_since(*since) < self.window);
+            failures.retain(|_, f| now.duration_since(f.last) < rules.memory);
         }
-        let entry = failures.entry(key.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
+        let pair = GuessKey::ClientAt(client, subject.to_string());
+        let keys = [
+            (pair, rules.client_subject_free),
+            (GuessKey::Client(client), rules.client_free),
+            (GuessKey::Subject(subject.to_string()), rules.subject_free),
+        ];
+        let recent = |key: &GuessKey| {
+            failures
+                .get(key)
+                .filter(|f| now.duration_since(f.last) < rules.memory)
+                .copied()
+        };
+        let clean = recent(&keys[0].0).is_none_or(|f| f.count < rules.clean_below);
+        let wait = keys
+            .iter()
+            .filter(|(key, _)| !(clean && matches!(key, GuessKey::Subject(_))))
+            .filter_map(|(key, free)| Some(self.wait(recent(key)?, *free, now)))
+            .max()
+            .unwrap_or_default();
+        if !wait.is_zero() {
+            return Err(AppError::TooMany {
+                retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
+            });
         }
-        entry.1 += 1;
+        let checking = if self.knows(client, subject, now) {
+            None
+        } else {
+            Some(self.start_check(subject)?)
+        };
+        for (key, _) in keys {
+            let entry = failures.entry(key).or_insert(Failures {
+                count: 0,
+                last: now,
+            });
+            if now.duration_since(entry.last) >= rules.memory {
+                entry.count = 0;
+            }
+            entry.count = entry.count.saturating_add(1);
+            entry.last = now;
+        }
+        Ok(Guess {
+            client,
+            subject: subject.to_string(),
+            _checking: checking,
+        })
+    }
+
+    /// How long after its last failure the next attempt of a key with `failures` must wait.
+    fn wait(&self, failures: Failures, free: u32, now: Instant) -> std::time::Duration {
+        let Some(past) = failures.count.checked_sub(free) else {
+            return std::time::Duration::ZERO;
+        };
+        let wait = self
+            .rules
+            .first_wait
+            .saturating_mul(2u32.saturating_pow(past.min(31)))
+            .min(self.rules.longest_wait);
+        (failures.last + wait).saturating_duration_since(now)
+    }
+
+    /// The secret was right: the client starts clean at the subject again, and the attempt is
+    /// no longer counted against the subject and the client.
+    pub fn right(&self, guess: Guess) {
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((guess.client, guess.subject.clone()), Instant::now());
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.remove(&GuessKey::ClientAt(guess.client, guess.subject.clone()));
+        for key in [
+            GuessKey::Client(guess.client),
+            GuessKey::Subject(guess.subject),
+        ] {
+            if let Some(f) = failures.get_mut(&key) {
+                f.count = f.count.saturating_sub(1);
+            }
+        }
     }
 }
 
-impl Default for FailureLimit {
-    /// 10 failed sign-ins per address in 15 minutes.
-    fn default() -> Self {
-        Self::new(10, std::time::Duration::from_secs(15 * 60))
-    }
+/// Whether two secrets (CSRF tokens, codes) are equal, in a time that does not tell how much
+/// of them matched.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -310,6 +550,9 @@ struct Claims {
     /// The account's token generation when the token was issued.
     #[serde(default)]
     gen: u32,
+    /// Issued to an account that must change its password first: good for nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pwc: bool,
 }
 
 /// What a valid token names: the account and the token generation it was issued in.
@@ -317,6 +560,8 @@ struct Claims {
 pub struct Bearer {
     pub account: AccountId,
     pub generation: u32,
+    /// Issued while the account had to change its password: it may do only that.
+    pub password_change_required: bool,
 }
 
 /// Issues and checks bearer tokens, session cookies and CSRF tokens.
@@ -356,11 +601,24 @@ impl Tokens {
         generation: u32,
         now: DateTime<Utc>,
     ) -> (String, DateTime<Utc>) {
+        self.issue_with(account, generation, false, now)
+    }
+
+    /// As [`Tokens::issue`]; a token with `password_change_required` is good only for changing
+    /// the password.
+    pub fn issue_with(
+        &self,
+        account: AccountId,
+        generation: u32,
+        password_change_required: bool,
+        now: DateTime<Utc>,
+    ) -> (String, DateTime<Utc>) {
         let expires_at = now + TOKEN_LIFETIME;
         let claims = Claims {
             sub: account,
             exp: expires_at.timestamp(),
             gen: generation,
+            pwc: password_change_required,
         };
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
         let sig = URL_SAFE_NO_PAD.encode(self.sign(body.as_bytes()));
@@ -370,6 +628,11 @@ impl Tokens {
     /// The CSRF token of a session: forms must send it back.
     pub fn csrf(&self, session: &str) -> String {
         URL_SAFE_NO_PAD.encode(self.sign(format!("csrf:{session}").as_bytes()))
+    }
+
+    /// Whether `sent` is the CSRF token of `session` (compared in constant time).
+    pub fn csrf_matches(&self, session: &str, sent: &str) -> bool {
+        same_secret(&self.csrf(session), sent)
     }
 
     /// `data` sealed for `purpose` within `session`: readable by anyone, but [`Tokens::unseal`]
@@ -401,6 +664,7 @@ impl Tokens {
         (claims.exp > now.timestamp()).then_some(Bearer {
             account: claims.sub,
             generation: claims.gen,
+            password_change_required: claims.pwc,
         })
     }
 }
@@ -419,8 +683,16 @@ mod tests {
             tokens.check(&token, now),
             Some(Bearer {
                 account: id,
-                generation: 3
+                generation: 3,
+                password_change_required: false,
             })
+        );
+        let (restricted, _) = tokens.issue_with(id, 3, true, now);
+        assert!(
+            tokens
+                .check(&restricted, now)
+                .unwrap()
+                .password_change_required
         );
         assert_eq!(tokens.check(&token, expires + Duration::seconds(1)), None);
         let other = Tokens::new("z".repeat(40).as_str());
@@ -445,6 +717,88 @@ mod tests {
         let altered = format!("{}.{sig}", URL_SAFE_NO_PAD.encode(b"[1,2,4]"));
         assert_ne!(body, URL_SAFE_NO_PAD.encode(b"[1,2,4]"));
         assert_eq!(tokens.unseal("upload:KEN", "s1", &altered), None);
+    }
+
+    fn refused(answer: Result<Guess, AppError>) -> Option<u64> {
+        match answer {
+            Err(AppError::TooMany { retry_after }) => Some(retry_after),
+            Err(e) => panic!("{e}"),
+            Ok(_) => None,
+        }
+    }
+
+    #[test]
+    fn guesses_wait_twice_as_long_each_time_but_a_clean_client_is_let_through() {
+        let throttle = GuessThrottle::default();
+        let (a, b, c): (IpAddr, IpAddr, IpAddr) = (
+            "198.51.100.1".parse().unwrap(),
+            "198.51.100.2".parse().unwrap(),
+            "198.51.100.3".parse().unwrap(),
+        );
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + std::time::Duration::from_secs(s);
+        for _ in 0..5 {
+            assert_eq!(refused(throttle.admit_at(a, "x", t0)), None);
+        }
+        // The sixth attempt waits a second, the seventh two more, the eighth four.
+        assert_eq!(refused(throttle.admit_at(a, "x", t0)), Some(1));
+        assert_eq!(refused(throttle.admit_at(a, "x", at(1))), None);
+        assert_eq!(refused(throttle.admit_at(a, "x", at(2))), Some(1));
+        assert_eq!(refused(throttle.admit_at(a, "x", at(3))), None);
+        assert_eq!(refused(throttle.admit_at(a, "x", at(3))), Some(4));
+        // Another client is clean for the account: let through, however hot the account is.
+        let from_b = throttle.admit_at(b, "x", at(3)).unwrap();
+        // Once it failed twice, the account's wait holds it back too.
+        let _ = throttle.admit_at(c, "x", at(3)).unwrap();
+        let _ = throttle.admit_at(c, "x", at(3)).unwrap();
+        assert!(refused(throttle.admit_at(c, "x", at(3))).is_some());
+        // A right guess makes the client clean again.
+        throttle.right(from_b);
+        assert_eq!(refused(throttle.admit_at(b, "x", at(3))), None);
+        // Other accounts are untouched by these guesses, even from the same address.
+        assert_eq!(refused(throttle.admit_at(a, "y", at(3))), None);
+        // The wait never passes the longest.
+        for n in 0..40u64 {
+            let _ = throttle.admit_at(a, "z", at(4 + n * 1000));
+        }
+        assert_eq!(
+            refused(throttle.admit_at(a, "z", at(4 + 39 * 1000))),
+            Some(15 * 60)
+        );
+        // Failures are forgotten after an hour of quiet.
+        assert_eq!(refused(throttle.admit_at(a, "x", at(3 + 3600))), None);
+    }
+
+    #[test]
+    fn one_client_trying_many_accounts_is_slowed_too() {
+        let throttle = GuessThrottle::default();
+        let a: IpAddr = "198.51.100.1".parse().unwrap();
+        let t0 = Instant::now();
+        for n in 0..100 {
+            assert_eq!(refused(throttle.admit_at(a, &format!("a{n}"), t0)), None);
+        }
+        assert!(refused(throttle.admit_at(a, "fresh", t0)).is_some());
+    }
+
+    #[tokio::test]
+    async fn password_checks_past_the_queue_are_refused_at_once() {
+        let passwords = Passwords::with_queue(1, 1);
+        let hash = hash_now("correct horse battery").unwrap();
+        let running = passwords.slot().unwrap();
+        let waiting = passwords.slot().unwrap();
+        assert_eq!(
+            passwords
+                .verify("correct horse battery".into(), hash.clone())
+                .await,
+            Err(AppError::TooMany { retry_after: 1 })
+        );
+        drop((running, waiting));
+        assert_eq!(passwords.pending(), 0);
+        assert_eq!(
+            passwords.verify("correct horse battery".into(), hash).await,
+            Ok(true)
+        );
+        assert_eq!(passwords.pending(), 0);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
+use safeguards_digest::compose::Audience;
 use safeguards_digest::deliver::{self, Report};
 use safeguards_digest::edition::{self, Edition};
 use safeguards_domain::digest::Period;
@@ -20,21 +21,42 @@ pub async fn list(app: &App, _who: &Principal) -> AppResult<Vec<DigestView>> {
     Ok(app.model().await.digests.values().rev().cloned().collect())
 }
 
-/// The HTML digest a subscriber to `countries` (all when empty) would receive now: for those
-/// who may send the digest, one preview at a time (each composes a digest).
-pub async fn preview(app: &App, who: &Principal, countries: &[CountryCode]) -> AppResult<String> {
+/// The HTML digest a subscriber to `countries` (all when empty) would receive now, told to
+/// `audience` (a subscriber without an account is told only what publication lets out): for
+/// those who may send the digest, one preview at a time (each composes a digest).
+pub async fn preview(
+    app: &App,
+    who: &Principal,
+    countries: &[CountryCode],
+    audience: Audience,
+) -> AppResult<String> {
     authorize(who, Action::ManageDigest, None)?;
     let _one = app
         .previews
         .try_acquire()
         .map_err(|_| AppError::TooMany { retry_after: 5 })?;
     let countries: Vec<String> = countries.iter().map(|c| c.as_str().to_string()).collect();
-    Ok(deliver::preview(&app.digest, &countries, app.clock.now()).await?)
+    Ok(deliver::preview(&app.digest, &countries, audience, app.clock.now()).await?)
 }
 
-/// The public web edition of a period's digest (no sign-in: it holds no personal data).
-pub async fn edition(app: &App, period: Period, language: Language) -> AppResult<Arc<Edition>> {
-    edition::edition(&app.digest, period, language)
+/// Who reads the digest's web edition: a signed-in reader may be told everything; anyone
+/// else what the publication rule lets out (`crate::publication::Public`).
+pub fn audience(who: Option<&Principal>) -> Audience {
+    match who {
+        Some(_) => Audience::Account,
+        None => Audience::Anyone,
+    }
+}
+
+/// The web edition of a period's digest for `audience` (it holds nothing about any
+/// subscriber).
+pub async fn edition(
+    app: &App,
+    period: Period,
+    language: Language,
+    audience: Audience,
+) -> AppResult<Arc<Edition>> {
+    edition::edition(&app.digest, period, language, audience)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no digest of {period}")))
 }
@@ -44,7 +66,7 @@ pub async fn archive(app: &App) -> Vec<(Period, chrono::DateTime<chrono::Utc>)> 
     edition::periods(&app.digest, usize::MAX).await
 }
 
-/// The Atom feed of the latest editions.
+/// The Atom feed of the latest editions, for anyone.
 pub async fn atom(app: &App) -> AppResult<String> {
     Ok(edition::atom(&app.digest).await?)
 }

@@ -76,8 +76,8 @@ pub struct App {
     pub digest: DigestService,
     pub tokens: credentials::Tokens,
     pub passwords: credentials::Passwords,
-    /// Failed sign-ins per address.
-    pub sign_in_failures: Arc<credentials::FailureLimit>,
+    /// Guesses at passwords (and other secrets), slowed per account and per client.
+    pub guesses: Arc<credentials::GuessThrottle>,
     /// Digest previews at once (each composes a digest).
     pub previews: Arc<tokio::sync::Semaphore>,
     /// Replays of a country's history up to a day (`?as_of=`) at once.
@@ -96,7 +96,7 @@ impl App {
         Self {
             tokens: credentials::Tokens::new(&digest.settings.secret_key),
             passwords: credentials::Passwords::default(),
-            sign_in_failures: Arc::default(),
+            guesses: Arc::default(),
             previews: Arc::new(tokio::sync::Semaphore::new(1)),
             replays: Arc::new(tokio::sync::Semaphore::new(2)),
             clock: Clock::default(),
@@ -105,7 +105,7 @@ impl App {
             ledger_public_key: None,
             store,
             projector,
-            digest,
+            digest: digest.with_public(Arc::new(publication::Public)),
         }
     }
 

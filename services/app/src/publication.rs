@@ -1,51 +1,109 @@
-//! What the tracker publishes of the countries whose record is published: the rows of the
-//! public pages and the open dataset, a zip of CSV and JSON tables with their codebook, named by
-//! its version — the number of events in the log when it was made, the same on every store — so
-//! that it can be cited and mirrored: one version, the same bytes every time.
+//! What leaves the tracker without a sign-in, decided in one place: [`Public`]. It governs
+//! every channel that reaches people without an account — the public pages, the open dataset,
+//! the digest's web edition, archive and Atom feed, and the digest mailed to subscribers who
+//! have no account — and each of them asks it rather than deciding for itself:
 //!
-//! Published means what people may read about a country's commitments and milestones. Nothing
-//! about accounts, focal points, subscribers or digests goes out, nor the free-text notes and
-//! reasons (they may name people); evidence links only once verified.
+//! - only the countries whose record is published *now* (a country unpublished is withdrawn
+//!   from every channel at once, also from dataset versions made before);
+//! - no free-text notes or reasons (they may name people), nothing about accounts, focal
+//!   points, subscribers or digests;
+//! - evidence links only of milestones verified.
+//!
+//! The web channels are served only where the operator turned the public pages on
+//! (`SAFEGUARDS_PUBLIC_PAGES`); the digest's mail goes to its subscribers either way.
+//!
+//! The open dataset is a zip of CSV and JSON tables with their codebook, named by its
+//! version — the number of events in the log when it was made, the same on every store — so
+//! that it can be cited and mirrored. A version holds what [`Public`] lets out of the record
+//! as it stood then: the countries published then *and* still published now. Its bytes stay
+//! the same while publication does not change; when it changes, the versions kept are dropped
+//! and made again. Anyone gets the current version and the versions this server keeps;
+//! making an older version again replays the log, which only signed-in readers may ask for.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use safeguards_digest::compose::Disclose;
 use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_infra::feed;
 use safeguards_projections::ledger::time_text;
-use safeguards_projections::model::{CommitmentView, EngagementView, MilestoneView};
+use safeguards_projections::model::{CommitmentView, EngagementView, EvidenceView, MilestoneView};
 use safeguards_projections::Tracker;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::error::{AppError, AppResult};
 use crate::App;
 
-/// The engagements whose record is published, by country code.
-pub fn published(model: &Tracker) -> impl Iterator<Item = &EngagementView> {
-    model
-        .engagements
-        .values()
-        .filter(|e| e.published_at.is_some())
-}
+/// The rule of what leaves the tracker without a sign-in (see the module's text).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Public;
 
-/// Whether `country`'s record is published.
-pub fn is_published(model: &Tracker, country: &str) -> bool {
-    model
-        .engagements
-        .get(country)
-        .is_some_and(|e| e.published_at.is_some())
-}
-
-/// The evidence a public reader may follow: a verified milestone's.
-pub fn public_evidence(m: &MilestoneView) -> &[safeguards_projections::model::EvidenceView] {
-    if m.status == MilestoneStatus::Verified {
-        &m.evidence
-    } else {
-        &[]
+impl Public {
+    /// Whether anything of `country` may be shown: its record is published.
+    pub fn country(model: &Tracker, country: &str) -> bool {
+        model
+            .engagements
+            .get(country)
+            .is_some_and(|e| e.published_at.is_some())
     }
+
+    /// The engagements whose record may be shown, by country code.
+    pub fn engagements(model: &Tracker) -> impl Iterator<Item = &EngagementView> {
+        model
+            .engagements
+            .values()
+            .filter(|e| e.published_at.is_some())
+    }
+
+    /// The codes of [`Public::engagements`].
+    pub fn countries(model: &Tracker) -> BTreeSet<String> {
+        Self::engagements(model)
+            .map(|e| e.country.clone())
+            .collect()
+    }
+
+    /// Free-text notes and reasons never leave.
+    pub const REASONS: bool = false;
+
+    /// The evidence of `m` that may be shown: a verified milestone's.
+    pub fn evidence(m: &MilestoneView) -> &[EvidenceView] {
+        if m.status == MilestoneStatus::Verified {
+            &m.evidence
+        } else {
+            &[]
+        }
+    }
+}
+
+impl Disclose for Public {
+    fn countries(&self, model: &Tracker) -> BTreeSet<String> {
+        Public::countries(model)
+    }
+    fn reasons(&self) -> bool {
+        Public::REASONS
+    }
+    fn evidence<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceView] {
+        Public::evidence(milestone)
+    }
+}
+
+/// The engagements whose record is published, by country code ([`Public::engagements`]).
+pub fn published(model: &Tracker) -> impl Iterator<Item = &EngagementView> {
+    Public::engagements(model)
+}
+
+/// Whether `country`'s record is published ([`Public::country`]).
+pub fn is_published(model: &Tracker, country: &str) -> bool {
+    Public::country(model, country)
+}
+
+/// The evidence a public reader may follow ([`Public::evidence`]).
+pub fn public_evidence(m: &MilestoneView) -> &[EvidenceView] {
+    Public::evidence(m)
 }
 
 /// One version of the open dataset.
@@ -58,43 +116,74 @@ pub struct Dataset {
     pub bytes: Vec<u8>,
     /// SHA-256 of the zip, hex.
     pub sha256: String,
+    /// The countries published when it was made: it holds none but these.
+    pub published: BTreeSet<String>,
 }
 
-/// The datasets made lately, newest last.
-#[derive(Debug, Default)]
-pub struct Datasets(Mutex<VecDeque<Arc<Dataset>>>);
+/// The datasets made lately, newest last, and the bound on the work done for readers
+/// without a sign-in.
+#[derive(Debug)]
+pub struct Datasets {
+    kept: Mutex<VecDeque<Arc<Dataset>>>,
+    /// Datasets made at once for readers without a sign-in: apart from the replays of
+    /// signed-in readers (`App::replays`), so that neither waits for the other.
+    public: Semaphore,
+}
+
+impl Default for Datasets {
+    fn default() -> Self {
+        Self {
+            kept: Mutex::default(),
+            public: Semaphore::new(1),
+        }
+    }
+}
 
 const DATASETS_KEPT: usize = 4;
 
 impl Datasets {
     /// Forget every dataset made (the next request makes its version again).
     pub fn forget(&self) {
-        if let Ok(mut d) = self.0.lock() {
+        if let Ok(mut d) = self.kept.lock() {
             d.clear();
+        }
+    }
+
+    /// The kept dataset of `version`, made while `published` were the published countries.
+    /// Those made under another publication are dropped.
+    fn get(&self, version: u64, published: &BTreeSet<String>) -> Option<Arc<Dataset>> {
+        let mut kept = self.kept.lock().ok()?;
+        kept.retain(|d| d.published == *published);
+        kept.iter().find(|d| d.version == version).cloned()
+    }
+
+    fn keep(&self, made: Arc<Dataset>) {
+        if let Ok(mut d) = self.kept.lock() {
+            d.retain(|k| k.version != made.version);
+            if d.len() >= DATASETS_KEPT {
+                d.pop_front();
+            }
+            d.push_back(made);
         }
     }
 }
 
-/// The dataset of `version` (a number of events): from the live model when it stands there,
-/// else replayed from the log up to that event. `NotFound` past the log's end.
+/// The dataset of `version` (a number of events), for a signed-in reader: kept, made from
+/// the live model when it stands there, else replayed from the log up to that event (one of
+/// the signed-in readers' replays). `NotFound` past the log's end.
 pub async fn dataset(app: &App, version: u64) -> AppResult<Arc<Dataset>> {
     if version == 0 {
         return Err(AppError::not_found("dataset versions start at 1"));
     }
-    let kept = |cache: &Datasets| {
-        cache
-            .0
-            .lock()
-            .ok()
-            .and_then(|d| d.iter().find(|d| d.version == version).cloned())
-    };
-    if let Some(found) = kept(&app.datasets) {
-        return Ok(found);
-    }
     let catalogue = app.processes.catalogue_version.clone();
-    let made = {
+    let (published, made) = {
         let model = app.model().await;
-        (model.events == version).then(|| build(&model, &catalogue))
+        let published = Public::countries(&model);
+        if let Some(found) = app.datasets.get(version, &published) {
+            return Ok(found);
+        }
+        let made = (model.events == version).then(|| build(&model, &catalogue, &published));
+        (published, made)
     };
     let made = match made {
         Some(d) => d,
@@ -105,17 +194,59 @@ pub async fn dataset(app: &App, version: u64) -> AppResult<Arc<Dataset>> {
                 .await
                 .map_err(|_| AppError::Unavailable("the server is stopping".into()))?;
             let model = replay(app, version).await?;
-            build(&model, &catalogue)
+            build(&model, &catalogue, &published)
         }
     }?;
     let made = Arc::new(made);
-    if let Ok(mut d) = app.datasets.0.lock() {
-        if d.len() == DATASETS_KEPT {
-            d.pop_front();
-        }
-        d.push_back(made.clone());
-    }
+    app.datasets.keep(made.clone());
     Ok(made)
+}
+
+/// The current version of the dataset, for anyone: kept, or made from the live model (one
+/// at a time for readers without a sign-in).
+pub async fn current_dataset(app: &App) -> AppResult<Arc<Dataset>> {
+    let _permit = app
+        .datasets
+        .public
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable("the server is stopping".into()))?;
+    let catalogue = app.processes.catalogue_version.clone();
+    let model = app.model().await;
+    let published = Public::countries(&model);
+    if let Some(found) = app.datasets.get(model.events, &published) {
+        return Ok(found);
+    }
+    let made = Arc::new(build(&model, &catalogue, &published)?);
+    drop(model);
+    app.datasets.keep(made.clone());
+    Ok(made)
+}
+
+/// The dataset of `version` for anyone: the current version or one this server keeps under
+/// the current publication; `Ok(None)` for an earlier version it does not keep (made again
+/// only for signed-in readers). `NotFound` for 0 and past the log's end.
+pub async fn public_dataset(app: &App, version: u64) -> AppResult<Option<Arc<Dataset>>> {
+    if version == 0 {
+        return Err(AppError::not_found("dataset versions start at 1"));
+    }
+    let events = {
+        let model = app.model().await;
+        if let Some(found) = app.datasets.get(version, &Public::countries(&model)) {
+            return Ok(Some(found));
+        }
+        model.events
+    };
+    if version > events {
+        return Err(AppError::not_found(format!(
+            "dataset version {version} does not exist: the log holds {events} events"
+        )));
+    }
+    if version < events {
+        return Ok(None);
+    }
+    let made = current_dataset(app).await?;
+    Ok((made.version == version).then_some(made))
 }
 
 /// The model after the first `events` events of the log.
@@ -210,7 +341,7 @@ fn milestone_columns() -> Vec<Column<MilestoneView>> {
             |m| json!(m.status.as_str());
         "percent" "integer" "Progress last reported, 0-100, if any" => |m| json!(m.percent);
         "evidence" "list" "Evidence links of a verified milestone, `title <url>` separated by `;`" =>
-            |m| json!(public_evidence(m).iter().map(|e| format!("{} <{}>", e.title, e.url)).collect::<Vec<_>>());
+            |m| json!(Public::evidence(m).iter().map(|e| format!("{} <{}>", e.title, e.url)).collect::<Vec<_>>());
         "created_at" "time" "When it was recorded (UTC, RFC 3339)" => |m| json!(time_text(m.created_at));
         "updated_at" "time" "Its last change (UTC, RFC 3339)" => |m| json!(time_text(m.updated_at));
     }
@@ -275,9 +406,16 @@ fn table<R>(
     Ok([(format!("{name}.csv"), csv), (format!("{name}.json"), json)])
 }
 
-/// The files of the dataset of `model`, in the order they go into the zip.
-pub fn files(model: &Tracker, catalogue_version: &str) -> AppResult<Vec<(String, Vec<u8>)>> {
-    let engagements: Vec<&EngagementView> = published(model).collect();
+/// The files of the dataset of `model`, in the order they go into the zip: what [`Public`]
+/// lets out of `model`, of the countries among `published` (those published now).
+pub fn files(
+    model: &Tracker,
+    catalogue_version: &str,
+    published: &BTreeSet<String>,
+) -> AppResult<Vec<(String, Vec<u8>)>> {
+    let engagements: Vec<&EngagementView> = Public::engagements(model)
+        .filter(|e| published.contains(&e.country))
+        .collect();
     let countries: Vec<&str> = engagements.iter().map(|e| e.country.as_str()).collect();
     let public = |country: &str| countries.contains(&country);
     let commitments: Vec<&CommitmentView> = model
@@ -381,14 +519,18 @@ pub fn files(model: &Tracker, catalogue_version: &str) -> AppResult<Vec<(String,
 
 /// The zip of [`files`]: stored, every entry dated 1980-01-01, so that the same model gives the
 /// same bytes on every machine and every build.
-fn build(model: &Tracker, catalogue_version: &str) -> AppResult<Dataset> {
+fn build(
+    model: &Tracker,
+    catalogue_version: &str,
+    published: &BTreeSet<String>,
+) -> AppResult<Dataset> {
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("the dataset: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
-    for (name, bytes) in files(model, catalogue_version)? {
+    for (name, bytes) in files(model, catalogue_version, published)? {
         zip.start_file(name, options).map_err(|e| internal(&e))?;
         zip.write_all(&bytes).map_err(|e| internal(&e))?;
     }
@@ -398,5 +540,6 @@ fn build(model: &Tracker, catalogue_version: &str) -> AppResult<Dataset> {
         as_of: model.last_event_at,
         sha256: hex::encode(Sha256::digest(&bytes)),
         bytes,
+        published: published.clone(),
     })
 }

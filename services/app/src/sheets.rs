@@ -60,7 +60,9 @@ impl SheetRow {
 }
 
 /// The rows of `country`: each commitment not withdrawn, then its milestones.
-pub async fn download(app: &App, country: &str) -> AppResult<Vec<SheetRow>> {
+pub async fn download(app: &App, who: &Principal, country: &str) -> AppResult<Vec<SheetRow>> {
+    // The file is the form of the upload: only those who may upload it get it.
+    authorize(who, Action::UpdateMilestones, Some(country))?;
     let model = app.model().await;
     if !model.engagements.contains_key(country) {
         return Err(AppError::not_found("no such engagement"));

@@ -6,14 +6,14 @@
 //! read model as it is; every reader's [`Changes`] is then drawn from it without touching the
 //! store. Its cost follows the news, not the length of the log.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use chrono::NaiveDate;
 use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
-use safeguards_projections::model::MilestoneView;
+use safeguards_projections::model::{EvidenceView, MilestoneView};
 use safeguards_projections::views;
 use safeguards_projections::{DecodedEvent, RecordedEvent, Tracker};
 
@@ -66,6 +66,8 @@ pub struct Item {
     pub principles: Vec<String>,
     /// The page that shows it.
     pub path: String,
+    /// The milestone it concerns, if one.
+    pub milestone: Option<String>,
 }
 
 /// An overdue milestone.
@@ -99,6 +101,44 @@ struct Late {
     principles: Vec<String>,
     count: usize,
     first: Vec<Overdue>,
+}
+
+/// Who a digest is told to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// A reader with an account of the tracker: everything the digest holds.
+    Account,
+    /// Anyone else (a subscriber without an account, a visitor of the web edition or a feed
+    /// reader): only what the tracker's publication rule lets out.
+    Anyone,
+}
+
+/// What may leave the tracker without a sign-in: the tracker's publication rule
+/// (`safeguards_app::publication::Public`), which it puts in [`crate::DigestService`]. The
+/// digest asks it about everything it tells [`Audience::Anyone`].
+pub trait Disclose: Send + Sync + std::fmt::Debug {
+    /// The countries of `model` whose news may be told.
+    fn countries(&self, model: &Tracker) -> BTreeSet<String>;
+    /// Whether free-text reasons and notes (they may name people) may be told.
+    fn reasons(&self) -> bool;
+    /// The evidence of `milestone` that may be told.
+    fn evidence<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceView];
+}
+
+/// The rule of a digest service the tracker has not given its own: nothing leaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Withheld;
+
+impl Disclose for Withheld {
+    fn countries(&self, _: &Tracker) -> BTreeSet<String> {
+        BTreeSet::new()
+    }
+    fn reasons(&self) -> bool {
+        false
+    }
+    fn evidence<'m>(&self, _: &'m MilestoneView) -> &'m [EvidenceView] {
+        &[]
+    }
 }
 
 /// What every reader's digest of one range is drawn from.
@@ -199,6 +239,74 @@ impl Basis {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// What of it `rule` lets out, as `model` stands: the news, overdue milestones, figures
+    /// and names of the countries it discloses only, reasons only where it allows them, and
+    /// evidence only where it allows it for the milestone as it is now.
+    pub fn disclosed(&self, model: &Tracker, rule: &dyn Disclose) -> Self {
+        let countries = rule.countries(model);
+        let shown = |c: &String| countries.contains(c);
+        let reasons = rule.reasons();
+        let items = self
+            .items
+            .iter()
+            .filter(|i| shown(&i.country))
+            .map(|i| {
+                let news = match &i.news {
+                    News::Blocked { reason } => News::Blocked {
+                        reason: if reasons {
+                            reason.clone()
+                        } else {
+                            String::new()
+                        },
+                    },
+                    News::Achieved { evidence } => {
+                        let allowed = i
+                            .milestone
+                            .as_ref()
+                            .and_then(|id| model.milestones.get(id))
+                            .map(|m| rule.evidence(m))
+                            .unwrap_or_default();
+                        News::Achieved {
+                            evidence: evidence
+                                .clone()
+                                .filter(|(_, url)| allowed.iter().any(|e| e.url == *url)),
+                        }
+                    }
+                    other => other.clone(),
+                };
+                Item { news, ..i.clone() }
+            })
+            .collect();
+        let figures = |all: &BTreeMap<String, f64>| -> BTreeMap<String, f64> {
+            all.iter()
+                .filter(|(c, _)| shown(c))
+                .map(|(c, v)| (c.clone(), *v))
+                .collect()
+        };
+        Self {
+            items,
+            overdue: self
+                .overdue
+                .iter()
+                .filter(|(c, _)| shown(c))
+                .map(|(c, l)| (c.clone(), l.clone()))
+                .collect(),
+            completion: figures(&self.completion),
+            earlier: self
+                .earlier
+                .iter()
+                .map(|(at, f)| (*at, figures(f)))
+                .collect(),
+            names: self
+                .names
+                .iter()
+                .filter(|(c, _)| shown(c))
+                .map(|(c, n)| (c.clone(), n.clone()))
+                .collect(),
+            today: self.today,
+        }
+    }
 }
 
 fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Item> {
@@ -226,6 +334,7 @@ fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Ite
                 commitment: commitment.map(|c| c.title.clone()),
                 principles: commitment.map(|c| c.principles.clone()).unwrap_or_default(),
                 path: milestone_path(m),
+                milestone: Some(m.id.clone()),
             })
         }
         DecodedEvent::Commitment(CommitmentEvent::CommitmentCreated { country, fields }) => {
@@ -250,6 +359,7 @@ fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Ite
                     |c| c.principles.clone(),
                 ),
                 path: format!("/countries/{}#c-{}", country.as_str(), e.aggregate_id),
+                milestone: None,
             })
         }
         DecodedEvent::Engagement(EngagementEvent::ActivityRecorded {
@@ -270,6 +380,7 @@ fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Ite
                 commitment: None,
                 principles: vec![],
                 path: format!("/countries/{}", e.aggregate_id),
+                milestone: None,
             })
         }
         _ => None,

@@ -11,7 +11,7 @@
 //! then runs out and the next run sends the digest again, once, with the same Message-ID
 //! (`<period>.<subscriber>@<host>`), which mail clients use to fold the two.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -35,7 +35,7 @@ use safeguards_projections::model::SubscriberView;
 use safeguards_projections::Tracker;
 use serde::Serialize;
 
-use crate::compose::{self, Action, Basis, Changes, DigestHtml, DigestText, Reader};
+use crate::compose::{self, Action, Audience, Basis, Changes, DigestHtml, DigestText, Reader};
 use crate::contacts::{self, Contact};
 use crate::mailer::SendError;
 use crate::subscriptions::{host, unsubscribe_token};
@@ -229,14 +229,20 @@ struct Recipient {
     failures_in_a_row: u32,
 }
 
-/// Readers with the same choices and the same start read the same digest.
-type ReaderKey = (Vec<String>, Vec<String>, i64, Language);
+/// Readers with the same choices, the same start and the same audience read the same digest.
+type ReaderKey = (Vec<String>, Vec<String>, i64, Language, Audience);
 
 /// Everything a run shares between its recipients.
 struct Run {
     period: Period,
     to: i64,
+    /// Everything, for readers with an account.
     basis: Basis,
+    /// What the publication rule lets out, for everyone else.
+    public: Basis,
+    /// The addresses (lower case) of the enabled accounts: a subscriber at one of them has an
+    /// account and may be told everything.
+    accounts: HashSet<String>,
     recipients: HashMap<SubscriberId, Recipient>,
     contacts: HashMap<String, Contact>,
     /// The active focal points' accounts by address (lower case): their digest lists their
@@ -245,13 +251,39 @@ struct Run {
     digests: Mutex<HashMap<ReaderKey, Arc<Changes>>>,
 }
 
+/// Who the subscriber at `email` is for the digest: someone with an enabled account of the
+/// tracker, who may be told everything, or anyone.
+pub async fn audience_of(svc: &DigestService, email: &str) -> Audience {
+    let email = email.to_ascii_lowercase();
+    let model = svc.projector.read().await;
+    if model
+        .accounts
+        .values()
+        .any(|a| !a.disabled && a.email.to_ascii_lowercase() == email)
+    {
+        Audience::Account
+    } else {
+        Audience::Anyone
+    }
+}
+
 impl Run {
-    fn changes(&self, svc: &DigestService, r: &Recipient) -> Arc<Changes> {
+    /// Who the subscriber at `email` is: someone with an account, or anyone.
+    fn audience(&self, email: &str) -> Audience {
+        if self.accounts.contains(&email.to_ascii_lowercase()) {
+            Audience::Account
+        } else {
+            Audience::Anyone
+        }
+    }
+
+    fn changes(&self, svc: &DigestService, r: &Recipient, audience: Audience) -> Arc<Changes> {
         let key = (
             r.countries.clone(),
             r.principles.clone(),
             r.from,
             r.language,
+            audience,
         );
         if let Some(done) = self.digests.lock().ok().and_then(|d| d.get(&key).cloned()) {
             return done;
@@ -263,7 +295,11 @@ impl Run {
             t: mail_texts(r.language),
         };
         let link = |path: &str| svc.settings.link(path);
-        let made = Arc::new(compose::changes(&self.basis, reader, &link));
+        let basis = match audience {
+            Audience::Account => &self.basis,
+            Audience::Anyone => &self.public,
+        };
+        let made = Arc::new(compose::changes(basis, reader, &link));
         if let Ok(mut d) = self.digests.lock() {
             d.insert(key, made.clone());
         }
@@ -292,7 +328,7 @@ pub async fn send_period(
         ))
         .into());
     }
-    let (recipients, mut basis, focal_points) = {
+    let (recipients, mut basis, focal_points, accounts) = {
         let model = svc.projector.read().await;
         // News older than the last few digests is not told again.
         let floor = model
@@ -331,7 +367,13 @@ pub async fn send_period(
             .filter(|a| !a.disabled && a.role == Role::FocalPoint)
             .map(|a| (a.email.to_ascii_lowercase(), a.id.clone()))
             .collect();
-        (recipients, basis, focal_points)
+        let accounts = model
+            .accounts
+            .values()
+            .filter(|a| !a.disabled)
+            .map(|a| a.email.to_ascii_lowercase())
+            .collect();
+        (recipients, basis, focal_points, accounts)
     };
     let earliest = recipients
         .values()
@@ -339,10 +381,13 @@ pub async fn send_period(
         .min()
         .unwrap_or(digest_from);
     gather(svc, &mut basis, earliest, to).await?;
+    let public = basis.disclosed(&*svc.projector.read().await, &*svc.public);
     let run = Run {
         period,
         to,
         basis,
+        public,
+        accounts,
         recipients,
         contacts: contacts::all(svc.store.database()).await?,
         focal_points,
@@ -495,7 +540,7 @@ async fn deliver_one(
         return Ok(Outcome::Failed(class));
     }
     let message_id = format!("<{}.{}@{}>", run.period, subscriber, host(&svc.settings));
-    let changes = run.changes(svc, recipient);
+    let changes = run.changes(svc, recipient, run.audience(&contact.email));
     let actions = match run.focal_points.get(&contact.email.to_ascii_lowercase()) {
         Some(account) => focal_point_actions(svc, account, recipient.language).await,
         None => Vec::new(),
@@ -792,6 +837,7 @@ fn build(
 pub async fn preview(
     svc: &DigestService,
     countries: &[String],
+    audience: Audience,
     now: DateTime<Utc>,
 ) -> Result<String, DigestError> {
     svc.projector.wait_for(0, StdDuration::from_secs(10)).await;
@@ -803,6 +849,9 @@ pub async fn preview(
         (news_start(&model, period), model.position, basis)
     };
     gather(svc, &mut basis, from, to).await?;
+    if audience == Audience::Anyone {
+        basis = basis.disclosed(&*svc.projector.read().await, &*svc.public);
+    }
     let t = mail_texts(Language::En);
     let reader = Reader {
         countries,

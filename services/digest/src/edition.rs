@@ -1,12 +1,15 @@
-//! The public archive: each composed period's digest as a web edition — every country, the
-//! news of the digest's range, nothing about any subscriber — and an Atom feed of the latest
-//! editions, so the digest can be followed in a feed reader and linked to.
+//! The archive: each composed period's digest as a web edition — the news of the digest's
+//! range, nothing about any subscriber — and an Atom feed of the latest editions, so the
+//! digest can be followed in a feed reader and linked to. An edition for
+//! [`Audience::Anyone`] (and the feed, which is for anyone) tells only what the tracker's
+//! publication rule lets out, as publication stands when it is made: an edition is kept under
+//! the countries it discloses, so a country unpublished since is in no edition served after.
 //!
 //! An edition tells what happened in its range; the overdue milestones a mail lists are a state
 //! of the day it is sent, so editions leave them to the country pages. Editions are made from
 //! the range's events alone and kept for a few minutes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +19,7 @@ use chrono::{DateTime, Utc};
 use safeguards_domain::digest::Period;
 use safeguards_domain::subscriber::Language;
 
-use crate::compose::{self, Basis, Changes, DigestBody, Reader, Styles, MAIL_STYLES};
+use crate::compose::{self, Audience, Basis, Changes, DigestBody, Reader, Styles, MAIL_STYLES};
 use crate::deliver::gather;
 use crate::texts::mail_texts;
 use crate::{DigestError, DigestService};
@@ -48,8 +51,9 @@ const KEPT_FOR: Duration = Duration::from_secs(600);
 /// Editions kept at most.
 const MOST_KEPT: usize = 256;
 
-/// An edition's period and language.
-type Key = (Period, Language);
+/// An edition's period, language, and the countries it discloses (`None`: everything, for
+/// readers with an account).
+type Key = (Period, Language, Option<BTreeSet<String>>);
 
 /// The editions lately made, with the time each was made.
 #[derive(Debug, Default)]
@@ -78,14 +82,26 @@ impl Editions {
     }
 }
 
-/// The web edition of `period` in `language`; `None` when that period has no digest.
+/// The countries an edition for `audience` discloses now (`None`: everything).
+async fn told(svc: &DigestService, audience: Audience) -> Option<BTreeSet<String>> {
+    match audience {
+        Audience::Account => None,
+        Audience::Anyone => Some(svc.public.countries(&*svc.projector.read().await)),
+    }
+}
+
+/// The web edition of `period` in `language` for `audience`; `None` when that period has no
+/// digest.
 pub async fn edition(
     svc: &DigestService,
     period: Period,
     language: Language,
+    audience: Audience,
 ) -> Result<Option<Arc<Edition>>, DigestError> {
-    let key = (period, language);
-    if let Some(kept) = svc.editions.get(&key) {
+    if let Some(kept) = svc
+        .editions
+        .get(&(period, language, told(svc, audience).await))
+    {
         return Ok(Some(kept));
     }
     let (from, to, composed_at, mut basis) = {
@@ -98,6 +114,17 @@ pub async fn edition(
         (d.from_position, d.to_position, d.composed_at, basis)
     };
     gather(svc, &mut basis, from, to).await?;
+    // The rule is asked of one state of the model, and the edition kept under its answer.
+    let (basis, told) = match audience {
+        Audience::Account => (basis, None),
+        Audience::Anyone => {
+            let model = svc.projector.read().await;
+            (
+                basis.disclosed(&model, &*svc.public),
+                Some(svc.public.countries(&model)),
+            )
+        }
+    };
     let reader = Reader {
         countries: &[],
         principles: &[],
@@ -111,7 +138,7 @@ pub async fn edition(
         language,
         changes: compose::changes(&basis, reader, &link),
     });
-    svc.editions.keep(key, made.clone());
+    svc.editions.keep((period, language, told), made.clone());
     Ok(Some(made))
 }
 
@@ -130,12 +157,12 @@ pub async fn periods(svc: &DigestService, limit: usize) -> Vec<(Period, DateTime
 /// Editions in the feed.
 pub const FEED_ENTRIES: usize = 20;
 
-/// The Atom feed of the latest editions (RFC 4287), in English.
+/// The Atom feed of the latest editions (RFC 4287), in English, for anyone.
 pub async fn atom(svc: &DigestService) -> Result<String, DigestError> {
     let t = mail_texts(Language::En);
     let mut entries = Vec::new();
     for (period, _) in periods(svc, FEED_ENTRIES).await {
-        let Some(e) = edition(svc, period, Language::En).await? else {
+        let Some(e) = edition(svc, period, Language::En, Audience::Anyone).await? else {
             continue;
         };
         let url = svc.settings.link(&format!("/digests/{period}"));

@@ -37,6 +37,9 @@ pub struct DigestService {
     pub retry_base: std::time::Duration,
     /// The web editions lately made.
     pub editions: Arc<edition::Editions>,
+    /// What may be told to [`compose::Audience::Anyone`]: the tracker's publication rule once
+    /// the tracker has put it here, and until then nothing ([`compose::Withheld`]).
+    pub public: Arc<dyn compose::Disclose>,
 }
 
 impl DigestService {
@@ -54,6 +57,15 @@ impl DigestService {
             settings: Arc::new(settings),
             retry_base,
             editions: Arc::default(),
+            public: Arc::new(compose::Withheld),
+        }
+    }
+
+    /// The same, telling [`compose::Audience::Anyone`] what `rule` lets out.
+    pub fn with_public(self, rule: Arc<dyn compose::Disclose>) -> Self {
+        Self {
+            public: rule,
+            ..self
         }
     }
 }

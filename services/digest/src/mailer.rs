@@ -58,7 +58,7 @@ impl Mailer {
                 .map(|b| Mailer::Smtp(b.build()))
                 .map_err(|e| format!("SAFEGUARDS_SMTP_URL: {e}")),
             None => {
-                std::fs::create_dir_all(&outbox)
+                safeguards_infra::config::private_dir(&outbox)
                     .map_err(|e| format!("cannot create the outbox {}: {e}", outbox.display()))?;
                 Ok(Mailer::Files(AsyncFileTransport::new(&outbox), outbox))
             }

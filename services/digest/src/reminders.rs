@@ -122,6 +122,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
             continue;
         };
         let mut fresh = Vec::new();
+        let mut recorded = Vec::new();
         for due in milestones {
             let id = format!("{week}:{}:{account}", due.milestone);
             let cmd = ReminderCommand::Record {
@@ -136,6 +137,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                 .await
             {
                 Ok(_) => {
+                    recorded.push(id);
                     let links = links::offered(&svc.settings, t, account_id, generation, &due, now);
                     fresh.push((due.title, due.country, due.due_on, due.overdue, links));
                 }
@@ -166,26 +168,55 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
             svc.settings.link("/")
         );
         let to = Mailbox::new(Some(name.clone()), address);
-        let message = Message::builder()
-            .from(
-                svc.settings
-                    .mail_from
-                    .parse()
-                    .map_err(|e| DigestError::Mail(format!("{e}")))?,
-            )
-            .to(to)
-            .subject(format!("Milestones due or overdue ({week})"))
-            .message_id(Some(format!(
-                "<reminder.{week}.{account}.{}@{}>",
-                uuid::Uuid::new_v4().simple(),
-                host(&svc.settings)
-            )))
-            .body(text)
-            .map_err(|e| DigestError::Mail(e.to_string()))?;
+        let message = svc
+            .settings
+            .mail_from
+            .parse()
+            .map_err(|e| DigestError::Mail(format!("{e}")))
+            .and_then(|from| {
+                Message::builder()
+                    .from(from)
+                    .to(to)
+                    .subject(format!("Milestones due or overdue ({week})"))
+                    .message_id(Some(format!(
+                        "<reminder.{week}.{account}.{}@{}>",
+                        uuid::Uuid::new_v4().simple(),
+                        host(&svc.settings)
+                    )))
+                    .body(text)
+                    .map_err(|e| DigestError::Mail(e.to_string()))
+            });
+        let message = match message {
+            Ok(m) => m,
+            Err(e) => {
+                release(svc, &recorded, &e.to_string()).await;
+                return Err(e);
+            }
+        };
         match svc.mailer.send(message).await {
             Ok(()) => sent += 1,
-            Err(e) => tracing::warn!(error = %e, "a reminder could not be sent"),
+            Err(e) => {
+                tracing::warn!(error = %e, "a reminder could not be sent; the next run sends it");
+                release(svc, &recorded, &e.to_string()).await;
+            }
         }
     }
     Ok(sent)
+}
+
+/// Give back the week's reminders of a mail that could not be handed over, so that the next
+/// run (the next day, or `safeguards reminders send`) sends them.
+async fn release(svc: &DigestService, recorded: &[String], reason: &str) {
+    for id in recorded {
+        let cmd = ReminderCommand::Release {
+            reason: reason.chars().take(500).collect(),
+        };
+        if let Err(e) = svc
+            .store
+            .execute::<Reminder>(id, cmd, &CommandContext::system("reminders"), None)
+            .await
+        {
+            tracing::warn!(error = %e, reminder = %id, "a reminder that was not sent stays recorded");
+        }
+    }
 }

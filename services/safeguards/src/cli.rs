@@ -100,6 +100,24 @@ pub struct Global {
         value_name = "N"
     )]
     pub max_connections: Option<String>,
+    /// Connections one client address may hold open at once; proxies named in
+    /// SAFEGUARDS_TRUSTED_PROXIES are not limited [default: 128]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_MAX_CONNECTIONS_PER_CLIENT",
+        value_name = "N"
+    )]
+    pub max_connections_per_client: Option<String>,
+    /// A file holding the seed of the key that signs the ledger's checkpoints, kept apart from
+    /// the data it signs [default: <data dir>/ledger.key, created on first use]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_LEDGER_KEY_FILE",
+        value_name = "FILE"
+    )]
+    pub ledger_key_file: Option<String>,
     /// Seconds a digest delivery's claim keeps other runners away, renewed while the mail
     /// server takes its time [default: 300]
     #[arg(
@@ -140,6 +158,8 @@ impl Global {
             trusted_proxies: self.trusted_proxies.clone(),
             header_timeout: self.header_timeout.clone(),
             max_connections: self.max_connections.clone(),
+            max_connections_per_client: self.max_connections_per_client.clone(),
+            ledger_key_file: self.ledger_key_file.clone(),
             digest_lease: self.digest_lease.clone(),
             catalogue: self.catalogue.clone(),
             public_pages: self.public_pages.clone(),
@@ -162,18 +182,26 @@ pub enum Command {
     /// The Safeguards Digest
     #[command(subcommand)]
     Digest(DigestCommand),
+    /// The weekly reminders of milestones due soon or overdue
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
     /// The event log as CloudEvents JSON lines
     #[command(subcommand)]
     Events(EventsCommand),
-    /// Check an export of `events export`: recompute the ledger's hash chain and check every
-    /// signed checkpoint in it; names the first event that does not match
+    /// Check an export of `events export`: every line is an event, a checkpoint or a contact
+    /// exactly as the export writes it, the ledger's hash chain recomputes, every signed
+    /// checkpoint holds and covers every event; names the first line that does not match
     Verify {
         /// The JSON-lines file
         file: std::path::PathBuf,
         /// The public key to trust (64 hex characters, or a file holding them), as published
-        /// at /api/v1/ledger/checkpoints; without it, the key the file names
+        /// at /api/v1/ledger/checkpoints; required unless --trust-embedded-key
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
+        /// Without --key, check the file against the key it names itself: this proves only
+        /// that the file agrees with itself, not that it comes from the tracker
+        #[arg(long, conflicts_with = "key")]
+        trust_embedded_key: bool,
     },
 }
 
@@ -206,6 +234,13 @@ pub enum DigestCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Send this week's reminders now, to every focal point not reminded of a milestone yet
+    /// this week (the scheduler sends them every day at 07:00 UTC); nobody is reminded twice
+    Send,
 }
 
 #[derive(Debug, Subcommand)]

@@ -238,6 +238,11 @@ enum Step {
 /// The countries of the demo focal point.
 const FOCAL_COUNTRIES: &[&str] = &["KEN", "UGA", "TZA"];
 
+/// The countries whose record the demo publishes a month after their engagement opened, so
+/// that the public pages, the open dataset and anonymous subscribers' digests have something
+/// to show. (Kenya is left for a newcomer, or the browser tests, to publish.)
+const PUBLISHED: &[&str] = &["GHA", "SEN", "PHL", "COL", "MAR"];
+
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(e.to_string())
 }
@@ -282,7 +287,8 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
     let system = Caller::system("demo").at(day(now, 0));
     for (email, name, role, countries) in people {
         let email = Email::parse(email).map_err(internal)?;
-        let password = format!("demo-{}-{}", role_word(role), SEED);
+        // A demo reachable by others must not open with passwords anyone can read here.
+        let password = safeguards_app::credentials::generate_password();
         let id = account_id(&email);
         accounts::create(
             app,
@@ -355,6 +361,14 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
                 },
             ),
         );
+        if PUBLISHED.contains(code) {
+            push(
+                &mut steps,
+                opened + 30,
+                manager,
+                Step::Engagement(country, EngagementCommand::Publish),
+            );
+        }
         let kinds = [
             ActivityKind::Convening,
             ActivityKind::Workshop,
@@ -821,14 +835,5 @@ fn activity_title(kind: ActivityKind) -> &'static str {
         ActivityKind::Showcase => "Showcase",
         ActivityKind::Roadmap => "Roadmap session",
         _ => "Meeting",
-    }
-}
-
-fn role_word(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::ProgrammeManager => "manager",
-        Role::FocalPoint => "focal",
-        Role::Viewer => "viewer",
     }
 }

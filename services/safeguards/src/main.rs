@@ -62,6 +62,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Account(cli::AccountCommand::Create(args)) => create_account(&config, args).await,
         Command::Projections(cli::ProjectionsCommand::Rebuild) => rebuild(&config).await,
         Command::Digest(cmd) => digest(&config, cmd).await,
+        Command::Reminders(cli::RemindersCommand::Send) => send_reminders(&config).await,
         Command::Events(cli::EventsCommand::Export { after }) => {
             let db = server::open(&config).await?;
             let total = safeguards_infra::feed::count(&db).await?;
@@ -75,7 +76,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             eprintln!("exported {n} lines");
             Ok(())
         }
-        Command::Verify { file, key } => verify(&file, key.as_deref()),
+        Command::Verify {
+            file,
+            key,
+            trust_embedded_key,
+        } => transfer::verify_file(&file, key.as_deref(), trust_embedded_key)
+            .map(|report| print!("{report}")),
         Command::Events(cli::EventsCommand::Import { file }) => {
             let db = server::open(&config).await?;
             let secret = config.secret_key().context("reading the secret key")?;
@@ -100,47 +106,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
-/// `safeguards verify`: prints what the export holds, or fails naming the first mismatch.
-fn verify(file: &std::path::Path, key: Option<&str>) -> anyhow::Result<()> {
-    let key = key
-        .map(|k| {
-            let text = match std::fs::read_to_string(k) {
-                Ok(t) => t,
-                Err(_) => k.to_string(),
-            };
-            safeguards_projections::ledger::public_key(&text)
-                .map_err(|e| anyhow::anyhow!("--key: {e}"))
-        })
-        .transpose()?;
-    let reader = std::io::BufReader::new(
-        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
-    );
-    match transfer::verify(reader, key.as_ref())? {
-        Ok(v) => {
-            println!(
-                "verified: {} events, {} checkpoints, signed through event {} by key {}",
-                v.events, v.checkpoints, v.signed_through, v.public_key
-            );
-            if key.is_none() {
-                println!(
-                    "the key is the one the file names: pin the published key with --key to \
-                     know the file comes from the tracker"
-                );
-            }
-            if v.signed_through < v.events {
-                println!(
-                    "events {}..{} are chained but no checkpoint in the file signs them yet",
-                    v.signed_through + 1,
-                    v.events
-                );
-            }
-            Ok(())
-        }
-        Err(m) => anyhow::bail!("{}: does not verify: {m}", file.display()),
-    }
-}
-
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    // Demo data names real-looking people and prints passwords: it stays on this machine.
+    if demo && !config.bind.ip().is_loopback() {
+        anyhow::bail!(
+            "--demo serves demo accounts and prints their passwords: bind it to a loopback address (127.0.0.1), not {}",
+            config.bind
+        );
+    }
     let server = Server::build(
         &config,
         Options {
@@ -220,6 +193,17 @@ async fn create_account(config: &Config, args: cli::CreateAccount) -> anyhow::Re
     Ok(())
 }
 
+async fn send_reminders(config: &Config) -> anyhow::Result<()> {
+    let db = server::open(config).await?;
+    let app = server::app(config, &db).await?;
+    app.projector.catch_up().await?;
+    let sent = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("sending the reminders: {e}"))?;
+    println!("reminders: {sent} mails sent");
+    Ok(())
+}
+
 async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<()> {
     let db = server::open(config).await?;
     let app = server::app(config, &db).await?;
@@ -262,7 +246,10 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
                 .into_iter()
                 .filter_map(|c| CountryCode::from_stored(c).ok())
                 .collect();
-            let html = digests::preview(&app, &Principal::system(), &countries)
+            // What that subscriber receives: everything only when the address has an account.
+            let audience =
+                safeguards_digest::deliver::audience_of(&app.digest, email.as_str()).await;
+            let html = digests::preview(&app, &Principal::system(), &countries, audience)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{html}");

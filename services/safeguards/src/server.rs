@@ -59,6 +59,12 @@ impl std::fmt::Debug for Server {
 
 /// Connect and migrate.
 pub async fn open(config: &Config) -> anyhow::Result<Database> {
+    safeguards_infra::config::private_dir(&config.data_dir).with_context(|| {
+        format!(
+            "making the data directory {} private (SAFEGUARDS_DATA_DIR)",
+            config.data_dir.display()
+        )
+    })?;
     let db = Database::connect(&config.database_url)
         .await
         .with_context(|| format!("opening {}", redact(&config.database_url)))?;
@@ -235,6 +241,8 @@ impl Server {
         Ok(Self {
             connections: Connections {
                 max: config.max_connections,
+                per_client: config.max_connections_per_client,
+                trusted_proxies: config.trusted_proxies.clone(),
                 header_timeout: config.header_timeout,
             },
             app,
@@ -255,7 +263,7 @@ impl Server {
     /// Serve on `listener` until `shutdown` resolves, then stop everything.
     ///
     /// At most `max_connections` connections are open at once (past that, new ones wait to be
-    /// accepted); a client that takes longer than `header_timeout` to send a request's head —
+    /// accepted), at most `max_connections_per_client` from one client address; a client that takes longer than `header_timeout` to send a request's head —
     /// the first one, or the next on a kept-alive connection — is disconnected, so slow or idle
     /// clients cannot hold the server's connections.
     pub async fn serve(
@@ -264,7 +272,7 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(address = %listener.local_addr()?, store = self.db.kind(), "serving");
-        serve_connections(listener, self.router(), self.connections, shutdown).await;
+        serve_connections(listener, self.router(), self.connections.clone(), shutdown).await;
         self.stop().await;
         Ok(())
     }
@@ -284,14 +292,64 @@ impl Server {
 }
 
 /// How many connections, and how long a request's head may take.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Connections {
     max: usize,
+    per_client: usize,
+    trusted_proxies: Vec<ipnet::IpNet>,
     header_timeout: Duration,
+}
+
+/// The connections each client address holds open. A client at its limit has its next
+/// connection closed as soon as it is accepted, so that one client cannot take the slots of
+/// everyone else; the proxies in front of the server are not counted (they carry everyone).
+#[derive(Debug)]
+struct PerClient {
+    limit: usize,
+    trusted: Vec<ipnet::IpNet>,
+    open: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+}
+
+/// One counted connection; dropping it gives the slot back.
+struct ClientSlot(Option<(Arc<PerClient>, std::net::IpAddr)>);
+
+impl PerClient {
+    fn take(self: &Arc<Self>, client: std::net::IpAddr) -> Option<ClientSlot> {
+        if self.trusted.iter().any(|n| n.contains(&client)) {
+            return Some(ClientSlot(None));
+        }
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let held = open.entry(client).or_insert(0);
+        if *held >= self.limit {
+            return None;
+        }
+        *held += 1;
+        Some(ClientSlot(Some((self.clone(), client))))
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        if let Some((counts, client)) = self.0.take() {
+            let mut open = counts.open.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(held) = open.get_mut(&client) {
+                *held -= 1;
+                if *held == 0 {
+                    open.remove(&client);
+                }
+            }
+        }
+    }
 }
 
 /// Accept connections and serve `router` on each, within `limits`, until `shutdown`; then
 /// let the requests under way finish (at most 10 s).
+///
+/// HTTP/1.1 only: the head of every request, the first and each next one on a kept-alive
+/// connection, must arrive within the header timeout, so an idle connection is closed after
+/// it. (HTTP/2 without TLS has no such bound in hyper: a client that sends only the preface
+/// would hold its connection for as long as it likes. A proxy in front speaks HTTP/2 to
+/// browsers; see README, "Deploying safely".)
 async fn serve_connections(
     listener: tokio::net::TcpListener,
     router: axum::Router,
@@ -299,19 +357,21 @@ async fn serve_connections(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     use axum::extract::ConnectInfo;
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max));
+    let per_client = Arc::new(PerClient {
+        limit: limits.per_client,
+        trusted: limits.trusted_proxies.clone(),
+        open: Default::default(),
+    });
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -333,21 +393,27 @@ async fn serve_connections(
             },
             () = &mut shutdown => break,
         };
+        let Some(slot) = per_client.take(peer.ip()) else {
+            metrics::counter!("safeguards_connections_refused_total", "reason" => "per_client")
+                .increment(1);
+            tracing::debug!(client = %peer.ip(), "a client at its connection limit; closed");
+            drop(stream);
+            continue;
+        };
         let service = router.clone().map_request(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request.map(axum::body::Body::new)
             },
         );
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "a connection ended with an error");
             }
-            drop(permit);
+            drop((permit, slot));
         });
     }
     drop(listener);

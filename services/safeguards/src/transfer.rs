@@ -11,14 +11,21 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
+use std::path::Path;
 
 use anyhow::Context;
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use safeguards_infra::lines::{self, LineError, MAX_LINE};
 use safeguards_infra::transfer::{Import, ImportedEvent};
 use safeguards_infra::{contacts, feed, ledger, Database};
 use safeguards_projections::cloudevent::CloudEvent;
-use safeguards_projections::ledger::{Mismatch, Verified, Verifier, CHECKPOINT_TYPE};
+use safeguards_projections::ledger::{
+    envelope_difference, public_key, Mismatch, Verified, Verifier, CHECKPOINT_TYPE,
+};
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// The `type` of a contact line.
 pub const CONTACT_TYPE: &str = "org.safeguards.subscriber.contact";
@@ -35,9 +42,18 @@ pub async fn export(
     out: &mut impl Write,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<u64> {
-    let head = ledger::catch_up_all(db).await?;
+    let mut head = ledger::catch_up_all(db).await?;
     if let Some(key) = key {
         ledger::sign_head(db, key, Utc::now()).await?;
+        // The newest checkpoint covers the head now, or more when another process chained
+        // and signed meanwhile: the export ends at it, so that no event it writes is unsigned.
+        if let Some(cp) = ledger::last_checkpoint(db).await? {
+            if cp.index > head.index {
+                if let Some(link) = ledger::at(db, cp.index).await? {
+                    head = link;
+                }
+            }
+        }
     }
     let mut written = 0u64;
     let mut position = after;
@@ -103,32 +119,208 @@ pub async fn export(
 }
 
 /// Check an export: recompute the chain line by line and check every checkpoint in it, with
-/// `key` (else the key the checkpoints name). The first mismatch names its line and event.
+/// `key` (else the key the checkpoints name). Every line must be an event, a checkpoint or a
+/// subscriber's contact exactly as [`export`] writes it, at most [`MAX_LINE`] bytes long; every
+/// event must be covered by a checkpoint. The first mismatch names its line (and its event).
 pub fn verify(
     input: impl BufRead,
     key: Option<&ed25519_dalek::VerifyingKey>,
 ) -> anyhow::Result<Result<Verified, Mismatch>> {
     let mut verifier = Verifier::default();
-    for (n, raw) in input.lines().enumerate() {
-        let line = n as u64 + 1;
-        let raw = raw.with_context(|| format!("reading line {line}"))?;
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let e: CloudEvent = match serde_json::from_str(&raw) {
-            Ok(e) => e,
-            Err(err) => {
+    let mut contacts = 0;
+    for read in lines::bounded(input, MAX_LINE) {
+        let (line, raw) = match read {
+            Ok(read) => read,
+            Err(LineError::TooLong { line, max }) => {
                 return Ok(Err(Mismatch::Line {
                     line,
-                    what: format!("not a CloudEvents JSON object: {err}"),
+                    what: format!(
+                        "is longer than {max} bytes, the most `verify` reads of a line; an \
+                         export writes none so long"
+                    ),
                 }))
             }
+            Err(LineError::NotText { line }) => {
+                return Ok(Err(Mismatch::Line {
+                    line,
+                    what: "is not UTF-8 text".into(),
+                }))
+            }
+            Err(e) => return Err(e.into()),
         };
-        if let Err(m) = verifier.line(line, &e) {
+        let fail = |what: String| Ok(Err(Mismatch::Line { line, what }));
+        if raw.trim().is_empty() {
+            return fail("is empty; an export writes no empty line".into());
+        }
+        let value = match serde_json::from_str::<Strict>(&raw) {
+            Ok(Strict(v)) => v,
+            Err(err) => return fail(format!("does not read as one JSON object: {err}")),
+        };
+        let Value::Object(attributes) = &value else {
+            return fail("is not a JSON object".into());
+        };
+        let e = match CloudEvent::deserialize(&value) {
+            Ok(e) => e,
+            Err(err) => return fail(format!("is not a CloudEvents line of an export: {err}")),
+        };
+        // Attributes the envelope does not have, or `null` where the export leaves one out.
+        let known = serde_json::to_value(&e)?;
+        if let Some(name) = attributes.keys().find(|k| known.get(k.as_str()).is_none()) {
+            return fail(format!(
+                "has the attribute `{name}`, which no export line has"
+            ));
+        }
+        let checked = if e.kind == CONTACT_TYPE {
+            contact(line, &e).map(|()| contacts += 1)
+        } else {
+            verifier.line(line, &e)
+        };
+        if let Err(m) = checked {
             return Ok(Err(m));
         }
     }
-    Ok(verifier.finish(key))
+    Ok(verifier.finish(key).map(|v| Verified { contacts, ..v }))
+}
+
+/// A subscriber's contact line, exactly as [`export`] writes it.
+fn contact(line: u64, e: &CloudEvent) -> Result<(), Mismatch> {
+    let bad = |what: String| Mismatch::Line { line, what };
+    match e.subject.strip_prefix("subscriber/") {
+        Some(id) if !id.is_empty() && !id.contains('/') => {}
+        _ => {
+            return Err(bad(format!(
+                "a contact about {:?}, not a subscriber",
+                e.subject
+            )))
+        }
+    }
+    let fields = e.data.as_object().filter(|d| {
+        d.len() == 2
+            && d.get("email").is_some_and(Value::is_string)
+            && d.get("name").is_some_and(|n| n.is_string() || n.is_null())
+    });
+    if fields.is_none() {
+        return Err(bad(
+            "a contact whose `data` is not {\"email\": text, \"name\": text or null}".into(),
+        ));
+    }
+    let expected = CloudEvent::other(CONTACT_TYPE, e.subject.clone(), e.time, e.data.clone());
+    match envelope_difference(e, &expected) {
+        Some((field, actual, wanted)) => Err(bad(format!(
+            "a contact whose `{field}` is {actual}, not {wanted}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A JSON value read with every object's keys distinct: a key given twice would let two
+/// readers of the same line see different values.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(v) = map.next_value()?;
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` is given twice in one object"
+                )));
+            }
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// `safeguards verify`: the report of a verified export, or an error naming the first
+/// mismatch. Without `key` (64 hex characters, or a file holding them) it refuses to run
+/// unless `trust_embedded_key` says to check the file against the key it names itself.
+pub fn verify_file(
+    file: &Path,
+    key: Option<&str>,
+    trust_embedded_key: bool,
+) -> anyhow::Result<String> {
+    let key = match key {
+        Some(k) => {
+            let text = std::fs::read_to_string(k).unwrap_or_else(|_| k.to_string());
+            Some(public_key(&text).map_err(|e| anyhow::anyhow!("--key: {e}"))?)
+        }
+        None if trust_embedded_key => None,
+        None => anyhow::bail!(
+            "verify needs --key K, the tracker's public key as published at \
+             /api/v1/ledger/checkpoints (64 hex characters, or a file holding them); \
+             --trust-embedded-key checks the file against the key it names itself instead, \
+             which proves only that the file agrees with itself"
+        ),
+    };
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
+    );
+    match verify(reader, key.as_ref())? {
+        Ok(v) => {
+            let mut report = format!(
+                "verified: {} events, {} checkpoints, signed through event {} by key {}\n",
+                v.events, v.checkpoints, v.signed_through, v.public_key
+            );
+            if v.contacts > 0 {
+                report.push_str(&format!(
+                    "{} subscriber contacts: they live outside the log, so no signature \
+                     covers them\n",
+                    v.contacts
+                ));
+            }
+            if key.is_none() {
+                report.push_str(
+                    "the key is the one the file names (--trust-embedded-key): pin the \
+                     published key with --key to know the file comes from the tracker\n",
+                );
+            }
+            Ok(report)
+        }
+        Err(m) => anyhow::bail!("{}: does not verify: {m}", file.display()),
+    }
 }
 
 /// Why an import stopped. Nothing of the file was applied.
@@ -138,6 +330,9 @@ pub enum ImportError {
     NotEmpty(i64),
     #[error("line {line}: {reason}")]
     Line { line: u64, reason: String },
+    /// A line too long, not text, or not readable.
+    #[error(transparent)]
+    Unreadable(#[from] LineError),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -166,13 +361,12 @@ pub async fn import(
         events: 0,
         contacts: 0,
     };
-    for (n, raw) in input.lines().enumerate() {
-        let number = n as u64 + 1;
+    for line in lines::bounded(input, MAX_LINE) {
+        let (number, raw) = line?;
         let bad = |reason: String| ImportError::Line {
             line: number,
             reason,
         };
-        let raw = raw.map_err(|e| bad(format!("cannot be read: {e}")))?;
         if raw.trim().is_empty() {
             continue;
         }

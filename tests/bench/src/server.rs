@@ -50,6 +50,9 @@ impl Server {
             .env("SAFEGUARDS_SECRET_KEY", SECRET)
             .env("SAFEGUARDS_PUBLIC_URL", &base)
             .env("RUST_LOG", "warn")
+            // The load generator is one client of many connections; a scenario that measures
+            // the per-client limit sets it.
+            .env("SAFEGUARDS_MAX_CONNECTIONS_PER_CLIENT", "1000000")
             .stdout(Stdio::null())
             .stderr(log)
             .kill_on_drop(true);
@@ -98,6 +101,14 @@ impl Server {
         let line = status.lines().find(|l| l.starts_with(field))?;
         let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib / 1024.0)
+    }
+
+    /// Forget the server's peak resident memory so far (Linux: `5` into `clear_refs`), so that
+    /// the next [`Server::peak_rss_mib`] is the peak from now on.
+    pub fn reset_peak(&self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+        }
     }
 
     /// The peak resident memory of the server so far, in MiB (Linux `VmHWM`).

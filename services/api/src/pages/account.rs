@@ -28,6 +28,13 @@ struct AccountPage {
     csrf: String,
     /// The password form came back: `Ok` changed, `Err` with the field and the reason.
     password: Option<Result<(), (&'static str, String)>>,
+    /// The password was made for the account: it must be changed before anything else.
+    must_change: bool,
+}
+
+/// Where a session that must change its password first is sent, whatever page it asks for.
+pub(super) fn change_password_first() -> Response {
+    Redirect::to("/account#password").into_response()
 }
 
 /// `GET /account`.
@@ -82,12 +89,14 @@ async fn page(
                 .join(", "),
             csrf: visit.csrf(state),
             password,
+            must_change: accounts::password_change_required(&state.app, &visit.token),
         },
     ))
 }
 
 /// `POST /account/password`: the current password, then the new one; every other session
-/// of the account ends, this one goes on with a new cookie.
+/// of the account ends, this one goes on with a new cookie. Wrong current passwords are slowed
+/// as wrong sign-ins are.
 pub async fn password(
     State(state): State<AppState>,
     parts: Parts,
@@ -99,7 +108,8 @@ pub async fn password(
     };
     let current = form.get("current_password").cloned().unwrap_or_default();
     let new = form.get("new_password").cloned().unwrap_or_default();
-    match accounts::change_password(&state.app, &caller, &current, new).await {
+    let client = state.limits.client(&parts);
+    match accounts::change_password(&state.app, &caller, client, &current, new).await {
         Ok(session) => super::with_session(
             &state,
             Redirect::to("/account?password=changed#password").into_response(),

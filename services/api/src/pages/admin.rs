@@ -1,5 +1,5 @@
 //! The admin's pages: `/admin/accounts` (create with a one-time password shown once, change a
-//! role and its countries, disable), `/admin/subscribers` (list, erase) and `/admin/digests`
+//! role and its countries, disable, enable again), `/admin/subscribers` (list, erase) and `/admin/digests`
 //! (past periods with their counts, a preview for a set of countries, send now).
 
 use askama::Template;
@@ -11,6 +11,7 @@ use safeguards_app::accounts::{self, AccountOut, NewAccount};
 use safeguards_app::digests::{self, Sent};
 use safeguards_app::subscriptions::{self, SubscriberOut};
 use safeguards_app::{AppError, AppResult, Caller};
+use safeguards_digest::compose::Audience;
 use safeguards_domain::values::{
     parse_as, parse_word, AccountId, CountryCode, Email, FieldError, Role, SubscriberId, Title,
 };
@@ -93,6 +94,7 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
         "create" => t.create_account,
         "role" => t.change_role,
         "disable" => t.disable,
+        "enable" => t.enable,
         "erase" => t.erase,
         "send" => t.send_now,
         _ => return None,
@@ -147,6 +149,9 @@ fn actions(t: &'static Texts, which: Admin, page: &AdminData) -> Vec<FormView> {
                 forms.push(
                     FormView::new(format!("{}/disable", a.id), t.disable, vec![]).secondary(),
                 );
+            }
+            for a in page.accounts.iter().filter(|a| a.disabled) {
+                forms.push(FormView::new(format!("{}/enable", a.id), t.enable, vec![]).secondary());
             }
             forms
         }
@@ -483,6 +488,13 @@ admin_form! {
 }
 
 admin_form! {
+    /// `POST /admin/accounts/{id}/enable`: a disabled account may sign in again.
+    enable_account, Admin::Accounts, "enable", |state, form, caller, raw| {
+        accounts::enable(&state.app, caller, account_id(&raw)?).await?;
+    }
+}
+
+admin_form! {
     /// `POST /admin/subscribers/{id}/erase`: the subscriber's personal data is erased.
     erase_subscriber, Admin::Subscribers, "erase", |state, form, caller, raw| {
         let id = SubscriberId::parse(&raw).map_err(|_| AppError::not_found("no such subscriber"))?;
@@ -551,7 +563,7 @@ pub async fn preview_digest(
     let t = visit.t;
     let result = async {
         let countries = country_codes(&query.countries)?;
-        digests::preview(&state.app, &visit.who, &countries).await
+        digests::preview(&state.app, &visit.who, &countries, Audience::Anyone).await
     }
     .await;
     match result {

@@ -1,5 +1,9 @@
-//! The digest's public archive: the list of editions, each edition, and the Atom feed. No
-//! sign-in: an edition covers every country and holds nothing about any subscriber.
+//! The digest's archive: the list of editions, each edition, and the Atom feed. An edition
+//! holds nothing about any subscriber. Signed-in readers see every edition whole. Without a
+//! sign-in the archive is one of the public pages: served only where they are on
+//! (`SAFEGUARDS_PUBLIC_PAGES`), else answered like a page that does not exist, and then
+//! telling only what the publication rule lets out (`safeguards_app::publication::Public`):
+//! published countries, no reasons, evidence of verified milestones. The feed is for anyone.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -12,6 +16,7 @@ use safeguards_digest::compose::WEB_STYLES;
 use safeguards_digest::texts::mail_texts;
 use safeguards_domain::digest::Period;
 
+use super::public::off;
 use super::{message, not_found, render, user};
 use crate::error::ApiError;
 use crate::i18n::{self, Texts};
@@ -30,6 +35,10 @@ struct ArchivePage {
 pub async fn archive(State(state): State<AppState>, parts: Parts) -> Response {
     let (lang, chosen) = i18n::language(&parts);
     let t = i18n::texts(lang);
+    let name = user(&state, &parts).await.map(|(p, _)| p.name);
+    if name.is_none() && !state.public_pages {
+        return i18n::remember(off(t), lang, chosen);
+    }
     let mail = mail_texts(lang);
     let editions = digests::archive(&state.app)
         .await
@@ -40,7 +49,7 @@ pub async fn archive(State(state): State<AppState>, parts: Parts) -> Response {
         StatusCode::OK,
         ArchivePage {
             t,
-            user: user(&state, &parts).await.map(|(p, _)| p.name),
+            user: name,
             editions,
         },
     );
@@ -67,11 +76,16 @@ pub async fn edition(
 ) -> Response {
     let (lang, chosen) = i18n::language(&parts);
     let t = i18n::texts(lang);
-    let name = user(&state, &parts).await.map(|(p, _)| p.name);
+    let who = user(&state, &parts).await.map(|(p, _)| p);
+    if who.is_none() && !state.public_pages {
+        return i18n::remember(off(t), lang, chosen);
+    }
+    let audience = digests::audience(who.as_ref());
+    let name = who.map(|p| p.name);
     let Ok(period) = Period::parse(&period) else {
         return not_found(t, name, t.archive_missing);
     };
-    let made = digests::edition(&state.app, period, lang)
+    let made = digests::edition(&state.app, period, lang, audience)
         .await
         .and_then(|e| {
             Ok((
@@ -108,8 +122,12 @@ pub async fn edition(
     i18n::remember(page, lang, chosen)
 }
 
-/// `GET /digests.atom`: the latest editions as an Atom feed.
-pub async fn atom(State(state): State<AppState>) -> Response {
+/// `GET /digests.atom`: the latest editions as an Atom feed, for anyone (public pages on).
+pub async fn atom(State(state): State<AppState>, parts: Parts) -> Response {
+    if !state.public_pages {
+        let (lang, _) = i18n::language(&parts);
+        return off(i18n::texts(lang));
+    }
     match digests::atom(&state.app).await {
         Ok(xml) => (
             [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],

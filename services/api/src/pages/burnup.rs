@@ -44,9 +44,9 @@ impl Burnup {
         let status_at = |m: &MilestoneView, t: DateTime<Utc>| {
             m.transitions
                 .iter()
-                .take_while(|(at, _)| *at <= t)
+                .take_while(|x| x.at <= t)
                 .last()
-                .map(|(_, s)| *s)
+                .map(|x| x.status)
         };
         let mut weeks = Vec::new();
         let mut day = start;

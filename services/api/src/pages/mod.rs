@@ -40,7 +40,18 @@ use crate::AppState;
 pub use burnup::Burnup;
 
 /// The cookie of a signed-in session.
-const SESSION: &str = "sg_session";
+pub(crate) const SESSION: &str = "sg_session";
+
+/// The session cookie's name: over https with the `__Host-` prefix, which a browser keeps only
+/// when the cookie is `Secure`, for the whole host and set by the host itself (no subdomain or
+/// plain-http page can plant or overwrite it).
+fn session_cookie(state: &AppState) -> &'static str {
+    if state.app.digest.settings.public_url.scheme() == "https" {
+        "__Host-sg_session"
+    } else {
+        SESSION
+    }
+}
 
 /// Every page.
 pub fn router() -> Router<AppState> {
@@ -102,6 +113,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/create", post(admin::create_account))
         .route("/admin/accounts/{id}/role", post(admin::change_role))
         .route("/admin/accounts/{id}/disable", post(admin::disable_account))
+        .route("/admin/accounts/{id}/enable", post(admin::enable_account))
         .route("/admin/subscribers", get(admin::subscribers_page))
         .route(
             "/admin/subscribers/{id}/erase",
@@ -169,6 +181,38 @@ fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The token of a form shown without a session (sign-in, subscription): one random value, in
+/// the form and in a cookie that only `path` receives (`SameSite=Strict`), so that another site
+/// cannot post the form in a visitor's name. `form` names the cookie.
+struct FormToken {
+    form: &'static str,
+    path: &'static str,
+}
+
+impl FormToken {
+    /// A fresh token, and `response` with its cookie set.
+    fn issue(&self, response: impl FnOnce(&str) -> Response) -> Response {
+        use rand::RngCore;
+        let mut raw = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut raw);
+        let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        let mut r = response(&token);
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{}={token}; HttpOnly; SameSite=Strict; Path={}; Max-Age=3600",
+            self.form, self.path
+        )) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+        r
+    }
+
+    /// Whether the form's `sent` token is the one its cookie holds (compared in constant time).
+    fn matches(&self, parts: &Parts, sent: &str) -> bool {
+        let expected = cookie(parts, self.form).unwrap_or_default();
+        safeguards_app::credentials::same_secret(&expected, sent)
+    }
+}
+
 /// `; Secure` when the tracker is served over https.
 fn secure(state: &AppState) -> &'static str {
     if state.app.digest.settings.public_url.scheme() == "https" {
@@ -182,7 +226,8 @@ fn secure(state: &AppState) -> &'static str {
 fn with_session(state: &AppState, mut response: Response, token: &str) -> Response {
     let max_age = safeguards_app::credentials::TOKEN_LIFETIME.num_seconds();
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
+        "{}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
+        session_cookie(state),
         secure(state)
     )) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -190,9 +235,24 @@ fn with_session(state: &AppState, mut response: Response, token: &str) -> Respon
     response
 }
 
-/// The signed-in user of a page and their session token, from the session cookie.
+/// The pages a session whose password was made for it may reach before changing it.
+const PASSWORD_CHANGE_PAGES: [&str; 3] = ["/account", "/account/password", "/logout"];
+
+/// Whether the session must change its password before it may reach this page.
+fn must_change_password_first(state: &AppState, parts: &Parts) -> bool {
+    !PASSWORD_CHANGE_PAGES.contains(&parts.uri.path())
+        && cookie(parts, session_cookie(state)).is_some_and(|token| {
+            safeguards_app::accounts::password_change_required(&state.app, &token)
+        })
+}
+
+/// The signed-in user of a page and their session token, from the session cookie (none for a
+/// session that must change its password first, but on the pages that do that).
 async fn user(state: &AppState, parts: &Parts) -> Option<(Principal, String)> {
-    let token = cookie(parts, SESSION)?;
+    if must_change_password_first(state, parts) {
+        return None;
+    }
+    let token = cookie(parts, session_cookie(state))?;
     state
         .principal(parts, &token)
         .await
@@ -212,6 +272,9 @@ struct Visit {
 impl Visit {
     /// The signed-in visit of a page; else the answer that sends the visitor to sign in.
     async fn of(state: &AppState, parts: &Parts) -> Result<Self, Response> {
+        if must_change_password_first(state, parts) {
+            return Err(account::change_password_first());
+        }
         let Some((who, token)) = user(state, parts).await else {
             let (lang, chosen) = i18n::language(parts);
             return Err(i18n::remember(to_login_from(parts), lang, chosen));
@@ -575,10 +638,17 @@ async fn form_caller(
     form: &FormFields,
 ) -> Result<(&'static Texts, Caller), Response> {
     let t = i18n::texts(i18n::language(parts).0);
+    if must_change_password_first(state, parts) {
+        return Err(account::change_password_first());
+    }
     let Some((who, token)) = user(state, parts).await else {
         return Err(to_login());
     };
-    if form.get("csrf").map(String::as_str) != Some(state.app.tokens.csrf(&token).as_str()) {
+    if !state
+        .app
+        .tokens
+        .csrf_matches(&token, form.get("csrf").map_or("", String::as_str))
+    {
         return Err(message(
             t,
             StatusCode::FORBIDDEN,

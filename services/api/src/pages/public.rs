@@ -2,7 +2,8 @@
 //! record is published, the open dataset, and the verifiable log's key and checkpoints. Off,
 //! every one of them is "no such page". Each page is stamped with the time of its data and the
 //! dataset version it shows, with a line to cite it. They show nothing about accounts, focal
-//! points or subscribers, and no free-text notes (`safeguards_app::publication`).
+//! points or subscribers, no free-text notes, evidence of verified milestones only: what
+//! [`publication::Public`] lets out.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,12 +11,12 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use safeguards_app::publication;
+use safeguards_app::publication::{self, Public};
 use safeguards_projections::ledger::Checkpoint;
 use safeguards_projections::views;
 use safeguards_projections::Tracker;
 
-use super::{not_found, render, Burnup};
+use super::{not_found, render, user, Burnup};
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
@@ -60,7 +61,7 @@ fn visitor(parts: &Parts) -> (&'static Texts, impl FnOnce(Response) -> Response)
 }
 
 /// The answer when public pages are off: the same as for any page that does not exist.
-fn off(t: &'static Texts) -> Response {
+pub(super) fn off(t: &'static Texts) -> Response {
     not_found(t, None, t.pb.not_published)
 }
 
@@ -90,7 +91,7 @@ pub async fn index(State(state): State<AppState>, parts: Parts) -> Response {
     }
     let today = state.app.clock.today();
     let model = state.app.model().await;
-    let rows = publication::published(&model)
+    let rows = Public::engagements(&model)
         .map(|e| {
             let s = views::summary(&model, e, today);
             Row {
@@ -175,7 +176,7 @@ pub async fn country(
     let Some(e) = model
         .engagements
         .get(&code)
-        .filter(|e| e.published_at.is_some())
+        .filter(|e| Public::country(&model, &e.country))
     else {
         return keep(off(t));
     };
@@ -215,7 +216,7 @@ pub async fn country(
                         percent: m.percent,
                         due_on: m.due_on,
                         overdue: m.is_overdue(today),
-                        evidence: publication::public_evidence(m)
+                        evidence: Public::evidence(m)
                             .iter()
                             .map(|v| (v.title.clone(), v.url.clone()))
                             .collect(),
@@ -292,8 +293,19 @@ pub async fn ledger(State(state): State<AppState>, parts: Parts) -> Response {
     ))
 }
 
+/// Where the current version of the dataset is (made now when it is not kept).
+async fn to_current(state: &AppState) -> Response {
+    match publication::current_dataset(&state.app).await {
+        Ok(d) => Redirect::to(&format!("/data/{}.zip", d.version)).into_response(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
 /// `GET /data/{version}.zip` (or `latest.zip`, which leads to the current version): the open
-/// dataset. One version is the same bytes every time, so it is cached for good.
+/// dataset, as [`publication::Public`] lets it out now. Anyone gets the current version and
+/// those the server keeps; an earlier one leads to the current version, since making it
+/// again means replaying the log, which only signed-in readers may ask for. A version's bytes
+/// change when publication changes, so caches check it again (`ETag`) before each use.
 pub async fn dataset(
     State(state): State<AppState>,
     parts: Parts,
@@ -307,32 +319,49 @@ pub async fn dataset(
         return keep(not_found(t, None, t.pb.download));
     };
     if stem == "latest" {
-        let version = state.app.model().await.events;
-        return Redirect::to(&format!("/data/{version}.zip")).into_response();
+        return to_current(&state).await;
     }
     let Ok(version) = stem.parse::<u64>() else {
         return keep(not_found(t, None, t.pb.download));
     };
-    let made = match publication::dataset(&state.app, version).await {
-        Ok(d) => d,
+    let made = if user(&state, &parts).await.is_some() {
+        publication::dataset(&state.app, version).await.map(Some)
+    } else {
+        publication::public_dataset(&state.app, version).await
+    };
+    let made = match made {
+        Ok(Some(d)) => d,
+        Ok(None) => return to_current(&state).await,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let mut response = made.bytes.clone().into_response();
+    let etag = format!("\"{}\"", made.sha256);
+    let fresh = parts
+        .headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        made.bytes.clone().into_response()
+    };
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
+    if !fresh {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/zip"),
+        );
+    }
     let values = [
         (
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"safeguards-dataset-{version}.zip\""),
         ),
-        (header::ETAG, format!("\"{}\"", made.sha256)),
-        (
-            header::CACHE_CONTROL,
-            "public, max-age=31536000, immutable".to_string(),
-        ),
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, "public, no-cache".to_string()),
     ];
     for (name, value) in values {
         if let Ok(v) = HeaderValue::from_str(&value) {

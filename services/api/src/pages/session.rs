@@ -5,17 +5,21 @@ use axum::extract::{Form, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use rand::RngCore;
 use safeguards_app::{accounts, AppError, Caller};
 use safeguards_domain::values::Role;
 
-use super::{cookie, local_path, message, render, secure, to_login, user, with_session, SESSION};
+use super::{
+    local_path, message, render, secure, session_cookie, to_login, user, with_session, FormToken,
+};
 use crate::extract::correlation_id;
 use crate::i18n::{self, Texts};
 use crate::AppState;
 
 /// The cookie that carries the sign-in form's CSRF token.
-const LOGIN_CSRF: &str = "sg_login";
+const LOGIN_FORM: FormToken = FormToken {
+    form: "sg_login",
+    path: "/login",
+};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -34,25 +38,18 @@ fn login_page_with(
     status: StatusCode,
     next: Option<&str>,
 ) -> Response {
-    let mut raw = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    let csrf: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-    let mut r = render(
-        status,
-        LoginPage {
-            t,
-            user: None,
-            csrf: csrf.clone(),
-            error,
-            next: next.and_then(local_path).map(str::to_string),
-        },
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{LOGIN_CSRF}={csrf}; HttpOnly; SameSite=Strict; Path=/login; Max-Age=3600"
-    )) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
+    LOGIN_FORM.issue(|csrf| {
+        render(
+            status,
+            LoginPage {
+                t,
+                user: None,
+                csrf: csrf.to_string(),
+                error,
+                next: next.and_then(local_path).map(str::to_string),
+            },
+        )
+    })
 }
 
 /// `GET /login`.
@@ -95,7 +92,7 @@ pub async fn login(
             Some(("/login", t.back)),
         );
     }
-    if cookie(&parts, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+    if !LOGIN_FORM.matches(&parts, &form.csrf) {
         return login_page_with(
             t,
             Some(t.form_expired.into()),
@@ -103,24 +100,43 @@ pub async fn login(
             Some(&form.next),
         );
     }
-    let session = match accounts::sign_in(&state.app, form.email.trim(), &form.password).await {
-        Ok(s) => s,
-        Err(AppError::Unauthorized) => {
-            return login_page_with(
-                t,
-                Some(t.wrong_login.into()),
-                StatusCode::UNAUTHORIZED,
-                Some(&form.next),
-            )
-        }
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    let client = state.limits.client(&parts);
+    let session =
+        match accounts::sign_in(&state.app, client, form.email.trim(), &form.password).await {
+            Ok(s) => s,
+            Err(AppError::TooMany { retry_after }) => {
+                let mut r = message(
+                    t,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    None,
+                    t.too_many,
+                    t.too_many,
+                    Some(("/login", t.back)),
+                );
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                return r;
+            }
+            Err(AppError::Unauthorized) => {
+                return login_page_with(
+                    t,
+                    Some(t.wrong_login.into()),
+                    StatusCode::UNAUTHORIZED,
+                    Some(&form.next),
+                )
+            }
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
+        };
+    // A password made for the account is changed before anything else; then back to the page
+    // asked for; else a focal point starts on their task list, everyone else on the dashboard.
+    let start = if session.password_change_required {
+        "/account#password"
+    } else {
+        local_path(&form.next).unwrap_or(match session.account.role {
+            Role::FocalPoint => "/work",
+            _ => "/",
+        })
     };
-    // Back to the page asked for; else a focal point starts on their task list, everyone else
-    // on the dashboard.
-    let start = local_path(&form.next).unwrap_or(match session.account.role {
-        Role::FocalPoint => "/work",
-        _ => "/",
-    });
     with_session(&state, Redirect::to(start).into_response(), &session.token)
 }
 
@@ -138,7 +154,7 @@ pub async fn logout(
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
     if let Some((who, token)) = user(&state, &parts).await {
-        if form.csrf != state.app.tokens.csrf(&token) {
+        if !state.app.tokens.csrf_matches(&token, &form.csrf) {
             return message(
                 t,
                 StatusCode::FORBIDDEN,
@@ -156,7 +172,8 @@ pub async fn logout(
     }
     let mut r = to_login();
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
+        "{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
+        session_cookie(&state),
         secure(&state)
     )) {
         r.headers_mut().append(header::SET_COOKIE, v);

@@ -61,9 +61,12 @@ async fn download(
     let Some(code) = code_of(&raw) else {
         return not_found(t, visit.name(), t.no_such_engagement);
     };
-    let rows = match sheets::download(&state.app, &code).await {
+    let rows = match sheets::download(&state.app, &visit.who, &code).await {
         Ok(rows) => rows,
-        Err(AppError::NotFound(_)) => return not_found(t, visit.name(), t.no_such_engagement),
+        // Refused as the upload page is: as if there were no such engagement.
+        Err(AppError::NotFound(_) | AppError::Forbidden(_)) => {
+            return not_found(t, visit.name(), t.no_such_engagement)
+        }
         Err(e) => return ApiError::from(e).into_response(),
     };
     let (bytes, kind) = match format {
@@ -237,11 +240,31 @@ pub async fn upload(
             }
         }
     }
-    if csrf.as_deref() != Some(visit.csrf(&state).as_str()) {
+    if !state
+        .app
+        .tokens
+        .csrf_matches(&visit.token, csrf.as_deref().unwrap_or_default())
+    {
         return expired_form(&visit, &code);
     }
     let rows = match file {
-        Some(Ok(bytes)) => sheet_files::read(&bytes),
+        Some(Ok(bytes)) => match state.parsing.run(move || sheet_files::read(&bytes)).await {
+            Ok(read) => read,
+            Err(busy) => {
+                let mut answer = upload_form(
+                    &state,
+                    &visit,
+                    &code,
+                    &name,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Some(busy.to_string()),
+                );
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                return answer;
+            }
+        },
         Some(Err(e)) => Err(e),
         None => Err(FileError::NotSpreadsheet),
     };
@@ -249,7 +272,7 @@ pub async fn upload(
         Ok(rows) => rows,
         Err(e) => {
             let status = match e {
-                FileError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                FileError::TooLarge | FileError::TooMuchText => StatusCode::PAYLOAD_TOO_LARGE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let why = match e {
@@ -395,7 +418,11 @@ pub async fn confirm(
     };
     let t = visit.t;
     let back = format!("/countries/{code}/upload");
-    if form.get("csrf").map(String::as_str) != Some(visit.csrf(&state).as_str()) {
+    if !state
+        .app
+        .tokens
+        .csrf_matches(&visit.token, form.get("csrf").map_or("", String::as_str))
+    {
         return expired_form(&visit, &code);
     }
     let changes: Option<Vec<Change>> = form

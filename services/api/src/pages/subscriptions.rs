@@ -12,7 +12,13 @@ use safeguards_domain::subscriber::{Frequency, Language, SubscriberStatus};
 use safeguards_domain::values::{parse_word, PrincipleCode, Title};
 use serde::Deserialize;
 
-use super::{message, render, Posted};
+use super::{message, render, FormToken, Posted};
+
+/// The subscription form's token: another site cannot subscribe its visitors' browsers.
+const SUBSCRIBE_FORM: FormToken = FormToken {
+    form: "sg_subscribe",
+    path: "/subscribe",
+};
 use crate::error::ApiError;
 use crate::extract::correlation_id;
 use crate::i18n::{self, Texts};
@@ -85,25 +91,29 @@ struct SubscribePage<'a> {
     email: &'a str,
     name: &'a str,
     countries: &'a str,
+    csrf: &'a str,
 }
 
 /// `GET /subscribe`.
 pub async fn subscribe_page(parts: Parts) -> Response {
     let (lang, chosen) = i18n::language(&parts);
-    let page = render(
-        StatusCode::OK,
-        SubscribePage {
-            t: i18n::texts(lang),
-            user: None,
-            languages: languages(lang),
-            principles: principles(&[]),
-            frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
-            error: None,
-            email: "",
-            name: "",
-            countries: "",
-        },
-    );
+    let page = SUBSCRIBE_FORM.issue(|csrf| {
+        render(
+            StatusCode::OK,
+            SubscribePage {
+                t: i18n::texts(lang),
+                user: None,
+                languages: languages(lang),
+                principles: principles(&[]),
+                frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
+                error: None,
+                email: "",
+                name: "",
+                countries: "",
+                csrf,
+            },
+        )
+    });
     i18n::remember(page, lang, chosen)
 }
 
@@ -122,6 +132,16 @@ pub async fn subscribe(
             None,
             t.too_many,
             &e.detail,
+            Some(("/subscribe", t.back)),
+        );
+    }
+    if !SUBSCRIBE_FORM.matches(&parts, form.one("csrf")) {
+        return message(
+            t,
+            StatusCode::FORBIDDEN,
+            None,
+            t.form_expired,
+            t.form_expired,
             Some(("/subscribe", t.back)),
         );
     }
@@ -170,6 +190,7 @@ pub async fn subscribe(
                 email: form.one("email"),
                 name: form.one("name"),
                 countries: form.one("countries"),
+                csrf: form.one("csrf"),
             },
         ),
         Err(e) => message(t, e.status, None, t.sub_went_wrong, t.sub_try_again, None),

@@ -88,8 +88,8 @@ fn entered(m: &MilestoneView, status: MilestoneStatus) -> Option<DateTime<Utc>> 
     m.transitions
         .iter()
         .rev()
-        .find(|(_, s)| *s == status)
-        .map(|(at, _)| *at)
+        .find(|t| t.status == status)
+        .map(|t| t.at)
 }
 
 /// `GET /review`.

@@ -22,7 +22,10 @@ pub struct TokenBody {
     pub password: String,
 }
 
-/// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password.
+/// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password; 429 with
+/// `Retry-After` while guesses from this client (or at this account) must wait. An account
+/// whose password was generated gets a token good only for changing it
+/// (`password_change_required`).
 #[utoipa::path(
     post,
     path = "/auth/token",
@@ -38,8 +41,9 @@ pub async fn sign_in(
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<Json<Session>> {
     state.limits.check_sign_in(&parts)?;
+    let client = state.limits.client(&parts);
     Ok(Json(
-        accounts::sign_in(&state.app, &body.email, &body.password).await?,
+        accounts::sign_in(&state.app, client, &body.email, &body.password).await?,
     ))
 }
 
@@ -215,6 +219,26 @@ pub async fn disable_account(
     Ok(ok(accounts::disable(&state.app, &caller, id).await?))
 }
 
+/// `POST /api/v1/accounts/{id}/enable` (admins): a disabled account may sign in again.
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/enable",
+    operation_id = "enable_account",
+    tag = "accounts",
+    summary = "Enable a disabled account again (admins); its earlier tokens stay ended",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn enable_account(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "account", AccountId::parse)?;
+    Ok(ok(accounts::enable(&state.app, &caller, id).await?))
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordBody {
@@ -223,7 +247,8 @@ pub struct PasswordBody {
     pub new_password: String,
 }
 
-/// `POST /api/v1/me/password`: every other token of the account stops working.
+/// `POST /api/v1/me/password`: every other token of the account stops working. Wrong current
+/// passwords are slowed as wrong sign-ins are (429 with `Retry-After`).
 #[utoipa::path(
     post,
     path = "/me/password",
@@ -236,13 +261,16 @@ pub struct PasswordBody {
 )]
 pub async fn change_password(
     State(state): State<AppState>,
+    parts: Parts,
     Cmd(caller): Cmd,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<Json<Session>> {
+    let client = state.limits.client(&parts);
     Ok(Json(
         accounts::change_password(
             &state.app,
             &caller,
+            client,
             &body.current_password,
             body.new_password,
         )

@@ -131,7 +131,8 @@ pub async fn get_commitment(
         .commitments
         .get(&id)
         .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-    let out = views::commitment_out(&model, c, state.app.clock.today());
+    let mut out = views::commitment_out(&model, c, state.app.clock.today());
+    out.process_refs_not_in_catalogue = state.app.processes.not_held(&c.process_refs);
     Ok(with_etag(out.commitment.version, out))
 }
 

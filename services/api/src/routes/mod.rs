@@ -36,6 +36,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_account, accounts::list_accounts))
         .routes(routes!(accounts::change_role))
         .routes(routes!(accounts::disable_account))
+        .routes(routes!(accounts::enable_account))
         .routes(routes!(engagements::open, engagements::list_engagements))
         .routes(routes!(engagements::get_engagement))
         .routes(routes!(feed::engagement_history))

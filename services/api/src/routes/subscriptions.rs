@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use safeguards_app::digests::{self, Sent};
 use safeguards_app::subscriptions::{self, SubscriberOut};
+use safeguards_digest::compose::Audience;
 use safeguards_digest::subscriptions::SubscribeRequest;
 use safeguards_domain::subscriber::{Frequency, Language, Preferences};
 use safeguards_domain::values::{
@@ -195,7 +196,9 @@ pub async fn preview(
         .map(|c| c.split(',').collect())
         .unwrap_or_default();
     let countries = list("countries", &raw, max::COUNTRIES, CountryCode::parse)?;
-    Ok(Html(digests::preview(&state.app, &who, &countries).await?))
+    Ok(Html(
+        digests::preview(&state.app, &who, &countries, Audience::Anyone).await?,
+    ))
 }
 
 /// `POST /api/v1/digests/send`: the current period's digest, now; nothing is sent twice.
