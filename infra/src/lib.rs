@@ -17,6 +17,7 @@ pub mod feed;
 pub mod ledger;
 pub mod lines;
 pub mod metrics;
+#[cfg(feature = "probe")]
 pub mod probe;
 pub mod projector;
 pub mod sql;

@@ -226,6 +226,7 @@ pub mod lite {
 }
 
 /// The raw statements of `probe`: tests of the store's guarantees and benchmark baselines.
+#[cfg(feature = "probe")]
 pub mod probe {
     pub const UPDATE_EVENTS: &str = "UPDATE events SET event_type = 'x'";
     pub const DELETE_EVENTS: &str = "DELETE FROM events";
@@ -270,6 +271,13 @@ INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_ve
     FROM pgbench_event
   RETURNING sequence AS known \gset
 "#;
+
+    /// A private cluster's primary made to wait for its standby, and whether it does (the
+    /// failover test, through `psql`).
+    pub const WAIT_FOR_STANDBY: &str = "ALTER SYSTEM SET synchronous_standby_names = 'standby'";
+    pub const RELOAD_CONFIGURATION: &str = "SELECT pg_reload_conf()";
+    pub const SYNCHRONOUS_STANDBYS: &str =
+        "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'";
 }
 
 #[cfg(test)]

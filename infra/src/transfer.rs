@@ -105,6 +105,7 @@ impl Import {
     }
 
     /// The PostgreSQL transaction, when it is one (for `probe`).
+    #[cfg(feature = "probe")]
     pub(crate) fn postgres(&mut self) -> Option<&mut sqlx::Transaction<'static, sqlx::Postgres>> {
         match &mut self.tx {
             Tx::Pg(t) => Some(t),

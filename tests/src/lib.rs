@@ -187,6 +187,16 @@ pub async fn wait_until_all_visible(db: &Database) {
     }
 }
 
+/// The value of the first `token=` in `text` (a link in a mail), up to the first character a
+/// token never holds.
+pub fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
 /// Run `program` with `args`, `input` on its standard input; what it printed and its status.
 /// Panics, naming `needs`, when the program cannot be started.
 pub fn run_with_input(

@@ -21,12 +21,7 @@ fn smtp_mailer(server: &SmtpServer) -> Mailer {
 
 /// The `token=` value of the first link in a mail.
 fn link_token(mail: &Received) -> String {
-    let text = mail.text();
-    let start = text.find("token=").expect("a link with a token") + "token=".len();
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        .collect()
+    safeguards_tests::token_in(&mail.text())
 }
 
 /// Subscribe `email` to `countries` through the API and confirm through the mailed link.

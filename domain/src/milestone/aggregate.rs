@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Decision, DomainError};
 use crate::values::{AccountId, Actor, CommitmentId, CountryCode, Percent};
 
-use super::{MilestoneCommand, MilestoneEvent, MilestoneStatus};
+use super::{MilestoneCommand, MilestoneEvent, MilestoneStatus, MilestoneStep};
 
 /// The state of one milestone.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -71,98 +71,84 @@ impl Milestone {
                 _ => Err(DomainError::not_found("no such milestone")),
             };
         };
-        let illegal = |action: &str| {
-            Err(DomainError::conflict(format!(
-                "a milestone that is {} cannot be {action}",
-                status.as_str().replace('_', " ")
-            )))
+        let Some(step) = command.step() else {
+            return Err(DomainError::conflict("the milestone already exists"));
         };
+        // The transition table: which step is allowed from which status.
+        if !step.allowed_from(status) {
+            return Err(DomainError::conflict(format!(
+                "a milestone that is {} cannot be {}",
+                status.as_str().replace('_', " "),
+                step.refused_as()
+            )));
+        }
         match command {
             C::Add { .. } => Err(DomainError::conflict("the milestone already exists")),
-            C::Start { note } => match status {
-                Planned => Ok(vec![E::MilestoneStarted { note }]),
-                _ => illegal("started"),
-            },
+            C::Start { note } => Ok(vec![E::MilestoneStarted { note }]),
             C::ReportProgress { percent, note } => match status {
                 Planned => Ok(vec![
                     E::MilestoneStarted { note: None },
                     E::ProgressReported { percent, note },
                 ]),
-                InProgress => Ok(vec![E::ProgressReported { percent, note }]),
-                _ => illegal("given a progress report"),
+                _ => Ok(vec![E::ProgressReported { percent, note }]),
             },
-            C::Block { reason } => match status {
-                Planned | InProgress => Ok(vec![E::MilestoneBlocked { reason }]),
-                _ => illegal("blocked"),
-            },
-            C::Unblock { note } => match status {
-                Blocked => Ok(vec![E::MilestoneUnblocked {
-                    note,
-                    to: self.before_block.unwrap_or(InProgress),
-                }]),
-                _ => illegal("unblocked"),
-            },
-            C::Achieve { evidence, note, by } => match status {
-                InProgress if evidence.is_empty() => Err(DomainError::invalid(
-                    "evidence",
-                    "an achievement needs at least one piece of evidence (title and url)",
-                )),
-                InProgress => Ok(vec![E::MilestoneAchieved {
-                    evidence,
-                    note,
-                    by: by.account(),
-                }]),
-                _ => illegal("achieved"),
-            },
-            C::AddEvidence { evidence } => match status {
-                Verified | Cancelled => illegal("given evidence"),
-                _ if self
+            C::Block { reason } => Ok(vec![E::MilestoneBlocked { reason }]),
+            C::Unblock { note } => Ok(vec![E::MilestoneUnblocked {
+                note,
+                to: self.before_block.unwrap_or(InProgress),
+            }]),
+            C::Achieve { evidence, .. } if evidence.is_empty() => Err(DomainError::invalid(
+                "evidence",
+                "an achievement needs at least one piece of evidence (title and url)",
+            )),
+            C::Achieve { evidence, note, by } => Ok(vec![E::MilestoneAchieved {
+                evidence,
+                note,
+                by: by.account(),
+            }]),
+            C::AddEvidence { evidence }
+                if self
                     .evidence_urls
                     .iter()
                     .any(|u| u == evidence.url.as_str()) =>
-                {
-                    Err(DomainError::conflict(
-                        "this evidence link is recorded already",
-                    ))
-                }
-                _ => Ok(vec![E::EvidenceAdded { evidence }]),
-            },
-            C::Verify { note, by } => match status {
-                Achieved => {
-                    if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
-                        if verifier == reporter {
-                            return Err(DomainError::Forbidden(
-                                "an achievement must be verified by someone other than the account that reported it".into(),
-                            ));
-                        }
+            {
+                Err(DomainError::conflict(
+                    "this evidence link is recorded already",
+                ))
+            }
+            C::AddEvidence { evidence } => Ok(vec![E::EvidenceAdded { evidence }]),
+            C::Verify { note, by } => {
+                if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
+                    if verifier == reporter {
+                        return Err(DomainError::Forbidden(
+                            "an achievement must be verified by someone other than the account that reported it".into(),
+                        ));
                     }
-                    Ok(vec![E::MilestoneVerified {
-                        note,
-                        by: by.account(),
-                    }])
                 }
-                _ => illegal("verified"),
-            },
-            C::RejectVerification { reason } => match status {
-                Achieved => Ok(vec![E::VerificationRejected { reason }]),
-                _ => illegal("sent back from verification"),
-            },
-            C::Reschedule { due_on, reason } => match status {
-                Verified | Cancelled => illegal("rescheduled"),
-                _ if due_on == added.due_on => Err(DomainError::conflict(
-                    "the milestone is already due on that date",
-                )),
-                _ => Ok(vec![E::MilestoneRescheduled {
-                    from: added.due_on,
-                    to: due_on,
-                    reason,
-                }]),
-            },
-            C::Cancel { reason } => match status {
-                Verified | Cancelled => illegal("cancelled"),
-                _ => Ok(vec![E::MilestoneCancelled { reason }]),
-            },
+                Ok(vec![E::MilestoneVerified {
+                    note,
+                    by: by.account(),
+                }])
+            }
+            C::RejectVerification { reason } => Ok(vec![E::VerificationRejected { reason }]),
+            C::Reschedule { due_on, .. } if due_on == added.due_on => Err(DomainError::conflict(
+                "the milestone is already due on that date",
+            )),
+            C::Reschedule { due_on, reason } => Ok(vec![E::MilestoneRescheduled {
+                from: added.due_on,
+                to: due_on,
+                reason,
+            }]),
+            C::Cancel { reason } => Ok(vec![E::MilestoneCancelled { reason }]),
         }
+    }
+
+    /// The steps this milestone may take now (none before it is added): the table
+    /// [`Self::decide`] checks.
+    pub fn allowed_steps(&self) -> Vec<MilestoneStep> {
+        self.status
+            .map(MilestoneStatus::allowed_steps)
+            .unwrap_or_default()
     }
 
     pub fn evolve(&mut self, event: MilestoneEvent) {
@@ -220,6 +206,7 @@ mod tests {
     use super::*;
     use crate::given;
     use crate::values::{Evidence, EvidenceUrl, Text, Title};
+    use strum::VariantArray;
     use MilestoneCommand as C;
     use MilestoneEvent as E;
     use MilestoneStatus::*;
@@ -414,6 +401,58 @@ mod tests {
                 (other, to) => panic!("{from:?} --{name}--> expected {to:?}, got {other:?}"),
             }
         }
+    }
+
+    /// What each status offers, and that `decide` accepts exactly those steps from it.
+    #[test]
+    fn the_steps_allowed_in_each_status_are_the_ones_decide_accepts() {
+        let expected: &[(MilestoneStatus, &[&str])] = &[
+            (
+                Planned,
+                &[
+                    "start",
+                    "progress",
+                    "evidence",
+                    "block",
+                    "reschedule",
+                    "cancel",
+                ],
+            ),
+            (
+                InProgress,
+                &[
+                    "progress",
+                    "achieve",
+                    "evidence",
+                    "block",
+                    "reschedule",
+                    "cancel",
+                ],
+            ),
+            (Blocked, &["evidence", "unblock", "reschedule", "cancel"]),
+            (
+                Achieved,
+                &["evidence", "reschedule", "cancel", "verify", "reject"],
+            ),
+            (Verified, &[]),
+            (Cancelled, &[]),
+        ];
+        assert_eq!(expected.len(), MilestoneStatus::VARIANTS.len());
+        let named: Vec<&str> = all_commands().into_iter().map(|(n, _)| n).collect();
+        for step in MilestoneStep::ALL {
+            assert!(named.contains(&step.name()), "{step:?} has no command here");
+        }
+        for (status, names) in expected {
+            let state = in_state(*status);
+            let allowed: Vec<&str> = state.allowed_steps().iter().map(|s| s.name()).collect();
+            assert_eq!(allowed, *names, "{status:?}");
+            for (name, cmd) in all_commands() {
+                assert_eq!(cmd.step().map(MilestoneStep::name), Some(name));
+                let accepted = !matches!(state.decide(cmd), Err(DomainError::Conflict(_)));
+                assert_eq!(accepted, names.contains(&name), "{status:?} --{name}-->");
+            }
+        }
+        assert!(Milestone::default().allowed_steps().is_empty());
     }
 
     #[test]

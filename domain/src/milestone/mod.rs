@@ -7,5 +7,5 @@ mod commands;
 mod events;
 
 pub use aggregate::Milestone;
-pub use commands::MilestoneCommand;
+pub use commands::{MilestoneCommand, MilestoneStep, StepField, StepInput, StepPermission};
 pub use events::{MilestoneEvent, MilestoneStatus};

@@ -4,6 +4,7 @@
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
+use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::subscriber::Language;
 
 /// Every text of the pages.
@@ -1086,6 +1087,22 @@ pub fn status_word(t: &Texts, status: &str) -> &'static str {
         _ => ("", "", ""),
     };
     in_language(t, (en, fr, es))
+}
+
+/// The label of a milestone step: its form's heading and button, and its confirmation.
+pub fn step_label(t: &'static Texts, step: MilestoneStep) -> &'static str {
+    match step {
+        MilestoneStep::Start => t.start,
+        MilestoneStep::Progress => t.report_progress,
+        MilestoneStep::Achieve => t.report_achieved,
+        MilestoneStep::Evidence => t.ac.add_evidence,
+        MilestoneStep::Block => t.block,
+        MilestoneStep::Unblock => t.unblock,
+        MilestoneStep::Reschedule => t.reschedule,
+        MilestoneStep::Cancel => t.cancel_milestone,
+        MilestoneStep::Verify => t.verify,
+        MilestoneStep::Reject => t.send_back,
+    }
 }
 
 /// A role (`admin`, `programme_manager`, …) in the page's language.

@@ -269,11 +269,12 @@ impl Passwords {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let running = self.running.clone();
         let job: Job = Box::new(move |memory| {
-            let _slot = slot;
             let now = running.0.fetch_add(1, SeqCst) + 1;
             running.1.fetch_max(now, SeqCst);
             let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(memory)));
             running.0.fetch_sub(1, SeqCst);
+            // The place is given back before the answer, so the asker never sees it taken.
+            drop(slot);
             // The asker may have gone (its client hung up): nothing to tell.
             let _ = reply.send(done);
         });
@@ -729,7 +730,11 @@ mod tests {
 
     #[test]
     fn guesses_wait_twice_as_long_each_time_but_a_clean_client_is_let_through() {
-        let throttle = GuessThrottle::default();
+        // The waits alone: as many checks of one account at once as the test holds.
+        let throttle = GuessThrottle::new(ThrottleRules {
+            checks_per_subject: u32::MAX,
+            ..ThrottleRules::default()
+        });
         let (a, b, c): (IpAddr, IpAddr, IpAddr) = (
             "198.51.100.1".parse().unwrap(),
             "198.51.100.2".parse().unwrap(),
@@ -767,6 +772,26 @@ mod tests {
         );
         // Failures are forgotten after an hour of quiet.
         assert_eq!(refused(throttle.admit_at(a, "x", at(3 + 3600))), None);
+    }
+
+    #[test]
+    fn unknown_clients_check_one_accounts_password_one_at_a_time_and_its_known_client_is_not_held()
+    {
+        let throttle = GuessThrottle::default();
+        let ip = |n: u8| IpAddr::from([198, 51, 100, n]);
+        let t0 = Instant::now();
+        // The owner's machine got the password right once.
+        let owner = throttle.admit_at(ip(1), "x", t0).unwrap();
+        throttle.right(owner);
+        // A check from a new address is under way: another new address waits its turn.
+        let first = throttle.admit_at(ip(2), "x", t0).unwrap();
+        assert_eq!(refused(throttle.admit_at(ip(3), "x", t0)), Some(1));
+        // Other accounts, and the owner's machine, are not held back by it.
+        assert_eq!(refused(throttle.admit_at(ip(3), "y", t0)), None);
+        let from_owner = throttle.admit_at(ip(1), "x", t0).unwrap();
+        drop(first);
+        assert_eq!(refused(throttle.admit_at(ip(3), "x", t0)), None);
+        drop(from_owner);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! milestone use case, with the account as actor, the link as correlation and the link's
 //! version as `If-Match` — so a link works once, and never over someone else's change.
 
-use safeguards_digest::links::{self, LinkAction, LinkClaims};
-use safeguards_domain::values::{Evidence, Percent, Text};
+use safeguards_digest::links::{self, LinkClaims};
+use safeguards_domain::milestone::StepInput;
 use safeguards_infra::Committed;
 use safeguards_projections::model::MilestoneView;
 
@@ -48,34 +48,6 @@ pub enum ActError {
 impl From<Refusal> for ActError {
     fn from(r: Refusal) -> Self {
         Self::Refused(r)
-    }
-}
-
-/// What the link's form sends: one kind per [`LinkAction`].
-#[derive(Debug, Clone)]
-pub enum LinkInput {
-    Progress {
-        percent: Percent,
-        note: Option<Text>,
-    },
-    Block {
-        reason: Text,
-    },
-    Evidence(Evidence),
-    Achieve {
-        evidence: Evidence,
-        note: Option<Text>,
-    },
-}
-
-impl LinkInput {
-    fn action(&self) -> LinkAction {
-        match self {
-            Self::Progress { .. } => LinkAction::Progress,
-            Self::Block { .. } => LinkAction::Block,
-            Self::Evidence(_) => LinkAction::Evidence,
-            Self::Achieve { .. } => LinkAction::Achieve,
-        }
     }
 }
 
@@ -124,23 +96,11 @@ pub async fn open(app: &App, token: &str) -> Result<Opened, Refusal> {
     })
 }
 
-/// Use link `token` with what its form sent.
-pub async fn act(app: &App, token: &str, input: LinkInput) -> Result<Committed, ActError> {
+/// Use link `token` with what its form sent for the link's step.
+pub async fn act(app: &App, token: &str, input: StepInput) -> Result<Committed, ActError> {
     let opened = open(app, token).await?;
-    if input.action() != opened.claims.action {
-        return Err(Refusal::Broken.into());
-    }
     let (caller, id) = (&opened.caller, opened.claims.milestone);
-    let done = match input {
-        LinkInput::Progress { percent, note } => {
-            milestones::report_progress(app, caller, id, percent, note).await
-        }
-        LinkInput::Block { reason } => milestones::block(app, caller, id, reason).await,
-        LinkInput::Evidence(evidence) => milestones::add_evidence(app, caller, id, evidence).await,
-        LinkInput::Achieve { evidence, note } => {
-            milestones::achieve(app, caller, id, vec![evidence], note).await
-        }
-    };
+    let done = milestones::take(app, caller, id, opened.claims.action.step(), input).await;
     match done {
         // Two uses at once: the one that lost the race finds the milestone moved on.
         Err(AppError::Stale { .. }) => {

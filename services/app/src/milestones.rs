@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 use safeguards_domain::commitment::Commitment;
-use safeguards_domain::milestone::{Milestone, MilestoneCommand};
-use safeguards_domain::values::{
-    CommitmentId, CountryCode, Evidence, MilestoneId, Percent, StageCode, Text, Title,
+use safeguards_domain::milestone::{
+    Milestone, MilestoneCommand, MilestoneStep, StepInput, StepPermission,
 };
+use safeguards_domain::values::{CommitmentId, CountryCode, MilestoneId, StageCode, Title};
 use safeguards_infra::Committed;
 
 use crate::access::{authorize, Action, Caller};
@@ -70,6 +70,14 @@ pub async fn add(
     .await
 }
 
+/// The permission a step needs, as the permission table names it.
+pub fn action_for(permission: StepPermission) -> Action {
+    match permission {
+        StepPermission::UpdateMilestones => Action::UpdateMilestones,
+        StepPermission::Verify => Action::Verify,
+    }
+}
+
 /// One step of a milestone's life, authorized by what it does: verifying and rejecting need
 /// the right to verify, every other step the right to update milestones in its country.
 pub async fn step(
@@ -78,14 +86,8 @@ pub async fn step(
     id: MilestoneId,
     command: MilestoneCommand,
 ) -> AppResult<Committed> {
-    let action = match command {
-        MilestoneCommand::Add { .. } => {
-            return Err(AppError::conflict("the milestone already exists"));
-        }
-        MilestoneCommand::Verify { .. } | MilestoneCommand::RejectVerification { .. } => {
-            Action::Verify
-        }
-        _ => Action::UpdateMilestones,
+    let Some(action) = command.step().map(|s| action_for(s.permission())) else {
+        return Err(AppError::conflict("the milestone already exists"));
     };
     // Who reported or verified is the caller, whatever the command says.
     let by = caller.principal.actor;
@@ -102,46 +104,15 @@ pub async fn step(
         .await
 }
 
-/// The typed use cases of the steps, each a command for [`step`].
-macro_rules! steps {
-    ($caller:ident; $($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) => $command:expr;)*) => {
-        $(
-            $(#[$doc])*
-            pub async fn $name(
-                app: &App,
-                $caller: &Caller,
-                id: MilestoneId,
-                $($arg: $ty),*
-            ) -> AppResult<Committed> {
-                step(app, $caller, id, $command).await
-            }
-        )*
-    };
-}
-
-steps! {
-    caller;
-    /// Start a planned milestone.
-    start(note: Option<Text>) => MilestoneCommand::Start { note };
-    /// Report progress (a planned milestone is started by it).
-    report_progress(percent: Percent, note: Option<Text>) =>
-        MilestoneCommand::ReportProgress { percent, note };
-    /// Block a milestone, with the reason.
-    block(reason: Text) => MilestoneCommand::Block { reason };
-    /// Unblock a milestone: it returns to the status it had.
-    unblock(note: Option<Text>) => MilestoneCommand::Unblock { note };
-    /// Report the milestone achieved, with its evidence; the caller is its reporter.
-    achieve(evidence: Vec<Evidence>, note: Option<Text>) =>
-        MilestoneCommand::Achieve { evidence, note, by: caller.principal.actor };
-    /// Add one piece of evidence (each link once), before or after the achievement.
-    add_evidence(evidence: Evidence) => MilestoneCommand::AddEvidence { evidence };
-    /// Verify an achievement (never by the account that reported it).
-    verify(note: Option<Text>) => MilestoneCommand::Verify { note, by: caller.principal.actor };
-    /// Send an achievement back to in progress, with the reason.
-    reject(reason: Text) => MilestoneCommand::RejectVerification { reason };
-    /// Move the due date, with the reason.
-    reschedule(due_on: NaiveDate, reason: Text) =>
-        MilestoneCommand::Reschedule { due_on, reason };
-    /// Cancel a milestone, with the reason.
-    cancel(reason: Text) => MilestoneCommand::Cancel { reason };
+/// Take `step` with what its channel parsed: the use case of every step (the caller reports or
+/// verifies).
+pub async fn take(
+    app: &App,
+    caller: &Caller,
+    id: MilestoneId,
+    what: MilestoneStep,
+    input: StepInput,
+) -> AppResult<Committed> {
+    let command = what.command(input, caller.principal.actor)?;
+    step(app, caller, id, command).await
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use safeguards_domain::commitment::CommitmentRevision;
-use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep, StepInput};
 use safeguards_domain::values::{
     parse_date, CommitmentId, Evidence, EvidenceUrl, MilestoneId, Percent, Text, Title,
 };
@@ -526,6 +526,7 @@ fn milestone_steps(
     errors: &mut Errors,
 ) -> Option<Vec<Step>> {
     use MilestoneStatus::*;
+    use MilestoneStep as S;
     let before = errors.list.len();
     let asked = milestone_cells(m, cells, &note, errors);
     let status = asked.status;
@@ -543,7 +544,7 @@ fn milestone_steps(
     };
     let mut steps = Vec::new();
     if let Some(d) = due_on {
-        if matches!(m.status, Verified | Cancelled) {
+        if !S::Reschedule.allowed_from(m.status) {
             errors.add(
                 "due_on",
                 format!(
@@ -557,17 +558,17 @@ fn milestone_steps(
     }
     // Where the milestone stands once unblocked or started, before progress and the rest.
     let mut now = m.status;
-    if now == Blocked && status != m.status && status != Cancelled {
+    if S::Unblock.allowed_from(now) && status != m.status && status != Cancelled {
         steps.push(Step::Unblock { note: note.clone() });
         // Unblocked, it returns to where it was when blocked.
         now = m.before_block.unwrap_or(InProgress);
     }
-    if now == Planned && (matches!(status, InProgress | Achieved) && percent.is_none()) {
+    if S::Start.allowed_from(now) && matches!(status, InProgress | Achieved) && percent.is_none() {
         steps.push(Step::Start { note: note.clone() });
         now = InProgress;
     }
     if let Some(p) = percent {
-        if matches!(now, Planned | InProgress) {
+        if S::Progress.allowed_from(now) {
             steps.push(Step::Progress {
                 percent: p,
                 note: note.clone(),
@@ -588,7 +589,7 @@ fn milestone_steps(
     let wanted = if status == m.status { now } else { status };
     match (now, wanted) {
         (a, b) if a == b => {}
-        (InProgress, Achieved) => match evidence.take() {
+        (_, Achieved) if S::Achieve.allowed_from(now) => match evidence.take() {
             Some((title, url)) => steps.push(Step::Achieve {
                 title,
                 url,
@@ -599,14 +600,14 @@ fn milestone_steps(
                 "an achievement needs a new evidence link and its title",
             ),
         },
-        (Planned | InProgress, Blocked) => {
+        (_, Blocked) if S::Block.allowed_from(now) => {
             if let Some(reason) = reason(errors, "it is blocked") {
                 steps.push(Step::Block { reason });
             }
         }
         (Verified, _) => errors.add("status", "a verified milestone does not change here"),
         (Cancelled, _) => errors.add("status", "a cancelled milestone does not change here"),
-        (_, Cancelled) => {
+        (_, Cancelled) if S::Cancel.allowed_from(now) => {
             if let Some(reason) = reason(errors, "it is cancelled") {
                 steps.push(Step::Cancel { reason });
             }
@@ -625,7 +626,7 @@ fn milestone_steps(
         ),
     }
     if let Some((title, url)) = evidence {
-        if matches!(now, Verified | Cancelled) {
+        if !S::Evidence.allowed_from(now) {
             errors.add("evidence_url", "this milestone takes no more evidence");
         } else {
             steps.push(Step::AddEvidence { title, url });
@@ -757,35 +758,76 @@ async fn run(app: &App, who: &Caller, country: &str, change: &Change) -> AppResu
     if milestones::country_of(app, id).await?.as_str() != country {
         return Err(AppError::not_found("no such milestone"));
     }
-    let done = match &change.step {
-        Step::Reschedule { due_on, reason } => {
-            milestones::reschedule(app, who, id, *due_on, text("note", reason)?).await
-        }
-        Step::Unblock { note: n } => milestones::unblock(app, who, id, note(n)?).await,
-        Step::Start { note: n } => milestones::start(app, who, id, note(n)?).await,
-        Step::Progress { percent, note: n } => {
-            milestones::report_progress(
-                app,
-                who,
-                id,
-                Percent::parse(i64::from(*percent))?,
-                note(n)?,
-            )
-            .await
-        }
-        Step::AddEvidence { title, url } => {
-            milestones::add_evidence(app, who, id, evidence(title, url)?).await
-        }
+    let (step, input) = match &change.step {
+        Step::Reschedule { due_on, reason } => (
+            MilestoneStep::Reschedule,
+            StepInput {
+                due_on: Some(*due_on),
+                reason: Some(text("note", reason)?),
+                ..StepInput::default()
+            },
+        ),
+        Step::Unblock { note: n } => (
+            MilestoneStep::Unblock,
+            StepInput {
+                note: note(n)?,
+                ..StepInput::default()
+            },
+        ),
+        Step::Start { note: n } => (
+            MilestoneStep::Start,
+            StepInput {
+                note: note(n)?,
+                ..StepInput::default()
+            },
+        ),
+        Step::Progress { percent, note: n } => (
+            MilestoneStep::Progress,
+            StepInput {
+                percent: Some(Percent::parse(i64::from(*percent))?),
+                note: note(n)?,
+                ..StepInput::default()
+            },
+        ),
+        Step::AddEvidence { title, url } => (
+            MilestoneStep::Evidence,
+            StepInput {
+                evidence: vec![evidence(title, url)?],
+                ..StepInput::default()
+            },
+        ),
         Step::Achieve {
             title,
             url,
             note: n,
-        } => milestones::achieve(app, who, id, vec![evidence(title, url)?], note(n)?).await,
-        Step::Block { reason } => milestones::block(app, who, id, text("note", reason)?).await,
-        Step::Cancel { reason } => milestones::cancel(app, who, id, text("note", reason)?).await,
-        Step::Revise { .. } => Err(AppError::conflict(
-            "a milestone row does not revise a commitment",
-        )),
-    }?;
+        } => (
+            MilestoneStep::Achieve,
+            StepInput {
+                evidence: vec![evidence(title, url)?],
+                note: note(n)?,
+                ..StepInput::default()
+            },
+        ),
+        Step::Block { reason } => (
+            MilestoneStep::Block,
+            StepInput {
+                reason: Some(text("note", reason)?),
+                ..StepInput::default()
+            },
+        ),
+        Step::Cancel { reason } => (
+            MilestoneStep::Cancel,
+            StepInput {
+                reason: Some(text("note", reason)?),
+                ..StepInput::default()
+            },
+        ),
+        Step::Revise { .. } => {
+            return Err(AppError::conflict(
+                "a milestone row does not revise a commitment",
+            ))
+        }
+    };
+    let done = milestones::take(app, who, id, step, input).await?;
     Ok(done.version)
 }

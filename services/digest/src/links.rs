@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep};
 use safeguards_domain::values::{AccountId, MilestoneId};
 use serde::{Deserialize, Serialize};
 
@@ -36,15 +36,20 @@ pub enum LinkAction {
 impl LinkAction {
     pub const ALL: [LinkAction; 4] = [Self::Progress, Self::Block, Self::Evidence, Self::Achieve];
 
-    /// Whether the action can be taken on a milestone in `status` (the domain's transition
-    /// table decides in the end; this only keeps mails from offering what would be refused).
-    pub fn applies_to(self, status: MilestoneStatus) -> bool {
-        use MilestoneStatus::*;
+    /// The milestone step the link takes.
+    pub fn step(self) -> MilestoneStep {
         match self {
-            Self::Progress | Self::Block => matches!(status, Planned | InProgress),
-            Self::Evidence => !matches!(status, Verified | Cancelled),
-            Self::Achieve => status == InProgress,
+            Self::Progress => MilestoneStep::Progress,
+            Self::Block => MilestoneStep::Block,
+            Self::Evidence => MilestoneStep::Evidence,
+            Self::Achieve => MilestoneStep::Achieve,
         }
+    }
+
+    /// Whether the action can be taken on a milestone in `status` (the domain's transition
+    /// table, which decides again when the link is used).
+    pub fn applies_to(self, status: MilestoneStatus) -> bool {
+        self.step().allowed_from(status)
     }
 
     /// Its words in a mail of language `t`.

@@ -4,13 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::load::{progress_in_log, Load};
+use common::{safeguards, Server};
 use safeguards_app::credentials::Tokens;
-use safeguards_infra::feed;
 use safeguards_tests::{Backend, TestDb};
 
 const SECRET: &str = "crash-test-secret-key-of-enough-length";
@@ -22,40 +23,6 @@ fn kills() -> usize {
         25
     } else {
         5
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(url: &str, dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_safeguards"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("SAFEGUARDS_DATABASE_URL", url)
-        .env("SAFEGUARDS_DATA_DIR", dir)
-        .env("SAFEGUARDS_SECRET_KEY", SECRET)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "the server did not come up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -84,89 +51,48 @@ async fn crash_under_load(backend: Backend) {
     let store = t.store();
     let safeguards_tests::seed::Seeded { admin, milestones } =
         safeguards_tests::seed::started_milestones(&store, "admin@crash.test", CLIENTS).await;
-    let dir = std::env::temp_dir().join(format!("sg-crash-{}", uuid_like()));
+    let dir = std::env::temp_dir().join(format!("sg-crash-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let token = Tokens::new(SECRET).issue(admin, 0, chrono::Utc::now()).0;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
+    let serve = || safeguards(&dir, Some(&t.url), SECRET, "warn");
 
-    // request id → Some(status) when answered, None when the answer was lost.
-    let sent: Arc<Mutex<HashMap<String, Option<u16>>>> = Arc::default();
+    let mut sent = Vec::new();
     for round in 0..kills() {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let mut server = start(&t.url, &dir, port);
-        wait_ready(&client, &base).await;
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let mut tasks = Vec::new();
-        for (i, m) in milestones.iter().enumerate() {
-            let (client, base, token, m, sent, stop) = (
-                client.clone(),
-                base.clone(),
-                token.clone(),
-                m.clone(),
-                sent.clone(),
-                stop.clone(),
-            );
-            tasks.push(tokio::spawn(async move {
-                let mut n = 0u32;
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    n += 1;
-                    let id = format!("r{round}-c{i}-n{n}");
-                    sent.lock().unwrap().insert(id.clone(), None);
-                    let r = client
-                        .post(format!("{base}/api/v1/milestones/{m}/progress"))
-                        .bearer_auth(&token)
-                        .header("x-request-id", &id)
-                        .json(&serde_json::json!({"percent": n % 101}))
-                        .send()
-                        .await;
-                    match r {
-                        Ok(r) => {
-                            sent.lock().unwrap().insert(id, Some(r.status().as_u16()));
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-                    }
-                }
-            }));
-        }
+        let mut server = Server::start(serve(), &[]).await;
+        let load = Load::start(
+            &client,
+            &server.base,
+            &token,
+            &milestones,
+            &format!("r{round}-"),
+            Duration::from_millis(20),
+        );
         tokio::time::sleep(Duration::from_millis(700 + 150 * (round % 5) as u64)).await;
-        server.kill().unwrap(); // SIGKILL
-        server.wait().unwrap();
+        server.kill(); // SIGKILL
         tokio::time::sleep(Duration::from_millis(100)).await;
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        for task in tasks {
-            task.await.unwrap();
-        }
+        sent.extend(load.stop().await);
     }
 
     // Restart once more and check.
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = start(&t.url, &dir, port);
-    wait_ready(&client, &base).await;
+    let server = Server::start(serve(), &[]).await;
+    let base = &server.base;
 
-    let sent = sent.lock().unwrap().clone();
     let acked: HashSet<&String> = sent
         .iter()
-        .filter(|(_, s)| s.is_some_and(|s| (200..300).contains(&s)))
-        .map(|(k, _)| k)
+        .filter(|s| s.acknowledged())
+        .map(|s| &s.id)
         .collect();
-    let lost = sent.values().filter(|s| s.is_none()).count();
+    let lost = sent.iter().filter(|s| s.status.is_none()).count();
     let refused = sent
-        .values()
-        .filter(|s| s.is_some_and(|s| !(200..300).contains(&s)))
+        .iter()
+        .filter(|s| s.status.is_some() && !s.acknowledged())
         .count();
-    let mut in_log: HashMap<String, usize> = HashMap::new();
-    for m in &milestones {
-        for e in feed::history(&t.db, "milestone", m).await.unwrap() {
-            if e.event_type == "ProgressReported" {
-                *in_log.entry(e.metadata.correlation_id.clone()).or_default() += 1;
-            }
-        }
-    }
+    let requested: HashSet<&String> = sent.iter().map(|s| &s.id).collect();
+    let in_log: HashMap<String, usize> = progress_in_log(&t.db, &milestones).await;
     println!(
         "{backend:?}: {} requests over {} kills: {} acknowledged, {lost} without an answer, {refused} refused; {} progress events in the log",
         sent.len(),
@@ -184,11 +110,11 @@ async fn crash_under_load(backend: Backend) {
         );
     }
     for (id, n) in &in_log {
-        assert!(sent.contains_key(id), "event without a request: {id}");
+        assert!(requested.contains(id), "event without a request: {id}");
         assert_eq!(*n, 1, "{id} was applied {n} times");
     }
     // The restarted server's views equal a rebuild from the log, once it has caught up.
-    wait_caught_up(&client, &base).await;
+    wait_caught_up(&client, base).await;
     let answer = client
         .get(format!("{base}/api/v1/progress/KEN?milestone_limit=1000"))
         .bearer_auth(&token)
@@ -218,17 +144,8 @@ async fn crash_under_load(backend: Backend) {
             .collect()
     };
     assert_eq!(percents(&view), percents(&expected));
-    server.kill().unwrap();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(dir);
-}
-
-fn uuid_like() -> String {
-    format!(
-        "{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2,9 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{safeguards, Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn debug_logs_hold_no_password_token_or_secret() {
@@ -12,7 +16,7 @@ async fn debug_logs_hold_no_password_token_or_secret() {
     let secret = "the-server-secret-key-that-must-never-be-logged";
     let password = "a-password-that-must-never-be-logged";
     // An account with a known password, created by the CLI (password on standard input).
-    let mut create = Command::new(env!("CARGO_BIN_EXE_safeguards"))
+    let mut create = safeguards(&dir, None, secret, "info")
         .args([
             "account",
             "create",
@@ -23,9 +27,6 @@ async fn debug_logs_hold_no_password_token_or_secret() {
             "--role",
             "admin",
         ])
-        .env("SAFEGUARDS_DATA_DIR", &dir)
-        .env("SAFEGUARDS_SECRET_KEY", secret)
-        .env_remove("SAFEGUARDS_DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -44,39 +45,14 @@ async fn debug_logs_hold_no_password_token_or_secret() {
         "the CLI echoed the password"
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_safeguards"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("SAFEGUARDS_DATA_DIR", &dir)
-        .env("SAFEGUARDS_SECRET_KEY", secret)
-        .env_remove("SAFEGUARDS_DATABASE_URL")
-        .env("RUST_LOG", "debug")
+    let mut serve = safeguards(&dir, None, secret, "debug");
+    serve
         .env("SAFEGUARDS_LOG_FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    let mut server = Server::start(serve, &[]).await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let r: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": "logs@example.org", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = r["token"].as_str().unwrap().to_string();
+    let token = server.sign_in("logs@example.org", password).await;
     let _ = client
         .get(format!("{base}/api/v1/me"))
         .bearer_auth(&token)
@@ -97,15 +73,16 @@ async fn debug_logs_hold_no_password_token_or_secret() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let _ = server.kill();
+    let _ = server.child.kill();
     let mut logs = String::new();
     server
+        .child
         .stderr
         .take()
         .unwrap()
         .read_to_string(&mut logs)
         .unwrap();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(logs.len() > 1000, "no logs were written at debug level");
     for (what, needle) in [

@@ -4,10 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{safeguards, Server};
 use safeguards_app::credentials::Tokens;
 use safeguards_domain::account::{Account, AccountCommand};
 use safeguards_domain::values::{AccountId, Email, Role, Title};
@@ -17,54 +19,23 @@ use safeguards_tests::TestDb;
 
 const SECRET: &str = "three-processes-secret-key-long-enough";
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn serve(url: &str, smtp: &SmtpServer, dir: &std::path::Path) -> Server {
     serve_with(url, smtp, dir, &[]).await
 }
 
+/// `safeguards serve` on the store at `url`, mail through `smtp`, with the settings `env`.
 async fn serve_with(
     url: &str,
     smtp: &SmtpServer,
     dir: &std::path::Path,
     env: &[(&str, &str)],
 ) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_safeguards"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("SAFEGUARDS_DATABASE_URL", url)
-        .env("SAFEGUARDS_DATA_DIR", dir)
-        .env("SAFEGUARDS_SECRET_KEY", SECRET)
+    let mut command = safeguards(dir, Some(url), SECRET, "error");
+    command
         .env("SAFEGUARDS_SMTP_URL", smtp.url())
         .env("SAFEGUARDS_PUBLIC_URL", "http://tracker.test/")
-        .env("RUST_LOG", "error")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "a server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server { child, base }
+        .envs(env.iter().copied());
+    Server::start(command, &[]).await
 }
 
 /// A PostgreSQL store with an admin account.
@@ -104,12 +75,7 @@ async fn subscribe(servers: &[Server], smtp: &SmtpServer, n: usize) {
             .unwrap();
         assert_eq!(r.status(), 202);
         let mail = smtp.messages().into_iter().last().unwrap();
-        let text = mail.text();
-        let start = text.find("token=").unwrap() + 6;
-        let token: String = text[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect();
+        let token = safeguards_tests::token_in(&mail.text());
         let r = client
             .post(format!(
                 "{}/subscriptions/confirm",

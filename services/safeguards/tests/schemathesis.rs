@@ -7,8 +7,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{safeguards, Server};
+
+/// The secret key of the server the document is read from.
+const SECRET: &str = "schemathesis-secret-key-of-enough-length";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_is_valid_openapi_and_tells_the_truth_about_every_operation() {
@@ -18,23 +25,12 @@ async fn the_document_is_valid_openapi_and_tells_the_truth_about_every_operation
         "schemathesis is needed: pip install schemathesis (tests/run does it)"
     );
     let dir = std::env::temp_dir().join(format!("sg-schemathesis-{}", std::process::id()));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_safeguards"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .env("SAFEGUARDS_DATA_DIR", &dir)
-        .env_remove("SAFEGUARDS_DATABASE_URL")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut serve = safeguards(&dir, None, SECRET, "error");
+    serve.stdout(Stdio::piped());
+    let mut server = Server::spawn(serve, &["--demo"]);
+    let base = server.base.clone();
     // The demo's passwords are made anew at each load and printed once.
-    let mut printed = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut printed = std::io::BufReader::new(server.child.stdout.take().unwrap());
     let password = loop {
         let mut line = String::new();
         assert!(
@@ -46,25 +42,11 @@ async fn the_document_is_valid_openapi_and_tells_the_truth_about_every_operation
         }
     };
     std::thread::spawn(move || std::io::copy(&mut printed, &mut std::io::sink()));
+    server.healthy(Duration::from_secs(120)).await;
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": "manager@demo.safeguards.test", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"]
-        .as_str()
-        .expect("the demo manager signs in")
-        .to_string();
+    let token = server
+        .sign_in("manager@demo.safeguards.test", &password)
+        .await;
     let document = client
         .get(format!("{base}/api/openapi.json"))
         .send()
@@ -109,8 +91,7 @@ async fn the_document_is_valid_openapi_and_tells_the_truth_about_every_operation
         ])
         .output()
         .unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
     let out = String::from_utf8_lossy(&output.stdout);
     let summary = out.split("SUMMARY").last().unwrap_or_default();

@@ -7,25 +7,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use safeguards_projections::cloudevent::CloudEvent;
 use safeguards_projections::ledger::{link, Hash};
 use serde_json::{json, Value};
 
 fn safeguards(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safeguards"))
-        .args(args)
-        .env("SAFEGUARDS_DATA_DIR", dir)
-        .env(
-            "SAFEGUARDS_SECRET_KEY",
-            "a-secret-key-of-at-least-thirty-two-chars",
-        )
-        .env_remove("SAFEGUARDS_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    let mut command = common::safeguards(
+        dir,
+        None,
+        "a-secret-key-of-at-least-thirty-two-chars",
+        "info",
+    );
+    command.args(args);
+    common::output(command)
 }
 
 fn text(o: &Output) -> String {

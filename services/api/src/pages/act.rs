@@ -7,13 +7,14 @@ use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
-use safeguards_app::links::{self, ActError, LinkInput, Opened, Refusal};
+use safeguards_app::links::{self, ActError, Opened, Refusal};
 use safeguards_app::AppError;
-use safeguards_digest::links::LinkAction;
+use safeguards_domain::milestone::{MilestoneStep, StepField, StepInput};
 use safeguards_domain::values::{
-    parse_as, Evidence, EvidenceUrl, FieldError, Percent, Text, Title,
+    parse_as, parse_date, Evidence, EvidenceUrl, FieldError, Percent, Text, Title,
 };
 
+use super::milestone::step_fields;
 use super::{form_text, message, render, Field, FormFields, FormView, PageForms, Refused, Viewer};
 use crate::error::ApiError;
 use crate::i18n::{self, Texts};
@@ -57,7 +58,7 @@ pub async fn act(
         Err(r) => return refused(t, r),
     };
     let t = texts_for(&parts, &opened);
-    let done = match input(opened.claims.action, &form) {
+    let done = match step_input(opened.claims.action.step(), &form) {
         Ok(input) => links::act(&state.app, &token, input).await,
         Err(e) => Err(ActError::App(AppError::Invalid(e))),
     };
@@ -90,7 +91,7 @@ pub async fn act(
         }
     };
     let refusal = Refused {
-        action: code(opened.claims.action),
+        action: opened.claims.action.step().name(),
         field,
         message,
         typed: &form,
@@ -107,16 +108,6 @@ fn milestone_path(opened: &Opened) -> String {
     format!("/milestones/{}", opened.claims.milestone)
 }
 
-/// The route word of an action (the last part of the form's address).
-fn code(action: LinkAction) -> &'static str {
-    match action {
-        LinkAction::Progress => "progress",
-        LinkAction::Block => "block",
-        LinkAction::Evidence => "evidence",
-        LinkAction::Achieve => "achieve",
-    }
-}
-
 /// The form of the link's action, with the refusal of a previous try when there was one.
 fn form_page(
     parts: &Parts,
@@ -126,7 +117,9 @@ fn form_page(
     refusal: Option<Refused<'_>>,
 ) -> Response {
     let t = texts_for(parts, opened);
-    let (heading, fields) = form_of(t, opened.claims.action);
+    let step = opened.claims.action.step();
+    let heading = i18n::step_label(t, step);
+    let fields = step_fields(t, step, opened.milestone.due_on);
     let viewer = Viewer {
         t,
         who: &opened.caller.principal,
@@ -134,7 +127,7 @@ fn form_page(
     };
     let forms = PageForms::new(
         &viewer,
-        vec![FormView::new(code(opened.claims.action), heading, fields)],
+        vec![FormView::new(step.name(), heading, fields)],
         None,
         refusal,
     );
@@ -151,25 +144,6 @@ fn form_page(
             version: opened.claims.version,
         },
     ))
-}
-
-/// The heading and fields of an action's form.
-fn form_of(t: &'static Texts, action: LinkAction) -> (&'static str, Vec<Field>) {
-    let note = || Field::new("note", t.note, "text").optional();
-    let evidence = || evidence_fields(t);
-    match action {
-        LinkAction::Progress => (
-            t.report_progress,
-            vec![Field::new("percent", t.percent, "number"), note()],
-        ),
-        LinkAction::Block => (t.block, vec![Field::new("reason", t.reason, "text")]),
-        LinkAction::Evidence => (t.ac.add_evidence, evidence()),
-        LinkAction::Achieve => (t.report_achieved, {
-            let mut fields = evidence();
-            fields.push(note());
-            fields
-        }),
-    }
 }
 
 /// The fields of one piece of evidence, which [`form_evidence`] reads.
@@ -204,23 +178,24 @@ pub(super) fn form_percent(form: &FormFields) -> Result<Percent, FieldError> {
         .and_then(Percent::parse)
 }
 
-/// What the form of `action` sent.
-fn input(action: LinkAction, form: &FormFields) -> Result<LinkInput, FieldError> {
-    let note = || Text::parse_optional("note", form_text(form, "note").as_deref());
-    Ok(match action {
-        LinkAction::Progress => LinkInput::Progress {
-            percent: form_percent(form)?,
-            note: note()?,
-        },
-        LinkAction::Block => LinkInput::Block {
-            reason: Text::parse_field("reason", &form_text(form, "reason").unwrap_or_default())?,
-        },
-        LinkAction::Evidence => LinkInput::Evidence(form_evidence(form)?),
-        LinkAction::Achieve => LinkInput::Achieve {
-            evidence: form_evidence(form)?,
-            note: note()?,
-        },
-    })
+/// What the form of `step` sent, read as the step asks for it.
+pub(super) fn step_input(step: MilestoneStep, form: &FormFields) -> Result<StepInput, FieldError> {
+    let required = |key: &str| form_text(form, key).unwrap_or_default();
+    let mut input = StepInput::default();
+    for field in step.fields() {
+        match field {
+            StepField::Percent => input.percent = Some(form_percent(form)?),
+            StepField::Evidence => input.evidence.push(form_evidence(form)?),
+            StepField::DueOn => input.due_on = Some(parse_date("due_on", &required("due_on"))?),
+            StepField::Reason => {
+                input.reason = Some(Text::parse_field("reason", &required("reason"))?);
+            }
+            StepField::Note => {
+                input.note = Text::parse_optional("note", form_text(form, "note").as_deref())?;
+            }
+        }
+    }
+    Ok(input)
 }
 
 /// The page of a link that does not work, and why.

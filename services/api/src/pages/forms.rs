@@ -1,5 +1,6 @@
-//! The forms of the milestone and commitment pages: one handler per action, each parsing its
-//! fields and calling the same use case as the API, posted with the version the page showed.
+//! The forms of the milestone, commitment and country pages: one handler per action (one for
+//! every milestone step), each parsing its fields and calling the same use case as the API,
+//! posted with the version the page showed.
 //! Done: back to the page with a confirmation (POST → redirect → GET). Refused: the page again,
 //! the reason in its error summary and next to the field at fault, the user's input kept.
 
@@ -9,13 +10,14 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::{commitments, engagements, milestones, AppError, AppResult, Caller};
 use safeguards_domain::commitment::CommitmentRevision;
+use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::values::{
     parse_as, parse_date, parse_word, AccountId, CommitmentId, CountryCode, DpiSystemType,
     FieldError, MilestoneId, StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
 
-use super::act::{form_evidence, form_percent};
+use super::act::step_input;
 use super::commitment::commitment_page;
 use super::country::country_page;
 use super::engagement;
@@ -58,10 +60,6 @@ macro_rules! country_form {
             page_form(&$state, &parts, origin, country, $action, &fields, async |$caller, $country| $body).await
         }
     };
-}
-
-fn optional_text(form: &FormFields, key: &str) -> Result<Option<Text>, FieldError> {
-    Text::parse_optional(key, form_text(form, key).as_deref())
 }
 
 fn text(form: &FormFields, key: &str) -> Result<Text, FieldError> {
@@ -236,91 +234,28 @@ fn gone(t: &'static Texts, caller: &Caller, text: &str) -> Response {
     not_found(t, Some(caller.principal.name.clone()), text)
 }
 
-form! {
-    /// `POST /milestones/{id}/start`.
-    start, milestone_form("start"), |state, form, caller, id| {
-        milestones::start(&state.app, caller, id, optional_text(&form, "note")?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/progress`.
-    progress, milestone_form("progress"), |state, form, caller, id| {
-        let percent = form_percent(&form)?;
-        milestones::report_progress(
-            &state.app,
-            caller,
-            id,
-            percent,
-            optional_text(&form, "note")?,
-        )
-        .await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/block`.
-    block, milestone_form("block"), |state, form, caller, id| {
-        milestones::block(&state.app, caller, id, text(&form, "reason")?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/unblock`.
-    unblock, milestone_form("unblock"), |state, form, caller, id| {
-        milestones::unblock(&state.app, caller, id, optional_text(&form, "note")?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/achieve`: one piece of evidence.
-    achieve, milestone_form("achieve"), |state, form, caller, id| {
-        let evidence = form_evidence(&form)?;
-        milestones::achieve(
-            &state.app,
-            caller,
-            id,
-            vec![evidence],
-            optional_text(&form, "note")?,
-        )
-        .await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/evidence`: one more piece of evidence.
-    add_evidence, milestone_form("evidence"), |state, form, caller, id| {
-        milestones::add_evidence(&state.app, caller, id, form_evidence(&form)?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/verify`.
-    verify, milestone_form("verify"), |state, form, caller, id| {
-        milestones::verify(&state.app, caller, id, optional_text(&form, "note")?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/reschedule`: the new due date and the reason.
-    reschedule, milestone_form("reschedule"), |state, form, caller, id| {
-        milestones::reschedule(&state.app, caller, id, date(&form, "due_on")?, text(&form, "reason")?)
-            .await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/cancel`, with the reason.
-    cancel, milestone_form("cancel"), |state, form, caller, id| {
-        milestones::cancel(&state.app, caller, id, text(&form, "reason")?).await
-    }
-}
-
-form! {
-    /// `POST /milestones/{id}/reject`.
-    reject, milestone_form("reject"), |state, form, caller, id| {
-        milestones::reject(&state.app, caller, id, text(&form, "reason")?).await
-    }
+/// `POST /milestones/{id}/{step}`: a step of the milestone page, its fields read as the step
+/// asks for them; an unknown step is no route.
+pub async fn step(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((raw, name)): Path<(String, String)>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let Ok(step) = name.parse::<MilestoneStep>() else {
+        return ApiError::not_found("no such route").into_response();
+    };
+    milestone_form(
+        &state,
+        &parts,
+        &raw,
+        step.name(),
+        &form,
+        async |caller, id| {
+            milestones::take(&state.app, caller, id, step, step_input(step, &form)?).await
+        },
+    )
+    .await
 }
 
 form! {

@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use safeguards_app::history::{self, Subject};
-use safeguards_app::{may, Action, Principal};
-use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_app::milestones;
+use safeguards_app::{may, Principal};
+use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep, StepField};
 use safeguards_domain::values::MilestoneId;
 use safeguards_projections::model::MilestoneView;
 use serde_json::Value;
@@ -77,21 +78,10 @@ pub async fn milestone(
     visit.answer(page(&state, &viewer, &raw, StatusCode::OK, done, None).await)
 }
 
-/// The label of an action by its name in the route; `None` for an unknown one.
+/// The label of a step by its name in the route; `None` for an unknown one.
 fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
-    Some(match action {
-        "start" => t.start,
-        "progress" => t.report_progress,
-        "block" => t.block,
-        "unblock" => t.unblock,
-        "achieve" => t.report_achieved,
-        "evidence" => t.ac.add_evidence,
-        "verify" => t.verify,
-        "reject" => t.send_back,
-        "reschedule" => t.reschedule,
-        "cancel" => t.cancel_milestone,
-        _ => return None,
-    })
+    let step = action.parse::<MilestoneStep>().ok()?;
+    Some(i18n::step_label(t, step))
 }
 
 /// The page of milestone `raw_id` for `viewer`, with `status`; when a form was refused, its
@@ -144,11 +134,25 @@ pub(super) async fn page(
     render(status, page)
 }
 
-fn field(name: &'static str, label: &'static str, kind: &'static str) -> Field {
-    Field::new(name, label, kind)
+/// The fields of `step`'s form, in the order the step asks for them; a new due date starts
+/// at `due`.
+pub(super) fn step_fields(t: &'static Texts, step: MilestoneStep, due: NaiveDate) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for field in step.fields() {
+        match field {
+            StepField::Percent => fields.push(Field::new("percent", t.percent, "number")),
+            StepField::Evidence => fields.extend(evidence_fields(t)),
+            StepField::DueOn => fields
+                .push(Field::new("due_on", t.new_due_date, "date").with_value(due.to_string())),
+            StepField::Reason => fields.push(Field::new("reason", t.reason, "text")),
+            StepField::Note => fields.push(Field::new("note", t.note, "text").optional()),
+        }
+    }
+    fields
 }
 
-/// The actions `who` may take on `m` now, each a form.
+/// The actions `who` may take on `m` now, each a form: the steps its status allows, those
+/// `who` has the permission for (a verifier's step never to the reporter of the achievement).
 fn actions_for(
     t: &'static Texts,
     who: &Principal,
@@ -156,82 +160,27 @@ fn actions_for(
     own_achievement: bool,
     today: NaiveDate,
 ) -> Vec<FormView> {
-    use MilestoneStatus::*;
     let country = Some(m.country.as_str());
-    let mut forms = Vec::new();
-    let form = |action, label, fields| FormView::new(action, label, fields);
-    if may(who, Action::UpdateMilestones, country) {
-        if m.status == Planned {
-            forms.push(form(
-                "start",
-                t.start,
-                vec![field("note", t.note, "text").optional()],
-            ));
-        }
-        if matches!(m.status, Planned | InProgress) {
-            let percent = field("percent", t.percent, "number");
-            forms.push(form(
-                "progress",
-                t.report_progress,
-                vec![percent, field("note", t.note, "text").optional()],
-            ));
-        }
-        if m.status == InProgress {
-            let mut fields = evidence_fields(t);
-            fields.push(field("note", t.note, "text").optional());
-            forms.push(form("achieve", t.report_achieved, fields));
-        }
-        if !matches!(m.status, Verified | Cancelled) {
-            forms.push(form("evidence", t.ac.add_evidence, evidence_fields(t)).secondary());
-        }
-        if matches!(m.status, Planned | InProgress) {
-            forms.push(form(
-                "block",
-                t.block,
-                vec![field("reason", t.reason, "text")],
-            ));
-        }
-        if m.status == Blocked {
-            forms.push(form(
-                "unblock",
-                t.unblock,
-                vec![field("note", t.note, "text").optional()],
-            ));
-        }
-        if !matches!(m.status, Verified | Cancelled) {
-            let mut due = field("due_on", t.new_due_date, "date");
-            due.value = today.max(m.due_on).to_string();
-            forms.push(
-                form(
-                    "reschedule",
-                    t.reschedule,
-                    vec![due, field("reason", t.reason, "text")],
-                )
-                .secondary(),
+    m.status
+        .allowed_steps()
+        .into_iter()
+        .filter(|s| !(s.is_verifiers() && own_achievement))
+        .filter(|s| may(who, milestones::action_for(s.permission()), country))
+        .map(|s| {
+            let form = FormView::new(
+                s.name(),
+                i18n::step_label(t, s),
+                step_fields(t, s, today.max(m.due_on)),
             );
-            forms.push(
-                form(
-                    "cancel",
-                    t.cancel_milestone,
-                    vec![field("reason", t.reason, "text")],
-                )
-                .secondary(),
-            );
-        }
-    }
-    if m.status == Achieved && !own_achievement && may(who, Action::Verify, country) {
-        forms.push(form(
-            "verify",
-            t.verify,
-            vec![field("note", t.note, "text").optional()],
-        ));
-        forms.push(form(
-            "reject",
-            t.send_back,
-            vec![field("reason", t.reason, "text")],
-        ));
-    }
-    forms
+            // Lesser steps are shown folded.
+            match s {
+                MilestoneStep::Evidence | MilestoneStep::Reschedule | MilestoneStep::Cancel => {
+                    form.secondary()
+                }
+                _ => form,
+            }
+        })
+        .collect()
 }
 
 /// What an event of a milestone did, in the page's language.

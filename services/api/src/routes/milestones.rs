@@ -3,12 +3,15 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use safeguards_app::milestones;
+use safeguards_domain::milestone::{MilestoneStep, StepInput};
 use safeguards_domain::values::{
     parse_as, parse_date, CommitmentId, Evidence, EvidenceUrl, MilestoneId, Percent, StageCode,
     Text, Title,
 };
 use safeguards_projections::views::MilestoneOut;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{created, ok, path_id, with_etag};
 use crate::error::{ApiError, ApiResult};
@@ -190,8 +193,8 @@ fn note(raw: Option<String>) -> ApiResult<Option<Text>> {
     Ok(Text::parse_optional("note", raw.as_deref())?)
 }
 
-fn reason(raw: &str) -> ApiResult<Text> {
-    Ok(Text::parse_field("reason", raw)?)
+fn reason(raw: &str) -> ApiResult<Option<Text>> {
+    Ok(Some(Text::parse_field("reason", raw)?))
 }
 
 fn evidence(raw: &[EvidenceBody]) -> ApiResult<Vec<Evidence>> {
@@ -215,151 +218,151 @@ fn evidence(raw: &[EvidenceBody]) -> ApiResult<Vec<Evidence>> {
         .collect()
 }
 
+/// A step's body, parsed into what the step is given.
+trait StepBody {
+    fn input(self) -> ApiResult<StepInput>;
+}
+
+impl StepBody for NoteBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            note: note(self.note)?,
+            ..StepInput::default()
+        })
+    }
+}
+
+impl StepBody for ProgressBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            percent: Some(percent(&self.percent)?),
+            note: note(self.note)?,
+            ..StepInput::default()
+        })
+    }
+}
+
+impl StepBody for ReasonBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            reason: reason(&self.reason)?,
+            ..StepInput::default()
+        })
+    }
+}
+
+impl StepBody for EvidenceBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            evidence: vec![Evidence {
+                title: parse_as("title", &self.title, Title::parse)?,
+                url: parse_as("url", &self.url, EvidenceUrl::parse)?,
+            }],
+            ..StepInput::default()
+        })
+    }
+}
+
+impl StepBody for AchieveBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            evidence: evidence(&self.evidence)?,
+            note: note(self.note)?,
+            ..StepInput::default()
+        })
+    }
+}
+
+impl StepBody for RescheduleBody {
+    fn input(self) -> ApiResult<StepInput> {
+        Ok(StepInput {
+            due_on: Some(parse_date("due_on", &self.due_on)?),
+            reason: reason(&self.reason)?,
+            ..StepInput::default()
+        })
+    }
+}
+
 fn milestone(raw: &str) -> ApiResult<MilestoneId> {
     path_id(raw, "milestone", MilestoneId::parse)
 }
 
-/// One step of a milestone's life: its route, its documentation, and the use case it calls
-/// with the parsed body.
-macro_rules! step {
-    ($name:ident, $path:literal, $summary:literal, $extract:ident, $body:ty, $doc_body:ty,
-     |$state:ident, $caller:ident, $id:ident, $b:ident| $call:expr) => {
-        #[utoipa::path(
-            post,
-            path = concat!("/milestones/{id}/", $path),
-            operation_id = concat!("milestone_", $path),
-            tag = "milestones",
-            summary = $summary,
-            params(("id" = uuid::Uuid, Path, description = "Milestone id")),
-            request_body = $doc_body,
-            responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
-            security(("bearer" = []))
-        )]
-        pub async fn $name(
-            State($state): State<AppState>,
-            Cmd($caller): Cmd,
-            Path(raw): Path<String>,
-            $extract($b): $extract<$body>,
-        ) -> ApiResult<Response> {
-            let $id = milestone(&raw)?;
-            Ok(ok($call.await?))
+/// The routes of the milestone steps (`POST /milestones/{id}/<step>`), each with its body and
+/// its documentation, and [`step_routes`] to serve them all. The path is the step's name.
+macro_rules! steps {
+    ($($name:ident: $step:ident, $path:literal, $summary:literal, $extract:ident<$body:ty>, $doc_body:ty;)*) => {
+        $(
+            #[utoipa::path(
+                post,
+                path = concat!("/milestones/{id}/", $path),
+                operation_id = concat!("milestone_", $path),
+                tag = "milestones",
+                summary = $summary,
+                params(("id" = uuid::Uuid, Path, description = "Milestone id")),
+                request_body = $doc_body,
+                responses((status = 200, description = "Done", body = super::CommandAnswer), crate::openapi::CommandProblems),
+                security(("bearer" = []))
+            )]
+            pub async fn $name(
+                State(state): State<AppState>,
+                Cmd(caller): Cmd,
+                Path(raw): Path<String>,
+                $extract(body): $extract<$body>,
+            ) -> ApiResult<Response> {
+                let id = milestone(&raw)?;
+                let input = body.input()?;
+                Ok(ok(milestones::take(&state.app, &caller, id, MilestoneStep::$step, input).await?))
+            }
+        )*
+
+        /// Every step's route, with its documentation.
+        pub fn step_routes() -> OpenApiRouter<AppState> {
+            OpenApiRouter::new()
+                $(.routes(routes!($name)))*
         }
+
+        /// The step each route takes, by its path.
+        #[cfg(test)]
+        const ROUTED: &[(MilestoneStep, &str)] = &[$((MilestoneStep::$step, $path)),*];
     };
 }
 
-step!(
-    start,
-    "start",
-    "Start a planned milestone",
-    OptionalJson,
-    NoteBody,
-    Option<NoteBody>,
-    |state, caller, id, b| milestones::start(&state.app, &caller, id, note(b.note)?)
-);
-step!(
-    progress,
-    "progress",
-    "Report progress (0–100 %); a planned milestone is started by it",
-    ApiJson,
-    ProgressBody,
-    ProgressBody,
-    |state, caller, id, b| milestones::report_progress(
-        &state.app,
-        &caller,
-        id,
-        percent(&b.percent)?,
-        note(b.note)?
-    )
-);
-step!(
-    block,
-    "block",
-    "Block a milestone, with a reason",
-    ApiJson,
-    ReasonBody,
-    ReasonBody,
-    |state, caller, id, b| milestones::block(&state.app, &caller, id, reason(&b.reason)?)
-);
-step!(
-    unblock,
-    "unblock",
-    "Unblock a milestone",
-    OptionalJson,
-    NoteBody,
-    Option<NoteBody>,
-    |state, caller, id, b| milestones::unblock(&state.app, &caller, id, note(b.note)?)
-);
-step!(
-    achieve,
-    "achieve",
-    "Report an achievement with evidence",
-    ApiJson,
-    AchieveBody,
-    AchieveBody,
-    |state, caller, id, b| milestones::achieve(
-        &state.app,
-        &caller,
-        id,
-        evidence(&b.evidence)?,
-        note(b.note)?
-    )
-);
-step!(
-    add_evidence,
-    "evidence",
-    "Add one piece of evidence (409 when its link is recorded already)",
-    ApiJson,
-    EvidenceBody,
-    EvidenceBody,
-    |state, caller, id, b| milestones::add_evidence(
-        &state.app,
-        &caller,
-        id,
-        Evidence {
-            title: parse_as("title", &b.title, Title::parse)?,
-            url: parse_as("url", &b.url, EvidenceUrl::parse)?,
+steps! {
+    start: Start, "start", "Start a planned milestone",
+        OptionalJson<NoteBody>, Option<NoteBody>;
+    progress: Progress, "progress",
+        "Report progress (0–100 %); a planned milestone is started by it",
+        ApiJson<ProgressBody>, ProgressBody;
+    block: Block, "block", "Block a milestone, with a reason", ApiJson<ReasonBody>, ReasonBody;
+    unblock: Unblock, "unblock", "Unblock a milestone", OptionalJson<NoteBody>, Option<NoteBody>;
+    achieve: Achieve, "achieve", "Report an achievement with evidence",
+        ApiJson<AchieveBody>, AchieveBody;
+    add_evidence: Evidence, "evidence",
+        "Add one piece of evidence (409 when its link is recorded already)",
+        ApiJson<EvidenceBody>, EvidenceBody;
+    verify: Verify, "verify", "Verify an achievement (not by its reporter)",
+        OptionalJson<NoteBody>, Option<NoteBody>;
+    reject: Reject, "reject", "Send an achievement back to in progress, with a reason",
+        ApiJson<ReasonBody>, ReasonBody;
+    reschedule: Reschedule, "reschedule", "Move the due date (409 when it is the same)",
+        ApiJson<RescheduleBody>, RescheduleBody;
+    cancel: Cancel, "cancel", "Cancel a milestone, with a reason", ApiJson<ReasonBody>, ReasonBody;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_milestone_step_has_one_route_at_its_name() {
+        for step in MilestoneStep::ALL {
+            let routed: Vec<&str> = ROUTED
+                .iter()
+                .filter(|(s, _)| s == step)
+                .map(|(_, p)| *p)
+                .collect();
+            assert_eq!(routed, [step.name()], "{step:?}");
         }
-    )
-);
-step!(
-    verify,
-    "verify",
-    "Verify an achievement (not by its reporter)",
-    OptionalJson,
-    NoteBody,
-    Option<NoteBody>,
-    |state, caller, id, b| milestones::verify(&state.app, &caller, id, note(b.note)?)
-);
-step!(
-    reject,
-    "reject",
-    "Send an achievement back to in progress, with a reason",
-    ApiJson,
-    ReasonBody,
-    ReasonBody,
-    |state, caller, id, b| milestones::reject(&state.app, &caller, id, reason(&b.reason)?)
-);
-step!(
-    reschedule,
-    "reschedule",
-    "Move the due date (409 when it is the same)",
-    ApiJson,
-    RescheduleBody,
-    RescheduleBody,
-    |state, caller, id, b| milestones::reschedule(
-        &state.app,
-        &caller,
-        id,
-        parse_date("due_on", &b.due_on)?,
-        reason(&b.reason)?
-    )
-);
-step!(
-    cancel,
-    "cancel",
-    "Cancel a milestone, with a reason",
-    ApiJson,
-    ReasonBody,
-    ReasonBody,
-    |state, caller, id, b| milestones::cancel(&state.app, &caller, id, reason(&b.reason)?)
-);
+        assert_eq!(ROUTED.len(), MilestoneStep::ALL.len());
+    }
+}

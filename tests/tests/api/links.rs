@@ -1,8 +1,6 @@
 //! Signed action links in the weekly reminder: a focal point acts on one milestone from the
 //! mail, without signing in, once; every other use of a link is refused and records nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::Read;
 
 use reqwest::StatusCode;

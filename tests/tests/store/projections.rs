@@ -2,8 +2,6 @@
 //! straight from the accepted commands; crashes and out-of-order commits lose nothing; time
 //! travel equals a replay cut at that date; overdue flips with the clock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 

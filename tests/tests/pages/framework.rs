@@ -2,8 +2,6 @@
 //! references commitments name), action plans built from it, the risks each country leaves
 //! uncovered, and the commitments behind every figure.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};

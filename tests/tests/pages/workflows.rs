@@ -3,8 +3,6 @@
 //! commitment page, the verification queue, a focal point's start page, and a country page that
 //! stays light with 2,000 milestones.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use reqwest::StatusCode;
 use safeguards_app::{milestones, Caller};
 use safeguards_domain::values::{CommitmentId, MilestoneId, Role, Title};

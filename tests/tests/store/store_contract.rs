@@ -1,7 +1,5 @@
 //! The event store's contract, run against SQLite and PostgreSQL alike.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,8 +1,6 @@
 //! Data in and out: the demo data, CloudEvents export and import, and the move from the
 //! embedded store to PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};

@@ -1,8 +1,6 @@
 //! The pages people use, over real HTTP: sign-in with a session cookie, the forms a focal point
 //! and a programme manager use, CSRF, escaping, security headers and page weight.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use reqwest::StatusCode;
 use safeguards_domain::values::Role;
 use safeguards_tests::app::{TestApp, PASSWORD};

@@ -2,8 +2,6 @@
 //! and uploads it; the preview shows exactly what would change, and only the confirmation
 //! records it, as ordinary commands carrying each row's version.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};

@@ -1,7 +1,5 @@
 //! The JSON API over real HTTP, on SQLite and on PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
