@@ -297,3 +297,43 @@ async fn method_not_allowed() -> ApiError {
         "this route does not take that method",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn every_503_says_when_to_try_again_and_one_that_says_keeps_its_own() {
+        let app = Router::new()
+            .route("/plain", get(|| async { StatusCode::SERVICE_UNAVAILABLE }))
+            .route(
+                "/told",
+                get(|| async {
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::RETRY_AFTER, "30")],
+                    )
+                }),
+            )
+            .route("/fine", get(|| async { StatusCode::OK }))
+            .layer(axum::middleware::from_fn(retry_after_when_unavailable));
+        let retry_after = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let r = app
+                    .oneshot(axum::http::Request::get(path).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                r.headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap().to_string())
+            }
+        };
+        assert_eq!(retry_after("/plain").await.as_deref(), Some("5"));
+        assert_eq!(retry_after("/told").await.as_deref(), Some("30"));
+        assert_eq!(retry_after("/fine").await, None);
+    }
+}
