@@ -678,24 +678,29 @@ async fn confirmation_links_resist_scanners_and_names_are_the_subscribers(backen
     assert_eq!(status(&app).await["name"], "Ann");
 }
 
-async fn an_account_created_by_another_process_signs_in_at_once(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let other = TestDb::attach(&app.db).await;
-    let elsewhere = app_over(&other).await;
-    let email = address("provisioned");
+/// Create an account with the test password through `elsewhere` (another process's use cases).
+async fn provision(elsewhere: &safeguards_app::App, email: &str, role: Role) {
     accounts::create(
-        &elsewhere,
+        elsewhere,
         &Caller::system("provisioning"),
         NewAccount {
-            email: Email::parse(&email).unwrap(),
+            email: Email::parse(email).unwrap(),
             name: Title::parse("Provisioned").unwrap(),
-            role: Role::Viewer,
+            role,
             countries: vec![],
             password: Some(PASSWORD.into()),
         },
     )
     .await
     .unwrap();
+}
+
+async fn an_account_created_by_another_process_signs_in_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let other = TestDb::attach(&app.db).await;
+    let elsewhere = app_over(&other).await;
+    let email = address("provisioned");
+    provision(&elsewhere, &email, Role::Viewer).await;
     let r = app.sign_in(&email, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
@@ -1321,19 +1326,7 @@ async fn a_token_of_an_account_created_by_another_process_works_on_its_first_req
     let elsewhere = app_over(&other).await;
     for n in 0..20 {
         let email = address(&format!("provisioned{n}"));
-        accounts::create(
-            &elsewhere,
-            &Caller::system("provisioning"),
-            NewAccount {
-                email: Email::parse(&email).unwrap(),
-                name: Title::parse("Provisioned").unwrap(),
-                role: Role::Admin,
-                countries: vec![],
-                password: Some(PASSWORD.into()),
-            },
-        )
-        .await
-        .unwrap();
+        provision(&elsewhere, &email, Role::Admin).await;
         let token = app.token(&email, PASSWORD).await;
         let r = app.get(&token, "/api/v1/me").await;
         assert_eq!(r.status, StatusCode::OK, "try {n}: {}", r.body);
