@@ -45,7 +45,7 @@ pub struct Setup {
     /// Where mail goes (default: memory).
     pub mailer: Option<safeguards_digest::Mailer>,
     /// Rate limits (default: generous ones, so tests are not throttled).
-    pub limits: Option<safeguards_api::limits::Limits>,
+    pub limits: Option<safeguards_api::http::limits::Limits>,
     /// Settings as given on the command line or in the environment.
     pub raw: RawConfig,
     pub stale_bound: Option<std::time::Duration>,
@@ -54,17 +54,17 @@ pub struct Setup {
 }
 
 /// Rate limits no test reaches by accident.
-pub fn generous_limits() -> safeguards_api::limits::Limits {
-    safeguards_api::limits::Limits {
-        sign_in: safeguards_api::limits::RateLimit::new(
+pub fn generous_limits() -> safeguards_api::http::limits::Limits {
+    safeguards_api::http::limits::Limits {
+        sign_in: safeguards_api::http::limits::RateLimit::new(
             100_000,
             std::time::Duration::from_secs(60),
         ),
-        subscribe: safeguards_api::limits::RateLimit::new(
+        subscribe: safeguards_api::http::limits::RateLimit::new(
             100_000,
             std::time::Duration::from_secs(60),
         ),
-        ..safeguards_api::limits::Limits::default()
+        ..safeguards_api::http::limits::Limits::default()
     }
 }
 
@@ -133,7 +133,7 @@ impl TestApp {
     pub async fn serve_limited(
         db: TestDb,
         mailer: safeguards_digest::Mailer,
-        limits: safeguards_api::limits::Limits,
+        limits: safeguards_api::http::limits::Limits,
     ) -> Self {
         Self::serve_setup(
             db,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use proptest::prelude::*;
 use reqwest::{Method, StatusCode};
-use safeguards_api::sheet_files::{self, FileError};
+use safeguards_api::web::sheet_files::{self, FileError};
 use safeguards_domain::values::Role;
 use safeguards_infra::RawConfig;
 use safeguards_tests::app::{Setup, TestApp};

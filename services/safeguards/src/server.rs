@@ -28,8 +28,8 @@ pub struct Options {
     pub mailer: Option<Mailer>,
     /// The first back-off after a failed delivery (default 30 s).
     pub retry_base: Option<Duration>,
-    /// Sign-in and subscription limits (default: [`safeguards_api::limits::Limits::default`]).
-    pub limits: Option<safeguards_api::limits::Limits>,
+    /// Sign-in and subscription limits (default: [`safeguards_api::http::limits::Limits::default`]).
+    pub limits: Option<safeguards_api::http::limits::Limits>,
     /// How long the read model may be behind the log before rights are not decided on it
     /// (default 5 s).
     pub stale_bound: Option<Duration>,

@@ -1232,7 +1232,7 @@ async fn sign_in_and_subscription_are_rate_limited_per_client(backend: Backend) 
     let app = TestApp::serve_limited(
         db,
         safeguards_digest::Mailer::memory().0,
-        safeguards_api::limits::Limits::default(),
+        safeguards_api::http::limits::Limits::default(),
     )
     .await;
     // Five wrong passwords from one client fit; its next attempt at the account must wait.

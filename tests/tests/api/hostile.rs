@@ -337,7 +337,7 @@ async fn sign_in_limits_count_clients_behind_a_proxy_and_each_address(backend: B
     let app = TestApp::serve_setup(
         TestDb::new(backend).await,
         Setup {
-            limits: Some(safeguards_api::limits::Limits::default()),
+            limits: Some(safeguards_api::http::limits::Limits::default()),
             raw: RawConfig {
                 trusted_proxies: Some("127.0.0.1".into()),
                 ..RawConfig::default()
@@ -1081,7 +1081,7 @@ async fn rights_are_not_decided_on_a_read_model_held_behind_the_log() {
 
 /// A server behind a trusted proxy at 127.0.0.1 (clients are told apart by `X-Forwarded-For`),
 /// with the per-client request ceiling of `limits`.
-async fn behind_a_proxy(backend: Backend, limits: safeguards_api::limits::Limits) -> TestApp {
+async fn behind_a_proxy(backend: Backend, limits: safeguards_api::http::limits::Limits) -> TestApp {
     TestApp::serve_setup(
         TestDb::new(backend).await,
         Setup {
@@ -1115,7 +1115,7 @@ async fn from(
 }
 
 async fn a_stranger_guessing_cannot_lock_the_owner_out(backend: Backend) {
-    let app = behind_a_proxy(backend, safeguards_api::limits::Limits::default()).await;
+    let app = behind_a_proxy(backend, safeguards_api::http::limits::Limits::default()).await;
     let owner = address("owner");
     let colleague = address("colleague");
     let _ = app.account(&owner, Role::ProgrammeManager, &[]).await;

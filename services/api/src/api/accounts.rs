@@ -1,0 +1,304 @@
+//! Sign-in, the signed-in account, and account administration.
+
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use safeguards_app::accounts::{self, AccountOut, NewAccount, Session};
+use safeguards_domain::values::{parse_word, AccountId, Email, Title};
+use serde::{Deserialize, Serialize};
+
+use super::{created, ok, path_id};
+use crate::api::schema::{self, list, max};
+use crate::http::error::ApiResult;
+use crate::http::extract::{ApiJson, Cmd, Signed};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password; 429 with
+/// `Retry-After` while guesses from this client (or at this account) must wait. An account
+/// whose password was generated gets a token good only for changing it
+/// (`password_change_required`).
+#[utoipa::path(
+    post,
+    path = "/auth/token",
+    operation_id = "sign_in",
+    tag = "auth",
+    summary = "Sign in: a bearer token for e-mail and password",
+    request_body = TokenBody,
+    responses((status = 200, description = "Signed in", body = Session), crate::api::openapi::CommandProblems)
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    ApiJson(body): ApiJson<TokenBody>,
+) -> ApiResult<Json<Session>> {
+    state.limits.check_sign_in(&parts)?;
+    let client = state.limits.client(&parts);
+    Ok(Json(
+        accounts::sign_in(&state.app, client, &body.email, &body.password).await?,
+    ))
+}
+
+/// `GET /api/v1/me`.
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "me",
+    tag = "auth",
+    summary = "The signed-in account",
+    responses((status = 200, description = "The account", body = AccountOut), crate::api::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn me(State(state): State<AppState>, Signed(who): Signed) -> ApiResult<Json<AccountOut>> {
+    Ok(Json(accounts::me(&state.app, &who).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccountBody {
+    #[schema(schema_with = schema::email)]
+    pub email: String,
+    #[schema(schema_with = schema::title)]
+    pub name: String,
+    #[schema(schema_with = schema::role)]
+    pub role: String,
+    #[serde(default)]
+    #[schema(schema_with = schema::countries)]
+    pub countries: Vec<String>,
+    /// Left out, a password is generated and answered once.
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_password)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedAccount {
+    id: String,
+    version: u64,
+    position: i64,
+    /// Only when the server generated the password: shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+/// `POST /api/v1/accounts` (admins).
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    operation_id = "create_account",
+    tag = "accounts",
+    summary = "Create an account (admins)",
+    request_body = CreateAccountBody,
+    responses((status = 201, description = "Created; `password` only when generated", body = CreatedAccount), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn create_account(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    ApiJson(body): ApiJson<CreateAccountBody>,
+) -> ApiResult<Response> {
+    let new = NewAccount {
+        email: Email::parse(&body.email)?,
+        name: Title::parse_field("name", &body.name)?,
+        role: parse_word("role", &body.role)?,
+        countries: list(
+            "countries",
+            &body.countries,
+            max::COUNTRIES,
+            safeguards_domain::values::CountryCode::parse,
+        )?,
+        password: body.password,
+    };
+    let done = accounts::create(&state.app, &caller, new).await?;
+    Ok(match done.generated_password {
+        None => created(done.committed),
+        Some(password) => (
+            StatusCode::CREATED,
+            Json(CreatedAccount {
+                id: done.committed.aggregate_id,
+                version: done.committed.version,
+                position: done.committed.position,
+                password: Some(password),
+            }),
+        )
+            .into_response(),
+    })
+}
+
+/// `GET /api/v1/accounts` (admins).
+#[utoipa::path(
+    get,
+    path = "/accounts",
+    operation_id = "list_accounts",
+    tag = "accounts",
+    summary = "Every account (admins)",
+    responses((status = 200, description = "Accounts", body = Vec<AccountOut>), crate::api::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+) -> ApiResult<Json<Vec<AccountOut>>> {
+    Ok(Json(accounts::list(&state.app, &who).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleBody {
+    #[schema(schema_with = schema::role)]
+    pub role: String,
+    /// Left out, the countries stay as they are.
+    #[serde(default)]
+    #[schema(schema_with = schema::optional_countries)]
+    pub countries: Option<Vec<String>>,
+}
+
+/// `POST /api/v1/accounts/{id}/role` (admins).
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/role",
+    operation_id = "change_role",
+    tag = "accounts",
+    summary = "Change an account's role and countries (admins)",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    request_body = RoleBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn change_role(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleBody>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "account", AccountId::parse)?;
+    let role = parse_word("role", &body.role)?;
+    let countries = body
+        .countries
+        .as_deref()
+        .map(|c| {
+            list(
+                "countries",
+                c,
+                max::COUNTRIES,
+                safeguards_domain::values::CountryCode::parse,
+            )
+        })
+        .transpose()?;
+    Ok(ok(accounts::change_role(
+        &state.app, &caller, id, role, countries,
+    )
+    .await?))
+}
+
+/// `POST /api/v1/accounts/{id}/disable` (admins).
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/disable",
+    operation_id = "disable_account",
+    tag = "accounts",
+    summary = "Disable an account (admins)",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn disable_account(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "account", AccountId::parse)?;
+    Ok(ok(accounts::disable(&state.app, &caller, id).await?))
+}
+
+/// `POST /api/v1/accounts/{id}/enable` (admins): a disabled account may sign in again.
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/enable",
+    operation_id = "enable_account",
+    tag = "accounts",
+    summary = "Enable a disabled account again (admins); its earlier tokens stay ended",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn enable_account(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "account", AccountId::parse)?;
+    Ok(ok(accounts::enable(&state.app, &caller, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub current_password: String,
+    #[schema(schema_with = schema::password)]
+    pub new_password: String,
+}
+
+/// `POST /api/v1/me/password`: every other token of the account stops working. Wrong current
+/// passwords are slowed as wrong sign-ins are (429 with `Retry-After`).
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    operation_id = "change_password",
+    tag = "auth",
+    summary = "Change the signed-in account's password; every other token stops working, and a new one is answered",
+    request_body = PasswordBody,
+    responses((status = 200, description = "Changed: a new session", body = Session), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    parts: Parts,
+    Cmd(caller): Cmd,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<Json<Session>> {
+    let client = state.limits.client(&parts);
+    Ok(Json(
+        accounts::change_password(
+            &state.app,
+            &caller,
+            client,
+            &body.current_password,
+            body.new_password,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignedOut {
+    pub status: &'static str,
+}
+
+/// `POST /api/v1/auth/logout`: every token of the account stops working.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    operation_id = "sign_out",
+    tag = "auth",
+    summary = "Sign out everywhere: every token and session of the account stops working",
+    responses((status = 200, description = "Signed out", body = SignedOut), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+) -> ApiResult<Json<SignedOut>> {
+    accounts::sign_out(&state.app, &caller).await?;
+    Ok(Json(SignedOut {
+        status: "signed_out",
+    }))
+}

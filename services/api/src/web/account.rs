@@ -1,0 +1,170 @@
+//! `/account`: the signed-in account and its language for the pages.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use safeguards_app::accounts;
+use safeguards_domain::values::{parse_word, Role};
+
+use super::{form_caller, message, render, FormFields, Visit};
+use crate::http::error::ApiError;
+use crate::web::i18n::{self, Texts};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    languages: Vec<(&'static str, &'static str, bool)>,
+    t: &'static Texts,
+    user: Option<String>,
+    name: String,
+    email: String,
+    role: &'static str,
+    /// Links to the admin's pages.
+    admin: bool,
+    countries: String,
+    csrf: String,
+    /// The password form came back: `Ok` changed, `Err` with the field and the reason.
+    password: Option<Result<(), (&'static str, String)>>,
+    /// The password was made for the account: it must be changed before anything else.
+    must_change: bool,
+}
+
+/// Where a session that must change its password first is sent, whatever page it asks for.
+pub(super) fn change_password_first() -> Response {
+    Redirect::to("/account#password").into_response()
+}
+
+/// `GET /account`.
+pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let changed = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("password=changed"))
+        .then_some(Ok(()));
+    page(&state, &visit, StatusCode::OK, changed).await
+}
+
+/// The account's page; `password` is what became of the password form, if it was sent. A
+/// refused form's reason is rendered here, never carried in the address (a link could
+/// otherwise make the page say anything).
+async fn page(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    password: Option<Result<(), (&'static str, String)>>,
+) -> Response {
+    let t = visit.t;
+    let email = accounts::me(&state.app, &visit.who)
+        .await
+        .map(|a| a.email)
+        .unwrap_or_default();
+    let role = i18n::role_word(t, visit.who.role.into());
+    let admin = visit.who.role == Role::Admin;
+    visit.answer(render(
+        status,
+        AccountPage {
+            languages: [("en", "English"), ("fr", "Français"), ("es", "Español")]
+                .into_iter()
+                .map(|(code, name)| (code, name, code == t.lang))
+                .collect(),
+            t,
+            user: visit.name(),
+            name: visit.who.name.clone(),
+            email,
+            role,
+            admin,
+            countries: visit
+                .who
+                .countries
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            csrf: visit.csrf(state),
+            password,
+            must_change: accounts::password_change_required(&state.app, &visit.token),
+        },
+    ))
+}
+
+/// `POST /account/password`: the current password, then the new one; every other session
+/// of the account ends, this one goes on with a new cookie. Wrong current passwords are slowed
+/// as wrong sign-ins are.
+pub async fn password(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (_, caller) = match form_caller(&state, &parts, &form).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let current = form.get("current_password").cloned().unwrap_or_default();
+    let new = form.get("new_password").cloned().unwrap_or_default();
+    let client = state.limits.client(&parts);
+    match accounts::change_password(&state.app, &caller, client, &current, new).await {
+        Ok(session) => super::with_session(
+            &state,
+            Redirect::to("/account?password=changed#password").into_response(),
+            &session.token,
+        ),
+        Err(e) => {
+            let e = ApiError::from(e);
+            match Visit::of(&state, &parts).await {
+                Ok(visit) => {
+                    let field = match e.field.as_deref() {
+                        Some("password" | "new_password") => "new_password",
+                        _ => "current_password",
+                    };
+                    page(&state, &visit, e.status, Some(Err((field, e.detail)))).await
+                }
+                Err(answer) => answer,
+            }
+        }
+    }
+}
+
+/// `POST /account/language`: the account's language for the pages.
+pub async fn language(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (t, caller) = match form_caller(&state, &parts, &form).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let result = match parse_word("language", form.get("language").map_or("", |l| l.trim())) {
+        Ok(language) => accounts::set_language(&state.app, &caller, language).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => {
+            let mut r = Redirect::to("/account").into_response();
+            // The account's choice replaces a choice made with the switch.
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("sg_lang=; Path=/; Max-Age=0"),
+            );
+            r
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            message(
+                t,
+                e.status,
+                Some(caller.principal.name),
+                t.failed,
+                &e.detail,
+                Some(("/account", t.back)),
+            )
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The forms of the country page: what a programme manager (or a focal point, for what their
+//! role allows) may do to an engagement — a new commitment with pickers fed by the catalogue,
+//! an activity, DPI systems and their stages, the status, focal points.
+
+use chrono::NaiveDate;
+use safeguards_app::{may, Action, Principal};
+use safeguards_domain::engagement::{ActivityKind, EngagementStatus};
+use safeguards_domain::values::{
+    AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, RiskCode, Role, StageCode,
+};
+use safeguards_projections::model::EngagementView;
+use safeguards_projections::Tracker;
+use strum::VariantArray;
+
+use super::{Field, FormView};
+use crate::web::i18n::{self, Texts};
+
+/// Choices of a catalogue list: (code, "code — name").
+pub(super) fn catalogue<C: Copy>(
+    all: Vec<C>,
+    code: impl Fn(&C) -> &'static str,
+    name: impl Fn(&C) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|c| (code(c).to_string(), format!("{} — {}", code(c), name(c))))
+        .collect()
+}
+
+/// Choices of an enum of words, labelled by `label`.
+fn words<W: VariantArray + Copy + Into<&'static str>>(
+    label: impl Fn(&'static str) -> String,
+) -> Vec<(String, String)> {
+    W::VARIANTS
+        .iter()
+        .map(|w| {
+            let word: &'static str = (*w).into();
+            (word.to_string(), label(word))
+        })
+        .collect()
+}
+
+fn stages() -> Vec<(String, String)> {
+    catalogue(StageCode::all(), |s| s.as_str(), |s| s.name())
+}
+
+/// The forms `who` may use on the engagement `e`, all folded.
+pub(super) fn for_country(
+    t: &'static Texts,
+    who: &Principal,
+    model: &Tracker,
+    e: &EngagementView,
+    today: NaiveDate,
+) -> Vec<FormView> {
+    let country = Some(e.country.as_str());
+    let mut forms = Vec::new();
+    let systems: Vec<(String, String)> =
+        catalogue(DpiSystemType::all(), |s| s.as_str(), |s| s.name());
+    if may(who, Action::EditCommitments, country) {
+        forms.push(
+            FormView::new(
+                "commitments",
+                t.new_commitment,
+                vec![
+                    Field::new("title", t.title_label, "text"),
+                    Field::new("description", t.description, "text").optional(),
+                    Field::new("principles", t.principles, "checkboxes").choices(catalogue(
+                        PrincipleCode::all(),
+                        |p| p.as_str(),
+                        |p| p.name(),
+                    )),
+                    Field::new("risks", t.risks_label, "checkboxes")
+                        .optional()
+                        .choices(catalogue(RiskCode::all(), |r| r.as_str(), |r| r.name())),
+                    Field::new("authority", t.authority_label, "text").choices(catalogue(
+                        AuthorityCode::all(),
+                        |a| a.as_str(),
+                        |a| a.name(),
+                    )),
+                    Field::new("stage", t.stage, "text").choices(stages()),
+                    Field::new("dpi_system", t.system, "text")
+                        .optional()
+                        .choices(systems.clone()),
+                    Field::new("process_refs", t.processes_hint, "text").optional(),
+                    Field::new("due_on", t.due_date, "date"),
+                ],
+            )
+            // The new commitment's id, fixed when the form is shown: sending it twice adds one.
+            .with_hidden("new_id", CommitmentId::new().to_string())
+            .secondary(),
+        );
+    }
+    if may(who, Action::RecordActivity, country) {
+        forms.push(
+            FormView::new(
+                "activities",
+                t.record_activity,
+                vec![
+                    Field::new("kind", t.activity_kind, "text")
+                        .choices(words::<ActivityKind>(|w| w.replace('_', " "))),
+                    Field::new("title", t.title_label, "text"),
+                    Field::new("held_on", t.held_on, "date").with_value(today.to_string()),
+                    Field::new("authorities", t.authorities_label, "checkboxes")
+                        .optional()
+                        .choices(catalogue(
+                            AuthorityCode::all(),
+                            |a| a.as_str(),
+                            |a| a.name(),
+                        )),
+                    Field::new("note", t.note, "text").optional(),
+                ],
+            )
+            .secondary(),
+        );
+    }
+    if may(who, Action::ManageEngagement, country) {
+        let untracked = systems
+            .iter()
+            .filter(|(code, _)| !e.dpi_systems.contains_key(code))
+            .cloned()
+            .collect::<Vec<_>>();
+        if !untracked.is_empty() {
+            forms.push(
+                FormView::new(
+                    "dpi-systems",
+                    t.add_dpi_system,
+                    vec![
+                        Field::new("system", t.system, "text").choices(untracked),
+                        Field::new("stage", t.stage, "text").choices(stages()),
+                    ],
+                )
+                .secondary(),
+            );
+        }
+        if !e.dpi_systems.is_empty() {
+            let tracked = e
+                .dpi_systems
+                .keys()
+                .map(|k| (k.clone(), k.replace('_', " ")))
+                .collect();
+            forms.push(
+                FormView::new(
+                    "dpi-stage",
+                    t.move_dpi_system,
+                    vec![
+                        Field::new("system", t.system, "text").choices(tracked),
+                        Field::new("stage", t.new_stage, "text").choices(stages()),
+                    ],
+                )
+                .secondary(),
+            );
+        }
+        forms.push(
+            FormView::new(
+                "status",
+                t.change_status,
+                vec![
+                    Field::new("status", t.status_label, "text")
+                        .choices(words::<EngagementStatus>(|w| {
+                            i18n::status_word(t, w).to_string()
+                        }))
+                        .with_value(<&str>::from(e.status)),
+                    Field::new("reason", t.reason, "text").optional(),
+                ],
+            )
+            .secondary(),
+        );
+        // Publishing: one button either way (unpublishing may say why).
+        forms.push(
+            if e.published_at.is_some() {
+                FormView::new(
+                    "publication",
+                    t.pb.unpublish,
+                    vec![Field::new("reason", t.reason, "text").optional()],
+                )
+                .with_hidden("to", "unpublish".to_string())
+            } else {
+                FormView::new("publication", t.pb.publish, vec![])
+                    .with_hidden("to", "publish".to_string())
+            }
+            .secondary(),
+        );
+        let candidates: Vec<(String, String)> = model
+            .accounts
+            .values()
+            .filter(|a| a.role == Role::FocalPoint && !a.disabled)
+            .filter(|a| !e.focal_points.contains(&a.id))
+            .map(|a| (a.id.clone(), format!("{} ({})", a.name, a.email)))
+            .collect();
+        if !candidates.is_empty() {
+            forms.push(
+                FormView::new(
+                    "focal-points",
+                    t.assign_focal_point,
+                    vec![Field::new("account", t.account_label, "text").choices(candidates)],
+                )
+                .secondary(),
+            );
+        }
+        if !e.focal_points.is_empty() {
+            let assigned = e
+                .focal_points
+                .iter()
+                .map(|id| (id.clone(), model.actor_name(id)))
+                .collect();
+            forms.push(
+                FormView::new(
+                    "remove-focal-point",
+                    t.remove_focal_point,
+                    vec![Field::new("account", t.account_label, "text").choices(assigned)],
+                )
+                .secondary(),
+            );
+        }
+    }
+    forms
+}

@@ -1,0 +1,151 @@
+//! `/`: every country's completion and overdue count, and the principle × country heat-map.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use safeguards_app::{may, Action};
+use safeguards_domain::values::{PrincipleCode, RiskCode};
+use std::collections::BTreeMap;
+
+use safeguards_projections::coverage::Coverage;
+use safeguards_projections::views;
+
+use super::{render, Visit};
+use crate::web::i18n::{self, Texts};
+use crate::AppState;
+
+struct CountryRow {
+    country: String,
+    name: String,
+    status: &'static str,
+    commitments: u32,
+    completion: f64,
+    bar: u32,
+    overdue: u32,
+    last: String,
+}
+
+struct HeatRow {
+    code: &'static str,
+    name: &'static str,
+    /// (count, shade 0–3, country) per country
+    cells: Vec<(u32, u8, String)>,
+}
+
+struct RiskRow {
+    code: &'static str,
+    name: &'static str,
+    /// (count, shade 0–3, country) per country; no count for a country not engaged then
+    cells: Vec<(Option<u32>, u8, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    t: &'static Texts,
+    user: Option<String>,
+    totals: views::Totals,
+    counted: u32,
+    countries: Vec<CountryRow>,
+    heat: Vec<HeatRow>,
+    /// The risk × country matrix of coverage.
+    risks: Vec<RiskRow>,
+    /// The day the matrix is as of, if not today.
+    as_of: Option<chrono::NaiveDate>,
+    /// The user may open engagements.
+    may_open: bool,
+}
+
+/// `GET /`.
+pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let t = visit.t;
+    // The risk matrix now, or as it stood at the end of `?as_of=` (a bad date is ignored).
+    let as_of = super::query_value(&parts, "as_of")
+        .and_then(|d| safeguards_domain::values::parse_date("as_of", &d).ok());
+    let coverage: BTreeMap<String, Coverage> =
+        match safeguards_app::progress::coverage_counts(&state.app, as_of).await {
+            Ok(all) => all.into_iter().map(|c| (c.country.clone(), c)).collect(),
+            Err(e) => {
+                let e = crate::http::error::ApiError::from(e);
+                return visit.answer(super::message(
+                    t,
+                    e.status,
+                    visit.name(),
+                    t.fw.risk_matrix,
+                    &e.detail,
+                    Some(("/", t.back)),
+                ));
+            }
+        };
+    let model = state.app.model().await;
+    let today = state.app.clock.today();
+    let cached = state.views.overview(&model, today);
+    let overview = &cached.overview;
+    let principles = views::principles(&model, today);
+    let countries: Vec<CountryRow> = overview
+        .countries
+        .iter()
+        .map(|c| CountryRow {
+            country: c.country.clone(),
+            name: c.name.clone(),
+            status: i18n::status_word(t, c.status.into()),
+            commitments: c.commitments,
+            completion: c.completion,
+            bar: c.completion.round().clamp(0.0, 100.0) as u32,
+            overdue: c.milestones.overdue,
+            last: c.last_activity_at.format("%Y-%m-%d").to_string(),
+        })
+        .collect();
+    let heat = principles
+        .iter()
+        .zip(PrincipleCode::all())
+        .map(|(p, code)| HeatRow {
+            code: code.as_str(),
+            name: code.name(),
+            cells: p
+                .countries
+                .iter()
+                .map(|c| (c.commitments, c.commitments.min(3) as u8, c.country.clone()))
+                .collect(),
+        })
+        .collect();
+    let risks = RiskCode::all()
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| RiskRow {
+            code: code.as_str(),
+            name: code.name(),
+            cells: overview
+                .countries
+                .iter()
+                .map(|c| {
+                    let n = coverage
+                        .get(&c.country)
+                        .map(|cov| cov.risks.get(i).map_or(0, |r| r.commitments.len() as u32));
+                    (n, n.unwrap_or(0).min(3) as u8, c.country.clone())
+                })
+                .collect(),
+        })
+        .collect();
+    let totals = &overview.totals;
+    visit.answer(render(
+        StatusCode::OK,
+        Dashboard {
+            t,
+            user: visit.name(),
+            counted: totals.milestones.total() - totals.milestones.cancelled,
+            totals: totals.clone(),
+            countries,
+            heat,
+            risks,
+            as_of,
+            may_open: may(&visit.who, Action::ManageEngagement, None),
+        },
+    ))
+}

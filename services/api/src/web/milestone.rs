@@ -1,0 +1,244 @@
+//! `/milestones/{id}`: one milestone — its status, due date, progress, evidence, blocked reason
+//! and whole history (who, when, what) — with only the actions this user may take on it now.
+//!
+//! Each action's form carries the version the page showed; a form refused for a field comes back
+//! as this page with an error summary, the field's own message and the user's input kept; a form
+//! that arrives after someone else changed the milestone is refused with "changed meanwhile".
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use safeguards_app::history::{self, Subject};
+use safeguards_app::milestones;
+use safeguards_app::{may, Principal};
+use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep, StepField};
+use safeguards_domain::values::MilestoneId;
+use safeguards_projections::model::MilestoneView;
+use serde_json::Value;
+
+use super::action_link::evidence_fields;
+use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
+use crate::web::i18n::{self, Texts};
+use crate::AppState;
+
+/// One line of a milestone's or commitment's history.
+pub(super) struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub what: &'static str,
+    pub detail: String,
+}
+
+/// The lines of an aggregate's history, oldest first.
+pub(super) fn history_rows(t: &'static Texts, events: &[history::HistoryItem]) -> Vec<HistoryRow> {
+    events
+        .iter()
+        .map(|e| HistoryRow {
+            at: e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+            who: e.actor_name.clone(),
+            what: event_word(t, &e.kind),
+            detail: event_detail(t, &e.data),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "milestone.html")]
+struct MilestonePage<'a> {
+    t: &'static Texts,
+    user: Option<String>,
+    m: &'a MilestoneView,
+    status: &'static str,
+    overdue: bool,
+    country_name: String,
+    commitment_title: String,
+    achieved_by: Option<String>,
+    verified_by: Option<String>,
+    /// The user reported the achievement: another person verifies it.
+    own_achievement: bool,
+    forms: PageForms,
+    history: Vec<HistoryRow>,
+}
+
+/// `GET /milestones/{id}`.
+pub async fn milestone(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(raw): Path<String>,
+) -> Response {
+    let visit = match Visit::of(&state, &parts).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
+    let viewer = visit.viewer(&state);
+    visit.answer(page(&state, &viewer, &raw, StatusCode::OK, done, None).await)
+}
+
+/// The label of a step by its name in the route; `None` for an unknown one.
+fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
+    let step = action.parse::<MilestoneStep>().ok()?;
+    Some(i18n::step_label(t, step))
+}
+
+/// The page of milestone `raw_id` for `viewer`, with `status`; when a form was refused, its
+/// message in the summary and next to its field, with what was typed.
+pub(super) async fn page(
+    state: &AppState,
+    viewer: &Viewer<'_>,
+    raw_id: &str,
+    status: StatusCode,
+    done: Option<&'static str>,
+    refused: Option<Refused<'_>>,
+) -> Response {
+    let (t, who) = (viewer.t, viewer.who);
+    let Ok(id) = MilestoneId::parse(raw_id) else {
+        return not_found(t, Some(who.name.clone()), t.no_such_milestone);
+    };
+    let events = history::history(&state.app, who, Subject::Milestone, &id.to_string()).await;
+    let model = state.app.model().await;
+    let Some(m) = model.milestones.get(&id.to_string()) else {
+        return not_found(t, Some(who.name.clone()), t.no_such_milestone);
+    };
+    let today = state.app.clock.today();
+    let own_achievement = m.status == MilestoneStatus::Achieved
+        && m.achieved_by.as_deref() == Some(who.actor.as_metadata().as_str());
+    let actions = actions_for(t, who, m, own_achievement, today);
+    let forms = PageForms::new(viewer, actions, done, refused);
+    let history = history_rows(t, &events.unwrap_or_default());
+    let name = |actor: &Option<String>| actor.as_deref().map(|a| model.actor_name(a));
+    let page = MilestonePage {
+        t,
+        user: Some(who.name.clone()),
+        status: i18n::status_word(t, m.status.as_str()),
+        overdue: m.is_overdue(today),
+        country_name: model
+            .engagements
+            .get(&m.country)
+            .map_or_else(|| m.country.clone(), |e| e.name.clone()),
+        commitment_title: model
+            .commitments
+            .get(&m.commitment)
+            .map(|c| c.title.clone())
+            .unwrap_or_default(),
+        achieved_by: name(&m.achieved_by),
+        verified_by: name(&m.verified_by),
+        own_achievement,
+        forms,
+        history,
+        m,
+    };
+    render(status, page)
+}
+
+/// The fields of `step`'s form, in the order the step asks for them; a new due date starts
+/// at `due`.
+pub(super) fn step_fields(t: &'static Texts, step: MilestoneStep, due: NaiveDate) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for field in step.fields() {
+        match field {
+            StepField::Percent => fields.push(Field::new("percent", t.percent, "number")),
+            StepField::Evidence => fields.extend(evidence_fields(t)),
+            StepField::DueOn => fields
+                .push(Field::new("due_on", t.new_due_date, "date").with_value(due.to_string())),
+            StepField::Reason => fields.push(Field::new("reason", t.reason, "text")),
+            StepField::Note => fields.push(Field::new("note", t.note, "text").optional()),
+        }
+    }
+    fields
+}
+
+/// The actions `who` may take on `m` now, each a form: the steps its status allows, those
+/// `who` has the permission for (a verifier's step never to the reporter of the achievement).
+fn actions_for(
+    t: &'static Texts,
+    who: &Principal,
+    m: &MilestoneView,
+    own_achievement: bool,
+    today: NaiveDate,
+) -> Vec<FormView> {
+    let country = Some(m.country.as_str());
+    m.status
+        .allowed_steps()
+        .into_iter()
+        .filter(|s| !(s.is_verifiers() && own_achievement))
+        .filter(|s| may(who, milestones::action_for(s.permission()), country))
+        .map(|s| {
+            let form = FormView::new(
+                s.name(),
+                i18n::step_label(t, s),
+                step_fields(t, s, today.max(m.due_on)),
+            );
+            // Lesser steps are shown folded.
+            match s {
+                MilestoneStep::Evidence | MilestoneStep::Reschedule | MilestoneStep::Cancel => {
+                    form.secondary()
+                }
+                _ => form,
+            }
+        })
+        .collect()
+}
+
+/// What an event of a milestone did, in the page's language.
+fn event_word(t: &Texts, kind: &str) -> &'static str {
+    let (en, fr, es) = match kind {
+        "MilestoneAdded" => ("added", "ajouté", "añadido"),
+        "MilestoneStarted" => ("started", "commencé", "iniciado"),
+        "ProgressReported" => (
+            "progress reported",
+            "avancement signalé",
+            "avance informado",
+        ),
+        "MilestoneBlocked" => ("blocked", "bloqué", "bloqueado"),
+        "MilestoneUnblocked" => ("unblocked", "débloqué", "desbloqueado"),
+        "MilestoneAchieved" => (
+            "reported achieved",
+            "signalé atteint",
+            "informado como logrado",
+        ),
+        "EvidenceAdded" => ("evidence added", "preuve ajoutée", "prueba añadida"),
+        "MilestoneVerified" => ("verified", "vérifié", "verificado"),
+        "VerificationRejected" => (
+            "sent back from verification",
+            "renvoyé par la vérification",
+            "devuelto por la verificación",
+        ),
+        "MilestoneRescheduled" => ("rescheduled", "reporté", "reprogramado"),
+        "MilestoneCancelled" => ("cancelled", "annulé", "cancelado"),
+        "CommitmentCreated" => ("created", "créé", "creado"),
+        "CommitmentRevised" => ("revised", "révisé", "revisado"),
+        "CommitmentWithdrawn" => ("withdrawn", "retiré", "retirado"),
+        _ => ("changed", "modifié", "modificado"),
+    };
+    i18n::in_language(t, (en, fr, es))
+}
+
+/// The particulars of an event: its percent, dates, evidence, reason and note.
+fn event_detail(t: &Texts, data: &Value) -> String {
+    let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_string);
+    let mut parts = Vec::new();
+    if let Some(p) = data.get("percent").and_then(Value::as_u64) {
+        parts.push(format!("{p} %"));
+    }
+    if let (Some(from), Some(to)) = (text("from"), text("to")) {
+        parts.push(format!("{from} → {to}"));
+    } else if let Some(due) = text("due_on") {
+        parts.push(format!("{} {due}", t.due));
+    }
+    if let Some(evidence) = data.get("evidence").and_then(Value::as_array) {
+        let titles: Vec<&str> = evidence
+            .iter()
+            .filter_map(|e| e.get("title").and_then(Value::as_str))
+            .collect();
+        if !titles.is_empty() {
+            parts.push(format!("{}: {}", t.evidence, titles.join(", ")));
+        }
+    }
+    parts.extend(text("reason"));
+    parts.extend(text("note"));
+    parts.join(" · ")
+}
