@@ -967,6 +967,13 @@ impl Tracker {
             .unwrap_or_default()
     }
 
+    /// The name of an engaged country (its code when none is open).
+    pub fn country_name(&self, code: &str) -> String {
+        self.engagements
+            .get(code)
+            .map_or_else(|| code.to_string(), |e| e.name.clone())
+    }
+
     /// The display name of an actor (`system`, or an account's name).
     pub fn actor_name(&self, actor: &str) -> String {
         self.accounts

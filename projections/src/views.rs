@@ -482,3 +482,74 @@ mod tests {
         assert_eq!(two_thirds.completion(), 66.7);
     }
 }
+
+/// A country's milestones week by week from the first one: how many existed, how many were
+/// achieved or verified, how many verified (cancelled ones and those of withdrawn commitments
+/// left out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BurnupSeries {
+    pub start: NaiveDate,
+    pub today: NaiveDate,
+    /// (total, achieved or verified, verified) at the end of each week, and of today last.
+    pub weeks: Vec<(u32, u32, u32)>,
+}
+
+/// The burn-up series of `country` up to `today`; `None` when it has no milestones.
+pub fn burnup(model: &Tracker, country: &str, today: NaiveDate) -> Option<BurnupSeries> {
+    let milestones: Vec<&MilestoneView> = model
+        .milestones
+        .values()
+        .filter(|m| m.country == country)
+        .filter(|m| {
+            model
+                .commitments
+                .get(&m.commitment)
+                .is_some_and(|c| !c.withdrawn)
+        })
+        .collect();
+    let start = milestones.iter().map(|m| m.created_at.date_naive()).min()?;
+    let status_at = |m: &MilestoneView, t: DateTime<Utc>| {
+        m.transitions
+            .iter()
+            .take_while(|x| x.at <= t)
+            .last()
+            .map(|x| x.status)
+    };
+    let mut weeks = Vec::new();
+    let mut day = start;
+    while day <= today {
+        weeks.push(day);
+        day += chrono::Duration::days(7);
+    }
+    weeks.push(today);
+    let series: Vec<(u32, u32, u32)> = weeks
+        .iter()
+        .map(|d| {
+            let t = d
+                .and_hms_opt(23, 59, 59)
+                .map(|t| t.and_utc())
+                .unwrap_or_default();
+            let (mut total, mut done, mut verified) = (0, 0, 0);
+            for m in &milestones {
+                match status_at(m, t) {
+                    None | Some(MilestoneStatus::Cancelled) => {}
+                    Some(s) => {
+                        total += 1;
+                        if matches!(s, MilestoneStatus::Achieved | MilestoneStatus::Verified) {
+                            done += 1;
+                        }
+                        if s == MilestoneStatus::Verified {
+                            verified += 1;
+                        }
+                    }
+                }
+            }
+            (total, done, verified)
+        })
+        .collect();
+    Some(BurnupSeries {
+        start,
+        today,
+        weeks: series,
+    })
+}

@@ -16,6 +16,9 @@ pub mod api;
 pub mod http;
 pub mod web;
 
+#[cfg(test)]
+mod layering;
+
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;

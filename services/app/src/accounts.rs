@@ -13,7 +13,7 @@ use safeguards_projections::Tracker;
 use serde::Serialize;
 
 use crate::access::{authorize, Action, Caller, Principal};
-use crate::credentials::{self, check_strength, generate_password};
+use crate::credentials::{self, check_strength, generate_password, Bearer};
 use crate::error::{AppError, AppResult};
 use crate::App;
 
@@ -148,6 +148,11 @@ pub async fn principal(app: &App, token: &str) -> AppResult<Principal> {
         .tokens
         .check(token, chrono::Utc::now())
         .ok_or(AppError::Unauthorized)?;
+    principal_of_bearer(app, &bearer).await
+}
+
+/// The principal of a token already checked ([`credentials::Tokens::check`]).
+pub async fn principal_of_bearer(app: &App, bearer: &Bearer) -> AppResult<Principal> {
     if let Some(principal) = principal_in(&*app.model().await, bearer.account, bearer.generation) {
         return Ok(principal);
     }
@@ -155,14 +160,6 @@ pub async fn principal(app: &App, token: &str) -> AppResult<Principal> {
     // password by another process a moment ago): its own events decide.
     let account = app.load::<Account>(&bearer.account.to_string()).await?;
     principal_of(bearer.account, &account, bearer.generation).ok_or(AppError::Unauthorized)
-}
-
-/// Whether `token` was issued to an account that must change its password first (it is then
-/// good for nothing else).
-pub fn password_change_required(app: &App, token: &str) -> bool {
-    app.tokens
-        .check(token, chrono::Utc::now())
-        .is_some_and(|b| b.password_change_required)
 }
 
 /// Account `id` as a principal from its own events, on the same terms as [`principal_in`].

@@ -6,6 +6,7 @@ use safeguards_domain::commitment::{
 use safeguards_domain::engagement::{Engagement, EngagementStatus};
 use safeguards_domain::values::{CommitmentId, CountryCode, Text};
 use safeguards_infra::Committed;
+use safeguards_projections::views::{self, CommitmentOut, MilestoneOut};
 
 use crate::access::{authorize, Action, Caller};
 use crate::error::{AppError, AppResult};
@@ -108,4 +109,43 @@ pub async fn withdraw(
     reason: Text,
 ) -> AppResult<Committed> {
     execute(app, caller, id, CommitmentCommand::Withdraw { reason }).await
+}
+
+/// A commitment with its milestones today, and the references it makes that the catalogue in
+/// use does not hold.
+pub async fn get(app: &App, id: CommitmentId) -> AppResult<CommitmentOut> {
+    let model = app.model().await;
+    let c = model
+        .commitments
+        .get(&id.to_string())
+        .ok_or_else(|| AppError::not_found("no such commitment"))?;
+    let mut out = views::commitment_out(&model, c, app.clock.today());
+    out.process_refs_not_in_catalogue = app.processes.not_held(&c.process_refs);
+    Ok(out)
+}
+
+/// The milestones of a commitment, as they stand today.
+pub async fn milestones(app: &App, id: CommitmentId) -> AppResult<Vec<MilestoneOut>> {
+    let model = app.model().await;
+    let c = model
+        .commitments
+        .get(&id.to_string())
+        .ok_or_else(|| AppError::not_found("no such commitment"))?;
+    Ok(views::commitment_out(&model, c, app.clock.today()).milestone_list)
+}
+
+/// The titles of the commitments `ids` names that exist (id → title).
+pub async fn titles<'a>(
+    app: &App,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> std::collections::BTreeMap<String, String> {
+    let model = app.model().await;
+    ids.into_iter()
+        .filter_map(|id| {
+            model
+                .commitments
+                .get(id)
+                .map(|c| (id.clone(), c.title.clone()))
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@ use safeguards_domain::values::{
     AccountId, AuthorityCode, CountryCode, DpiSystemType, Role, StageCode, Text, Title,
 };
 use safeguards_infra::Committed;
+use safeguards_projections::model::EngagementView;
 
 use crate::access::{authorize, Action, Caller};
 use crate::error::{AppError, AppResult};
@@ -210,4 +211,34 @@ pub async fn remove_focal_point(
         }
         other => other,
     })
+}
+
+/// Every engagement.
+pub async fn list(app: &App) -> Vec<EngagementView> {
+    app.model().await.engagements.values().cloned().collect()
+}
+
+/// The engagement of `country`.
+pub async fn get(app: &App, country: CountryCode) -> AppResult<EngagementView> {
+    app.model()
+        .await
+        .engagements
+        .get(country.as_str())
+        .cloned()
+        .ok_or_else(|| not_engaged(country))
+}
+
+/// The refusal of a country where no engagement is open.
+pub fn not_engaged(country: CountryCode) -> AppError {
+    AppError::not_found(format!("no engagement is open for {country}"))
+}
+
+/// The countries of ISO 3166-1 where no engagement is open yet (code, name).
+pub async fn not_engaged_yet(app: &App) -> Vec<(String, String)> {
+    let model = app.model().await;
+    safeguards_domain::catalogue::countries()
+        .iter()
+        .filter(|c| !model.engagements.contains_key(&c.code))
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect()
 }

@@ -23,11 +23,15 @@ pub mod history;
 pub mod ledger;
 pub mod links;
 pub mod milestones;
+pub mod operations;
+pub mod overview;
 pub mod plans;
 pub mod progress;
 pub mod publication;
+pub mod records;
 pub mod sheets;
 pub mod subscriptions;
+pub mod tasks;
 
 use std::sync::Arc;
 
@@ -71,24 +75,26 @@ impl Clock {
 /// Everything the use cases work with.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub store: Arc<EventStore>,
-    pub projector: Arc<Projector>,
-    pub digest: DigestService,
-    pub tokens: credentials::Tokens,
-    pub passwords: credentials::Passwords,
+    store: Arc<EventStore>,
+    projector: Arc<Projector>,
+    digest: DigestService,
+    tokens: credentials::Tokens,
+    passwords: credentials::Passwords,
     /// Guesses at passwords (and other secrets), slowed per account and per client.
-    pub guesses: Arc<credentials::GuessThrottle>,
+    guesses: Arc<credentials::GuessThrottle>,
     /// Digest previews at once (each composes a digest).
-    pub previews: Arc<tokio::sync::Semaphore>,
+    previews: Arc<tokio::sync::Semaphore>,
     /// Replays of a country's history up to a day (`?as_of=`) at once.
-    pub replays: Arc<tokio::sync::Semaphore>,
-    pub clock: Clock,
+    replays: Arc<tokio::sync::Semaphore>,
+    clock: Clock,
     /// The framework's processes: the shipped catalogue, or the operator's.
-    pub processes: Arc<Processes>,
+    processes: Arc<Processes>,
     /// The open dataset's versions made lately.
-    pub datasets: Arc<publication::Datasets>,
+    datasets: Arc<publication::Datasets>,
     /// The public key that signs the ledger's checkpoints (hex), where this process signs.
-    pub ledger_public_key: Option<String>,
+    ledger_public_key: Option<String>,
+    /// The overview of every country, kept while the model stands still.
+    overviews: Arc<overview::Overviews>,
 }
 
 impl App {
@@ -103,6 +109,7 @@ impl App {
             processes: Arc::new(Processes::shipped()),
             datasets: Arc::default(),
             ledger_public_key: None,
+            overviews: Arc::default(),
             store,
             projector,
             digest: digest.with_public(Arc::new(publication::Public)),
@@ -112,6 +119,62 @@ impl App {
     /// The same with another catalogue of processes.
     pub fn with_processes(mut self, processes: Processes) -> Self {
         self.processes = Arc::new(processes);
+        self
+    }
+
+    /// The event store, for the process's own wiring and tools (the command line, the server's
+    /// start, tests). Requests reach it only through the use cases.
+    pub fn store(&self) -> &Arc<EventStore> {
+        &self.store
+    }
+
+    /// The projector of the read model, for the process's own wiring and tools.
+    pub fn projector(&self) -> &Arc<Projector> {
+        &self.projector
+    }
+
+    /// The digest's service and its settings.
+    pub fn digest(&self) -> &DigestService {
+        &self.digest
+    }
+
+    /// The signer and checker of session tokens, form tokens and sealed values.
+    pub fn tokens(&self) -> &credentials::Tokens {
+        &self.tokens
+    }
+
+    /// The bounded password hashing.
+    pub fn passwords(&self) -> &credentials::Passwords {
+        &self.passwords
+    }
+
+    /// The slots of digest previews.
+    pub fn previews(&self) -> &tokio::sync::Semaphore {
+        &self.previews
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The framework's processes in use.
+    pub fn processes(&self) -> &Processes {
+        &self.processes
+    }
+
+    /// The open dataset's versions made lately.
+    pub fn datasets(&self) -> &publication::Datasets {
+        &self.datasets
+    }
+
+    /// The public key that signs the ledger's checkpoints (hex), where this process signs.
+    pub fn ledger_public_key(&self) -> Option<&str> {
+        self.ledger_public_key.as_deref()
+    }
+
+    /// The same, signing the ledger's checkpoints with the key whose public half is `key` (hex).
+    pub fn with_ledger_public_key(mut self, key: String) -> Self {
+        self.ledger_public_key = Some(key);
         self
     }
 

@@ -7,6 +7,7 @@ use safeguards_domain::milestone::{
 };
 use safeguards_domain::values::{CommitmentId, CountryCode, MilestoneId, StageCode, Title};
 use safeguards_infra::Committed;
+use safeguards_projections::views::MilestoneOut;
 
 use crate::access::{authorize, Action, Caller};
 use crate::error::{AppError, AppResult};
@@ -115,4 +116,17 @@ pub async fn take(
 ) -> AppResult<Committed> {
     let command = what.command(input, caller.principal.actor)?;
     step(app, caller, id, command).await
+}
+
+/// A milestone as the read model holds it, with whether it is overdue today.
+pub async fn get(app: &App, id: MilestoneId) -> AppResult<MilestoneOut> {
+    let model = app.model().await;
+    let m = model
+        .milestones
+        .get(&id.to_string())
+        .ok_or_else(|| AppError::not_found("no such milestone"))?;
+    Ok(MilestoneOut {
+        milestone: m.clone(),
+        overdue: m.is_overdue(app.clock.today()),
+    })
 }

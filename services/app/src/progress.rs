@@ -1,10 +1,16 @@
 //! Progress as it stood on a past day.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use safeguards_domain::values::CountryCode;
 use safeguards_infra::checkpoints;
 use safeguards_projections::coverage::{self, Coverage, Detail};
+use safeguards_projections::model::{CommitmentView, MilestoneView};
+use safeguards_projections::views::{self, CountryProgress, Figure, PrincipleProgress};
 use safeguards_projections::Tracker;
+
+use crate::overview::CachedOverview;
 
 use crate::error::{AppError, AppResult};
 use crate::App;
@@ -92,4 +98,101 @@ async fn every_coverage(
         ));
     }
     Ok(all)
+}
+
+/// The overview of every country today (kept while the model stands still).
+pub async fn overview(app: &App) -> Arc<CachedOverview> {
+    let model = app.model().await;
+    app.overviews.of(&model, app.clock.today())
+}
+
+/// Progress on each principle today, across countries.
+pub async fn principles(app: &App) -> Vec<PrincipleProgress> {
+    views::principles(&*app.model().await, app.clock.today())
+}
+
+/// One country's progress as it stood at the end of `day` (UTC).
+pub async fn country_on(
+    app: &App,
+    country: CountryCode,
+    day: NaiveDate,
+) -> AppResult<CountryProgress> {
+    let model = as_of(app, country, day).await?;
+    let mut progress = views::country(&model, country.as_str(), day)
+        .ok_or_else(|| crate::engagements::not_engaged(country))?;
+    progress.as_of = Some(day);
+    Ok(progress)
+}
+
+/// One country's progress today.
+pub async fn country(app: &App, country: CountryCode) -> AppResult<CountryProgress> {
+    views::country(&*app.model().await, country.as_str(), app.clock.today())
+        .ok_or_else(|| crate::engagements::not_engaged(country))
+}
+
+/// A commitment a figure counts, with the milestones behind it.
+#[derive(Debug, Clone)]
+pub struct Behind {
+    pub commitment: CommitmentView,
+    /// Its live milestones (the overdue ones only, when asked), the first `listed` of them.
+    pub milestones: Vec<MilestoneView>,
+    /// How many of them are overdue.
+    pub overdue: usize,
+    /// How many were left out of `milestones`.
+    pub more: usize,
+}
+
+/// What a figure of an engaged country counts.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub country: String,
+    pub name: String,
+    /// How many commitments the figure counts.
+    pub counted: usize,
+    pub behind: Vec<Behind>,
+    pub today: NaiveDate,
+}
+
+/// The commitments behind `figure` of `country` today, with their milestones (overdue ones
+/// only, and only the commitments that have some, when `overdue_only`).
+pub async fn behind(
+    app: &App,
+    country: CountryCode,
+    figure: Figure<'_>,
+    overdue_only: bool,
+    listed: usize,
+) -> AppResult<Explained> {
+    let model = app.model().await;
+    let today = app.clock.today();
+    let e = model
+        .engagements
+        .get(country.as_str())
+        .ok_or_else(|| crate::engagements::not_engaged(country))?;
+    let counted = views::behind(&model, e, figure);
+    let behind = counted
+        .iter()
+        .map(|c| {
+            let mut relevant: Vec<&MilestoneView> = model
+                .live_milestones(c)
+                .filter(|m| !overdue_only || m.is_overdue(today))
+                .collect();
+            if overdue_only {
+                relevant.sort_by(|a, b| (a.due_on, &a.id).cmp(&(b.due_on, &b.id)));
+            }
+            Behind {
+                commitment: (*c).clone(),
+                overdue: relevant.iter().filter(|m| m.is_overdue(today)).count(),
+                more: relevant.len().saturating_sub(listed),
+                milestones: relevant.into_iter().take(listed).cloned().collect(),
+            }
+        })
+        .filter(|b| !overdue_only || !b.milestones.is_empty())
+        .collect();
+    Ok(Explained {
+        country: e.country.clone(),
+        name: e.name.clone(),
+        counted: counted.len(),
+        behind,
+        today,
+    })
 }

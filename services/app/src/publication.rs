@@ -30,6 +30,7 @@ use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_infra::feed;
 use safeguards_projections::ledger::time_text;
 use safeguards_projections::model::{CommitmentView, EngagementView, EvidenceView, MilestoneView};
+use safeguards_projections::views::{self, BurnupSeries, CountrySummary};
 use safeguards_projections::Tracker;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -104,6 +105,121 @@ pub fn is_published(model: &Tracker, country: &str) -> bool {
 /// The evidence a public reader may follow ([`Public::evidence`]).
 pub fn public_evidence(m: &MilestoneView) -> &[EvidenceView] {
     Public::evidence(m)
+}
+
+/// What stamps every public page: when its data last changed, and the version of the open
+/// dataset that holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub version: u64,
+}
+
+impl Stamp {
+    fn of(model: &Tracker) -> Self {
+        Self {
+            last_event_at: model.last_event_at,
+            version: model.events,
+        }
+    }
+}
+
+/// The stamp of the public pages now.
+pub async fn stamp(app: &App) -> Stamp {
+    Stamp::of(&*app.model().await)
+}
+
+/// The summaries of the published countries today.
+pub async fn published_summaries(app: &App) -> (Stamp, Vec<CountrySummary>) {
+    let model = app.model().await;
+    let today = app.clock.today();
+    let rows = Public::engagements(&model)
+        .map(|e| views::summary(&model, e, today))
+        .collect();
+    (Stamp::of(&model), rows)
+}
+
+/// A commitment of a published country, with the milestones its public page shows (their
+/// evidence as [`Public::evidence`] lets it out).
+#[derive(Debug, Clone)]
+pub struct PublicCommitment {
+    pub commitment: CommitmentView,
+    pub milestones: Vec<MilestoneView>,
+    /// Milestones left for the dataset.
+    pub more: usize,
+}
+
+/// A published country's record as its public page shows it.
+#[derive(Debug, Clone)]
+pub struct PublicRecord {
+    pub stamp: Stamp,
+    pub engagement: EngagementView,
+    pub summary: CountrySummary,
+    /// One page of its commitments.
+    pub commitments: Vec<PublicCommitment>,
+    pub page: usize,
+    pub pages: usize,
+    pub burnup: Option<BurnupSeries>,
+    pub today: chrono::NaiveDate,
+}
+
+/// The record of `code` when it is published (`None` otherwise, as for a country that does not
+/// exist): its commitments' page `page` of `per_page`, `shown` milestones under each.
+pub async fn public_record(
+    app: &App,
+    code: &str,
+    page: usize,
+    per_page: usize,
+    shown: usize,
+) -> Option<PublicRecord> {
+    let model = app.model().await;
+    let today = app.clock.today();
+    let e = model
+        .engagements
+        .get(code)
+        .filter(|e| Public::country(&model, &e.country))?;
+    let live: Vec<&CommitmentView> = e
+        .commitments
+        .iter()
+        .filter_map(|id| model.commitments.get(id))
+        .collect();
+    let pages = live.len().div_ceil(per_page).max(1);
+    let page = page.clamp(1, pages);
+    let commitments = live
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|c| {
+            let all: Vec<&MilestoneView> = c
+                .milestones
+                .iter()
+                .filter_map(|id| model.milestones.get(id))
+                .collect();
+            PublicCommitment {
+                commitment: (*c).clone(),
+                more: all.len().saturating_sub(shown),
+                milestones: all
+                    .iter()
+                    .take(shown)
+                    .map(|m| {
+                        let mut shown = (*m).clone();
+                        shown.evidence = Public::evidence(m).to_vec();
+                        shown
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Some(PublicRecord {
+        stamp: Stamp::of(&model),
+        summary: views::summary(&model, e, today),
+        burnup: views::burnup(&model, code, today),
+        engagement: e.clone(),
+        commitments,
+        page,
+        pages,
+        today,
+    })
 }
 
 /// One version of the open dataset.

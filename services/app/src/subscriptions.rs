@@ -161,3 +161,16 @@ pub async fn erase(app: &App, caller: &Caller, id: SubscriberId) -> AppResult<()
     authorize(&caller.principal, Action::ManageDigest, None)?;
     Ok(subs::erase(&app.digest, &id.to_string(), &caller.context()).await?)
 }
+
+/// The countries subscriber `id` follows (none for an unknown one).
+pub async fn countries_of(app: &App, id: &str) -> Vec<safeguards_domain::values::CountryCode> {
+    app.model()
+        .await
+        .subscribers
+        .get(id)
+        .map(|s| s.countries.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| safeguards_domain::values::CountryCode::from_stored(c).ok())
+        .collect()
+}

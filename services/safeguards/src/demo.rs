@@ -249,7 +249,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 /// Load the demo data into an empty store. `now` anchors the history (it ends at `now`).
 pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
-    let store = &app.store;
+    let store = app.store();
     if feed::count(store.database()).await? > 0 {
         return Ok(Loaded::NotEmpty);
     }
@@ -627,7 +627,7 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
         contacts::upsert(
             store.database(),
             &id.to_string(),
-            &contacts::email_hash(&app.digest.settings.secret_key, &email),
+            &contacts::email_hash(&app.digest().settings.secret_key, &email),
             &email,
             Some(&format!("Demo reader {s}")),
         )
@@ -702,7 +702,7 @@ const PLANS: [(&str, &str, &str); 3] = [
 /// A process of the catalogue under `principle` (the `n`-th, wrapping), if it has any.
 fn real_process(app: &App, principle: &str, n: usize) -> Option<ProcessRef> {
     let of: Vec<&str> = app
-        .processes
+        .processes()
         .processes
         .iter()
         .filter(|p| p.principle == principle)

@@ -196,8 +196,8 @@ async fn create_account(config: &Config, args: cli::CreateAccount) -> anyhow::Re
 async fn send_reminders(config: &Config) -> anyhow::Result<()> {
     let db = server::open(config).await?;
     let app = server::app(config, &db).await?;
-    app.projector.catch_up().await?;
-    let sent = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+    app.projector().catch_up().await?;
+    let sent = safeguards_digest::reminders::send_reminders(app.digest(), chrono::Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("sending the reminders: {e}"))?;
     println!("reminders: {sent} mails sent");
@@ -207,7 +207,7 @@ async fn send_reminders(config: &Config) -> anyhow::Result<()> {
 async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<()> {
     let db = server::open(config).await?;
     let app = server::app(config, &db).await?;
-    app.projector.catch_up().await?;
+    app.projector().catch_up().await?;
     match command {
         cli::DigestCommand::Send { period } => {
             let period = match period {
@@ -218,7 +218,7 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
                 }
             };
             let report = safeguards_digest::deliver::drain(
-                &app.digest,
+                app.digest(),
                 period,
                 std::time::Duration::from_secs(600),
             )
@@ -236,19 +236,10 @@ async fn digest(config: &Config, command: cli::DigestCommand) -> anyhow::Result<
             let id = safeguards_infra::contacts::find(&db, &hash)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no subscriber has the address {email}"))?;
-            let countries: Vec<CountryCode> = app
-                .model()
-                .await
-                .subscribers
-                .get(&id)
-                .map(|s| s.countries.clone())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|c| CountryCode::from_stored(c).ok())
-                .collect();
+            let countries = safeguards_app::subscriptions::countries_of(&app, &id).await;
             // What that subscriber receives: everything only when the address has an account.
             let audience =
-                safeguards_digest::deliver::audience_of(&app.digest, email.as_str()).await;
+                safeguards_digest::deliver::audience_of(app.digest(), email.as_str()).await;
             let html = digests::preview(&app, &Principal::system(), &countries, audience)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

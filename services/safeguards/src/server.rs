@@ -157,8 +157,8 @@ fn assemble(
         mailer,
         retry_base,
     )?;
-    let mut app = App::new(store, projector, digest);
-    app.ledger_public_key = Some(hex::encode(ledger_key(config)?.verifying_key().to_bytes()));
+    let app = App::new(store, projector, digest)
+        .with_ledger_public_key(hex::encode(ledger_key(config)?.verifying_key().to_bytes()));
     Ok(match &config.catalogue {
         None => app,
         Some(path) => app.with_processes(load_catalogue(path)?),
@@ -195,7 +195,7 @@ impl Server {
     pub async fn build(config: &Config, options: Options) -> anyhow::Result<Self> {
         let db = open(config).await?;
         let app = assemble(config, &db, options.mailer, options.retry_base)?;
-        let (projector, digest) = (app.projector.clone(), app.digest.clone());
+        let (projector, digest) = (app.projector().clone(), app.digest().clone());
         let demo = if options.demo {
             Some(
                 crate::demo::load(&app, chrono::Utc::now())

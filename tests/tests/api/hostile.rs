@@ -313,7 +313,7 @@ async fn password_checks_run_a_few_at_a_time(backend: Backend) {
     assert!(statuses
         .iter()
         .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
-    let peak = app.app.passwords.peak();
+    let peak = app.app.passwords().peak();
     assert!(
         (1..=2).contains(&peak),
         "{peak} password checks ran at once"
@@ -399,7 +399,7 @@ async fn previews_are_for_digest_senders_one_at_a_time(backend: Backend) {
         .get(&manager, "/api/v1/digests/preview?countries=KEN")
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let busy = app.app.previews.try_acquire().unwrap();
+    let busy = app.app.previews().try_acquire().unwrap();
     let r = app.get(&manager, "/api/v1/digests/preview").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.contains_key("retry-after"));
@@ -1278,7 +1278,7 @@ async fn guesses_are_slowed_before_any_password_check_and_the_owner_still_gets_i
     );
     assert!(refused > 0, "every check was queued");
     assert!(took < Duration::from_secs(5), "the burst took {took:?}");
-    assert!(app.app.passwords.peak() <= 2);
+    assert!(app.app.passwords().peak() <= 2);
 }
 
 async fn wrong_current_passwords_are_slowed_like_wrong_sign_ins(backend: Backend) {

@@ -273,7 +273,7 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
     );
     let first = r.bytes().await.unwrap().to_vec();
     // The log moves on; the version is made again from the log, not from the live model.
-    app.app.datasets.forget();
+    app.app.datasets().forget();
     let r = app
         .post(
             &app.admin,
@@ -359,7 +359,7 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
         .unwrap();
     let moved = app_over(&to).await;
     // A version holds the countries published now: the moved store's read model says which.
-    moved.projector.start().await.unwrap();
+    moved.projector().start().await.unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let remade = loop {
         match safeguards_app::publication::dataset(&moved, version).await {
@@ -428,7 +428,7 @@ async fn verify_passes_on_a_fresh_export_and_names_the_event_a_change_a_deletion
     let seed = std::fs::read_to_string(dir.join("ledger.key")).unwrap();
     let key = ledger::signing_key(&seed).unwrap();
     assert_eq!(
-        app.app.ledger_public_key.as_deref(),
+        app.app.ledger_public_key(),
         Some(hex::encode(key.verifying_key().to_bytes()).as_str())
     );
     // The export stops at the feed's horizon, which transactions of other tests on the same
@@ -725,7 +725,7 @@ async fn nothing_withheld_from_publication_leaves_without_a_sign_in_by_digest_ar
             .contains("immutable"));
         zips.push(r.bytes().await.unwrap().to_vec());
     }
-    app.app.datasets.forget();
+    app.app.datasets().forget();
     zips.push(
         safeguards_app::publication::dataset(&app.app, published_version)
             .await

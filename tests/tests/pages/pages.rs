@@ -490,3 +490,99 @@ mod account_language {
     use super::*;
     on_both_stores!(an_account_keeps_its_language);
 }
+
+/// The step form of a milestone (`POST /milestones/{id}/{step}`) against every role and every
+/// hostile path: no session, another country's milestone, a malformed or unknown id, an unknown
+/// step, a forged token, a body past the limit. Each is refused with the page (or sign-in) it
+/// should get, never a server error, and nothing is recorded.
+async fn the_step_form_refuses_every_role_and_hostile_path_and_records_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    app.open("UGA").await;
+    let ken = app
+        .milestone(&app.commitment("KEN").await, "2027-01-31")
+        .await;
+    let uga = app
+        .milestone(&app.commitment("UGA").await, "2027-01-31")
+        .await;
+    app.account("v@hostile.test", Role::Viewer, &[]).await;
+    app.account("fp@hostile.test", Role::FocalPoint, &["KEN"])
+        .await;
+    app.account("pm@hostile.test", Role::ProgrammeManager, &[])
+        .await;
+    safeguards_tests::wait_until_all_visible(&app.db.db).await;
+    let before = app.event_count().await;
+
+    let anonymous = Browser::new(&app);
+    let (status, headers, _) = anonymous
+        .post(&format!("/milestones/{ken}/start"), &[("csrf", "x")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/login");
+
+    let long = "x".repeat(200 * 1024);
+    for email in ["v@hostile.test", "fp@hostile.test", "pm@hostile.test"] {
+        let mut who = Browser::new(&app);
+        who.sign_in(email).await;
+        let csrf = who.csrf("/account").await;
+        assert!(!csrf.is_empty(), "{email}: the account page has a form");
+        // Another country's milestone for the focal point, any milestone for the viewer.
+        if email != "pm@hostile.test" {
+            let target = if email == "fp@hostile.test" {
+                &uga
+            } else {
+                &ken
+            };
+            let (status, _, html) = who
+                .post(&format!("/milestones/{target}/start"), &[("csrf", &csrf)])
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{email}: {html}");
+        }
+        type Refusal<'a> = (String, Vec<(&'a str, &'a str)>, StatusCode);
+        let refusals: [Refusal; 5] = [
+            (
+                "/milestones/not-an-id/start".into(),
+                vec![("csrf", &csrf)],
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                format!("/milestones/{}/start", uuid::Uuid::new_v4()),
+                vec![("csrf", &csrf)],
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                format!("/milestones/{ken}/fly"),
+                vec![("csrf", &csrf)],
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                format!("/milestones/{ken}/start"),
+                vec![("csrf", "forged")],
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                format!("/milestones/{ken}/progress"),
+                vec![("csrf", &csrf), ("percent", "50"), ("note", &long)],
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ];
+        for (path, form, expected) in &refusals {
+            let (status, _, html) = who.post(path, form).await;
+            assert_eq!(status, *expected, "{email} {path}");
+            assert!(
+                !html.contains(&long[..100]),
+                "{email} {path}: the input echoed"
+            );
+        }
+    }
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "a refused step recorded something"
+    );
+}
+
+mod step_form_hostile {
+    use super::*;
+    on_both_stores!(the_step_form_refuses_every_role_and_hostile_path_and_records_nothing);
+}

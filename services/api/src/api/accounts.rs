@@ -1,6 +1,6 @@
 //! Sign-in, the signed-in account, and account administration.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -9,7 +9,7 @@ use safeguards_app::accounts::{self, AccountOut, NewAccount, Session};
 use safeguards_domain::values::{parse_word, AccountId, Email, Title};
 use serde::{Deserialize, Serialize};
 
-use super::{created, ok, path_id};
+use super::{created, ok, Path};
 use crate::api::schema::{self, list, max};
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, Cmd, Signed};
@@ -176,10 +176,9 @@ pub struct RoleBody {
 pub async fn change_role(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "account", AccountId::parse)?;
     let role = parse_word("role", &body.role)?;
     let countries = body
         .countries
@@ -213,9 +212,8 @@ pub async fn change_role(
 pub async fn disable_account(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "account", AccountId::parse)?;
     Ok(ok(accounts::disable(&state.app, &caller, id).await?))
 }
 
@@ -233,9 +231,8 @@ pub async fn disable_account(
 pub async fn enable_account(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "account", AccountId::parse)?;
     Ok(ok(accounts::enable(&state.app, &caller, id).await?))
 }
 

@@ -1,8 +1,6 @@
 //! `GET /api/v1/catalogue`: the framework's codes, its processes (with their source, version,
 //! licence and completeness) and the ISO 3166-1 countries.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -21,7 +19,7 @@ pub struct CatalogueBody<'a> {
 }
 
 /// The body for a catalogue of processes, serialized.
-pub fn body(processes: &Arc<Processes>) -> String {
+pub fn body(processes: &Processes) -> String {
     serde_json::to_string(&CatalogueBody {
         catalogue: data::catalogue(),
         processes,
@@ -47,7 +45,7 @@ pub async fn catalogue(State(state): State<AppState>) -> impl IntoResponse {
         state
             .views
             .catalogue
-            .get_or_init(|| body(&state.app.processes))
+            .get_or_init(|| body(state.app.processes()))
             .clone(),
     )
 }

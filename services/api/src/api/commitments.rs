@@ -1,19 +1,19 @@
 //! `/api/v1/commitments…` and a country's commitments.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use safeguards_app::commitments;
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::values::{
-    parse_as, parse_date, AuthorityCode, CommitmentId, DpiSystemType, ProcessRef, RiskCode,
-    StageCode, Text, Title,
+    parse_as, parse_date, AuthorityCode, CommitmentId, CountryCode, DpiSystemType, ProcessRef,
+    RiskCode, StageCode, Text, Title,
 };
-use safeguards_projections::views::{self, CommitmentOut};
+use safeguards_projections::views::CommitmentOut;
 use serde::Deserialize;
 
-use super::{created, ok, path_country, path_id, with_etag};
+use super::{created, ok, with_etag, Path};
 use crate::api::schema::{self, list, max};
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, Cmd, Signed};
 use crate::http::input::{principles, CommitmentInput};
 use crate::AppState;
@@ -59,10 +59,9 @@ pub struct CreateCommitmentBody {
 pub async fn create_commitment(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<CreateCommitmentBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let fields = CommitmentInput {
         title: &body.title,
         description: body.description.as_deref(),
@@ -93,12 +92,11 @@ pub async fn create_commitment(
 pub async fn list_commitments(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     crate::http::extract::ApiQuery(q): crate::http::extract::ApiQuery<
         crate::api::paging::PageQuery,
     >,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let all = super::progress::country_today(&state, country)
         .await?
         .commitments;
@@ -126,15 +124,9 @@ pub async fn list_commitments(
 pub async fn get_commitment(
     State(state): State<AppState>,
     _: Signed,
-    Path(id): Path<String>,
+    Path(id): Path<CommitmentId>,
 ) -> ApiResult<Response> {
-    let model = state.app.model().await;
-    let c = model
-        .commitments
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-    let mut out = views::commitment_out(&model, c, state.app.clock.today());
-    out.process_refs_not_in_catalogue = state.app.processes.not_held(&c.process_refs);
+    let out = commitments::get(&state.app, id).await?;
     Ok(with_etag(out.commitment.version, out))
 }
 
@@ -184,10 +176,9 @@ pub struct ReviseBody {
 pub async fn revise(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<CommitmentId>,
     ApiJson(body): ApiJson<ReviseBody>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "commitment", CommitmentId::parse)?;
     let revision = CommitmentRevision {
         title: Title::parse_optional("title", body.title.as_deref())?,
         description: Text::parse_optional("description", body.description.as_deref())?,
@@ -249,10 +240,9 @@ pub struct ReasonBody {
 pub async fn withdraw(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<CommitmentId>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "commitment", CommitmentId::parse)?;
     let reason = Text::parse_field("reason", &body.reason)?;
     Ok(ok(
         commitments::withdraw(&state.app, &caller, id, reason).await?

@@ -1,6 +1,6 @@
 //! `/api/v1/engagements…`: one engagement per country.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use safeguards_app::engagements;
@@ -10,7 +10,7 @@ use safeguards_domain::values::{
 use safeguards_projections::model::EngagementView;
 use serde::Deserialize;
 
-use super::{created, ok, path_country, path_id, with_etag};
+use super::{created, ok, with_etag, Path};
 use crate::api::schema::{self, max};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, Cmd, Signed};
@@ -104,16 +104,7 @@ pub async fn list_engagements(
     State(state): State<AppState>,
     _: Signed,
 ) -> Json<Vec<EngagementView>> {
-    Json(
-        state
-            .app
-            .model()
-            .await
-            .engagements
-            .values()
-            .cloned()
-            .collect(),
-    )
+    Json(engagements::list(&state.app).await)
 }
 
 #[utoipa::path(
@@ -129,14 +120,9 @@ pub async fn list_engagements(
 pub async fn get_engagement(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
-    let model = state.app.model().await;
-    let view = model
-        .engagements
-        .get(country.as_str())
-        .ok_or_else(|| ApiError::not_found(format!("no engagement is open for {country}")))?;
+    let view = engagements::get(&state.app, country).await?;
     Ok(with_etag(view.version, view))
 }
 
@@ -171,10 +157,9 @@ pub struct ActivityBody {
 pub async fn record_activity(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<ActivityBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let activity = ActivityInput {
         kind: &body.kind,
         title: &body.title,
@@ -203,10 +188,9 @@ pub async fn record_activity(
 pub async fn add_dpi_system(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<DpiSystemBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let system = parse_as("type", &body.system, DpiSystemType::parse)?;
     let stage = StageCode::parse(&body.stage)?;
     Ok(ok(engagements::add_dpi_system(
@@ -239,11 +223,9 @@ pub struct StageBody {
 pub async fn move_dpi_system(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path((raw, system)): Path<(String, String)>,
+    Path((country, system)): Path<(CountryCode, DpiSystemType)>,
     ApiJson(body): ApiJson<StageBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
-    let system = DpiSystemType::parse(&system).map_err(|e| ApiError::not_found(e.reason))?;
     let stage = StageCode::parse(&body.stage)?;
     Ok(ok(engagements::move_dpi_system(
         &state.app, &caller, country, system, stage,
@@ -272,10 +254,9 @@ pub struct FocalPointBody {
 pub async fn assign_focal_point(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<FocalPointBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let account = AccountId::parse(&body.account_id)?;
     Ok(ok(engagements::assign_focal_point(
         &state.app, &caller, country, account,
@@ -299,10 +280,8 @@ pub async fn assign_focal_point(
 pub async fn remove_focal_point(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path((raw, account)): Path<(String, String)>,
+    Path((country, account)): Path<(CountryCode, AccountId)>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
-    let account = path_id(&account, "account", AccountId::parse)?;
     Ok(ok(engagements::remove_focal_point(
         &state.app, &caller, country, account,
     )
@@ -333,10 +312,9 @@ pub struct StatusBody {
 pub async fn change_status(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let status = parse_word("status", &body.status)?;
     let reason = Text::parse_optional("reason", body.reason.as_deref())?;
     Ok(ok(engagements::change_status(
@@ -367,9 +345,8 @@ pub struct UnpublishBody {
 pub async fn publish(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     Ok(ok(engagements::publish(&state.app, &caller, country).await?))
 }
 
@@ -388,10 +365,9 @@ pub async fn publish(
 pub async fn unpublish(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<UnpublishBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let reason = Text::parse_optional("reason", body.reason.as_deref())?;
     Ok(ok(engagements::unpublish(
         &state.app, &caller, country, reason,

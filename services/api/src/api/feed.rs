@@ -1,6 +1,6 @@
 //! History of one aggregate, the activity feed and the CloudEvents feed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -10,7 +10,7 @@ use safeguards_projections::activity::ActivityLine;
 use safeguards_projections::cloudevent::CloudEvent;
 use serde::Deserialize;
 
-use super::{path_country, path_id};
+use super::Path;
 use crate::api::paging::{self, PageQuery};
 use crate::api::schema;
 use crate::http::error::{ApiError, ApiResult};
@@ -30,10 +30,9 @@ use crate::AppState;
 pub async fn engagement_history(
     State(state): State<AppState>,
     Signed(who): Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let all = history::history(&state.app, &who, Subject::Engagement, country.as_str()).await?;
     paged_history(&q, all, &format!("/api/v1/engagements/{country}/history"))
 }
@@ -58,10 +57,9 @@ fn paged_history(q: &PageQuery, all: Vec<HistoryItem>, path: &str) -> ApiResult<
 pub async fn commitment_history(
     State(state): State<AppState>,
     Signed(who): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<CommitmentId>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "commitment", CommitmentId::parse)?;
     let all = history::history(&state.app, &who, Subject::Commitment, &id.to_string()).await?;
     paged_history(&q, all, &format!("/api/v1/commitments/{id}/history"))
 }
@@ -79,10 +77,9 @@ pub async fn commitment_history(
 pub async fn milestone_history(
     State(state): State<AppState>,
     Signed(who): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<MilestoneId>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id, "milestone", MilestoneId::parse)?;
     let all = history::history(&state.app, &who, Subject::Milestone, &id.to_string()).await?;
     paged_history(&q, all, &format!("/api/v1/milestones/{id}/history"))
 }

@@ -1,6 +1,6 @@
 //! `/api/v1/milestones…`: a milestone's life, one route per step.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use safeguards_app::milestones;
 use safeguards_domain::milestone::{MilestoneStep, StepInput};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, ok, path_id, with_etag};
+use super::{created, ok, with_etag, Path};
 use crate::api::schema::{self, max};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, Cmd, OptionalJson, Signed};
@@ -45,10 +45,9 @@ pub struct AddMilestoneBody {
 pub async fn add_milestone(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(commitment): Path<String>,
+    Path(commitment): Path<CommitmentId>,
     ApiJson(body): ApiJson<AddMilestoneBody>,
 ) -> ApiResult<Response> {
-    let commitment = path_id(&commitment, "commitment", CommitmentId::parse)?;
     let committed = milestones::add(
         &state.app,
         &caller,
@@ -79,20 +78,12 @@ pub async fn add_milestone(
 pub async fn list_milestones(
     State(state): State<AppState>,
     _: Signed,
-    Path(id): Path<String>,
+    Path(id): Path<CommitmentId>,
     crate::http::extract::ApiQuery(q): crate::http::extract::ApiQuery<
         crate::api::paging::PageQuery,
     >,
 ) -> ApiResult<Response> {
-    let all = {
-        let model = state.app.model().await;
-        let c = model
-            .commitments
-            .get(&id)
-            .ok_or_else(|| ApiError::not_found("no such commitment"))?;
-        safeguards_projections::views::commitment_out(&model, c, state.app.clock.today())
-            .milestone_list
-    };
+    let all = safeguards_app::commitments::milestones(&state.app, id).await?;
     let page = q.page(all, |m| m.milestone.id.as_str().into())?;
     let next = q.next(&format!("/api/v1/commitments/{id}/milestones"), page.next);
     Ok(crate::api::paging::array(page.items, next))
@@ -111,18 +102,10 @@ pub async fn list_milestones(
 pub async fn get_milestone(
     State(state): State<AppState>,
     _: Signed,
-    Path(id): Path<String>,
+    Path(id): Path<MilestoneId>,
 ) -> ApiResult<Response> {
-    let model = state.app.model().await;
-    let m = model
-        .milestones
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found("no such milestone"))?;
-    let out = MilestoneOut {
-        milestone: m.clone(),
-        overdue: m.is_overdue(state.app.clock.today()),
-    };
-    Ok(with_etag(m.version, out))
+    let out = milestones::get(&state.app, id).await?;
+    Ok(with_etag(out.milestone.version, out))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -285,10 +268,6 @@ impl StepBody for RescheduleBody {
     }
 }
 
-fn milestone(raw: &str) -> ApiResult<MilestoneId> {
-    path_id(raw, "milestone", MilestoneId::parse)
-}
-
 /// The routes of the milestone steps (`POST /milestones/{id}/<step>`), each with its body and
 /// its documentation, and [`step_routes`] to serve them all. The path is the step's name.
 macro_rules! steps {
@@ -308,10 +287,9 @@ macro_rules! steps {
             pub async fn $name(
                 State(state): State<AppState>,
                 Cmd(caller): Cmd,
-                Path(raw): Path<String>,
+                Path(id): Path<MilestoneId>,
                 $extract(body): $extract<$body>,
             ) -> ApiResult<Response> {
-                let id = milestone(&raw)?;
                 let input = body.input()?;
                 Ok(ok(milestones::take(&state.app, &caller, id, MilestoneStep::$step, input).await?))
             }

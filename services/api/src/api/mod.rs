@@ -16,10 +16,14 @@ pub mod progress;
 pub mod schema;
 pub mod subscriptions;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safeguards_domain::values::{CountryCode, FieldError};
+use safeguards_domain::values::{
+    AccountId, CommitmentId, CountryCode, DpiSystemType, MilestoneId, SubscriberId,
+};
 use safeguards_infra::Committed;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -126,16 +130,68 @@ pub fn with_etag<T: Serialize>(version: i64, body: T) -> Response {
     response
 }
 
-/// The country a path names; a code that is not one is "no such resource".
-pub fn path_country(raw: &str) -> ApiResult<CountryCode> {
-    CountryCode::parse(raw).map_err(|e| ApiError::not_found(e.reason))
+/// A typed parameter of an API path (`Path<MilestoneId>`, `Path<CountryCode>`): one that does
+/// not parse names no resource, and is answered 404 as an unknown one is (after the caller's
+/// credentials, which the extractors before it check).
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+/// A value a path may name, parsed by the input rules (a country code is upper case).
+pub trait PathValue: Sized {
+    fn from_path(raw: &str) -> ApiResult<Self>;
 }
 
-/// An id a path names; one that is not an id is "no such resource".
-pub fn path_id<T>(
-    raw: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Result<T, FieldError>,
-) -> ApiResult<T> {
-    parse(raw).map_err(|_| ApiError::not_found(format!("no such {what}")))
+impl<T: PathValue> FromRequestParts<AppState> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let axum::extract::Path(raw) = <axum::extract::Path<String> as FromRequestParts<
+            AppState,
+        >>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::not_found("no such resource"))?;
+        T::from_path(&raw).map(Self)
+    }
+}
+
+impl<A: PathValue, B: PathValue> FromRequestParts<AppState> for Path<(A, B)> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let axum::extract::Path((a, b)) = <axum::extract::Path<(String, String)> as FromRequestParts<
+            AppState,
+        >>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::not_found("no such resource"))?;
+        Ok(Self((A::from_path(&a)?, B::from_path(&b)?)))
+    }
+}
+
+impl PathValue for CountryCode {
+    fn from_path(raw: &str) -> ApiResult<Self> {
+        CountryCode::parse(raw).map_err(|e| ApiError::not_found(e.reason))
+    }
+}
+
+macro_rules! path_ids {
+    ($($id:ty: $what:literal),* $(,)?) => {$(
+        impl PathValue for $id {
+            fn from_path(raw: &str) -> ApiResult<Self> {
+                <$id>::parse(raw).map_err(|_| ApiError::not_found(concat!("no such ", $what)))
+            }
+        }
+    )*};
+}
+
+path_ids! {
+    AccountId: "account",
+    CommitmentId: "commitment",
+    MilestoneId: "milestone",
+    SubscriberId: "subscriber",
+}
+
+impl PathValue for DpiSystemType {
+    fn from_path(raw: &str) -> ApiResult<Self> {
+        DpiSystemType::parse(raw).map_err(|e| ApiError::not_found(e.reason))
+    }
 }

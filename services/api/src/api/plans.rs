@@ -1,17 +1,19 @@
 //! `/api/v1/engagements/{country}/plan` (action plans from the catalogue's processes) and
 //! `/api/v1/coverage…` (the risks a country's commitments leave uncovered).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::{plans, progress};
 use safeguards_domain::processes::Process;
-use safeguards_domain::values::{parse_as, parse_date, AuthorityCode, CommitmentId, StageCode};
+use safeguards_domain::values::{
+    parse_as, parse_date, AuthorityCode, CommitmentId, CountryCode, StageCode,
+};
 use safeguards_projections::coverage::Coverage;
 use serde::{Deserialize, Serialize};
 
-use super::{path_country, CommandAnswer};
+use super::{CommandAnswer, Path};
 use crate::api::commitments::CreateCommitmentBody;
 use crate::api::schema;
 use crate::http::error::ApiResult;
@@ -66,10 +68,9 @@ pub struct PlanDraft {
 pub async fn draft_plan(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(_): Path<CountryCode>,
     ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> ApiResult<Json<Vec<PlanDraft>>> {
-    path_country(&raw)?;
     let authority = parse_as("authority", &q.authority, AuthorityCode::parse)?;
     let stage = parse_as("stage", &q.stage, StageCode::parse)?;
     let due_on = parse_date("due_on", &q.due_on)?;
@@ -124,10 +125,9 @@ pub struct SavedPlan {
 pub async fn save_plan(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiJson(body): ApiJson<SavePlanBody>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let plan = body
         .commitments
         .iter()
@@ -207,10 +207,9 @@ pub async fn coverage_all(
 pub async fn coverage(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiQuery(q): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<Coverage>> {
-    let country = path_country(&raw)?;
     Ok(Json(
         progress::coverage(&state.app, country, day(&q)?).await?,
     ))

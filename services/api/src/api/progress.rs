@@ -1,17 +1,16 @@
 //! `/api/v1/progress…`: progress views, with time travel for one country.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safeguards_app::progress::as_of;
 use safeguards_domain::values::{parse_date, CountryCode};
 use safeguards_projections::views::{
     self, CommitmentOut, CountryProgress, Overview, PrincipleProgress,
 };
 use serde::Deserialize;
 
-use super::path_country;
+use super::Path;
 use crate::api::paging;
 use crate::api::schema;
 use crate::http::error::{ApiError, ApiResult};
@@ -94,10 +93,7 @@ pub async fn overview(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let csv = wants_csv(q.format.as_deref())?;
-    let cached = {
-        let model = state.app.model().await;
-        state.views.overview(&model, state.app.clock.today())
-    };
+    let cached = safeguards_app::progress::overview(&state.app).await;
     if !csv {
         return Ok((
             [(header::CONTENT_TYPE, "application/json")],
@@ -154,8 +150,7 @@ pub async fn overview(
     security(("bearer" = []))
 )]
 pub async fn principles(State(state): State<AppState>, _: Signed) -> Json<Vec<PrincipleProgress>> {
-    let model = state.app.model().await;
-    Json(views::principles(&model, state.app.clock.today()))
+    Json(safeguards_app::progress::principles(&state.app).await)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -254,13 +249,7 @@ pub(super) async fn country_today(
     state: &AppState,
     country: CountryCode,
 ) -> ApiResult<CountryProgress> {
-    let model = state.app.model().await;
-    views::country(&model, country.as_str(), state.app.clock.today())
-        .ok_or_else(|| not_engaged(country))
-}
-
-fn not_engaged(country: CountryCode) -> ApiError {
-    ApiError::not_found(format!("no engagement is open for {country}"))
+    Ok(safeguards_app::progress::country(&state.app, country).await?)
 }
 
 /// `GET /api/v1/progress/{country}/overdue?limit=&cursor=`.
@@ -277,10 +266,9 @@ fn not_engaged(country: CountryCode) -> ApiError {
 pub async fn overdue(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiQuery(q): ApiQuery<paging::PageQuery>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let all = country_today(&state, country).await?.overdue;
     let page = q.page(all, |m| m.milestone.id.as_str().into())?;
     let next = q.next(&format!("/api/v1/progress/{country}/overdue"), page.next);
@@ -304,20 +292,15 @@ pub async fn overdue(
 pub async fn country(
     State(state): State<AppState>,
     _: Signed,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
     ApiQuery(q): ApiQuery<CountryQuery>,
 ) -> ApiResult<Response> {
-    let country = path_country(&raw)?;
     let csv = wants_csv(q.format.as_deref())?;
     let mut progress = match q.as_of.as_deref() {
         None => country_today(&state, country).await?,
         Some(raw_date) => {
             let day = parse_date("as_of", raw_date)?;
-            let model = as_of(&state.app, country, day).await?;
-            let mut progress = views::country(&model, country.as_str(), day)
-                .ok_or_else(|| not_engaged(country))?;
-            progress.as_of = Some(day);
-            progress
+            safeguards_app::progress::country_on(&state.app, country, day).await?
         }
     };
     if !csv {

@@ -2,7 +2,7 @@
 //! administration, and the digest's periods, preview and send. (The pages mails link to are in
 //! `pages::subscriptions`.)
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,7 +18,7 @@ use safeguards_domain::values::{
 use safeguards_projections::model::DigestView;
 use serde::{Deserialize, Serialize};
 
-use super::path_id;
+use super::Path;
 use crate::api::schema::{self, list, max};
 use crate::http::error::ApiResult;
 use crate::http::extract::{correlation_id, ApiJson, ApiQuery, Cmd, Signed};
@@ -150,9 +150,8 @@ pub async fn subscribers(
 pub async fn erase(
     State(state): State<AppState>,
     Cmd(caller): Cmd,
-    Path(id): Path<String>,
+    Path(id): Path<SubscriberId>,
 ) -> ApiResult<Json<Accepted>> {
-    let id = path_id(&id, "subscriber", SubscriberId::parse)?;
     subscriptions::erase(&state.app, &caller, id).await?;
     Ok(Json(Accepted { status: "erased" }))
 }

@@ -1,50 +1,8 @@
-//! Views computed once per state of the read model and shared by every request until the
-//! model moves on (or the date changes, which moves milestones into "overdue").
+//! Bodies computed once and shared by every request while the server runs.
 
-use std::sync::{Arc, Mutex};
-
-use axum::body::Bytes;
-use chrono::NaiveDate;
-use safeguards_projections::views::{self, Overview};
-use safeguards_projections::Tracker;
-
-/// The overview of every country, and its JSON, as of one model position and date.
-#[derive(Debug)]
-pub struct CachedOverview {
-    position: i64,
-    today: NaiveDate,
-    pub overview: Overview,
-    pub json: Bytes,
-}
-
-/// The views kept between requests.
+/// The bodies kept between requests.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    overview: Mutex<Option<Arc<CachedOverview>>>,
     /// `GET /api/v1/catalogue`'s body: the catalogue does not change while the server runs.
     pub catalogue: std::sync::OnceLock<String>,
-}
-
-impl ViewCache {
-    /// The overview of `model` on `today`: the kept one when the model has not moved since.
-    pub fn overview(&self, model: &Tracker, today: NaiveDate) -> Arc<CachedOverview> {
-        let kept = self.overview.lock().ok().and_then(|k| k.clone());
-        if let Some(kept) = kept.filter(|k| k.position == model.position && k.today == today) {
-            return kept;
-        }
-        let overview = views::overview(model, today);
-        let json = serde_json::to_vec(&overview)
-            .map(Bytes::from)
-            .unwrap_or_default();
-        let fresh = Arc::new(CachedOverview {
-            position: model.position,
-            today,
-            overview,
-            json,
-        });
-        if let Ok(mut kept) = self.overview.lock() {
-            *kept = Some(fresh.clone());
-        }
-        fresh
-    }
 }

@@ -117,9 +117,8 @@ impl FromRequestParts<AppState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        let principal = state.principal(parts, token).await?;
-        if safeguards_app::accounts::password_change_required(&state.app, token)
-            && !PASSWORD_CHANGE_PATHS.contains(&original_path(parts))
+        let (principal, bearer) = state.principal(parts, token).await?;
+        if bearer.password_change_required && !PASSWORD_CHANGE_PATHS.contains(&original_path(parts))
         {
             return Err(password_change_required());
         }

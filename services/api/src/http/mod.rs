@@ -17,7 +17,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::PrometheusHandle;
-use safeguards_app::App;
+use safeguards_app::credentials::Bearer;
+use safeguards_app::{operations, App};
 
 use error::ApiError;
 
@@ -85,14 +86,19 @@ impl AppState {
     /// decides on the log, and looks up what the model has not seen yet there, as
     /// `milestones::country_of` does); a model behind the log for longer than
     /// [`AppState::stale_bound`] answers 503 rather than decide on old rights.
+    ///
+    /// The token is checked once, here; the principal comes with what the token says of itself
+    /// (its [`Bearer`]: issued while the password had to be changed).
     pub async fn principal(
         &self,
         parts: &Parts,
         token: &str,
-    ) -> Result<safeguards_app::Principal, ApiError> {
-        if self.app.tokens.check(token, chrono::Utc::now()).is_none() {
-            return Err(ApiError::unauthorized());
-        }
+    ) -> Result<(safeguards_app::Principal, Bearer), ApiError> {
+        let bearer = self
+            .app
+            .tokens()
+            .check(token, chrono::Utc::now())
+            .ok_or_else(ApiError::unauthorized)?;
         let writes = if parts.method == axum::http::Method::GET
             || parts.method == axum::http::Method::HEAD
         {
@@ -101,12 +107,13 @@ impl AppState {
             Writes::Rights
         };
         self.wait_for(parts, writes).await;
-        if self.app.projector.behind_for() > self.stale_bound {
+        if operations::behind_for(&self.app) > self.stale_bound {
             return Err(ApiError::unavailable(
                 "the server's view of the log is behind; retry shortly",
             ));
         }
-        Ok(safeguards_app::accounts::principal(&self.app, token).await?)
+        let principal = safeguards_app::accounts::principal_of_bearer(&self.app, &bearer).await?;
+        Ok((principal, bearer))
     }
 
     /// Wait until the read model reflects every write of this process and the position the
@@ -119,15 +126,13 @@ impl AppState {
     /// the writes of this process that `writes` names.
     async fn wait_for(&self, parts: &Parts, writes: Writes) {
         let wanted = read_after(parts);
-        let projector = &self.app.projector;
-        let caught_up = match writes {
-            Writes::All => projector.wait_for(wanted, self.freshness_wait).await,
-            Writes::Rights => projector.wait_for_rights(wanted, self.freshness_wait).await,
-        };
+        let rights_only = matches!(writes, Writes::Rights);
+        let caught_up =
+            operations::wait_for(&self.app, wanted, rights_only, self.freshness_wait).await;
         if !caught_up {
             tracing::warn!(
                 wanted,
-                applied = projector.applied(),
+                applied = operations::applied(&self.app),
                 ?writes,
                 "served before the model caught up"
             );

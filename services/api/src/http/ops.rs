@@ -1,6 +1,7 @@
 //! Operational routes: liveness, readiness, Prometheus metrics, and the per-request
 //! observation middleware that feeds them.
 
+use safeguards_app::operations::{self, NotReady};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -33,10 +34,8 @@ pub async fn healthz() -> (StatusCode, &'static str) {
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", summary = "The store answers; the read model's lag",
     responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Not ready, with the reason", body = Object)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    let store = state.app.store.database().ping().await;
-    let lag = state.app.projector.lag().await;
-    match (store, lag) {
-        (Ok(()), Ok(lag)) => {
+    match operations::readiness(&state.app).await {
+        Ok((store, lag)) => {
             metrics::gauge!("safeguards_projection_lag_positions")
                 .set((lag.head - lag.applied).max(0) as f64);
             metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
@@ -44,7 +43,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
                 StatusCode::OK,
                 Json(json!({
                     "status": "ready",
-                    "store": state.app.store.database().kind(),
+                    "store": store,
                     "projection": {
                         "applied_position": lag.applied,
                         "head_position": lag.head,
@@ -57,11 +56,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         }
         // The driver's error text names hosts, users and databases: it goes to the log, and the
         // answer (often public, behind a load balancer) says only which part is not ready.
-        (Err(e), _) => {
+        Err(NotReady::Store(e)) => {
             tracing::warn!(error = %e, "readiness: the store does not answer");
             unready("the store does not answer")
         }
-        (_, Err(e)) => {
+        Err(NotReady::Feed(e)) => {
             tracing::warn!(error = %e, "readiness: the event feed cannot be read");
             unready("the event feed cannot be read")
         }
@@ -85,13 +84,13 @@ fn unready(reason: &str) -> Response {
 #[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", summary = "Prometheus metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    if let Ok(lag) = state.app.projector.lag().await {
+    if let Some(lag) = operations::lag(&state.app).await {
         metrics::gauge!("safeguards_projection_lag_positions")
             .set((lag.head - lag.applied).max(0) as f64);
         metrics::gauge!("safeguards_projection_lag_seconds").set(lag.seconds);
     }
-    metrics::gauge!("safeguards_projection_position").set(state.app.projector.applied() as f64);
-    safeguards_infra::metrics::sample(state.app.store.database());
+    metrics::gauge!("safeguards_projection_position").set(operations::applied(&state.app) as f64);
+    operations::sample_store_metrics(&state.app);
     match &state.metrics {
         Some(handle) => (
             [(

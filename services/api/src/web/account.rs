@@ -1,14 +1,15 @@
 //! `/account`: the signed-in account and its language for the pages.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::accounts;
 use safeguards_domain::values::{parse_word, Role};
 
-use super::{form_caller, message, render, FormFields, Visit};
+use super::form::{language_picks, Pick};
+use super::{render, FormFields, PageError, Signed, Visit};
 use crate::http::error::ApiError;
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
@@ -16,7 +17,7 @@ use crate::AppState;
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
-    languages: Vec<(&'static str, &'static str, bool)>,
+    languages: Vec<Pick>,
     t: &'static Texts,
     user: Option<String>,
     name: String,
@@ -38,11 +39,7 @@ pub(super) fn change_password_first() -> Response {
 }
 
 /// `GET /account`.
-pub async fn account(State(state): State<AppState>, parts: Parts) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
+pub async fn account(State(state): State<AppState>, visit: Visit, parts: Parts) -> Response {
     let changed = parts
         .uri
         .query()
@@ -70,10 +67,7 @@ async fn page(
     visit.answer(render(
         status,
         AccountPage {
-            languages: [("en", "English"), ("fr", "Français"), ("es", "Español")]
-                .into_iter()
-                .map(|(code, name)| (code, name, code == t.lang))
-                .collect(),
+            languages: language_picks(visit.lang),
             t,
             user: visit.name(),
             name: visit.who.name.clone(),
@@ -89,7 +83,7 @@ async fn page(
                 .join(", "),
             csrf: visit.csrf(state),
             password,
-            must_change: accounts::password_change_required(&state.app, &visit.token),
+            must_change: visit.must_change_password,
         },
     ))
 }
@@ -99,13 +93,11 @@ async fn page(
 /// as wrong sign-ins are.
 pub async fn password(
     State(state): State<AppState>,
+    visit: Visit,
     parts: Parts,
-    Form(form): Form<FormFields>,
+    Signed(form): Signed<FormFields>,
 ) -> Response {
-    let (_, caller) = match form_caller(&state, &parts, &form).await {
-        Ok(c) => c,
-        Err(answer) => return answer,
-    };
+    let caller = visit.caller();
     let current = form.get("current_password").cloned().unwrap_or_default();
     let new = form.get("new_password").cloned().unwrap_or_default();
     let client = state.limits.client(&parts);
@@ -117,16 +109,11 @@ pub async fn password(
         ),
         Err(e) => {
             let e = ApiError::from(e);
-            match Visit::of(&state, &parts).await {
-                Ok(visit) => {
-                    let field = match e.field.as_deref() {
-                        Some("password" | "new_password") => "new_password",
-                        _ => "current_password",
-                    };
-                    page(&state, &visit, e.status, Some(Err((field, e.detail)))).await
-                }
-                Err(answer) => answer,
-            }
+            let field = match e.field.as_deref() {
+                Some("password" | "new_password") => "new_password",
+                _ => "current_password",
+            };
+            page(&state, &visit, e.status, Some(Err((field, e.detail)))).await
         }
     }
 }
@@ -134,13 +121,10 @@ pub async fn password(
 /// `POST /account/language`: the account's language for the pages.
 pub async fn language(
     State(state): State<AppState>,
-    parts: Parts,
-    Form(form): Form<FormFields>,
+    visit: Visit,
+    Signed(form): Signed<FormFields>,
 ) -> Response {
-    let (t, caller) = match form_caller(&state, &parts, &form).await {
-        Ok(c) => c,
-        Err(answer) => return answer,
-    };
+    let caller = visit.caller();
     let result = match parse_word("language", form.get("language").map_or("", |l| l.trim())) {
         Ok(language) => accounts::set_language(&state.app, &caller, language).await,
         Err(e) => Err(e.into()),
@@ -155,16 +139,8 @@ pub async fn language(
             );
             r
         }
-        Err(e) => {
-            let e = ApiError::from(e);
-            message(
-                t,
-                e.status,
-                Some(caller.principal.name),
-                t.failed,
-                &e.detail,
-                Some(("/account", t.back)),
-            )
-        }
+        Err(e) => PageError::failed(visit.t, visit.name(), e)
+            .back("/account", visit.t.back)
+            .into_response(),
     }
 }

@@ -17,25 +17,34 @@ use safeguards_digest::texts::mail_texts;
 use safeguards_domain::digest::Period;
 
 use super::public::off;
-use super::{message, not_found, render, user};
+use super::{message, not_found, render, Visit};
 use crate::http::error::ApiError;
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
+
+/// An edition of the archive: its period and the day it was composed.
+struct Edition {
+    period: String,
+    composed_on: String,
+}
 
 #[derive(Template)]
 #[template(path = "archive.html")]
 struct ArchivePage {
     t: &'static Texts,
     user: Option<String>,
-    /// (period, composed on)
-    editions: Vec<(String, String)>,
+    editions: Vec<Edition>,
 }
 
 /// `GET /digests`: every edition, newest first.
-pub async fn archive(State(state): State<AppState>, parts: Parts) -> Response {
+pub async fn archive(
+    State(state): State<AppState>,
+    visit: Option<Visit>,
+    parts: Parts,
+) -> Response {
     let (lang, chosen) = i18n::language(&parts);
     let t = i18n::texts(lang);
-    let name = user(&state, &parts).await.map(|(p, _)| p.name);
+    let name = visit.map(|v| v.who.name);
     if name.is_none() && !state.public_pages {
         return i18n::remember(off(t), lang, chosen);
     }
@@ -43,7 +52,10 @@ pub async fn archive(State(state): State<AppState>, parts: Parts) -> Response {
     let editions = digests::archive(&state.app)
         .await
         .into_iter()
-        .map(|(p, at): (Period, DateTime<Utc>)| (p.to_string(), mail.day(at.date_naive())))
+        .map(|(p, at): (Period, DateTime<Utc>)| Edition {
+            period: p.to_string(),
+            composed_on: mail.day(at.date_naive()),
+        })
         .collect();
     let page = render(
         StatusCode::OK,
@@ -71,12 +83,13 @@ struct EditionPage<'a> {
 /// `GET /digests/{period}`: a period's digest for everyone, in the page's language.
 pub async fn edition(
     State(state): State<AppState>,
+    visit: Option<Visit>,
     parts: Parts,
     Path(period): Path<String>,
 ) -> Response {
     let (lang, chosen) = i18n::language(&parts);
     let t = i18n::texts(lang);
-    let who = user(&state, &parts).await.map(|(p, _)| p);
+    let who = visit.map(|v| v.who);
     if who.is_none() && !state.public_pages {
         return i18n::remember(off(t), lang, chosen);
     }

@@ -2,23 +2,23 @@
 //! a page at a time, and the actions this user may take: add a milestone, revise, withdraw.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use safeguards_app::history::{self, Subject};
+use safeguards_app::records;
 use safeguards_app::{may, Action};
 use safeguards_domain::values::{CommitmentId, MilestoneId, StageCode};
-use safeguards_projections::model::{CommitmentView, MilestoneView};
+use safeguards_projections::model::CommitmentView;
 
 use super::country::MilestoneRow;
 use super::page_number;
-use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
+use super::{not_found, render, Field, FormView, PageForms, Path, Refused, Viewer, Visit};
 use crate::web::i18n::Texts;
 use crate::AppState;
 
 /// Milestones on one page of a commitment.
-const MILESTONES_PER_PAGE: usize = 50;
 
 #[derive(Template)]
 #[template(path = "commitment.html")]
@@ -51,7 +51,7 @@ fn process_lines(state: &AppState, refs: &[String]) -> Vec<ProcessLine> {
             id: id.clone(),
             known: state
                 .app
-                .processes
+                .processes()
                 .get(id)
                 .map(|p| (p.title.clone(), p.source.clone())),
         })
@@ -61,18 +61,15 @@ fn process_lines(state: &AppState, refs: &[String]) -> Vec<ProcessLine> {
 /// `GET /commitments/{id}`.
 pub async fn commitment(
     State(state): State<AppState>,
+    visit: Visit,
     parts: Parts,
-    Path(raw): Path<String>,
+    Path(id): Path<CommitmentId>,
 ) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
     let t = visit.t;
     let done = super::done_query(&parts).and_then(|a| action_label(t, &a));
     let viewer = visit.viewer(&state);
     let page = page_number(&parts);
-    visit.answer(commitment_page(&state, &viewer, &raw, page, StatusCode::OK, done, None).await)
+    visit.answer(commitment_page(&state, &viewer, id, page, StatusCode::OK, done, None).await)
 }
 
 /// The label of an action of this page by its name in the route.
@@ -85,11 +82,11 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
     })
 }
 
-/// The page of commitment `raw_id` (its milestones' page `page`), as [`super::milestone::page`].
+/// The page of commitment `id` (its milestones' page `page`), as [`super::milestone::page`].
 pub(super) async fn commitment_page(
     state: &AppState,
     viewer: &Viewer<'_>,
-    raw_id: &str,
+    id: CommitmentId,
     page: usize,
     status: StatusCode,
     done: Option<&'static str>,
@@ -97,49 +94,33 @@ pub(super) async fn commitment_page(
 ) -> Response {
     let t = viewer.t;
     let missing = || not_found(t, Some(viewer.who.name.clone()), t.no_such_commitment);
-    let Ok(id) = CommitmentId::parse(raw_id) else {
-        return missing();
-    };
     // Read before the model: the history takes its own look at it.
     let events = history::history(&state.app, viewer.who, Subject::Commitment, &id.to_string())
         .await
         .unwrap_or_default();
-    let model = state.app.model().await;
-    let Some(c) = model.commitments.get(&id.to_string()) else {
+    let Ok(record) = records::commitment(&state.app, id, page).await else {
         return missing();
     };
-    let today = state.app.clock.today();
-    let mut all: Vec<&MilestoneView> = c
-        .milestones
-        .iter()
-        .filter_map(|m| model.milestones.get(m))
-        .collect();
-    all.sort_by_key(|m| m.due_on);
-    let pages = all.len().div_ceil(MILESTONES_PER_PAGE).max(1);
-    let page = page.min(pages);
+    let (c, today) = (&record.commitment, record.today);
     let forms = PageForms::new(viewer, actions_for(t, viewer, c), done, refused);
     render(
         status,
         CommitmentPage {
             t,
             user: Some(viewer.who.name.clone()),
-            country_name: model
-                .engagements
-                .get(&c.country)
-                .map_or_else(|| c.country.clone(), |e| e.name.clone()),
-            total: all.len(),
-            milestones: all
+            country_name: record.country_name.clone(),
+            total: record.total,
+            milestones: record
+                .milestones
                 .iter()
-                .skip((page - 1) * MILESTONES_PER_PAGE)
-                .take(MILESTONES_PER_PAGE)
                 .map(|m| MilestoneRow::of(t, m, today))
                 .collect(),
-            page,
-            pages,
+            page: record.page,
+            pages: record.pages,
             forms,
             processes: process_lines(state, &c.process_refs),
             history: super::milestone::history_rows(t, &events),
-            catalogue_version: state.app.processes.catalogue_version.clone(),
+            catalogue_version: state.app.processes().catalogue_version.clone(),
             c,
         },
     )

@@ -5,27 +5,36 @@
 //! number of milestones: the actions on milestones are on their own pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use safeguards_app::records::{self, CommitmentLine};
 use safeguards_app::{may, Action};
-use safeguards_domain::milestone::MilestoneStatus;
-use safeguards_projections::model::{ActivityView, CommitmentView, MilestoneView};
-use safeguards_projections::views::{self, MilestoneCounts};
-use safeguards_projections::Tracker;
+use safeguards_projections::model::{ActivityView, MilestoneView};
+use safeguards_projections::views::MilestoneCounts;
 
-use super::{country_forms, not_found, render, Burnup, PageForms, Refused, Viewer, Visit};
+use super::{country_forms, not_found, render, Burnup, PageForms, Path, Refused, Viewer, Visit};
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
+use safeguards_domain::values::CountryCode;
 
-/// Commitments on one page of a country.
-const COMMITMENTS_PER_PAGE: usize = 20;
 /// The activities shown, the latest first.
 const RECENT_ACTIVITIES: usize = 10;
-/// The open milestones shown under a commitment; the rest are on the commitment's page.
-const MILESTONES_SHOWN: usize = 5;
+
+/// A DPI system of a country and the life-cycle stage it is at.
+pub(super) struct DpiLine {
+    pub system: String,
+    pub stage: String,
+}
+
+/// A line of a country's recent history: the day, what happened, who did it.
+struct HistoryLine {
+    day: String,
+    text: String,
+    actor: String,
+}
 
 pub(super) struct MilestoneRow {
     pub id: String,
@@ -80,63 +89,37 @@ struct CountryPage {
     status: &'static str,
     completion: f64,
     overdue: u32,
-    dpi: Vec<(String, String)>,
+    dpi: Vec<DpiLine>,
     burnup: Option<Burnup>,
     commitments: Vec<CommitmentRow>,
     page: usize,
     pages: usize,
-    history: Vec<(String, String, String)>,
+    history: Vec<HistoryLine>,
     status_reason: Option<String>,
     focal_points: Vec<String>,
     activities: Vec<ActivityView>,
     forms: PageForms,
 }
 
-/// Open: neither verified nor cancelled.
-fn open(m: &MilestoneView) -> bool {
-    !matches!(
-        m.status,
-        MilestoneStatus::Verified | MilestoneStatus::Cancelled
-    )
-}
-
-/// A commitment as the country page shows it, read from the model without copying its
-/// milestones.
-fn commitment_row(
-    t: &'static Texts,
-    model: &Tracker,
-    c: &CommitmentView,
-    today: NaiveDate,
-) -> CommitmentRow {
-    let mut counts = MilestoneCounts::default();
-    let mut open_ones = Vec::new();
-    for m in model.live_milestones(c) {
-        counts.count(m, today);
-        if open(m) {
-            open_ones.push((m.is_overdue(today), m));
-        }
-    }
-    open_ones.sort_by_key(|(overdue, m)| (!overdue, m.due_on));
+/// A commitment as the country page shows it.
+fn commitment_row(t: &'static Texts, line: CommitmentLine, today: NaiveDate) -> CommitmentRow {
+    let c = line.commitment;
     CommitmentRow {
-        id: c.id.clone(),
-        title: c.title.clone(),
-        fulfilled: views::is_fulfilled(model, c),
+        total: line.counts.total() as usize,
+        id: c.id,
+        title: c.title,
+        fulfilled: line.fulfilled,
         principles: c.principles.join(", "),
-        authority: c.authority.clone(),
-        stage: c.stage.clone(),
+        authority: c.authority,
+        stage: c.stage,
         due_on: c.due_on,
-        total: counts.total() as usize,
-        counts,
-        next_due: open_ones
+        counts: line.counts,
+        next_due: line.next_due,
+        more: line.more_open,
+        first: line
+            .first_open
             .iter()
-            .filter(|(overdue, _)| !overdue)
-            .map(|(_, m)| m.due_on)
-            .min(),
-        more: open_ones.len().saturating_sub(MILESTONES_SHOWN),
-        first: open_ones
-            .iter()
-            .take(MILESTONES_SHOWN)
-            .map(|(_, m)| MilestoneRow::of(t, m, today))
+            .map(|m| MilestoneRow::of(t, m, today))
             .collect(),
     }
 }
@@ -144,17 +127,14 @@ fn commitment_row(
 /// `GET /countries/{country}`.
 pub async fn country(
     State(state): State<AppState>,
+    visit: Visit,
     parts: Parts,
-    Path(raw): Path<String>,
+    Path(country): Path<CountryCode>,
 ) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
     let viewer = visit.viewer(&state);
     let page = super::page_number(&parts);
-    visit.answer(country_page(&state, &viewer, &raw, page, StatusCode::OK, done, None).await)
+    visit.answer(country_page(&state, &viewer, country, page, StatusCode::OK, done, None).await)
 }
 
 /// The label of an action of the country page by its name in the route.
@@ -173,84 +153,71 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
     })
 }
 
-/// The page of the country `raw` (its commitments' page `page`), as [`super::milestone::page`].
+/// The page of the country `country` (its commitments' page `page`), as [`super::milestone::page`].
 pub(super) async fn country_page(
     state: &AppState,
     viewer: &Viewer<'_>,
-    raw: &str,
+    country: CountryCode,
     page: usize,
     status: StatusCode,
     done: Option<&'static str>,
     refused: Option<Refused<'_>>,
 ) -> Response {
     let t = viewer.t;
-    let code = raw.to_ascii_uppercase();
-    let model = state.app.model().await;
-    let today = state.app.clock.today();
-    let Some(engagement) = model.engagements.get(&code) else {
-        return not_found(t, Some(viewer.who.name.clone()), t.no_such_engagement);
+    let record = match records::country(&state.app, viewer.who, country, page).await {
+        Ok(r) => r,
+        Err(_) => return not_found(t, Some(viewer.who.name.clone()), t.no_such_engagement),
     };
-    let summary = views::summary(&model, engagement, today);
-    let pages = (summary.commitments as usize)
-        .div_ceil(COMMITMENTS_PER_PAGE)
-        .max(1);
-    let page = page.min(pages);
-    let commitments = views::commitments_of(&model, engagement)
-        .skip((page - 1) * COMMITMENTS_PER_PAGE)
-        .take(COMMITMENTS_PER_PAGE)
-        .map(|c| commitment_row(t, &model, c, today))
-        .collect();
-    let history = model
-        .activity
-        .iter()
-        .rev()
-        .filter(|l| l.country.as_deref() == Some(code.as_str()))
-        .take(20)
-        .map(|l| {
-            (
-                l.at.format("%Y-%m-%d").to_string(),
-                l.text.clone(),
-                l.actor_name.clone(),
-            )
-        })
-        .collect();
-    let actions = country_forms::for_country(t, viewer.who, &model, engagement, today);
-    let may_plan = may(viewer.who, Action::EditCommitments, Some(&code));
+    let actions = country_forms::for_country(t, viewer.who, &record);
+    let may_plan = may(viewer.who, Action::EditCommitments, Some(country.as_str()));
+    let today = record.today;
+    let e = record.engagement;
     render(
         status,
         CountryPage {
             t,
             user: Some(viewer.who.name.clone()),
-            code: code.clone(),
-            name: engagement.name.clone(),
-            lead: engagement.lead.clone(),
-            started_on: engagement.started_on,
-            status: i18n::status_word(t, engagement.status.into()),
-            status_reason: engagement.status_reason.clone(),
-            completion: summary.completion,
-            overdue: summary.milestones.overdue,
-            dpi: engagement
+            code: country.as_str().to_string(),
+            name: e.name,
+            lead: e.lead,
+            started_on: e.started_on,
+            status: i18n::status_word(t, e.status.into()),
+            status_reason: e.status_reason,
+            completion: record.summary.completion,
+            overdue: record.summary.milestones.overdue,
+            dpi: e
                 .dpi_systems
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .into_iter()
+                .map(|(system, stage)| DpiLine { system, stage })
                 .collect(),
-            focal_points: engagement
+            focal_points: record
                 .focal_points
-                .iter()
-                .map(|a| model.actor_name(a))
+                .into_iter()
+                .map(|(_, name)| name)
                 .collect(),
-            activities: engagement
+            activities: e
                 .activities
-                .iter()
+                .into_iter()
                 .rev()
                 .take(RECENT_ACTIVITIES)
-                .cloned()
                 .collect(),
-            burnup: Burnup::of(&model, &code, today),
-            commitments,
-            history,
-            page,
-            pages,
+            burnup: record.burnup.map(Burnup::of),
+            commitments: record
+                .commitments
+                .into_iter()
+                .map(|line| commitment_row(t, line, today))
+                .collect(),
+            history: record
+                .history
+                .into_iter()
+                .map(|l| HistoryLine {
+                    day: l.at.format("%Y-%m-%d").to_string(),
+                    text: l.text,
+                    actor: l.actor_name,
+                })
+                .collect(),
+            page: record.page,
+            pages: record.pages,
             may_plan,
             forms: PageForms::new(viewer, actions, done, refused),
         },

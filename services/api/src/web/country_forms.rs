@@ -2,14 +2,12 @@
 //! role allows) may do to an engagement — a new commitment with pickers fed by the catalogue,
 //! an activity, DPI systems and their stages, the status, focal points.
 
-use chrono::NaiveDate;
+use safeguards_app::records::CountryRecord;
 use safeguards_app::{may, Action, Principal};
 use safeguards_domain::engagement::{ActivityKind, EngagementStatus};
 use safeguards_domain::values::{
-    AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, RiskCode, Role, StageCode,
+    AuthorityCode, CommitmentId, DpiSystemType, PrincipleCode, RiskCode, StageCode,
 };
-use safeguards_projections::model::EngagementView;
-use safeguards_projections::Tracker;
 use strum::VariantArray;
 
 use super::{Field, FormView};
@@ -47,10 +45,9 @@ fn stages() -> Vec<(String, String)> {
 pub(super) fn for_country(
     t: &'static Texts,
     who: &Principal,
-    model: &Tracker,
-    e: &EngagementView,
-    today: NaiveDate,
+    record: &CountryRecord,
 ) -> Vec<FormView> {
+    let (e, today) = (&record.engagement, record.today);
     let country = Some(e.country.as_str());
     let mut forms = Vec::new();
     let systems: Vec<(String, String)> =
@@ -179,13 +176,7 @@ pub(super) fn for_country(
             }
             .secondary(),
         );
-        let candidates: Vec<(String, String)> = model
-            .accounts
-            .values()
-            .filter(|a| a.role == Role::FocalPoint && !a.disabled)
-            .filter(|a| !e.focal_points.contains(&a.id))
-            .map(|a| (a.id.clone(), format!("{} ({})", a.name, a.email)))
-            .collect();
+        let candidates = record.candidates.clone();
         if !candidates.is_empty() {
             forms.push(
                 FormView::new(
@@ -196,12 +187,8 @@ pub(super) fn for_country(
                 .secondary(),
             );
         }
-        if !e.focal_points.is_empty() {
-            let assigned = e
-                .focal_points
-                .iter()
-                .map(|id| (id.clone(), model.actor_name(id)))
-                .collect();
+        if !record.focal_points.is_empty() {
+            let assigned = record.focal_points.clone();
             forms.push(
                 FormView::new(
                     "remove-focal-point",

@@ -27,18 +27,26 @@ struct CountryRow {
     last: String,
 }
 
+/// A cell of the heat-map or the risk matrix: what it counts (none when a risk matrix cannot
+/// say), its shade (0 to 3) and the country of its column.
+struct Cell<N> {
+    count: N,
+    shade: u8,
+    country: String,
+}
+
 struct HeatRow {
     code: &'static str,
     name: &'static str,
     /// (count, shade 0–3, country) per country
-    cells: Vec<(u32, u8, String)>,
+    cells: Vec<Cell<u32>>,
 }
 
 struct RiskRow {
     code: &'static str,
     name: &'static str,
     /// (count, shade 0–3, country) per country; no count for a country not engaged then
-    cells: Vec<(Option<u32>, u8, String)>,
+    cells: Vec<Cell<Option<u32>>>,
 }
 
 #[derive(Template)]
@@ -59,11 +67,7 @@ struct Dashboard {
 }
 
 /// `GET /`.
-pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
+pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts) -> Response {
     let t = visit.t;
     // The risk matrix now, or as it stood at the end of `?as_of=` (a bad date is ignored).
     let as_of = super::query_value(&parts, "as_of")
@@ -83,11 +87,9 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
                 ));
             }
         };
-    let model = state.app.model().await;
-    let today = state.app.clock.today();
-    let cached = state.views.overview(&model, today);
+    let cached = safeguards_app::progress::overview(&state.app).await;
     let overview = &cached.overview;
-    let principles = views::principles(&model, today);
+    let principles = safeguards_app::progress::principles(&state.app).await;
     let countries: Vec<CountryRow> = overview
         .countries
         .iter()
@@ -111,7 +113,11 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
             cells: p
                 .countries
                 .iter()
-                .map(|c| (c.commitments, c.commitments.min(3) as u8, c.country.clone()))
+                .map(|c| Cell {
+                    count: c.commitments,
+                    shade: c.commitments.min(3) as u8,
+                    country: c.country.clone(),
+                })
                 .collect(),
         })
         .collect();
@@ -128,7 +134,11 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
                     let n = coverage
                         .get(&c.country)
                         .map(|cov| cov.risks.get(i).map_or(0, |r| r.commitments.len() as u32));
-                    (n, n.unwrap_or(0).min(3) as u8, c.country.clone())
+                    Cell {
+                        count: n,
+                        shade: n.unwrap_or(0).min(3) as u8,
+                        country: c.country.clone(),
+                    }
                 })
                 .collect(),
         })

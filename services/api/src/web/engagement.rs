@@ -2,11 +2,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
-use safeguards_app::{may, Action};
-use safeguards_domain::catalogue;
+use safeguards_app::{engagements, may, Action};
 
 use super::{message, render, Field, FormView, PageForms, Refused, Viewer, Visit};
 use crate::web::i18n::Texts;
@@ -21,11 +19,7 @@ struct NewEngagementPage {
 }
 
 /// `GET /engagements/new`.
-pub async fn new_engagement(State(state): State<AppState>, parts: Parts) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
+pub async fn new_engagement(State(state): State<AppState>, visit: Visit) -> Response {
     let viewer = visit.viewer(&state);
     visit.answer(page(&state, &viewer, StatusCode::OK, None).await)
 }
@@ -48,15 +42,15 @@ pub(super) async fn page(
             Some(("/", t.back)),
         );
     }
-    let open: Vec<(String, String)> = {
-        let model = state.app.model().await;
-        catalogue::countries()
-            .iter()
-            .filter(|c| !model.engagements.contains_key(&c.code))
-            .map(|c| (c.code.clone(), format!("{} ({})", c.name, c.code)))
-            .collect()
-    };
-    let today = state.app.clock.today();
+    let open: Vec<(String, String)> = engagements::not_engaged_yet(&state.app)
+        .await
+        .into_iter()
+        .map(|(code, name)| {
+            let label = format!("{name} ({code})");
+            (code, label)
+        })
+        .collect();
+    let today = state.app.clock().today();
     let form = FormView::new(
         "engagements",
         t.open_engagement,

@@ -6,21 +6,21 @@
 //! that arrives after someone else changed the milestone is refused with "changed meanwhile".
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use safeguards_app::history::{self, Subject};
-use safeguards_app::milestones;
 use safeguards_app::{may, Principal};
-use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep, StepField};
+use safeguards_app::{milestones, records};
+use safeguards_domain::milestone::{MilestoneStep, StepField};
 use safeguards_domain::values::MilestoneId;
 use safeguards_projections::model::MilestoneView;
 use serde_json::Value;
 
 use super::action_link::evidence_fields;
-use super::{not_found, render, Field, FormView, PageForms, Refused, Viewer, Visit};
+use super::{not_found, render, Field, FormView, PageForms, Path, Refused, Viewer, Visit};
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
 
@@ -66,16 +66,13 @@ struct MilestonePage<'a> {
 /// `GET /milestones/{id}`.
 pub async fn milestone(
     State(state): State<AppState>,
+    visit: Visit,
     parts: Parts,
-    Path(raw): Path<String>,
+    Path(id): Path<MilestoneId>,
 ) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
     let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
     let viewer = visit.viewer(&state);
-    visit.answer(page(&state, &viewer, &raw, StatusCode::OK, done, None).await)
+    visit.answer(page(&state, &viewer, id, StatusCode::OK, done, None).await)
 }
 
 /// The label of a step by its name in the route; `None` for an unknown one.
@@ -84,49 +81,35 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
     Some(i18n::step_label(t, step))
 }
 
-/// The page of milestone `raw_id` for `viewer`, with `status`; when a form was refused, its
+/// The page of milestone `id` for `viewer`, with `status`; when a form was refused, its
 /// message in the summary and next to its field, with what was typed.
 pub(super) async fn page(
     state: &AppState,
     viewer: &Viewer<'_>,
-    raw_id: &str,
+    id: MilestoneId,
     status: StatusCode,
     done: Option<&'static str>,
     refused: Option<Refused<'_>>,
 ) -> Response {
     let (t, who) = (viewer.t, viewer.who);
-    let Ok(id) = MilestoneId::parse(raw_id) else {
-        return not_found(t, Some(who.name.clone()), t.no_such_milestone);
-    };
     let events = history::history(&state.app, who, Subject::Milestone, &id.to_string()).await;
-    let model = state.app.model().await;
-    let Some(m) = model.milestones.get(&id.to_string()) else {
+    let Ok(record) = records::milestone(&state.app, who, id).await else {
         return not_found(t, Some(who.name.clone()), t.no_such_milestone);
     };
-    let today = state.app.clock.today();
-    let own_achievement = m.status == MilestoneStatus::Achieved
-        && m.achieved_by.as_deref() == Some(who.actor.as_metadata().as_str());
-    let actions = actions_for(t, who, m, own_achievement, today);
+    let (m, today) = (&record.milestone, record.today);
+    let actions = actions_for(t, who, m, record.own_achievement, today);
     let forms = PageForms::new(viewer, actions, done, refused);
     let history = history_rows(t, &events.unwrap_or_default());
-    let name = |actor: &Option<String>| actor.as_deref().map(|a| model.actor_name(a));
     let page = MilestonePage {
         t,
         user: Some(who.name.clone()),
         status: i18n::status_word(t, m.status.as_str()),
         overdue: m.is_overdue(today),
-        country_name: model
-            .engagements
-            .get(&m.country)
-            .map_or_else(|| m.country.clone(), |e| e.name.clone()),
-        commitment_title: model
-            .commitments
-            .get(&m.commitment)
-            .map(|c| c.title.clone())
-            .unwrap_or_default(),
-        achieved_by: name(&m.achieved_by),
-        verified_by: name(&m.verified_by),
-        own_achievement,
+        country_name: record.country_name.clone(),
+        commitment_title: record.commitment_title.clone(),
+        achieved_by: record.achieved_by.clone(),
+        verified_by: record.verified_by.clone(),
+        own_achievement: record.own_achievement,
         forms,
         history,
         m,

@@ -11,12 +11,11 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use safeguards_app::publication::{self, Public};
+use safeguards_app::publication::{self};
 use safeguards_projections::ledger::Checkpoint;
-use safeguards_projections::views;
-use safeguards_projections::Tracker;
 
-use super::{not_found, render, user, Burnup};
+use super::country::DpiLine;
+use super::{not_found, render, Burnup, Visit};
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
 
@@ -35,21 +34,21 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(state: &AppState, model: &Tracker) -> Self {
+    fn of(state: &AppState, stamp: publication::Stamp) -> Self {
         let base = state
             .app
-            .digest
+            .digest()
             .settings
             .public_url
             .as_str()
             .trim_end_matches('/');
         Self {
-            as_of: model
+            as_of: stamp
                 .last_event_at
                 .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
                 .unwrap_or_default(),
-            version: model.events,
-            dataset: format!("{base}/data/{}.zip", model.events),
+            version: stamp.version,
+            dataset: format!("{base}/data/{}.zip", stamp.version),
         }
     }
 }
@@ -89,23 +88,19 @@ pub async fn index(State(state): State<AppState>, parts: Parts) -> Response {
     if !state.public_pages {
         return keep(off(t));
     }
-    let today = state.app.clock.today();
-    let model = state.app.model().await;
-    let rows = Public::engagements(&model)
-        .map(|e| {
-            let s = views::summary(&model, e, today);
-            Row {
-                country: s.country,
-                name: s.name,
-                status: i18n::status_word(t, s.status.into()),
-                commitments: s.commitments,
-                completion: s.completion,
-                overdue: s.milestones.overdue,
-            }
+    let (stamp, summaries) = publication::published_summaries(&state.app).await;
+    let rows = summaries
+        .into_iter()
+        .map(|s| Row {
+            status: i18n::status_word(t, s.status.into()),
+            country: s.country,
+            name: s.name,
+            commitments: s.commitments,
+            completion: s.completion,
+            overdue: s.milestones.overdue,
         })
         .collect();
-    let stamp = Stamp::of(&state, &model);
-    drop(model);
+    let stamp = Stamp::of(&state, stamp);
     keep(render(
         StatusCode::OK,
         Index {
@@ -117,13 +112,26 @@ pub async fn index(State(state): State<AppState>, parts: Parts) -> Response {
     ))
 }
 
+/// A document of a verified milestone: its title and address.
+struct EvidenceLink {
+    title: String,
+    url: String,
+}
+
+/// An activity of the engagement: when it was held, its title and its kind.
+struct Activity {
+    held_on: NaiveDate,
+    title: String,
+    kind: String,
+}
+
 struct MilestoneRow {
     title: String,
     status: &'static str,
     percent: Option<u8>,
     due_on: NaiveDate,
     overdue: bool,
-    evidence: Vec<(String, String)>,
+    evidence: Vec<EvidenceLink>,
 }
 
 struct CommitmentRow {
@@ -151,12 +159,12 @@ struct CountryPage {
     status: &'static str,
     published_since: String,
     completion: f64,
-    dpi: Vec<(String, String)>,
+    dpi: Vec<DpiLine>,
     burnup: Option<Burnup>,
     commitments: Vec<CommitmentRow>,
     page: usize,
     pages: usize,
-    activities: Vec<(NaiveDate, String, String)>,
+    activities: Vec<Activity>,
 }
 
 /// `GET /public/countries/{country}`: a published country's record.
@@ -170,55 +178,50 @@ pub async fn country(
         return keep(off(t));
     }
     let code = raw.to_ascii_uppercase();
-    let today = state.app.clock.today();
-    let model = state.app.model().await;
+    let page = super::page_number(&parts);
+    let found = publication::public_record(
+        &state.app,
+        &code,
+        page,
+        COMMITMENTS_PER_PAGE,
+        MILESTONES_SHOWN,
+    )
+    .await;
     // An unpublished country is answered exactly like one that does not exist.
-    let Some(e) = model
-        .engagements
-        .get(&code)
-        .filter(|e| Public::country(&model, &e.country))
-    else {
+    let Some(record) = found else {
         return keep(off(t));
     };
-    let summary = views::summary(&model, e, today);
-    let live: Vec<_> = e
+    let (e, today) = (record.engagement, record.today);
+    let commitments = record
         .commitments
-        .iter()
-        .filter_map(|id| model.commitments.get(id))
-        .collect();
-    let pages = live.len().div_ceil(COMMITMENTS_PER_PAGE).max(1);
-    let page = super::page_number(&parts).clamp(1, pages);
-    let commitments = live
-        .iter()
-        .skip((page - 1) * COMMITMENTS_PER_PAGE)
-        .take(COMMITMENTS_PER_PAGE)
-        .map(|c| {
-            let all: Vec<_> = c
-                .milestones
-                .iter()
-                .filter_map(|id| model.milestones.get(id))
-                .collect();
+        .into_iter()
+        .map(|p| {
+            let c = p.commitment;
             CommitmentRow {
-                id: c.id.clone(),
-                title: c.title.clone(),
+                id: c.id,
+                title: c.title,
                 principles: c.principles.join(", "),
-                authority: c.authority.clone(),
-                stage: c.stage.clone(),
+                authority: c.authority,
+                stage: c.stage,
                 due_on: c.due_on,
                 withdrawn: c.withdrawn,
-                more: all.len().saturating_sub(MILESTONES_SHOWN),
-                milestones: all
-                    .iter()
-                    .take(MILESTONES_SHOWN)
+                more: p.more,
+                milestones: p
+                    .milestones
+                    .into_iter()
                     .map(|m| MilestoneRow {
-                        title: m.title.clone(),
                         status: i18n::status_word(t, m.status.as_str()),
+                        overdue: m.is_overdue(today),
+                        title: m.title,
                         percent: m.percent,
                         due_on: m.due_on,
-                        overdue: m.is_overdue(today),
-                        evidence: Public::evidence(m)
-                            .iter()
-                            .map(|v| (v.title.clone(), v.url.clone()))
+                        evidence: m
+                            .evidence
+                            .into_iter()
+                            .map(|v| EvidenceLink {
+                                title: v.title,
+                                url: v.url,
+                            })
                             .collect(),
                     })
                     .collect(),
@@ -228,35 +231,41 @@ pub async fn country(
     let page_view = CountryPage {
         t,
         user: None,
-        stamp: Stamp::of(&state, &model),
-        code: code.clone(),
-        name: e.name.clone(),
-        lead: e.lead.clone(),
+        stamp: Stamp::of(&state, record.stamp),
+        code,
+        name: e.name,
+        lead: e.lead,
         started_on: e.started_on,
         status: i18n::status_word(t, e.status.into()),
         published_since: e
             .published_at
             .map(|d: DateTime<Utc>| d.date_naive().to_string())
             .unwrap_or_default(),
-        completion: summary.completion,
+        completion: record.summary.completion,
         dpi: e
             .dpi_systems
             .iter()
-            .map(|(s, l)| (s.replace('_', " "), l.clone()))
+            .map(|(s, l)| DpiLine {
+                system: s.replace('_', " "),
+                stage: l.clone(),
+            })
             .collect(),
-        burnup: Burnup::of(&model, &code, today),
+        burnup: record.burnup.map(Burnup::of),
         commitments,
-        page,
-        pages,
+        page: record.page,
+        pages: record.pages,
         activities: e
             .activities
             .iter()
             .rev()
             .take(20)
-            .map(|a| (a.held_on, a.title.clone(), a.kind.clone()))
+            .map(|a| Activity {
+                held_on: a.held_on,
+                title: a.title.clone(),
+                kind: a.kind.clone(),
+            })
             .collect(),
     };
-    drop(model);
     keep(render(StatusCode::OK, page_view))
 }
 
@@ -280,14 +289,18 @@ pub async fn ledger(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(c) => c,
         Err(e) => return crate::http::error::ApiError::from(e).into_response(),
     };
-    let stamp = Stamp::of(&state, &*state.app.model().await);
+    let stamp = Stamp::of(&state, publication::stamp(&state.app).await);
     keep(render(
         StatusCode::OK,
         LedgerPage {
             t,
             user: None,
             stamp,
-            public_key: state.app.ledger_public_key.clone().unwrap_or_default(),
+            public_key: state
+                .app
+                .ledger_public_key()
+                .unwrap_or_default()
+                .to_string(),
             checkpoints,
         },
     ))
@@ -308,6 +321,7 @@ async fn to_current(state: &AppState) -> Response {
 /// change when publication changes, so caches check it again (`ETag`) before each use.
 pub async fn dataset(
     State(state): State<AppState>,
+    visit: Option<Visit>,
     parts: Parts,
     Path(file): Path<String>,
 ) -> Response {
@@ -324,7 +338,7 @@ pub async fn dataset(
     let Ok(version) = stem.parse::<u64>() else {
         return keep(not_found(t, None, t.pb.download));
     };
-    let made = if user(&state, &parts).await.is_some() {
+    let made = if visit.is_some() {
         publication::dataset(&state.app, version).await.map(Some)
     } else {
         publication::public_dataset(&state.app, version).await

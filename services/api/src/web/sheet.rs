@@ -5,63 +5,44 @@
 //! any process of the tracker can record them.
 
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Form, Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use safeguards_app::sheets::{self, CellError, Change, Conflict, Outcome, Plan, Step};
 use safeguards_app::{may, Action, AppError, Caller};
 use safeguards_domain::values::CountryCode;
 
-use super::{message, not_found, render, FormFields, Visit};
+use super::{message, not_found, render, FormFields, Path, Visit};
 use crate::http::error::ApiError;
 use crate::web::i18n::Texts;
 use crate::web::sheet_files::{self, FileError};
 use crate::AppState;
 
-/// The country of the path, as the tracker spells it, if it is a valid code.
-fn code_of(raw: &str) -> Option<String> {
-    CountryCode::parse(&raw.to_ascii_uppercase())
-        .ok()
-        .map(|c| c.as_str().to_string())
-}
-
 /// The name of an engaged country.
-async fn engaged(state: &AppState, code: &str) -> Option<String> {
-    state
-        .app
-        .model()
-        .await
-        .engagements
-        .get(code)
-        .map(|e| e.name.clone())
+async fn engaged(state: &AppState, country: CountryCode) -> Option<String> {
+    let e = safeguards_app::engagements::get(&state.app, country).await;
+    e.ok().map(|e| e.name)
 }
 
 /// `GET /countries/{code}/sheet.xlsx`.
-pub async fn xlsx(state: State<AppState>, parts: Parts, path: Path<String>) -> Response {
-    download(state, parts, path, "xlsx").await
+pub async fn xlsx(state: State<AppState>, visit: Visit, path: Path<CountryCode>) -> Response {
+    download(state, visit, path, "xlsx").await
 }
 
 /// `GET /countries/{code}/sheet.csv`.
-pub async fn csv(state: State<AppState>, parts: Parts, path: Path<String>) -> Response {
-    download(state, parts, path, "csv").await
+pub async fn csv(state: State<AppState>, visit: Visit, path: Path<CountryCode>) -> Response {
+    download(state, visit, path, "csv").await
 }
 
 async fn download(
     State(state): State<AppState>,
-    parts: Parts,
-    Path(raw): Path<String>,
+    visit: Visit,
+    Path(country): Path<CountryCode>,
     format: &str,
 ) -> Response {
-    let visit = match Visit::of(&state, &parts).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
     let t = visit.t;
-    let Some(code) = code_of(&raw) else {
-        return not_found(t, visit.name(), t.no_such_engagement);
-    };
-    let rows = match sheets::download(&state.app, &visit.who, &code).await {
+    let code = country.as_str();
+    let rows = match sheets::download(&state.app, &visit.who, code).await {
         Ok(rows) => rows,
         // Refused as the upload page is: as if there were no such engagement.
         Err(AppError::NotFound(_) | AppError::Forbidden(_)) => {
@@ -84,7 +65,7 @@ async fn download(
     };
     let name = format!(
         "attachment; filename=\"{code}-plan-{}.{format}\"",
-        state.app.clock.today()
+        state.app.clock().today()
     );
     let mut r = bytes.into_response();
     let h = r.headers_mut();
@@ -110,12 +91,11 @@ struct UploadPage<'a> {
 /// `GET /countries/{code}/upload`.
 pub async fn upload_page(
     State(state): State<AppState>,
-    parts: Parts,
-    Path(raw): Path<String>,
+    visit: Visit,
+    Path(country): Path<CountryCode>,
 ) -> Response {
-    let (visit, code, name) = match visit_country(&state, &parts, &raw).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
+    let Some((code, name)) = allowed(&state, &visit, country).await else {
+        return not_found(visit.t, visit.name(), visit.t.no_such_engagement);
     };
     visit.answer(upload_form(
         &state,
@@ -125,20 +105,6 @@ pub async fn upload_page(
         StatusCode::OK,
         None,
     ))
-}
-
-/// The signed-in visit and the country of the path (code, name), when the visitor may update
-/// its milestones; else the answer (sign in, or no such page for them).
-async fn visit_country(
-    state: &AppState,
-    parts: &Parts,
-    raw: &str,
-) -> Result<(Visit, String, String), Response> {
-    let visit = Visit::of(state, parts).await?;
-    match allowed(state, &visit, raw).await {
-        Some((code, name)) => Ok((visit, code, name)),
-        None => Err(not_found(visit.t, visit.name(), visit.t.no_such_engagement)),
-    }
 }
 
 /// The page of a form whose CSRF token is not the session's.
@@ -155,9 +121,13 @@ fn expired_form(visit: &Visit, code: &str) -> Response {
 }
 
 /// The country of the path when the visitor may update its milestones.
-async fn allowed(state: &AppState, visit: &Visit, raw: &str) -> Option<(String, String)> {
-    let code = code_of(raw)?;
-    let name = engaged(state, &code).await?;
+async fn allowed(
+    state: &AppState,
+    visit: &Visit,
+    country: CountryCode,
+) -> Option<(String, String)> {
+    let code = country.as_str().to_string();
+    let name = engaged(state, country).await?;
     may(&visit.who, Action::UpdateMilestones, Some(&code)).then_some((code, name))
 }
 
@@ -207,13 +177,12 @@ struct PreviewPage<'a> {
 /// `POST /countries/{code}/upload` (multipart: `csrf`, `file`): the preview.
 pub async fn upload(
     State(state): State<AppState>,
-    parts: Parts,
-    Path(raw): Path<String>,
+    visit: Visit,
+    Path(country): Path<CountryCode>,
     mut multipart: Multipart,
 ) -> Response {
-    let (visit, code, name) = match visit_country(&state, &parts, &raw).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
+    let Some((code, name)) = allowed(&state, &visit, country).await else {
+        return not_found(visit.t, visit.name(), visit.t.no_such_engagement);
     };
     let t = visit.t;
     let (mut csrf, mut file) = (None, None);
@@ -240,11 +209,7 @@ pub async fn upload(
             }
         }
     }
-    if !state
-        .app
-        .tokens
-        .csrf_matches(&visit.token, csrf.as_deref().unwrap_or_default())
-    {
+    if !visit.sent_by(&state, csrf.as_deref().unwrap_or_default()) {
         return expired_form(&visit, &code);
     }
     let rows = match file {
@@ -292,7 +257,7 @@ pub async fn upload(
         errors,
         unchanged,
     } = plan;
-    let sealed = state.app.tokens.seal(
+    let sealed = state.app.tokens().seal(
         &format!("upload:{code}"),
         &visit.token,
         &serde_json::to_vec(&changes).unwrap_or_default(),
@@ -408,21 +373,16 @@ struct ResultPage<'a> {
 /// `POST /countries/{code}/upload/confirm` (`csrf`, `plan`): record the preview's changes.
 pub async fn confirm(
     State(state): State<AppState>,
-    parts: Parts,
-    Path(raw): Path<String>,
+    visit: Visit,
+    Path(country): Path<CountryCode>,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let (visit, code, name) = match visit_country(&state, &parts, &raw).await {
-        Ok(v) => v,
-        Err(answer) => return answer,
+    let Some((code, name)) = allowed(&state, &visit, country).await else {
+        return not_found(visit.t, visit.name(), visit.t.no_such_engagement);
     };
     let t = visit.t;
     let back = format!("/countries/{code}/upload");
-    if !state
-        .app
-        .tokens
-        .csrf_matches(&visit.token, form.get("csrf").map_or("", String::as_str))
-    {
+    if !visit.sent_by(&state, form.get("csrf").map_or("", String::as_str)) {
         return expired_form(&visit, &code);
     }
     let changes: Option<Vec<Change>> = form
@@ -430,7 +390,7 @@ pub async fn confirm(
         .and_then(|p| {
             state
                 .app
-                .tokens
+                .tokens()
                 .unseal(&format!("upload:{code}"), &visit.token, p)
         })
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());

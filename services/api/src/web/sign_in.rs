@@ -5,13 +5,11 @@ use axum::extract::{Form, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeguards_app::{accounts, AppError, Caller};
+use safeguards_app::{accounts, AppError};
 use safeguards_domain::values::Role;
 
-use super::{
-    local_path, message, render, secure, session_cookie, to_login, user, with_session, FormToken,
-};
-use crate::http::extract::correlation_id;
+use super::session::{to_login, without_session};
+use super::{local_path, message, render, with_session, FormToken, PageError, Visit};
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
 
@@ -149,34 +147,19 @@ pub struct CsrfForm {
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<AppState>,
-    parts: Parts,
+    visit: Option<Visit>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let t = i18n::texts(i18n::language(&parts).0);
-    if let Some((who, token)) = user(&state, &parts).await {
-        if !state.app.tokens.csrf_matches(&token, &form.csrf) {
-            return message(
-                t,
-                StatusCode::FORBIDDEN,
-                None,
-                t.form_expired,
-                t.form_expired,
-                Some(("/account", t.back)),
-            );
+    if let Some(visit) = visit {
+        if !visit.sent_by(&state, &form.csrf) {
+            return PageError::form_expired(visit.t, None)
+                .back("/account", visit.t.back)
+                .into_response();
         }
         // The session ends for good: every token of the account stops working.
-        let caller = Caller::new(who, correlation_id(&parts));
-        if let Err(e) = accounts::sign_out(&state.app, &caller).await {
+        if let Err(e) = accounts::sign_out(&state.app, &visit.caller()).await {
             return crate::http::error::ApiError::from(e).into_response();
         }
     }
-    let mut r = to_login();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
-        session_cookie(&state),
-        secure(&state)
-    )) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
+    without_session(&state, to_login())
 }

@@ -4,8 +4,7 @@
 //! Done: back to the page with a confirmation (POST → redirect → GET). Refused: the page again,
 //! the reason in its error summary and next to the field at fault, the user's input kept.
 
-use axum::extract::{Form, Path, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::{commitments, engagements, milestones, AppError, AppResult, Caller};
@@ -22,24 +21,24 @@ use super::commitment::commitment_page;
 use super::country::country_page;
 use super::engagement;
 use super::milestone;
-use super::{form_caller, form_text, message, not_found, FormFields, Posted, Refused, Viewer};
+use super::{form_text, FormFields, PageError, Path, Posted, Refused, Signed, Viewer, Visit};
 use crate::http::error::ApiError;
 use crate::http::input::{ActivityInput, CommitmentInput};
 use crate::web::i18n::Texts;
 use crate::AppState;
 
-/// A form's handler: the route's extractors, then [`milestone_form`] or [`commitment_form`]
-/// with the action's name and the body that parses the fields and calls the use case.
-macro_rules! form {
-    ($(#[$doc:meta])* $name:ident, $kind:ident($action:literal), |$state:ident, $form:ident, $caller:ident, $id:ident| $body:block) => {
+/// A form of the commitment page: the route's extractors, then [`page_form`] with the action's
+/// name and the body that parses the fields and calls the use case.
+macro_rules! commitment_form {
+    ($(#[$doc:meta])* $name:ident($action:literal), |$state:ident, $form:ident, $caller:ident, $id:ident| $body:block) => {
         $(#[$doc])*
         pub async fn $name(
             State($state): State<AppState>,
-            parts: Parts,
-            Path(raw): Path<String>,
-            Form($form): Form<FormFields>,
+            visit: Visit,
+            Path($id): Path<CommitmentId>,
+            Signed($form): Signed<FormFields>,
         ) -> Response {
-            $kind(&$state, &parts, &raw, $action, &$form, async |$caller, $id| $body).await
+            page_form(&$state, &visit, Origin::Commitment($id), $action, &$form, async |$caller| $body).await
         }
     };
 }
@@ -50,14 +49,12 @@ macro_rules! country_form {
         $(#[$doc])*
         pub async fn $name(
             State($state): State<AppState>,
-            parts: Parts,
-            Path(raw): Path<String>,
-            Form($form): Form<Posted>,
+            visit: Visit,
+            Path($country): Path<CountryCode>,
+            Signed($form): Signed<Posted>,
         ) -> Response {
             let fields = $form.fields();
-            let country = CountryCode::parse(&raw.to_ascii_uppercase()).ok();
-            let origin = Origin::Country(&raw);
-            page_form(&$state, &parts, origin, country, $action, &fields, async |$caller, $country| $body).await
+            page_form(&$state, &visit, Origin::Country($country), $action, &fields, async |$caller| $body).await
         }
     };
 }
@@ -70,13 +67,14 @@ fn date(form: &FormFields, key: &str) -> Result<chrono::NaiveDate, FieldError> {
     parse_date(key, &form_text(form, key).unwrap_or_default())
 }
 
-/// The page a form came from (with the id as in its path), shown again when the form is refused.
+/// The page a form came from, shown again when the form is refused.
 #[derive(Clone, Copy)]
 enum Origin<'a> {
-    Milestone(&'a str),
-    Commitment(&'a str),
-    Country(&'a str),
-    /// The page to open an engagement; done, it leads to the country's page.
+    Milestone(MilestoneId),
+    Commitment(CommitmentId),
+    Country(CountryCode),
+    /// The page to open an engagement (with the country as typed); done, it leads to the
+    /// country's page.
     NewEngagement(&'a str),
 }
 
@@ -85,7 +83,8 @@ impl Origin<'_> {
         match self {
             Self::Milestone(id) => format!("/milestones/{id}"),
             Self::Commitment(id) => format!("/commitments/{id}"),
-            Self::Country(code) | Self::NewEngagement(code) => format!("/countries/{code}"),
+            Self::Country(code) => format!("/countries/{code}"),
+            Self::NewEngagement(code) => format!("/countries/{code}"),
         }
     }
     fn missing(self, t: &'static Texts) -> &'static str {
@@ -117,43 +116,37 @@ impl Origin<'_> {
     }
 }
 
-/// A form posted from the page `origin` about the aggregate `id` (`None`: not a valid id): the
-/// caller checked (CSRF), the use case run with the page's version, and the answer.
-async fn page_form<Id: Copy>(
+/// A form posted from the page `origin` by `visit` (its token already checked): the use case
+/// run with the page's version, and the answer.
+async fn page_form(
     state: &AppState,
-    parts: &Parts,
+    visit: &Visit,
     origin: Origin<'_>,
-    id: Option<Id>,
     action: &'static str,
     form: &FormFields,
-    run: impl AsyncFnOnce(&Caller, Id) -> AppResult<Committed>,
+    run: impl AsyncFnOnce(&Caller) -> AppResult<Committed>,
 ) -> Response {
-    let (t, caller) = match form_caller(state, parts, form).await {
-        Ok(c) => c,
-        Err(answer) => return answer,
-    };
-    let Some(id) = id else {
-        return gone(t, &caller, origin.missing(t));
-    };
+    let t = visit.t;
     // The verification queue sends its verifications back to itself.
     let path = match form.get("back").map(String::as_str) {
         Some("review") => "/review".to_string(),
         _ => origin.path(),
     };
-    let caller = caller.if_match(form.get("version").and_then(|v| v.trim().parse().ok()));
-    let (status, field, message) = match run(&caller, id).await {
+    let caller = visit
+        .caller()
+        .if_match(form.get("version").and_then(|v| v.trim().parse().ok()));
+    let refusal = match run(&caller).await {
         Ok(committed) => return done(&path, action, &committed),
-        Err(AppError::Invalid(f)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f.field), f.reason),
-        Err(AppError::Stale { .. }) => (StatusCode::CONFLICT, None, t.changed_meanwhile.into()),
-        Err(AppError::Conflict(d)) => (StatusCode::CONFLICT, None, d),
-        Err(AppError::Forbidden(d)) => (StatusCode::FORBIDDEN, None, d),
-        Err(AppError::NotFound(_)) => return gone(t, &caller, origin.missing(t)),
-        Err(other) => return failed(t, &caller, other, &path),
+        Err(e) => Refused::reason(t, e),
     };
-    let viewer = Viewer {
-        t,
-        who: &caller.principal,
-        csrf: form.get("csrf").cloned().unwrap_or_default(),
+    let (status, field, message) = match refusal {
+        Ok(refusal) => refusal,
+        Err(AppError::NotFound(_)) => return visit.not_found(origin.missing(t)).into_response(),
+        Err(other) => {
+            return PageError::failed(t, visit.name(), other)
+                .back(path, t.back)
+                .into_response()
+        }
     };
     let refused = Refused {
         action,
@@ -161,51 +154,9 @@ async fn page_form<Id: Copy>(
         message,
         typed: form,
     };
-    origin.again(state, &viewer, status, refused).await
-}
-
-/// A form of the milestone page.
-async fn milestone_form(
-    state: &AppState,
-    parts: &Parts,
-    raw_id: &str,
-    action: &'static str,
-    form: &FormFields,
-    run: impl AsyncFnOnce(&Caller, MilestoneId) -> AppResult<Committed>,
-) -> Response {
-    let id = MilestoneId::parse(raw_id).ok();
-    page_form(
-        state,
-        parts,
-        Origin::Milestone(raw_id),
-        id,
-        action,
-        form,
-        run,
-    )
-    .await
-}
-
-/// A form of the commitment page.
-async fn commitment_form(
-    state: &AppState,
-    parts: &Parts,
-    raw_id: &str,
-    action: &'static str,
-    form: &FormFields,
-    run: impl AsyncFnOnce(&Caller, CommitmentId) -> AppResult<Committed>,
-) -> Response {
-    let id = CommitmentId::parse(raw_id).ok();
-    page_form(
-        state,
-        parts,
-        Origin::Commitment(raw_id),
-        id,
-        action,
-        form,
-        run,
-    )
-    .await
+    origin
+        .again(state, &visit.viewer(state), status, refused)
+        .await
 }
 
 /// After a form's command: back to `path` with the confirmation of `action`.
@@ -217,50 +168,27 @@ fn done(path: &str, action: &str, committed: &Committed) -> Response {
     r
 }
 
-/// The page of a command that failed for a reason of the server's.
-fn failed(t: &'static Texts, caller: &Caller, e: AppError, back: &str) -> Response {
-    let e = ApiError::from(e);
-    message(
-        t,
-        e.status,
-        Some(caller.principal.name.clone()),
-        t.failed,
-        &e.detail,
-        Some((back, t.back)),
-    )
-}
-
-fn gone(t: &'static Texts, caller: &Caller, text: &str) -> Response {
-    not_found(t, Some(caller.principal.name.clone()), text)
-}
-
 /// `POST /milestones/{id}/{step}`: a step of the milestone page, its fields read as the step
 /// asks for them; an unknown step is no route.
 pub async fn step(
     State(state): State<AppState>,
-    parts: Parts,
-    Path((raw, name)): Path<(String, String)>,
-    Form(form): Form<FormFields>,
+    visit: Visit,
+    Path((id, name)): Path<(MilestoneId, String)>,
+    Signed(form): Signed<FormFields>,
 ) -> Response {
     let Ok(step) = name.parse::<MilestoneStep>() else {
         return ApiError::not_found("no such route").into_response();
     };
-    milestone_form(
-        &state,
-        &parts,
-        &raw,
-        step.name(),
-        &form,
-        async |caller, id| {
-            milestones::take(&state.app, caller, id, step, step_input(step, &form)?).await
-        },
-    )
+    let origin = Origin::Milestone(id);
+    page_form(&state, &visit, origin, step.name(), &form, async |caller| {
+        milestones::take(&state.app, caller, id, step, step_input(step, &form)?).await
+    })
     .await
 }
 
-form! {
+commitment_form! {
     /// `POST /commitments/{id}/revise`: its title and due date.
-    revise, commitment_form("revise"), |state, form, caller, id| {
+    revise("revise"), |state, form, caller, id| {
         let revision = CommitmentRevision {
             title: form_text(&form, "title")
                 .map(|t| Title::parse(&t))
@@ -274,16 +202,16 @@ form! {
     }
 }
 
-form! {
+commitment_form! {
     /// `POST /commitments/{id}/withdraw`.
-    withdraw, commitment_form("withdraw"), |state, form, caller, id| {
+    withdraw("withdraw"), |state, form, caller, id| {
         commitments::withdraw(&state.app, caller, id, text(&form, "reason")?).await
     }
 }
 
-form! {
+commitment_form! {
     /// `POST /commitments/{id}/milestones`: a new milestone, with the id its form was given.
-    add_milestone, commitment_form("milestones"), |state, form, caller, id| {
+    add_milestone("milestones"), |state, form, caller, id| {
         let new_id = form_text(&form, "new_id")
             .and_then(|raw| MilestoneId::parse(&raw).ok())
             .unwrap_or_default();
@@ -400,12 +328,12 @@ country_form! {
 /// `POST /engagements`: open an engagement with the country chosen.
 pub async fn open_engagement(
     State(state): State<AppState>,
-    parts: Parts,
-    Form(form): Form<FormFields>,
+    visit: Visit,
+    Signed(form): Signed<FormFields>,
 ) -> Response {
     let typed = form_text(&form, "country").unwrap_or_default();
     let origin = Origin::NewEngagement(&typed);
-    let run = async |caller: &Caller, ()| {
+    let run = async |caller: &Caller| {
         let country = parse_as("country", &typed, CountryCode::parse)?;
         let lead = Title::parse_field("lead", &form_text(&form, "lead").unwrap_or_default())?;
         engagements::open(
@@ -418,5 +346,5 @@ pub async fn open_engagement(
         )
         .await
     };
-    page_form(&state, &parts, origin, Some(()), "engagements", &form, run).await
+    page_form(&state, &visit, origin, "engagements", &form, run).await
 }

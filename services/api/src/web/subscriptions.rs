@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use safeguards_app::subscriptions::{self, LinkError};
 use safeguards_app::AppError;
-use safeguards_domain::subscriber::{Frequency, Language, SubscriberStatus};
+use safeguards_domain::subscriber::{Frequency, SubscriberStatus};
 use safeguards_domain::values::{parse_word, PrincipleCode, Title};
 use serde::Deserialize;
 
+use super::form::{language_picks, Pick};
 use super::{message, render, FormToken, Posted};
 
 /// The subscription form's token: another site cannot subscribe its visitors' browsers.
@@ -25,37 +26,33 @@ use crate::http::extract::correlation_id;
 use crate::web::i18n::{self, Texts};
 use crate::AppState;
 
-/// The languages a subscriber may choose: (code, name, chosen).
-fn languages(chosen: Language) -> Vec<(&'static str, &'static str, bool)> {
-    [
-        (Language::En, "English"),
-        (Language::Fr, "Français"),
-        (Language::Es, "Español"),
-    ]
-    .into_iter()
-    .map(|(l, name)| (l.into(), name, l == chosen))
-    .collect()
-}
-
-/// The principles to tick: (code, name, ticked).
-fn principles(ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+/// The principles to tick, `ticked` ticked.
+fn principles(ticked: &[String]) -> Vec<Pick> {
     PrincipleCode::all()
         .into_iter()
         .map(|p| {
             let code = p.as_str();
-            (code, p.name(), ticked.iter().any(|t| t == code))
+            Pick {
+                value: code,
+                label: p.name(),
+                chosen: ticked.iter().any(|t| t == code),
+            }
         })
         .collect()
 }
 
-/// The frequencies to choose from: (code, label, chosen).
-fn frequencies(t: &'static Texts, chosen: Frequency) -> Vec<(&'static str, &'static str, bool)> {
+/// The frequencies to choose from, `chosen` chosen.
+fn frequencies(t: &'static Texts, chosen: Frequency) -> Vec<Pick> {
     [
         (Frequency::Weekly, t.weekly),
         (Frequency::Monthly, t.monthly),
     ]
     .into_iter()
-    .map(|(f, label)| (f.into(), label, f == chosen))
+    .map(|(f, label)| Pick {
+        value: f.into(),
+        label,
+        chosen: f == chosen,
+    })
     .collect()
 }
 
@@ -84,9 +81,9 @@ fn typed_countries(raw: &str) -> Vec<String> {
 struct SubscribePage<'a> {
     t: &'static Texts,
     user: Option<String>,
-    languages: Vec<(&'static str, &'static str, bool)>,
-    principles: Vec<(&'static str, &'static str, bool)>,
-    frequencies: Vec<(&'static str, &'static str, bool)>,
+    languages: Vec<Pick>,
+    principles: Vec<Pick>,
+    frequencies: Vec<Pick>,
     error: Option<&'a str>,
     email: &'a str,
     name: &'a str,
@@ -103,7 +100,7 @@ pub async fn subscribe_page(parts: Parts) -> Response {
             SubscribePage {
                 t: i18n::texts(lang),
                 user: None,
-                languages: languages(lang),
+                languages: language_picks(lang),
                 principles: principles(&[]),
                 frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
                 error: None,
@@ -177,7 +174,7 @@ pub async fn subscribe(
             SubscribePage {
                 t,
                 user: None,
-                languages: languages(
+                languages: language_picks(
                     parse_word("language", language.as_deref().unwrap_or_default()).unwrap_or(lang),
                 ),
                 principles: principles(&ticked),
@@ -258,7 +255,7 @@ pub async fn confirm(
     Form(form): Form<TokenForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    match subscriptions::confirm(&state.app, &form.token, state.app.clock.now()).await {
+    match subscriptions::confirm(&state.app, &form.token, state.app.clock().now()).await {
         Ok(()) => message(
             t,
             StatusCode::OK,
@@ -329,9 +326,9 @@ struct ManagePage<'a> {
     token: &'a str,
     countries: String,
     name: String,
-    languages: Vec<(&'static str, &'static str, bool)>,
-    principles: Vec<(&'static str, &'static str, bool)>,
-    frequencies: Vec<(&'static str, &'static str, bool)>,
+    languages: Vec<Pick>,
+    principles: Vec<Pick>,
+    frequencies: Vec<Pick>,
     suppressed: bool,
     error: Option<String>,
 }
@@ -353,7 +350,7 @@ pub async fn manage_page(
                 token: &q.token,
                 countries: chosen.countries.join(", "),
                 name: chosen.name.unwrap_or_default(),
-                languages: languages(chosen.language),
+                languages: language_picks(chosen.language),
                 principles: principles(&chosen.principles),
                 frequencies: frequencies(t, chosen.frequency),
                 suppressed: chosen.status == Some(SubscriberStatus::Suppressed),
@@ -395,7 +392,7 @@ pub async fn manage(
                     token: &q.token,
                     countries: form.one("countries").to_string(),
                     name: form.one("name").to_string(),
-                    languages: languages(
+                    languages: language_picks(
                         parse_word("language", language.as_deref().unwrap_or_default())
                             .unwrap_or_default(),
                     ),
