@@ -389,8 +389,12 @@ async fn focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue
     assert_eq!(n, 1);
     let mails = sent.lock().unwrap().clone();
     assert_eq!(mails.len(), 1);
-    let raw = String::from_utf8(mails[0].formatted()).unwrap();
-    assert!(raw.contains("fp@ict.go.ke"));
+    let formatted = mails[0].formatted();
+    assert!(String::from_utf8_lossy(&formatted).contains("fp@ict.go.ke"));
+    let raw = mail_parser::MessageParser::default()
+        .parse(&formatted)
+        .and_then(|m| m.body_text(0).map(|b| b.into_owned()))
+        .expect("a text body");
     assert_eq!(
         raw.matches("KEN: Bill tabled in parliament").count(),
         2,
@@ -407,6 +411,58 @@ async fn focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue
         .unwrap();
     assert_eq!(again, 0);
     assert_eq!(sent.lock().unwrap().len(), 1);
+}
+
+/// A focal point who chose Russian is reminded in Russian: subject, words, dates; the links and
+/// the tracker's address stay whole (outside the messages, without isolation marks).
+async fn a_reminder_is_written_in_the_focal_points_language(backend: Backend) {
+    use safeguards_domain::subscriber::Language;
+    let (mailer, sent) = Mailer::memory();
+    let app = TestApp::spawn_with(backend, mailer).await;
+    app.open("KEN").await;
+    let fp = app
+        .account(
+            "fp@ict.go.ke",
+            safeguards_domain::values::Role::FocalPoint,
+            &["KEN"],
+        )
+        .await;
+    let r = app
+        .post(&fp, "/api/v1/me/language", json!({"language": "ru"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .post(&fp, "/api/v1/me/language", json!({"language": "tlh"}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let ken = app.commitment("KEN").await;
+    let due = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
+    app.milestone(&ken, &due.to_string()).await;
+    let n = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let formatted = sent.lock().unwrap()[0].formatted();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&formatted)
+        .expect("a mail");
+    let body = parsed.body_text(0).expect("a text body").into_owned();
+    let t = safeguards_digest::texts::mail_texts(Language::Ru);
+    assert!(body.contains(t.reminder_intro), "{body}");
+    assert!(body.contains(&t.day(due)), "{body}");
+    assert!(body.contains(t.overdue_since), "{body}");
+    assert!(
+        parsed.subject().unwrap_or_default().contains("Этапы"),
+        "{:?}",
+        parsed.subject()
+    );
+    for line in body.lines().filter(|l| l.contains("http")) {
+        let url = &line[line.find("http").unwrap()..];
+        assert!(
+            !url.contains(['\u{2068}', '\u{2069}', ' ']),
+            "an address with marks: {url:?}"
+        );
+    }
 }
 
 /// The value of the sample of `name` whose labels include `label`, in Prometheus text.
@@ -594,6 +650,7 @@ mod reminders {
     use super::*;
     on_both_stores!(
         focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue,
+        a_reminder_is_written_in_the_focal_points_language,
         a_reminder_the_mail_server_refused_is_sent_by_the_next_run,
     );
 }
@@ -942,11 +999,18 @@ fn periods_by_address(smtp: &SmtpServer) -> HashMap<String, Vec<String>> {
     out
 }
 
-/// `text` says each of `wanted`.
+/// `text` says each of `wanted` (read as a person reads it: without the invisible marks that
+/// isolate an inserted value's direction).
 fn says(text: &str, wanted: &[&str]) {
+    let text = &read(text);
     for w in wanted {
         assert!(text.contains(w), "{w:?} is not in:\n{text}");
     }
+}
+
+/// `text` without the marks (U+2068, U+2069) that isolate what a message inserts.
+fn read(text: &str) -> String {
+    text.replace(['\u{2068}', '\u{2069}'], "")
 }
 
 /// The last digest `address` received.
@@ -1218,7 +1282,7 @@ async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend)
     // The web edition: no sign-in, the published countries, no reason, no subscriber.
     let (status, html) = app.page(&format!("/digests/{}", first.next())).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("1 milestone blocked"), "{html}");
+    assert!(read(&html).contains("1 milestone blocked"), "{html}");
     assert!(!html.contains("Budget not released"), "{html}");
     assert!(
         !html.contains("private.reader"),
@@ -1231,7 +1295,7 @@ async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend)
     let (_, french) = app
         .page(&format!("/digests/{}?lang=fr", first.next()))
         .await;
-    assert!(french.contains("1 jalon bloqué"));
+    assert!(read(&french).contains("1 jalon bloqué"), "{french}");
     for missing in ["2020-W01", "2027-W99", "not-a-week", "%00"] {
         let (status, _) = app.page(&format!("/digests/{missing}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
@@ -1265,12 +1329,7 @@ async fn each_digest_has_a_public_web_edition_and_an_atom_feed(backend: Backend)
         feed.entries[0].links[0].href,
         format!("http://tracker.test/digests/{}", first.next())
     );
-    assert!(feed.entries[0]
-        .summary
-        .as_ref()
-        .unwrap()
-        .value
-        .contains("1 milestone blocked"));
+    assert!(read(&feed.entries[0].summary.as_ref().unwrap().value).contains("1 milestone blocked"));
     let out = safeguards_tests::run_with_input(
         "python3",
         &[

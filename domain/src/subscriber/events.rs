@@ -3,7 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::values::{CountryCode, PrincipleCode};
 
-/// Languages the pages and mails are written in.
+/// Languages the pages and mails are written in: the six official languages of the United
+/// Nations, in their order (Arabic is written right to left; Chinese is Simplified).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug,
@@ -12,6 +13,8 @@ use crate::values::{CountryCode, PrincipleCode};
     Default,
     PartialEq,
     Eq,
+    PartialOrd,
+    Ord,
     Hash,
     Serialize,
     Deserialize,
@@ -22,9 +25,12 @@ use crate::values::{CountryCode, PrincipleCode};
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Language {
+    Ar,
+    Zh,
     #[default]
     En,
     Fr,
+    Ru,
     Es,
 }
 

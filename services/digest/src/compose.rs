@@ -563,27 +563,25 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
                         "{} {} · {}",
                         t.due,
                         t.day(o.due_on),
-                        t.days_late
-                            .of((basis.today - o.due_on).num_days().max(0) as usize)
+                        t.days_late((basis.today - o.due_on).num_days().max(0) as usize)
                     ),
                     evidence: None,
                     link: link(&o.path),
                 })
                 .collect(),
-            more_overdue: (more > 0).then(|| t.more_overdue.of(more)),
+            more_overdue: (more > 0).then(|| t.more_overdue(more)),
             name,
         });
     }
     let quiet = counts.news() == 0;
     let biggest = biggest.map(|(code, d)| {
         let name = basis.names.get(code).map_or(code, String::as_str);
-        (if d > 0.0 {
-            t.summary_rose
+        let points = t.decimal(d.abs());
+        if d > 0.0 {
+            t.summary_rose(name, points)
         } else {
-            t.summary_fell
-        })
-        .replace("{country}", name)
-        .replace("{points}", &t.decimal(d.abs()))
+            t.summary_fell(name, points)
+        }
     });
     Changes {
         summary: counts.summary(t, biggest),
@@ -658,18 +656,18 @@ impl Counts {
         if self.verified > 0 {
             parts.push(format!(
                 "{} {}",
-                t.summary_verified.of(self.verified),
-                t.summary_in_countries.of(self.countries_verified)
+                t.summary_verified(self.verified),
+                t.summary_in_countries(self.countries_verified)
             ));
         }
         for (n, words) in [
-            (self.achieved, &t.summary_achieved),
-            (self.commitments, &t.summary_commitments),
-            (self.blocked, &t.summary_blocked),
-            (self.activities, &t.summary_activities),
+            (self.achieved, t.summary_achieved(self.achieved)),
+            (self.commitments, t.summary_commitments(self.commitments)),
+            (self.blocked, t.summary_blocked(self.blocked)),
+            (self.activities, t.summary_activities(self.activities)),
         ] {
             if n > 0 {
-                parts.push(words.of(n));
+                parts.push(words);
             }
         }
         if self.news() == 0 {
@@ -682,7 +680,7 @@ impl Counts {
         }
         parts.extend(biggest);
         if self.overdue > 0 {
-            parts.push(t.summary_overdue.of(self.overdue));
+            parts.push(t.summary_overdue(self.overdue));
         }
         let mut s = parts.join("; ");
         if let Some(first) = s.get(..1) {

@@ -54,11 +54,12 @@ impl LinkAction {
 
     /// Its words in a mail of language `t`.
     pub fn label(self, t: &MailTexts) -> &'static str {
-        let at = Self::ALL
-            .iter()
-            .position(|a| *a == self)
-            .unwrap_or_default();
-        t.link_actions[at]
+        match self {
+            Self::Progress => t.link_action_progress,
+            Self::Block => t.link_action_block,
+            Self::Evidence => t.link_action_evidence,
+            Self::Achieve => t.link_action_achieve,
+        }
     }
 }
 
@@ -219,10 +220,17 @@ mod tests {
                 version: 1,
                 status,
             };
-            offered(&s, &crate::texts::EN, AccountId::new(), 0, &due, Utc::now())
-                .into_iter()
-                .map(|(l, _)| l)
-                .collect::<Vec<_>>()
+            offered(
+                &s,
+                crate::texts::mail_texts(safeguards_domain::subscriber::Language::En),
+                AccountId::new(),
+                0,
+                &due,
+                Utc::now(),
+            )
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
         };
         assert_eq!(
             labels(Planned),

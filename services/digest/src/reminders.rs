@@ -9,6 +9,7 @@ use lettre::Message;
 use safeguards_domain::digest::Period;
 use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_domain::reminder::{Reminder, ReminderCommand};
+use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{AccountId, MilestoneId, Role};
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandContext, CommandError};
@@ -22,7 +23,7 @@ use crate::{DigestError, DigestService};
 pub const HORIZON_DAYS: i64 = 14;
 
 /// A focal point to remind: id, address, name, and the token generation their links carry.
-type Recipient = (String, String, String, u32);
+type Recipient = (String, String, String, u32, Language);
 
 /// An open milestone due within [`HORIZON_DAYS`] or overdue.
 #[derive(Debug, Clone)]
@@ -104,6 +105,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                         a.email.clone(),
                         a.name.clone(),
                         a.token_generation,
+                        a.language.unwrap_or_default(),
                     ),
                     theirs,
                 );
@@ -111,8 +113,8 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
         }
     }
     let mut sent = 0;
-    let t = &crate::texts::EN;
-    for ((account, email, name, generation), milestones) in due {
+    for ((account, email, name, generation, language), milestones) in due {
+        let t = crate::texts::mail_texts(language);
         let Ok(account_id) = AccountId::parse(&account) else {
             continue;
         };
@@ -152,8 +154,10 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
             .iter()
             .map(|(title, country, due_on, overdue, links)| {
                 let mut line = format!(
-                    "- {country}: {title}, {} {due_on}",
-                    if *overdue { "overdue since" } else { "due" }
+                    "- {country}{}{title}, {} {}",
+                    t.colon,
+                    if *overdue { t.overdue_since } else { t.due },
+                    t.day(*due_on)
                 );
                 for (label, url) in links {
                     line.push_str(&format!("\n  {label}: {url}"));
@@ -161,10 +165,14 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                 line
             })
             .collect();
+        // Addresses stay outside the messages: a mail reader must see them whole.
         let text = format!(
-            "Hello {name},\n\nThese milestones of your countries need attention:\n\n{}\n\nEach link above works once, for {} days, without signing in, and only for you: do not forward this mail.\nUpdate them at {}\n",
+            "{}\n\n{}\n\n{}\n\n{}\n{}\n{}\n",
+            t.reminder_hello(name.as_str()),
+            t.reminder_intro,
             lines.join("\n"),
-            links::LIFETIME_DAYS,
+            t.reminder_links_note(links::LIFETIME_DAYS),
+            t.reminder_update,
             svc.settings.link("/")
         );
         let to = Mailbox::new(Some(name.clone()), address);
@@ -177,7 +185,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                 Message::builder()
                     .from(from)
                     .to(to)
-                    .subject(format!("Milestones due or overdue ({week})"))
+                    .subject(t.reminder_subject(week.as_str()))
                     .message_id(Some(format!(
                         "<reminder.{week}.{account}.{}@{}>",
                         uuid::Uuid::new_v4().simple(),

@@ -145,8 +145,9 @@ fn confirmation_mail(
         t.confirm_hello, t.confirm_ask, t.confirm_note
     );
     let html = format!(
-        "<!doctype html><html lang=\"{}\"><body><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
+        "<!doctype html><html lang=\"{}\" dir=\"{}\"><body><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
         t.lang,
+        t.dir,
         t.confirm_hello,
         t.confirm_ask,
         askama::filters::escape(link, askama::filters::Html)

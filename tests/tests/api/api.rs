@@ -788,6 +788,7 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/me"),
     ("post", "/api/v1/me/password"),
+    ("post", "/api/v1/me/language"),
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/accounts"),
     ("get", "/api/v1/accounts"),

@@ -305,7 +305,7 @@ async fn pages_speak_english_french_and_spanish(backend: Backend) {
     let mut admin = Browser::new(&app);
     admin.sign_in(&app.admin_email).await;
     let (_, headers, html) = admin.get("/?lang=fr").await;
-    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(html.contains("Les pays et leurs garanties"));
     assert!(html.contains("exploration"), "the status is not translated");
     assert!(
@@ -339,7 +339,7 @@ async fn pages_speak_english_french_and_spanish(backend: Backend) {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("<html lang=\"es\">") && html.contains("Contraseña"),
+        html.contains("<html lang=\"es\" dir=\"ltr\">") && html.contains("Contraseña"),
         "{html}"
     );
 }
@@ -433,7 +433,8 @@ async fn the_subscription_pages_follow_the_browsers_language(backend: Backend) {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("<html lang=\"fr\">") && html.contains("abonner au Bulletin des garanties"),
+        html.contains("<html lang=\"fr\" dir=\"ltr\">")
+            && html.contains("abonner au Bulletin des garanties"),
         "{html}"
     );
     let r = reqwest::Client::new()
@@ -481,7 +482,8 @@ async fn an_account_keeps_its_language(backend: Backend) {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("<html lang=\"es\">") && html.contains("Los países y sus salvaguardias"),
+        html.contains("<html lang=\"es\" dir=\"ltr\">")
+            && html.contains("Los países y sus salvaguardias"),
         "{html}"
     );
 }
@@ -585,4 +587,88 @@ async fn the_step_form_refuses_every_role_and_hostile_path_and_records_nothing(b
 mod step_form_hostile {
     use super::*;
     on_both_stores!(the_step_form_refuses_every_role_and_hostile_path_and_records_nothing);
+}
+
+/// Every page a signed-in admin reads, and the public ones, in each of the six languages:
+/// `<html lang dir>` from the language, and no English text of the message files (a message of
+/// two words or more, where the language has words of its own) on a page of another language.
+async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backend) {
+    use safeguards_domain::subscriber::Language;
+    use strum::VariantArray;
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let commitment = app.commitment("KEN").await;
+    let milestone = app.milestone(&commitment, "2027-06-30").await;
+    let token = app.token(&app.admin_email, PASSWORD).await;
+    let r = app
+        .post(&token, "/api/v1/engagements/KEN/publish", json!({}))
+        .await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.admin_email).await;
+    let paths = [
+        "/".to_string(),
+        "/countries/KEN".into(),
+        format!("/commitments/{commitment}"),
+        format!("/milestones/{milestone}"),
+        "/countries/KEN/plan".into(),
+        "/countries/KEN/coverage".into(),
+        "/catalogue".into(),
+        "/explain".into(),
+        "/engagements/new".into(),
+        "/admin/accounts".into(),
+        "/admin/subscribers".into(),
+        "/admin/digests".into(),
+        "/review".into(),
+        "/work".into(),
+        "/account".into(),
+        "/public".into(),
+        "/public/countries/KEN".into(),
+        "/public/ledger".into(),
+        "/digests".into(),
+        "/milestones/not-an-id".into(),
+    ];
+    let english = safeguards_texts::catalogue(Language::En);
+    for &lang in Language::VARIANTS {
+        let code: &str = lang.into();
+        let theirs = safeguards_texts::catalogue(lang);
+        let dir = if lang == Language::Ar { "rtl" } else { "ltr" };
+        // What English says where this language says something else, long enough to be a
+        // sentence or a label of its own.
+        let mut leaks: Vec<(&str, &str)> = vec![];
+        for (ours, theirs) in [
+            (english.pages.each(), theirs.pages.each()),
+            (english.framework.each(), theirs.framework.each()),
+            (english.public.each(), theirs.public.each()),
+        ] {
+            for ((id, en), (_, other)) in ours.into_iter().zip(theirs) {
+                if en != other && en.contains(' ') && en.len() >= 12 {
+                    leaks.push((id, en));
+                }
+            }
+        }
+        for path in &paths {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let (_, _, html) = admin.get(&format!("{path}{sep}lang={code}")).await;
+            assert!(
+                html.contains(&format!("<html lang=\"{code}\" dir=\"{dir}\">")),
+                "{code} {path}: {}",
+                &html[..html.len().min(300)]
+            );
+            if lang == Language::En {
+                continue;
+            }
+            for (id, en) in &leaks {
+                assert!(
+                    !html.contains(en),
+                    "{code} {path}: English `{id}` ({en:?}) on the page"
+                );
+            }
+        }
+    }
+}
+
+mod six_languages {
+    use super::*;
+    on_both_stores!(every_page_speaks_the_six_languages_and_shows_no_english);
 }

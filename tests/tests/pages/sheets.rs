@@ -409,7 +409,9 @@ async fn a_milestone_blocked_while_planned_is_unblocked_and_started_by_one_row(b
     // Sent again, both steps of the row are known as this confirmation's own.
     let (_, again) = fp.confirm("KEN", &preview).await;
     assert_eq!(
-        again.matches("Row 4, Consultation held").count(),
+        again
+            .matches(r#"Row 4, <span dir="auto">Consultation held</span>"#)
+            .count(),
         2,
         "{again}"
     );

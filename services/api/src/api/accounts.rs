@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::accounts::{self, AccountOut, NewAccount, Session};
+use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{parse_word, AccountId, Email, Title};
 use serde::{Deserialize, Serialize};
 
@@ -273,6 +274,38 @@ pub async fn change_password(
         )
         .await?,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    /// One of the six official UN languages: `ar`, `zh`, `en`, `fr`, `ru`, `es`.
+    pub language: Language,
+}
+
+/// `POST /api/v1/me/language`: the language of the account's pages, reminders and the pages
+/// its action links open (a page's `?lang=` still wins for that browser).
+#[utoipa::path(
+    post,
+    path = "/me/language",
+    operation_id = "set_language",
+    tag = "auth",
+    summary = "Set the signed-in account's language: its pages, reminders and action-link pages",
+    request_body = LanguageBody,
+    responses((status = 200, description = "Set", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn set_language(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    ApiJson(body): ApiJson<LanguageBody>,
+) -> ApiResult<Response> {
+    Ok(ok(accounts::set_language(
+        &state.app,
+        &caller,
+        body.language,
+    )
+    .await?))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::sign_in))
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::set_language))
         .routes(routes!(accounts::sign_out))
         .routes(routes!(accounts::create_account, accounts::list_accounts))
         .routes(routes!(accounts::change_role))

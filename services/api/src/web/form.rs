@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use safeguards_app::{AppError, Principal};
 use safeguards_domain::subscriber::Language;
+use strum::VariantArray;
 
 use super::i18n::Texts;
 
@@ -29,18 +30,14 @@ pub(super) struct Pick {
 
 /// The languages of the pages and mails, `chosen` chosen.
 pub(super) fn language_picks(chosen: Language) -> Vec<Pick> {
-    [
-        (Language::En, "English"),
-        (Language::Fr, "Français"),
-        (Language::Es, "Español"),
-    ]
-    .into_iter()
-    .map(|(l, label)| Pick {
-        value: l.into(),
-        label,
-        chosen: l == chosen,
-    })
-    .collect()
+    Language::VARIANTS
+        .iter()
+        .map(|&l| Pick {
+            value: l.into(),
+            label: super::i18n::texts(l).language_name,
+            chosen: l == chosen,
+        })
+        .collect()
 }
 
 /// A hidden field of a form.

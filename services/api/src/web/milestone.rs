@@ -166,38 +166,20 @@ fn actions_for(
         .collect()
 }
 
-/// What an event of a milestone did, in the page's language.
+/// What an event of a milestone did (`MilestoneStarted`), in the page's language: message
+/// `event-milestone-started`, or `event-other`.
 fn event_word(t: &Texts, kind: &str) -> &'static str {
-    let (en, fr, es) = match kind {
-        "MilestoneAdded" => ("added", "ajouté", "añadido"),
-        "MilestoneStarted" => ("started", "commencé", "iniciado"),
-        "ProgressReported" => (
-            "progress reported",
-            "avancement signalé",
-            "avance informado",
-        ),
-        "MilestoneBlocked" => ("blocked", "bloqué", "bloqueado"),
-        "MilestoneUnblocked" => ("unblocked", "débloqué", "desbloqueado"),
-        "MilestoneAchieved" => (
-            "reported achieved",
-            "signalé atteint",
-            "informado como logrado",
-        ),
-        "EvidenceAdded" => ("evidence added", "preuve ajoutée", "prueba añadida"),
-        "MilestoneVerified" => ("verified", "vérifié", "verificado"),
-        "VerificationRejected" => (
-            "sent back from verification",
-            "renvoyé par la vérification",
-            "devuelto por la verificación",
-        ),
-        "MilestoneRescheduled" => ("rescheduled", "reporté", "reprogramado"),
-        "MilestoneCancelled" => ("cancelled", "annulé", "cancelado"),
-        "CommitmentCreated" => ("created", "créé", "creado"),
-        "CommitmentRevised" => ("revised", "révisé", "revisado"),
-        "CommitmentWithdrawn" => ("withdrawn", "retiré", "retirado"),
-        _ => ("changed", "modifié", "modificado"),
-    };
-    i18n::in_language(t, (en, fr, es))
+    let mut code = String::new();
+    for c in kind.chars() {
+        if c.is_uppercase() && !code.is_empty() {
+            code.push('_');
+        }
+        code.push(c.to_ascii_lowercase());
+    }
+    match i18n::word(t, "event", &code) {
+        "" => t.event_other,
+        word => word,
+    }
 }
 
 /// The particulars of an event: its percent, dates, evidence, reason and note.
