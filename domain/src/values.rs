@@ -70,6 +70,9 @@ macro_rules! catalogue_code {
         pub struct $name(&'static str);
 
         impl $name {
+            /// What this kind of code is called (`principle`, `dpi_system`).
+            pub const KIND: &'static str = $what;
+
             /// One of the catalogue's codes, exactly as the catalogue writes it.
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
                 find_code(&catalogue().$list, raw)

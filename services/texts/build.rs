@@ -72,7 +72,7 @@ fn main() {
             let Entry::Message(m) = entry else { continue };
             let Some(value) = &m.value else { continue };
             let id = m.id.name;
-            let name = id.replace('-', "_");
+            let name = id.replace('-', "_").to_lowercase();
             let mut vars = BTreeSet::new();
             variables(value, &mut vars);
             let doc = source_line(&text, id);

@@ -1130,7 +1130,7 @@ async fn a_digest_tells_what_happened_country_by_country_with_commitments_links_
         &text,
         &[
             summary,
-            "KENYA · Completion 33.3 % (+33.3 points)",
+            "KENYA · Completion 33.3% (+33.3 points)",
             "* Verified: Bill tabled in parliament\n  Commitment: Adopt a data protection law",
             "* Blocked: Bill tabled in parliament\n  Commitment: Set up a grievance mechanism\n  \
              Waiting for the cabinet",

@@ -503,11 +503,7 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
     let mut biggest: Option<(&str, f64)> = None;
     let mut countries = Vec::new();
     for code in shown {
-        let name = basis
-            .names
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string());
+        let name = t.country_or(code, basis.names.get(code).map_or(code, String::as_str));
         let mut items = news.remove(code).unwrap_or_default();
         items.sort_by_key(|i| (i.news.rank(), i.position));
         for i in &items {
@@ -543,7 +539,7 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
                 t.points_change(d)
             });
             Figure {
-                completion: format!("{} %", t.decimal(*now)),
+                completion: t.percent(*now),
                 change,
             }
         });
@@ -575,7 +571,7 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
     }
     let quiet = counts.news() == 0;
     let biggest = biggest.map(|(code, d)| {
-        let name = basis.names.get(code).map_or(code, String::as_str);
+        let name = t.country_or(code, basis.names.get(code).map_or(code, String::as_str));
         let points = t.decimal(d.abs());
         if d > 0.0 {
             t.summary_rose(name, points)

@@ -17,6 +17,7 @@ pub struct MailTexts {
     pub lang: &'static str,
     /// `rtl` or `ltr`, for the mail's `dir`.
     pub dir: &'static str,
+    pub language: Language,
     words: &'static Mail,
     formats: &'static Formats,
 }
@@ -36,6 +37,7 @@ static TEXTS: LazyLock<Vec<MailTexts>> = LazyLock::new(|| {
             MailTexts {
                 lang: l.into(),
                 dir: safeguards_texts::direction(l),
+                language: l,
                 words: &c.mail,
                 formats: &c.formats,
             }
@@ -53,6 +55,28 @@ impl MailTexts {
     /// `x` with one decimal, as the language writes it.
     pub fn decimal(&self, x: f64) -> String {
         format!("{x:.1}").replace('.', self.formats.decimal_separator)
+    }
+
+    /// A percentage with one decimal, as the language writes it: "35.1%", "35,1 %".
+    pub fn percent(&self, x: f64) -> String {
+        self.formats.percent(self.decimal(x))
+    }
+
+    /// A whole percentage: "50%", "50 %".
+    pub fn whole_percent(&self, n: impl std::fmt::Display) -> String {
+        self.formats.percent(n.to_string())
+    }
+
+    /// Clauses joined as a list, ended as a sentence: "3 countries, 4 commitments.".
+    pub fn sentence(&self, clauses: &[String]) -> String {
+        clauses.join(self.formats.list_separator) + self.formats.full_stop
+    }
+
+    /// A country's name in this language, else `name` (the name the record carries).
+    pub fn country_or(&self, code: impl AsRef<str>, name: impl AsRef<str>) -> String {
+        safeguards_texts::country(self.language, code.as_ref())
+            .unwrap_or(name.as_ref())
+            .to_string()
     }
 
     /// A change in points with its sign: "+4.0 points".
@@ -113,6 +137,10 @@ mod tests {
         assert_eq!(fr.decimal(4.0), "4,0");
         assert_eq!(ru.decimal(4.5), "4,5");
         assert_eq!(en.points_change(4.0), "+4.0 points");
+        assert_eq!(en.percent(35.14), "35.1%");
+        assert_eq!(fr.percent(35.14), "35,1\u{202f}%");
+        assert_eq!(es.whole_percent(50), "50\u{a0}%");
+        assert_eq!(zh.sentence(&["1".into(), "2".into()]), "1，2。");
         assert_eq!(es.points_change(-2.5), "−2,5 puntos");
         assert_eq!(plain(en.days_late(1)), "1 day late");
         assert_eq!(plain(fr.days_late(12)), "12 jours de retard");

@@ -27,6 +27,18 @@ pub fn catalogue(lang: Language) -> &'static Catalogue {
     &CATALOGUES[index(lang)]
 }
 
+/// The name of a framework code of kind `kind` (`principle`, `dpi_system`) in `lang`, if the
+/// vocabulary has one: `vocabulary.ftl`'s `<kind>-<code>`.
+pub fn term(lang: Language, kind: &str, code: &str) -> Option<&'static str> {
+    let id = format!("{kind}-{code}").replace('_', "-");
+    catalogue(lang).vocabulary.by_id(&id)
+}
+
+/// A country's name in `lang` (`KEN`: "Kenya", "كينيا"), if `countries.ftl` has the code.
+pub fn country(lang: Language, code: &str) -> Option<&'static str> {
+    catalogue(lang).countries.by_id(&format!("country-{code}"))
+}
+
 /// `rtl` for a language written right to left, else `ltr`.
 pub fn direction(lang: Language) -> &'static str {
     match lang {

@@ -142,7 +142,7 @@ async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verif
         "Hansard",
         "https://parliament.go.ke/h/1",
         "second reading",
-        "60 %",
+        "60%",
     ] {
         assert!(
             html.contains(shown),
@@ -168,7 +168,7 @@ async fn a_focal_point_updates_a_milestone_through_the_forms_and_a_manager_verif
     let (_, _, dashboard) = pm.get("/").await;
     assert!(dashboard.contains("Kenya"));
     assert!(
-        dashboard.contains("100.0 %"),
+        dashboard.contains("100.0%"),
         "the dashboard does not show the verification"
     );
     let (_, _, country) = pm.get("/countries/KEN").await;
@@ -309,7 +309,7 @@ async fn pages_speak_english_french_and_spanish(backend: Backend) {
     assert!(html.contains("Les pays et leurs garanties"));
     assert!(html.contains("exploration"), "the status is not translated");
     assert!(
-        html.contains("0,0 %"),
+        html.contains("0,0\u{202f}%"),
         "the percentage is not written the French way"
     );
     let cookie = headers["set-cookie"].to_str().unwrap().to_string();
@@ -628,6 +628,31 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
         "/digests".into(),
         "/milestones/not-an-id".into(),
     ];
+    // The framework's vocabulary and the country names, in each language: on the pages, and in
+    // the API's catalogue.
+    let (_, _, html) = admin.get("/countries/KEN?lang=ar").await;
+    assert!(html.contains("كينيا"), "the country's Arabic name: {html}");
+    let (_, _, html) = admin.get("/?lang=zh").await;
+    assert!(
+        html.contains("肯尼亚"),
+        "the country's Chinese name: {html}"
+    );
+    let (status, body) = app.page("/api/v1/catalogue?lang=fr").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["language"], "fr");
+    assert_eq!(
+        body["principles"][0]["name"], "Ne pas nuire",
+        "{}",
+        body["principles"]
+    );
+    assert!(body["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "DEU" && c["name"] == "Allemagne"));
+    let (status, body) = app.page("/api/v1/catalogue?lang=tlh").await;
+    assert!(status.is_client_error(), "{status} {body}");
     let english = safeguards_texts::catalogue(Language::En);
     for &lang in Language::VARIANTS {
         let code: &str = lang.into();
@@ -640,6 +665,7 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
             (english.pages.each(), theirs.pages.each()),
             (english.framework.each(), theirs.framework.each()),
             (english.public.each(), theirs.public.each()),
+            (english.vocabulary.each(), theirs.vocabulary.each()),
         ] {
             for ((id, en), (_, other)) in ours.into_iter().zip(theirs) {
                 if en != other && en.contains(' ') && en.len() >= 12 {

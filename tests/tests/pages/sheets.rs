@@ -181,7 +181,7 @@ async fn a_focal_point_edits_three_rows_offline_and_exactly_those_three_are_reco
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert_eq!(table_rows(&preview), 3, "{preview}");
     for expected in [
-        "→ 40 %",
+        "→ 40%",
         "Waiting for the budget",
         "Elections moved the calendar",
     ] {

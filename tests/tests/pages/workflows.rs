@@ -135,7 +135,7 @@ async fn two_people_on_the_same_milestone_get_changed_meanwhile_not_an_overwrite
         "no \"changed meanwhile\""
     );
     assert!(
-        html.contains("40 %"),
+        html.contains("40%"),
         "the page does not show the current state"
     );
     assert_eq!(

@@ -108,7 +108,7 @@ pub(super) async fn commitment_page(
         CommitmentPage {
             t,
             user: Some(viewer.who.name.clone()),
-            country_name: record.country_name.clone(),
+            country_name: t.country_or(&record.commitment.country, &record.country_name),
             total: record.total,
             milestones: record
                 .milestones
@@ -133,12 +133,7 @@ fn actions_for(t: &'static Texts, viewer: &Viewer<'_>, c: &CommitmentView) -> Ve
     }
     let stages = StageCode::all()
         .into_iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                format!("{} — {}", s.as_str(), s.name()),
-            )
-        })
+        .map(|s| (s.as_str().to_string(), t.coded(s)))
         .collect();
     vec![
         FormView::new(

@@ -178,7 +178,7 @@ pub(super) async fn country_page(
             t,
             user: Some(viewer.who.name.clone()),
             code: country.as_str().to_string(),
-            name: e.name,
+            name: t.country_or(country.as_str(), &e.name),
             lead: e.lead,
             started_on: e.started_on,
             status: i18n::status_word(t, e.status.into()),

@@ -11,16 +11,12 @@ use safeguards_domain::values::{
 use strum::VariantArray;
 
 use super::{Field, FormView};
-use crate::web::i18n::{self, Texts};
+use crate::web::i18n::{self, Term, Texts};
 
-/// Choices of a catalogue list: (code, "code — name").
-pub(super) fn catalogue<C: Copy>(
-    all: Vec<C>,
-    code: impl Fn(&C) -> &'static str,
-    name: impl Fn(&C) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|c| (code(c).to_string(), format!("{} — {}", code(c), name(c))))
+/// Choices of a catalogue list: (code, "code — name" in the page's language).
+pub(super) fn catalogue<C: Term>(t: &Texts, all: Vec<C>) -> Vec<(String, String)> {
+    all.into_iter()
+        .map(|c| (c.code().to_string(), t.coded(c)))
         .collect()
 }
 
@@ -37,8 +33,8 @@ fn words<W: VariantArray + Copy + Into<&'static str>>(
         .collect()
 }
 
-fn stages() -> Vec<(String, String)> {
-    catalogue(StageCode::all(), |s| s.as_str(), |s| s.name())
+fn stages(t: &Texts) -> Vec<(String, String)> {
+    catalogue(t, StageCode::all())
 }
 
 /// The forms `who` may use on the engagement `e`, all folded.
@@ -50,8 +46,7 @@ pub(super) fn for_country(
     let (e, today) = (&record.engagement, record.today);
     let country = Some(e.country.as_str());
     let mut forms = Vec::new();
-    let systems: Vec<(String, String)> =
-        catalogue(DpiSystemType::all(), |s| s.as_str(), |s| s.name());
+    let systems: Vec<(String, String)> = catalogue(t, DpiSystemType::all());
     if may(who, Action::EditCommitments, country) {
         forms.push(
             FormView::new(
@@ -60,20 +55,14 @@ pub(super) fn for_country(
                 vec![
                     Field::new("title", t.title_label, "text"),
                     Field::new("description", t.description, "text").optional(),
-                    Field::new("principles", t.principles, "checkboxes").choices(catalogue(
-                        PrincipleCode::all(),
-                        |p| p.as_str(),
-                        |p| p.name(),
-                    )),
+                    Field::new("principles", t.principles, "checkboxes")
+                        .choices(catalogue(t, PrincipleCode::all())),
                     Field::new("risks", t.risks_label, "checkboxes")
                         .optional()
-                        .choices(catalogue(RiskCode::all(), |r| r.as_str(), |r| r.name())),
-                    Field::new("authority", t.authority_label, "text").choices(catalogue(
-                        AuthorityCode::all(),
-                        |a| a.as_str(),
-                        |a| a.name(),
-                    )),
-                    Field::new("stage", t.stage, "text").choices(stages()),
+                        .choices(catalogue(t, RiskCode::all())),
+                    Field::new("authority", t.authority_label, "text")
+                        .choices(catalogue(t, AuthorityCode::all())),
+                    Field::new("stage", t.stage, "text").choices(stages(t)),
                     Field::new("dpi_system", t.system, "text")
                         .optional()
                         .choices(systems.clone()),
@@ -93,16 +82,12 @@ pub(super) fn for_country(
                 t.record_activity,
                 vec![
                     Field::new("kind", t.activity_kind, "text")
-                        .choices(words::<ActivityKind>(|w| w.replace('_', " "))),
+                        .choices(words::<ActivityKind>(|w| t.activity_kind(w).to_string())),
                     Field::new("title", t.title_label, "text"),
                     Field::new("held_on", t.held_on, "date").with_value(today.to_string()),
                     Field::new("authorities", t.authorities_label, "checkboxes")
                         .optional()
-                        .choices(catalogue(
-                            AuthorityCode::all(),
-                            |a| a.as_str(),
-                            |a| a.name(),
-                        )),
+                        .choices(catalogue(t, AuthorityCode::all())),
                     Field::new("note", t.note, "text").optional(),
                 ],
             )
@@ -122,7 +107,7 @@ pub(super) fn for_country(
                     t.add_dpi_system,
                     vec![
                         Field::new("system", t.system, "text").choices(untracked),
-                        Field::new("stage", t.stage, "text").choices(stages()),
+                        Field::new("stage", t.stage, "text").choices(stages(t)),
                     ],
                 )
                 .secondary(),
@@ -140,7 +125,7 @@ pub(super) fn for_country(
                     t.move_dpi_system,
                     vec![
                         Field::new("system", t.system, "text").choices(tracked),
-                        Field::new("stage", t.new_stage, "text").choices(stages()),
+                        Field::new("stage", t.new_stage, "text").choices(stages(t)),
                     ],
                 )
                 .secondary(),

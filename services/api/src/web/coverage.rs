@@ -111,7 +111,7 @@ pub async fn coverage(
             let code = RiskCode::parse(&r.risk).ok()?;
             Some(RiskRow {
                 code: code.as_str(),
-                name: code.name(),
+                name: t.term(code),
                 commitments: r
                     .commitments
                     .iter()
@@ -126,7 +126,7 @@ pub async fn coverage(
                     .iter()
                     .map(|s| {
                         let who = AuthorityCode::parse(&s.authority)
-                            .map(|a| format!("{} — {}", a.as_str(), a.name()))
+                            .map(|a| t.coded(a))
                             .unwrap_or_else(|_| s.authority.clone());
                         let list = s
                             .processes
@@ -151,7 +151,7 @@ pub async fn coverage(
         t,
         user: visit.name(),
         country: found.country.clone(),
-        name: found.name.clone(),
+        name: t.country_or(&found.country, &found.name),
         stages: found.stages.join(", "),
         every_stage: found.every_stage,
         covered: found.covered,

@@ -10,7 +10,6 @@ use safeguards_domain::values::{PrincipleCode, RiskCode};
 use std::collections::BTreeMap;
 
 use safeguards_projections::coverage::Coverage;
-use safeguards_projections::views;
 
 use super::{render, Visit};
 use crate::web::i18n::{self, Texts};
@@ -54,8 +53,8 @@ struct RiskRow {
 struct Dashboard {
     t: &'static Texts,
     user: Option<String>,
-    totals: views::Totals,
-    counted: u32,
+    /// "3 countries, 4 commitments, 2 of 10 milestones verified (20.0%), 1 overdue."
+    summary: String,
     countries: Vec<CountryRow>,
     heat: Vec<HeatRow>,
     /// The risk × country matrix of coverage.
@@ -95,7 +94,7 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
         .iter()
         .map(|c| CountryRow {
             country: c.country.clone(),
-            name: c.name.clone(),
+            name: t.country_or(&c.country, &c.name),
             status: i18n::status_word(t, c.status.into()),
             commitments: c.commitments,
             completion: c.completion,
@@ -109,7 +108,7 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
         .zip(PrincipleCode::all())
         .map(|(p, code)| HeatRow {
             code: code.as_str(),
-            name: code.name(),
+            name: t.term(code),
             cells: p
                 .countries
                 .iter()
@@ -126,7 +125,7 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
         .enumerate()
         .map(|(i, code)| RiskRow {
             code: code.as_str(),
-            name: code.name(),
+            name: t.term(code),
             cells: overview
                 .countries
                 .iter()
@@ -149,8 +148,16 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
         Dashboard {
             t,
             user: visit.name(),
-            counted: totals.milestones.total() - totals.milestones.cancelled,
-            totals: totals.clone(),
+            summary: t.sentence(&[
+                t.summary_countries(totals.countries),
+                t.summary_commitments(totals.commitments),
+                t.summary_verified(
+                    totals.milestones.total() - totals.milestones.cancelled,
+                    t.percent(totals.completion),
+                    totals.milestones.verified,
+                ),
+                t.summary_overdue(totals.milestones.overdue),
+            ]),
             countries,
             heat,
             risks,

@@ -46,7 +46,7 @@ pub(super) async fn page(
         .await
         .into_iter()
         .map(|(code, name)| {
-            let label = format!("{name} ({code})");
+            let label = format!("{} ({code})", t.country_or(&code, name));
             (code, label)
         })
         .collect();

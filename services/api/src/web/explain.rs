@@ -79,17 +79,11 @@ pub async fn explain(State(state): State<AppState>, visit: Visit, parts: Parts) 
     };
     let (figure, label) = match (&principle, &risk) {
         (Some(p), None) => match safeguards_domain::values::PrincipleCode::parse(p) {
-            Ok(code) => (
-                Figure::Principle(code.as_str()),
-                format!("{} — {}", code.as_str(), code.name()),
-            ),
+            Ok(code) => (Figure::Principle(code.as_str()), t.coded(code)),
             Err(_) => return bad("principle"),
         },
         (None, Some(r)) => match RiskCode::parse(r) {
-            Ok(code) => (
-                Figure::Risk(code.as_str()),
-                format!("{} — {}", code.as_str(), code.name()),
-            ),
+            Ok(code) => (Figure::Risk(code.as_str()), t.coded(code)),
             Err(_) => return bad("risk"),
         },
         (None, None) => (Figure::Commitments, t.col_commitments.to_string()),
@@ -125,8 +119,8 @@ pub async fn explain(State(state): State<AppState>, visit: Visit, parts: Parts) 
     let page = ExplainPage {
         t,
         user: visit.name(),
+        name: t.country_or(&explained.country, &explained.name),
         country: explained.country,
-        name: explained.name,
         figure: label,
         count: if overdue_only {
             rows.len()

@@ -12,6 +12,7 @@ use axum::response::Response;
 use safeguards_digest::texts::{mail_texts, MailTexts};
 use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::subscriber::Language;
+use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
 use safeguards_texts::{Actions, Framework, Pages, Public, Sheet};
 use strum::VariantArray;
 
@@ -34,6 +35,39 @@ pub struct Texts {
     pub sh: &'static Sheet,
     pages: &'static Pages,
 }
+
+/// A code of the framework's vocabulary (a principle, a stage, …), named in each language by
+/// `vocabulary.ftl` as `<kind>-<code>`.
+pub trait Term: Copy {
+    /// `principle`, `stage`, `authority`, `risk`, `dpi_system`.
+    fn kind(self) -> &'static str;
+    fn code(self) -> &'static str;
+    /// The catalogue's own (English) name, for a code the message files do not know yet.
+    fn catalogue_name(self) -> &'static str;
+}
+
+macro_rules! terms {
+    ($($code:ty),*) => {$(
+        impl Term for $code {
+            fn kind(self) -> &'static str {
+                <$code>::KIND
+            }
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+            fn catalogue_name(self) -> &'static str {
+                self.name()
+            }
+        }
+    )*};
+}
+terms!(
+    PrincipleCode,
+    StageCode,
+    AuthorityCode,
+    RiskCode,
+    DpiSystemType
+);
 
 impl Deref for Texts {
     type Target = Pages;
@@ -68,6 +102,31 @@ impl Texts {
     /// `x` with one decimal as the language writes it: "20.0", "20,0".
     pub fn decimal(&self, x: impl std::borrow::Borrow<f64>) -> String {
         self.mail().decimal(*x.borrow())
+    }
+    /// The name of a framework code in this language: "Do no harm", "Ne pas nuire".
+    pub fn term(&self, code: impl Term) -> &'static str {
+        safeguards_texts::term(self.language, code.kind(), code.code())
+            .unwrap_or_else(|| code.catalogue_name())
+    }
+    /// A code and its name: "L1 — Conception and scoping".
+    pub fn coded(&self, code: impl Term) -> String {
+        format!("{} — {}", code.code(), self.term(code))
+    }
+    /// A country's name in this language, else `name` (the name the record carries).
+    pub fn country_or(&self, code: impl AsRef<str>, name: impl AsRef<str>) -> String {
+        self.mail().country_or(code, name)
+    }
+    /// A percentage with one decimal as the language writes it: "35.1%", "35,1 %".
+    pub fn percent(&self, x: impl std::borrow::Borrow<f64>) -> String {
+        self.mail().percent(*x.borrow())
+    }
+    /// A whole percentage: "50%", "50 %".
+    pub fn whole_percent(&self, n: impl std::fmt::Display) -> String {
+        self.mail().whole_percent(n)
+    }
+    /// Clauses joined as a list and ended as a sentence.
+    pub fn sentence(&self, clauses: &[String]) -> String {
+        self.mail().sentence(clauses)
     }
     /// A day as the language writes it: "3 December 2026", "3 décembre 2026".
     pub fn day(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {

@@ -105,7 +105,7 @@ pub(super) async fn page(
         user: Some(who.name.clone()),
         status: i18n::status_word(t, m.status.as_str()),
         overdue: m.is_overdue(today),
-        country_name: record.country_name.clone(),
+        country_name: t.country_or(&m.country, &record.country_name),
         commitment_title: record.commitment_title.clone(),
         achieved_by: record.achieved_by.clone(),
         verified_by: record.verified_by.clone(),
@@ -187,7 +187,7 @@ fn event_detail(t: &Texts, data: &Value) -> String {
     let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_string);
     let mut parts = Vec::new();
     if let Some(p) = data.get("percent").and_then(Value::as_u64) {
-        parts.push(format!("{p} %"));
+        parts.push(t.whole_percent(p));
     }
     if let (Some(from), Some(to)) = (text("from"), text("to")) {
         parts.push(format!("{from} → {to}"));

@@ -93,8 +93,8 @@ pub async fn index(State(state): State<AppState>, parts: Parts) -> Response {
         .into_iter()
         .map(|s| Row {
             status: i18n::status_word(t, s.status.into()),
+            name: t.country_or(&s.country, &s.name),
             country: s.country,
-            name: s.name,
             commitments: s.commitments,
             completion: s.completion,
             overdue: s.milestones.overdue,
@@ -232,8 +232,8 @@ pub async fn country(
         t,
         user: None,
         stamp: Stamp::of(&state, record.stamp),
+        name: t.country_or(&code, &e.name),
         code,
-        name: e.name,
         lead: e.lead,
         started_on: e.started_on,
         status: i18n::status_word(t, e.status.into()),

@@ -344,7 +344,7 @@ fn line(t: &'static Texts, c: &Change) -> Line {
         }
         Step::Unblock { .. } => s.unblock.to_string(),
         Step::Start { .. } => s.start.to_string(),
-        Step::Progress { percent, .. } => format!("{} → {percent} %", s.progress),
+        Step::Progress { percent, .. } => format!("{} → {}", s.progress, t.whole_percent(percent)),
         Step::AddEvidence { title, url } => format!("{}: {title} <{url}>", s.evidence),
         Step::Achieve { title, url, .. } => format!("{} ({title} <{url}>)", s.achieve),
         Step::Block { reason } => format!("{}: {reason}", s.block),

@@ -27,14 +27,14 @@ use crate::web::i18n::{self, Texts};
 use crate::AppState;
 
 /// The principles to tick, `ticked` ticked.
-fn principles(ticked: &[String]) -> Vec<Pick> {
+fn principles(t: &Texts, ticked: &[String]) -> Vec<Pick> {
     PrincipleCode::all()
         .into_iter()
         .map(|p| {
             let code = p.as_str();
             Pick {
                 value: code,
-                label: p.name(),
+                label: t.term(p),
                 chosen: ticked.iter().any(|t| t == code),
             }
         })
@@ -101,7 +101,7 @@ pub async fn subscribe_page(parts: Parts) -> Response {
                 t: i18n::texts(lang),
                 user: None,
                 languages: language_picks(lang),
-                principles: principles(&[]),
+                principles: principles(i18n::texts(lang), &[]),
                 frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
                 error: None,
                 email: "",
@@ -177,7 +177,7 @@ pub async fn subscribe(
                 languages: language_picks(
                     parse_word("language", language.as_deref().unwrap_or_default()).unwrap_or(lang),
                 ),
-                principles: principles(&ticked),
+                principles: principles(t, &ticked),
                 frequencies: frequencies(
                     t,
                     parse_word("frequency", frequency.as_deref().unwrap_or_default())
@@ -351,7 +351,7 @@ pub async fn manage_page(
                 countries: chosen.countries.join(", "),
                 name: chosen.name.unwrap_or_default(),
                 languages: language_picks(chosen.language),
-                principles: principles(&chosen.principles),
+                principles: principles(t, &chosen.principles),
                 frequencies: frequencies(t, chosen.frequency),
                 suppressed: chosen.status == Some(SubscriberStatus::Suppressed),
                 error: None,
@@ -396,7 +396,7 @@ pub async fn manage(
                         parse_word("language", language.as_deref().unwrap_or_default())
                             .unwrap_or_default(),
                     ),
-                    principles: principles(&ticked),
+                    principles: principles(t, &ticked),
                     frequencies: frequencies(
                         t,
                         parse_word("frequency", frequency.as_deref().unwrap_or_default())

@@ -20,10 +20,13 @@ struct CountryLink {
     name: String,
 }
 
-fn links(countries: Vec<(String, String)>) -> Vec<CountryLink> {
+fn links(t: &Texts, countries: Vec<(String, String)>) -> Vec<CountryLink> {
     countries
         .into_iter()
-        .map(|(code, name)| CountryLink { code, name })
+        .map(|(code, name)| CountryLink {
+            name: t.country_or(&code, name),
+            code,
+        })
         .collect()
 }
 
@@ -52,7 +55,7 @@ pub async fn review(State(state): State<AppState>, visit: Visit, parts: Parts) -
     let page = ReviewPage {
         t: visit.t,
         user: visit.name(),
-        countries: links(queue.countries),
+        countries: links(visit.t, queue.countries),
         only,
         total: queue.total,
         rows: queue.awaiting,
@@ -105,7 +108,7 @@ pub async fn work(State(state): State<AppState>, visit: Visit) -> Response {
             Section::new("blocked", t.work_blocked, work.blocked),
             Section::new("returned", t.work_returned, work.returned),
         ],
-        countries: links(work.countries),
+        countries: links(visit.t, work.countries),
     };
     visit.answer(render(StatusCode::OK, page))
 }

@@ -15,3 +15,9 @@ month-11 = نوفمبر
 month-12 = ديسمبر
 date = { $day } { $month } { $year }
 decimal-separator = {"."}
+# A percentage, as CLDR writes it in this language (the space is a no-break one where there is one).
+percent = { $value }%
+# Between the parts of a list.
+list-separator = {"، "}
+# The end of a sentence.
+full-stop = {"."}

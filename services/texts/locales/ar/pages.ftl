@@ -7,10 +7,7 @@ nav-api = API
 sign-in = تسجيل الدخول
 languages = اللغة
 dashboard-title = البلدان وضماناتها
-countries-word = بلدان
-commitments-word = التزامات
 of = من أصل
-milestones-verified = معالم تم التحقق منها
 overdue-word = متأخرة
 completion-note = نسبة الاكتمال هي المعالم التي تم التحقق منها من بين المعالم غير الملغاة.
 col-country = البلد
@@ -264,3 +261,30 @@ event-other = عُدّل
 
 ## The language's own name, in the language switch.
 language-name = العربية
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n ->
+    [zero] لا بلدان
+    [one] بلد واحد
+    [two] بلدان اثنان
+    [few] { $n } بلدان
+    [many] { $n } بلدًا
+   *[other] { $n } بلد
+}
+summary-commitments = { $n ->
+    [zero] لا التزامات
+    [one] التزام واحد
+    [two] التزامان
+    [few] { $n } التزامات
+    [many] { $n } التزامًا
+   *[other] { $n } التزام
+}
+summary-verified = تم التحقق من { $verified } من أصل { $counted } من المعالم ({ $percent })
+summary-overdue = { $n ->
+    [zero] لا معالم متأخرة
+    [one] معلم واحد متأخر
+    [two] معلمان متأخران
+    [few] { $n } معالم متأخرة
+    [many] { $n } معلمًا متأخرًا
+   *[other] { $n } معلم متأخر
+}

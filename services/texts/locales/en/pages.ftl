@@ -7,10 +7,7 @@ nav-api = API
 sign-in = Sign in
 languages = Language
 dashboard-title = Countries and their safeguards
-countries-word = countries
-commitments-word = commitments
 of = of
-milestones-verified = milestones verified
 overdue-word = overdue
 completion-note = Completion is verified milestones out of those not cancelled.
 col-country = Country
@@ -264,3 +261,18 @@ event-other = changed
 
 ## The language's own name, in the language switch.
 language-name = English
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n ->
+    [one] { $n } country
+   *[other] { $n } countries
+}
+summary-commitments = { $n ->
+    [one] { $n } commitment
+   *[other] { $n } commitments
+}
+summary-verified = { $counted ->
+    [one] { $verified } of { $counted } milestone verified ({ $percent })
+   *[other] { $verified } of { $counted } milestones verified ({ $percent })
+}
+summary-overdue = { $n } overdue

@@ -7,10 +7,7 @@ nav-api = API
 sign-in = Iniciar sesión
 languages = Idioma
 dashboard-title = Los países y sus salvaguardias
-countries-word = países
-commitments-word = compromisos
 of = de
-milestones-verified = hitos verificados
 overdue-word = atrasados
 completion-note = El avance es la proporción de hitos verificados entre los no cancelados.
 col-country = País
@@ -264,3 +261,21 @@ event-other = modificado
 
 ## The language's own name, in the language switch.
 language-name = Español
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n ->
+    [one] { $n } país
+   *[other] { $n } países
+}
+summary-commitments = { $n ->
+    [one] { $n } compromiso
+   *[other] { $n } compromisos
+}
+summary-verified = { $counted ->
+    [one] { $verified } de { $counted } hito verificado ({ $percent })
+   *[other] { $verified } de { $counted } hitos verificados ({ $percent })
+}
+summary-overdue = { $n ->
+    [one] { $n } atrasado
+   *[other] { $n } atrasados
+}

@@ -7,10 +7,7 @@ nav-api = API
 sign-in = Se connecter
 languages = Langue
 dashboard-title = Les pays et leurs garanties
-countries-word = pays
-commitments-word = engagements
 of = sur
-milestones-verified = jalons vérifiés
 overdue-word = en retard
 completion-note = L'avancement est la part des jalons vérifiés parmi ceux qui ne sont pas annulés.
 col-country = Pays
@@ -264,3 +261,21 @@ event-other = modifié
 
 ## The language's own name, in the language switch.
 language-name = Français
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n ->
+    [one] { $n } pays
+   *[other] { $n } pays
+}
+summary-commitments = { $n ->
+    [one] { $n } engagement
+   *[other] { $n } engagements
+}
+summary-verified = { $verified ->
+    [one] { $verified } jalon vérifié sur { $counted } ({ $percent })
+   *[other] { $verified } jalons vérifiés sur { $counted } ({ $percent })
+}
+summary-overdue = { $n ->
+    [one] { $n } en retard
+   *[other] { $n } en retard
+}

@@ -7,10 +7,7 @@ nav-api = API
 sign-in = Войти
 languages = Язык
 dashboard-title = Страны и их гарантии
-countries-word = стран
-commitments-word = обязательств
 of = из
-milestones-verified = этапов проверено
 overdue-word = просрочено
 completion-note = Уровень выполнения — это доля проверенных этапов среди неотменённых.
 col-country = Страна
@@ -264,3 +261,23 @@ event-other = изменено
 
 ## The language's own name, in the language switch.
 language-name = Русский
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n ->
+    [one] { $n } страна
+    [few] { $n } страны
+   *[other] { $n } стран
+}
+summary-commitments = { $n ->
+    [one] { $n } обязательство
+    [few] { $n } обязательства
+   *[other] { $n } обязательств
+}
+summary-verified = { $counted ->
+    [one] проверено { $verified } из { $counted } этапа ({ $percent })
+   *[other] проверено { $verified } из { $counted } этапов ({ $percent })
+}
+summary-overdue = { $n ->
+    [one] { $n } просрочен
+   *[other] { $n } просрочено
+}

@@ -15,3 +15,9 @@ month-11 = 11月
 month-12 = 12月
 date = { $year }年{ $month }{ $day }日
 decimal-separator = {"."}
+# A percentage, as CLDR writes it in this language (the space is a no-break one where there is one).
+percent = { $value }%
+# Between the parts of a list.
+list-separator = {"，"}
+# The end of a sentence.
+full-stop = {"。"}

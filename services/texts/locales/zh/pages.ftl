@@ -7,10 +7,7 @@ nav-api = API
 sign-in = 登录
 languages = 语言
 dashboard-title = 各国及其保障措施
-countries-word = 个国家
-commitments-word = 项承诺
 of = /
-milestones-verified = 个里程碑已核实
 overdue-word = 个逾期
 completion-note = 完成率指已核实的里程碑占未取消里程碑的比例。
 col-country = 国家
@@ -264,3 +261,9 @@ event-other = 已更改
 
 ## The language's own name, in the language switch.
 language-name = 中文
+
+## The dashboard's summary, one clause per count, joined by list-separator.
+summary-countries = { $n } 个国家
+summary-commitments = { $n } 项承诺
+summary-verified = { $counted } 个里程碑中已核实 { $verified } 个（{ $percent }）
+summary-overdue = { $n } 个逾期
