@@ -5,8 +5,9 @@
 use std::ops::Deref;
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use safeguards_domain::subscriber::Language;
+use safeguards_texts::format;
 use safeguards_texts::{Formats, Mail};
 use strum::VariantArray;
 
@@ -52,9 +53,9 @@ pub fn mail_texts(lang: Language) -> &'static MailTexts {
 }
 
 impl MailTexts {
-    /// `x` with one decimal, as the language writes it.
+    /// `x` with one decimal, as the language writes it (CLDR, through ICU4X).
     pub fn decimal(&self, x: f64) -> String {
-        format!("{x:.1}").replace('.', self.formats.decimal_separator)
+        format::decimal(self.language, x, 1)
     }
 
     /// A percentage with one decimal, as the language writes it: "35.1%", "35,1 %".
@@ -64,7 +65,8 @@ impl MailTexts {
 
     /// A whole percentage: "50%", "50 %".
     pub fn whole_percent(&self, n: impl std::fmt::Display) -> String {
-        self.formats.percent(n.to_string())
+        self.formats
+            .percent(format::number(self.language, &n.to_string()))
     }
 
     /// Clauses joined as a list, ended as a sentence: "3 countries, 4 commitments.".
@@ -85,18 +87,10 @@ impl MailTexts {
         format!("{sign}{} {}", self.decimal(delta.abs()), self.points)
     }
 
-    /// A day as the language writes it: "3 December 2026", "3 décembre 2026".
+    /// A day as the language writes it (CLDR's long date): "3 December 2026", "3 décembre
+    /// 2026", "2026年12月3日".
     pub fn day(&self, d: NaiveDate) -> String {
-        let f = self.formats;
-        let months = [
-            f.month_1, f.month_2, f.month_3, f.month_4, f.month_5, f.month_6, f.month_7, f.month_8,
-            f.month_9, f.month_10, f.month_11, f.month_12,
-        ];
-        f.date(
-            d.day().to_string(),
-            months[d.month0() as usize],
-            d.year().to_string(),
-        )
+        format::day(self.language, d)
     }
 
     /// An activity kind (its code, e.g. `workshop`) in words.
@@ -130,7 +124,7 @@ mod tests {
         assert_eq!(en.day(day), "3 December 2026");
         assert_eq!(fr.day(day), "3 décembre 2026");
         assert_eq!(es.day(day), "3 de diciembre de 2026");
-        assert_eq!(ru.day(day), "3 декабря 2026");
+        assert_eq!(ru.day(day), "3 декабря 2026\u{202f}г.");
         assert_eq!(zh.day(day), "2026年12月3日");
         assert_eq!(ar.day(day), "3 ديسمبر 2026");
         assert_eq!(en.decimal(42.25), "42.2");

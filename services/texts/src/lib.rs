@@ -5,7 +5,8 @@
 //! language lacks, adds or gets wrong. A message a language lacks falls back to English.
 //!
 //! Placeables are isolated (Unicode FSI … PDI): a name inserted in an Arabic sentence keeps its
-//! own direction. `formats.ftl` (dates, decimals) is the exception.
+//! own direction. `formats.ftl` (percentages, lists) is the exception. Numbers and dates are
+//! written by CLDR's rules through ICU4X ([`format`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -18,6 +19,7 @@ use strum::VariantArray;
 
 pub use fluent_bundle::FluentValue;
 
+pub mod format;
 mod variables;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
@@ -107,8 +109,8 @@ impl Bundle {
         let code: &str = lang.into();
         let locale = code.parse().expect("a language code is a locale");
         let mut inner = FluentBundle::new_concurrent(vec![locale]);
-        // `formats.ftl` inserts the language's own digits and month names into dates: nothing
-        // there needs isolating, and marks would show in every date.
+        // `formats.ftl` inserts numbers already written in the language's digits: nothing there
+        // needs isolating, and marks would show in every percentage.
         inner.set_use_isolating(group != "formats");
         if let Some(source) = source(code, group) {
             // A file with errors keeps what parsed; `problems` names the errors.

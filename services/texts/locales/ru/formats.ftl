@@ -1,20 +1,6 @@
-## How dates and decimals are written. Placeables here are not isolated: they are the
-## language's own digits and month names.
+## How a percentage, a list and a sentence's end are written (numbers and dates come from
+## CLDR through ICU4X). Placeables here are not isolated: they are the language's own digits.
 
-month-1 = января
-month-2 = февраля
-month-3 = марта
-month-4 = апреля
-month-5 = мая
-month-6 = июня
-month-7 = июля
-month-8 = августа
-month-9 = сентября
-month-10 = октября
-month-11 = ноября
-month-12 = декабря
-date = { $day } { $month } { $year }
-decimal-separator = {","}
 # A percentage, as CLDR writes it in this language (the space is a no-break one where there is one).
 percent = { $value } %
 # Between the parts of a list.
