@@ -107,6 +107,12 @@ fn main() {
         let (bundle_field, bundle_init) = if methods.is_empty() {
             ("", "")
         } else {
+            methods.push_str(
+                "    /// A message with variables by its id (for lines chosen by a code), its variables\n    \
+                 /// given by name; `None` for an id no language has.\n    \
+                 pub fn format_by_id(&self, id: &str, args: &[(&str, &str)]) -> Option<String> {\n        \
+                 self.bundle.format_known(id, args)\n    }\n",
+            );
             ("    bundle: &'static Bundle,\n", "            bundle,\n")
         };
         writeln!(

@@ -125,6 +125,24 @@ impl Bundle {
         Box::leak(self.format(id, []).into_boxed_str())
     }
 
+    /// A message by its id, variables given by name, if this language or English has it.
+    fn format_known(&self, id: &str, args: &[(&str, &str)]) -> Option<String> {
+        if !self.inner.has_message(id) {
+            return self.fallback?.format_known(id, args);
+        }
+        let pattern = self.inner.get_message(id)?.value()?;
+        let mut values = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            values.set(*name, *value);
+        }
+        let mut errors = vec![];
+        Some(
+            self.inner
+                .format_pattern(pattern, Some(&values), &mut errors)
+                .into_owned(),
+        )
+    }
+
     fn format<const N: usize>(&self, id: &str, args: [(&str, FluentValue<'_>); N]) -> String {
         let Some(pattern) = self.inner.get_message(id).and_then(|m| m.value()) else {
             return match self.fallback {

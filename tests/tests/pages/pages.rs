@@ -632,6 +632,11 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
     // the API's catalogue.
     let (_, _, html) = admin.get("/countries/KEN?lang=ar").await;
     assert!(html.contains("كينيا"), "the country's Arabic name: {html}");
+    let (_, _, html) = admin.get("/countries/KEN?lang=fr").await;
+    assert!(
+        html.contains("Engagement ouvert, mené par") && !html.contains("engagement opened"),
+        "the recent history in French: {html}"
+    );
     let (_, _, html) = admin.get("/?lang=zh").await;
     assert!(
         html.contains("肯尼亚"),

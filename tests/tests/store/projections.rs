@@ -491,7 +491,7 @@ async fn the_model_shape_is_pinned() {
             safeguards_projections::snapshot::MODEL_FORMAT,
             &fingerprint[..16]
         ),
-        ("1", "4f0fa5ea7f96e2b8"),
+        ("2", "95435e9dad590304"),
         "the read model's shape changed: change MODEL_FORMAT and this fingerprint. Its fields:\n{}",
         listed.join("\n")
     );

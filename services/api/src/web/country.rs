@@ -211,8 +211,8 @@ pub(super) async fn country_page(
                 .history
                 .into_iter()
                 .map(|l| HistoryLine {
-                    day: l.at.format("%Y-%m-%d").to_string(),
-                    text: l.text,
+                    day: t.day(l.at.date_naive()),
+                    text: t.history_line(&l),
                     actor: l.actor_name,
                 })
                 .collect(),

@@ -13,7 +13,8 @@ use safeguards_digest::texts::{mail_texts, MailTexts};
 use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
-use safeguards_texts::{Actions, Framework, Pages, Public, Sheet};
+use safeguards_projections::activity::ActivityLine;
+use safeguards_texts::{Actions, Activity, Framework, Pages, Public, Sheet};
 use strum::VariantArray;
 
 /// Every text of the pages in one language: the messages of `pages.ftl` (through `Deref`), and
@@ -34,6 +35,7 @@ pub struct Texts {
     /// The texts of the spreadsheet round trip.
     pub sh: &'static Sheet,
     pages: &'static Pages,
+    lines: &'static Activity,
 }
 
 /// A code of the framework's vocabulary (a principle, a stage, …), named in each language by
@@ -90,6 +92,7 @@ static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| {
                 ac: &c.actions,
                 sh: &c.sheet,
                 pages: &c.pages,
+                lines: &c.activity,
             }
         })
         .collect()
@@ -116,6 +119,48 @@ impl Texts {
     pub fn country_or(&self, code: impl AsRef<str>, name: impl AsRef<str>) -> String {
         self.mail().country_or(code, name)
     }
+    /// A line of recent history in this language, from what the line inserts (codes named,
+    /// dates and percentages written the language's way); its English text for an event no
+    /// message names.
+    pub fn history_line(&self, line: &ActivityLine) -> String {
+        let mut id = String::from("activity");
+        for c in line.event_type.chars() {
+            if c.is_uppercase() {
+                id.push('-');
+            }
+            id.push(c.to_ascii_lowercase());
+        }
+        let shown: Vec<(&str, String)> = line
+            .facts
+            .iter()
+            .map(|(name, value)| (name.as_str(), self.fact(name, value)))
+            .collect();
+        let args: Vec<(&str, &str)> = shown.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.lines
+            .format_by_id(&id, &args)
+            .unwrap_or_else(|| line.text.clone())
+    }
+
+    /// A fact of a history line as this language shows it.
+    fn fact(&self, name: &str, value: &str) -> String {
+        let date = || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
+        match name {
+            "system" => DpiSystemType::parse(value)
+                .map(|c| self.term(c).to_string())
+                .ok(),
+            "stage" => StageCode::parse(value).map(|c| self.coded(c)).ok(),
+            "from" | "to" => StageCode::parse(value)
+                .map(|c| self.coded(c))
+                .ok()
+                .or_else(|| Some(status_word(self, value).to_string()).filter(|w| !w.is_empty())),
+            "kind" => Some(self.activity_kind(value).to_string()),
+            "due" | "day" => date().map(|d| self.day(d)),
+            "percent" => Some(self.whole_percent(value)),
+            _ => None,
+        }
+        .unwrap_or_else(|| value.to_string())
+    }
+
     /// A percentage with one decimal as the language writes it: "35.1%", "35,1 %".
     pub fn percent(&self, x: impl std::borrow::Borrow<f64>) -> String {
         self.mail().percent(*x.borrow())
