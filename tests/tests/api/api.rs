@@ -409,6 +409,19 @@ fn is_problem(r: &safeguards_tests::app::Reply, status: StatusCode) {
     assert!(
         r.body["title"].is_string() && r.body["detail"].is_string() && r.body["type"].is_string()
     );
+    // A code to key on, whatever the English detail says.
+    let code = r.body["code"].as_str().unwrap_or_default();
+    let expected = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::PRECONDITION_FAILED => "stale",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        _ => code,
+    };
+    assert_eq!(code, expected, "{}", r.body);
 }
 
 async fn each_error_class_is_problem_json_and_appends_nothing(backend: Backend) {

@@ -686,6 +686,13 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
                 "{code} {path}: {}",
                 &html[..html.len().min(300)]
             );
+            for other in Language::VARIANTS {
+                let other: &str = (*other).into();
+                assert!(
+                    html.contains(&format!("hreflang=\"{other}\"")),
+                    "{code} {path}: no switch to {other}"
+                );
+            }
             if lang == Language::En {
                 continue;
             }

@@ -25,7 +25,9 @@ pub struct Problem {
     detail: String,
     /// The invalid field (422 only).
     field: Option<String>,
-    /// What the client must do first: `password_change_required` (403 only).
+    /// A stable code to key on, whatever the English `detail` says: `invalid`, `unauthorized`,
+    /// `forbidden`, `not_found`, `conflict`, `stale`, `too_many`, `too_large`, `unavailable`,
+    /// …; or what the client must do first: `password_change_required` (403).
     code: Option<String>,
 }
 

@@ -38,6 +38,14 @@ pub struct Texts {
     lines: &'static Activity,
 }
 
+/// A language in the switch every page carries: its code, its own name, its direction.
+#[derive(Debug)]
+pub struct LanguageLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub dir: &'static str,
+}
+
 /// A code of the framework's vocabulary (a principle, a stage, …), named in each language by
 /// `vocabulary.ftl` as `<kind>-<code>`.
 pub trait Term: Copy {
@@ -119,6 +127,18 @@ impl Texts {
     pub fn country_or(&self, code: impl AsRef<str>, name: impl AsRef<str>) -> String {
         self.mail().country_or(code, name)
     }
+    /// The language switch: every language by its own name.
+    pub fn switch(&self) -> Vec<LanguageLink> {
+        TEXTS
+            .iter()
+            .map(|t| LanguageLink {
+                code: t.lang,
+                name: t.language_name,
+                dir: t.dir,
+            })
+            .collect()
+    }
+
     /// A line of recent history in this language, from what the line inserts (codes named,
     /// dates and percentages written the language's way); its English text for an event no
     /// message names.

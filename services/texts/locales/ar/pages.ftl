@@ -288,3 +288,5 @@ summary-overdue = { $n ->
     [many] { $n } معلمًا متأخرًا
    *[other] { $n } معلم متأخر
 }
+# The product's name: page titles, the header, citations.
+tracker-name = أداة تتبع الضمانات

@@ -276,3 +276,5 @@ summary-verified = { $counted ->
    *[other] { $verified } of { $counted } milestones verified ({ $percent })
 }
 summary-overdue = { $n } overdue
+# The product's name: page titles, the header, citations.
+tracker-name = Safeguards Tracker

@@ -279,3 +279,5 @@ summary-overdue = { $n ->
     [one] { $n } atrasado
    *[other] { $n } atrasados
 }
+# The product's name: page titles, the header, citations.
+tracker-name = Safeguards Tracker

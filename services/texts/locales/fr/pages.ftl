@@ -279,3 +279,5 @@ summary-overdue = { $n ->
     [one] { $n } en retard
    *[other] { $n } en retard
 }
+# The product's name: page titles, the header, citations.
+tracker-name = Safeguards Tracker

@@ -281,3 +281,5 @@ summary-overdue = { $n ->
     [one] { $n } просрочен
    *[other] { $n } просрочено
 }
+# The product's name: page titles, the header, citations.
+tracker-name = Система отслеживания гарантий

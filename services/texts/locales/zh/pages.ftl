@@ -267,3 +267,5 @@ summary-countries = { $n } 个国家
 summary-commitments = { $n } 项承诺
 summary-verified = { $counted } 个里程碑中已核实 { $verified } 个（{ $percent }）
 summary-overdue = { $n } 个逾期
+# The product's name: page titles, the header, citations.
+tracker-name = 保障措施跟踪系统
