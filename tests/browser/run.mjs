@@ -6,13 +6,15 @@
 // with the keyboard; then builds an action plan from the framework and follows a figure of the
 // dashboard to the commitments behind it; the admin uploads an edited spreadsheet of Kenya's plan
 // and confirms its preview; a focal point, signed out, uses a reminder's action link once. Each step checks what the page shows afterwards. Then axe-core checks
-// every page in three languages and the weight of each page, as transferred, is printed.
+// every page in the six languages and the weight of each page, as transferred, is printed.
 // Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS, PROGRESS_LINK, EVIDENCE_LINK } = process.env;
 const NEW_FP = 'wanjiru@focal.example.org';
+// The six official UN languages.
+const LANGUAGES = ['ar', 'zh', 'en', 'fr', 'ru', 'es'];
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const failures = [];
 // RFC 4180 CSV, as the tracker writes it: rows of fields, quotes doubled inside quoted fields.
@@ -232,7 +234,7 @@ try {
   const listed = await page.locator('li.commitment').count();
   check(figure.trim().split(/\s/)[0] === String(listed), `the figure ${figure} explained by ${listed} commitments`);
 
-  // axe-core on every page in three languages, as the admin (its script is injected past the
+  // axe-core on every page in the six languages, as the admin (its script is injected past the
   // pages' CSP), and the weight of each page as transferred (gzip).
   await signOut();
   await signIn(ADMIN_EMAIL, '/');
@@ -271,7 +273,7 @@ try {
   await page.setInputFiles('#file', { name: 'KEN-plan.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(sheet)) });
   await click('#upload button[type=submit]');
   const preview = await main();
-  check((await page.locator('main tbody tr').count()) === 1 && preview.includes('77 %'), 'the preview does not show exactly the one change');
+  check((await page.locator('main tbody tr').count()) === 1 && preview.includes('77%'), 'the preview does not show exactly the one change');
   await click('#confirm button[type=submit]');
   check((await page.textContent('[role=status]')).includes('1 recorded'), 'the upload was not recorded');
   const audit = await browser.newContext({ bypassCSP: true });
@@ -284,7 +286,7 @@ try {
   const open = ['/public', '/public/countries/KEN', '/public/ledger', '/login', '/subscribe', '/api/docs', '/catalogue', '/subscriptions/confirm?token=x',
     '/subscriptions/manage?token=x', '/unsubscribe?token=x', EVIDENCE_LINK, PROGRESS_LINK];
   const weights = {};
-  for (const lang of ['en', 'fr', 'es']) {
+  for (const lang of LANGUAGES) {
     for (const at of [...signedIn, ...open]) {
       const url = `${BASE}${at}${at.includes('?') ? '&' : '?'}lang=${lang}`;
       const response = await auditPage.goto(url);
@@ -295,6 +297,21 @@ try {
       if (lang === 'en') weights[name] = weight;
       if (at === EVIDENCE_LINK) check(sizes.responseBodySize <= 15 * 1024, `the action link page weighs ${sizes.responseBodySize} bytes`);
       check(weight <= 60 * 1024, `${at} (${lang}) weighs ${weight} bytes`);
+      // Arabic reads right to left: the page says so, and the header starts on the right (the
+      // tracker's name first, on the right; the navigation after it ends on the left).
+      const dir = await auditPage.evaluate(() => document.documentElement.dir);
+      check(dir === (lang === 'ar' ? 'rtl' : 'ltr'), `${at} (${lang}) has dir=${dir}`);
+      if (lang === 'ar' && at === '/') {
+        const [brand, nav, width] = await auditPage.evaluate(() => [
+          ...['header > a', 'header nav'].map((s) => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return { left: r.left, right: r.right };
+          }),
+          window.innerWidth,
+        ]);
+        check(brand.left > width / 2 && nav.left < width / 2,
+          `the Arabic header does not start on the right: ${JSON.stringify({ brand, nav, width })}`);
+      }
       await auditPage.evaluate(axeSource);
       const result = await auditPage.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
       for (const v of result.violations) {
@@ -316,7 +333,7 @@ try {
   // A fresh download: the row's version moved with the change confirmed above.
   const fresh = parseCsv(await (await audit.request.get(`${BASE}/countries/KEN/sheet.csv`)).text());
   const row = fresh.find((r) => r[1] === sheet[target][1]);
-  for (const lang of ['en', 'fr', 'es']) {
+  for (const lang of LANGUAGES) {
     const wrong = fresh.map((r) => (r === row ? [...r.slice(0, 6), 'lots', ...r.slice(7)] : r));
     await uploadAs(wrong, lang);
     check((await auditPage.locator('.error-summary li').count()) === 1, `the preview (${lang}) does not name the one wrong cell`);

@@ -1,5 +1,5 @@
 //! The pages in a real headless Chromium, driven by `tests/browser/run.mjs` (playwright-core),
-//! over the demo data on both stores, with axe-core on every page in three languages. Needs
+//! over the demo data on both stores, with axe-core on every page in the six languages. Needs
 //! Debian's `chromium` and `npm ci` in `tests/browser`, which `tests/run` installs when they
 //! are missing.
 
