@@ -465,6 +465,67 @@ async fn a_reminder_is_written_in_the_focal_points_language(backend: Backend) {
     }
 }
 
+/// A subscriber who reads Arabic: the confirmation and the digest are in Arabic and marked right
+/// to left, with the country's Arabic name; one in Chinese gets Chinese.
+async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: Backend) {
+    use safeguards_domain::subscriber::Language;
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
+    app.open("KEN").await;
+    publish(&app, "KEN").await;
+    let ken = app.commitment("KEN").await;
+    app.milestone(&ken, "2027-01-31").await;
+    let ar = safeguards_digest::texts::mail_texts(Language::Ar);
+    for (email, language) in [("qari@example.org", "ar"), ("duzhe@example.org", "zh")] {
+        let r = app
+            .subscribe(json!({"email": email, "countries": ["KEN"], "language": language}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    }
+    let confirmation = smtp
+        .messages()
+        .into_iter()
+        .find(|m| m.to[0].contains("qari@"))
+        .expect("a confirmation mail");
+    let html = confirmation.part("html");
+    assert!(html.contains(r#"lang="ar" dir="rtl""#), "{html}");
+    assert!(html.contains(ar.confirm_button), "{html}");
+    for email in ["qari@example.org", "duzhe@example.org"] {
+        let mail = smtp
+            .messages()
+            .into_iter()
+            .find(|m| m.to[0].contains(email))
+            .expect("a confirmation mail");
+        // In Arabic or Chinese the body travels encoded: the token is read from the decoded text.
+        let token = safeguards_tests::token_in(&mail.plain_text());
+        let r = app
+            .client
+            .post(format!("{}/subscriptions/confirm", app.base))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let report = app
+        .post(&app.admin, "/api/v1/digests/send", json!({}))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let digest_to = |who: &str| {
+        smtp.messages()
+            .into_iter()
+            .filter(|m| m.to[0].contains(who))
+            .last()
+            .expect("a digest")
+    };
+    let html = digest_to("qari@").part("html");
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#), "{html}");
+    assert!(html.contains("كينيا"), "Kenya's Arabic name: {html}");
+    assert!(html.contains(ar.digest), "{html}");
+    let text = digest_to("duzhe@").plain_text();
+    assert!(text.contains("肯尼亚"), "Kenya's Chinese name: {text}");
+}
+
 /// The value of the sample of `name` whose labels include `label`, in Prometheus text.
 fn sample(text: &str, name: &str, label: &str) -> f64 {
     text.lines()
@@ -974,7 +1035,10 @@ async fn mails_come_in_the_subscribers_language(backend: Backend) {
 
 mod languages {
     use super::*;
-    on_both_stores!(mails_come_in_the_subscribers_language);
+    on_both_stores!(
+        mails_come_in_the_subscribers_language,
+        a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left,
+    );
 }
 
 /// The digests each address received, by the period in their subject.
