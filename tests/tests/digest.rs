@@ -514,8 +514,8 @@ async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: 
     let digest_to = |who: &str| {
         smtp.messages()
             .into_iter()
-            .filter(|m| m.to[0].contains(who))
-            .last()
+            .rev()
+            .find(|m| m.to[0].contains(who))
             .expect("a digest")
     };
     let html = digest_to("qari@").part("html");
