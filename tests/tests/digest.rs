@@ -451,6 +451,10 @@ async fn a_reminder_is_written_in_the_focal_points_language(backend: Backend) {
     assert!(body.contains(t.reminder_intro), "{body}");
     assert!(body.contains(&t.day(due)), "{body}");
     assert!(body.contains(t.overdue_since), "{body}");
+    assert_eq!(
+        parsed.header("Content-Language").and_then(|h| h.as_text()),
+        Some("ru")
+    );
     assert!(
         parsed.subject().unwrap_or_default().contains("Этапы"),
         "{:?}",
@@ -518,7 +522,13 @@ async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: 
             .find(|m| m.to[0].contains(who))
             .expect("a digest")
     };
-    let html = digest_to("qari@").part("html");
+    let digest = digest_to("qari@");
+    assert_eq!(digest.header("Content-Language").as_deref(), Some("ar"));
+    assert_eq!(
+        confirmation.header("Content-Language").as_deref(),
+        Some("ar")
+    );
+    let html = digest.part("html");
     assert!(html.contains(r#"<html lang="ar" dir="rtl">"#), "{html}");
     assert!(html.contains("كينيا"), "Kenya's Arabic name: {html}");
     assert!(html.contains(ar.digest), "{html}");

@@ -820,6 +820,7 @@ fn build(
         .to(to)
         .subject(format!("{} {period}", t.digest))
         .message_id(Some(message_id.to_string()))
+        .raw_header(t.content_language())
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe"),
             list_unsubscribe(svc, &links, &token),

@@ -186,6 +186,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                     .from(from)
                     .to(to)
                     .subject(t.reminder_subject(week.as_str()))
+                    .raw_header(t.content_language())
                     .message_id(Some(format!(
                         "<reminder.{week}.{account}.{}@{}>",
                         uuid::Uuid::new_v4().simple(),

@@ -165,6 +165,7 @@ fn confirmation_mail(
         )
         .to(to)
         .subject(t.confirm_subject)
+        .raw_header(t.content_language())
         .message_id(Some(format!(
             "<confirm.{}@{}>",
             uuid::Uuid::new_v4().simple(),

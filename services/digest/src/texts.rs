@@ -53,6 +53,15 @@ pub fn mail_texts(lang: Language) -> &'static MailTexts {
 }
 
 impl MailTexts {
+    /// The mail's `Content-Language` header (RFC 3282).
+    pub fn content_language(&self) -> lettre::message::header::HeaderValue {
+        use lettre::message::header::{HeaderName, HeaderValue};
+        HeaderValue::new(
+            HeaderName::new_from_ascii_str("Content-Language"),
+            self.lang.to_string(),
+        )
+    }
+
     /// `x` with one decimal, as the language writes it (CLDR, through ICU4X).
     pub fn decimal(&self, x: f64) -> String {
         format::decimal(self.language, x, 1)
