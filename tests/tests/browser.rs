@@ -40,7 +40,15 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
     app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
     app.account("pm2@un.org", Role::ProgrammeManager, &[]).await;
     let links = action_links(&app).await;
-    let screenshots = std::env::var("SAFEGUARDS_SCREENSHOTS").unwrap_or_default();
+    // Screenshots (the Arabic and Chinese pages among them) go to SAFEGUARDS_SCREENSHOTS, else to
+    // target/screenshots/<store>.
+    let screenshots = std::env::var("SAFEGUARDS_SCREENSHOTS").unwrap_or_else(|_| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/screenshots")
+            .join(format!("{backend:?}").to_lowercase());
+        std::fs::create_dir_all(&dir).expect("the screenshots' folder");
+        dir.display().to_string()
+    });
     let output = tokio::process::Command::new("node")
         .arg("run.mjs")
         .current_dir(&dir)

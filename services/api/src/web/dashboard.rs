@@ -100,7 +100,7 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
             completion: c.completion,
             bar: c.completion.round().clamp(0.0, 100.0) as u32,
             overdue: c.milestones.overdue,
-            last: c.last_activity_at.format("%Y-%m-%d").to_string(),
+            last: t.day(c.last_activity_at.date_naive()),
         })
         .collect();
     let heat = principles
