@@ -15,6 +15,10 @@ pub struct Entry {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The name is the tracker's translation of the framework's (English) wording, not an
+    /// official one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub translated: bool,
 }
 
 /// The Universal DPI Safeguards Framework's vocabulary, versioned by `framework_version`.

@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn the_shipped_catalogue_loads_with_valid_codes_and_its_attribution() {
         let c = Processes::shipped();
-        assert_eq!(c.processes.len(), 81);
+        assert_eq!(c.processes.len(), 85);
         assert!(!c.complete);
         assert!(c.licence.contains("CC BY-SA 4.0"));
         assert!(c.attribution.contains("Universal DPI Safeguards Framework"));

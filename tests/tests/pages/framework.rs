@@ -107,9 +107,9 @@ async fn the_catalogue_is_served_and_browsable_with_its_source_version_licence_a
     let r = app.get("", "/api/v1/catalogue").await;
     assert_eq!(r.status, StatusCode::OK);
     let p = &r.body["processes"];
-    assert_eq!(p["processes"].as_array().unwrap().len(), 81);
+    assert_eq!(p["processes"].as_array().unwrap().len(), 85);
     assert_eq!(p["complete"], json!(false));
-    assert_eq!(p["catalogue_version"], json!("1.0-hub-2026-12-01"));
+    assert_eq!(p["catalogue_version"], json!("1.0-hub-2026-12-07"));
     assert!(p["licence"].as_str().unwrap().contains("CC BY-SA 4.0"));
     let f81 = p["processes"]
         .as_array()
@@ -131,7 +131,7 @@ async fn the_catalogue_is_served_and_browsable_with_its_source_version_licence_a
         .unwrap();
     for wanted in [
         "CC BY-SA 4.0",
-        "1.0-hub-2026-12-01",
+        "1.0-hub-2026-12-07",
         "https://safedpi.gitbook.io/safeguards",
         "id=\"p-F8.1\"",
         "R3/L2",
@@ -162,7 +162,7 @@ async fn an_unknown_process_is_accepted_and_shown_as_not_in_the_partial_catalogu
     let cookie = sign_in(&client(), &app.base, &app.admin_email).await;
     let (status, html) = page(&app, &cookie, &format!("/commitments/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("O3.999 <span class=\"muted\">(not in catalogue 1.0-hub-2026-12-01)"));
+    assert!(html.contains("O3.999 <span class=\"muted\">(not in catalogue 1.0-hub-2026-12-07)"));
     assert!(html.contains(">F8.1</a> Facilitate user access to redress mechanisms"));
     // The commitment's page tells its history, as a milestone's does.
     assert!(

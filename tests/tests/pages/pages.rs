@@ -651,6 +651,10 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
         "{}",
         body["principles"]
     );
+    assert_eq!(
+        body["principles"][0]["translated"], true,
+        "a translation, said so"
+    );
     assert!(body["countries"]
         .as_array()
         .unwrap()

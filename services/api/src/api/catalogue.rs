@@ -44,8 +44,12 @@ pub fn body(processes: &Processes, lang: Language) -> String {
         (DpiSystemType::KIND, &mut catalogue.dpi_system_types),
     ] {
         for e in entries.iter_mut() {
-            if let Some(name) = safeguards_texts::term(lang, kind, &e.code) {
-                e.name = name.to_string();
+            match safeguards_texts::term(lang, kind, &e.code) {
+                Some(name) if name != e.name => {
+                    e.name = name.to_string();
+                    e.translated = true;
+                }
+                _ => {}
             }
         }
     }
