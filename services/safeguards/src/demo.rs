@@ -212,6 +212,136 @@ const MILESTONES: &[&str] = &[
     "Public report released",
 ];
 
+/// The commitments' and milestones' titles, in the order of [`COMMITMENTS`] and [`MILESTONES`],
+/// as a country writing in another language would write them: the demo's pages then mix
+/// languages and directions, as real records do.
+struct LocalTitles {
+    commitments: [&'static str; 12],
+    milestones: [&'static str; 8],
+}
+
+// Every local title list follows the English lists one for one.
+const _: () = assert!(COMMITMENTS.len() == 12 && MILESTONES.len() == 8);
+
+const ARABIC: LocalTitles = LocalTitles {
+    commitments: [
+        "اعتماد قانون لحماية البيانات مع هيئة مستقلة",
+        "نشر تصميم نظام الهوية الرقمية للتعليق العام",
+        "إتاحة التسجيل دون هاتف ذكي أو اتصال بالإنترنت",
+        "إنشاء آلية للشكاوى والانتصاف لحاملي الهوية",
+        "إجراء تدقيق أمني مستقل قبل الإطلاق",
+        "تقليل البيانات المجمعة عند التسجيل إلى الحد الأدنى",
+        "إشراك المجتمع المدني في خارطة طريق المدفوعات",
+        "ضمان تمويل مستدام للتشغيل",
+        "نشر مواصفات تبادل البيانات كمعايير مفتوحة",
+        "تقييم مخاطر التمييز في عمليات التحقق الآلي من الأهلية",
+        "جعل الموافقة قابلة للسحب في تبادل البيانات",
+        "حماية موظفي ووكلاء التسجيل في المناطق النائية",
+    ],
+    milestones: [
+        "نشر المسودة للتشاور",
+        "عقد ورشة عمل لأصحاب المصلحة",
+        "تقديم مشروع القانون إلى البرلمان",
+        "اعتماد اللائحة",
+        "تجربة في منطقتين",
+        "إنجاز مراجعة مستقلة",
+        "إصدار مبادئ توجيهية للجهات الحكومية",
+        "نشر تقرير عام",
+    ],
+};
+
+const FRENCH: LocalTitles = LocalTitles {
+    commitments: [
+        "Adopter une loi sur la protection des données avec une autorité indépendante",
+        "Publier la conception du système d'identité numérique pour consultation publique",
+        "Permettre l'enrôlement sans smartphone ni accès à Internet",
+        "Mettre en place un mécanisme de plainte et de recours pour les titulaires d'identité",
+        "Faire réaliser un audit de sécurité indépendant avant le lancement",
+        "Réduire au minimum les données collectées à l'enrôlement",
+        "Associer la société civile à la feuille de route des paiements",
+        "Garantir un financement durable de l'exploitation",
+        "Publier les spécifications de l'échange de données comme normes ouvertes",
+        "Évaluer les risques de discrimination des contrôles d'éligibilité automatisés",
+        "Rendre le consentement révocable dans l'échange de données",
+        "Protéger le personnel et les agents d'enregistrement dans les zones reculées",
+    ],
+    milestones: [
+        "Projet publié pour consultation",
+        "Atelier des parties prenantes tenu",
+        "Projet de loi déposé au parlement",
+        "Règlement adopté",
+        "Projet pilote dans deux districts",
+        "Examen indépendant achevé",
+        "Lignes directrices transmises aux administrations",
+        "Rapport public diffusé",
+    ],
+};
+
+const SPANISH: LocalTitles = LocalTitles {
+    commitments: [
+        "Adoptar una ley de protección de datos con una autoridad independiente",
+        "Publicar el diseño del sistema de identidad digital para consulta pública",
+        "Ofrecer el registro sin teléfono inteligente ni acceso a internet",
+        "Establecer un mecanismo de quejas y reparación para los titulares de identidad",
+        "Realizar una auditoría de seguridad independiente antes del lanzamiento",
+        "Reducir al mínimo los datos recopilados en el registro",
+        "Involucrar a la sociedad civil en la hoja de ruta de pagos",
+        "Asegurar una financiación sostenible para la operación",
+        "Publicar las especificaciones del intercambio de datos como estándares abiertos",
+        "Evaluar los riesgos de discriminación de las verificaciones automatizadas de elegibilidad",
+        "Hacer revocable el consentimiento en el intercambio de datos",
+        "Proteger al personal y a los agentes de registro en zonas remotas",
+    ],
+    milestones: [
+        "Borrador publicado para consulta",
+        "Taller con las partes interesadas realizado",
+        "Proyecto de ley presentado al parlamento",
+        "Reglamento adoptado",
+        "Piloto en dos distritos",
+        "Revisión independiente concluida",
+        "Directrices enviadas a las entidades",
+        "Informe público difundido",
+    ],
+};
+
+const RUSSIAN: LocalTitles = LocalTitles {
+    commitments: [
+        "Принять закон о защите данных с независимым органом надзора",
+        "Опубликовать проект системы цифровой идентификации для общественного обсуждения",
+        "Обеспечить регистрацию без смартфона и доступа к интернету",
+        "Создать механизм подачи жалоб и возмещения для владельцев удостоверений",
+        "Провести независимый аудит безопасности до запуска",
+        "Свести к минимуму данные, собираемые при регистрации",
+        "Привлечь гражданское общество к разработке дорожной карты платежей",
+        "Обеспечить устойчивое финансирование эксплуатации",
+        "Опубликовать спецификации обмена данными как открытые стандарты",
+        "Оценить риски дискриминации при автоматической проверке права на услуги",
+        "Сделать согласие отзываемым при обмене данными",
+        "Защитить сотрудников и агентов регистрации в отдалённых районах",
+    ],
+    milestones: [
+        "Проект опубликован для обсуждения",
+        "Проведён семинар с заинтересованными сторонами",
+        "Законопроект внесён в парламент",
+        "Постановление принято",
+        "Пилотный проект в двух районах",
+        "Независимая проверка завершена",
+        "Рекомендации направлены ведомствам",
+        "Опубликован открытый доклад",
+    ],
+};
+
+/// The titles a country's records are written with, if not English.
+fn local_titles(country: &str) -> Option<&'static LocalTitles> {
+    match country {
+        "MAR" => Some(&ARABIC),
+        "SEN" => Some(&FRENCH),
+        "COL" | "PER" => Some(&SPANISH),
+        "MNG" => Some(&RUSSIAN),
+        _ => None,
+    }
+}
+
 fn day(now: DateTime<Utc>, d: i64) -> DateTime<Utc> {
     now - Duration::days(540) + Duration::days(d) + Duration::hours(9)
 }
@@ -482,8 +612,10 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
                 if created > 500 {
                     break;
                 }
-                let (t, principles, risks, authority, stage_code) =
-                    COMMITMENTS[(i * 3 + c as usize) % COMMITMENTS.len()];
+                let at = (i * 3 + c as usize) % COMMITMENTS.len();
+                let (english, principles, risks, authority, stage_code) = COMMITMENTS[at];
+                let local = local_titles(code);
+                let t = local.map_or(english, |l| l.commitments[at]);
                 let commitment = CommitmentId::from_uuid(
                     uuid::Builder::from_random_bytes(rng.gen()).into_uuid(),
                 );
@@ -534,9 +666,10 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
                             MilestoneCommand::Add {
                                 commitment,
                                 country,
-                                title: title(
-                                    MILESTONES[(i + c as usize + m as usize) % MILESTONES.len()],
-                                ),
+                                title: title({
+                                    let at = (i + c as usize + m as usize) % MILESTONES.len();
+                                    local.map_or(MILESTONES[at], |l| l.milestones[at])
+                                }),
                                 due_on: date(now, due_m),
                                 stage: None,
                             },
