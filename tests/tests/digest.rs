@@ -413,64 +413,75 @@ async fn focal_points_are_reminded_once_a_week_of_milestones_due_soon_or_overdue
     assert_eq!(sent.lock().unwrap().len(), 1);
 }
 
-/// A focal point who chose Russian is reminded in Russian: subject, words, dates; the links and
-/// the tracker's address stay whole (outside the messages, without isolation marks).
+/// Focal points who chose Russian and Arabic are reminded in their language, through the real
+/// SMTP server: subject, words, dates by CLDR, `Content-Language`, `dir` not needed in plain text;
+/// the links and the tracker's address stay whole (outside the messages, without isolation
+/// marks).
 async fn a_reminder_is_written_in_the_focal_points_language(backend: Backend) {
     use safeguards_domain::subscriber::Language;
-    let (mailer, sent) = Mailer::memory();
-    let app = TestApp::spawn_with(backend, mailer).await;
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, smtp_mailer(&smtp)).await;
     app.open("KEN").await;
-    let fp = app
-        .account(
-            "fp@ict.go.ke",
-            safeguards_domain::values::Role::FocalPoint,
-            &["KEN"],
-        )
-        .await;
-    let r = app
-        .post(&fp, "/api/v1/me/language", json!({"language": "ru"}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let r = app
-        .post(&fp, "/api/v1/me/language", json!({"language": "tlh"}))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    for (email, language) in [("fp@ict.go.ke", "ru"), ("fp2@ict.go.ke", "ar")] {
+        let fp = app
+            .account(email, safeguards_domain::values::Role::FocalPoint, &["KEN"])
+            .await;
+        let r = app
+            .post(&fp, "/api/v1/me/language", json!({"language": language}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        let r = app
+            .post(&fp, "/api/v1/me/language", json!({"language": "tlh"}))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    }
     let ken = app.commitment("KEN").await;
     let due = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
     app.milestone(&ken, &due.to_string()).await;
     let n = safeguards_digest::reminders::send_reminders(&app.digest, chrono::Utc::now())
         .await
         .unwrap();
-    assert_eq!(n, 1);
-    let formatted = sent.lock().unwrap()[0].formatted();
-    let parsed = mail_parser::MessageParser::default()
-        .parse(&formatted)
-        .expect("a mail");
-    let body = parsed.body_text(0).expect("a text body").into_owned();
-    let t = safeguards_digest::texts::mail_texts(Language::Ru);
-    assert!(body.contains(t.reminder_intro), "{body}");
-    assert!(body.contains(&t.day(due)), "{body}");
-    assert!(body.contains(t.overdue_since), "{body}");
-    assert_eq!(
-        parsed.header("Content-Language").and_then(|h| h.as_text()),
-        Some("ru")
-    );
-    assert!(
-        parsed.subject().unwrap_or_default().contains("Этапы"),
-        "{:?}",
-        parsed.subject()
-    );
-    for line in body.lines().filter(|l| l.contains("http")) {
-        let url = &line[line.find("http").unwrap()..];
-        assert!(
-            !url.contains(['\u{2068}', '\u{2069}', ' ']),
-            "an address with marks: {url:?}"
+    assert_eq!(n, 2);
+    for (email, language, subject) in [
+        ("fp@ict.go.ke", Language::Ru, "Этапы"),
+        ("fp2@ict.go.ke", Language::Ar, "معالم"),
+    ] {
+        let mail = smtp
+            .messages()
+            .into_iter()
+            .find(|m| m.to[0].contains(email))
+            .expect("a reminder");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(mail.data.as_bytes())
+            .expect("a mail");
+        let body = mail.plain_text();
+        let t = safeguards_digest::texts::mail_texts(language);
+        assert!(body.contains(t.reminder_intro), "{body}");
+        assert!(body.contains(&t.day(due)), "{body}");
+        assert!(body.contains(t.overdue_since), "{body}");
+        assert_eq!(
+            mail.header("Content-Language").as_deref(),
+            Some(t.lang),
+            "{email}"
         );
+        assert!(
+            parsed.subject().unwrap_or_default().contains(subject),
+            "{:?}",
+            parsed.subject()
+        );
+        for line in body.lines().filter(|l| l.contains("http")) {
+            let url = &line[line.find("http").unwrap()..];
+            assert!(
+                !url.contains(['\u{2068}', '\u{2069}', ' ']),
+                "an address with marks: {url:?}"
+            );
+        }
     }
 }
 
 /// A subscriber who reads Arabic: the confirmation and the digest are in Arabic and marked right
-/// to left, with the country's Arabic name; one in Chinese gets Chinese.
+/// to left, with the country's Arabic name; one in Chinese gets Chinese, one in Russian Russian,
+/// through the real SMTP server.
 async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: Backend) {
     use safeguards_domain::subscriber::Language;
     let smtp = SmtpServer::start().await;
@@ -480,7 +491,11 @@ async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: 
     let ken = app.commitment("KEN").await;
     app.milestone(&ken, "2027-01-31").await;
     let ar = safeguards_digest::texts::mail_texts(Language::Ar);
-    for (email, language) in [("qari@example.org", "ar"), ("duzhe@example.org", "zh")] {
+    for (email, language) in [
+        ("qari@example.org", "ar"),
+        ("duzhe@example.org", "zh"),
+        ("chitatel@example.org", "ru"),
+    ] {
         let r = app
             .subscribe(json!({"email": email, "countries": ["KEN"], "language": language}))
             .await;
@@ -494,7 +509,11 @@ async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: 
     let html = confirmation.part("html");
     assert!(html.contains(r#"lang="ar" dir="rtl""#), "{html}");
     assert!(html.contains(ar.confirm_button), "{html}");
-    for email in ["qari@example.org", "duzhe@example.org"] {
+    for email in [
+        "qari@example.org",
+        "duzhe@example.org",
+        "chitatel@example.org",
+    ] {
         let mail = smtp
             .messages()
             .into_iter()
@@ -534,6 +553,13 @@ async fn a_subscriber_who_reads_arabic_gets_arabic_mails_right_to_left(backend: 
     assert!(html.contains(ar.digest), "{html}");
     let text = digest_to("duzhe@").plain_text();
     assert!(text.contains("肯尼亚"), "Kenya's Chinese name: {text}");
+    let russian = digest_to("chitatel@");
+    assert_eq!(russian.header("Content-Language").as_deref(), Some("ru"));
+    let text = russian.plain_text();
+    // The text part writes a country's name in capitals.
+    assert!(text.contains("КЕНИЯ"), "Kenya's Russian name: {text}");
+    let ru = safeguards_digest::texts::mail_texts(Language::Ru);
+    assert!(text.contains(ru.digest), "{text}");
 }
 
 /// The value of the sample of `name` whose labels include `label`, in Prometheus text.

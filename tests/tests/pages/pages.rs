@@ -714,3 +714,92 @@ mod six_languages {
     use super::*;
     on_both_stores!(every_page_speaks_the_six_languages_and_shows_no_english);
 }
+
+/// The dashboard counts commitments in each language's plural forms, read from the rendered
+/// page: 0, 1, 2, 3, 11 and 100 in Arabic (six forms), Russian, French and English.
+async fn counts_take_each_languages_plural_form_on_the_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.open("KEN").await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.admin_email).await;
+    let expected: [(usize, [&str; 4]); 6] = [
+        (
+            0,
+            [
+                "لا التزامات",
+                "0 обязательств",
+                "0 engagement,",
+                "0 commitments",
+            ],
+        ),
+        (
+            1,
+            [
+                "التزام واحد",
+                "1 обязательство",
+                "1 engagement,",
+                "1 commitment,",
+            ],
+        ),
+        (
+            2,
+            [
+                "التزامان",
+                "2 обязательства",
+                "2 engagements",
+                "2 commitments",
+            ],
+        ),
+        (
+            3,
+            [
+                "3 التزامات",
+                "3 обязательства",
+                "3 engagements",
+                "3 commitments",
+            ],
+        ),
+        (
+            11,
+            [
+                "11 التزامًا",
+                "11 обязательств",
+                "11 engagements",
+                "11 commitments",
+            ],
+        ),
+        (
+            100,
+            [
+                "100 التزام",
+                "100 обязательств",
+                "100 engagements",
+                "100 commitments",
+            ],
+        ),
+    ];
+    let mut made = 0;
+    for (n, forms) in expected {
+        while made < n {
+            app.commitment("KEN").await;
+            made += 1;
+        }
+        for (lang, form) in ["ar", "ru", "fr", "en"].into_iter().zip(forms) {
+            let (_, _, html) = admin.get(&format!("/?lang={lang}")).await;
+            let summary = html
+                .split("<p>")
+                .find(|p| p.contains('%'))
+                .unwrap_or_default()
+                .replace(['\u{2068}', '\u{2069}'], "");
+            assert!(
+                summary.contains(form),
+                "{n} in {lang}: {form:?} is not in {summary:?}"
+            );
+        }
+    }
+}
+
+mod plurals {
+    use super::*;
+    on_both_stores!(counts_take_each_languages_plural_form_on_the_page);
+}
