@@ -637,6 +637,10 @@ async fn every_page_speaks_the_six_languages_and_shows_no_english(backend: Backe
         html.contains("Engagement ouvert, mené par") && !html.contains("engagement opened"),
         "the recent history in French: {html}"
     );
+    assert!(
+        html.contains("prochaine échéance le \u{2068}30 juin 2027\u{2069}"),
+        "the next due day in French: {html}"
+    );
     let (_, _, html) = admin.get("/?lang=zh").await;
     assert!(
         html.contains("肯尼亚"),
