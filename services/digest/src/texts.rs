@@ -48,8 +48,7 @@ static TEXTS: LazyLock<Vec<MailTexts>> = LazyLock::new(|| {
 
 /// The texts of a language.
 pub fn mail_texts(lang: Language) -> &'static MailTexts {
-    let at = Language::VARIANTS.iter().position(|&l| l == lang);
-    &TEXTS[at.unwrap_or_default()]
+    &TEXTS[safeguards_texts::index(lang)]
 }
 
 impl MailTexts {

@@ -48,8 +48,7 @@ fn locale(lang: Language) -> Locale {
 }
 
 fn formatters(lang: Language) -> &'static Formatters {
-    let at = Language::VARIANTS.iter().position(|&l| l == lang);
-    &FORMATTERS[at.unwrap_or_default()]
+    &FORMATTERS[crate::index(lang)]
 }
 
 /// `x` with `fraction` digits after the separator (rounded as `format!` rounds).

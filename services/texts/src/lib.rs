@@ -49,7 +49,9 @@ pub fn direction(lang: Language) -> &'static str {
     }
 }
 
-fn index(lang: Language) -> usize {
+/// Where `lang` stands in `Language::VARIANTS`: the index of every per-language table (texts,
+/// formatters, cached bodies).
+pub fn index(lang: Language) -> usize {
     Language::VARIANTS
         .iter()
         .position(|&l| l == lang)

@@ -9,7 +9,6 @@ use safeguards_domain::processes::Processes;
 use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
 use serde::{Deserialize, Serialize};
-use strum::VariantArray;
 
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiQuery;
@@ -86,10 +85,7 @@ pub async fn catalogue(
     ApiQuery(q): ApiQuery<CatalogueQuery>,
 ) -> ApiResult<impl IntoResponse> {
     let lang = q.lang.unwrap_or_default();
-    let at = Language::VARIANTS
-        .iter()
-        .position(|&l| l == lang)
-        .unwrap_or_default();
+    let at = safeguards_texts::index(lang);
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),

@@ -205,8 +205,7 @@ impl Texts {
 
 /// The texts of a language.
 pub fn texts(lang: Language) -> &'static Texts {
-    let at = Language::VARIANTS.iter().position(|&l| l == lang);
-    &TEXTS[at.unwrap_or_default()]
+    &TEXTS[safeguards_texts::index(lang)]
 }
 
 /// The language of a code: exactly one of the six (`?lang=`, the cookie), or a language tag of
