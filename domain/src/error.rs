@@ -1,5 +1,6 @@
 //! The one error type of the domain's rules.
 
+use crate::reason::Reason;
 use crate::values::FieldError;
 
 /// Why a command was refused. Each variant maps to one HTTP status at the edge.
@@ -10,23 +11,23 @@ pub enum DomainError {
     Invalid(#[from] FieldError),
     /// The command contradicts the aggregate's state: a duplicate or an illegal transition (409).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Reason),
     /// The aggregate, or the part of it the command names, does not exist (404).
     #[error("{0}")]
     NotFound(String),
     /// A rule forbids this actor from doing this (403).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
 }
 
 impl DomainError {
-    pub fn conflict(msg: impl Into<String>) -> Self {
-        Self::Conflict(msg.into())
+    pub fn conflict(why: Reason) -> Self {
+        Self::Conflict(why)
     }
     pub fn not_found(msg: impl Into<String>) -> Self {
         Self::NotFound(msg.into())
     }
-    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, reason: Reason) -> Self {
         Self::Invalid(FieldError::new(field, reason))
     }
 }

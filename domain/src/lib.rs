@@ -16,6 +16,7 @@ pub mod engagement;
 pub mod error;
 pub mod milestone;
 pub mod processes;
+pub mod reason;
 pub mod reminder;
 pub mod subscriber;
 pub mod upcast;

@@ -97,8 +97,8 @@ impl Processes {
         }
         for (i, p) in c.processes.iter().enumerate() {
             let bad = |why: String| format!("process {} ({}): {why}", i + 1, p.id);
-            ProcessRef::parse(&p.id).map_err(|e| bad(e.reason))?;
-            PrincipleCode::parse(&p.principle).map_err(|e| bad(e.reason))?;
+            ProcessRef::parse(&p.id).map_err(|e| bad(e.reason.into()))?;
+            PrincipleCode::parse(&p.principle).map_err(|e| bad(e.reason.into()))?;
             if p.id.split('.').next() != Some(p.principle.as_str()) {
                 return Err(bad(format!("its id is not of principle {}", p.principle)));
             }
@@ -109,13 +109,13 @@ impl Processes {
                 return Err(bad("its source is not an https:// address".into()));
             }
             for r in &p.risks {
-                RiskCode::parse(r).map_err(|e| bad(e.reason))?;
+                RiskCode::parse(r).map_err(|e| bad(e.reason.into()))?;
             }
             for s in &p.stages {
-                StageCode::parse(s).map_err(|e| bad(e.reason))?;
+                StageCode::parse(s).map_err(|e| bad(e.reason.into()))?;
             }
             for a in &p.authorities {
-                AuthorityCode::parse(a).map_err(|e| bad(e.reason))?;
+                AuthorityCode::parse(a).map_err(|e| bad(e.reason.into()))?;
             }
             if c.index.insert(p.id.clone(), i).is_some() {
                 return Err(bad("listed twice".into()));
@@ -207,10 +207,11 @@ impl Processes {
             None => Ok(()),
             Some(r) => Err(crate::values::FieldError::new(
                 "process_refs",
-                format!(
-                    "{} is not a process of catalogue {}",
-                    r.as_str(),
-                    self.catalogue_version
+                crate::reason!(
+                    "not-a-process",
+                    "{process} is not a process of catalogue {catalogue}",
+                    process = r.as_str(),
+                    catalogue = &self.catalogue_version,
                 ),
             )),
         }

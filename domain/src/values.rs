@@ -15,20 +15,22 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::catalogue::{catalogue, country, Entry};
+use crate::reason;
+use crate::reason::Reason;
 
 /// Why one field of a request or command is invalid: the field's name and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct FieldError {
     pub field: String,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, reason: Reason) -> Self {
         Self {
             field: field.into(),
-            reason: reason.into(),
+            reason,
         }
     }
 
@@ -142,10 +144,11 @@ fn unknown_code(what: &str, raw: &str, list: &[Entry]) -> FieldError {
     let known: Vec<&str> = list.iter().map(|e| e.code.as_str()).collect();
     FieldError::new(
         what,
-        format!(
-            "unknown {what} `{}`; expected one of {}",
-            clip(raw),
-            known.join(", ")
+        reason!(
+            "unknown-code",
+            "unknown {what} `{value}`; expected one of {choices}",
+            value = clip(raw),
+            choices = known.join(", "),
         ),
     )
 }
@@ -196,13 +199,21 @@ impl CountryCode {
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(FieldError::new(
                 "country",
-                format!("`{}` is not an ISO 3166-1 alpha-3 code", clip(raw)),
+                reason!(
+                    "not-a-country-code",
+                    "`{value}` is not an ISO 3166-1 alpha-3 code",
+                    value = clip(raw)
+                ),
             ));
         }
         if country(raw).is_none() {
             return Err(FieldError::new(
                 "country",
-                format!("`{raw}` is not an ISO 3166-1 alpha-3 country"),
+                reason!(
+                    "not-a-country",
+                    "`{value}` is not an ISO 3166-1 alpha-3 country",
+                    value = raw
+                ),
             ));
         }
         Ok(Self([bytes[0], bytes[1], bytes[2]]))
@@ -256,9 +267,10 @@ impl ProcessRef {
         if !RULE.is_match(raw) {
             return Err(FieldError::new(
                 "process_refs",
-                format!(
-                    "`{}` is not a process reference like `O3.7` (<principle>.<n>)",
-                    clip(raw)
+                reason!(
+                    "not-a-process-ref",
+                    "`{value}` is not a process reference like `O3.7` (<principle>.<n>)",
+                    value = clip(raw)
                 ),
             ));
         }
@@ -288,19 +300,27 @@ impl Email {
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         static RULE: LazyLock<regex::Regex> = LazyLock::new(|| rule(Email::PATTERN));
-        let err = |reason: &str| FieldError::new("email", reason.to_string());
+        let err = |reason: Reason| FieldError::new("email", reason);
         if raw.is_empty() {
-            return Err(err("must not be empty"));
+            return Err(err(reason!("empty", "must not be empty")));
         }
         if raw.chars().count() > Self::MAX {
-            return Err(err("must be at most 254 characters"));
+            return Err(err(reason!(
+                "too-long",
+                "must be at most {max} characters",
+                max = Self::MAX
+            )));
         }
+        let not_an_address = || {
+            err(reason!(
+                "not-an-email",
+                "is not an e-mail address like name@example.org (letters, digits and .!#$%&'*+/=?^_`{{|}}~- before the @, a domain after it)"
+            ))
+        };
         if !RULE.is_match(raw) {
-            return Err(err(
-                "is not an e-mail address like name@example.org (letters, digits and .!#$%&'*+/=?^_`{|}~- before the @, a domain after it)",
-            ));
+            return Err(not_an_address());
         }
-        let (local, domain) = raw.split_once('@').ok_or_else(|| err("must contain `@`"))?;
+        let (local, domain) = raw.split_once('@').ok_or_else(not_an_address)?;
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
     }
     /// A recorded address, as it was written.
@@ -336,18 +356,28 @@ impl Title {
         if raw.chars().count() > Self::MAX {
             return Err(FieldError::new(
                 field,
-                format!("must be at most {} characters", Self::MAX),
+                reason!(
+                    "too-long",
+                    "must be at most {max} characters",
+                    max = Self::MAX
+                ),
             ));
         }
         if raw.chars().any(char::is_control) {
             return Err(FieldError::new(
                 field,
-                "must be a single line without control characters",
+                reason!(
+                    "not-one-line",
+                    "must be a single line without control characters"
+                ),
             ));
         }
         let s = raw.trim_matches(' ');
         if s.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
+            return Err(FieldError::new(
+                field,
+                reason!("empty", "must not be empty"),
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -390,14 +420,21 @@ impl Text {
         if raw.chars().count() > Self::MAX {
             return Err(FieldError::new(
                 field,
-                format!("must be at most {} characters", Self::MAX),
+                reason!(
+                    "too-long",
+                    "must be at most {max} characters",
+                    max = Self::MAX
+                ),
             ));
         }
         if raw
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            return Err(FieldError::new(field, "contains control characters"));
+            return Err(FieldError::new(
+                field,
+                reason!("control-characters", "contains control characters"),
+            ));
         }
         Ok(())
     }
@@ -411,7 +448,10 @@ impl Text {
     pub fn parse_field(field: &str, raw: &str) -> Result<Self, FieldError> {
         Self::check(field, raw)?;
         if Self::blank(raw) {
-            return Err(FieldError::new(field, "must not be empty"));
+            return Err(FieldError::new(
+                field,
+                reason!("empty", "must not be empty"),
+            ));
         }
         Ok(Self(
             raw.trim_matches([' ', '\t', '\n', '\r'])
@@ -454,7 +494,12 @@ impl Percent {
             .ok()
             .filter(|p| *p <= 100)
             .map(Self)
-            .ok_or_else(|| FieldError::new("percent", "must be a whole number from 0 to 100"))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "percent",
+                    reason!("not-a-percent", "must be a whole number from 0 to 100"),
+                )
+            })
     }
     pub fn value(&self) -> u8 {
         self.0
@@ -481,12 +526,22 @@ impl EvidenceUrl {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         static RULE: LazyLock<regex::Regex> = LazyLock::new(|| rule(EvidenceUrl::PATTERN));
         if raw.len() > Self::MAX {
-            return Err(FieldError::new("url", "must be at most 2000 characters"));
+            return Err(FieldError::new(
+                "url",
+                reason!(
+                    "too-long",
+                    "must be at most {max} characters",
+                    max = Self::MAX
+                ),
+            ));
         }
         if !RULE.is_match(raw) {
             return Err(FieldError::new(
                 "url",
-                "must be an http or https link like https://example.org/report.pdf",
+                reason!(
+                    "not-a-link",
+                    "must be an http or https link like https://example.org/report.pdf"
+                ),
             ));
         }
         Ok(Self(raw.to_string()))
@@ -526,7 +581,7 @@ macro_rules! uuid_id {
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
                 Uuid::parse_str(raw.trim())
                     .map(Self)
-                    .map_err(|_| FieldError::new($field, format!("`{}` is not a valid id", clip(raw))))
+                    .map_err(|_| FieldError::new($field, $crate::reason!("not-an-id", "`{value}` is not a valid id", value = clip(raw))))
             }
             pub fn uuid(&self) -> Uuid {
                 self.0
@@ -623,10 +678,11 @@ where
         let choices: Vec<&'static str> = T::VARIANTS.iter().map(|v| (*v).into()).collect();
         FieldError::new(
             field,
-            format!(
-                "unknown value `{}`; expected one of {}",
-                clip(raw),
-                choices.join(", ")
+            reason!(
+                "unknown-word",
+                "unknown value `{value}`; expected one of {choices}",
+                value = clip(raw),
+                choices = choices.join(", "),
             ),
         )
     })
@@ -645,7 +701,11 @@ pub fn parse_date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldErro
         .ok_or_else(|| {
             FieldError::new(
                 field,
-                format!("`{}` is not a date like 2026-03-31", clip(raw)),
+                reason!(
+                    "not-a-date",
+                    "`{value}` is not a date like 2026-03-31",
+                    value = clip(raw)
+                ),
             )
         })
 }

@@ -2,7 +2,8 @@
 // journeys end to end: a programme manager opens an engagement, records an activity, creates a
 // commitment and a milestone; an admin creates a focal point's account, whose one-time password
 // then signs in; the focal point starts the milestone, reports progress with the keyboard alone
-// and reports it achieved with evidence; a second programme manager verifies it from the queue
+// and reports it achieved with evidence, then does the same in Arabic and in Chinese on two more
+// milestones; a second programme manager verifies it from the queue
 // with the keyboard; then builds an action plan from the framework and follows a figure of the
 // dashboard to the commitments behind it; the admin uploads an edited spreadsheet of Kenya's plan
 // and confirms its preview; a focal point, signed out, uses a reminder's action link once. Each step checks what the page shows afterwards. Then axe-core checks
@@ -36,6 +37,19 @@ function parseCsv(text) {
 }
 const toCsv = (rows) => rows.map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n');
 const check = (ok, message) => { if (!ok) failures.push(message); };
+// Arabic reads right to left: the header starts on the right (the tracker's name first, on the
+// right; the navigation after it ends on the left, its first link right of the middle).
+async function headerStartsOnTheRight(page, what) {
+  const [brand, nav, first, width] = await page.evaluate(() => [
+    ...['header > a', 'header nav', 'header nav a'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    }),
+    window.innerWidth,
+  ]);
+  check(brand.left > width / 2 && nav.left < width / 2 && first.left > width / 2,
+    `the Arabic header of ${what} does not start on the right: ${JSON.stringify({ brand, nav, first, width })}`);
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -109,6 +123,15 @@ try {
   await page.fill('#milestones-due_on', '2027-01-31');
   await click('#do-milestones button');
   await confirmed('adding a milestone');
+  // Two more, which the focal point works in Arabic and in Chinese.
+  const more = {};
+  for (const [lang, title] of [['ar', 'Regulations drafted'], ['zh', 'Registry opened']]) {
+    await page.fill('#milestones-title', title);
+    await page.fill('#milestones-due_on', '2027-02-28');
+    await click('#do-milestones button');
+    await confirmed(`adding the milestone "${title}"`);
+    more[lang] = await page.getAttribute(`a:has-text("${title}")`, 'href');
+  }
   await click('a:has-text("Bill tabled in parliament")');
   const milestonePage = path();
   check(milestonePage.startsWith('/milestones/'), `the milestone link led to ${milestonePage}`);
@@ -161,6 +184,56 @@ try {
     check(shown.includes(text), `the milestone page does not show "${text}"`);
   }
   check((await page.locator(form('verify')).count()) === 0, 'a focal point is offered verification');
+
+  // The same journey in Arabic, then in Chinese: the focal point chooses the language on the
+  // account page (kept with the account, no `?lang=`), starts a milestone, reports progress in
+  // the language and reports it achieved with evidence titled in it. Each page says its
+  // language and direction; in Arabic the header starts on the right; the page's own words are
+  // in the language's script and the text the focal point typed reads in its own direction.
+  const journeys = {
+    ar: { note: 'أُقِرّت القراءة الثانية في البرلمان', evidence: 'الجريدة الرسمية، العدد ٤٢', script: /[\u0600-\u06FF]/ },
+    zh: { note: '议会二读通过', evidence: '政府公报第42号', script: /[\u4E00-\u9FFF]/ },
+  };
+  for (const [lang, { note, evidence, script }] of Object.entries(journeys)) {
+    await page.goto(`${BASE}/account`);
+    await page.selectOption('#language', lang);
+    await click('form[action="/account/language"] button');
+    check(await page.evaluate(() => document.documentElement.lang) === lang, `choosing ${lang} on the account page did not change its language`);
+    const at = more[lang];
+    const step = (action) => `form[action="${at}/${action}"]`;
+    const inLanguage = async (what) => {
+      const [htmlLang, dir] = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+      check(htmlLang === lang && dir === (lang === 'ar' ? 'rtl' : 'ltr'), `${what} (${lang}) says lang=${htmlLang} dir=${dir}`);
+      const status = (await page.textContent('[role=status]')) || '';
+      check(script.test(status) && !/[A-Za-z]{3}/.test(status), `${what} (${lang}) is confirmed as "${status}"`);
+    };
+    await page.goto(`${BASE}${at}`);
+    if (lang === 'ar') await headerStartsOnTheRight(page, `the milestone page (${lang})`);
+    await click(`${step('start')} button`);
+    await confirmed(`starting (${lang})`);
+    await inLanguage('starting');
+    await page.fill(`${step('progress')} [name="percent"]`, '60');
+    await page.fill(`${step('progress')} [name="note"]`, note);
+    await click(`${step('progress')} button`);
+    await confirmed(`reporting progress (${lang})`);
+    await inLanguage('reporting progress');
+    await page.fill(`${step('achieve')} [name="evidence_title"]`, evidence);
+    await page.fill(`${step('achieve')} [name="evidence_url"]`, `https://example.org/${lang}/gazette`);
+    await click(`${step('achieve')} button`);
+    await confirmed(`reporting the achievement (${lang})`);
+    await inLanguage('reporting the achievement');
+    if (lang === 'ar') await headerStartsOnTheRight(page, `the milestone page after the achievement (${lang})`);
+    const shown = await main();
+    check(shown.includes(note) && shown.includes(evidence), `the milestone page (${lang}) does not show the note and the evidence`);
+    check(!shown.includes('reported achieved') && !shown.includes('Evidence'), `the milestone page (${lang}) shows English`);
+    for (const text of [note, evidence]) {
+      check(await page.locator(`[dir=auto]:text-is("${text}")`).count() >= 1, `"${text}" is not marked dir=auto (${lang})`);
+    }
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/milestone-${lang}.png`, fullPage: true });
+  }
+  await page.goto(`${BASE}/account`);
+  await page.selectOption('#language', 'en');
+  await click('form[action="/account/language"] button');
   await signOut();
 
   // A second programme manager verifies it from the queue with the keyboard alone: signs in,
@@ -189,6 +262,12 @@ try {
     check(path() === '/review', 'verifying from the queue did not return to it');
     await confirmed('verifying');
     check((await page.locator(form('verify')).count()) === 0, 'the verified milestone is still in the queue');
+  }
+  // The achievements reported in Arabic and in Chinese, verified from their pages.
+  for (const at of Object.values(more)) {
+    await page.goto(`${BASE}${at}`);
+    await click(`form[action="${at}/verify"] button`);
+    await confirmed(`verifying ${at}`);
   }
   await page.goto(`${BASE}${milestonePage}`);
   check((await main()).includes('verified'), 'the milestone page does not show the verification');
@@ -270,7 +349,7 @@ try {
   await page.goto(`${BASE}/countries/KEN`);
   await click('a[href="/countries/KEN/upload"]');
   const sheet = parseCsv(await (await context.request.get(`${BASE}/countries/KEN/sheet.csv`)).text());
-  const target = sheet.findIndex((r) => r[0] === 'milestone' && r[5] === 'in_progress' && r[6] !== '77');
+  const target = sheet.findIndex((r) => r[0] === 'milestone' && r[5] === 'in progress' && r[6] !== '77');
   check(target > 0, 'no milestone in progress in the spreadsheet of Kenya');
   sheet[target][6] = '77';
   await page.setInputFiles('#file', { name: 'KEN-plan.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(sheet)) });
@@ -305,18 +384,7 @@ try {
       // tracker's name first, on the right; the navigation after it ends on the left).
       const dir = await auditPage.evaluate(() => document.documentElement.dir);
       check(dir === (lang === 'ar' ? 'rtl' : 'ltr'), `${at} (${lang}) has dir=${dir}`);
-      if (lang === 'ar' && at === '/') {
-        const [brand, nav, width] = await auditPage.evaluate(() => [
-          ...['header > a', 'header nav'].map((s) => {
-            const r = document.querySelector(s).getBoundingClientRect();
-            return { left: r.left, right: r.right };
-          }),
-          window.innerWidth,
-        ]);
-        const first = await auditPage.evaluate(() => document.querySelector('header nav a').getBoundingClientRect().left);
-        check(brand.left > width / 2 && nav.left < width / 2 && first > width / 2,
-          `the Arabic header does not start on the right: ${JSON.stringify({ brand, nav, first, width })}`);
-      }
+      if (lang === 'ar' && at === '/') await headerStartsOnTheRight(auditPage, 'the dashboard');
       await auditPage.evaluate(axeSource);
       const result = await auditPage.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
       for (const v of result.violations) {
@@ -349,7 +417,7 @@ try {
   await axeHere('upload preview');
   await Promise.all([auditPage.waitForNavigation(), auditPage.click('#confirm button[type=submit]')]);
   await axeHere('upload result');
-  console.log(JSON.stringify({ weights, failures, milestone: milestonePage }, null, 1));
+  console.log(JSON.stringify({ weights, failures, milestone: milestonePage, journeys: more }, null, 1));
 } finally {
   await browser.close();
 }

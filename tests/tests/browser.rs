@@ -85,6 +85,16 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
         .await;
     assert_eq!(api.body["status"], "verified");
     assert!(api.body["evidence"][0]["url"] == "https://example.org/gazette");
+    // The journeys in Arabic and in Chinese are recorded with the text as typed, and verified.
+    for (lang, evidence) in [
+        ("ar", "الجريدة الرسمية، العدد ٤٢"),
+        ("zh", "政府公报第42号"),
+    ] {
+        let at = report["journeys"][lang].as_str().unwrap();
+        let api = app.get(&admin, &format!("/api/v1{at}")).await;
+        assert_eq!(api.body["status"], "verified", "{lang}: {}", api.body);
+        assert_eq!(api.body["evidence"][0]["title"], evidence, "{lang}");
+    }
 }
 
 /// A focal point for Kenya, and two action links of theirs as a reminder would carry them:

@@ -299,7 +299,11 @@ fn plan_files() -> (Vec<u8>, Vec<u8>) {
     row.0[5] = "planned".into();
     row.0[7] = "2027-01-31".into();
     let rows = vec![row; 3];
-    (sheet_files::xlsx(&rows).unwrap(), sheet_files::csv(&rows))
+    let t = safeguards_api::web::i18n::texts(safeguards_domain::subscriber::Language::En);
+    (
+        sheet_files::xlsx(&rows, t).unwrap(),
+        sheet_files::csv(&rows, t),
+    )
 }
 
 /// A refusal says what is wrong, and a reading keeps to the plan's bounds.

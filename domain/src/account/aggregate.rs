@@ -105,13 +105,19 @@ impl Account {
         if self.disabled {
             return match command {
                 C::Enable => Ok(vec![E::AccountEnabled]),
-                _ => Err(DomainError::conflict("the account is disabled")),
+                _ => Err(DomainError::conflict(crate::reason!(
+                    "account-disabled",
+                    "the account is disabled"
+                ))),
             };
         }
         match command {
-            C::Create { .. } | C::CreateWithOneTimePassword { .. } => Err(DomainError::conflict(
-                "an account with this e-mail address already exists",
-            )),
+            C::Create { .. } | C::CreateWithOneTimePassword { .. } => {
+                Err(DomainError::conflict(crate::reason!(
+                    "account-e-mail-address-already",
+                    "an account with this e-mail address already exists"
+                )))
+            }
             C::ChangeRole {
                 role: to,
                 countries,
@@ -132,9 +138,10 @@ impl Account {
                     }
                 }
                 if events.is_empty() {
-                    return Err(DomainError::conflict(
-                        "the account already has this role and these countries",
-                    ));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "account-already-role-countries",
+                        "the account already has this role and these countries"
+                    )));
                 }
                 Ok(events)
             }
@@ -142,9 +149,10 @@ impl Account {
                 let wanted: BTreeSet<CountryCode> = countries.into_iter().collect();
                 let new: Vec<_> = wanted.difference(&self.countries).copied().collect();
                 if new.is_empty() {
-                    return Err(DomainError::conflict(
-                        "the account may act in these countries already",
-                    ));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "account-act-countries-already",
+                        "the account may act in these countries already"
+                    )));
                 }
                 Ok(vec![E::CountriesGranted { countries: new }])
             }
@@ -162,7 +170,10 @@ impl Account {
             C::RevokeTokens => Ok(vec![E::TokensRevoked]),
             C::SetLanguage { language } => Ok(vec![E::LanguageSet { language }]),
             C::Disable => Ok(vec![E::AccountDisabled]),
-            C::Enable => Err(DomainError::conflict("the account is not disabled")),
+            C::Enable => Err(DomainError::conflict(crate::reason!(
+                "account-not-disabled",
+                "the account is not disabled"
+            ))),
         }
     }
 

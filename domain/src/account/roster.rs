@@ -59,9 +59,12 @@ impl Roster {
             C::Enlist { account } if self.admins.contains(&account) => Ok(vec![]),
             C::Enlist { account } => Ok(vec![E::AdminEnlisted { account }]),
             C::Dismiss { account } if !self.admins.contains(&account) => Ok(vec![]),
-            C::Dismiss { .. } if self.admins.len() <= 1 => Err(DomainError::conflict(
-                "at least one enabled admin must remain: make another account admin first",
-            )),
+            C::Dismiss { .. } if self.admins.len() <= 1 => {
+                Err(DomainError::conflict(crate::reason!(
+                    "least-one-enabled-admin-must",
+                    "at least one enabled admin must remain: make another account admin first"
+                )))
+            }
             C::Dismiss { account } => Ok(vec![E::AdminDismissed { account }]),
         }
     }

@@ -47,14 +47,21 @@ impl Commitment {
             };
         };
         match command {
-            C::Create { .. } => Err(DomainError::conflict("the commitment already exists")),
-            _ if self.withdrawn => Err(DomainError::conflict("the commitment was withdrawn")),
+            C::Create { .. } => Err(DomainError::conflict(crate::reason!(
+                "commitment-already-exists",
+                "the commitment already exists"
+            ))),
+            _ if self.withdrawn => Err(DomainError::conflict(crate::reason!(
+                "commitment-withdrawn",
+                "the commitment was withdrawn"
+            ))),
             C::Revise { revision } => {
                 let changes = changed(current, revision)?;
                 if changes == CommitmentRevision::default() {
-                    return Err(DomainError::conflict(
-                        "the revision changes nothing; give at least one field with a new value",
-                    ));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "revision-changes-nothing-give-least",
+                        "the revision changes nothing; give at least one field with a new value"
+                    )));
                 }
                 Ok(vec![E::CommitmentRevised { changes }])
             }
@@ -90,7 +97,10 @@ fn principles_checked(
     if principles.is_empty() {
         return Err(DomainError::invalid(
             "principles",
-            "a commitment needs at least one principle",
+            crate::reason!(
+                "commitment-needs-least-one-principle",
+                "a commitment needs at least one principle"
+            ),
         ));
     }
     Ok(principles)

@@ -21,9 +21,10 @@ impl Period {
         let bad = || {
             FieldError::new(
                 "period",
-                format!(
-                    "`{}` is not an ISO week like 2026-W48",
-                    raw.chars().take(20).collect::<String>()
+                crate::reason!(
+                    "not-a-week",
+                    "`{value}` is not an ISO week like 2026-W48",
+                    value = raw.chars().take(20).collect::<String>()
                 ),
             )
         };
@@ -112,14 +113,19 @@ impl Digest {
                 completion,
             } => {
                 if self.composed.is_some() {
-                    return Err(DomainError::conflict(format!(
-                        "the digest of {period} is already composed"
+                    return Err(DomainError::conflict(crate::reason!(
+                        "digest-already-composed",
+                        "the digest of {period} is already composed",
+                        period = &period
                     )));
                 }
                 if to_position < from_position {
                     return Err(DomainError::invalid(
                         "to_position",
-                        "the range of positions ends before it starts",
+                        crate::reason!(
+                            "range-positions-ends-before-starts",
+                            "the range of positions ends before it starts"
+                        ),
                     ));
                 }
                 recipients.sort();
@@ -139,7 +145,10 @@ impl Digest {
                     )));
                 }
                 if self.completed {
-                    return Err(DomainError::conflict("the digest is already completed"));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "digest-already-completed",
+                        "the digest is already completed"
+                    )));
                 }
                 Ok(vec![DigestEvent::DigestCompleted { delivered, failed }])
             }
@@ -203,9 +212,10 @@ impl Delivery {
         if current {
             Ok(())
         } else {
-            Err(DomainError::conflict(format!(
-                "attempt {} no longer holds this delivery",
-                holder.attempt
+            Err(DomainError::conflict(crate::reason!(
+                "delivery-not-held",
+                "attempt {attempt} no longer holds this delivery",
+                attempt = holder.attempt
             )))
         }
     }
@@ -222,14 +232,28 @@ impl Delivery {
             } => {
                 match self.state {
                     Some(Delivered) => {
-                        return Err(DomainError::conflict("the digest was already delivered"))
+                        return Err(DomainError::conflict(crate::reason!(
+                            "digest-already-delivered",
+                            "the digest was already delivered"
+                        )))
                     }
-                    Some(GivenUp) => return Err(DomainError::conflict("delivery was given up")),
+                    Some(GivenUp) => {
+                        return Err(DomainError::conflict(crate::reason!(
+                            "delivery-given-up",
+                            "delivery was given up"
+                        )))
+                    }
                     Some(Claimed { lease_until }) if now < lease_until => {
-                        return Err(DomainError::conflict("another worker holds this delivery"))
+                        return Err(DomainError::conflict(crate::reason!(
+                            "another-worker-holds-delivery",
+                            "another worker holds this delivery"
+                        )))
                     }
                     Some(Failed { retry_at: Some(at) }) if now < at => {
-                        return Err(DomainError::conflict("the next attempt is not due yet"))
+                        return Err(DomainError::conflict(crate::reason!(
+                            "next-attempt-not-due-yet",
+                            "the next attempt is not due yet"
+                        )))
                     }
                     _ => {}
                 }
@@ -257,7 +281,10 @@ impl Delivery {
                 from_position,
                 to_position,
             } => match self.state {
-                Some(Delivered) => Err(DomainError::conflict("the digest was already delivered")),
+                Some(Delivered) => Err(DomainError::conflict(crate::reason!(
+                    "digest-already-delivered",
+                    "the digest was already delivered"
+                ))),
                 None => Err(DomainError::not_found("the delivery was never claimed")),
                 _ => {
                     self.held_by(&holder)?;
@@ -275,9 +302,10 @@ impl Delivery {
                 retry_at,
                 give_up,
             } => match self.state {
-                Some(Delivered | GivenUp) => {
-                    Err(DomainError::conflict("the delivery is already settled"))
-                }
+                Some(Delivered | GivenUp) => Err(DomainError::conflict(crate::reason!(
+                    "delivery-already-settled",
+                    "the delivery is already settled"
+                ))),
                 None => Err(DomainError::not_found("the delivery was never claimed")),
                 _ => {
                     self.held_by(&holder)?;

@@ -75,20 +75,27 @@ impl Engagement {
         };
         let writable = || {
             if status == EngagementStatus::Closed {
-                Err(DomainError::conflict("the engagement is closed"))
+                Err(DomainError::conflict(crate::reason!(
+                    "engagement-closed",
+                    "the engagement is closed"
+                )))
             } else {
                 Ok(())
             }
         };
         match command {
-            C::Open { country, .. } => Err(DomainError::conflict(format!(
-                "an engagement with {country} is already open"
+            C::Open { country, .. } => Err(DomainError::conflict(crate::reason!(
+                "engagement-already-open",
+                "an engagement with {country} is already open",
+                country = &country
             ))),
             C::AddDpiSystem { system, stage } => {
                 writable()?;
                 if self.dpi_systems.contains_key(&system) {
-                    return Err(DomainError::conflict(format!(
-                        "the DPI system {system} is already tracked"
+                    return Err(DomainError::conflict(crate::reason!(
+                        "dpi-system-already-tracked",
+                        "the DPI system {system} is already tracked",
+                        system = &system
                     )));
                 }
                 Ok(vec![E::DpiSystemAdded { system, stage }])
@@ -99,8 +106,11 @@ impl Engagement {
                     DomainError::not_found(format!("the DPI system {system} is not tracked"))
                 })?;
                 if from == stage {
-                    return Err(DomainError::conflict(format!(
-                        "the DPI system {system} is already at stage {stage}"
+                    return Err(DomainError::conflict(crate::reason!(
+                        "dpi-system-already-at-stage",
+                        "the DPI system {system} is already at stage {stage}",
+                        system = &system,
+                        stage = &stage
                     )));
                 }
                 Ok(vec![E::DpiSystemMoved {
@@ -137,8 +147,11 @@ impl Engagement {
                 if !Self::transition_allowed(status, to) {
                     let from: &str = status.into();
                     let to: &str = to.into();
-                    return Err(DomainError::conflict(format!(
-                        "an engagement cannot go from {from} to {to}"
+                    return Err(DomainError::conflict(crate::reason!(
+                        "engagement-status-not-allowed",
+                        "an engagement cannot go from {from} to {to}",
+                        from = &from,
+                        to = &to
                     )));
                 }
                 Ok(vec![E::EngagementStatusChanged {
@@ -149,13 +162,15 @@ impl Engagement {
             }
             // A closed engagement's record may still be published or withdrawn: it is final,
             // not secret.
-            C::Publish if self.published => {
-                Err(DomainError::conflict("the engagement is already published"))
-            }
+            C::Publish if self.published => Err(DomainError::conflict(crate::reason!(
+                "engagement-already-published",
+                "the engagement is already published"
+            ))),
             C::Publish => Ok(vec![E::EngagementPublished]),
-            C::Unpublish { .. } if !self.published => {
-                Err(DomainError::conflict("the engagement is not published"))
-            }
+            C::Unpublish { .. } if !self.published => Err(DomainError::conflict(crate::reason!(
+                "engagement-not-published",
+                "the engagement is not published"
+            ))),
             C::Unpublish { reason } => Ok(vec![E::EngagementUnpublished { reason }]),
         }
     }
@@ -176,8 +191,10 @@ impl Engagement {
             if !seen.insert(system) {
                 // Two entries for one system contradict each other (which stage?); JSON Schema
                 // cannot say "unique by type", so this is a conflict, not an invalid field.
-                return Err(DomainError::conflict(format!(
-                    "dpi_systems lists {system} twice"
+                return Err(DomainError::conflict(crate::reason!(
+                    "dpi-system-twice",
+                    "dpi_systems lists {system} twice",
+                    system = &system
                 )));
             }
             events.push(EngagementEvent::DpiSystemAdded { system, stage });

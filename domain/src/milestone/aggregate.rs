@@ -72,18 +72,27 @@ impl Milestone {
             };
         };
         let Some(step) = command.step() else {
-            return Err(DomainError::conflict("the milestone already exists"));
+            return Err(DomainError::conflict(crate::reason!(
+                "milestone-already-exists",
+                "the milestone already exists"
+            )));
         };
         // The transition table: which step is allowed from which status.
         if !step.allowed_from(status) {
-            return Err(DomainError::conflict(format!(
-                "a milestone that is {} cannot be {}",
-                status.as_str().replace('_', " "),
-                step.refused_as()
+            let refused = step.refused_as();
+            return Err(DomainError::conflict(crate::reason!(
+                "milestone-step-not-allowed",
+                "a milestone that is {shown} cannot be {refused}",
+                status = status.as_str(),
+                step = step.name(),
+                shown = status.replace('_', " "),
             )));
         }
         match command {
-            C::Add { .. } => Err(DomainError::conflict("the milestone already exists")),
+            C::Add { .. } => Err(DomainError::conflict(crate::reason!(
+                "milestone-already-exists",
+                "the milestone already exists"
+            ))),
             C::Start { note } => Ok(vec![E::MilestoneStarted { note }]),
             C::ReportProgress { percent, note } => match status {
                 Planned => Ok(vec![
@@ -99,7 +108,10 @@ impl Milestone {
             }]),
             C::Achieve { evidence, .. } if evidence.is_empty() => Err(DomainError::invalid(
                 "evidence",
-                "an achievement needs at least one piece of evidence (title and url)",
+                crate::reason!(
+                    "achievement-needs-least-one-piece",
+                    "an achievement needs at least one piece of evidence (title and url)"
+                ),
             )),
             C::Achieve { evidence, note, by } => Ok(vec![E::MilestoneAchieved {
                 evidence,
@@ -112,17 +124,16 @@ impl Milestone {
                     .iter()
                     .any(|u| u == evidence.url.as_str()) =>
             {
-                Err(DomainError::conflict(
-                    "this evidence link is recorded already",
-                ))
+                Err(DomainError::conflict(crate::reason!(
+                    "evidence-link-recorded-already",
+                    "this evidence link is recorded already"
+                )))
             }
             C::AddEvidence { evidence } => Ok(vec![E::EvidenceAdded { evidence }]),
             C::Verify { note, by } => {
                 if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
                     if verifier == reporter {
-                        return Err(DomainError::Forbidden(
-                            "an achievement must be verified by someone other than the account that reported it".into(),
-                        ));
+                        return Err(DomainError::Forbidden(crate::reason!("achievement-must-verified-someone-other", "an achievement must be verified by someone other than the account that reported it")));
                     }
                 }
                 Ok(vec![E::MilestoneVerified {
@@ -131,9 +142,12 @@ impl Milestone {
                 }])
             }
             C::RejectVerification { reason } => Ok(vec![E::VerificationRejected { reason }]),
-            C::Reschedule { due_on, .. } if due_on == added.due_on => Err(DomainError::conflict(
-                "the milestone is already due on that date",
-            )),
+            C::Reschedule { due_on, .. } if due_on == added.due_on => {
+                Err(DomainError::conflict(crate::reason!(
+                    "milestone-already-due-date",
+                    "the milestone is already due on that date"
+                )))
+            }
             C::Reschedule { due_on, reason } => Ok(vec![E::MilestoneRescheduled {
                 from: added.due_on,
                 to: due_on,

@@ -213,7 +213,7 @@ impl MilestoneStep {
 
     /// The command of this step with `input`, taken by `by`.
     pub fn command(self, input: StepInput, by: Actor) -> Result<MilestoneCommand, FieldError> {
-        let required = |field: &str| FieldError::new(field, "required");
+        let required = |field: &str| FieldError::new(field, crate::reason!("required", "required"));
         let StepInput {
             percent,
             evidence,

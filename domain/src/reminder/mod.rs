@@ -54,9 +54,10 @@ impl Reminder {
                 overdue,
             } => {
                 if self.sent {
-                    return Err(DomainError::conflict(
-                        "this focal point was reminded of this milestone this week",
-                    ));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "focal-point-reminded-milestone-week",
+                        "this focal point was reminded of this milestone this week"
+                    )));
                 }
                 Ok(vec![ReminderEvent::ReminderSent {
                     week,
@@ -67,7 +68,10 @@ impl Reminder {
             }
             ReminderCommand::Release { reason } => {
                 if !self.sent {
-                    return Err(DomainError::conflict("this reminder is not recorded"));
+                    return Err(DomainError::conflict(crate::reason!(
+                        "reminder-not-recorded",
+                        "this reminder is not recorded"
+                    )));
                 }
                 Ok(vec![ReminderEvent::ReminderNotSent { reason }])
             }

@@ -100,9 +100,10 @@ impl Subscriber {
                     expires_at,
                 }])
             }
-            (C::Request { .. }, Some(_)) => Err(DomainError::conflict(
-                "the subscription is already confirmed",
-            )),
+            (C::Request { .. }, Some(_)) => Err(DomainError::conflict(crate::reason!(
+                "subscription-already-confirmed",
+                "the subscription is already confirmed"
+            ))),
             (_, None) => Err(DomainError::not_found("no such subscriber")),
             (C::Confirm { token_hash, now }, Some(Pending)) => {
                 let valid = self
@@ -112,14 +113,18 @@ impl Subscriber {
                 if !valid {
                     return Err(DomainError::invalid(
                         "token",
-                        "the confirmation link is invalid or has expired; subscribe again",
+                        crate::reason!(
+                            "confirmation-link-invalid-or-expired",
+                            "the confirmation link is invalid or has expired; subscribe again"
+                        ),
                     ));
                 }
                 Ok(vec![E::SubscriptionConfirmed])
             }
-            (C::Confirm { .. }, _) => Err(DomainError::conflict(
-                "there is no pending subscription to confirm",
-            )),
+            (C::Confirm { .. }, _) => Err(DomainError::conflict(crate::reason!(
+                "no-pending-subscription-confirm",
+                "there is no pending subscription to confirm"
+            ))),
             (C::ChangePreferences(preferences), Some(Confirmed | Pending | Suppressed)) => {
                 let preferences = preferences.normalized();
                 if preferences == self.preferences {
@@ -139,11 +144,15 @@ impl Subscriber {
                     frequency,
                 }])
             }
-            (C::ChangePreferences(_), _) => {
-                Err(DomainError::conflict("the subscriber has unsubscribed"))
-            }
+            (C::ChangePreferences(_), _) => Err(DomainError::conflict(crate::reason!(
+                "subscriber-unsubscribed",
+                "the subscriber has unsubscribed"
+            ))),
             (C::Unsubscribe, Some(Pending | Confirmed | Suppressed)) => Ok(vec![E::Unsubscribed]),
-            (C::Unsubscribe, _) => Err(DomainError::conflict("already unsubscribed")),
+            (C::Unsubscribe, _) => Err(DomainError::conflict(crate::reason!(
+                "already-unsubscribed",
+                "already unsubscribed"
+            ))),
             (C::Erase, Some(_)) => Ok(vec![E::SubscriberErased]),
             // Only a confirmed address is counted: one that left or is suppressed already
             // gets nothing more.

@@ -120,10 +120,16 @@ pub fn authorize(who: &Principal, action: Action, country: Option<&str>) -> Resu
     }
     let role: &str = who.role.into();
     Err(AppError::Forbidden(match (who.role, country) {
-        (Role::FocalPoint, Some(c)) => format!(
-            "a focal point may do this only in their own countries, and {c} is not one of them"
+        (Role::FocalPoint, Some(c)) => safeguards_domain::reason!(
+            "not-your-country",
+            "a focal point may do this only in their own countries, and {country} is not one of them",
+            country = c
         ),
-        _ => format!("the role {role} may not do this"),
+        _ => safeguards_domain::reason!(
+            "role-may-not",
+            "the role {role} may not do this",
+            role = role
+        ),
     }))
 }
 

@@ -317,9 +317,10 @@ pub async fn change_role(
 pub async fn disable(app: &App, caller: &Caller, id: AccountId) -> AppResult<Committed> {
     authorize(&caller.principal, Action::ManageAccounts, None)?;
     if caller.principal.account() == Some(id) {
-        return Err(AppError::conflict(
-            "an admin cannot disable their own account",
-        ));
+        return Err(AppError::conflict(safeguards_domain::reason!(
+            "admin-cannot-disable-account",
+            "an admin cannot disable their own account"
+        )));
     }
     let before = app.load::<Account>(&id.to_string()).await?;
     let admin = before.role() == Some(Role::Admin) && !before.is_disabled();
@@ -403,7 +404,7 @@ pub async fn change_password(
     if !app.passwords.verify(current.to_string(), hash).await? {
         return Err(AppError::invalid(
             "current_password",
-            "is not the account's password",
+            safeguards_domain::reason!("not-account-s-password", "is not the account's password"),
         ));
     }
     app.guesses.right(guess);

@@ -54,8 +54,10 @@ pub async fn create(
             )))
         }
         Some(EngagementStatus::Closed) => {
-            return Err(AppError::conflict(format!(
-                "the engagement with {country} is closed"
+            return Err(AppError::conflict(safeguards_domain::reason!(
+                "country-engagement-closed",
+                "the engagement with {country} is closed",
+                country = &country
             )))
         }
         Some(_) => {}

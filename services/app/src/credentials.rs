@@ -39,13 +39,21 @@ pub fn check_strength(password: &str) -> Result<(), FieldError> {
     if chars < PASSWORD_MIN {
         return Err(FieldError::new(
             "password",
-            format!("must be at least {PASSWORD_MIN} characters"),
+            safeguards_domain::reason!(
+                "too-short",
+                "must be at least {min} characters",
+                min = PASSWORD_MIN
+            ),
         ));
     }
     if chars > PASSWORD_MAX {
         return Err(FieldError::new(
             "password",
-            format!("must be at most {PASSWORD_MAX} characters"),
+            safeguards_domain::reason!(
+                "too-long",
+                "must be at most {max} characters",
+                max = PASSWORD_MAX
+            ),
         ));
     }
     Ok(())

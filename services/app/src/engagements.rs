@@ -150,7 +150,10 @@ pub async fn assign_focal_point(
             )))
         }
         Some(EngagementStatus::Closed) => {
-            return Err(AppError::conflict("the engagement is closed"))
+            return Err(AppError::conflict(safeguards_domain::reason!(
+                "engagement-closed",
+                "the engagement is closed"
+            )))
         }
         Some(_) => {}
     }
@@ -159,9 +162,10 @@ pub async fn assign_focal_point(
         return Err(AppError::not_found("no account has this id"));
     }
     if state.role() != Some(Role::FocalPoint) || state.is_disabled() {
-        return Err(AppError::conflict(
-            "only an enabled focal-point account can be a focal point",
-        ));
+        return Err(AppError::conflict(safeguards_domain::reason!(
+            "enabled-focal-point-account-focal",
+            "only an enabled focal-point account can be a focal point"
+        )));
     }
     app.execute::<Account>(
         &Caller {
@@ -175,9 +179,10 @@ pub async fn assign_focal_point(
     )
     .await
     .map_err(|e| match e {
-        AppError::Conflict(_) => {
-            AppError::conflict("this account is already a focal point of the engagement")
-        }
+        AppError::Conflict(_) => AppError::conflict(safeguards_domain::reason!(
+            "account-already-focal-point-engagement",
+            "this account is already a focal point of the engagement"
+        )),
         other => other,
     })
 }

@@ -1,6 +1,7 @@
 //! The one error type of the use cases. Every channel maps it to its own answer (an HTTP
 //! status, a page message, a command-line error), one answer per variant.
 
+use safeguards_domain::reason::Reason;
 use safeguards_domain::values::FieldError;
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandError, ReadError};
@@ -16,13 +17,13 @@ pub enum AppError {
     Unauthorized,
     /// The caller may not do this (here).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
     /// What the request names does not exist.
     #[error("{0}")]
     NotFound(String),
     /// The request contradicts the current state: a duplicate, an illegal transition.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Reason),
     /// The caller's version (`If-Match`) is not the current one.
     #[error("the version given is {expected}, but the current version is {actual}")]
     Stale { expected: u64, actual: u64 },
@@ -38,14 +39,14 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, reason: Reason) -> Self {
         Self::Invalid(FieldError::new(field, reason))
     }
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
     }
-    pub fn conflict(what: impl Into<String>) -> Self {
-        Self::Conflict(what.into())
+    pub fn conflict(why: Reason) -> Self {
+        Self::Conflict(why)
     }
 }
 
@@ -71,9 +72,10 @@ impl From<CommandError> for AppError {
         match e {
             CommandError::Domain(d) => d.into(),
             CommandError::StaleVersion { expected, actual } => Self::Stale { expected, actual },
-            CommandError::Conflict => {
-                Self::Conflict("the resource kept changing concurrently; retry the request".into())
-            }
+            CommandError::Conflict => Self::Conflict(safeguards_domain::reason!(
+                "kept-changing",
+                "the resource kept changing concurrently; retry the request"
+            )),
             CommandError::Unavailable(d) => Self::Unavailable(d),
             CommandError::Internal(d) => Self::Internal(d),
         }

@@ -52,7 +52,10 @@ pub async fn add(
         Some(country.as_str()),
     )?;
     if state.is_withdrawn() {
-        return Err(AppError::conflict("the commitment was withdrawn"));
+        return Err(AppError::conflict(safeguards_domain::reason!(
+            "commitment-withdrawn",
+            "the commitment was withdrawn"
+        )));
     }
     app.execute::<Milestone>(
         &Caller {
@@ -88,7 +91,10 @@ pub async fn step(
     command: MilestoneCommand,
 ) -> AppResult<Committed> {
     let Some(action) = command.step().map(|s| action_for(s.permission())) else {
-        return Err(AppError::conflict("the milestone already exists"));
+        return Err(AppError::conflict(safeguards_domain::reason!(
+            "milestone-already-exists",
+            "the milestone already exists"
+        )));
     };
     // Who reported or verified is the caller, whatever the command says.
     let by = caller.principal.actor;

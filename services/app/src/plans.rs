@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use safeguards_domain::commitment::{Commitment, CommitmentFields};
 use safeguards_domain::processes::Process;
+use safeguards_domain::reason::Reason;
 use safeguards_domain::values::{
     AuthorityCode, CommitmentId, CountryCode, FieldError, PrincipleCode, ProcessRef, RiskCode,
     StageCode, Title,
@@ -96,13 +97,20 @@ pub async fn save(
     if plan.is_empty() {
         return Err(AppError::invalid(
             "commitments",
-            "choose at least one process for the plan",
+            safeguards_domain::reason!(
+                "choose-least-one-process-plan",
+                "choose at least one process for the plan"
+            ),
         ));
     }
     if plan.len() > MAX_PLAN {
         return Err(AppError::invalid(
             "commitments",
-            format!("a plan holds at most {MAX_PLAN} commitments"),
+            safeguards_domain::reason!(
+                "plan-too-large",
+                "a plan holds at most {max} commitments",
+                max = MAX_PLAN
+            ),
         ));
     }
     for (_, fields) in &plan {
@@ -135,10 +143,15 @@ async fn exists(app: &App, id: CommitmentId) -> bool {
 fn part_way(e: AppError, recorded: usize, total: usize) -> AppError {
     let note =
         |d: String| format!("{d} ({recorded} of the plan's {total} commitments were recorded)");
+    // A page gives the reason in its language; the count is for the API's detail.
+    let noted = |mut r: Reason| {
+        r.english = note(r.english);
+        r
+    };
     match e {
-        AppError::Conflict(d) => AppError::Conflict(note(d)),
+        AppError::Conflict(d) => AppError::Conflict(noted(d)),
         AppError::NotFound(d) => AppError::NotFound(note(d)),
-        AppError::Forbidden(d) => AppError::Forbidden(note(d)),
+        AppError::Forbidden(d) => AppError::Forbidden(noted(d)),
         AppError::Unavailable(d) => AppError::Unavailable(note(d)),
         AppError::Internal(d) => AppError::Internal(note(d)),
         other => other,

@@ -29,7 +29,12 @@ pub async fn as_of(app: &App, country: CountryCode, day: NaiveDate) -> AppResult
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
-        .ok_or_else(|| AppError::invalid("as_of", "is out of range"))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "as_of",
+                safeguards_domain::reason!("out-range", "is out of range"),
+            )
+        })?;
     // The country as the model holds it: the answer reads the log up to the model's position,
     // and only the aggregates that changed since the checkpoint it starts from.
     let aggregates = app.model().await.aggregates_of(country.as_str());

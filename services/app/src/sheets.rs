@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::milestone::{MilestoneStatus, MilestoneStep, StepInput};
+use safeguards_domain::reason;
+use safeguards_domain::reason::Reason;
 use safeguards_domain::values::{
     parse_date, CommitmentId, Evidence, EvidenceUrl, MilestoneId, Percent, Text, Title,
 };
@@ -206,7 +208,7 @@ pub struct Change {
 pub struct CellError {
     pub row: usize,
     pub column: &'static str,
-    pub message: String,
+    pub message: Reason,
 }
 
 /// The errors of one row, as they are found.
@@ -216,11 +218,11 @@ struct Errors {
 }
 
 impl Errors {
-    fn add(&mut self, column: &'static str, message: impl Into<String>) {
+    fn add(&mut self, column: &'static str, message: Reason) {
         self.list.push(CellError {
             row: self.row,
             column,
-            message: message.into(),
+            message,
         });
     }
 }
@@ -230,7 +232,7 @@ impl Errors {
 pub struct Conflict {
     pub row: usize,
     pub title: String,
-    pub message: String,
+    pub message: Reason,
 }
 
 /// What an upload would do.
@@ -262,7 +264,11 @@ pub async fn plan(app: &App, who: &Principal, country: &str, rows: &[SheetRow]) 
             Some(first) if !id.is_empty() => plan.errors.push(CellError {
                 row: i + 2,
                 column: "id",
-                message: format!("this id is on row {first} already: one row per id"),
+                message: reason!(
+                    "sheet-id-twice",
+                    "this id is on row {first} already: one row per id",
+                    first = first
+                ),
             }),
             _ => {
                 seen.insert(id, i + 2);
@@ -291,12 +297,25 @@ fn plan_row(
     };
     for (i, column) in COLUMNS.iter().enumerate() {
         if cells.0[i].chars().count() > MAX_CELL {
-            errors.add(column, format!("is longer than {MAX_CELL} characters"));
+            errors.add(
+                column,
+                reason!(
+                    "too-long",
+                    "must be at most {max} characters",
+                    max = MAX_CELL
+                ),
+            );
         }
     }
     let version = cells.cell("version").parse::<u64>().ok();
     if version.is_none() {
-        errors.add("version", "must be the number the download gave this row");
+        errors.add(
+            "version",
+            reason!(
+                "sheet-must-number-download-gave-row",
+                "must be the number the download gave this row"
+            ),
+        );
     }
     let id = cells.cell("id").to_string();
     let note = Some(cells.cell("note").to_string()).filter(|n| !n.is_empty());
@@ -325,7 +344,11 @@ fn plan_row(
             None => {
                 errors.add(
                     "id",
-                    format!("no milestone of {country} has this id; rows cannot be added here"),
+                    reason!(
+                        "sheet-no-such-milestone",
+                        "no milestone of {country} has this id; rows cannot be added here",
+                        country = country
+                    ),
                 );
                 None
             }
@@ -336,7 +359,13 @@ fn plan_row(
             .filter(|c| c.country == country && !c.withdrawn)
         {
             Some(_) if !revise => {
-                errors.add("kind", "you may not revise the commitments of this country");
+                errors.add(
+                    "kind",
+                    reason!(
+                        "sheet-you-not-revise-commitments-country",
+                        "you may not revise the commitments of this country"
+                    ),
+                );
                 None
             }
             Some(c) if stale(c.version) => {
@@ -365,13 +394,23 @@ fn plan_row(
             None => {
                 errors.add(
                     "id",
-                    format!("no commitment of {country} has this id; rows cannot be added here"),
+                    reason!(
+                        "sheet-no-such-commitment",
+                        "no commitment of {country} has this id; rows cannot be added here",
+                        country = country
+                    ),
                 );
                 None
             }
         },
         _ => {
-            errors.add("kind", "must be commitment or milestone");
+            errors.add(
+                "kind",
+                reason!(
+                    "sheet-must-commitment-or-milestone",
+                    "must be commitment or milestone"
+                ),
+            );
             None
         }
     };
@@ -392,8 +431,11 @@ fn plan_row(
             plan.conflicts.push(Conflict {
                 row,
                 title,
-                message: format!(
-                    "changed on the tracker since your download (version {version}, now {current}); left alone: download again to edit it"
+                message: reason!(
+                    "sheet-changed-since",
+                    "changed on the tracker since your download (version {version}, now {current}); left alone: download again to edit it",
+                    version = version,
+                    current = current
                 ),
             });
             return;
@@ -447,25 +489,35 @@ fn milestone_cells(
     if !title.is_empty() && title != m.title {
         errors.add(
             "title",
-            "a milestone keeps its title; only a commitment's changes here",
+            reason!(
+                "sheet-milestone-keeps-title-commitment-s",
+                "a milestone keeps its title; only a commitment's changes here"
+            ),
         );
     }
     let status = match cells.cell("status").replace(' ', "_").to_ascii_lowercase() {
         s if s.is_empty() => m.status,
-        s => match s.parse::<MilestoneStatus>() {
-            Ok(Verified) if m.status != Verified => {
-                errors.add(
-                    "status",
-                    "verification is done on the tracker, by someone other than the reporter",
-                );
-                m.status
+        s => {
+            match s.parse::<MilestoneStatus>() {
+                Ok(Verified) if m.status != Verified => {
+                    errors.add("status", reason!("sheet-verification-done-tracker-someone-other", "verification is done on the tracker, by someone other than the reporter"));
+                    m.status
+                }
+                Ok(s) => s,
+                Err(_) => {
+                    errors.add(
+                        "status",
+                        reason!(
+                            "unknown-word",
+                            "unknown value `{value}`; expected one of {choices}",
+                            value = cells.cell("status"),
+                            choices = STATUSES.join(", ")
+                        ),
+                    );
+                    m.status
+                }
             }
-            Ok(s) => s,
-            Err(_) => {
-                errors.add("status", format!("must be one of {}", STATUSES.join(", ")));
-                m.status
-            }
-        },
+        }
     };
     let percent = match cells.cell("percent") {
         "" => None,
@@ -478,7 +530,10 @@ fn milestone_cells(
         {
             Some(p) => Some(p as u8),
             None => {
-                errors.add("percent", "must be a whole number from 0 to 100");
+                errors.add(
+                    "percent",
+                    reason!("not-a-percent", "must be a whole number from 0 to 100"),
+                );
                 None
             }
         },
@@ -493,7 +548,13 @@ fn milestone_cells(
     let evidence = match (evidence_title.is_empty(), evidence_url.is_empty()) {
         (_, true) => None,
         (true, false) => {
-            errors.add("evidence_title", "give the evidence link a title");
+            errors.add(
+                "evidence_title",
+                reason!(
+                    "sheet-give-evidence-link-title",
+                    "give the evidence link a title"
+                ),
+            );
             None
         }
         (false, false) => {
@@ -535,10 +596,10 @@ fn milestone_steps(
     let evidence = asked
         .evidence
         .filter(|(_, url)| !m.evidence.iter().any(|e| e.url == *url));
-    let reason = |errors: &mut Errors, why: &str| match &note {
+    let reason = |errors: &mut Errors, why: Reason| match &note {
         Some(n) => Some(n.clone()),
         None => {
-            errors.add("note", format!("say why {why}: the note is the reason"));
+            errors.add("note", why);
             None
         }
     };
@@ -547,12 +608,20 @@ fn milestone_steps(
         if !S::Reschedule.allowed_from(m.status) {
             errors.add(
                 "due_on",
-                format!(
-                    "a milestone that is {} keeps its due date",
-                    m.status.as_str().replace('_', " ")
+                reason!(
+                    "sheet-keeps-due-date",
+                    "a milestone that is {shown} keeps its due date",
+                    status = m.status.as_str(),
+                    shown = status.replace('_', " ")
                 ),
             );
-        } else if let Some(reason) = reason(errors, "the due date moves") {
+        } else if let Some(reason) = reason(
+            errors,
+            reason!(
+                "sheet-say-why-rescheduled",
+                "say why the due date moves: the note is the reason"
+            ),
+        ) {
             steps.push(Step::Reschedule { due_on: d, reason });
         }
     }
@@ -577,9 +646,11 @@ fn milestone_steps(
         } else {
             errors.add(
                 "percent",
-                format!(
-                    "a milestone that is {} takes no progress report",
-                    now.as_str().replace('_', " ")
+                reason!(
+                    "sheet-no-progress",
+                    "a milestone that is {shown} takes no progress report",
+                    status = now.as_str(),
+                    shown = status.replace('_', " ")
                 ),
             );
         }
@@ -597,37 +668,76 @@ fn milestone_steps(
             }),
             None => errors.add(
                 "evidence_url",
-                "an achievement needs a new evidence link and its title",
+                reason!(
+                    "sheet-achievement-needs-new-evidence-link",
+                    "an achievement needs a new evidence link and its title"
+                ),
             ),
         },
         (_, Blocked) if S::Block.allowed_from(now) => {
-            if let Some(reason) = reason(errors, "it is blocked") {
+            if let Some(reason) = reason(
+                errors,
+                reason!(
+                    "sheet-say-why-blocked",
+                    "say why it is blocked: the note is the reason"
+                ),
+            ) {
                 steps.push(Step::Block { reason });
             }
         }
-        (Verified, _) => errors.add("status", "a verified milestone does not change here"),
-        (Cancelled, _) => errors.add("status", "a cancelled milestone does not change here"),
+        (Verified, _) => errors.add(
+            "status",
+            reason!(
+                "sheet-verified-milestone-does-not-change",
+                "a verified milestone does not change here"
+            ),
+        ),
+        (Cancelled, _) => errors.add(
+            "status",
+            reason!(
+                "sheet-cancelled-milestone-does-not-change",
+                "a cancelled milestone does not change here"
+            ),
+        ),
         (_, Cancelled) if S::Cancel.allowed_from(now) => {
-            if let Some(reason) = reason(errors, "it is cancelled") {
+            if let Some(reason) = reason(
+                errors,
+                reason!(
+                    "sheet-say-why-cancelled",
+                    "say why it is cancelled: the note is the reason"
+                ),
+            ) {
                 steps.push(Step::Cancel { reason });
             }
         }
         (Achieved, InProgress) => errors.add(
             "status",
-            "an achievement is sent back by its verifier, on the tracker",
+            reason!(
+                "sheet-achievement-sent-back-verifier-tracker",
+                "an achievement is sent back by its verifier, on the tracker"
+            ),
         ),
         (from, to) => errors.add(
             "status",
-            format!(
-                "cannot go from {} to {}",
-                from.as_str().replace('_', " "),
-                to.as_str().replace('_', " ")
+            reason!(
+                "sheet-status-not-allowed",
+                "cannot go from {shown_from} to {shown_to}",
+                from = from.as_str(),
+                to = to.as_str(),
+                shown_from = from.replace('_', " "),
+                shown_to = to.replace('_', " ")
             ),
         ),
     }
     if let Some((title, url)) = evidence {
         if !S::Evidence.allowed_from(now) {
-            errors.add("evidence_url", "this milestone takes no more evidence");
+            errors.add(
+                "evidence_url",
+                reason!(
+                    "sheet-milestone-takes-no-more-evidence",
+                    "this milestone takes no more evidence"
+                ),
+            );
         } else {
             steps.push(Step::AddEvidence { title, url });
         }
@@ -640,9 +750,9 @@ fn milestone_steps(
 pub struct Outcome {
     pub applied: Vec<Change>,
     /// Changes left alone because their row changed on the tracker meanwhile.
-    pub conflicts: Vec<(Change, String)>,
+    pub conflicts: Vec<(Change, Reason)>,
     /// Changes refused for another reason, with it.
-    pub failed: Vec<(Change, String)>,
+    pub failed: Vec<(Change, Reason)>,
     /// Changes this same confirmation recorded before (it was sent twice).
     pub already: Vec<Change>,
 }
@@ -664,7 +774,7 @@ pub async fn apply(
     let mut outcome = Outcome::default();
     let mut versions: HashMap<String, u64> = HashMap::new();
     let mut stopped: Vec<usize> = Vec::new();
-    let mut down: Option<String> = None;
+    let mut down: Option<Reason> = None;
     for change in changes {
         // The store went away: what is left is not tried, and said so with what was done.
         if let Some(why) = &down {
@@ -675,9 +785,10 @@ pub async fn apply(
             if recorded_by(app, &change, &caller.correlation_id).await {
                 outcome.already.push(change);
             } else {
-                outcome
-                    .conflicts
-                    .push((change, "left alone with the rest of its row".into()));
+                outcome.conflicts.push((
+                    change,
+                    reason!("sheet-left-with-row", "left alone with the rest of its row"),
+                ));
             }
             continue;
         }
@@ -695,18 +806,30 @@ pub async fn apply(
                 } else {
                     outcome.conflicts.push((
                         change,
-                        "changed on the tracker since your download; left alone".into(),
+                        reason!(
+                            "sheet-changed-meanwhile",
+                            "changed on the tracker since your download; left alone"
+                        ),
                     ));
                 }
             }
             Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
-                let why = format!("not recorded: {e}; upload the file again later");
+                let why = reason!(
+                    "sheet-store-down",
+                    "not recorded: {e}; upload the file again later",
+                    e = e
+                );
                 down = Some(why.clone());
                 outcome.failed.push((change, why));
             }
             Err(e) => {
                 stopped.push(change.row);
-                outcome.failed.push((change, e.to_string()));
+                let why = match e {
+                    AppError::Invalid(f) => f.reason,
+                    AppError::Conflict(r) | AppError::Forbidden(r) => r,
+                    other => reason!("sheet-refused", "refused: {other}", other = other),
+                };
+                outcome.failed.push((change, why));
             }
         }
     }
@@ -734,9 +857,10 @@ async fn run(app: &App, who: &Caller, country: &str, change: &Change) -> AppResu
     if change.kind == "commitment" {
         let id = CommitmentId::parse(&change.id)?;
         let Step::Revise { title, due_on } = &change.step else {
-            return Err(AppError::conflict(
-                "a commitment row only revises its title and due date",
-            ));
+            return Err(AppError::conflict(safeguards_domain::reason!(
+                "commitment-row-revises-title-due",
+                "a commitment row only revises its title and due date"
+            )));
         };
         let country_of = app
             .model()
@@ -823,9 +947,10 @@ async fn run(app: &App, who: &Caller, country: &str, change: &Change) -> AppResu
             },
         ),
         Step::Revise { .. } => {
-            return Err(AppError::conflict(
-                "a milestone row does not revise a commitment",
-            ))
+            return Err(AppError::conflict(safeguards_domain::reason!(
+                "milestone-row-does-not-revise",
+                "a milestone row does not revise a commitment"
+            )))
         }
     };
     let done = milestones::take(app, who, id, step, input).await?;

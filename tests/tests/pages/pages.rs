@@ -719,6 +719,73 @@ mod six_languages {
     on_both_stores!(every_page_speaks_the_six_languages_and_shows_no_english);
 }
 
+mod refusals_in_six_languages {
+    use super::*;
+    on_both_stores!(a_refusal_on_a_page_is_said_in_the_pages_language_from_its_code);
+}
+
+/// A form refused on a page says why in the page's language, from the refusal's code, with
+/// what it inserts (a status, a step) in that language too: never the English sentence the
+/// API's `detail` carries.
+async fn a_refusal_on_a_page_is_said_in_the_pages_language_from_its_code(backend: Backend) {
+    use safeguards_domain::subscriber::Language;
+    let app = TestApp::spawn(backend).await;
+    let started = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    let r = app
+        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
+        .await;
+    let commitment = r.body["commitment"].as_str().unwrap().to_string();
+    let planned = app.milestone(&commitment, "2027-06-30").await;
+    let before = app.event_count().await;
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let mut pm = Browser::new(&app);
+    pm.sign_in(&app.admin_email).await;
+    let clean = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
+    for (lang, code) in [
+        (Language::Ar, "ar"),
+        (Language::Zh, "zh"),
+        (Language::Ru, "ru"),
+        (Language::Fr, "fr"),
+        (Language::Es, "es"),
+    ] {
+        let errors = &safeguards_texts::catalogue(lang).errors;
+        // A value refused: a percent past 100.
+        let csrf = fp.csrf(&format!("/milestones/{started}")).await;
+        let (status, _, html) = fp
+            .post(
+                &format!("/milestones/{started}/progress?lang={code}"),
+                &[("csrf", &csrf), ("percent", "150")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {html}");
+        assert!(
+            clean(&html).contains(&clean(errors.not_a_percent)),
+            "{code}: {html}"
+        );
+        assert!(!html.contains("must be a whole number"), "{code}: {html}");
+        // A step the milestone's status does not allow: a planned milestone verified.
+        let csrf = pm.csrf(&format!("/milestones/{planned}")).await;
+        let (status, _, html) = pm
+            .post(
+                &format!("/milestones/{planned}/verify?lang={code}"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{code}: {html}");
+        let t = safeguards_api::web::i18n::texts(lang);
+        let expected = errors.milestone_step_not_allowed(t.status_planned, t.verify);
+        assert!(
+            html.contains(&expected.replace('"', "&#34;").replace('\'', "&#39;")),
+            "{code}: {expected} not in {html}"
+        );
+        assert!(!html.contains("cannot be verified"), "{code}: {html}");
+    }
+    assert_eq!(app.event_count().await, before, "a refusal records nothing");
+}
+
 /// The dashboard counts commitments in each language's plural forms, read from the rendered
 /// page: 0, 1, 2, 3, 11 and 100 in Arabic (six forms), Russian, French and English.
 async fn counts_take_each_languages_plural_form_on_the_page(backend: Backend) {

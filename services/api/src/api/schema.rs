@@ -32,7 +32,10 @@ pub fn list<T, S: AsRef<str>>(
     parse: impl Fn(&str) -> Result<T, FieldError>,
 ) -> Result<Vec<T>, FieldError> {
     if raw.len() > max {
-        return Err(FieldError::new(field, format!("takes at most {max} items")));
+        return Err(FieldError::new(
+            field,
+            safeguards_domain::reason!("too-many-items", "takes at most {max} items", max = max),
+        ));
     }
     safeguards_domain::values::parse_each(field, raw, parse)
 }

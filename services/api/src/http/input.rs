@@ -29,7 +29,10 @@ pub fn principles(raw: &[String]) -> Result<Vec<PrincipleCode>, FieldError> {
     if raw.is_empty() {
         return Err(FieldError::new(
             "principles",
-            "a commitment needs at least one principle",
+            safeguards_domain::reason!(
+                "commitment-needs-least-one-principle",
+                "a commitment needs at least one principle"
+            ),
         ));
     }
     list("principles", raw, max::PRINCIPLES, PrincipleCode::parse)

@@ -62,7 +62,10 @@ pub async fn act(
         Ok(input) => links::act(&state.app, &token, input).await,
         Err(e) => Err(ActError::App(AppError::Invalid(e))),
     };
-    let (status, field, message) = match done {
+    let (status, field, message) = match done.map_err(|e| match e {
+        ActError::App(e) => Refused::reason(t, e).map_err(ActError::App),
+        refused => Err(refused),
+    }) {
         Ok(_) => {
             return private(message(
                 t,
@@ -73,12 +76,9 @@ pub async fn act(
                 Some((&milestone_path(&opened), t.ac.open_milestone)),
             ))
         }
-        Err(ActError::Refused(r)) => return refused(t, r),
-        Err(ActError::App(AppError::Invalid(f))) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(f.field), f.reason)
-        }
-        Err(ActError::App(AppError::Conflict(d))) => (StatusCode::CONFLICT, None, d),
-        Err(ActError::App(e)) => {
+        Err(Ok(refusal)) => refusal,
+        Err(Err(ActError::Refused(r))) => return refused(t, r),
+        Err(Err(ActError::App(e))) => {
             let e = ApiError::from(e);
             return private(message(
                 t,
@@ -174,7 +174,12 @@ pub(super) fn form_evidence(form: &FormFields) -> Result<Evidence, FieldError> {
 pub(super) fn form_percent(form: &FormFields) -> Result<Percent, FieldError> {
     form_text(form, "percent")
         .and_then(|p| p.parse::<i64>().ok())
-        .ok_or_else(|| FieldError::new("percent", "must be a whole number from 0 to 100"))
+        .ok_or_else(|| {
+            FieldError::new(
+                "percent",
+                safeguards_domain::reason!("not-a-percent", "must be a whole number from 0 to 100"),
+            )
+        })
         .and_then(Percent::parse)
 }
 

@@ -170,10 +170,14 @@ impl Refused<'_> {
     /// does not exist, a failure of the server's) is given back.
     pub(super) fn reason(t: &'static Texts, e: AppError) -> Result<Refusal, AppError> {
         Ok(match e {
-            AppError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f.field), f.reason),
+            AppError::Invalid(f) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(f.field),
+                t.reason(&f.reason),
+            ),
             AppError::Stale { .. } => (StatusCode::CONFLICT, None, t.changed_meanwhile.into()),
-            AppError::Conflict(d) => (StatusCode::CONFLICT, None, d),
-            AppError::Forbidden(d) => (StatusCode::FORBIDDEN, None, d),
+            AppError::Conflict(d) => (StatusCode::CONFLICT, None, t.reason(&d)),
+            AppError::Forbidden(d) => (StatusCode::FORBIDDEN, None, t.reason(&d)),
             AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, None, t.too_many.into()),
             other => return Err(other),
         })

@@ -11,10 +11,11 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use safeguards_digest::texts::{mail_texts, MailTexts};
 use safeguards_domain::milestone::MilestoneStep;
+use safeguards_domain::reason::Reason;
 use safeguards_domain::subscriber::Language;
 use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
 use safeguards_projections::activity::ActivityLine;
-use safeguards_texts::{Actions, Activity, Framework, Pages, Public, Sheet};
+use safeguards_texts::{Actions, Activity, Errors, Framework, Pages, Public, Sheet};
 use strum::VariantArray;
 
 /// Every text of the pages in one language: the messages of `pages.ftl` (through `Deref`), and
@@ -36,6 +37,7 @@ pub struct Texts {
     pub sh: &'static Sheet,
     pages: &'static Pages,
     lines: &'static Activity,
+    errors: &'static Errors,
 }
 
 /// A language in the switch every page carries: its code, its own name, its direction.
@@ -101,6 +103,7 @@ static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| {
                 sh: &c.sheet,
                 pages: &c.pages,
                 lines: &c.activity,
+                errors: &c.errors,
             }
         })
         .collect()
@@ -161,7 +164,21 @@ impl Texts {
             .unwrap_or_else(|| line.text.clone())
     }
 
-    /// A fact of a history line as this language shows it.
+    /// A refusal in this language: its code's message in `errors.ftl`, the codes it inserts
+    /// (a status, a stage, a country) named; its English sentence for a code no message names.
+    pub fn reason(&self, r: &Reason) -> String {
+        let shown: Vec<(&str, String)> = r
+            .args
+            .iter()
+            .map(|(name, value)| (*name, self.fact(name, value)))
+            .collect();
+        let args: Vec<(&str, &str)> = shown.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.errors
+            .format_by_id(r.code, &args)
+            .unwrap_or_else(|| r.english.clone())
+    }
+
+    /// A fact of a history line, or a value a refusal inserts, as this language shows it.
     fn fact(&self, name: &str, value: &str) -> String {
         let date = || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
         match name {
@@ -174,6 +191,28 @@ impl Texts {
                 .ok()
                 .or_else(|| Some(status_word(self, value).to_string()).filter(|w| !w.is_empty())),
             "kind" => Some(self.activity_kind(value).to_string()),
+            "status" => Some(status_word(self, value).to_string()).filter(|w| !w.is_empty()),
+            "step" => value
+                .parse::<MilestoneStep>()
+                .ok()
+                .map(|s| step_label(texts(self.language), s).to_string()),
+            "country" => Some(self.country_or(value, value)),
+            "role" => Some(role_word(self, value).to_string()).filter(|w| !w.is_empty()),
+            // A list of codes: a status among them in words.
+            "choices" => Some(
+                value
+                    .split(", ")
+                    .map(|c| {
+                        Some(status_word(self, c))
+                            .filter(|w| !w.is_empty())
+                            .unwrap_or(c)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            "max" | "min" | "first" | "version" | "current" => {
+                Some(safeguards_texts::format::number(self.language, value))
+            }
             "due" | "day" => date().map(|d| self.day(d)),
             "percent" => Some(self.whole_percent(value)),
             _ => None,
@@ -312,6 +351,127 @@ pub fn word(t: &Texts, kind: &str, code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `reason!("code", …, name = …)` of the domain, the use cases and this crate: the
+    /// code and the names of the values it inserts.
+    fn reasons_in_the_code() -> Vec<(String, String, Vec<String>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = vec![];
+        let mut dirs: Vec<_> = ["domain/src", "services/app/src", "services/api/src"]
+            .iter()
+            .map(|d| root.join(d))
+            .collect();
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut found = vec![];
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (at, _) in text.match_indices("reason!(") {
+                let rest = &text[at + "reason!(".len()..];
+                // The invocation up to its closing parenthesis.
+                let mut depth = 1;
+                let end = rest
+                    .char_indices()
+                    .find(|(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(rest.len(), |(i, _)| i);
+                let call = &rest[..end];
+                // (This test's own mentions of the macro name no code.)
+                let Some(code) = call
+                    .trim_start()
+                    .strip_prefix('"')
+                    .and_then(|c| c.split('"').next())
+                    .filter(|c| {
+                        *c != "code"
+                            && !c.is_empty()
+                            && c.chars()
+                                .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == '-')
+                    })
+                else {
+                    continue;
+                };
+                // Named values: `, name = value` after the sentence (the second literal).
+                let sentence = call.trim_start()[code.len() + 2..]
+                    .split_once('"')
+                    .map_or("", |(_, s)| s);
+                let mut escaped = false;
+                let close = sentence
+                    .char_indices()
+                    .find(|(_, c)| {
+                        let end = *c == '"' && !escaped;
+                        escaped = *c == '\\' && !escaped;
+                        end
+                    })
+                    .map_or(sentence.len(), |(i, _)| i + 1);
+                let after = &sentence[close..];
+                let names = after
+                    .split(',')
+                    .filter_map(|part| part.split_once('=').map(|(n, _)| n.trim().to_string()))
+                    .filter(|n| {
+                        !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    })
+                    .collect();
+                found.push((file.display().to_string(), code.to_string(), names));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_refusal_code_has_a_message_that_inserts_only_what_the_code_gives() {
+        let found = reasons_in_the_code();
+        assert!(
+            found.len() > 80,
+            "the scan finds the refusals: {}",
+            found.len()
+        );
+        let mut wrong = vec![];
+        for (file, code, names) in found {
+            if code == "no-such-code" {
+                continue; // the test below, of a code no message names
+            }
+            let args: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+            for &l in Language::VARIANTS {
+                match texts(l).errors.format_by_id(&code, &args) {
+                    None => wrong.push(format!("{file}: `{code}` has no message")),
+                    Some(m) if m.contains("{$") => wrong.push(format!(
+                        "{file}: `{code}` ({l:?}) needs a value not given: {m}"
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn a_refusal_names_the_codes_it_inserts_in_the_pages_language() {
+        let r = safeguards_domain::reason!(
+            "milestone-step-not-allowed",
+            "a milestone that is {status} cannot be {step}",
+            status = "in_progress",
+            step = "verify"
+        );
+        let fr = texts(Language::Fr).reason(&r);
+        assert!(fr.contains("en cours") && fr.contains("Vérifier"), "{fr}");
+        assert!(texts(Language::En).reason(&r).contains("in progress"));
+        let unknown = safeguards_domain::reason!("no-such-code", "as said in English");
+        assert_eq!(texts(Language::Ar).reason(&unknown), "as said in English");
+    }
 
     #[test]
     fn the_language_comes_from_the_query_then_the_cookie_then_the_browser() {

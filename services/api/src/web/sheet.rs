@@ -10,6 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use safeguards_app::sheets::{self, CellError, Change, Conflict, Outcome, Plan, Step};
 use safeguards_app::{may, Action, AppError, Caller};
+use safeguards_domain::reason::Reason;
 use safeguards_domain::values::CountryCode;
 
 use super::{message, not_found, render, FormFields, Path, Visit};
@@ -51,7 +52,7 @@ async fn download(
         Err(e) => return ApiError::from(e).into_response(),
     };
     let (bytes, kind) = match format {
-        "xlsx" => match sheet_files::xlsx(&rows) {
+        "xlsx" => match sheet_files::xlsx(&rows, t) {
             Ok(b) => (
                 b,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -61,7 +62,7 @@ async fn download(
                 return ApiError::internal().into_response();
             }
         },
-        _ => (sheet_files::csv(&rows), "text/csv; charset=utf-8"),
+        _ => (sheet_files::csv(&rows, t), "text/csv; charset=utf-8"),
     };
     let name = format!(
         "attachment; filename=\"{code}-plan-{}.{format}\"",
@@ -169,7 +170,7 @@ struct PreviewPage<'a> {
     csrf: String,
     changes: Vec<Line>,
     conflicts: Vec<Line>,
-    errors: Vec<CellError>,
+    errors: Vec<CellLine>,
     unchanged: usize,
     sealed: String,
 }
@@ -240,10 +241,7 @@ pub async fn upload(
                 FileError::TooLarge | FileError::TooMuchText => StatusCode::PAYLOAD_TOO_LARGE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let why = match e {
-                FileError::TooLarge => t.sh.too_large.to_string(),
-                e => e.to_string(),
-            };
+            let why = file_error(t, &e);
             return upload_form(&state, &visit, &code, &name, status, Some(why));
         }
     };
@@ -288,12 +286,35 @@ pub async fn upload(
             name: &name,
             csrf: visit.csrf(&state),
             changes: changes.iter().map(|c| line(t, c)).collect(),
-            conflicts: conflicts.into_iter().map(conflict_line).collect(),
-            errors,
+            conflicts: conflicts.into_iter().map(|c| conflict_line(t, c)).collect(),
+            errors: errors.into_iter().map(|e| cell_line(t, e)).collect(),
             unchanged,
             sealed,
         },
     ))
+}
+
+/// Why a file cannot be read, in the page's words.
+fn file_error(t: &Texts, e: &FileError) -> String {
+    let n = |x: usize| safeguards_texts::format::number(t.language, &x.to_string());
+    let s = t.sh;
+    match e {
+        FileError::NotSpreadsheet => s.not_spreadsheet.to_string(),
+        FileError::TooLarge => s.too_large.to_string(),
+        FileError::TooManyRows(rows) => {
+            s.too_many_rows(n(safeguards_app::sheets::MAX_ROWS), n(*rows))
+        }
+        FileError::Header => s.header_wrong(safeguards_app::sheets::COLUMNS.join(", ")),
+        FileError::CellTooLong { row } => s.cell_too_long(n(sheet_files::MAX_CELL), n(*row)),
+        FileError::TooManyColumns { row } => {
+            s.too_many_columns(n(sheet_files::MAX_COLUMNS), n(*row))
+        }
+        FileError::TooMuchText => s.too_much_text(n(sheet_files::MAX_TEXT / 1024 / 1024)),
+        FileError::Unreadable(detail) => {
+            tracing::info!(%detail, "an uploaded spreadsheet cannot be read");
+            s.unreadable.to_string()
+        }
+    }
 }
 
 /// A field of the form, read a chunk at a time: past `max` bytes the rest is read and dropped,
@@ -321,11 +342,26 @@ async fn read_field(
     }
 }
 
-fn conflict_line(c: Conflict) -> Line {
+fn conflict_line(t: &Texts, c: Conflict) -> Line {
     Line {
         row: c.row,
         title: c.title,
-        what: c.message,
+        what: t.reason(&c.message),
+    }
+}
+
+/// A cell the upload cannot take, in the page's words.
+struct CellLine {
+    row: usize,
+    column: &'static str,
+    message: String,
+}
+
+fn cell_line(t: &Texts, e: CellError) -> CellLine {
+    CellLine {
+        row: e.row,
+        column: e.column,
+        message: t.reason(&e.message),
     }
 }
 
@@ -423,10 +459,10 @@ pub async fn confirm(
         Ok(o) => o,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let with_reason = |(c, why): (Change, String)| Line {
+    let with_reason = |(c, why): (Change, Reason)| Line {
         row: c.row,
         title: c.title.clone(),
-        what: format!("{} — {why}", line(t, &c).what),
+        what: format!("{} — {}", line(t, &c).what, t.reason(&why)),
     };
     visit.answer(render(
         StatusCode::OK,

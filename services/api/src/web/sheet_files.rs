@@ -12,14 +12,19 @@
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
-use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Note, Workbook, XlsxError};
 use safeguards_app::sheets::{SheetRow, COLUMNS, MAX_ROWS, STATUSES};
+use safeguards_domain::milestone::MilestoneStatus;
+use safeguards_domain::subscriber::Language;
+use strum::VariantArray;
+
+use super::i18n::{status_word, texts, Texts};
 
 /// The largest file taken.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
-/// The sheet's name in the workbook.
-const SHEET: &str = "Plan";
+/// Where the status is in a row.
+const STATUS: usize = 5;
 
 /// Why a file cannot be read as the plan's spreadsheet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,15 +80,53 @@ impl Taken {
     }
 }
 
-/// The rows as an XLSX workbook.
-pub fn xlsx(rows: &[SheetRow]) -> Result<Vec<u8>, XlsxError> {
+/// The rows as they read in `t`'s language: a status in its words ("en cours", "قيد الإنجاز").
+/// Reading takes the words of every language back, and the codes.
+fn in_words(rows: &[SheetRow], t: &Texts) -> Vec<SheetRow> {
+    let mut rows = rows.to_vec();
+    for row in &mut rows {
+        let word = status_word(t, &row.0[STATUS]);
+        if !word.is_empty() {
+            row.0[STATUS] = word.to_string();
+        }
+    }
+    rows
+}
+
+/// The status code (`in_progress`) of a status cell written in any language's words, or the
+/// cell as it is.
+fn status_code(cell: &str) -> Option<&'static str> {
+    let cell = cell.trim();
+    MilestoneStatus::VARIANTS.iter().find_map(|s| {
+        let code = s.as_str();
+        Language::VARIANTS
+            .iter()
+            .any(|&l| status_word(texts(l), code) == cell)
+            .then_some(code)
+    })
+}
+
+/// The rows as an XLSX workbook in `t`'s language: a note on each column's name says what the
+/// column holds, the status column offers the language's words, Arabic's sheet reads right to
+/// left. The column names stay as they are: they name the columns for the upload.
+pub fn xlsx(rows: &[SheetRow], t: &Texts) -> Result<Vec<u8>, XlsxError> {
+    let s = t.sh;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(SHEET)?;
+    sheet.set_name(s.sheet_name)?;
+    sheet.set_right_to_left(t.dir == "rtl");
     let bold = Format::new().set_bold();
     for (c, name) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &bold)?;
+        let what = s
+            .by_id(&format!("column-{}", name.replace('_', "-")))
+            .unwrap_or_default();
+        if !what.is_empty() {
+            let note = Note::new(what).add_author_prefix(false).set_width(240);
+            sheet.insert_note(0, c as u16, &note)?;
+        }
     }
+    let rows = in_words(rows, t);
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.0.iter().enumerate() {
             if !cell.is_empty() {
@@ -93,10 +136,11 @@ pub fn xlsx(rows: &[SheetRow]) -> Result<Vec<u8>, XlsxError> {
     }
     let last = (rows.len() + 200).min(MAX_ROWS) as u32;
     let column = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap_or(0) as u16;
+    let words: Vec<&str> = STATUSES.iter().map(|c| status_word(t, c)).collect();
     let statuses = DataValidation::new()
-        .allow_list_strings(&STATUSES)?
-        .set_error_title("Status")?
-        .set_error_message(format!("One of: {}", STATUSES.join(", ")))?;
+        .allow_list_strings(&words)?
+        .set_error_title(s.status_list_title)?
+        .set_error_message(s.status_list_message(words.join(", ")))?;
     sheet.add_data_validation(1, column("status"), last, column("status"), &statuses)?;
     let kinds = DataValidation::new().allow_list_strings(&["commitment", "milestone"])?;
     sheet.add_data_validation(1, column("kind"), last, column("kind"), &kinds)?;
@@ -116,12 +160,13 @@ pub fn xlsx(rows: &[SheetRow]) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-/// The rows as CSV (UTF-8, a header row). A cell that a spreadsheet would take for a formula
-/// (`=`, `+`, `-`, `@`) is written behind an apostrophe, which reading takes off again.
-pub fn csv(rows: &[SheetRow]) -> Vec<u8> {
+/// The rows as CSV (UTF-8, a header row), statuses in `t`'s words. A cell that a spreadsheet
+/// would take for a formula (`=`, `+`, `-`, `@`) is written behind an apostrophe, which
+/// reading takes off again.
+pub fn csv(rows: &[SheetRow], t: &Texts) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(COLUMNS);
-    for row in rows {
+    for row in &in_words(rows, t) {
         let _ = w.write_record(row.0.iter().map(|c| guarded(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
@@ -167,6 +212,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError> {
             let mut row = SheetRow::default();
             for (slot, cell) in row.0.iter_mut().zip(cells) {
                 *slot = cell;
+            }
+            if let Some(code) = status_code(&row.0[STATUS]) {
+                row.0[STATUS] = code.to_string();
             }
             row
         })
@@ -248,7 +296,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
     let names = book.sheet_names();
     let name = names
         .iter()
-        .find(|n| n.as_str() == SHEET)
+        .find(|n| {
+            Language::VARIANTS
+                .iter()
+                .any(|&l| texts(l).sh.sheet_name == n.as_str())
+        })
         .or(names.first())
         .cloned()
         .ok_or(FileError::Header)?;
@@ -398,8 +450,11 @@ mod tests {
     #[test]
     fn rows_come_back_unchanged_from_the_xlsx_and_the_csv_written() {
         let rows = vec![row("a", "planned"), row("b", "in_progress")];
-        assert_eq!(read(&xlsx(&rows).unwrap()).unwrap(), rows);
-        assert_eq!(read(&csv(&rows)).unwrap(), rows);
+        for lang in Language::VARIANTS {
+            let t = texts(*lang);
+            assert_eq!(read(&xlsx(&rows, t).unwrap()).unwrap(), rows, "{lang:?}");
+            assert_eq!(read(&csv(&rows, t)).unwrap(), rows, "{lang:?}");
+        }
     }
 
     #[test]
@@ -419,9 +474,12 @@ mod tests {
         assert_eq!(read(b"name,amount\nx,1\n"), Err(FileError::Header));
         assert_eq!(read(b""), Err(FileError::Header));
         let many = vec![row("a", "planned"); MAX_ROWS + 1];
-        assert_eq!(read(&csv(&many)), Err(FileError::TooManyRows(MAX_ROWS + 1)));
         assert_eq!(
-            read(&xlsx(&many).unwrap()),
+            read(&csv(&many, texts(Language::En))),
+            Err(FileError::TooManyRows(MAX_ROWS + 1))
+        );
+        assert_eq!(
+            read(&xlsx(&many, texts(Language::En)).unwrap()),
             Err(FileError::TooManyRows(MAX_ROWS + 1))
         );
     }
@@ -430,7 +488,7 @@ mod tests {
     fn a_far_away_cell_a_formula_like_title_and_a_huge_day_number_are_harmless() {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
-        sheet.set_name(SHEET).unwrap();
+        sheet.set_name("Plan").unwrap();
         for (c, name) in COLUMNS.iter().enumerate() {
             sheet.write_string(0, c as u16, *name).unwrap();
         }
@@ -452,7 +510,8 @@ mod tests {
 
         let mut r = row("a", "planned");
         r.0[4] = "=HYPERLINK(\"http://x\")".into();
-        let written = String::from_utf8(csv(std::slice::from_ref(&r))).unwrap();
+        let written =
+            String::from_utf8(csv(std::slice::from_ref(&r), texts(Language::En))).unwrap();
         assert!(written.contains("'=HYPERLINK"), "{written}");
         assert_eq!(read(written.as_bytes()).unwrap(), vec![r]);
         assert_eq!(serial_date(1e300), 1e300.to_string());

@@ -304,7 +304,15 @@ country_form! {
                 let reason = Text::parse_optional("reason", given(&form, "reason").as_deref())?;
                 engagements::unpublish(&state.app, caller, country, reason).await
             }
-            _ => Err(FieldError::new("to", "must be publish or unpublish").into()),
+            _ => Err(FieldError::new(
+                "to",
+                safeguards_domain::reason!(
+                    "unknown-word",
+                    "unknown value `{value}`; expected one of {choices}",
+                    value = form.one("to").trim(),
+                    choices = "publish, unpublish"
+                ),
+            ).into()),
         }
     }
 }

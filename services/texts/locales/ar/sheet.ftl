@@ -39,3 +39,29 @@ evidence = إضافة دليل
 achieve = منجز
 block = متعثر
 cancel = ملغى
+
+## Why a file cannot be read.
+not-spreadsheet = هذا الملف ليس جدول بيانات: حمّل ملف ‎.xlsx أو ‎.csv الذي نُزِّل من هذه الصفحة بعد تعديله.
+too-many-rows = عدد صفوف الملف { $rows }، والحد الأقصى لما يُقبل دفعة واحدة هو { $max }.
+header-wrong = يجب أن يتضمن الصف الأول أسماء أعمدة الملف المنزَّل: { $columns }.
+cell-too-long = يحتوي الصف { $row } على خلية يتجاوز عدد أحرفها { $max }.
+too-many-columns = يتجاوز عدد الأعمدة في الصف { $row } الحد الأقصى البالغ { $max }.
+too-much-text = يحتوي الملف على أكثر من { $megabytes } ميغابايت من النص: حمّل صفوف الخطة فقط.
+unreadable = تتعذر قراءة جدول البيانات: نزّله مرة أخرى وعدّله ثم حمّله.
+
+## The downloaded workbook: a note on each column's name (the names stay as they are, for the
+## upload), and the status column's list.
+sheet-name = الخطة
+column-kind = «commitment» أو «milestone». لا تغيّر هذه القيمة.
+column-id = معرِّف الصف في أداة التتبع. لا تغيّر هذه القيمة.
+column-version = إصدار الصف عند التنزيل: يُترك دون تغيير أي صف غُيّر في أداة التتبع منذ ذلك الحين. لا تغيّر هذه القيمة.
+column-commitment = الالتزام الذي ينتمي إليه المعلم.
+column-title = عنوان الالتزام، ويمكن تغييره هنا. أما المعلم فيحتفظ بعنوانه.
+column-status = حالة المعلم: اخترها من القائمة.
+column-percent = التقدم، عدد صحيح من 0 إلى 100.
+column-due-on = موعد الاستحقاق، بالصيغة 2027-03-31. ويتطلب التاريخ الجديد ملاحظة تبيّن السبب.
+column-note = ملاحظة بشأن هذا التغيير: السبب عند تعثر المعلم أو إلغائه أو إعادة جدولته.
+column-evidence-title = عنوان دليل الإنجاز.
+column-evidence-url = رابط الدليل (http أو https).
+status-list-title = الحالة
+status-list-message = اختر قيمة من القائمة: { $choices }

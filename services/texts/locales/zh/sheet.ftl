@@ -39,3 +39,29 @@ evidence = 添加证据
 achieve = 已达成
 block = 受阻
 cancel = 已取消
+
+## Why a file cannot be read.
+not-spreadsheet = 此文件不是电子表格：请上传从本页面下载并经编辑的 .xlsx 或 .csv 文件。
+too-many-rows = 文件有 { $rows } 行；一次最多接受 { $max } 行。
+header-wrong = 第一行必须是下载文件中的列名：{ $columns }。
+cell-too-long = 第 { $row } 行有单元格超过 { $max } 个字符。
+too-many-columns = 第 { $row } 行超过 { $max } 列。
+too-much-text = 文件包含超过 { $megabytes } MB 的文本：请仅上传计划中的行。
+unreadable = 无法读取该电子表格：请重新下载，编辑后再上传。
+
+## The downloaded workbook: a note on each column's name (the names stay as they are, for the
+## upload), and the status column's list.
+sheet-name = 计划
+column-kind = “commitment”或“milestone”。请勿更改。
+column-id = 该行在跟踪系统中的 ID。请勿更改。
+column-version = 下载时该行的版本：此后在跟踪系统中更改过的行将保持不变。请勿更改。
+column-commitment = 里程碑所属的承诺。
+column-title = 承诺的标题，可在此更改。里程碑的标题保持不变。
+column-status = 里程碑的状态：请从列表中选择。
+column-percent = 进展，0 到 100 之间的整数。
+column-due-on = 截止日期，格式如 2027-03-31。新日期须附说明，写明原因。
+column-note = 此项更改的说明：里程碑受阻、取消或改期时的原因。
+column-evidence-title = 达成证据的标题。
+column-evidence-url = 证据链接（http 或 https）。
+status-list-title = 状态
+status-list-message = 请从列表中选择一项：{ $choices }
