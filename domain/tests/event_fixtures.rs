@@ -329,6 +329,7 @@ fn write_fixtures() {
             "account",
             AccountEvent::LanguageSet {
                 language: Language::Fr,
+                digits: Default::default(),
             },
         ),
         fixture("account", AccountEvent::AccountDisabled),

@@ -10,7 +10,9 @@ use safeguards_domain::digest::Period;
 use safeguards_domain::digest::{DeliveryEvent, DigestEvent};
 use safeguards_domain::engagement::{EngagementEvent, EngagementStatus};
 use safeguards_domain::milestone::{MilestoneEvent, MilestoneStatus};
-use safeguards_domain::subscriber::{Frequency, Language, SubscriberEvent, SubscriberStatus};
+use safeguards_domain::subscriber::{
+    Digits, Frequency, Language, SubscriberEvent, SubscriberStatus,
+};
 use safeguards_domain::values::{Evidence, Role};
 use serde::{Deserialize, Serialize};
 
@@ -298,6 +300,9 @@ pub struct AccountView {
     pub version: i64,
     /// The language chosen for the pages, if any.
     pub language: Option<Language>,
+    /// The digits chosen for the pages (Arabic's only).
+    #[serde(default)]
+    pub digits: Digits,
     #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     pub password_hash: Option<String>,
     /// Tokens of an earlier generation no longer work (a new password, a revocation).
@@ -772,6 +777,7 @@ impl Tracker {
                     disabled: false,
                     version,
                     language: None,
+                    digits: Digits::Latin,
                     password_hash: None,
                     token_generation: 0,
                 },
@@ -800,7 +806,10 @@ impl Tracker {
                 a.token_generation += 1;
             }
             E::TokensRevoked => a.token_generation += 1,
-            E::LanguageSet { language } => a.language = Some(language),
+            E::LanguageSet { language, digits } => {
+                a.language = Some(language);
+                a.digits = digits;
+            }
             E::AccountDisabled => a.disabled = true,
             E::AccountEnabled => {
                 a.disabled = false;

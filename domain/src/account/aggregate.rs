@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Decision, DomainError};
-use crate::subscriber::Language;
+use crate::subscriber::{Digits, Language};
 use crate::values::{CountryCode, Email, Role, Title};
 
 use super::{AccountCommand, AccountEvent};
@@ -26,6 +26,9 @@ pub struct Account {
     /// The language chosen for the pages.
     #[serde(default)]
     language: Option<Language>,
+    /// The digits chosen for the pages.
+    #[serde(default)]
+    digits: Digits,
 }
 
 impl Account {
@@ -59,6 +62,9 @@ impl Account {
     }
     pub fn language(&self) -> Option<Language> {
         self.language
+    }
+    pub fn digits(&self) -> Digits {
+        self.digits
     }
 
     pub fn decide(&self, command: AccountCommand) -> Decision<AccountEvent> {
@@ -168,7 +174,7 @@ impl Account {
             }
             C::SetPassword { password_hash } => Ok(vec![E::PasswordSet { password_hash }]),
             C::RevokeTokens => Ok(vec![E::TokensRevoked]),
-            C::SetLanguage { language } => Ok(vec![E::LanguageSet { language }]),
+            C::SetLanguage { language, digits } => Ok(vec![E::LanguageSet { language, digits }]),
             C::Disable => Ok(vec![E::AccountDisabled]),
             C::Enable => Err(DomainError::conflict(crate::reason!(
                 "account-not-disabled",
@@ -205,7 +211,10 @@ impl Account {
             }
             E::PasswordChangeRequired => self.must_change_password = true,
             E::TokensRevoked => self.token_generation += 1,
-            E::LanguageSet { language } => self.language = Some(language),
+            E::LanguageSet { language, digits } => {
+                self.language = Some(language);
+                self.digits = digits;
+            }
             E::AccountDisabled => self.disabled = true,
             E::AccountEnabled => {
                 self.disabled = false;

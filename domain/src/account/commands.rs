@@ -1,4 +1,4 @@
-use crate::subscriber::Language;
+use crate::subscriber::{Digits, Language};
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What may be asked of an account. Password hashes arrive already hashed (argon2id, PHC form).
@@ -42,6 +42,7 @@ pub enum AccountCommand {
     /// The language of the pages for this account.
     SetLanguage {
         language: Language,
+        digits: Digits,
     },
     Disable,
     /// A disabled account may sign in again; tokens issued before stay ended.

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::subscriber::Language;
+use crate::subscriber::{Digits, Language};
 use crate::values::{CountryCode, Email, Role, Title};
 
 /// What happened to an account.
@@ -36,6 +36,9 @@ pub enum AccountEvent {
     TokensRevoked,
     LanguageSet {
         language: Language,
+        /// The digits of its pages (Arabic only); recorded only when not Latin.
+        #[serde(default, skip_serializing_if = "Digits::is_latin")]
+        digits: Digits,
     },
     AccountDisabled,
     /// The account may sign in again. Tokens issued before it stay ended.

@@ -34,6 +34,42 @@ pub enum Language {
     Es,
 }
 
+/// The digits numbers are written in. CLDR writes Arabic with Latin digits by default
+/// (`ar`); Egypt and much of the Arab East write Arabic-Indic digits (٠١٢٣), which an account
+/// may choose. Other languages write Latin digits whatever the choice.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Digits {
+    /// 0123456789.
+    #[default]
+    Latin,
+    /// ٠١٢٣٤٥٦٧٨٩, for Arabic.
+    Arab,
+}
+
+impl Digits {
+    pub fn is_latin(&self) -> bool {
+        *self == Self::Latin
+    }
+}
+
 /// How often a subscriber receives the digest.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(

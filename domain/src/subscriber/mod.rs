@@ -14,4 +14,4 @@ mod events;
 
 pub use aggregate::{Subscriber, SubscriberStatus, CONFIRMATION_INTERVAL, CONFIRMATION_LIFETIME};
 pub use commands::{DeliveryOutcome, SubscriberCommand};
-pub use events::{Frequency, Language, Preferences, SubscriberEvent, SUPPRESS_AFTER};
+pub use events::{Digits, Frequency, Language, Preferences, SubscriberEvent, SUPPRESS_AFTER};

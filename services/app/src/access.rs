@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{AccountId, Actor, Role};
 use safeguards_infra::CommandContext;
 
@@ -22,6 +22,8 @@ pub struct Principal {
     pub countries: BTreeSet<String>,
     /// The language the account chose for the pages.
     pub language: Option<Language>,
+    /// The digits the account chose for its pages.
+    pub digits: Digits,
 }
 
 impl Principal {
@@ -33,6 +35,7 @@ impl Principal {
             name: "system".into(),
             countries: BTreeSet::new(),
             language: None,
+            digits: Digits::Latin,
         }
     }
     /// The account, unless this is the system.
@@ -144,6 +147,7 @@ mod tests {
             name: "x".into(),
             countries: countries.iter().map(|c| c.to_string()).collect(),
             language: None,
+            digits: Digits::Latin,
         }
     }
 

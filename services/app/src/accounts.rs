@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use safeguards_domain::account::roster::{Roster, RosterCommand, ROSTER_ID};
 use safeguards_domain::account::{account_id, Account, AccountCommand};
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{AccountId, Actor, CountryCode, Email, Role, Title};
 use safeguards_infra::Committed;
 use safeguards_projections::Tracker;
@@ -181,6 +181,7 @@ fn principal_of(id: AccountId, account: &Account, generation: u32) -> Option<Pri
             .map(|c| c.as_str().to_string())
             .collect(),
         language: account.language(),
+        digits: account.digits(),
     })
 }
 
@@ -197,6 +198,7 @@ pub fn principal_in(model: &Tracker, id: AccountId, generation: u32) -> Option<P
         name: account.name.clone(),
         countries: model.countries_of(&id.to_string()),
         language: account.language,
+        digits: account.digits,
     })
 }
 
@@ -438,13 +440,18 @@ pub async fn sign_out(app: &App, caller: &Caller) -> AppResult<Committed> {
         .await
 }
 
-/// The language of the caller's pages.
-pub async fn set_language(app: &App, caller: &Caller, language: Language) -> AppResult<Committed> {
+/// The language of the caller's pages, and their digits.
+pub async fn set_language(
+    app: &App,
+    caller: &Caller,
+    language: Language,
+    digits: Digits,
+) -> AppResult<Committed> {
     let id = caller.principal.account().ok_or(AppError::Unauthorized)?;
     app.execute::<Account>(
         caller,
         &id.to_string(),
-        AccountCommand::SetLanguage { language },
+        AccountCommand::SetLanguage { language, digits },
     )
     .await
 }

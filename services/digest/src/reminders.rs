@@ -9,7 +9,7 @@ use lettre::Message;
 use safeguards_domain::digest::Period;
 use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_domain::reminder::{Reminder, ReminderCommand};
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{AccountId, MilestoneId, Role};
 use safeguards_domain::DomainError;
 use safeguards_infra::{CommandContext, CommandError};
@@ -23,7 +23,7 @@ use crate::{DigestError, DigestService};
 pub const HORIZON_DAYS: i64 = 14;
 
 /// A focal point to remind: id, address, name, and the token generation their links carry.
-type Recipient = (String, String, String, u32, Language);
+type Recipient = (String, String, String, u32, (Language, Digits));
 
 /// An open milestone due within [`HORIZON_DAYS`] or overdue.
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
                         a.email.clone(),
                         a.name.clone(),
                         a.token_generation,
-                        a.language.unwrap_or_default(),
+                        (a.language.unwrap_or_default(), a.digits),
                     ),
                     theirs,
                 );
@@ -113,8 +113,8 @@ async fn send_due(svc: &DigestService, now: DateTime<Utc>) -> Result<u32, Digest
         }
     }
     let mut sent = 0;
-    for ((account, email, name, generation, language), milestones) in due {
-        let t = crate::texts::mail_texts(language);
+    for ((account, email, name, generation, (language, digits)), milestones) in due {
+        let t = crate::texts::mail_texts(safeguards_texts::Locale::new(language, digits));
         let Ok(account_id) = AccountId::parse(&account) else {
             continue;
         };

@@ -8,8 +8,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use safeguards_domain::subscriber::Language;
 use safeguards_texts::format;
-use safeguards_texts::{Formats, Mail};
-use strum::VariantArray;
+use safeguards_texts::{Formats, Locale, Mail};
 
 /// Every text of the mails in one language.
 #[derive(Debug)]
@@ -19,6 +18,8 @@ pub struct MailTexts {
     /// `rtl` or `ltr`, for the mail's `dir`.
     pub dir: &'static str,
     pub language: Language,
+    /// The language and its digits, for numbers and dates.
+    pub locale: Locale,
     words: &'static Mail,
     formats: &'static Formats,
 }
@@ -31,14 +32,15 @@ impl Deref for MailTexts {
 }
 
 static TEXTS: LazyLock<Vec<MailTexts>> = LazyLock::new(|| {
-    Language::VARIANTS
-        .iter()
-        .map(|&l| {
-            let c = safeguards_texts::catalogue(l);
+    Locale::all()
+        .map(|locale| {
+            let l = locale.language;
+            let c = safeguards_texts::catalogue(locale);
             MailTexts {
                 lang: l.into(),
                 dir: safeguards_texts::direction(l),
                 language: l,
+                locale,
                 words: &c.mail,
                 formats: &c.formats,
             }
@@ -46,9 +48,9 @@ static TEXTS: LazyLock<Vec<MailTexts>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The texts of a language.
-pub fn mail_texts(lang: Language) -> &'static MailTexts {
-    &TEXTS[safeguards_texts::index(lang)]
+/// The texts of a language (and its digits).
+pub fn mail_texts(locale: impl Into<Locale>) -> &'static MailTexts {
+    &TEXTS[locale.into().slot()]
 }
 
 impl MailTexts {
@@ -63,7 +65,7 @@ impl MailTexts {
 
     /// `x` with one decimal, as the language writes it (CLDR, through ICU4X).
     pub fn decimal(&self, x: f64) -> String {
-        format::decimal(self.language, x, 1)
+        format::decimal(self.locale, x, 1)
     }
 
     /// A percentage with one decimal, as the language writes it: "35.1%", "35,1 %".
@@ -74,7 +76,7 @@ impl MailTexts {
     /// A whole percentage: "50%", "50 %".
     pub fn whole_percent(&self, n: impl std::fmt::Display) -> String {
         self.formats
-            .percent(format::number(self.language, &n.to_string()))
+            .percent(format::number(self.locale, &n.to_string()))
     }
 
     /// Clauses joined as a list, ended as a sentence: "3 countries, 4 commitments.".
@@ -98,7 +100,7 @@ impl MailTexts {
     /// A day as the language writes it (CLDR's long date): "3 December 2026", "3 décembre
     /// 2026", "2026年12月3日".
     pub fn day(&self, d: NaiveDate) -> String {
-        format::day(self.language, d)
+        format::day(self.locale, d)
     }
 
     /// An activity kind (its code, e.g. `workshop`) in words.

@@ -446,6 +446,7 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
                     .map(|c| c.to_string())
                     .collect::<BTreeSet<_>>(),
                 language: None,
+                digits: Default::default(),
             },
         );
         accounts.push(DemoAccount {

@@ -18,15 +18,68 @@ use safeguards_domain::subscriber::Language;
 use strum::VariantArray;
 
 pub use fluent_bundle::FluentValue;
+pub use safeguards_domain::subscriber::Digits;
 
 pub mod format;
 mod variables;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
-/// The messages of `lang`.
-pub fn catalogue(lang: Language) -> &'static Catalogue {
-    &CATALOGUES[index(lang)]
+/// A language as a page or a mail writes it: its words and its digits. Arabic is written
+/// with Latin digits (CLDR's default for `ar`) or with Arabic-Indic ones (٠١٢٣), everywhere
+/// on a page: the numbers its messages insert, the numbers of the messages themselves, dates,
+/// percentages. The other languages write Latin digits whatever is asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Locale {
+    pub language: Language,
+    pub digits: Digits,
+}
+
+impl Locale {
+    pub fn new(language: Language, digits: Digits) -> Self {
+        let digits = match language {
+            Language::Ar => digits,
+            _ => Digits::Latin,
+        };
+        Self { language, digits }
+    }
+
+    /// Every locale with texts of its own: the six languages in `Language::VARIANTS`' order,
+    /// then Arabic with Arabic-Indic digits.
+    pub fn all() -> impl Iterator<Item = Locale> {
+        Language::VARIANTS
+            .iter()
+            .map(|&l| Locale::from(l))
+            .chain(std::iter::once(Locale::new(Language::Ar, Digits::Arab)))
+    }
+
+    /// Where this locale stands in the per-locale tables (see [`Locale::all`]).
+    pub fn slot(self) -> usize {
+        match (self.language, self.digits) {
+            (Language::Ar, Digits::Arab) => Language::VARIANTS.len(),
+            (l, _) => index(l),
+        }
+    }
+
+    /// The language and digits of a BCP 47 tag (`fr-CA`, `ar-EG`, `zh-Hans`): the digits CLDR
+    /// gives the tag (`ar-EG` and `ar-SA` write Arabic-Indic digits, `ar` and `ar-MA` Latin).
+    pub fn digits_of_tag(tag: &str) -> Digits {
+        format::digits_of(tag)
+    }
+}
+
+impl From<Language> for Locale {
+    fn from(language: Language) -> Self {
+        Self {
+            language,
+            digits: Digits::Latin,
+        }
+    }
+}
+
+/// The messages of a language (and its digits).
+pub fn catalogue(locale: impl Into<Locale>) -> &'static Catalogue {
+    &CATALOGUES[locale.into().slot()]
 }
 
 /// The name of a framework code of kind `kind` (`principle`, `dpi_system`) in `lang`, if the
@@ -58,11 +111,11 @@ pub fn index(lang: Language) -> usize {
         .unwrap_or_default()
 }
 
-static ENGLISH: LazyLock<Bundles> = LazyLock::new(|| Bundles::new(Language::En, None));
+static ENGLISH: LazyLock<Bundles> =
+    LazyLock::new(|| Bundles::new(Locale::from(Language::En), None));
 static BUNDLES: LazyLock<Vec<Bundles>> = LazyLock::new(|| {
-    Language::VARIANTS
-        .iter()
-        .map(|&l| Bundles::new(l, (l != Language::En).then(|| &*ENGLISH)))
+    Locale::all()
+        .map(|l| Bundles::new(l, (l.language != Language::En).then(|| &*ENGLISH)))
         .collect()
 });
 static CATALOGUES: LazyLock<Vec<Catalogue>> =
@@ -74,7 +127,7 @@ struct Bundles {
 }
 
 impl Bundles {
-    fn new(lang: Language, fallback: Option<&'static Bundles>) -> Self {
+    fn new(lang: Locale, fallback: Option<&'static Bundles>) -> Self {
         let groups = GROUPS
             .iter()
             .map(|&g| (g, Bundle::new(lang, g, fallback.map(|f| f.get(g)))))
@@ -107,16 +160,25 @@ impl std::fmt::Debug for Bundle {
 }
 
 impl Bundle {
-    fn new(lang: Language, group: &str, fallback: Option<&'static Bundle>) -> Self {
-        let code: &str = lang.into();
+    fn new(lang: Locale, group: &str, fallback: Option<&'static Bundle>) -> Self {
+        let code: &str = lang.language.into();
         let locale = code.parse().expect("a language code is a locale");
         let mut inner = FluentBundle::new_concurrent(vec![locale]);
         // `formats.ftl` inserts numbers already written in the language's digits: nothing there
         // needs isolating, and marks would show in every percentage.
         inner.set_use_isolating(group != "formats");
         if let Some(source) = source(code, group) {
+            let source = match lang.digits {
+                Digits::Latin => source.to_owned(),
+                // The messages' own digits, and those of the numbers they insert, written
+                // in Arabic-Indic.
+                Digits::Arab => {
+                    inner.set_formatter(Some(arab_number));
+                    format::arab_text(source)
+                }
+            };
             // A file with errors keeps what parsed; `problems` names the errors.
-            let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
+            let resource = FluentResource::try_new(source).unwrap_or_else(|(r, _)| r);
             let _ = inner.add_resource(resource);
         }
         Self { inner, fallback }
@@ -160,6 +222,17 @@ impl Bundle {
         self.inner
             .format_pattern(pattern, (N > 0).then_some(&values), &mut errors)
             .into_owned()
+    }
+}
+
+/// A number a message inserts, in Arabic-Indic digits.
+fn arab_number<M>(value: &FluentValue, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(format::number(
+            Locale::new(Language::Ar, Digits::Arab),
+            &n.as_string(),
+        )),
+        _ => None,
     }
 }
 

@@ -874,3 +874,192 @@ mod plurals {
     use super::*;
     on_both_stores!(counts_take_each_languages_plural_form_on_the_page);
 }
+
+/// The text a reader sees on a page, without what people typed (`dir="auto"`), code, scripts,
+/// styles, tags and attributes.
+fn read_text(html: &str) -> String {
+    let mut text = html.to_string();
+    // (The account's digit picker shows both kinds, by design.)
+    if let Some(start) = text.find("<select id=\"digits\"") {
+        let end = start + text[start..].find("</select>").unwrap();
+        text.replace_range(start..end, " ");
+    }
+    for tag in ["script", "style", "code"] {
+        while let Some(start) = text.find(&format!("<{tag}")) {
+            let end = text[start..]
+                .find(&format!("</{tag}>"))
+                .map_or(text.len(), |e| start + e + tag.len() + 3);
+            text.replace_range(start..end, " ");
+        }
+    }
+    // Elements carrying what people typed: from `dir="auto"` to the end of that element.
+    while let Some(at) = text.find("dir=\"auto\"") {
+        let start = text[..at].rfind('<').unwrap();
+        let name: String = text[start + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let end = text[at..]
+            .find(&format!("</{name}>"))
+            .map_or(text.len(), |e| at + e + name.len() + 3);
+        text.replace_range(start..end, " ");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    // Character references (`&#34;`) are not numbers of the page.
+    let mut clean = String::new();
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("&#") {
+        clean.push_str(&rest[..at]);
+        rest = rest[at..].split_once(';').map_or("", |(_, r)| r);
+    }
+    clean.push_str(rest);
+    clean
+}
+
+/// The quantities written in Latin digits in `text`, with their surroundings: digit runs not
+/// part of a code or a format (`O3.7`, `2027-03-31`, `KEN2`), as `format::arab_text` sees them.
+fn latin_quantities(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let keeps =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "-.:/[]_$@".contains(*c));
+    let mut found = vec![];
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let end = (i..chars.len())
+            .find(|&j| !chars[j].is_ascii_digit())
+            .unwrap_or(chars.len());
+        if !keeps(i.checked_sub(1).and_then(|j| chars.get(j))) && !keeps(chars.get(end)) {
+            let from = i.saturating_sub(30);
+            let to = (end + 30).min(chars.len());
+            found.push(
+                chars[from..to]
+                    .iter()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        i = end;
+    }
+    found
+}
+
+/// Arabic-Indic digits are an account's choice (or the browser's, `ar-EG`): every number the
+/// tracker writes on the page — counts, percentages, dates, page numbers — is then in them,
+/// and none in Latin digits; Arabic's default (`ar`) writes none in Arabic-Indic. What people
+/// typed, codes and formats to type keep their own digits.
+async fn digits_never_mix_on_a_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let started = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    let r = app
+        .post(
+            &app.admin,
+            &format!("/api/v1/milestones/{started}/progress"),
+            json!({"percent": 45, "note": "Phase 2 of 3"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = app
+        .get(&app.admin, &format!("/api/v1/milestones/{started}"))
+        .await;
+    let commitment = r.body["commitment"].as_str().unwrap().to_string();
+    app.post(&app.admin, "/api/v1/engagements/KEN/publish", json!({}))
+        .await;
+    let mut fp = Browser::new(&app);
+    fp.sign_in("fp@ict.go.ke").await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.admin_email).await;
+    let pages = [
+        "/".to_string(),
+        "/countries/KEN".into(),
+        format!("/commitments/{commitment}"),
+        format!("/milestones/{started}"),
+        "/countries/KEN/coverage".into(),
+        "/countries/KEN/plan".into(),
+        "/catalogue".into(),
+        "/explain?country=KEN".into(),
+        "/review".into(),
+        "/work".into(),
+        "/account".into(),
+        "/admin/accounts".into(),
+        "/admin/subscribers".into(),
+        "/admin/digests".into(),
+        "/public".into(),
+        "/public/countries/KEN".into(),
+        "/countries/KEN/upload".into(),
+    ];
+    let arabic_indic = |t: &str| t.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c));
+    // By the browser's tag, then by the account's choice.
+    let mut mixed = vec![];
+    for (who, query) in [(&admin, "lang=ar-EG"), (&fp, "lang=ar-EG")] {
+        for page in &pages {
+            let sep = if page.contains('?') { '&' } else { '?' };
+            let (status, _, html) = who.get(&format!("{page}{sep}{query}")).await;
+            if status == StatusCode::NOT_FOUND && page.starts_with("/admin") {
+                continue; // not the focal point's page
+            }
+            let text = read_text(&html);
+            let latin = latin_quantities(&text);
+            if !latin.is_empty() {
+                mixed.push(format!("{page}: {latin:#?}"));
+            }
+            // The pages with numbers of the tracker's own.
+            if ["/", "/countries/KEN", "/work", "/review"].contains(&page.as_str())
+                || page.starts_with("/milestones/")
+            {
+                assert!(arabic_indic(&text), "{page}: no Arabic-Indic digit: {text}");
+            }
+        }
+    }
+    assert!(
+        mixed.is_empty(),
+        "Latin digits among Arabic-Indic ones: {}",
+        mixed.join("\n")
+    );
+    let token = app.token("fp@ict.go.ke", PASSWORD).await;
+    let r = app
+        .post(
+            &token,
+            "/api/v1/me/language",
+            json!({"language": "ar", "digits": "arab"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let (_, _, html) = fp.get(&format!("/milestones/{started}")).await;
+    assert!(html.contains("٤٥"), "the account's digits: {html}");
+    assert!(latin_quantities(&read_text(&html)).is_empty(), "{html}");
+    // Arabic's default: Latin digits only.
+    for page in &pages {
+        let sep = if page.contains('?') { '&' } else { '?' };
+        let (_, _, html) = admin.get(&format!("{page}{sep}lang=ar")).await;
+        let text = read_text(&html);
+        assert!(
+            !arabic_indic(&text),
+            "{page}: Arabic-Indic digits in Latin-digit Arabic: {text}"
+        );
+    }
+}
+
+mod digits {
+    use super::*;
+    on_both_stores!(digits_never_mix_on_a_page);
+}

@@ -491,7 +491,7 @@ async fn the_model_shape_is_pinned() {
             safeguards_projections::snapshot::MODEL_FORMAT,
             &fingerprint[..16]
         ),
-        ("2", "95435e9dad590304"),
+        ("3", "0d0b027bb3cae19e"),
         "the read model's shape changed: change MODEL_FORMAT and this fingerprint. Its fields:\n{}",
         listed.join("\n")
     );

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safeguards_app::accounts::{self, AccountOut, NewAccount, Session};
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{parse_word, AccountId, Email, Title};
 use serde::{Deserialize, Serialize};
 
@@ -281,6 +281,9 @@ pub async fn change_password(
 pub struct LanguageBody {
     /// One of the six official UN languages: `ar`, `zh`, `en`, `fr`, `ru`, `es`.
     pub language: Language,
+    /// The digits of the pages: `latin` (the default) or `arab` (Arabic-Indic, for Arabic).
+    #[serde(default)]
+    pub digits: Digits,
 }
 
 /// `POST /api/v1/me/language`: the language of the account's pages, reminders and the pages
@@ -304,6 +307,7 @@ pub async fn set_language(
         &state.app,
         &caller,
         body.language,
+        body.digits,
     )
     .await?))
 }

@@ -4,6 +4,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use safeguards_app::AppError;
+use safeguards_domain::reason::Reason;
 use safeguards_domain::values::FieldError;
 use serde::Serialize;
 
@@ -18,6 +19,8 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// A code a client can act on (`password_change_required`).
     pub code: Option<&'static str>,
+    /// Why, for a page to say in its language (a refused value, a conflict, a refusal).
+    pub reason: Option<Box<Reason>>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +44,7 @@ impl ApiError {
             field: None,
             retry_after: None,
             code: None,
+            reason: None,
         }
     }
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -70,6 +74,7 @@ impl ApiError {
             field: Some(field),
             retry_after: None,
             code: None,
+            reason: None,
         }
     }
     pub fn unavailable(detail: impl Into<String>) -> Self {
@@ -97,7 +102,10 @@ impl ApiError {
 
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        Self::invalid(e.field, e.reason)
+        Self {
+            reason: Some(Box::new(e.reason.clone())),
+            ..Self::invalid(e.field, e.reason)
+        }
     }
 }
 
@@ -111,9 +119,15 @@ impl From<AppError> for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "unknown e-mail or wrong password, or a token that is invalid or has expired",
             ),
-            AppError::Forbidden(d) => Self::forbidden(d),
+            AppError::Forbidden(d) => Self {
+                reason: Some(Box::new(d.clone())),
+                ..Self::forbidden(d)
+            },
             AppError::NotFound(d) => Self::not_found(d),
-            AppError::Conflict(d) => Self::conflict(d),
+            AppError::Conflict(d) => Self {
+                reason: Some(Box::new(d.clone())),
+                ..Self::conflict(d)
+            },
             AppError::Stale { expected, actual } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 format!("If-Match names version {expected}, but the current version is {actual}; reload and retry"),

@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguards_app::accounts;
+use safeguards_domain::subscriber::Digits;
 use safeguards_domain::values::{parse_word, Role};
 
 use super::form::{language_picks, Pick};
@@ -18,6 +19,7 @@ use crate::AppState;
 #[template(path = "account.html")]
 struct AccountPage {
     languages: Vec<Pick>,
+    digits: Vec<Pick>,
     t: &'static Texts,
     user: Option<String>,
     name: String,
@@ -68,6 +70,17 @@ async fn page(
         status,
         AccountPage {
             languages: language_picks(visit.lang),
+            digits: [
+                (Digits::Latin, "0 1 2 3 4 5 6 7 8 9"),
+                (Digits::Arab, "٠ ١ ٢ ٣ ٤ ٥ ٦ ٧ ٨ ٩"),
+            ]
+            .into_iter()
+            .map(|(d, label)| Pick {
+                value: d.into(),
+                label,
+                chosen: d == visit.who.digits,
+            })
+            .collect(),
             t,
             user: visit.name(),
             name: visit.who.name.clone(),
@@ -108,12 +121,13 @@ pub async fn password(
             &session.token,
         ),
         Err(e) => {
+            let text = visit.t.refusal(&e);
             let e = ApiError::from(e);
             let field = match e.field.as_deref() {
                 Some("password" | "new_password") => "new_password",
                 _ => "current_password",
             };
-            page(&state, &visit, e.status, Some(Err((field, e.detail)))).await
+            page(&state, &visit, e.status, Some(Err((field, text)))).await
         }
     }
 }
@@ -125,9 +139,16 @@ pub async fn language(
     Signed(form): Signed<FormFields>,
 ) -> Response {
     let caller = visit.caller();
-    let result = match parse_word("language", form.get("language").map_or("", |l| l.trim())) {
-        Ok(language) => accounts::set_language(&state.app, &caller, language).await,
-        Err(e) => Err(e.into()),
+    let word = |name: &str| form.get(name).map_or("", |l| l.trim());
+    let digits = match word("digits") {
+        "" => Ok(Digits::Latin),
+        given => parse_word("digits", given),
+    };
+    let result = match (parse_word("language", word("language")), digits) {
+        (Ok(language), Ok(digits)) => {
+            accounts::set_language(&state.app, &caller, language, digits).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e.into()),
     };
     match result {
         Ok(_) => {

@@ -85,7 +85,7 @@ pub async fn act(
                 e.status,
                 None,
                 t.failed,
-                &e.detail,
+                &t.api_refusal(&e),
                 Some((&milestone_path(&opened), t.ac.open_milestone)),
             ));
         }
@@ -101,7 +101,8 @@ pub async fn act(
 
 /// The pages in the account's language unless the reader picks another.
 fn texts_for(parts: &Parts, opened: &Opened) -> &'static Texts {
-    i18n::texts(i18n::language_for(parts, opened.caller.principal.language).0)
+    let who = &opened.caller.principal;
+    i18n::texts(i18n::language_for(parts, who.language, who.digits).0)
 }
 
 fn milestone_path(opened: &Opened) -> String {

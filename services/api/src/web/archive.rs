@@ -98,7 +98,7 @@ pub async fn edition(
     let Ok(period) = Period::parse(&period) else {
         return not_found(t, name, t.archive_missing);
     };
-    let made = digests::edition(&state.app, period, lang, audience)
+    let made = digests::edition(&state.app, period, lang.language, audience)
         .await
         .and_then(|e| {
             Ok((

@@ -43,7 +43,7 @@ pub async fn catalogue(
     parts: Parts,
 ) -> Response {
     let (lang, chosen) = match &visit {
-        Some(v) => (v.lang, v.chosen),
+        Some(v) => (v.t.locale, v.chosen),
         None => i18n::language(&parts),
     };
     let t = i18n::texts(lang);

@@ -92,13 +92,14 @@ pub async fn coverage(
     let found = match progress::coverage(&state.app, country, day).await {
         Ok(c) => c,
         Err(e) => {
+            let text = t.refusal(&e);
             let e = crate::http::error::ApiError::from(e);
             return visit.answer(message(
                 t,
                 e.status,
                 visit.name(),
                 t.fw.coverage_title,
-                &e.detail,
+                &text,
                 Some((&format!("/countries/{country}"), t.back)),
             ));
         }

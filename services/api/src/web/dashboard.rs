@@ -75,13 +75,14 @@ pub async fn dashboard(State(state): State<AppState>, visit: Visit, parts: Parts
         match safeguards_app::progress::coverage_counts(&state.app, as_of).await {
             Ok(all) => all.into_iter().map(|c| (c.country.clone(), c)).collect(),
             Err(e) => {
+                let text = t.refusal(&e);
                 let e = crate::http::error::ApiError::from(e);
                 return visit.answer(super::message(
                     t,
                     e.status,
                     visit.name(),
                     t.fw.risk_matrix,
-                    &e.detail,
+                    &text,
                     Some(("/", t.back)),
                 ));
             }

@@ -50,8 +50,9 @@ impl PageError {
     }
     /// The page of a use case's refusal: its status and reason.
     pub fn failed(t: &'static Texts, user: Option<String>, e: AppError) -> Self {
+        let text = t.refusal(&e);
         let e = ApiError::from(e);
-        Self::new(t, e.status, t.failed).user(user).text(e.detail)
+        Self::new(t, e.status, t.failed).user(user).text(text)
     }
     /// The page of an upload larger than the tracker takes, answered before it is read.
     pub fn too_large(parts: &Parts) -> Self {

@@ -169,16 +169,12 @@ impl Refused<'_> {
     /// A use case's refusal as a form's; an error that is not the form's fault (something that
     /// does not exist, a failure of the server's) is given back.
     pub(super) fn reason(t: &'static Texts, e: AppError) -> Result<Refusal, AppError> {
+        let said = t.refusal(&e);
         Ok(match e {
-            AppError::Invalid(f) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(f.field),
-                t.reason(&f.reason),
-            ),
-            AppError::Stale { .. } => (StatusCode::CONFLICT, None, t.changed_meanwhile.into()),
-            AppError::Conflict(d) => (StatusCode::CONFLICT, None, t.reason(&d)),
-            AppError::Forbidden(d) => (StatusCode::FORBIDDEN, None, t.reason(&d)),
-            AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, None, t.too_many.into()),
+            AppError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f.field), said),
+            AppError::Stale { .. } | AppError::Conflict(_) => (StatusCode::CONFLICT, None, said),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, None, said),
+            AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, None, said),
             other => return Err(other),
         })
     }

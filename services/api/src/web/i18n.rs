@@ -12,10 +12,10 @@ use axum::response::Response;
 use safeguards_digest::texts::{mail_texts, MailTexts};
 use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::reason::Reason;
-use safeguards_domain::subscriber::Language;
+use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{AuthorityCode, DpiSystemType, PrincipleCode, RiskCode, StageCode};
 use safeguards_projections::activity::ActivityLine;
-use safeguards_texts::{Actions, Activity, Errors, Framework, Pages, Public, Sheet};
+use safeguards_texts::{Actions, Activity, Errors, Framework, Locale, Pages, Public, Sheet};
 use strum::VariantArray;
 
 /// Every text of the pages in one language: the messages of `pages.ftl` (through `Deref`), and
@@ -27,6 +27,8 @@ pub struct Texts {
     /// `rtl` or `ltr`, for `<html dir>`.
     pub dir: &'static str,
     pub language: Language,
+    /// The language and its digits.
+    pub locale: Locale,
     /// The framework pages' texts.
     pub fw: &'static Framework,
     /// The public pages' texts.
@@ -89,14 +91,15 @@ impl Deref for Texts {
 }
 
 static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| {
-    Language::VARIANTS
-        .iter()
-        .map(|&language| {
-            let c = safeguards_texts::catalogue(language);
+    Locale::all()
+        .map(|locale| {
+            let language = locale.language;
+            let c = safeguards_texts::catalogue(locale);
             Texts {
                 lang: language.into(),
                 dir: safeguards_texts::direction(language),
                 language,
+                locale,
                 fw: &c.framework,
                 pb: &c.public,
                 ac: &c.actions,
@@ -111,7 +114,15 @@ static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| {
 
 impl Texts {
     fn mail(&self) -> &'static MailTexts {
-        mail_texts(self.language)
+        mail_texts(self.locale)
+    }
+    /// `text`'s digits in the page's digits: "09:30", "٠٩:٣٠".
+    pub fn digits(&self, text: impl AsRef<str>) -> String {
+        safeguards_texts::format::digits(self.locale, text.as_ref())
+    }
+    /// A whole number as the language writes it, in its digits: "1,234", "١٬٢٣٤".
+    pub fn n(&self, x: impl std::fmt::Display) -> String {
+        safeguards_texts::format::number(self.locale, &x.to_string())
     }
     /// `x` with one decimal as the language writes it: "20.0", "20,0".
     pub fn decimal(&self, x: impl std::borrow::Borrow<f64>) -> String {
@@ -132,8 +143,9 @@ impl Texts {
     }
     /// The language switch: every language by its own name.
     pub fn switch(&self) -> Vec<LanguageLink> {
-        TEXTS
+        Language::VARIANTS
             .iter()
+            .map(|&l| texts(l))
             .map(|t| LanguageLink {
                 code: t.lang,
                 name: t.language_name,
@@ -178,6 +190,34 @@ impl Texts {
             .unwrap_or_else(|| r.english.clone())
     }
 
+    /// Why a use case refused, in this language: its reason's message; for a refusal without
+    /// a reason, the page's words for its kind. (The API's English `detail` is for the API.)
+    pub fn refusal(&self, e: &safeguards_app::AppError) -> String {
+        use safeguards_app::AppError as E;
+        match e {
+            E::Invalid(f) => self.reason(&f.reason),
+            E::Conflict(r) | E::Forbidden(r) => self.reason(r),
+            E::Stale { .. } => self.changed_meanwhile.into(),
+            E::TooMany { .. } => self.too_many.into(),
+            E::Unauthorized => self.wrong_login.into(),
+            E::NotFound(_) => self.no_such.into(),
+            E::Unavailable(_) | E::Internal(_) => self.failed.into(),
+        }
+    }
+
+    /// An answer of the API's kind, for a page: its reason in this language; for one without,
+    /// the page's words for its status.
+    pub fn api_refusal(&self, e: &crate::http::error::ApiError) -> String {
+        use axum::http::StatusCode as S;
+        match (&e.reason, e.status) {
+            (Some(r), _) => self.reason(r),
+            (None, S::TOO_MANY_REQUESTS) => self.too_many.into(),
+            (None, S::NOT_FOUND) => self.no_such.into(),
+            (None, S::UNAUTHORIZED) => self.wrong_login.into(),
+            (None, _) => self.failed.into(),
+        }
+    }
+
     /// A fact of a history line, or a value a refusal inserts, as this language shows it.
     fn fact(&self, name: &str, value: &str) -> String {
         let date = || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
@@ -210,9 +250,7 @@ impl Texts {
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
-            "max" | "min" | "first" | "version" | "current" => {
-                Some(safeguards_texts::format::number(self.language, value))
-            }
+            "max" | "min" | "first" | "version" | "current" => Some(self.n(value)),
             "due" | "day" => date().map(|d| self.day(d)),
             "percent" => Some(self.whole_percent(value)),
             _ => None,
@@ -242,9 +280,9 @@ impl Texts {
     }
 }
 
-/// The texts of a language.
-pub fn texts(lang: Language) -> &'static Texts {
-    &TEXTS[safeguards_texts::index(lang)]
+/// The texts of a language (and its digits).
+pub fn texts(locale: impl Into<Locale>) -> &'static Texts {
+    &TEXTS[locale.into().slot()]
 }
 
 /// The language of a code: exactly one of the six (`?lang=`, the cookie), or a language tag of
@@ -264,19 +302,37 @@ fn parse(tag: &str) -> Option<Language> {
     Some(language)
 }
 
+/// The digits a language tag asks for itself: a region's (`ar-EG`: Arabic-Indic) or an
+/// extension's (`ar-u-nu-arab`); none for a bare language (`ar`).
+fn tag_digits(tag: &str) -> Option<Digits> {
+    let tag = tag.trim().to_ascii_lowercase();
+    if tag.contains("-u-nu-arab") {
+        return Some(Digits::Arab);
+    }
+    if tag.contains("-u-nu-latn") {
+        return Some(Digits::Latin);
+    }
+    tag.split(['-', '_'])
+        .skip(1)
+        .any(|s| s.len() == 2)
+        .then(|| Locale::digits_of_tag(&tag))
+}
+
 /// The language of a page request, and whether `?lang=` chose it (then the choice is kept in
 /// a cookie by [`remember`]).
-pub fn language(parts: &Parts) -> (Language, bool) {
-    language_for(parts, None)
+pub fn language(parts: &Parts) -> (Locale, bool) {
+    language_for(parts, None, Digits::Latin)
 }
 
 /// As [`language`], with the signed-in account's choice between the switch and the browser.
-pub fn language_for(parts: &Parts, account: Option<Language>) -> (Language, bool) {
+/// The digits are the tag's own (`ar-EG`), else the account's, else Latin.
+pub fn language_for(parts: &Parts, account: Option<Language>, digits: Digits) -> (Locale, bool) {
+    let with = |tag: &str| parse(tag).map(|l| Locale::new(l, tag_digits(tag).unwrap_or(digits)));
     let query = parts
         .uri
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
-        .and_then(parse);
+        .and_then(with);
     if let Some(l) = query {
         return (l, true);
     }
@@ -287,8 +343,8 @@ pub fn language_for(parts: &Parts, account: Option<Language>) -> (Language, bool
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().strip_prefix("sg_lang="))
-        .find_map(parse);
-    if let Some(l) = cookie.or(account) {
+        .find_map(with);
+    if let Some(l) = cookie.or(account.map(|l| Locale::new(l, digits))) {
         return (l, false);
     }
     let accepted = parts
@@ -297,15 +353,18 @@ pub fn language_for(parts: &Parts, account: Option<Language>) -> (Language, bool
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.split(',')
-                .find_map(|tag| parse(tag.split(';').next().unwrap_or("")))
+                .find_map(|tag| with(tag.split(';').next().unwrap_or("")))
         });
-    (accepted.unwrap_or(Language::En), false)
+    (accepted.unwrap_or_default(), false)
 }
 
-/// Keep a language chosen with `?lang=` in a cookie.
-pub fn remember(mut response: Response, lang: Language, chosen: bool) -> Response {
+/// Keep a language chosen with `?lang=` in a cookie (with Arabic-Indic digits, `ar-u-nu-arab`).
+pub fn remember(mut response: Response, locale: Locale, chosen: bool) -> Response {
     if chosen {
-        let code: &str = lang.into();
+        let code: &str = match locale.digits {
+            Digits::Arab => "ar-u-nu-arab",
+            Digits::Latin => locale.language.into(),
+        };
         if let Ok(v) = HeaderValue::from_str(&format!(
             "sg_lang={code}; Path=/; SameSite=Lax; Max-Age=31536000"
         )) {
@@ -487,17 +546,38 @@ mod tests {
         };
         assert_eq!(
             language(&req("/?lang=fr", Some("sg_lang=es"), None)),
-            (Language::Fr, true)
+            (Locale::from(Language::Fr), true)
         );
         assert_eq!(
             language(&req("/", Some("a=b; sg_lang=es"), Some("fr"))),
-            (Language::Es, false)
+            (Locale::from(Language::Es), false)
         );
         assert_eq!(
             language(&req("/", None, Some("de-DE, es;q=0.8"))),
-            (Language::Es, false)
+            (Locale::from(Language::Es), false)
         );
-        assert_eq!(language(&req("/", None, None)), (Language::En, false));
+        assert_eq!(
+            language(&req("/", None, None)),
+            (Locale::from(Language::En), false)
+        );
+        // Arabic-Indic digits: by the browser's region, by the switch's remembered choice, by
+        // the account's choice; never for another language.
+        let arab = Locale::new(Language::Ar, Digits::Arab);
+        assert_eq!(
+            language(&req("/", None, Some("ar-EG,ar;q=0.9"))),
+            (arab, false)
+        );
+        assert_eq!(language(&req("/", None, Some("ar"))).0, Language::Ar.into());
+        assert_eq!(
+            language(&req("/", Some("sg_lang=ar-u-nu-arab"), None)),
+            (arab, false)
+        );
+        let with_account =
+            |uri, cookie| language_for(&req(uri, cookie, None), Some(Language::Ar), Digits::Arab);
+        assert_eq!(with_account("/?lang=ar", None), (arab, true));
+        assert_eq!(with_account("/", None), (arab, false));
+        assert_eq!(with_account("/?lang=ar-MA", None).0, Language::Ar.into());
+        assert_eq!(with_account("/?lang=fr", None).0, Language::Fr.into());
     }
 
     #[test]
@@ -523,7 +603,10 @@ mod tests {
             .unwrap()
             .into_parts()
             .0;
-        assert_eq!(language(&traditional_first), (Language::Zh, false));
+        assert_eq!(
+            language(&traditional_first),
+            (Locale::from(Language::Zh), false)
+        );
     }
 
     #[test]

@@ -37,7 +37,11 @@ pub(super) fn history_rows(t: &'static Texts, events: &[history::HistoryItem]) -
     events
         .iter()
         .map(|e| HistoryRow {
-            at: e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+            at: format!(
+                "{} {}",
+                t.day(e.recorded_at.date_naive()),
+                t.digits(e.recorded_at.format("%H:%M").to_string())
+            ),
             who: e.actor_name.clone(),
             what: event_word(t, &e.kind),
             detail: event_detail(t, &e.data),

@@ -306,7 +306,7 @@ pub async fn save_plan(
                 f,
             )),
             Err(e) => {
-                row.error = Some(e.to_string());
+                row.error = Some(t.reason(&e.reason));
                 failed = true;
             }
         }
@@ -321,8 +321,9 @@ pub async fn save_plan(
         ))
         .into_response(),
         Err(e) => {
+            let text = t.refusal(&e);
             let e = crate::http::error::ApiError::from(e);
-            render(e.status, back(Some(e.detail), rows))
+            render(e.status, back(Some(text), rows))
         }
     }
 }

@@ -118,13 +118,13 @@ impl FromRequestParts<AppState> for Visit {
         if must_change_password && !PASSWORD_CHANGE_PAGES.contains(&parts.uri.path()) {
             return Err(account::change_password_first());
         }
-        let (lang, chosen) = i18n::language_for(parts, who.language);
+        let (locale, chosen) = i18n::language_for(parts, who.language, who.digits);
         let visit = Self {
             who,
             token,
             must_change_password,
-            t: i18n::texts(lang),
-            lang,
+            t: i18n::texts(locale),
+            lang: locale.language,
             chosen,
             correlation_id: correlation_id(parts),
         };
@@ -177,7 +177,7 @@ impl Visit {
     }
     /// The page, with the language choice kept.
     pub fn answer(&self, response: Response) -> Response {
-        i18n::remember(response, self.lang, self.chosen)
+        i18n::remember(response, self.t.locale, self.chosen)
     }
     /// The page of something that does not exist, for this visitor.
     pub fn not_found(&self, text: &str) -> PageError {

@@ -86,7 +86,7 @@ pub async fn login(
             StatusCode::TOO_MANY_REQUESTS,
             None,
             t.too_many,
-            &e.detail,
+            &t.api_refusal(&e),
             Some(("/login", t.back)),
         );
     }

@@ -100,7 +100,7 @@ pub async fn subscribe_page(parts: Parts) -> Response {
             SubscribePage {
                 t: i18n::texts(lang),
                 user: None,
-                languages: language_picks(lang),
+                languages: language_picks(lang.language),
                 principles: principles(i18n::texts(lang), &[]),
                 frequencies: frequencies(i18n::texts(lang), Frequency::Weekly),
                 error: None,
@@ -128,7 +128,7 @@ pub async fn subscribe(
             e.status,
             None,
             t.too_many,
-            &e.detail,
+            &t.api_refusal(&e),
             Some(("/subscribe", t.back)),
         );
     }
@@ -175,7 +175,8 @@ pub async fn subscribe(
                 t,
                 user: None,
                 languages: language_picks(
-                    parse_word("language", language.as_deref().unwrap_or_default()).unwrap_or(lang),
+                    parse_word("language", language.as_deref().unwrap_or_default())
+                        .unwrap_or(lang.language),
                 ),
                 principles: principles(t, &ticked),
                 frequencies: frequencies(
@@ -183,7 +184,7 @@ pub async fn subscribe(
                     parse_word("frequency", frequency.as_deref().unwrap_or_default())
                         .unwrap_or_default(),
                 ),
-                error: Some(&e.detail),
+                error: Some(&t.api_refusal(&e)),
                 email: form.one("email"),
                 name: form.one("name"),
                 countries: form.one("countries"),
@@ -403,7 +404,7 @@ pub async fn manage(
                             .unwrap_or_default(),
                     ),
                     suppressed: false,
-                    error: Some(e.detail),
+                    error: Some(t.api_refusal(&e)),
                 },
             )
         }

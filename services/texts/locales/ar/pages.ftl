@@ -6,6 +6,7 @@ nav-digest = النشرة
 nav-api = API
 sign-in = تسجيل الدخول
 languages = اللغة
+digits-label = الأرقام في الصفحات العربية
 dashboard-title = البلدان وضماناتها
 overdue-word = متأخرة
 completion-note = نسبة الاكتمال هي المعالم التي تم التحقق منها من بين المعالم غير الملغاة.

@@ -6,6 +6,7 @@ nav-digest = Digest
 nav-api = API
 sign-in = Sign in
 languages = Language
+digits-label = Digits of the pages in Arabic
 dashboard-title = Countries and their safeguards
 overdue-word = overdue
 completion-note = Completion is verified milestones out of those not cancelled.

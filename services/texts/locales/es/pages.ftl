@@ -6,6 +6,7 @@ nav-digest = Boletín
 nav-api = API
 sign-in = Iniciar sesión
 languages = Idioma
+digits-label = Cifras de las páginas en árabe
 dashboard-title = Los países y sus salvaguardias
 overdue-word = atrasados
 completion-note = El avance es la proporción de hitos verificados entre los no cancelados.

@@ -6,6 +6,7 @@ nav-digest = Bulletin
 nav-api = API
 sign-in = Se connecter
 languages = Langue
+digits-label = Chiffres des pages en arabe
 dashboard-title = Les pays et leurs garanties
 overdue-word = en retard
 completion-note = L'avancement est la part des jalons vérifiés parmi ceux qui ne sont pas annulés.

@@ -6,6 +6,7 @@ nav-digest = Бюллетень
 nav-api = API
 sign-in = Войти
 languages = Язык
+digits-label = Цифры на страницах на арабском языке
 dashboard-title = Страны и их гарантии
 overdue-word = просрочено
 completion-note = Уровень выполнения — это доля проверенных этапов среди неотменённых.

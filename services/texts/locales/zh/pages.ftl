@@ -6,6 +6,7 @@ nav-digest = 简报
 nav-api = API
 sign-in = 登录
 languages = 语言
+digits-label = 阿拉伯文页面的数字
 dashboard-title = 各国及其保障措施
 overdue-word = 个逾期
 completion-note = 完成率指已核实的里程碑占未取消里程碑的比例。
