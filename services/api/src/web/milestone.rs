@@ -188,7 +188,13 @@ fn event_word(t: &Texts, kind: &str) -> &'static str {
 
 /// The particulars of an event: its percent, dates, evidence, reason and note.
 fn event_detail(t: &Texts, data: &Value) -> String {
-    let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_string);
+    // A date as the language writes it; anything else as it is.
+    let text = |key: &str| {
+        data.get(key).and_then(Value::as_str).map(|v| {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_or_else(|_| v.to_string(), |d| t.day(d))
+        })
+    };
     let mut parts = Vec::new();
     if let Some(p) = data.get("percent").and_then(Value::as_u64) {
         parts.push(t.whole_percent(p));
