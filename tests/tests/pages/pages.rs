@@ -1036,6 +1036,37 @@ async fn digits_never_mix_on_a_page(backend: Backend) {
         mixed.join("\n")
     );
     let token = app.token("fp@ict.go.ke", PASSWORD).await;
+    // Digits that are not a choice, by the API and by the account page: refused, nothing
+    // recorded.
+    let before = app.event_count().await;
+    for bad in [
+        json!("roman"),
+        json!(1),
+        json!("ARAB "),
+        json!("x".repeat(100_000)),
+    ] {
+        let r = app
+            .post(
+                &token,
+                "/api/v1/me/language",
+                json!({"language": "ar", "digits": bad}),
+            )
+            .await;
+        assert!(r.status.is_client_error(), "{bad}: {}", r.body);
+    }
+    let csrf = fp.csrf("/account").await;
+    let (status, _, html) = fp
+        .post(
+            "/account/language",
+            &[("csrf", &csrf), ("language", "ar"), ("digits", "roman")],
+        )
+        .await;
+    assert!(status.is_client_error(), "{status}: {html}");
+    assert!(
+        html.contains("is not one of"),
+        "the refusal says why: {html}"
+    );
+    assert_eq!(app.event_count().await, before, "nothing recorded");
     let r = app
         .post(
             &token,

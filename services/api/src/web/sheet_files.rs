@@ -93,17 +93,29 @@ fn in_words(rows: &[SheetRow], t: &Texts) -> Vec<SheetRow> {
     rows
 }
 
-/// The status code (`in_progress`) of a status cell written in any language's words, or the
-/// cell as it is.
+/// Every language's word for each status, and its code: `("en cours", "in_progress")`. Made
+/// once; an upload looks each status cell up here.
+static STATUS_WORDS: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        MilestoneStatus::VARIANTS
+            .iter()
+            .flat_map(|s| {
+                let code = s.as_str();
+                Language::VARIANTS
+                    .iter()
+                    .map(move |&l| (status_word(texts(l), code), code))
+            })
+            .filter(|(word, _)| !word.is_empty())
+            .collect()
+    });
+
+/// The status code (`in_progress`) of a status cell written in any language's words.
 fn status_code(cell: &str) -> Option<&'static str> {
     let cell = cell.trim();
-    MilestoneStatus::VARIANTS.iter().find_map(|s| {
-        let code = s.as_str();
-        Language::VARIANTS
-            .iter()
-            .any(|&l| status_word(texts(l), code) == cell)
-            .then_some(code)
-    })
+    STATUS_WORDS
+        .iter()
+        .find(|(word, _)| *word == cell)
+        .map(|(_, code)| *code)
 }
 
 /// The rows as an XLSX workbook in `t`'s language: a note on each column's name says what the
