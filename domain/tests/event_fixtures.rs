@@ -434,6 +434,28 @@ fn write_fixtures() {
         fixture("account", AccountEvent::PasswordChangeRequired),
         fixture("account", AccountEvent::AccountEnabled),
         fixture(
+            "account",
+            AccountEvent::SecondFactorEnrolled {
+                key: "8f0c2a1e5b7d4c3fa1b2c3d4e5f60718".into(),
+            },
+        ),
+        fixture("account", AccountEvent::RecoveryCodeUsed),
+        fixture(
+            "account",
+            AccountEvent::SecondFactorReset {
+                reason: title("Phone lost"),
+            },
+        ),
+        fixture(
+            "account",
+            AccountEvent::OrganisationLinked {
+                issuer: "https://login.microsoftonline.com/tenant/v2.0".into(),
+                subject: "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ".into(),
+            },
+        ),
+        fixture("account", AccountEvent::OrganisationUnlinked),
+        fixture("account", AccountEvent::OrganisationOnlySet { only: true }),
+        fixture(
             "roster",
             RosterEvent::RosterSeeded {
                 admins: vec![account],

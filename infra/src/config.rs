@@ -28,6 +28,11 @@ pub struct RawConfig {
     pub digest_lease: Option<String>,
     pub catalogue: Option<String>,
     pub public_pages: Option<String>,
+    pub require_second_factor: Option<String>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    pub oidc_label: Option<String>,
 }
 
 /// How logs are written.
@@ -71,6 +76,11 @@ pub struct Config {
     /// Serve the sign-in-free pages and the open dataset of the countries whose record is
     /// published.
     pub public_pages: bool,
+    /// `SAFEGUARDS_REQUIRE_SECOND_FACTOR`: the roles whose password accounts must enrol a
+    /// second factor at their next sign-in (none by default).
+    pub require_second_factor: Vec<safeguards_domain::values::Role>,
+    /// Sign-in with the organisation's account (`SAFEGUARDS_OIDC_*`), where it is set up.
+    pub oidc: Option<crate::oidc::OidcSettings>,
 }
 
 /// A bad setting: which one, and why.
@@ -276,6 +286,56 @@ impl Config {
             }
         };
 
+        let require_second_factor = match given(raw.require_second_factor) {
+            None => Vec::new(),
+            Some(list) => list
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    safeguards_domain::values::parse_word("role", w).map_err(|_| {
+                        bad(
+                            "SAFEGUARDS_REQUIRE_SECOND_FACTOR",
+                            format!(
+                                "`{w}` is not a role (admin, programme_manager, focal_point, viewer)"
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+
+        let oidc = match (
+            given(raw.oidc_issuer),
+            given(raw.oidc_client_id),
+            given(raw.oidc_client_secret),
+        ) {
+            (None, None, None) => None,
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                let issuer_url = url::Url::parse(&issuer)
+                    .map_err(|e| bad("SAFEGUARDS_OIDC_ISSUER", format!("`{issuer}`: {e}")))?;
+                if !matches!(issuer_url.scheme(), "https" | "http") {
+                    return Err(bad("SAFEGUARDS_OIDC_ISSUER", "must be an https URL"));
+                }
+                let redirect_uri = format!(
+                    "{}/auth/oidc/callback",
+                    public_url.as_str().trim_end_matches('/')
+                );
+                Some(crate::oidc::OidcSettings {
+                    issuer,
+                    client_id,
+                    client_secret,
+                    label: given(raw.oidc_label),
+                    redirect_uri,
+                })
+            }
+            _ => {
+                return Err(bad(
+                    "SAFEGUARDS_OIDC_ISSUER",
+                    "SAFEGUARDS_OIDC_ISSUER, SAFEGUARDS_OIDC_CLIENT_ID and SAFEGUARDS_OIDC_CLIENT_SECRET are set together or not at all",
+                ))
+            }
+        };
+
         Ok(Self {
             data_dir,
             database_url,
@@ -294,6 +354,8 @@ impl Config {
             digest_lease,
             catalogue: given(raw.catalogue).map(PathBuf::from),
             public_pages,
+            require_second_factor,
+            oidc,
         })
     }
 

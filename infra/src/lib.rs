@@ -17,9 +17,11 @@ pub mod feed;
 pub mod ledger;
 pub mod lines;
 pub mod metrics;
+pub mod oidc;
 #[cfg(feature = "probe")]
 pub mod probe;
 pub mod projector;
+pub mod secrets;
 pub mod sql;
 pub mod store;
 pub mod telemetry;

@@ -351,7 +351,7 @@ impl Projector {
                     if let Ok(mut since) = self.behind_since.lock() {
                         since.get_or_insert_with(|| (i64::MAX, Instant::now()));
                     }
-                    if failures == 1 || failures % 50 == 0 {
+                    if failures == 1 || failures.is_multiple_of(50) {
                         tracing::warn!(error = %e, failures, "the projector cannot read the feed");
                     }
                 }

@@ -104,6 +104,42 @@ pub mod both {
 
     pub const ERASE_CONTACT: &str = "DELETE FROM subscriber_contacts WHERE subscriber_id = $1";
 
+    /// Keep an account's second-factor secret under a new `key`.
+    pub const PUT_SECOND_FACTOR: &str =
+        "INSERT INTO second_factors (account_id, key, secret, last_step) VALUES ($1, $2, $3, 0)";
+
+    pub const SECOND_FACTOR: &str =
+        "SELECT secret, last_step FROM second_factors WHERE account_id = $1 AND key = $2";
+
+    /// Take a step's code: it holds only if no code of that step or a later one was taken,
+    /// so that of two processes given the same code, one accepts it.
+    pub const TAKE_STEP: &str = "UPDATE second_factors SET last_step = $3
+         WHERE account_id = $1 AND key = $2 AND last_step < $3";
+
+    pub const FORGET_SECOND_FACTOR: &str = "DELETE FROM second_factors WHERE account_id = $1";
+
+    pub const PUT_RECOVERY_CODE: &str =
+        "INSERT INTO recovery_codes (account_id, key, code_hash) VALUES ($1, $2, $3)";
+
+    /// Take a recovery code: deleted, it cannot be used again, by this process or another.
+    pub const TAKE_RECOVERY_CODE: &str =
+        "DELETE FROM recovery_codes WHERE account_id = $1 AND key = $2 AND code_hash = $3";
+
+    pub const FORGET_RECOVERY_CODES: &str = "DELETE FROM recovery_codes WHERE account_id = $1";
+
+    pub const COUNT_RECOVERY_CODES: &str =
+        "SELECT count(*) FROM recovery_codes WHERE account_id = $1 AND key = $2";
+
+    pub const RECORD_SIGN_IN: &str =
+        "INSERT INTO sign_ins (account_id, generation, method, at) VALUES ($1, $2, $3, $4)";
+
+    /// An account's sign-ins of a token generation since a time, newest first.
+    pub const SIGN_INS: &str = "SELECT method, at FROM sign_ins
+         WHERE account_id = $1 AND generation = $2 AND at >= $3 ORDER BY at DESC LIMIT 50";
+
+    /// Sign-ins older than a time (their sessions have all expired).
+    pub const FORGET_SIGN_INS: &str = "DELETE FROM sign_ins WHERE at < $1";
+
     pub const LEDGER_HEAD: &str =
         "SELECT ordinal, position, hash FROM ledger ORDER BY ordinal DESC LIMIT 1";
 

@@ -240,7 +240,7 @@ fn shown(v: Option<&Value>) -> String {
 /// Whether `t` has digits below the microsecond, which the chain and the signatures do not
 /// cover (both stores keep microseconds, so an export never writes them).
 fn finer_than_micros(t: &DateTime<Utc>) -> bool {
-    t.timestamp_subsec_nanos() % 1000 != 0
+    !t.timestamp_subsec_nanos().is_multiple_of(1000)
 }
 
 /// Recomputes the chain of an export, line by line, then checks every checkpoint in it.

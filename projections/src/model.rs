@@ -308,6 +308,16 @@ pub struct AccountView {
     /// Tokens of an earlier generation no longer work (a new password, a revocation).
     #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
     pub token_generation: u32,
+    /// A second factor is enrolled.
+    #[serde(default)]
+    pub second_factor: bool,
+    /// The organisation's identity provider (issuer) and the account's subject there, once
+    /// linked.
+    #[serde(default, skip_serializing_if = "crate::snapshot::for_api")]
+    pub organisation: Option<(String, String)>,
+    /// Signs in only through the organisation (the password does not work).
+    #[serde(default)]
+    pub organisation_only: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -780,6 +790,9 @@ impl Tracker {
                     digits: Digits::Latin,
                     password_hash: None,
                     token_generation: 0,
+                    second_factor: false,
+                    organisation: None,
+                    organisation_only: false,
                 },
             );
             self.refresh_focal_points();
@@ -815,7 +828,21 @@ impl Tracker {
                 a.disabled = false;
                 a.token_generation += 1;
             }
-            E::PasswordChangeRequired => {}
+            E::PasswordChangeRequired | E::RecoveryCodeUsed => {}
+            E::SecondFactorEnrolled { .. } => a.second_factor = true,
+            E::OrganisationLinked { issuer, subject } => a.organisation = Some((issuer, subject)),
+            E::OrganisationUnlinked => a.organisation = None,
+            // The token generation as the account's own state counts it (`Account::evolve`).
+            E::SecondFactorReset { .. } => {
+                a.second_factor = false;
+                a.token_generation += 1;
+            }
+            E::OrganisationOnlySet { only } => {
+                a.organisation_only = only;
+                if only {
+                    a.token_generation += 1;
+                }
+            }
         }
         self.refresh_focal_points();
     }

@@ -51,6 +51,8 @@ pub struct Setup {
     pub stale_bound: Option<std::time::Duration>,
     /// Load the demo data (25 countries) before anything else.
     pub demo: bool,
+    /// Where to serve (a test that must know the address before the server is built).
+    pub listener: Option<tokio::net::TcpListener>,
 }
 
 /// Rate limits no test reaches by accident.
@@ -168,7 +170,10 @@ impl TestApp {
         // The test's handle on the store is the server's own pool (closing it is an outage).
         let mut db = db;
         db.db = server.db.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = match setup.listener {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        };
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {

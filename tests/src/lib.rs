@@ -10,6 +10,7 @@
 pub mod app;
 pub mod forms;
 pub mod hostile;
+pub mod oidc;
 pub mod seed;
 pub mod smtp;
 

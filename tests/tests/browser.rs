@@ -134,4 +134,70 @@ async fn action_links(app: &TestApp) -> [String; 2] {
     [link(LinkAction::Progress), link(LinkAction::Evidence)]
 }
 
-on_both_stores!(people_use_the_pages_in_chromium_and_every_page_passes_axe);
+/// A programme manager signs in through the organisation's identity provider (the real
+/// `oidc-provider` of `tests/oidc`) in Chromium with JavaScript off: the sign-in page's button,
+/// the provider's login form, and the dashboard as the account it linked.
+async fn a_programme_manager_signs_in_with_the_organisations_account_in_chromium(backend: Backend) {
+    use safeguards_tests::oidc::{Provider, CLIENT_ID, CLIENT_SECRET};
+    let _one = ONE_AT_A_TIME.lock().await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let provider = Provider::start(&format!("{base}/auth/oidc/callback")).await;
+    let app = TestApp::serve_setup(
+        TestDb::new(backend).await,
+        Setup {
+            listener: Some(listener),
+            raw: safeguards_infra::RawConfig {
+                public_url: Some(base.clone()),
+                oidc_issuer: Some(provider.issuer.clone()),
+                oidc_client_id: Some(CLIENT_ID.into()),
+                oidc_client_secret: Some(CLIENT_SECRET.into()),
+                ..Default::default()
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    app.account("amina.pm@un.org", Role::ProgrammeManager, &[])
+        .await;
+    provider
+        .user("00u-amina", "amina.pm@un.org", Some(true))
+        .await;
+    let output = tokio::process::Command::new("node")
+        .arg("oidc.mjs")
+        .current_dir(&dir)
+        .env("BASE", &base)
+        .env("SUB", "00u-amina")
+        .env("NAME", "amina.pm@un.org")
+        .env("CHROMIUM", &chromium)
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The account's history holds the link, as the admin reads it.
+    let admin = app.token(&app.admin_email, PASSWORD).await;
+    let feed = app.get(&admin, "/api/v1/events?limit=1000").await.body;
+    let linked = feed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["type"]
+                .as_str()
+                .is_some_and(|t| t.contains("OrganisationLinked"))
+        })
+        .unwrap_or_else(|| panic!("no link event in {feed}"));
+    assert!(linked.to_string().contains("00u-amina"), "{linked}");
+}
+
+on_both_stores!(
+    people_use_the_pages_in_chromium_and_every_page_passes_axe,
+    a_programme_manager_signs_in_with_the_organisations_account_in_chromium,
+);

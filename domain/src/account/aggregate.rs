@@ -29,6 +29,15 @@ pub struct Account {
     /// The digits chosen for the pages.
     #[serde(default)]
     digits: Digits,
+    /// The key of the enrolled second factor's stored secret.
+    #[serde(default)]
+    second_factor: Option<String>,
+    /// The organisation's provider and the account's subject there.
+    #[serde(default)]
+    organisation: Option<(String, String)>,
+    /// Signs in only through the organisation: the password does not work.
+    #[serde(default)]
+    organisation_only: bool,
 }
 
 impl Account {
@@ -65,6 +74,20 @@ impl Account {
     }
     pub fn digits(&self) -> Digits {
         self.digits
+    }
+    /// The key under which the enrolled second factor's secret is stored, if one is.
+    pub fn second_factor(&self) -> Option<&str> {
+        self.second_factor.as_deref()
+    }
+    /// The provider's issuer and the account's subject there, once linked.
+    pub fn organisation(&self) -> Option<(&str, &str)> {
+        self.organisation
+            .as_ref()
+            .map(|(i, s)| (i.as_str(), s.as_str()))
+    }
+    /// Whether the account signs in only through the organisation (its password is refused).
+    pub fn organisation_only(&self) -> bool {
+        self.organisation_only
     }
 
     pub fn decide(&self, command: AccountCommand) -> Decision<AccountEvent> {
@@ -180,6 +203,38 @@ impl Account {
                 "account-not-disabled",
                 "the account is not disabled"
             ))),
+            C::EnrolSecondFactor { .. } if self.second_factor.is_some() => {
+                Err(DomainError::conflict(crate::reason!(
+                    "second-factor-already",
+                    "the account has a second factor already"
+                )))
+            }
+            C::EnrolSecondFactor { key } => Ok(vec![E::SecondFactorEnrolled { key }]),
+            C::UseRecoveryCode | C::ResetSecondFactor { .. } if self.second_factor.is_none() => {
+                Err(DomainError::conflict(crate::reason!(
+                    "no-second-factor",
+                    "the account has no second factor"
+                )))
+            }
+            C::UseRecoveryCode => Ok(vec![E::RecoveryCodeUsed]),
+            C::ResetSecondFactor { reason } => Ok(vec![E::SecondFactorReset { reason }]),
+            C::LinkOrganisation { issuer, subject } => match &self.organisation {
+                None => Ok(vec![E::OrganisationLinked { issuer, subject }]),
+                Some((i, s)) if *i == issuer && *s == subject => Ok(vec![]),
+                Some(_) => Err(DomainError::conflict(crate::reason!(
+                    "organisation-linked-other",
+                    "the account is linked to another identity of the organisation"
+                ))),
+            },
+            C::UnlinkOrganisation if self.organisation.is_none() => {
+                Err(DomainError::conflict(crate::reason!(
+                    "organisation-not-linked",
+                    "the account is not linked to the organisation"
+                )))
+            }
+            C::UnlinkOrganisation => Ok(vec![E::OrganisationUnlinked]),
+            C::SetOrganisationOnly { only } if only == self.organisation_only => Ok(vec![]),
+            C::SetOrganisationOnly { only } => Ok(vec![E::OrganisationOnlySet { only }]),
         }
     }
 
@@ -219,6 +274,24 @@ impl Account {
             E::AccountEnabled => {
                 self.disabled = false;
                 self.token_generation += 1;
+            }
+            E::SecondFactorEnrolled { key } => self.second_factor = Some(key),
+            E::RecoveryCodeUsed => {}
+            E::SecondFactorReset { .. } => {
+                self.second_factor = None;
+                // Whoever holds the lost factor's sessions is signed out.
+                self.token_generation += 1;
+            }
+            E::OrganisationLinked { issuer, subject } => {
+                self.organisation = Some((issuer, subject));
+            }
+            E::OrganisationUnlinked => self.organisation = None,
+            E::OrganisationOnlySet { only } => {
+                self.organisation_only = only;
+                if only {
+                    // Sessions opened with the password end with it.
+                    self.token_generation += 1;
+                }
             }
         }
     }
@@ -426,6 +499,78 @@ mod tests {
             state.evolve(e);
         }
         assert!(!state.must_change_password());
+    }
+
+    #[test]
+    fn a_second_factor_is_enrolled_once_and_a_reset_signs_its_sessions_out() {
+        let key = || C::EnrolSecondFactor { key: "k1".into() };
+        let mut state = given::<Account>(vec![created(Role::Admin, &[])]);
+        assert!(matches!(
+            state.decide(C::UseRecoveryCode),
+            Err(DomainError::Conflict(_))
+        ));
+        for e in state.decide(key()).unwrap() {
+            state.evolve(e);
+        }
+        assert_eq!(state.second_factor(), Some("k1"));
+        assert!(matches!(state.decide(key()), Err(DomainError::Conflict(_))));
+        assert_eq!(
+            state.decide(C::UseRecoveryCode).unwrap(),
+            vec![E::RecoveryCodeUsed]
+        );
+        let before = state.token_generation();
+        let reason = Title::parse("lost phone").unwrap();
+        for e in state
+            .decide(C::ResetSecondFactor {
+                reason: reason.clone(),
+            })
+            .unwrap()
+        {
+            state.evolve(e);
+        }
+        assert_eq!(state.second_factor(), None);
+        assert!(state.token_generation() > before);
+        assert!(matches!(
+            state.decide(C::ResetSecondFactor { reason }),
+            Err(DomainError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn the_first_link_to_the_organisation_decides_and_another_subject_is_refused() {
+        let link = |sub: &str| C::LinkOrganisation {
+            issuer: "https://login.example.org".into(),
+            subject: sub.into(),
+        };
+        let mut state = given::<Account>(vec![created(Role::ProgrammeManager, &[])]);
+        let events = state.decide(link("abc")).unwrap();
+        assert_eq!(events.len(), 1);
+        for e in events {
+            state.evolve(e);
+        }
+        assert_eq!(
+            state.organisation(),
+            Some(("https://login.example.org", "abc"))
+        );
+        assert_eq!(state.decide(link("abc")).unwrap(), vec![]);
+        assert!(matches!(
+            state.decide(link("xyz")),
+            Err(DomainError::Conflict(_))
+        ));
+        let before = state.token_generation();
+        for e in state.decide(C::SetOrganisationOnly { only: true }).unwrap() {
+            state.evolve(e);
+        }
+        assert!(state.organisation_only());
+        assert!(state.token_generation() > before);
+        assert_eq!(
+            state.decide(C::SetOrganisationOnly { only: true }).unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            state.decide(C::UnlinkOrganisation).unwrap(),
+            vec![E::OrganisationUnlinked]
+        );
     }
 
     #[test]

@@ -47,4 +47,23 @@ pub enum AccountCommand {
     Disable,
     /// A disabled account may sign in again; tokens issued before stay ended.
     Enable,
+    /// A second factor, its secret stored under `key`, was confirmed by a code.
+    EnrolSecondFactor {
+        key: String,
+    },
+    /// A recovery code was used (it was taken from the stored ones already).
+    UseRecoveryCode,
+    /// Remove the second factor (an admin, saying why).
+    ResetSecondFactor {
+        reason: Title,
+    },
+    /// The provider vouched for the account: link it, unless it is linked already.
+    LinkOrganisation {
+        issuer: String,
+        subject: String,
+    },
+    UnlinkOrganisation,
+    SetOrganisationOnly {
+        only: bool,
+    },
 }

@@ -43,4 +43,28 @@ pub enum AccountEvent {
     AccountDisabled,
     /// The account may sign in again. Tokens issued before it stay ended.
     AccountEnabled,
+    /// A second factor (TOTP) was enrolled. Its secret and recovery codes are kept outside the
+    /// log, under `key`: a secret stored under another key is not the account's.
+    SecondFactorEnrolled {
+        key: String,
+    },
+    /// A one-use recovery code stood in for a code.
+    RecoveryCodeUsed,
+    /// An admin removed the account's second factor (a lost phone); it may enrol again.
+    SecondFactorReset {
+        reason: Title,
+    },
+    /// The first sign-in through the organisation's identity provider tied the account to
+    /// the provider's `issuer` and its `subject` there: from now on the link decides.
+    OrganisationLinked {
+        issuer: String,
+        subject: String,
+    },
+    /// An admin untied the account from the provider.
+    OrganisationUnlinked,
+    /// An admin made the account sign in only through the organisation (`only`: its password
+    /// stops working) or let its password work again.
+    OrganisationOnlySet {
+        only: bool,
+    },
 }

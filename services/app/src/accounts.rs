@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::access::{authorize, Action, Caller, Principal};
 use crate::credentials::{self, check_strength, generate_password, Bearer};
 use crate::error::{AppError, AppResult};
+use crate::second_factor;
 use crate::App;
 
 /// An account as its administrators (and its owner) see it.
@@ -27,6 +28,12 @@ pub struct AccountOut {
     pub role: Role,
     pub countries: BTreeSet<String>,
     pub disabled: bool,
+    /// A second factor is enrolled.
+    pub second_factor: bool,
+    /// Linked to the organisation's identity provider.
+    pub organisation_linked: bool,
+    /// Signs in only through the organisation: its password does not work.
+    pub organisation_only: bool,
 }
 
 /// Account `id` as the store holds it, for an account the read model does not hold yet.
@@ -48,6 +55,9 @@ fn account_out_of(id: AccountId, account: &Account) -> AccountOut {
             .map(|c| c.as_str().to_string())
             .collect(),
         disabled: account.is_disabled(),
+        second_factor: account.second_factor().is_some(),
+        organisation_linked: account.organisation().is_some(),
+        organisation_only: account.organisation_only(),
     }
 }
 
@@ -71,6 +81,9 @@ fn account_out(model: &Tracker, id: &str) -> Option<AccountOut> {
         role: a.role,
         countries: model.countries_of(id),
         disabled: a.disabled,
+        second_factor: a.second_factor,
+        organisation_linked: a.organisation.is_some(),
+        organisation_only: a.organisation_only,
     })
 }
 
@@ -85,7 +98,28 @@ pub struct Session {
     /// token is good only for `POST /api/v1/me/password` (and `/me`, sign-out); every other
     /// request answers 403 with the problem code `password_change_required`.
     pub password_change_required: bool,
+    /// The account's role requires a second factor and it has none: until one is enrolled
+    /// (`POST /api/v1/me/second-factor`), the token is good only for that (and `/me`,
+    /// sign-out); every other request answers 403 with the problem code
+    /// `second_factor_enrolment_required`.
+    pub second_factor_enrolment_required: bool,
 }
+
+/// What a right password leads to: a session, or the question for a code.
+#[derive(Debug, Clone)]
+pub enum SignedIn {
+    Session(Session),
+    /// The account has a second factor and no code was given: `ticket` stands for the right
+    /// password for a few minutes, so that the code's page need not carry the password.
+    CodeNeeded {
+        ticket: String,
+    },
+}
+
+/// What a ticket is for (see [`crate::credentials::Tokens::seal`]).
+const TICKET: &str = "second-factor-ticket";
+/// How long a ticket stands for a right password.
+const TICKET_LIFETIME: i64 = 5 * 60;
 
 /// The key under which guesses at an account's password are counted: its address as typed,
 /// compared wholly lower-cased (known or not, so that no answer tells whether it has one).
@@ -93,12 +127,20 @@ fn guess_subject(email: &str) -> String {
     format!("password:{}", email.trim().to_lowercase())
 }
 
-/// Check an e-mail and password from `client` and open a session. An unknown address, a
-/// disabled account and a wrong password get the same answer after the same work. Guesses are
-/// slowed by [`crate::credentials::GuessThrottle`] (per account, per client, and per client at
-/// an account) before any password is checked. The account is read from its own events, so
-/// one created a moment ago by another process signs in at once.
-pub async fn sign_in(app: &App, client: IpAddr, email: &str, password: &str) -> AppResult<Session> {
+/// Check an e-mail and password from `client` and open a session, asking for `code` where the
+/// account has a second factor. An unknown address, a disabled account and a wrong password
+/// get the same answer after the same work. Guesses are slowed by
+/// [`crate::credentials::GuessThrottle`] (per account, per client, and per client at an
+/// account) before any password is checked, and wrong codes likewise. The account is read from
+/// its own events, so one created a moment ago by another process signs in at once.
+pub async fn sign_in(
+    app: &App,
+    correlation_id: &str,
+    client: IpAddr,
+    email: &str,
+    password: &str,
+    code: Option<&str>,
+) -> AppResult<SignedIn> {
     static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         credentials::hash_now(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
     });
@@ -122,23 +164,151 @@ pub async fn sign_in(app: &App, client: IpAddr, email: &str, password: &str) -> 
         return Err(AppError::Unauthorized);
     };
     app.guesses.right(guess);
+    if account.organisation_only() {
+        return Err(organisation_only());
+    }
+    let Some(key) = account.second_factor() else {
+        return open_session(app, id, &account, second_factor::Method::Password)
+            .await
+            .map(SignedIn::Session);
+    };
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        let expires = Utc::now().timestamp() + TICKET_LIFETIME;
+        let ticket = app.tokens.seal(
+            TICKET,
+            "",
+            format!("{id} {} {expires}", account.token_generation()).as_bytes(),
+        );
+        return Ok(SignedIn::CodeNeeded { ticket });
+    };
+    let method = second_factor::check(app, correlation_id, client, id, &account, key, code).await?;
+    open_session(app, id, &account, method)
+        .await
+        .map(SignedIn::Session)
+}
+
+/// Finish a sign-in with the `ticket` a right password gave and a code. A ticket that expired,
+/// or was given before the password changed, is refused as a wrong code is.
+pub async fn sign_in_with_code(
+    app: &App,
+    correlation_id: &str,
+    client: IpAddr,
+    ticket: &str,
+    code: &str,
+) -> AppResult<Session> {
+    let sealed = app
+        .tokens
+        .unseal(TICKET, "", ticket)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or(AppError::Unauthorized)?;
+    let mut parts = sealed.split(' ');
+    let (Some(id), Some(generation), Some(expires)) = (
+        parts.next().and_then(|p| AccountId::parse(p).ok()),
+        parts.next().and_then(|p| p.parse::<u32>().ok()),
+        parts.next().and_then(|p| p.parse::<i64>().ok()),
+    ) else {
+        return Err(AppError::Unauthorized);
+    };
+    if expires < Utc::now().timestamp() {
+        return Err(AppError::Unauthorized);
+    }
+    let account = app.load::<Account>(&id.to_string()).await?;
+    if !account.exists() || account.is_disabled() || account.token_generation() != generation {
+        return Err(AppError::Unauthorized);
+    }
+    let key = account.second_factor().ok_or(AppError::Unauthorized)?;
+    let method = second_factor::check(app, correlation_id, client, id, &account, key, code).await?;
+    open_session(app, id, &account, method).await
+}
+
+fn organisation_only() -> AppError {
+    AppError::Forbidden(safeguards_domain::reason!(
+        "organisation-sign-in-only",
+        "this account signs in with the organisation's account, not a password"
+    ))
+}
+
+/// A session for account `id`, proven by `method`: recorded (outside the log) for the account
+/// page's list of sign-ins. A password session of a role that requires a second factor it has
+/// not enrolled is good only for enrolling one.
+pub(crate) async fn open_session(
+    app: &App,
+    id: AccountId,
+    account: &Account,
+    method: second_factor::Method,
+) -> AppResult<Session> {
+    use credentials::Restriction;
     let password_change_required = account.must_change_password();
+    let second_factor_enrolment_required = method == second_factor::Method::Password
+        && account.second_factor().is_none()
+        && account
+            .role()
+            .is_some_and(|r| app.second_factor_roles().contains(&r));
+    let restriction = if password_change_required {
+        Restriction::ChangePassword
+    } else if second_factor_enrolment_required {
+        Restriction::EnrolSecondFactor
+    } else {
+        Restriction::None
+    };
     // Tokens live in real time, whatever time the views are told it is.
-    let (token, expires_at) = app.tokens.issue_with(
-        id,
+    let now = Utc::now();
+    let (token, expires_at) =
+        app.tokens
+            .issue_with(id, account.token_generation(), restriction, now);
+    let method_name: &'static str = method.into();
+    safeguards_infra::secrets::record_sign_in(
+        app.store.database(),
+        &id.to_string(),
         account.token_generation(),
-        password_change_required,
-        chrono::Utc::now(),
-    );
+        method_name,
+        now.timestamp(),
+    )
+    .await?;
     let model = app.model().await;
     let account =
-        account_out(&model, &id.to_string()).unwrap_or_else(|| account_out_of(id, &account));
+        account_out(&model, &id.to_string()).unwrap_or_else(|| account_out_of(id, account));
     Ok(Session {
         token,
         expires_at,
         account,
         password_change_required,
+        second_factor_enrolment_required: second_factor_enrolment_required
+            && !password_change_required,
     })
+}
+
+/// One of the account's sessions still open.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignInOut {
+    pub at: DateTime<Utc>,
+    /// `password`, `password_and_code`, `password_and_recovery_code` or `organisation`.
+    pub method: String,
+}
+
+/// The caller's sign-ins whose sessions may still be open (of the account's current token
+/// generation, within a token's lifetime), newest first.
+pub async fn sessions(app: &App, caller: &Caller) -> AppResult<Vec<SignInOut>> {
+    let id = caller.principal.account().ok_or(AppError::Unauthorized)?;
+    let account = app.load::<Account>(&id.to_string()).await?;
+    let since = (Utc::now() - credentials::TOKEN_LIFETIME).timestamp();
+    let rows = safeguards_infra::secrets::sign_ins(
+        app.store.database(),
+        &id.to_string(),
+        account.token_generation(),
+        since,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(method, at)| {
+            Some(SignInOut {
+                at: DateTime::from_timestamp(at, 0)?,
+                method,
+            })
+        })
+        .collect())
 }
 
 /// The principal a bearer token or session cookie names, if it is valid and its account
@@ -163,7 +333,7 @@ pub async fn principal_of_bearer(app: &App, bearer: &Bearer) -> AppResult<Princi
 }
 
 /// Account `id` as a principal from its own events, on the same terms as [`principal_in`].
-fn principal_of(id: AccountId, account: &Account, generation: u32) -> Option<Principal> {
+pub(crate) fn principal_of(id: AccountId, account: &Account, generation: u32) -> Option<Principal> {
     let role = account.role()?;
     if account.is_disabled() || account.token_generation() != generation {
         return None;
@@ -430,6 +600,7 @@ pub async fn change_password(
         expires_at,
         account,
         password_change_required: false,
+        second_factor_enrolment_required: false,
     })
 }
 

@@ -562,6 +562,21 @@ struct Claims {
     /// Issued to an account that must change its password first: good for nothing else.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pwc: bool,
+    /// Issued to an account that must enrol a second factor first: good for nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    sfe: bool,
+}
+
+/// What a token issued before the account is in order is good for: only putting it in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Restriction {
+    /// Good for everything the account may do.
+    #[default]
+    None,
+    /// Only for changing the password (one made for the account).
+    ChangePassword,
+    /// Only for enrolling a second factor (required of the account's role).
+    EnrolSecondFactor,
 }
 
 /// What a valid token names: the account and the token generation it was issued in.
@@ -571,6 +586,8 @@ pub struct Bearer {
     pub generation: u32,
     /// Issued while the account had to change its password: it may do only that.
     pub password_change_required: bool,
+    /// Issued while the account had to enrol a second factor: it may do only that.
+    pub second_factor_required: bool,
 }
 
 /// Issues and checks bearer tokens, session cookies and CSRF tokens.
@@ -610,16 +627,15 @@ impl Tokens {
         generation: u32,
         now: DateTime<Utc>,
     ) -> (String, DateTime<Utc>) {
-        self.issue_with(account, generation, false, now)
+        self.issue_with(account, generation, Restriction::None, now)
     }
 
-    /// As [`Tokens::issue`]; a token with `password_change_required` is good only for changing
-    /// the password.
+    /// As [`Tokens::issue`]; a restricted token is good only for what its restriction names.
     pub fn issue_with(
         &self,
         account: AccountId,
         generation: u32,
-        password_change_required: bool,
+        restriction: Restriction,
         now: DateTime<Utc>,
     ) -> (String, DateTime<Utc>) {
         let expires_at = now + TOKEN_LIFETIME;
@@ -627,7 +643,8 @@ impl Tokens {
             sub: account,
             exp: expires_at.timestamp(),
             gen: generation,
-            pwc: password_change_required,
+            pwc: restriction == Restriction::ChangePassword,
+            sfe: restriction == Restriction::EnrolSecondFactor,
         };
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
         let sig = URL_SAFE_NO_PAD.encode(self.sign(body.as_bytes()));
@@ -674,6 +691,7 @@ impl Tokens {
             account: claims.sub,
             generation: claims.gen,
             password_change_required: claims.pwc,
+            second_factor_required: claims.sfe,
         })
     }
 }
@@ -694,9 +712,12 @@ mod tests {
                 account: id,
                 generation: 3,
                 password_change_required: false,
+                second_factor_required: false,
             })
         );
-        let (restricted, _) = tokens.issue_with(id, 3, true, now);
+        let (enrol, _) = tokens.issue_with(id, 3, Restriction::EnrolSecondFactor, now);
+        assert!(tokens.check(&enrol, now).unwrap().second_factor_required);
+        let (restricted, _) = tokens.issue_with(id, 3, Restriction::ChangePassword, now);
         assert!(
             tokens
                 .check(&restricted, now)

@@ -24,11 +24,13 @@ pub mod ledger;
 pub mod links;
 pub mod milestones;
 pub mod operations;
+pub mod organisation;
 pub mod overview;
 pub mod plans;
 pub mod progress;
 pub mod publication;
 pub mod records;
+pub mod second_factor;
 pub mod sheets;
 pub mod subscriptions;
 pub mod tasks;
@@ -95,6 +97,8 @@ pub struct App {
     ledger_public_key: Option<String>,
     /// The overview of every country, kept while the model stands still.
     overviews: Arc<overview::Overviews>,
+    /// The roles whose password accounts must enrol a second factor at their next sign-in.
+    second_factor_roles: Arc<Vec<safeguards_domain::values::Role>>,
 }
 
 impl App {
@@ -110,6 +114,7 @@ impl App {
             datasets: Arc::default(),
             ledger_public_key: None,
             overviews: Arc::default(),
+            second_factor_roles: Arc::default(),
             store,
             projector,
             digest: digest.with_public(Arc::new(publication::Public)),
@@ -120,6 +125,20 @@ impl App {
     pub fn with_processes(mut self, processes: Processes) -> Self {
         self.processes = Arc::new(processes);
         self
+    }
+
+    /// The same, requiring password accounts of `roles` to enrol a second factor.
+    pub fn with_second_factor_required_of(
+        mut self,
+        roles: Vec<safeguards_domain::values::Role>,
+    ) -> Self {
+        self.second_factor_roles = Arc::new(roles);
+        self
+    }
+
+    /// The roles that must have a second factor.
+    pub fn second_factor_roles(&self) -> &[safeguards_domain::values::Role] {
+        &self.second_factor_roles
     }
 
     /// The event store, for the process's own wiring and tools (the command line, the server's

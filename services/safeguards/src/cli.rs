@@ -140,6 +140,49 @@ pub struct Global {
         value_name = "on|off"
     )]
     pub public_pages: Option<String>,
+    /// Roles whose password accounts must enrol a second factor at their next sign-in, as
+    /// `admin,programme_manager` [default: none]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_REQUIRE_SECOND_FACTOR",
+        value_name = "ROLES"
+    )]
+    pub require_second_factor: Option<String>,
+    /// The organisation's OpenID Connect issuer (sign-in with the organisation's account; the
+    /// redirect URI to register is `<public url>/auth/oidc/callback`)
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_OIDC_ISSUER",
+        value_name = "URL"
+    )]
+    pub oidc_issuer: Option<String>,
+    /// The tracker's client id at the issuer
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_OIDC_CLIENT_ID",
+        value_name = "ID"
+    )]
+    pub oidc_client_id: Option<String>,
+    /// The tracker's client secret at the issuer
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// The sign-in button's text [default: "Sign in with your organisation's account"]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_OIDC_LABEL",
+        value_name = "TEXT"
+    )]
+    pub oidc_label: Option<String>,
 }
 
 impl Global {
@@ -163,6 +206,11 @@ impl Global {
             digest_lease: self.digest_lease.clone(),
             catalogue: self.catalogue.clone(),
             public_pages: self.public_pages.clone(),
+            require_second_factor: self.require_second_factor.clone(),
+            oidc_issuer: self.oidc_issuer.clone(),
+            oidc_client_id: self.oidc_client_id.clone(),
+            oidc_client_secret: self.oidc_client_secret.clone(),
+            oidc_label: self.oidc_label.clone(),
         }
     }
 }

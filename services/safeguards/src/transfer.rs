@@ -437,7 +437,7 @@ pub async fn import(
             .map_err(|e| bad(format!("cannot be stored: {e}")))?;
         last_sequence.insert(key, event.sequence);
         done.events += 1;
-        if done.events % 5000 == 0 {
+        if done.events.is_multiple_of(5000) {
             progress(done.events);
         }
     }

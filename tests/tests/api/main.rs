@@ -6,4 +6,6 @@
 mod api;
 mod hostile;
 mod links;
+mod organisation;
+mod second_factor;
 mod transparency;

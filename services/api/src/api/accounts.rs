@@ -5,15 +5,16 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safeguards_app::accounts::{self, AccountOut, NewAccount, Session};
+use safeguards_app::accounts::{self, AccountOut, NewAccount, Session, SignInOut, SignedIn};
+use safeguards_app::{organisation, second_factor};
 use safeguards_domain::subscriber::{Digits, Language};
 use safeguards_domain::values::{parse_word, AccountId, Email, Title};
 use serde::{Deserialize, Serialize};
 
 use super::{created, ok, Path};
 use crate::api::schema::{self, list, max};
-use crate::http::error::ApiResult;
-use crate::http::extract::{ApiJson, Cmd, Signed};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{correlation_id, ApiJson, Cmd, Signed};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -21,12 +22,18 @@ use crate::AppState;
 pub struct TokenBody {
     pub email: String,
     pub password: String,
+    /// The second factor's code of this moment (or a recovery code), for an account that has
+    /// one; without it such an account's sign-in answers 401 with the problem code
+    /// `second_factor_required`.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `POST /api/v1/auth/token`: the same 401 for an unknown e-mail and a wrong password; 429 with
 /// `Retry-After` while guesses from this client (or at this account) must wait. An account
 /// whose password was generated gets a token good only for changing it
-/// (`password_change_required`).
+/// (`password_change_required`); one whose role requires a second factor it has not enrolled,
+/// a token good only for enrolling one (`second_factor_enrolment_required`).
 #[utoipa::path(
     post,
     path = "/auth/token",
@@ -43,9 +50,26 @@ pub async fn sign_in(
 ) -> ApiResult<Json<Session>> {
     state.limits.check_sign_in(&parts)?;
     let client = state.limits.client(&parts);
-    Ok(Json(
-        accounts::sign_in(&state.app, client, &body.email, &body.password).await?,
-    ))
+    let signed = accounts::sign_in(
+        &state.app,
+        &correlation_id(&parts),
+        client,
+        &body.email,
+        &body.password,
+        body.code.as_deref(),
+    )
+    .await;
+    match signed {
+        Ok(SignedIn::Session(session)) => Ok(Json(session)),
+        Ok(SignedIn::CodeNeeded { .. }) => Err(ApiError {
+            code: Some("second_factor_required"),
+            ..ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "this account has a second factor: send the code of this moment (or a recovery code) as `code`",
+            )
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `GET /api/v1/me`.
@@ -335,4 +359,187 @@ pub async fn sign_out(
     Ok(Json(SignedOut {
         status: "signed_out",
     }))
+}
+
+/// A second factor being enrolled.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EnrolmentOut {
+    /// The secret in base32, to type into an authenticator app.
+    pub secret: String,
+    /// The same as an `otpauth://` address (what a QR code carries).
+    pub otpauth_url: String,
+    /// Send back with the first code to `POST /api/v1/me/second-factor/confirm`.
+    pub enrolment: String,
+}
+
+/// `POST /api/v1/me/second-factor`: start enrolling a second factor (TOTP, 6 digits, 30 s).
+/// Nothing is stored until a code confirms it.
+#[utoipa::path(
+    post,
+    path = "/me/second-factor",
+    operation_id = "begin_second_factor",
+    tag = "auth",
+    summary = "Start enrolling a second factor: a new secret, stored once a code confirms it",
+    responses((status = 200, description = "A secret to enrol", body = EnrolmentOut), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn begin_second_factor(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+) -> ApiResult<Json<EnrolmentOut>> {
+    let enrolment = second_factor::begin(&state.app, &caller).await?;
+    Ok(Json(EnrolmentOut {
+        secret: enrolment.secret,
+        otpauth_url: enrolment.otpauth_url,
+        enrolment: enrolment.sealed,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    #[schema(max_length = 2000)]
+    pub enrolment: String,
+    /// The code the authenticator app shows now.
+    #[schema(max_length = 20)]
+    pub code: String,
+}
+
+/// An enrolled second factor.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EnrolledOut {
+    /// Ten one-use codes for when the authenticator is lost: shown this once.
+    pub recovery_codes: Vec<String>,
+    /// A fresh session (a token that had to enrol first is good for everything now).
+    pub session: Session,
+}
+
+/// `POST /api/v1/me/second-factor/confirm`: the enrolment and a code from its secret; answers
+/// the recovery codes, once. Wrong codes are slowed as wrong passwords are.
+#[utoipa::path(
+    post,
+    path = "/me/second-factor/confirm",
+    operation_id = "confirm_second_factor",
+    tag = "auth",
+    summary = "Confirm a second factor with its first code; answers ten recovery codes, once",
+    request_body = ConfirmBody,
+    responses((status = 200, description = "Enrolled", body = EnrolledOut), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn confirm_second_factor(
+    State(state): State<AppState>,
+    parts: Parts,
+    Cmd(caller): Cmd,
+    ApiJson(body): ApiJson<ConfirmBody>,
+) -> ApiResult<Json<EnrolledOut>> {
+    let client = state.limits.client(&parts);
+    let (enrolled, session) =
+        second_factor::confirm(&state.app, &caller, client, &body.enrolment, &body.code).await?;
+    Ok(Json(EnrolledOut {
+        recovery_codes: enrolled.recovery_codes,
+        session,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetBody {
+    /// Why (kept in the account's history).
+    #[schema(schema_with = schema::title)]
+    pub reason: String,
+}
+
+/// `POST /api/v1/accounts/{id}/second-factor/reset` (admins): the account's second factor is
+/// removed and its sessions end; the reason is recorded.
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/second-factor/reset",
+    operation_id = "reset_second_factor",
+    tag = "accounts",
+    summary = "Remove an account's second factor, with a reason (admins)",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    request_body = ResetBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<AccountId>,
+    ApiJson(body): ApiJson<ResetBody>,
+) -> ApiResult<Response> {
+    let reason = Title::parse_field("reason", &body.reason)?;
+    Ok(ok(
+        second_factor::reset(&state.app, &caller, id, reason).await?
+    ))
+}
+
+/// `GET /api/v1/me/sessions`: the account's sign-ins whose sessions may still be open, newest
+/// first. `POST /api/v1/auth/logout` ends them all.
+#[utoipa::path(
+    get,
+    path = "/me/sessions",
+    operation_id = "my_sessions",
+    tag = "auth",
+    summary = "The signed-in account's open sessions: when and how each signed in",
+    responses((status = 200, description = "Sessions", body = Vec<SignInOut>), crate::api::openapi::ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn sessions(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+) -> ApiResult<Json<Vec<SignInOut>>> {
+    Ok(Json(accounts::sessions(&state.app, &caller).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationOnlyBody {
+    /// `true`: the account signs in only with the organisation's account, its password stops
+    /// working (and its sessions end); `false`: the password works again.
+    pub only: bool,
+}
+
+/// `POST /api/v1/accounts/{id}/organisation-only` (admins).
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/organisation-only",
+    operation_id = "set_organisation_only",
+    tag = "accounts",
+    summary = "Make an account sign in only with the organisation's account, or allow its password again (admins)",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    request_body = OrganisationOnlyBody,
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn set_organisation_only(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<AccountId>,
+    ApiJson(body): ApiJson<OrganisationOnlyBody>,
+) -> ApiResult<Response> {
+    Ok(ok(organisation::set_only(
+        &state.app, &caller, id, body.only,
+    )
+    .await?))
+}
+
+/// `POST /api/v1/accounts/{id}/organisation/unlink` (admins): the account is no longer tied
+/// to its identity at the provider; its next sign-in there links it again by its address.
+#[utoipa::path(
+    post,
+    path = "/accounts/{id}/organisation/unlink",
+    operation_id = "unlink_organisation",
+    tag = "accounts",
+    summary = "Untie an account from its identity at the organisation's provider (admins)",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    responses((status = 200, description = "Done", body = super::CommandAnswer), crate::api::openapi::CommandProblems),
+    security(("bearer" = []))
+)]
+pub async fn unlink_organisation(
+    State(state): State<AppState>,
+    Cmd(caller): Cmd,
+    Path(id): Path<AccountId>,
+) -> ApiResult<Response> {
+    Ok(ok(organisation::unlink(&state.app, &caller, id).await?))
 }

@@ -112,6 +112,14 @@ pub struct Signed(pub Principal);
 pub const PASSWORD_CHANGE_PATHS: [&str; 3] =
     ["/api/v1/me/password", "/api/v1/me", "/api/v1/auth/logout"];
 
+/// What a token issued to an account that must enrol a second factor may still reach.
+pub const SECOND_FACTOR_PATHS: [&str; 4] = [
+    "/api/v1/me/second-factor",
+    "/api/v1/me/second-factor/confirm",
+    "/api/v1/me",
+    "/api/v1/auth/logout",
+];
+
 impl FromRequestParts<AppState> for Signed {
     type Rejection = ApiError;
 
@@ -121,6 +129,14 @@ impl FromRequestParts<AppState> for Signed {
         if bearer.password_change_required && !PASSWORD_CHANGE_PATHS.contains(&original_path(parts))
         {
             return Err(password_change_required());
+        }
+        if bearer.second_factor_required && !SECOND_FACTOR_PATHS.contains(&original_path(parts)) {
+            return Err(ApiError {
+                code: Some("second_factor_enrolment_required"),
+                ..ApiError::forbidden(
+                    "the account's role requires a second factor: enrol one first, POST /api/v1/me/second-factor",
+                )
+            });
         }
         Ok(Self(principal))
     }

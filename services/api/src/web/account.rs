@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeguards_app::accounts;
+use safeguards_app::{accounts, second_factor, AppError};
 use safeguards_domain::subscriber::Digits;
 use safeguards_domain::values::{parse_word, Role};
 
@@ -33,6 +33,10 @@ struct AccountPage {
     password: Option<Result<(), (&'static str, String)>>,
     /// The password was made for the account: it must be changed before anything else.
     must_change: bool,
+    /// The second factor: `None` when there is none, else the recovery codes left.
+    second_factor: Option<i64>,
+    /// The sessions that may be open: when, and how they signed in.
+    sessions: Vec<(String, &'static str)>,
 }
 
 /// Where a session that must change its password first is sent, whatever page it asks for.
@@ -66,6 +70,29 @@ async fn page(
         .unwrap_or_default();
     let role = i18n::role_word(t, visit.who.role.into());
     let admin = visit.who.role == Role::Admin;
+    let caller = visit.caller();
+    let second_factor = second_factor::status(&state.app, &caller)
+        .await
+        .unwrap_or_default();
+    let sessions = accounts::sessions(&state.app, &caller)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| {
+            let how = match s.method.as_str() {
+                "password_and_code" => t.method_password_and_code,
+                "password_and_recovery_code" => t.method_password_and_recovery_code,
+                "organisation" => t.method_organisation,
+                _ => t.method_password,
+            };
+            let when = format!(
+                "{} {}",
+                t.day(s.at.date_naive()),
+                t.digits(s.at.format("%H:%M UTC").to_string())
+            );
+            (when, how)
+        })
+        .collect();
     visit.answer(render(
         status,
         AccountPage {
@@ -97,6 +124,8 @@ async fn page(
             csrf: visit.csrf(state),
             password,
             must_change: visit.must_change_password,
+            second_factor,
+            sessions,
         },
     ))
 }
@@ -162,6 +191,120 @@ pub async fn language(
         }
         Err(e) => PageError::failed(visit.t, visit.name(), e)
             .back("/account", visit.t.back)
+            .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorPage {
+    t: &'static Texts,
+    user: Option<String>,
+    csrf: String,
+    /// The role requires a factor: nothing else until it is set up.
+    required: bool,
+    secret: String,
+    /// The QR code of the `otpauth://` address, as SVG.
+    qr: String,
+    enrolment: String,
+    error: Option<String>,
+    /// Once confirmed: the recovery codes, shown this once.
+    recovery_codes: Vec<String>,
+}
+
+/// The `otpauth://` address as an inline SVG QR code (dark modules on white, quiet zone
+/// included), or nothing if it does not fit one.
+fn qr_svg(url: &str) -> String {
+    qrcode::QrCode::new(url.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
+fn enrolment_page(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    enrolment: second_factor::Enrolment,
+    error: Option<String>,
+) -> Response {
+    visit.answer(render(
+        status,
+        SecondFactorPage {
+            t: visit.t,
+            user: visit.name(),
+            csrf: visit.csrf(state),
+            required: visit.must_enrol_second_factor,
+            qr: qr_svg(&enrolment.otpauth_url),
+            secret: enrolment.secret,
+            enrolment: enrolment.sealed,
+            error,
+            recovery_codes: Vec::new(),
+        },
+    ))
+}
+
+/// `GET /account/second-factor`: a new secret to enrol, as text and as a QR code, and the form
+/// for its first code. Works without JavaScript.
+pub async fn second_factor_page(State(state): State<AppState>, visit: Visit) -> Response {
+    match second_factor::begin(&state.app, &visit.caller()).await {
+        Ok(enrolment) => enrolment_page(&state, &visit, StatusCode::OK, enrolment, None),
+        Err(AppError::Conflict(_)) => Redirect::to("/account#second-factor").into_response(),
+        Err(e) => PageError::failed(visit.t, visit.name(), e)
+            .back("/account", visit.t.back)
+            .into_response(),
+    }
+}
+
+/// `POST /account/second-factor`: the enrolment and its first code; the recovery codes are
+/// shown once, and the session goes on with a fresh cookie (one that had to enrol first is
+/// good for everything now).
+pub async fn confirm_second_factor(
+    State(state): State<AppState>,
+    visit: Visit,
+    parts: Parts,
+    Signed(form): Signed<FormFields>,
+) -> Response {
+    let sealed = form.get("enrolment").cloned().unwrap_or_default();
+    let code = form.get("code").cloned().unwrap_or_default();
+    let client = state.limits.client(&parts);
+    let caller = visit.caller();
+    match second_factor::confirm(&state.app, &caller, client, &sealed, &code).await {
+        Ok((enrolled, session)) => {
+            let page = visit.answer(render(
+                StatusCode::OK,
+                SecondFactorPage {
+                    t: visit.t,
+                    user: visit.name(),
+                    csrf: String::new(),
+                    required: false,
+                    secret: String::new(),
+                    qr: String::new(),
+                    enrolment: String::new(),
+                    error: None,
+                    recovery_codes: enrolled.recovery_codes,
+                },
+            ));
+            super::with_session(&state, page, &session.token)
+        }
+        Err(AppError::Invalid(e)) if e.field == "code" => {
+            // The same secret again, with the reason: the app already holds it.
+            match second_factor::resume(&state.app, &caller, &sealed).await {
+                Ok(enrolment) => enrolment_page(
+                    &state,
+                    &visit,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    enrolment,
+                    Some(visit.t.second_factor_wrong_code.into()),
+                ),
+                Err(_) => Redirect::to("/account/second-factor").into_response(),
+            }
+        }
+        Err(e) => PageError::failed(visit.t, visit.name(), e)
+            .back("/account/second-factor", visit.t.back)
             .into_response(),
     }
 }

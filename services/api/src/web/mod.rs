@@ -19,6 +19,7 @@ mod explain;
 mod form;
 pub mod i18n;
 mod milestone;
+mod oidc;
 mod plan;
 mod public;
 mod session;
@@ -48,6 +49,7 @@ use i18n::Texts;
 use session::{with_session, FormToken, Path, Signed, Visit};
 
 pub use burnup::Burnup;
+pub use oidc::OidcSignIn;
 pub(crate) use session::SESSION;
 
 /// Every page.
@@ -117,6 +119,22 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/{id}/role", post(admin::change_role))
         .route("/admin/accounts/{id}/disable", post(admin::disable_account))
         .route("/admin/accounts/{id}/enable", post(admin::enable_account))
+        .route(
+            "/admin/accounts/{id}/second-factor/reset",
+            post(admin::reset_second_factor),
+        )
+        .route(
+            "/admin/accounts/{id}/organisation-only/on",
+            post(admin::organisation_only_on),
+        )
+        .route(
+            "/admin/accounts/{id}/organisation-only/off",
+            post(admin::organisation_only_off),
+        )
+        .route(
+            "/admin/accounts/{id}/organisation/unlink",
+            post(admin::unlink_organisation),
+        )
         .route("/admin/subscribers", get(admin::subscribers_page))
         .route(
             "/admin/subscribers/{id}/erase",
@@ -139,10 +157,17 @@ pub fn router() -> Router<AppState> {
         .route("/commitments/{id}/revise", post(submissions::revise))
         .route("/commitments/{id}/withdraw", post(submissions::withdraw))
         .route("/login", get(sign_in::login_page).post(sign_in::login))
+        .route("/login/code", post(sign_in::login_code))
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route("/logout", post(sign_in::logout))
         .route("/account", get(account::account))
         .route("/account/language", post(account::language))
         .route("/account/password", post(account::password))
+        .route(
+            "/account/second-factor",
+            get(account::second_factor_page).post(account::confirm_second_factor),
+        )
         .route("/static/app.css", get(stylesheet))
         .route(
             "/subscribe",

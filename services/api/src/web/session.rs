@@ -81,12 +81,18 @@ pub(super) fn without_session(state: &AppState, response: Response) -> Response 
 /// The pages a session whose password was made for it may reach before changing it.
 const PASSWORD_CHANGE_PAGES: [&str; 3] = ["/account", "/account/password", "/logout"];
 
-/// The signed-in user of a page, their session token, and whether the session must change its
-/// password first: from the session cookie, its token checked once.
-async fn user(state: &AppState, parts: &Parts) -> Option<(Principal, String, bool)> {
+/// The pages a session that must enrol a second factor may reach before it has.
+const SECOND_FACTOR_PAGES: [&str; 2] = ["/account/second-factor", "/logout"];
+
+/// The signed-in user of a page, their session token, and what the session must do first:
+/// from the session cookie, its token checked once.
+async fn user(
+    state: &AppState,
+    parts: &Parts,
+) -> Option<(Principal, String, safeguards_app::credentials::Bearer)> {
     let token = cookie(parts, session_cookie(state))?;
     let (who, bearer) = state.principal(parts, &token).await.ok()?;
-    Some((who, token, bearer.password_change_required))
+    Some((who, token, bearer))
 }
 
 /// The signed-in visitor of a page, with the language the page speaks to them. As an
@@ -98,6 +104,8 @@ pub(super) struct Visit {
     pub token: String,
     /// The session's password was made for it: it must be changed before anything else.
     pub must_change_password: bool,
+    /// The account's role requires a second factor it has not enrolled: that comes first.
+    pub must_enrol_second_factor: bool,
     pub t: &'static Texts,
     pub lang: Language,
     pub chosen: bool,
@@ -108,21 +116,27 @@ impl FromRequestParts<AppState> for Visit {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some((who, token, must_change_password)) = user(state, parts).await else {
+        let Some((who, token, bearer)) = user(state, parts).await else {
             if parts.method != Method::GET && parts.method != Method::HEAD {
                 return Err(to_login());
             }
             let (lang, chosen) = i18n::language(parts);
             return Err(i18n::remember(to_login_from(parts), lang, chosen));
         };
+        let must_change_password = bearer.password_change_required;
         if must_change_password && !PASSWORD_CHANGE_PAGES.contains(&parts.uri.path()) {
             return Err(account::change_password_first());
+        }
+        let must_enrol_second_factor = bearer.second_factor_required;
+        if must_enrol_second_factor && !SECOND_FACTOR_PAGES.contains(&parts.uri.path()) {
+            return Err(Redirect::to("/account/second-factor").into_response());
         }
         let (locale, chosen) = i18n::language_for(parts, who.language, who.digits);
         let visit = Self {
             who,
             token,
             must_change_password,
+            must_enrol_second_factor,
             t: i18n::texts(locale),
             lang: locale.language,
             chosen,

@@ -290,3 +290,56 @@ public-completion-line = المعالم التي تم التحقق منها: { $
 milestone-counts = المعالم: { $total } — تم التحقق منها: { $verified }، في انتظار التحقق: { $achieved }، المتأخرة: { $overdue }
 shown-of-total = { $shown } من أصل { $total }
 burnup-title = المخطط التراكمي منذ { $start }: المعالم { $total }، المنجزة أو التي تم التحقق منها { $done }، التي تم التحقق منها { $verified }
+
+## Second factor, sessions and the organisation's sign-in (the account page, sign-in, admins).
+second-factor-title = العامل الثاني للمصادقة
+second-factor-on = يحمي هذا الحساب عاملٌ ثانٍ للمصادقة: عند تسجيل الدخول بكلمة المرور يُطلب أيضًا رمز من تطبيق المصادقة لديك.
+recovery-codes-left = { $count ->
+    [zero] لم يتبقَّ أي رمز استرداد.
+    [one] تبقّى رمز استرداد واحد.
+    [two] تبقّى رمزا استرداد.
+    [few] تبقّت { $count } رموز استرداد.
+    [many] تبقّى { $count } رمزَ استرداد.
+   *[other] تبقّى { $count } رمز استرداد.
+}
+second-factor-off = ليس لهذا الحساب عامل ثانٍ للمصادقة: تكفي كلمة مرور مسروقة لتسجيل الدخول باسمك.
+second-factor-set-up = إعداد عامل ثانٍ للمصادقة
+second-factor-required = يتطلب دورك عاملًا ثانيًا للمصادقة: أعدّه قبل أي شيء آخر.
+second-factor-steps = افتح تطبيق مصادقة على هاتفك (مثل FreeOTP أو Aegis أو Google Authenticator أو Microsoft Authenticator)، وأضف حسابًا، ثم امسح رمز QR أو اكتب المفتاح السري. وبعد ذلك أدخل الرمز المكوّن من ستة أرقام الذي يعرضه التطبيق.
+second-factor-secret = المفتاح السري المطلوب كتابته
+second-factor-qr = رمز QR للمفتاح السري
+second-factor-code = الرمز الظاهر في التطبيق
+second-factor-confirm = تأكيد
+second-factor-enrolled = تم إعداد العامل الثاني للمصادقة. احتفظ برموز الاسترداد هذه في مكان آمن بعيدًا عن هاتفك: يتيح لك كل منها تسجيل الدخول مرة واحدة إذا فُقد الهاتف. ولن تُعرض إلا الآن.
+recovery-codes-title = رموز الاسترداد
+second-factor-wrong-code = هذا ليس الرمز الحالي. تحقق من ضبط ساعة الهاتف، ثم أدخل أحدث رمز.
+sign-in-code-title = أدخل الرمز
+sign-in-code-hint = أدخل الرمز المكوّن من ستة أرقام من تطبيق المصادقة، أو أحد رموز الاسترداد الخاصة بك.
+code-refused = هذا الرمز غير صحيح أو سبق استخدامه.
+sessions-title = الجلسات التي سجّلت فيها الدخول
+sessions-when = وقت تسجيل الدخول
+sessions-how = الطريقة
+sessions-none = لا توجد جلسة مفتوحة.
+sessions-end-all = إنهاء جميع الجلسات
+method-password = كلمة المرور
+method-password-and-code = كلمة المرور والرمز
+method-password-and-recovery-code = كلمة المرور ورمز الاسترداد
+method-organisation = حساب المؤسسة
+reset-second-factor = إعادة تعيين العامل الثاني للمصادقة
+reset-reason = السبب (مثلًا: فقدان الهاتف)
+column-second-factor = العامل الثاني للمصادقة
+column-organisation = حساب المؤسسة
+organisation-only = حساب المؤسسة فقط
+organisation-only-off = السماح بكلمة المرور مجددًا
+organisation-unlink = إلغاء الربط
+organisation-linked = مربوط
+sign-in-with = تسجيل الدخول باستخدام { $provider }
+sign-in-organisation = حساب مؤسستك
+sign-in-or-password = أو سجّل الدخول باستخدام عنوان بريدك الإلكتروني وكلمة المرور:
+organisation-refused-title = رُفض تسجيل الدخول
+organisation-refused = تعذّر قبول تسجيل الدخول عبر مؤسستك. حاول مرة أخرى؛ وإذا استمر الإخفاق، فأبلغ مشرف النظام.
+organisation-no-account = لم تُوجَّه إلى هذا العنوان أي دعوة إلى حساب في أداة التتبع. اطلب من مدير البرنامج أو مشرف النظام أن يدعوك.
+organisation-unverified = لم تتحقق مؤسستك من عنوان البريد الإلكتروني هذا.
+organisation-other-identity = هذا الحساب مربوط بهوية أخرى في مؤسستك.
+organisation-not-set-up = تسجيل الدخول بحساب المؤسسة غير مُعدّ هنا.
+organisation-password-refused = يُسجَّل الدخول إلى هذا الحساب بحساب المؤسسة، لا بكلمة مرور.

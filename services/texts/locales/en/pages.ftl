@@ -278,3 +278,52 @@ public-completion-line = Milestones verified: { $percent }.
 milestone-counts = Milestones: { $total } — verified: { $verified }, awaiting verification: { $achieved }, overdue: { $overdue }
 shown-of-total = { $shown } of { $total }
 burnup-title = Burn-up since { $start }: milestones { $total }, achieved or verified { $done }, verified { $verified }
+
+## Second factor, sessions and the organisation's sign-in (the account page, sign-in, admins).
+second-factor-title = Second factor
+second-factor-on = A second factor protects this account: signing in with the password also asks for a code from your authenticator app.
+recovery-codes-left = { $count ->
+    [one] One recovery code is left.
+   *[other] { $count } recovery codes are left.
+}
+second-factor-off = This account has no second factor: a stolen password is enough to sign in as you.
+second-factor-set-up = Set up a second factor
+second-factor-required = Your role requires a second factor: set one up before anything else.
+second-factor-steps = Open an authenticator app on your phone (FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator, for example), add an account, and scan the QR code or type the secret. Then enter the six-digit code the app shows.
+second-factor-secret = Secret to type
+second-factor-qr = QR code of the secret
+second-factor-code = Code from the app
+second-factor-confirm = Confirm
+second-factor-enrolled = The second factor is set up. Keep these recovery codes somewhere safe, away from your phone: each signs you in once if the phone is lost. They are shown only now.
+recovery-codes-title = Recovery codes
+second-factor-wrong-code = That is not the code of this moment. Check that the phone's clock is right, and enter the newest code.
+sign-in-code-title = Enter your code
+sign-in-code-hint = Enter the six-digit code from your authenticator app, or one of your recovery codes.
+code-refused = That code is wrong, or it was used already.
+sessions-title = Where you are signed in
+sessions-when = Signed in
+sessions-how = How
+sessions-none = No session is open.
+sessions-end-all = End all sessions
+method-password = Password
+method-password-and-code = Password and code
+method-password-and-recovery-code = Password and recovery code
+method-organisation = Organisation's account
+reset-second-factor = Reset the second factor
+reset-reason = Why (for example: phone lost)
+column-second-factor = Second factor
+column-organisation = Organisation's account
+organisation-only = Organisation's account only
+organisation-only-off = Allow the password again
+organisation-unlink = Unlink
+organisation-linked = Linked
+sign-in-with = Sign in with { $provider }
+sign-in-organisation = your organisation's account
+sign-in-or-password = Or sign in with your e-mail address and password:
+organisation-refused-title = Sign-in refused
+organisation-refused = The sign-in through your organisation could not be accepted. Try again; if it keeps failing, tell an administrator.
+organisation-no-account = No account of the tracker is invited for this address. Ask a programme manager or an administrator to invite you.
+organisation-unverified = Your organisation has not verified this e-mail address.
+organisation-other-identity = This account is linked to another identity of your organisation.
+organisation-not-set-up = Sign-in with the organisation's account is not set up here.
+organisation-password-refused = This account signs in with the organisation's account, not a password.

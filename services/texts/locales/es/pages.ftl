@@ -281,3 +281,52 @@ public-completion-line = Hitos verificados: { $percent }.
 milestone-counts = Hitos: { $total } — verificados: { $verified }, pendientes de verificación: { $achieved }, atrasados: { $overdue }
 shown-of-total = { $shown } de { $total }
 burnup-title = Avance desde el { $start }: hitos { $total }, logrados o verificados { $done }, verificados { $verified }
+
+## Second factor, sessions and the organisation's sign-in (the account page, sign-in, admins).
+second-factor-title = Segundo factor
+second-factor-on = Un segundo factor protege esta cuenta: al iniciar sesión con la contraseña también se pide un código de su aplicación de autenticación.
+recovery-codes-left = { $count ->
+    [one] Queda un código de recuperación.
+   *[other] Quedan { $count } códigos de recuperación.
+}
+second-factor-off = Esta cuenta no tiene segundo factor: basta una contraseña robada para iniciar sesión en su nombre.
+second-factor-set-up = Configurar un segundo factor
+second-factor-required = Su rol exige un segundo factor: configure uno antes de cualquier otra cosa.
+second-factor-steps = Abra una aplicación de autenticación en su teléfono (por ejemplo, FreeOTP, Aegis, Google Authenticator o Microsoft Authenticator), añada una cuenta y escanee el código QR o escriba la clave secreta. Después introduzca el código de seis dígitos que muestra la aplicación.
+second-factor-secret = Clave secreta para escribir
+second-factor-qr = Código QR de la clave secreta
+second-factor-code = Código de la aplicación
+second-factor-confirm = Confirmar
+second-factor-enrolled = El segundo factor está configurado. Guarde estos códigos de recuperación en un lugar seguro, lejos de su teléfono: cada uno le permite iniciar sesión una vez si pierde el teléfono. Solo se muestran ahora.
+recovery-codes-title = Códigos de recuperación
+second-factor-wrong-code = Ese no es el código de este momento. Compruebe que el reloj del teléfono está en hora e introduzca el código más reciente.
+sign-in-code-title = Introduzca su código
+sign-in-code-hint = Introduzca el código de seis dígitos de su aplicación de autenticación o uno de sus códigos de recuperación.
+code-refused = Ese código es incorrecto o ya se utilizó.
+sessions-title = Dónde tiene la sesión iniciada
+sessions-when = Inicio de sesión
+sessions-how = Método
+sessions-none = No hay ninguna sesión abierta.
+sessions-end-all = Cerrar todas las sesiones
+method-password = Contraseña
+method-password-and-code = Contraseña y código
+method-password-and-recovery-code = Contraseña y código de recuperación
+method-organisation = Cuenta de la organización
+reset-second-factor = Restablecer el segundo factor
+reset-reason = Motivo (por ejemplo: teléfono perdido)
+column-second-factor = Segundo factor
+column-organisation = Cuenta de la organización
+organisation-only = Solo la cuenta de la organización
+organisation-only-off = Volver a permitir la contraseña
+organisation-unlink = Desvincular
+organisation-linked = Vinculada
+sign-in-with = Iniciar sesión con { $provider }
+sign-in-organisation = la cuenta de su organización
+sign-in-or-password = O inicie sesión con su dirección de correo electrónico y su contraseña:
+organisation-refused-title = Inicio de sesión rechazado
+organisation-refused = No se pudo aceptar el inicio de sesión a través de su organización. Inténtelo de nuevo; si sigue fallando, avise a un administrador.
+organisation-no-account = Esta dirección no tiene invitación a ninguna cuenta del seguimiento. Pida a un gestor de programa o a un administrador que le invite.
+organisation-unverified = Su organización no ha verificado esta dirección de correo electrónico.
+organisation-other-identity = Esta cuenta está vinculada a otra identidad de su organización.
+organisation-not-set-up = El inicio de sesión con la cuenta de la organización no está configurado aquí.
+organisation-password-refused = Esta cuenta inicia sesión con la cuenta de la organización, no con una contraseña.

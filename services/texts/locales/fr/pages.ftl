@@ -281,3 +281,52 @@ public-completion-line = Jalons vérifiés : { $percent }.
 milestone-counts = Jalons : { $total } — vérifiés : { $verified }, en attente de vérification : { $achieved }, en retard : { $overdue }
 shown-of-total = { $shown } sur { $total }
 burnup-title = Progression depuis le { $start } : jalons { $total }, atteints ou vérifiés { $done }, vérifiés { $verified }
+
+## Second factor, sessions and the organisation's sign-in (the account page, sign-in, admins).
+second-factor-title = Second facteur
+second-factor-on = Un second facteur protège ce compte : la connexion avec le mot de passe demande aussi un code de votre application d’authentification.
+recovery-codes-left = { $count ->
+    [one] Il reste { $count } code de secours.
+   *[other] Il reste { $count } codes de secours.
+}
+second-factor-off = Ce compte n’a pas de second facteur : un mot de passe volé suffit pour se connecter en votre nom.
+second-factor-set-up = Configurer un second facteur
+second-factor-required = Votre rôle exige un second facteur : configurez-en un avant toute chose.
+second-factor-steps = Ouvrez une application d’authentification sur votre téléphone (FreeOTP, Aegis, Google Authenticator ou Microsoft Authenticator, par exemple), ajoutez un compte, puis scannez le code QR ou saisissez la clé secrète. Saisissez ensuite le code à six chiffres affiché par l’application.
+second-factor-secret = Clé secrète à saisir
+second-factor-qr = Code QR de la clé secrète
+second-factor-code = Code de l’application
+second-factor-confirm = Confirmer
+second-factor-enrolled = Le second facteur est configuré. Conservez ces codes de secours en lieu sûr, loin de votre téléphone : chacun vous permet de vous connecter une fois si le téléphone est perdu. Ils ne sont affichés que maintenant.
+recovery-codes-title = Codes de secours
+second-factor-wrong-code = Ce n’est pas le code du moment. Vérifiez que l’horloge du téléphone est à l’heure, puis saisissez le code le plus récent.
+sign-in-code-title = Saisissez votre code
+sign-in-code-hint = Saisissez le code à six chiffres de votre application d’authentification, ou l’un de vos codes de secours.
+code-refused = Ce code est erroné ou a déjà été utilisé.
+sessions-title = Où vous êtes connecté
+sessions-when = Connexion
+sessions-how = Méthode
+sessions-none = Aucune session n’est ouverte.
+sessions-end-all = Fermer toutes les sessions
+method-password = Mot de passe
+method-password-and-code = Mot de passe et code
+method-password-and-recovery-code = Mot de passe et code de secours
+method-organisation = Compte de l’organisation
+reset-second-factor = Réinitialiser le second facteur
+reset-reason = Motif (par exemple : téléphone perdu)
+column-second-factor = Second facteur
+column-organisation = Compte de l’organisation
+organisation-only = Compte de l’organisation uniquement
+organisation-only-off = Autoriser de nouveau le mot de passe
+organisation-unlink = Dissocier
+organisation-linked = Associé
+sign-in-with = Se connecter avec { $provider }
+sign-in-organisation = le compte de votre organisation
+sign-in-or-password = Ou connectez-vous avec votre adresse électronique et votre mot de passe :
+organisation-refused-title = Connexion refusée
+organisation-refused = La connexion par votre organisation n’a pas pu être acceptée. Réessayez ; si l’échec persiste, prévenez un administrateur.
+organisation-no-account = Aucun compte du suivi n’a fait l’objet d’une invitation pour cette adresse. Demandez à un responsable de programme ou à un administrateur de vous inviter.
+organisation-unverified = Votre organisation n’a pas vérifié cette adresse électronique.
+organisation-other-identity = Ce compte est associé à une autre identité de votre organisation.
+organisation-not-set-up = La connexion avec le compte de l’organisation n’est pas configurée ici.
+organisation-password-refused = Ce compte se connecte avec le compte de l’organisation, pas avec un mot de passe.

@@ -283,3 +283,54 @@ public-completion-line = Проверено этапов: { $percent }.
 milestone-counts = Этапы: { $total } — проверено: { $verified }, ожидают проверки: { $achieved }, просрочено: { $overdue }
 shown-of-total = { $shown } из { $total }
 burnup-title = Диаграмма выполнения с { $start }: этапы — { $total }, выполнены или проверены — { $done }, проверены — { $verified }
+
+## Second factor, sessions and the organisation's sign-in (the account page, sign-in, admins).
+second-factor-title = Второй фактор
+second-factor-on = Эта учётная запись защищена вторым фактором: при входе с паролем также запрашивается код из вашего приложения-аутентификатора.
+recovery-codes-left = { $count ->
+    [one] Остался { $count } код восстановления.
+    [few] Осталось { $count } кода восстановления.
+    [many] Осталось { $count } кодов восстановления.
+   *[other] Осталось { $count } кода восстановления.
+}
+second-factor-off = У этой учётной записи нет второго фактора: чтобы войти под вашим именем, достаточно украденного пароля.
+second-factor-set-up = Настроить второй фактор
+second-factor-required = Ваша роль требует второго фактора: прежде всего настройте его.
+second-factor-steps = Откройте на телефоне приложение-аутентификатор (например, FreeOTP, Aegis, Google Authenticator или Microsoft Authenticator), добавьте учётную запись и отсканируйте QR-код или введите секретный ключ. Затем введите шестизначный код, который показывает приложение.
+second-factor-secret = Секретный ключ для ввода
+second-factor-qr = QR-код секретного ключа
+second-factor-code = Код из приложения
+second-factor-confirm = Подтвердить
+second-factor-enrolled = Второй фактор настроен. Храните эти коды восстановления в надёжном месте отдельно от телефона: каждый из них позволяет один раз войти, если телефон потерян. Они показываются только сейчас.
+recovery-codes-title = Коды восстановления
+second-factor-wrong-code = Это не текущий код. Проверьте, правильно ли идут часы на телефоне, и введите самый новый код.
+sign-in-code-title = Введите код
+sign-in-code-hint = Введите шестизначный код из приложения-аутентификатора или один из ваших кодов восстановления.
+code-refused = Код неверен или уже использован.
+sessions-title = Где выполнен вход
+sessions-when = Время входа
+sessions-how = Способ
+sessions-none = Открытых сеансов нет.
+sessions-end-all = Завершить все сеансы
+method-password = Пароль
+method-password-and-code = Пароль и код
+method-password-and-recovery-code = Пароль и код восстановления
+method-organisation = Учётная запись организации
+reset-second-factor = Сбросить второй фактор
+reset-reason = Причина (например, потерян телефон)
+column-second-factor = Второй фактор
+column-organisation = Учётная запись организации
+organisation-only = Только учётная запись организации
+organisation-only-off = Снова разрешить вход по паролю
+organisation-unlink = Отвязать
+organisation-linked = Привязана
+sign-in-with = Войти через { $provider }
+sign-in-organisation = учётную запись вашей организации
+sign-in-or-password = Или войдите с помощью адреса электронной почты и пароля:
+organisation-refused-title = Вход отклонён
+organisation-refused = Не удалось принять вход через вашу организацию. Повторите попытку; если ошибка повторится, сообщите администратору.
+organisation-no-account = Для этого адреса нет приглашения в систему отслеживания. Попросите руководителя программы или администратора пригласить вас.
+organisation-unverified = Ваша организация не подтвердила этот адрес электронной почты.
+organisation-other-identity = Эта учётная запись привязана к другой учётной записи вашей организации.
+organisation-not-set-up = Вход через учётную запись организации здесь не настроен.
+organisation-password-refused = Для этой учётной записи вход выполняется через учётную запись организации, а не по паролю.

@@ -116,3 +116,14 @@ sheet-left-with-row = 与所在行的其余内容一同保持不变
 sheet-changed-meanwhile = 自您下载以来已在跟踪系统中更改；保持不变
 sheet-store-down = 未记录：跟踪系统目前无法记录；请稍后重新上传文件
 sheet-refused = 已拒绝
+
+## Signing in: second factors and the organisation's account.
+second-factor-already = 该账户已设置第二验证因素
+no-second-factor = 该账户未设置第二验证因素
+wrong-code = 不是当前的验证码
+enrolment-expired = 不属于该账户正在进行的第二验证因素设置；请重新开始
+organisation-linked-other = 该账户已关联到该组织的另一个身份
+organisation-not-linked = 该账户未关联到该组织
+organisation-sign-in-only = 此账户使用组织账户登录，而非密码
+organisation-unverified = 组织尚未验证此电子邮件地址
+organisation-no-account = 没有为此地址邀请的账户

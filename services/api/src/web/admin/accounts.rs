@@ -51,6 +51,34 @@ pub(super) fn forms(t: &'static Texts, accounts: &[AccountOut]) -> Vec<FormView>
             )
             .secondary(),
         );
+        if a.second_factor {
+            forms.push(
+                FormView::new(
+                    format!("{}/second-factor/reset", a.id),
+                    t.reset_second_factor,
+                    vec![Field::new("reason", t.reset_reason, "text")],
+                )
+                .secondary(),
+            );
+        }
+        let (only, label) = if a.organisation_only {
+            ("off", t.organisation_only_off)
+        } else {
+            ("on", t.organisation_only)
+        };
+        forms.push(
+            FormView::new(format!("{}/organisation-only/{only}", a.id), label, vec![]).secondary(),
+        );
+        if a.organisation_linked {
+            forms.push(
+                FormView::new(
+                    format!("{}/organisation/unlink", a.id),
+                    t.organisation_unlink,
+                    vec![],
+                )
+                .secondary(),
+            );
+        }
         forms.push(FormView::new(format!("{}/disable", a.id), t.disable, vec![]).secondary());
     }
     for a in accounts.iter().filter(|a| a.disabled) {
@@ -145,5 +173,36 @@ admin_form! {
     /// `POST /admin/accounts/{id}/enable`: a disabled account may sign in again.
     enable_account, Admin::Accounts, "enable", |state, form, caller, raw| {
         accounts::enable(&state.app, caller, account_id(&raw)?).await?;
+    }
+}
+
+admin_form! {
+    /// `POST /admin/accounts/{id}/second-factor/reset`: the account's second factor is removed,
+    /// with the reason; its sessions end.
+    reset_second_factor, Admin::Accounts, "second-factor/reset", |state, form, caller, raw| {
+        let reason = Title::parse_field("reason", &form_text(&form, "reason").unwrap_or_default())?;
+        safeguards_app::second_factor::reset(&state.app, caller, account_id(&raw)?, reason).await?;
+    }
+}
+
+admin_form! {
+    /// `POST /admin/accounts/{id}/organisation-only/on`: the account signs in only with the
+    /// organisation's account.
+    organisation_only_on, Admin::Accounts, "organisation-only/on", |state, form, caller, raw| {
+        safeguards_app::organisation::set_only(&state.app, caller, account_id(&raw)?, true).await?;
+    }
+}
+
+admin_form! {
+    /// `POST /admin/accounts/{id}/organisation-only/off`: the account's password works again.
+    organisation_only_off, Admin::Accounts, "organisation-only/off", |state, form, caller, raw| {
+        safeguards_app::organisation::set_only(&state.app, caller, account_id(&raw)?, false).await?;
+    }
+}
+
+admin_form! {
+    /// `POST /admin/accounts/{id}/organisation/unlink`.
+    unlink_organisation, Admin::Accounts, "organisation/unlink", |state, form, caller, raw| {
+        safeguards_app::organisation::unlink(&state.app, caller, account_id(&raw)?).await?;
     }
 }

@@ -41,6 +41,9 @@ struct AccountRow {
     role: &'static str,
     countries: String,
     disabled: bool,
+    second_factor: bool,
+    organisation_linked: bool,
+    organisation_only: bool,
 }
 
 struct SubscriberRow {
@@ -188,6 +191,9 @@ async fn page(
                     role: crate::web::i18n::role_word(t, a.role.into()),
                     countries: a.countries.iter().cloned().collect::<Vec<_>>().join(", "),
                     disabled: a.disabled,
+                    second_factor: a.second_factor,
+                    organisation_linked: a.organisation_linked,
+                    organisation_only: a.organisation_only,
                 })
                 .collect(),
             subscribers: data
@@ -314,6 +320,9 @@ mod accounts;
 mod digests;
 mod subscribers;
 
-pub use accounts::{accounts_page, change_role, create_account, disable_account, enable_account};
+pub use accounts::{
+    accounts_page, change_role, create_account, disable_account, enable_account,
+    organisation_only_off, organisation_only_on, reset_second_factor, unlink_organisation,
+};
 pub use digests::{digests_page, preview_digest, send_digest};
 pub use subscribers::{erase_subscriber, subscribers_page};

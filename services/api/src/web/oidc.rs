@@ -1,0 +1,204 @@
+//! `/auth/oidc/start` and `/auth/oidc/callback`: the browser's round trip to the organisation's
+//! identity provider.
+//!
+//! The start keeps `state`, `nonce`, the PKCE verifier and the page to return to in a cookie
+//! sealed with the server's key, for this path only and ten minutes; the callback takes it
+//! back, compares `state`, and spends it: a `state` seen once is refused again (a replayed
+//! callback), here at once and at the provider because its code is good once. Every refusal is
+//! a page that says what to do, and a line in the log at info level; nothing is recorded.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use safeguards_app::{organisation, AppError};
+use safeguards_infra::oidc::{Oidc, OidcError};
+use serde::{Deserialize, Serialize};
+
+use super::session::cookie;
+use super::{local_path, message, with_session};
+use crate::http::extract::correlation_id;
+use crate::web::i18n::{self, Texts};
+use crate::AppState;
+
+/// The cookie that carries a sign-in under way.
+const FLOW: &str = "sg_oidc";
+/// What the cookie's value is sealed for.
+const SEALED_FOR: &str = "oidc-flow";
+/// How long a sign-in may take at the provider.
+const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// The organisation's sign-in: the relying party, and the `state`s already spent.
+#[derive(Debug)]
+pub struct OidcSignIn {
+    oidc: Oidc,
+    spent: Mutex<HashMap<String, Instant>>,
+}
+
+impl OidcSignIn {
+    pub fn new(oidc: Oidc) -> Self {
+        Self {
+            oidc,
+            spent: Mutex::default(),
+        }
+    }
+
+    /// The sign-in button's text, where one is set.
+    pub fn label(&self) -> Option<&str> {
+        self.oidc.label()
+    }
+
+    /// Spend `state`: false if it was spent already.
+    fn spend(&self, state: &str) -> bool {
+        let mut spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        if spent.len() > 10_000 {
+            spent.retain(|_, at| now.duration_since(*at) < FLOW_LIFETIME);
+        }
+        spent.insert(state.to_string(), now).is_none()
+    }
+}
+
+/// What the flow's cookie holds.
+#[derive(Serialize, Deserialize)]
+struct Flow {
+    state: String,
+    nonce: String,
+    pkce: String,
+    next: Option<String>,
+    /// Seconds since 1970 after which the flow is over.
+    until: i64,
+}
+
+/// The page of a refused sign-in, in the visitor's language.
+fn refused(t: &'static Texts, status: StatusCode, text: &str) -> Response {
+    message(
+        t,
+        status,
+        None,
+        t.organisation_refused_title,
+        text,
+        Some(("/login", t.sign_in)),
+    )
+}
+
+/// `GET /auth/oidc/start?next=`: to the provider, with a fresh `state`, `nonce` and PKCE.
+pub async fn start(State(state): State<AppState>, parts: Parts) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    let Some(sign_in) = state.oidc.clone() else {
+        return refused(t, StatusCode::NOT_FOUND, t.organisation_not_set_up);
+    };
+    let started = match sign_in.oidc.start().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "the organisation's sign-in could not start");
+            return refused(t, StatusCode::SERVICE_UNAVAILABLE, t.organisation_refused);
+        }
+    };
+    let flow = Flow {
+        state: started.state,
+        nonce: started.nonce,
+        pkce: started.pkce_verifier,
+        next: super::query_value(&parts, "next")
+            .as_deref()
+            .and_then(local_path)
+            .map(str::to_string),
+        until: chrono::Utc::now().timestamp() + FLOW_LIFETIME.as_secs() as i64,
+    };
+    let sealed = state.app.tokens().seal(
+        SEALED_FOR,
+        "",
+        &serde_json::to_vec(&flow).unwrap_or_default(),
+    );
+    // `Lax`: the cookie comes back on the provider's top-level redirect to the callback.
+    let cookie = Cookie::build((FLOW, sealed))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/auth/oidc")
+        .secure(state.app.digest().settings.public_url.scheme() == "https")
+        .max_age(cookie::time::Duration::seconds(
+            FLOW_LIFETIME.as_secs() as i64
+        ))
+        .build();
+    (CookieJar::new().add(cookie), Redirect::to(&started.url)).into_response()
+}
+
+/// `GET /auth/oidc/callback?code=&state=`: back from the provider.
+pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
+    let t = i18n::texts(i18n::language(&parts).0);
+    let Some(sign_in) = state.oidc.clone() else {
+        return refused(t, StatusCode::NOT_FOUND, t.organisation_not_set_up);
+    };
+    // The flow's cookie ends whatever happens.
+    let mut ended = Cookie::build((FLOW, "")).path("/auth/oidc").build();
+    ended.make_removal();
+    let end = |response: Response| (CookieJar::new().add(ended.clone()), response).into_response();
+    let refuse = |why: &str| {
+        tracing::info!(
+            refused = why,
+            "a sign-in with the organisation's account was refused"
+        );
+        end(refused(t, StatusCode::FORBIDDEN, t.organisation_refused))
+    };
+    let flow = cookie(&parts, FLOW)
+        .and_then(|c| state.app.tokens().unseal(SEALED_FOR, "", &c))
+        .and_then(|b| serde_json::from_slice::<Flow>(&b).ok());
+    let Some(flow) = flow else {
+        return refuse("no sign-in under way in this browser");
+    };
+    if flow.until < chrono::Utc::now().timestamp() {
+        return refuse("the sign-in took too long");
+    }
+    let sent_state = super::query_value(&parts, "state").unwrap_or_default();
+    if !safeguards_app::credentials::same_secret(&flow.state, &sent_state) {
+        return refuse("the state is not this browser's");
+    }
+    if !sign_in.spend(&flow.state) {
+        return refuse("the state was used already");
+    }
+    if let Some(error) = super::query_value(&parts, "error") {
+        tracing::info!(error = %error, "the identity provider refused the sign-in");
+        return end(refused(t, StatusCode::FORBIDDEN, t.organisation_refused));
+    }
+    let code = super::query_value(&parts, "code").unwrap_or_default();
+    let identity = match sign_in.oidc.finish(&code, &flow.pkce, &flow.nonce).await {
+        Ok(identity) => identity,
+        Err(OidcError::Refused(why)) => return refuse(&why),
+        Err(OidcError::Unavailable(why)) => {
+            tracing::warn!(error = %why, "the identity provider is unavailable");
+            return end(refused(
+                t,
+                StatusCode::SERVICE_UNAVAILABLE,
+                t.organisation_refused,
+            ));
+        }
+    };
+    match organisation::sign_in(&state.app, &correlation_id(&parts), &identity).await {
+        Ok(session) => {
+            let start = match (session.account.role, flow.next.as_deref()) {
+                (_, Some(next)) => next.to_string(),
+                (safeguards_domain::values::Role::FocalPoint, None) => "/work".into(),
+                (_, None) => "/".into(),
+            };
+            end(with_session(
+                &state,
+                Redirect::to(&start).into_response(),
+                &session.token,
+            ))
+        }
+        Err(AppError::Forbidden(reason)) => {
+            let text = match reason.code {
+                "organisation-unverified" => t.organisation_unverified,
+                "organisation-linked-other" => t.organisation_other_identity,
+                _ => t.organisation_no_account,
+            };
+            end(refused(t, StatusCode::FORBIDDEN, text))
+        }
+        Err(e) => end(crate::http::error::ApiError::from(e).into_response()),
+    }
+}
