@@ -313,8 +313,19 @@ impl Config {
             (Some(issuer), Some(client_id), Some(client_secret)) => {
                 let issuer_url = url::Url::parse(&issuer)
                     .map_err(|e| bad("SAFEGUARDS_OIDC_ISSUER", format!("`{issuer}`: {e}")))?;
-                if !matches!(issuer_url.scheme(), "https" | "http") {
-                    return Err(bad("SAFEGUARDS_OIDC_ISSUER", "must be an https URL"));
+                // Plain http only on the machine itself (a provider under test): elsewhere,
+                // whoever sits between could hand out their own keys.
+                let loopback = matches!(
+                    issuer_url.host(),
+                    Some(url::Host::Domain("localhost"))
+                        | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+                        | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+                );
+                if !(issuer_url.scheme() == "https" || (issuer_url.scheme() == "http" && loopback)) {
+                    return Err(bad(
+                        "SAFEGUARDS_OIDC_ISSUER",
+                        "must be an https URL (plain http only on localhost)",
+                    ));
                 }
                 let redirect_uri = format!(
                     "{}/auth/oidc/callback",

@@ -127,7 +127,8 @@ pub async fn forget_factor(db: &Database, account: &str) -> Result<(), ReadError
 }
 
 /// Record that `account` signed in by `method` at `at` (seconds since 1970), opening a
-/// session in token `generation`.
+/// session in token `generation`. (The account's expired ones are forgotten as it signs in:
+/// [`forget_sign_ins`].)
 pub async fn record_sign_in(
     db: &Database,
     account: &str,
@@ -166,9 +167,9 @@ pub async fn sign_ins(
     })?)
 }
 
-/// Forget sign-ins from before `before` (their sessions have expired).
-pub async fn forget_sign_ins(db: &Database, before: i64) -> Result<u64, ReadError> {
+/// Forget `account`'s sign-ins from before `before` (their sessions have expired).
+pub async fn forget_sign_ins(db: &Database, account: &str, before: i64) -> Result<u64, ReadError> {
     Ok(with_pool!(db, p => {
-        sqlx::query(sql::both::FORGET_SIGN_INS).bind(before).execute(p).await.map(|r| r.rows_affected())
+        sqlx::query(sql::both::FORGET_SIGN_INS).bind(account).bind(before).execute(p).await.map(|r| r.rows_affected())
     })?)
 }

@@ -137,8 +137,8 @@ pub mod both {
     pub const SIGN_INS: &str = "SELECT method, at FROM sign_ins
          WHERE account_id = $1 AND generation = $2 AND at >= $3 ORDER BY at DESC LIMIT 50";
 
-    /// Sign-ins older than a time (their sessions have all expired).
-    pub const FORGET_SIGN_INS: &str = "DELETE FROM sign_ins WHERE at < $1";
+    /// An account's sign-ins older than a time (their sessions have all expired).
+    pub const FORGET_SIGN_INS: &str = "DELETE FROM sign_ins WHERE account_id = $1 AND at < $2";
 
     pub const LEDGER_HEAD: &str =
         "SELECT ordinal, position, hash FROM ledger ORDER BY ordinal DESC LIMIT 1";

@@ -831,7 +831,10 @@ impl Tracker {
             E::PasswordChangeRequired | E::RecoveryCodeUsed => {}
             E::SecondFactorEnrolled { .. } => a.second_factor = true,
             E::OrganisationLinked { issuer, subject } => a.organisation = Some((issuer, subject)),
-            E::OrganisationUnlinked => a.organisation = None,
+            E::OrganisationUnlinked => {
+                a.organisation = None;
+                a.token_generation += 1;
+            }
             // The token generation as the account's own state counts it (`Account::evolve`).
             E::SecondFactorReset { .. } => {
                 a.second_factor = false;

@@ -285,7 +285,11 @@ impl Account {
             E::OrganisationLinked { issuer, subject } => {
                 self.organisation = Some((issuer, subject));
             }
-            E::OrganisationUnlinked => self.organisation = None,
+            E::OrganisationUnlinked => {
+                self.organisation = None;
+                // The sessions the identity opened end with the link.
+                self.token_generation += 1;
+            }
             E::OrganisationOnlySet { only } => {
                 self.organisation_only = only;
                 if only {
@@ -567,10 +571,14 @@ mod tests {
             state.decide(C::SetOrganisationOnly { only: true }).unwrap(),
             vec![]
         );
-        assert_eq!(
-            state.decide(C::UnlinkOrganisation).unwrap(),
-            vec![E::OrganisationUnlinked]
-        );
+        let events = state.decide(C::UnlinkOrganisation).unwrap();
+        assert_eq!(events, vec![E::OrganisationUnlinked]);
+        let before = state.token_generation();
+        for e in events {
+            state.evolve(e);
+        }
+        assert_eq!(state.organisation(), None);
+        assert!(state.token_generation() > before);
     }
 
     #[test]

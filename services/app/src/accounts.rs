@@ -163,10 +163,11 @@ pub async fn sign_in(
     let (Some(id), Some(account)) = (id, account.filter(|_| known && matches)) else {
         return Err(AppError::Unauthorized);
     };
-    app.guesses.right(guess);
     if account.organisation_only() {
+        // Refused before the guess is taken back: the password is no way in.
         return Err(organisation_only());
     }
+    app.guesses.right(guess);
     let Some(key) = account.second_factor() else {
         return open_session(app, id, &account, second_factor::Method::Password)
             .await
@@ -238,7 +239,10 @@ pub(crate) async fn open_session(
     method: second_factor::Method,
 ) -> AppResult<Session> {
     use credentials::Restriction;
-    let password_change_required = account.must_change_password();
+    // A password made for the account is changed by whoever signs in with it; the
+    // organisation's sign-in never used it.
+    let password_change_required =
+        account.must_change_password() && method != second_factor::Method::Organisation;
     let second_factor_enrolment_required = method == second_factor::Method::Password
         && account.second_factor().is_none()
         && account
@@ -257,14 +261,21 @@ pub(crate) async fn open_session(
         app.tokens
             .issue_with(id, account.token_generation(), restriction, now);
     let method_name: &'static str = method.into();
+    let db = app.store.database();
     safeguards_infra::secrets::record_sign_in(
-        app.store.database(),
+        db,
         &id.to_string(),
         account.token_generation(),
         method_name,
         now.timestamp(),
     )
     .await?;
+    // The list is of sessions that may be open: older sign-ins are forgotten (and tried again
+    // at the next sign-in, should this fail).
+    let expired = (now - credentials::TOKEN_LIFETIME).timestamp();
+    if let Err(e) = safeguards_infra::secrets::forget_sign_ins(db, &id.to_string(), expired).await {
+        tracing::warn!(error = %e, "expired sign-ins were not forgotten");
+    }
     let model = app.model().await;
     let account =
         account_out(&model, &id.to_string()).unwrap_or_else(|| account_out_of(id, account));
@@ -589,19 +600,15 @@ pub async fn change_password(
         },
     )
     .await?;
-    let generation = app
-        .load::<Account>(&id.to_string())
-        .await?
-        .token_generation();
-    let (token, expires_at) = app.tokens.issue(id, generation, chrono::Utc::now());
-    let account = account_out_now(app, id).await?;
-    Ok(Session {
-        token,
-        expires_at,
-        account,
-        password_change_required: false,
-        second_factor_enrolment_required: false,
-    })
+    // The new session is as the old one was proven; a role that requires a second factor the
+    // account has not enrolled still enrols one first.
+    let account = app.load::<Account>(&id.to_string()).await?;
+    let method = if account.second_factor().is_some() {
+        second_factor::Method::PasswordAndCode
+    } else {
+        second_factor::Method::Password
+    };
+    open_session(app, id, &account, method).await
 }
 
 /// Sign the caller out everywhere: every token of the account stops working.

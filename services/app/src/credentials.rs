@@ -313,7 +313,8 @@ pub struct ThrottleRules {
     /// a client still clean for it.
     pub subject_free: u32,
     /// A client with fewer failures than this at a subject is clean for it: the subject's
-    /// wait does not hold it back, so that nobody can lock an account's owner out.
+    /// wait does not hold it back, so that nobody can lock an account's owner out. Zero: no
+    /// client is clean.
     pub clean_below: u32,
     /// Failures of one client over every subject (many people behind one address, or one
     /// client trying many accounts) before each next attempt of that client waits.
@@ -477,7 +478,8 @@ impl GuessThrottle {
                 .filter(|f| now.duration_since(f.last) < rules.memory)
                 .copied()
         };
-        let clean = recent(&keys[0].0).is_none_or(|f| f.count < rules.clean_below);
+        let clean =
+            rules.clean_below > 0 && recent(&keys[0].0).is_none_or(|f| f.count < rules.clean_below);
         let wait = keys
             .iter()
             .filter(|(key, _)| !(clean && matches!(key, GuessKey::Subject(_))))

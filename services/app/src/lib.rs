@@ -99,6 +99,10 @@ pub struct App {
     overviews: Arc<overview::Overviews>,
     /// The roles whose password accounts must enrol a second factor at their next sign-in.
     second_factor_roles: Arc<Vec<safeguards_domain::values::Role>>,
+    /// Guesses at second-factor codes: stricter than passwords' (see [`App::new`]).
+    codes: Arc<credentials::GuessThrottle>,
+    /// The organisation's identity provider, where sign-in with it is set up.
+    organisation: Option<Arc<organisation::Provider>>,
 }
 
 impl App {
@@ -115,6 +119,15 @@ impl App {
             ledger_public_key: None,
             overviews: Arc::default(),
             second_factor_roles: Arc::default(),
+            // Whoever guesses a code has the password already: no client is let through an
+            // account's wait as a clean one, so guesses from many addresses are slowed too.
+            codes: Arc::new(credentials::GuessThrottle::new(
+                credentials::ThrottleRules {
+                    clean_below: 0,
+                    ..credentials::ThrottleRules::default()
+                },
+            )),
+            organisation: None,
             store,
             projector,
             digest: digest.with_public(Arc::new(publication::Public)),
@@ -134,6 +147,17 @@ impl App {
     ) -> Self {
         self.second_factor_roles = Arc::new(roles);
         self
+    }
+
+    /// The same, with sign-in through the organisation's identity provider.
+    pub fn with_organisation(mut self, oidc: organisation::Oidc) -> Self {
+        self.organisation = Some(Arc::new(organisation::Provider::new(oidc)));
+        self
+    }
+
+    /// The organisation's identity provider, where one is set up.
+    pub fn organisation(&self) -> Option<&organisation::Provider> {
+        self.organisation.as_deref()
     }
 
     /// The roles that must have a second factor.

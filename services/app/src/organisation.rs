@@ -9,9 +9,14 @@
 //!
 //! Every refusal is logged at info level with its reason, and records nothing.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use safeguards_domain::account::{account_id, Account, AccountCommand};
 use safeguards_domain::values::{AccountId, Email};
-use safeguards_infra::oidc::Identity;
+use safeguards_infra::oidc::OidcError;
+pub use safeguards_infra::oidc::{Identity, Oidc, Start};
 use safeguards_infra::Committed;
 
 use crate::access::{authorize, Action, Caller};
@@ -19,6 +24,87 @@ use crate::accounts::{open_session, principal_of, Session};
 use crate::error::{AppError, AppResult};
 use crate::second_factor::Method;
 use crate::App;
+
+/// How long a sign-in may take at the provider: its `state` is remembered as spent this long.
+pub const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// The organisation's provider, and the sign-ins' `state`s already spent.
+#[derive(Debug)]
+pub struct Provider {
+    oidc: Oidc,
+    spent: Mutex<HashMap<String, Instant>>,
+}
+
+impl Provider {
+    pub fn new(oidc: Oidc) -> Self {
+        Self {
+            oidc,
+            spent: Mutex::default(),
+        }
+    }
+}
+
+/// Whether sign-in with the organisation's account is set up, and the button's text if one
+/// was configured.
+pub fn offered(app: &App) -> Option<Option<&str>> {
+    app.organisation().map(|p| p.oidc.label())
+}
+
+fn not_set_up() -> AppError {
+    AppError::not_found("sign-in with the organisation's account is not set up")
+}
+
+/// Begin a sign-in at the provider: where to send the browser, and what to keep until it
+/// comes back (`state`, `nonce`, the PKCE verifier).
+pub async fn start(app: &App) -> AppResult<Start> {
+    let provider = app.organisation().ok_or_else(not_set_up)?;
+    provider.oidc.start().await.map_err(|e| {
+        tracing::warn!(error = %e, "the organisation's sign-in could not start");
+        AppError::Unavailable(e.to_string())
+    })
+}
+
+/// Spend a sign-in's `state`: false if it was spent already (a replayed callback).
+pub fn spend(app: &App, state: &str) -> bool {
+    let Some(provider) = app.organisation() else {
+        return false;
+    };
+    let mut spent = provider.spent.lock().unwrap_or_else(|p| p.into_inner());
+    let now = Instant::now();
+    // Sign-ins are rate-limited per client, so the map stays small; the expired are dropped
+    // as it grows.
+    if spent.len() >= 1_000 {
+        spent.retain(|_, at| now.duration_since(*at) < FLOW_LIFETIME);
+    }
+    spent.insert(state.to_string(), now).is_none()
+}
+
+/// Finish a sign-in the browser came back from with `code`: the provider's ID token verified
+/// (with the flow's PKCE verifier and `nonce`), then [`sign_in`] as the identity it names.
+pub async fn finish(
+    app: &App,
+    correlation_id: &str,
+    code: &str,
+    pkce_verifier: &str,
+    nonce: &str,
+) -> AppResult<Session> {
+    let provider = app.organisation().ok_or_else(not_set_up)?;
+    let identity = match provider.oidc.finish(code, pkce_verifier, nonce).await {
+        Ok(identity) => identity,
+        Err(OidcError::Refused(why)) => {
+            tracing::info!(refused = %why, "a sign-in with the organisation's account was refused");
+            return Err(AppError::Forbidden(safeguards_domain::reason!(
+                "organisation-refused",
+                "the identity provider's answer does not prove who signed in"
+            )));
+        }
+        Err(OidcError::Unavailable(why)) => {
+            tracing::warn!(error = %why, "the identity provider is unavailable");
+            return Err(AppError::Unavailable(why));
+        }
+    };
+    sign_in(app, correlation_id, &identity).await
+}
 
 /// Sign in as the account the provider's `identity` is: see the module's rules.
 pub async fn sign_in(app: &App, correlation_id: &str, identity: &Identity) -> AppResult<Session> {

@@ -147,13 +147,12 @@ fn unseal(app: &App, id: AccountId, sealed: &str) -> AppResult<String> {
         .unseal(ENROLMENT, &id.to_string(), sealed)
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| {
-            AppError::invalid(
-                "enrolment",
-                safeguards_domain::reason!(
-                    "enrolment-expired",
-                    "is not an enrolment of this account; start again"
-                ),
-            )
+            // Not the request's shape but the state: an enrolment of another account, or of
+            // another server key.
+            AppError::conflict(safeguards_domain::reason!(
+                "enrolment-expired",
+                "is not an enrolment of this account; start again"
+            ))
         })
 }
 
@@ -170,11 +169,13 @@ impl std::fmt::Debug for Enrolled {
     }
 }
 
+/// A code that does not match the secret now: the factor is not proven (403), whatever the
+/// shape of what was sent.
 fn wrong_code() -> AppError {
-    AppError::invalid(
-        "code",
-        safeguards_domain::reason!("wrong-code", "is not the code of this moment"),
-    )
+    AppError::Forbidden(safeguards_domain::reason!(
+        "wrong-code",
+        "this is not the code of this moment"
+    ))
 }
 
 /// Finish enrolling: `sealed` from [`begin`] and a code computed from its secret. Stores the
@@ -193,11 +194,11 @@ pub async fn confirm(
     }
     let base32 = unseal(app, id, sealed)?;
     let totp = totp(secret_of(&base32)?, "")?;
-    let guess = app.guesses.admit(client, &code_subject(id))?;
+    let guess = app.codes.admit(client, &code_subject(id))?;
     let Some(step) = totp.check(&digits_of(code), now_seconds()) else {
         return Err(wrong_code());
     };
-    app.guesses.right(guess);
+    app.codes.right(guess);
     let key = uuid::Uuid::new_v4().simple().to_string();
     let recovery_codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
     let hashes: Vec<String> = recovery_codes.iter().map(|c| code_hash(c)).collect();
@@ -288,7 +289,7 @@ pub(crate) async fn check(
     key: &str,
     code: &str,
 ) -> AppResult<Method> {
-    let guess = app.guesses.admit(client, &code_subject(id))?;
+    let guess = app.codes.admit(client, &code_subject(id))?;
     let db = app.store.database();
     let typed = digits_of(code);
     let method = if typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit()) {
@@ -316,7 +317,7 @@ pub(crate) async fn check(
             .await?;
         Method::PasswordAndRecoveryCode
     };
-    app.guesses.right(guess);
+    app.codes.right(guess);
     Ok(method)
 }
 

@@ -36,6 +36,8 @@ pub struct DemoAccount {
     pub email: String,
     pub role: Role,
     pub password: String,
+    /// The secret of its second factor (base32, for an authenticator app), where it has one.
+    pub second_factor: Option<String>,
 }
 
 /// What `load` did.
@@ -453,8 +455,25 @@ pub async fn load(app: &App, now: DateTime<Utc>) -> Result<Loaded, AppError> {
             email: email.as_str().to_string(),
             role,
             password,
+            second_factor: None,
         });
         ids.push(id);
+    }
+    // The admin signs in with a second factor, as every admin should.
+    if let (Some(admin), Some(first)) = (principals.get(&ids[0]), accounts.first_mut()) {
+        let caller = Caller::new(admin.clone(), "demo");
+        let enrolment = safeguards_app::second_factor::begin(app, &caller).await?;
+        let now_s = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
+        let code = safeguards_app::second_factor::code_at(&enrolment.secret, now_s)?;
+        safeguards_app::second_factor::confirm(
+            app,
+            &caller,
+            std::net::IpAddr::from([127, 0, 0, 1]),
+            &enrolment.sealed,
+            &code,
+        )
+        .await?;
+        first.second_factor = Some(enrolment.secret);
     }
     let (manager, verifier, focal) = (ids[1], ids[2], ids[3]);
 

@@ -128,10 +128,13 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             println!("--demo: the store is not empty; no demo data was loaded")
         }
         Some(safeguards::demo::Loaded::Loaded { accounts, events }) => {
-            println!("--demo: loaded {events} events. Sign in with:");
+            println!("--demo: loaded {events} events. Sign in with (only the admin has a second factor):");
             for a in accounts {
                 let role: &str = a.role.into();
                 println!("  {:<18} {:<36} {}", role, a.email, a.password);
+                if let Some(secret) = &a.second_factor {
+                    println!("  {:<18} second factor: add the TOTP secret {secret} to an authenticator app", "");
+                }
             }
         }
     }

@@ -160,6 +160,13 @@ fn assemble(
     let app = App::new(store, projector, digest)
         .with_ledger_public_key(hex::encode(ledger_key(config)?.verifying_key().to_bytes()))
         .with_second_factor_required_of(config.require_second_factor.clone());
+    let app = match &config.oidc {
+        Some(settings) => app.with_organisation(
+            safeguards_infra::oidc::Oidc::new(settings.clone())
+                .map_err(|e| anyhow::anyhow!("SAFEGUARDS_OIDC_ISSUER: {e}"))?,
+        ),
+        None => app,
+    };
     Ok(match &config.catalogue {
         None => app,
         Some(path) => app.with_processes(load_catalogue(path)?),
@@ -236,12 +243,6 @@ impl Server {
         }
         state.limits = Arc::new(limits);
         state.public_pages = config.public_pages;
-        if let Some(settings) = &config.oidc {
-            state.oidc = Some(Arc::new(safeguards_api::web::OidcSignIn::new(
-                safeguards_infra::oidc::Oidc::new(settings.clone())
-                    .map_err(|e| anyhow::anyhow!("SAFEGUARDS_OIDC_ISSUER: {e}"))?,
-            )));
-        }
         if let Some(bound) = options.stale_bound {
             state.stale_bound = bound;
         }

@@ -341,6 +341,24 @@ async fn the_authorization_matrix_holds_for_every_mutating_route(backend: Backen
                 ),
                 (
                     Method::POST,
+                    format!("/api/v1/accounts/{target_account}/second-factor/reset"),
+                    json!({"reason": "phone lost"}),
+                    Who::AdminOnly,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/accounts/{target_account}/organisation-only"),
+                    json!({"only": false}),
+                    Who::AdminOnly,
+                ),
+                (
+                    Method::POST,
+                    format!("/api/v1/accounts/{target_account}/organisation/unlink"),
+                    json!({}),
+                    Who::AdminOnly,
+                ),
+                (
+                    Method::POST,
                     format!("/api/v1/accounts/{target_account}/disable"),
                     json!({}),
                     Who::AdminOnly,
@@ -808,6 +826,12 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/accounts/{id}/role"),
     ("post", "/api/v1/accounts/{id}/disable"),
     ("post", "/api/v1/accounts/{id}/enable"),
+    ("post", "/api/v1/me/second-factor"),
+    ("post", "/api/v1/me/second-factor/confirm"),
+    ("get", "/api/v1/me/sessions"),
+    ("post", "/api/v1/accounts/{id}/second-factor/reset"),
+    ("post", "/api/v1/accounts/{id}/organisation-only"),
+    ("post", "/api/v1/accounts/{id}/organisation/unlink"),
     ("post", "/api/v1/engagements"),
     ("get", "/api/v1/engagements"),
     ("get", "/api/v1/engagements/{country}"),
@@ -909,6 +933,8 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
             "/digests/send",
             "/auth/logout",
             "/publish",
+            "/me/second-factor",
+            "/organisation/unlink",
         ];
         if *method == "post" && !bodiless.iter().any(|b| path.ends_with(b)) {
             assert!(

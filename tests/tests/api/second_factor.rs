@@ -233,6 +233,37 @@ async fn an_admin_resets_a_lost_factor_with_a_reason_and_nobody_else_can(backend
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let history = feed(&app).await;
     assert!(history.contains("SecondFactorReset") && history.contains("phone lost"));
+    // Enrolling again: a wrong first code is refused (403) and records nothing; another
+    // account's enrolment is not this one's (409).
+    let token = app.token(&email, PASSWORD).await;
+    let begun = app
+        .post(&token, "/api/v1/me/second-factor", json!({}))
+        .await;
+    let secret = begun.body["secret"].as_str().unwrap();
+    let right = code_at(secret, now()).unwrap();
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let before = app.event_count().await;
+    let r = app
+        .post(
+            &token,
+            "/api/v1/me/second-factor/confirm",
+            json!({"enrolment": begun.body["enrolment"], "code": wrong}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .post(
+            &pm,
+            "/api/v1/me/second-factor/confirm",
+            json!({"enrolment": begun.body["enrolment"], "code": right}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(app.event_count().await, before);
     assert!(!history.contains(&codes[0]));
     // Another country's id, a made-up id: nothing to reset.
     let r = app
@@ -288,6 +319,36 @@ async fn the_setting_makes_a_factor_mandatory_for_the_roles_it_names(backend: Ba
         StatusCode::OK
     );
     assert_eq!(session["second_factor_enrolment_required"], false);
+
+    // A generated password changed first does not skip the enrolment.
+    let made = address("pm-made");
+    let created = app
+        .post(
+            &app.admin,
+            "/api/v1/accounts",
+            json!({"email": made, "name": "Made", "role": "programme_manager"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let generated = created.body["password"].as_str().unwrap().to_string();
+    let first = app.sign_in(&made, &generated).await.body;
+    assert_eq!(first["password_change_required"], true);
+    let changed = app
+        .post(
+            first["token"].as_str().unwrap(),
+            "/api/v1/me/password",
+            json!({"current_password": generated, "new_password": "a long new password"}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.body["second_factor_enrolment_required"], true);
+    let r = app
+        .get(
+            changed.body["token"].as_str().unwrap(),
+            "/api/v1/engagements",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // The pages: a programme manager without a factor lands on the enrolment page, whatever
     // page is asked for; the page shows the secret as text and as an inline SVG QR code.

@@ -23,6 +23,13 @@ async fn demo_store(backend: Backend) -> TestDb {
         Loaded::Loaded { accounts, events } => {
             assert_eq!(accounts.len(), 5);
             assert!(events > 500, "{events}");
+            // The demo's admin has a second factor, and it says so; the others have none.
+            assert_eq!(accounts[0].role, safeguards_domain::values::Role::Admin);
+            assert!(accounts[0]
+                .second_factor
+                .as_ref()
+                .is_some_and(|s| s.len() == 32));
+            assert!(accounts[1..].iter().all(|a| a.second_factor.is_none()));
         }
         Loaded::NotEmpty => panic!("a fresh store is empty"),
     }

@@ -362,7 +362,7 @@ pub async fn sign_out(
 }
 
 /// A second factor being enrolled.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolmentOut {
     /// The secret in base32, to type into an authenticator app.
     pub secret: String,
@@ -395,7 +395,7 @@ pub async fn begin_second_factor(
     }))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmBody {
     #[schema(max_length = 2000)]
@@ -405,13 +405,32 @@ pub struct ConfirmBody {
     pub code: String,
 }
 
+/// Secrets are never printed.
+impl std::fmt::Debug for EnrolmentOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EnrolmentOut(…)")
+    }
+}
+
+impl std::fmt::Debug for ConfirmBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfirmBody(…)")
+    }
+}
+
 /// An enrolled second factor.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolledOut {
     /// Ten one-use codes for when the authenticator is lost: shown this once.
     pub recovery_codes: Vec<String>,
     /// A fresh session (a token that had to enrol first is good for everything now).
     pub session: Session,
+}
+
+impl std::fmt::Debug for EnrolledOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EnrolledOut(…)")
+    }
 }
 
 /// `POST /api/v1/me/second-factor/confirm`: the enrolment and a code from its secret; answers

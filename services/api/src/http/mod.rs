@@ -63,8 +63,6 @@ pub struct AppState {
     pub public_pages: bool,
     /// The slots for parsing uploaded files.
     pub parsing: parsing::Parsing,
-    /// Sign-in with the organisation's account, where it is set up.
-    pub oidc: Option<Arc<crate::web::OidcSignIn>>,
 }
 
 impl AppState {
@@ -78,7 +76,6 @@ impl AppState {
             views: Arc::default(),
             public_pages: false,
             parsing: parsing::Parsing::default(),
-            oidc: None,
         }
     }
 

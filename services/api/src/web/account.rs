@@ -252,6 +252,11 @@ fn enrolment_page(
 pub async fn second_factor_page(State(state): State<AppState>, visit: Visit) -> Response {
     match second_factor::begin(&state.app, &visit.caller()).await {
         Ok(enrolment) => enrolment_page(&state, &visit, StatusCode::OK, enrolment, None),
+        // Enrolled already (in another browser, by the API): a session that had to enrol first
+        // signs in anew, any other sees its account page.
+        Err(AppError::Conflict(_)) if visit.must_enrol_second_factor => {
+            super::session::without_session(&state, super::session::to_login())
+        }
         Err(AppError::Conflict(_)) => Redirect::to("/account#second-factor").into_response(),
         Err(e) => PageError::failed(visit.t, visit.name(), e)
             .back("/account", visit.t.back)
@@ -290,7 +295,7 @@ pub async fn confirm_second_factor(
             ));
             super::with_session(&state, page, &session.token)
         }
-        Err(AppError::Invalid(e)) if e.field == "code" => {
+        Err(AppError::Forbidden(e)) if e.code == "wrong-code" => {
             // The same secret again, with the reason: the app already holds it.
             match second_factor::resume(&state.app, &caller, &sealed).await {
                 Ok(enrolment) => enrolment_page(

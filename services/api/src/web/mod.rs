@@ -49,7 +49,6 @@ use i18n::Texts;
 use session::{with_session, FormToken, Path, Signed, Visit};
 
 pub use burnup::Burnup;
-pub use oidc::OidcSignIn;
 pub(crate) use session::SESSION;
 
 /// Every page.

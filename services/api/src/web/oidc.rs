@@ -7,9 +7,7 @@
 //! callback), here at once and at the provider because its code is good once. Every refusal is
 //! a page that says what to do, and a line in the log at info level; nothing is recorded.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -17,7 +15,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use safeguards_app::{organisation, AppError};
-use safeguards_infra::oidc::{Oidc, OidcError};
 use serde::{Deserialize, Serialize};
 
 use super::session::cookie;
@@ -31,38 +28,7 @@ const FLOW: &str = "sg_oidc";
 /// What the cookie's value is sealed for.
 const SEALED_FOR: &str = "oidc-flow";
 /// How long a sign-in may take at the provider.
-const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
-
-/// The organisation's sign-in: the relying party, and the `state`s already spent.
-#[derive(Debug)]
-pub struct OidcSignIn {
-    oidc: Oidc,
-    spent: Mutex<HashMap<String, Instant>>,
-}
-
-impl OidcSignIn {
-    pub fn new(oidc: Oidc) -> Self {
-        Self {
-            oidc,
-            spent: Mutex::default(),
-        }
-    }
-
-    /// The sign-in button's text, where one is set.
-    pub fn label(&self) -> Option<&str> {
-        self.oidc.label()
-    }
-
-    /// Spend `state`: false if it was spent already.
-    fn spend(&self, state: &str) -> bool {
-        let mut spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if spent.len() > 10_000 {
-            spent.retain(|_, at| now.duration_since(*at) < FLOW_LIFETIME);
-        }
-        spent.insert(state.to_string(), now).is_none()
-    }
-}
+const FLOW_LIFETIME: Duration = organisation::FLOW_LIFETIME;
 
 /// What the flow's cookie holds.
 #[derive(Serialize, Deserialize)]
@@ -90,15 +56,15 @@ fn refused(t: &'static Texts, status: StatusCode, text: &str) -> Response {
 /// `GET /auth/oidc/start?next=`: to the provider, with a fresh `state`, `nonce` and PKCE.
 pub async fn start(State(state): State<AppState>, parts: Parts) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    let Some(sign_in) = state.oidc.clone() else {
-        return refused(t, StatusCode::NOT_FOUND, t.organisation_not_set_up);
-    };
-    let started = match sign_in.oidc.start().await {
+    if let Err(e) = state.limits.check_sign_in(&parts) {
+        return refused(t, e.status, &t.api_refusal(&e));
+    }
+    let started = match organisation::start(&state.app).await {
         Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(error = %e, "the organisation's sign-in could not start");
-            return refused(t, StatusCode::SERVICE_UNAVAILABLE, t.organisation_refused);
+        Err(AppError::NotFound(_)) => {
+            return refused(t, StatusCode::NOT_FOUND, t.organisation_not_set_up)
         }
+        Err(_) => return refused(t, StatusCode::SERVICE_UNAVAILABLE, t.organisation_refused),
     };
     let flow = Flow {
         state: started.state,
@@ -131,9 +97,12 @@ pub async fn start(State(state): State<AppState>, parts: Parts) -> Response {
 /// `GET /auth/oidc/callback?code=&state=`: back from the provider.
 pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    let Some(sign_in) = state.oidc.clone() else {
+    if let Err(e) = state.limits.check_sign_in(&parts) {
+        return refused(t, e.status, &t.api_refusal(&e));
+    }
+    if organisation::offered(&state.app).is_none() {
         return refused(t, StatusCode::NOT_FOUND, t.organisation_not_set_up);
-    };
+    }
     // The flow's cookie ends whatever happens.
     let mut ended = Cookie::build((FLOW, "")).path("/auth/oidc").build();
     ended.make_removal();
@@ -158,7 +127,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
     if !safeguards_app::credentials::same_secret(&flow.state, &sent_state) {
         return refuse("the state is not this browser's");
     }
-    if !sign_in.spend(&flow.state) {
+    if !organisation::spend(&state.app, &flow.state) {
         return refuse("the state was used already");
     }
     if let Some(error) = super::query_value(&parts, "error") {
@@ -166,19 +135,15 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
         return end(refused(t, StatusCode::FORBIDDEN, t.organisation_refused));
     }
     let code = super::query_value(&parts, "code").unwrap_or_default();
-    let identity = match sign_in.oidc.finish(&code, &flow.pkce, &flow.nonce).await {
-        Ok(identity) => identity,
-        Err(OidcError::Refused(why)) => return refuse(&why),
-        Err(OidcError::Unavailable(why)) => {
-            tracing::warn!(error = %why, "the identity provider is unavailable");
-            return end(refused(
-                t,
-                StatusCode::SERVICE_UNAVAILABLE,
-                t.organisation_refused,
-            ));
-        }
-    };
-    match organisation::sign_in(&state.app, &correlation_id(&parts), &identity).await {
+    let signed = organisation::finish(
+        &state.app,
+        &correlation_id(&parts),
+        &code,
+        &flow.pkce,
+        &flow.nonce,
+    )
+    .await;
+    match signed {
         Ok(session) => {
             let start = match (session.account.role, flow.next.as_deref()) {
                 (_, Some(next)) => next.to_string(),
@@ -195,10 +160,17 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
             let text = match reason.code {
                 "organisation-unverified" => t.organisation_unverified,
                 "organisation-linked-other" => t.organisation_other_identity,
-                _ => t.organisation_no_account,
+                "organisation-no-account" => t.organisation_no_account,
+                _ => t.organisation_refused,
             };
             end(refused(t, StatusCode::FORBIDDEN, text))
         }
-        Err(e) => end(crate::http::error::ApiError::from(e).into_response()),
+        Err(AppError::Unavailable(_)) => end(refused(
+            t,
+            StatusCode::SERVICE_UNAVAILABLE,
+            t.organisation_refused,
+        )),
+        // Two first sign-ins of one account at once: one linked it; the other tries again.
+        Err(_) => end(refused(t, StatusCode::CONFLICT, t.organisation_refused)),
     }
 }

@@ -41,7 +41,7 @@ fn login_page_with(
     status: StatusCode,
     next: Option<&str>,
 ) -> Response {
-    let organisation = state.oidc.as_ref().map(|o| match o.label() {
+    let organisation = safeguards_app::organisation::offered(&state.app).map(|label| match label {
         Some(label) => label.to_string(),
         None => t.sign_in_with(t.sign_in_organisation),
     });
@@ -209,7 +209,17 @@ pub async fn login_code(
             StatusCode::UNAUTHORIZED,
             &form.next,
         ),
-        Err(e) => crate::http::error::ApiError::from(e).into_response(),
+        Err(e) => {
+            let e = crate::http::error::ApiError::from(e);
+            message(
+                t,
+                e.status,
+                None,
+                t.sign_in_code_title,
+                &t.api_refusal(&e),
+                Some(("/login", t.back)),
+            )
+        }
     }
 }
 
@@ -281,7 +291,17 @@ pub async fn login(
             StatusCode::FORBIDDEN,
             Some(&form.next),
         ),
-        Err(e) => crate::http::error::ApiError::from(e).into_response(),
+        Err(e) => {
+            let e = crate::http::error::ApiError::from(e);
+            message(
+                t,
+                e.status,
+                None,
+                t.sign_in,
+                &t.api_refusal(&e),
+                Some(("/login", t.back)),
+            )
+        }
     }
 }
 

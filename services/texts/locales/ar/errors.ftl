@@ -120,10 +120,11 @@ sheet-refused = مرفوض
 ## Signing in: second factors and the organisation's account.
 second-factor-already = للحساب عامل ثانٍ للمصادقة بالفعل
 no-second-factor = ليس للحساب عامل ثانٍ للمصادقة
-wrong-code = ليس الرمز الحالي
+wrong-code = هذا ليس الرمز الحالي
 enrolment-expired = لا يطابق أي عملية إعداد للعامل الثاني للمصادقة في هذا الحساب؛ ابدأ من جديد
 organisation-linked-other = الحساب مربوط بهوية أخرى في المؤسسة
 organisation-not-linked = الحساب غير مربوط بالمؤسسة
 organisation-sign-in-only = يُسجَّل الدخول إلى هذا الحساب بحساب المؤسسة، لا بكلمة مرور
 organisation-unverified = لم تتحقق المؤسسة من عنوان البريد الإلكتروني هذا
 organisation-no-account = لا يوجد حساب مدعو لهذا العنوان
+organisation-refused = لا تثبت إجابة مزوّد الهوية مَن سجّل الدخول

@@ -120,10 +120,11 @@ sheet-refused = refused
 ## Signing in: second factors and the organisation's account.
 second-factor-already = the account has a second factor already
 no-second-factor = the account has no second factor
-wrong-code = is not the code of this moment
+wrong-code = this is not the code of this moment
 enrolment-expired = is not an enrolment of this account; start again
 organisation-linked-other = the account is linked to another identity of the organisation
 organisation-not-linked = the account is not linked to the organisation
 organisation-sign-in-only = this account signs in with the organisation's account, not a password
 organisation-unverified = the organisation has not verified this e-mail address
 organisation-no-account = no account is invited for this address
+organisation-refused = the identity provider's answer does not prove who signed in

@@ -120,10 +120,11 @@ sheet-refused = rechazado
 ## Signing in: second factors and the organisation's account.
 second-factor-already = la cuenta ya tiene un segundo factor
 no-second-factor = la cuenta no tiene segundo factor
-wrong-code = no es el código de este momento
+wrong-code = este no es el código de este momento
 enrolment-expired = no corresponde a ninguna configuración del segundo factor de esta cuenta; empiece de nuevo
 organisation-linked-other = la cuenta está vinculada a otra identidad de la organización
 organisation-not-linked = la cuenta no está vinculada a la organización
 organisation-sign-in-only = esta cuenta inicia sesión con la cuenta de la organización, no con una contraseña
 organisation-unverified = la organización no ha verificado esta dirección de correo electrónico
 organisation-no-account = ninguna cuenta está invitada para esta dirección
+organisation-refused = la respuesta del proveedor de identidad no demuestra quién inició sesión

@@ -120,10 +120,11 @@ sheet-refused = refusé
 ## Signing in: second factors and the organisation's account.
 second-factor-already = le compte a déjà un second facteur
 no-second-factor = le compte n’a pas de second facteur
-wrong-code = n’est pas le code du moment
+wrong-code = ce n’est pas le code du moment
 enrolment-expired = ne correspond à aucune configuration du second facteur de ce compte ; recommencez
 organisation-linked-other = le compte est associé à une autre identité de l’organisation
 organisation-not-linked = le compte n’est pas associé à l’organisation
 organisation-sign-in-only = ce compte se connecte avec le compte de l’organisation, pas avec un mot de passe
 organisation-unverified = l’organisation n’a pas vérifié cette adresse électronique
 organisation-no-account = aucun compte n’est invité pour cette adresse
+organisation-refused = la réponse du fournisseur d’identité ne prouve pas qui s’est connecté

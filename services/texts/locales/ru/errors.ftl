@@ -120,10 +120,11 @@ sheet-refused = отклонено
 ## Signing in: second factors and the organisation's account.
 second-factor-already = у учётной записи уже есть второй фактор
 no-second-factor = у учётной записи нет второго фактора
-wrong-code = не является текущим кодом
+wrong-code = это не текущий код
 enrolment-expired = не относится к настройке второго фактора этой учётной записи; начните заново
 organisation-linked-other = учётная запись привязана к другой учётной записи организации
 organisation-not-linked = учётная запись не привязана к организации
 organisation-sign-in-only = для этой учётной записи вход выполняется через учётную запись организации, а не по паролю
 organisation-unverified = организация не подтвердила этот адрес электронной почты
 organisation-no-account = для этого адреса нет приглашённой учётной записи
+organisation-refused = ответ поставщика удостоверений не подтверждает, кто вошёл в систему

@@ -120,10 +120,11 @@ sheet-refused = 已拒绝
 ## Signing in: second factors and the organisation's account.
 second-factor-already = 该账户已设置第二验证因素
 no-second-factor = 该账户未设置第二验证因素
-wrong-code = 不是当前的验证码
+wrong-code = 这不是当前的验证码
 enrolment-expired = 不属于该账户正在进行的第二验证因素设置；请重新开始
 organisation-linked-other = 该账户已关联到该组织的另一个身份
 organisation-not-linked = 该账户未关联到该组织
 organisation-sign-in-only = 此账户使用组织账户登录，而非密码
 organisation-unverified = 组织尚未验证此电子邮件地址
 organisation-no-account = 没有为此地址邀请的账户
+organisation-refused = 身份提供方的答复无法证明登录者的身份
