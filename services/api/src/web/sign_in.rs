@@ -110,6 +110,20 @@ fn code_page(
     })
 }
 
+/// A sign-in that failed for another reason than the credentials (the store unavailable, a
+/// step refused), as a page under `heading` that leads back to signing in.
+fn failed(t: &'static Texts, heading: &'static str, e: AppError) -> Response {
+    let e = crate::http::error::ApiError::from(e);
+    message(
+        t,
+        e.status,
+        None,
+        heading,
+        &t.api_refusal(&e),
+        Some(("/login", t.back)),
+    )
+}
+
 /// A refusal for too many attempts, with the wait.
 fn too_many(t: &'static Texts, retry_after: u64) -> Response {
     let mut r = message(
@@ -209,17 +223,7 @@ pub async fn login_code(
             StatusCode::UNAUTHORIZED,
             &form.next,
         ),
-        Err(e) => {
-            let e = crate::http::error::ApiError::from(e);
-            message(
-                t,
-                e.status,
-                None,
-                t.sign_in_code_title,
-                &t.api_refusal(&e),
-                Some(("/login", t.back)),
-            )
-        }
+        Err(e) => failed(t, t.sign_in_code_title, e),
     }
 }
 
@@ -291,17 +295,7 @@ pub async fn login(
             StatusCode::FORBIDDEN,
             Some(&form.next),
         ),
-        Err(e) => {
-            let e = crate::http::error::ApiError::from(e);
-            message(
-                t,
-                e.status,
-                None,
-                t.sign_in,
-                &t.api_refusal(&e),
-                Some(("/login", t.back)),
-            )
-        }
+        Err(e) => failed(t, t.sign_in, e),
     }
 }
 
