@@ -533,7 +533,78 @@ async fn page_sign_in(
     Err((login, r.text().await.unwrap()))
 }
 
+async fn every_role_enrols_by_the_pages_and_only_admins_reset_there(backend: Backend) {
+    use safeguards_tests::forms::Session;
+    let app = TestApp::spawn(backend).await;
+    let target = address("target");
+    let target_token = app.account(&target, Role::FocalPoint, &["KEN"]).await;
+    enrol(&app, &target_token).await;
+    let id = account_id(&app, &target).await;
+    for (role, countries) in [
+        (Role::Admin, &[][..]),
+        (Role::ProgrammeManager, &[][..]),
+        (Role::FocalPoint, &["KEN"][..]),
+        (Role::Viewer, &[][..]),
+    ] {
+        let email = address("role");
+        app.account(&email, role, countries).await;
+        let session = Session::signed_in(&app.base, &email).await;
+        let (status, body) = session.get("/account/second-factor").await;
+        assert_eq!(status, StatusCode::OK, "{role:?}");
+        let html = String::from_utf8(body).unwrap();
+        assert!(html.contains("<svg"), "{role:?}");
+        // A form without the session's token: expired, nothing recorded.
+        let before = app.event_count().await;
+        let r = session
+            .request(reqwest::Method::POST, "/account/second-factor")
+            .form(&[("enrolment", "x"), ("code", "123456")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+        // The admin's reset form, posted by each role with its own token.
+        let (_, account) = session.get("/account").await;
+        let csrf = attr(
+            &String::from_utf8(account).unwrap(),
+            "name=\"csrf\" value=\"",
+        );
+        let r = session
+            .request(
+                reqwest::Method::POST,
+                &format!("/admin/accounts/{id}/second-factor/reset"),
+            )
+            .form(&[("csrf", csrf.as_str()), ("reason", "phone lost")])
+            .send()
+            .await
+            .unwrap();
+        if role == Role::Admin {
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let done = r.headers()["location"].to_str().unwrap().to_string();
+            let (_, page) = session.get(&done).await;
+            let page = String::from_utf8(page).unwrap();
+            assert!(page.contains("Reset the second factor"), "{done}");
+        } else {
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+            assert_eq!(
+                app.event_count().await,
+                before,
+                "{role:?} recorded something"
+            );
+        }
+    }
+    // The admin's reset took: the target signs in with the password alone again.
+    assert_eq!(app.sign_in(&target, PASSWORD).await.status, StatusCode::OK);
+    // Without the organisation's sign-in set up, its routes say so.
+    let (status, body) = app.page("/auth/oidc/start").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _) = app.page("/auth/oidc/callback?code=x&state=y").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, login) = app.page("/login").await;
+    assert!(!login.contains("/auth/oidc/start"));
+}
+
 on_both_stores!(
+    every_role_enrols_by_the_pages_and_only_admins_reset_there,
     an_enrolled_account_signs_in_with_a_code_each_good_once,
     wrong_codes_are_slowed_as_wrong_passwords_are,
     an_admin_resets_a_lost_factor_with_a_reason_and_nobody_else_can,

@@ -89,6 +89,10 @@ fn action_label(t: &'static Texts, action: &str) -> Option<&'static str> {
         "enable" => t.enable,
         "erase" => t.erase,
         "send" => t.send_now,
+        "reset" => t.reset_second_factor,
+        "on" => t.organisation_only,
+        "off" => t.organisation_only_off,
+        "unlink" => t.organisation_unlink,
         _ => return None,
     })
 }
