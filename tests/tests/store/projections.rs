@@ -491,7 +491,7 @@ async fn the_model_shape_is_pinned() {
             safeguards_projections::snapshot::MODEL_FORMAT,
             &fingerprint[..16]
         ),
-        ("3", "0d0b027bb3cae19e"),
+        ("4", "8f69abb0fdfdb4fc"),
         "the read model's shape changed: change MODEL_FORMAT and this fingerprint. Its fields:\n{}",
         listed.join("\n")
     );
