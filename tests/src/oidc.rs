@@ -81,6 +81,35 @@ impl Provider {
     }
 }
 
+/// A tracker on `backend` whose organisation's sign-in is a provider started for it (the
+/// provider must know the tracker's address before the tracker is built), with the button's
+/// text `label` if given.
+pub async fn tracker_and_provider(
+    backend: crate::Backend,
+    label: Option<&str>,
+) -> (crate::app::TestApp, Provider) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let provider = Provider::start(&format!("{base}/auth/oidc/callback")).await;
+    let app = crate::app::TestApp::serve_setup(
+        crate::TestDb::new(backend).await,
+        crate::app::Setup {
+            listener: Some(listener),
+            raw: safeguards_infra::RawConfig {
+                public_url: Some(base),
+                oidc_issuer: Some(provider.issuer.clone()),
+                oidc_client_id: Some(CLIENT_ID.into()),
+                oidc_client_secret: Some(CLIENT_SECRET.into()),
+                oidc_label: label.map(str::to_string),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await;
+    (app, provider)
+}
+
 /// A browser without JavaScript: cookies kept per origin (host and port), no redirect
 /// followed by itself.
 #[derive(Debug, Default)]

@@ -138,28 +138,11 @@ async fn action_links(app: &TestApp) -> [String; 2] {
 /// `oidc-provider` of `tests/oidc`) in Chromium with JavaScript off: the sign-in page's button,
 /// the provider's login form, and the dashboard as the account it linked.
 async fn a_programme_manager_signs_in_with_the_organisations_account_in_chromium(backend: Backend) {
-    use safeguards_tests::oidc::{Provider, CLIENT_ID, CLIENT_SECRET};
     let _one = ONE_AT_A_TIME.lock().await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let provider = Provider::start(&format!("{base}/auth/oidc/callback")).await;
-    let app = TestApp::serve_setup(
-        TestDb::new(backend).await,
-        Setup {
-            listener: Some(listener),
-            raw: safeguards_infra::RawConfig {
-                public_url: Some(base.clone()),
-                oidc_issuer: Some(provider.issuer.clone()),
-                oidc_client_id: Some(CLIENT_ID.into()),
-                oidc_client_secret: Some(CLIENT_SECRET.into()),
-                ..Default::default()
-            },
-            ..Setup::default()
-        },
-    )
-    .await;
+    let (app, provider) = safeguards_tests::oidc::tracker_and_provider(backend, None).await;
+    let base = app.base.clone();
     app.account("amina.pm@un.org", Role::ProgrammeManager, &[])
         .await;
     provider

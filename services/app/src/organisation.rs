@@ -121,6 +121,13 @@ pub async fn sign_in(app: &App, correlation_id: &str, identity: &Identity) -> Ap
 }
 
 async fn decide(app: &App, correlation_id: &str, identity: &Identity) -> AppResult<Session> {
+    // A disabled account is refused as one never invited: the page tells nobody which it is.
+    let no_account = || {
+        AppError::Forbidden(safeguards_domain::reason!(
+            "organisation-no-account",
+            "no account is invited for this address"
+        ))
+    };
     let linked = linked_account(app, identity).await;
     let (id, account) = match linked {
         Some(found) => found,
@@ -131,12 +138,6 @@ async fn decide(app: &App, correlation_id: &str, identity: &Identity) -> AppResu
                     "the organisation has not verified this e-mail address"
                 )));
             }
-            let no_account = || {
-                AppError::Forbidden(safeguards_domain::reason!(
-                    "organisation-no-account",
-                    "no account is invited for this address"
-                ))
-            };
             let email = identity
                 .email
                 .as_deref()
@@ -170,10 +171,7 @@ async fn decide(app: &App, correlation_id: &str, identity: &Identity) -> AppResu
         }
     };
     if account.is_disabled() {
-        return Err(AppError::Forbidden(safeguards_domain::reason!(
-            "organisation-no-account",
-            "no account is invited for this address"
-        )));
+        return Err(no_account());
     }
     open_session(app, id, &account, Method::Organisation).await
 }

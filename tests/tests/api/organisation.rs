@@ -5,34 +5,13 @@
 
 use reqwest::StatusCode;
 use safeguards_domain::values::Role;
-use safeguards_infra::RawConfig;
-use safeguards_tests::app::{Setup, TestApp, PASSWORD};
-use safeguards_tests::oidc::{Browser, Provider, CLIENT_ID, CLIENT_SECRET};
-use safeguards_tests::{on_both_stores, Backend, TestDb};
+use safeguards_tests::app::{TestApp, PASSWORD};
+use safeguards_tests::oidc::{Browser, Provider};
+use safeguards_tests::{on_both_stores, Backend};
 use serde_json::json;
 
-/// A tracker whose organisation's sign-in is the provider it starts.
 async fn tracker_and_provider(backend: Backend) -> (TestApp, Provider) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let provider = Provider::start(&format!("{base}/auth/oidc/callback")).await;
-    let app = TestApp::serve_setup(
-        TestDb::new(backend).await,
-        Setup {
-            listener: Some(listener),
-            raw: RawConfig {
-                public_url: Some(base),
-                oidc_issuer: Some(provider.issuer.clone()),
-                oidc_client_id: Some(CLIENT_ID.into()),
-                oidc_client_secret: Some(CLIENT_SECRET.into()),
-                oidc_label: Some("Sign in with UN Unite".into()),
-                ..RawConfig::default()
-            },
-            ..Setup::default()
-        },
-    )
-    .await;
-    (app, provider)
+    safeguards_tests::oidc::tracker_and_provider(backend, Some("Sign in with UN Unite")).await
 }
 
 fn address(who: &str) -> String {

@@ -145,11 +145,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
     .await;
     match signed {
         Ok(session) => {
-            let start = match (session.account.role, flow.next.as_deref()) {
-                (_, Some(next)) => next.to_string(),
-                (safeguards_domain::values::Role::FocalPoint, None) => "/work".into(),
-                (_, None) => "/".into(),
-            };
+            let start = super::sign_in::start_of(&session, flow.next.as_deref().unwrap_or(""));
             end(with_session(
                 &state,
                 Redirect::to(&start).into_response(),

@@ -124,6 +124,37 @@ fn failed(t: &'static Texts, heading: &'static str, e: AppError) -> Response {
     )
 }
 
+/// Why a posted sign-in form may not be checked, as a page: past the sign-in rate limit, or
+/// without the token of the form this browser was given. `None`: it may.
+fn refusal(
+    state: &AppState,
+    parts: &Parts,
+    t: &'static Texts,
+    csrf: &str,
+    next: &str,
+) -> Option<Response> {
+    if let Err(e) = state.limits.check_sign_in(parts) {
+        return Some(message(
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            t.too_many,
+            &t.api_refusal(&e),
+            Some(("/login", t.back)),
+        ));
+    }
+    if !LOGIN_FORM.matches(parts, csrf) {
+        return Some(login_page_with(
+            state,
+            t,
+            Some(t.form_expired.into()),
+            StatusCode::FORBIDDEN,
+            Some(next),
+        ));
+    }
+    None
+}
+
 /// A refusal for too many attempts, with the wait.
 fn too_many(t: &'static Texts, retry_after: u64) -> Response {
     let mut r = message(
@@ -142,7 +173,7 @@ fn too_many(t: &'static Texts, retry_after: u64) -> Response {
 /// Where a new session starts: a password made for the account is changed before anything
 /// else, a second factor its role requires is enrolled; then back to the page asked for; else
 /// a focal point starts on their task list, everyone else on the dashboard.
-fn start_of(session: &accounts::Session, next: &str) -> String {
+pub(super) fn start_of(session: &accounts::Session, next: &str) -> String {
     if session.password_change_required {
         return "/account#password".into();
     }
@@ -185,24 +216,8 @@ pub async fn login_code(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    if let Err(e) = state.limits.check_sign_in(&parts) {
-        return message(
-            t,
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            t.too_many,
-            &t.api_refusal(&e),
-            Some(("/login", t.back)),
-        );
-    }
-    if !LOGIN_FORM.matches(&parts, &form.csrf) {
-        return login_page_with(
-            &state,
-            t,
-            Some(t.form_expired.into()),
-            StatusCode::FORBIDDEN,
-            Some(&form.next),
-        );
+    if let Some(refused) = refusal(&state, &parts, t, &form.csrf, &form.next) {
+        return refused;
     }
     let client = state.limits.client(&parts);
     match accounts::sign_in_with_code(
@@ -246,24 +261,8 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = i18n::texts(i18n::language(&parts).0);
-    if let Err(e) = state.limits.check_sign_in(&parts) {
-        return message(
-            t,
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            t.too_many,
-            &t.api_refusal(&e),
-            Some(("/login", t.back)),
-        );
-    }
-    if !LOGIN_FORM.matches(&parts, &form.csrf) {
-        return login_page_with(
-            &state,
-            t,
-            Some(t.form_expired.into()),
-            StatusCode::FORBIDDEN,
-            Some(&form.next),
-        );
+    if let Some(refused) = refusal(&state, &parts, t, &form.csrf, &form.next) {
+        return refused;
     }
     let client = state.limits.client(&parts);
     let signed = accounts::sign_in(
