@@ -563,6 +563,157 @@ pub struct Evidence {
     pub url: EvidenceUrl,
 }
 
+/// The SHA-256 of a document's bytes, 64 lowercase hexadecimal digits: the name it is stored
+/// under, and what the ledger's chain covers of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sha256(String);
+
+impl Sha256 {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        if raw.len() == 64 && raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err(FieldError::new(
+                "sha256",
+                reason!("not-a-sha256", "must be 64 lowercase hexadecimal digits"),
+            ))
+        }
+    }
+    /// The hash of `digest`'s 32 bytes.
+    pub fn of_digest(digest: &[u8; 32]) -> Self {
+        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Self::parse(&raw).map_err(|e| e.to_string())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+string_serde!(Sha256);
+
+/// The kinds of document accepted as evidence, each named by its media type. Which kind a file
+/// is, is judged from its bytes (never its name), at the edge that receives it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray)]
+pub enum DocumentType {
+    #[serde(rename = "application/pdf")]
+    Pdf,
+    #[serde(rename = "image/png")]
+    Png,
+    #[serde(rename = "image/jpeg")]
+    Jpeg,
+    #[serde(rename = "image/webp")]
+    Webp,
+    #[serde(rename = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    Docx,
+    #[serde(rename = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    Xlsx,
+    #[serde(rename = "application/vnd.openxmlformats-officedocument.presentationml.presentation")]
+    Pptx,
+    #[serde(rename = "application/vnd.oasis.opendocument.text")]
+    Odt,
+    #[serde(rename = "application/vnd.oasis.opendocument.spreadsheet")]
+    Ods,
+    #[serde(rename = "text/csv")]
+    Csv,
+    #[serde(rename = "text/plain")]
+    Text,
+}
+
+impl DocumentType {
+    pub const ALL: &'static [DocumentType] = <Self as strum::VariantArray>::VARIANTS;
+
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        use DocumentType::*;
+        match self {
+            Pdf => "application/pdf",
+            Png => "image/png",
+            Jpeg => "image/jpeg",
+            Webp => "image/webp",
+            Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            Odt => "application/vnd.oasis.opendocument.text",
+            Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            Csv => "text/csv",
+            Text => "text/plain",
+        }
+    }
+
+    /// The usual ending of its files' names, without the dot (what people know it by).
+    pub fn extension(self) -> &'static str {
+        use DocumentType::*;
+        match self {
+            Pdf => "pdf",
+            Png => "png",
+            Jpeg => "jpg",
+            Webp => "webp",
+            Docx => "docx",
+            Xlsx => "xlsx",
+            Pptx => "pptx",
+            Odt => "odt",
+            Ods => "ods",
+            Csv => "csv",
+            Text => "txt",
+        }
+    }
+}
+
+/// A document's original file name, made harmless: the last segment of any path, without
+/// control characters or the characters file systems and headers treat specially, without
+/// leading dots, at most [`FileName::MAX`] characters. The name is only shown; the bytes are
+/// stored under their hash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileName(String);
+
+impl FileName {
+    pub const MAX: usize = 120;
+
+    /// The harmless form of `raw`; `fallback` (a name such as `document.pdf`) when nothing of
+    /// it is left.
+    pub fn sanitise(raw: &str, fallback: &str) -> Self {
+        let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+        let cleaned: String = last
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| match c {
+                '"' | '<' | '>' | ':' | '*' | '?' | '|' | ';' | '%' => '_',
+                c => c,
+            })
+            .take(Self::MAX)
+            .collect();
+        let trimmed = cleaned
+            .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+            .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
+        if trimmed.is_empty() {
+            Self(fallback.to_string())
+        } else {
+            Self(trimmed.to_string())
+        }
+    }
+    /// A recorded name, as it was recorded.
+    pub fn from_stored(raw: String) -> Result<Self, String> {
+        Ok(Self(raw))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+string_serde!(FileName);
+
+/// A document attached as evidence, as the ledger records it: the bytes are kept apart, in the
+/// evidence store, under `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    pub title: Title,
+    pub sha256: Sha256,
+    pub size: u64,
+    pub media_type: DocumentType,
+    pub file_name: FileName,
+}
+
 /// Identifiers of aggregates that are not named by a natural key.
 macro_rules! uuid_id {
     ($(#[$meta:meta])* $name:ident, $field:literal) => {

@@ -266,6 +266,24 @@ fn write_fixtures() {
         ),
         fixture(
             "milestone",
+            MilestoneEvent::EvidenceFileAttached {
+                file: safeguards_domain::values::EvidenceFile {
+                    title: Title::parse("Signed decree").unwrap(),
+                    sha256: safeguards_domain::values::Sha256::parse(
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    )
+                    .unwrap(),
+                    size: 4,
+                    media_type: safeguards_domain::values::DocumentType::Pdf,
+                    file_name: safeguards_domain::values::FileName::sanitise(
+                        "decree.pdf",
+                        "document.pdf",
+                    ),
+                },
+            },
+        ),
+        fixture(
+            "milestone",
             MilestoneEvent::MilestoneVerified {
                 note: None,
                 by: Some(account),

@@ -33,6 +33,8 @@ pub struct RawConfig {
     pub oidc_client_id: Option<String>,
     pub oidc_client_secret: Option<String>,
     pub oidc_label: Option<String>,
+    pub evidence_store: Option<String>,
+    pub evidence_max_bytes: Option<String>,
 }
 
 /// How logs are written.
@@ -81,6 +83,17 @@ pub struct Config {
     pub require_second_factor: Vec<safeguards_domain::values::Role>,
     /// Sign-in with the organisation's account (`SAFEGUARDS_OIDC_*`), where it is set up.
     pub oidc: Option<crate::oidc::OidcSettings>,
+    /// Where evidence documents are kept (`SAFEGUARDS_EVIDENCE_STORE`):
+    /// `file://<data dir>/evidence` by default.
+    pub evidence_store: crate::evidence::EvidenceLocation,
+    /// The largest evidence document taken, in bytes (`SAFEGUARDS_EVIDENCE_MAX_BYTES`).
+    pub evidence_max_bytes: u64,
+    /// S3 settings (`aws_endpoint`, `aws_access_key_id`, …) over those of the `AWS_*`
+    /// variables: none from the command line; a process that serves several stores at once
+    /// (the tests) gives each its own.
+    pub evidence_s3: Vec<(String, String)>,
+    /// How long an upload may send nothing before it is given up (a minute; tests shorten it).
+    pub evidence_idle: std::time::Duration,
 }
 
 /// A bad setting: which one, and why.
@@ -125,6 +138,9 @@ where
             )
         })
 }
+
+/// The default largest evidence document: 10 MB.
+pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The default digest schedule: Mondays at 08:00 UTC (seconds first, six fields).
 pub const DEFAULT_DIGEST_CRON: &str = "0 0 8 * * Mon";
@@ -347,6 +363,19 @@ impl Config {
             }
         };
 
+        let evidence_store = match given(raw.evidence_store) {
+            None => crate::evidence::EvidenceLocation::in_data_dir(&data_dir),
+            Some(raw) => crate::evidence::EvidenceLocation::parse(&raw)
+                .map_err(|e| bad("SAFEGUARDS_EVIDENCE_STORE", e))?,
+        };
+        let evidence_max_bytes = number_in(
+            raw.evidence_max_bytes,
+            "SAFEGUARDS_EVIDENCE_MAX_BYTES",
+            1..=1024 * 1024 * 1024,
+            DEFAULT_EVIDENCE_MAX_BYTES,
+            "a number of bytes",
+        )?;
+
         Ok(Self {
             data_dir,
             database_url,
@@ -367,6 +396,10 @@ impl Config {
             public_pages,
             require_second_factor,
             oidc,
+            evidence_store,
+            evidence_max_bytes,
+            evidence_s3: Vec::new(),
+            evidence_idle: std::time::Duration::from_secs(60),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod checkpoints;
 pub mod config;
 pub mod contacts;
 pub mod db;
+pub mod evidence;
 pub mod feed;
 pub mod ledger;
 pub mod lines;

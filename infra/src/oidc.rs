@@ -122,12 +122,34 @@ type Http = hyper_util::client::legacy::Client<
 >;
 
 fn http_client() -> Result<Http, OidcError> {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
+    https_client(true).map_err(|e| OidcError::Unavailable(format!("TLS: {e}")))
+}
+
+/// A hyper client over rustls (ring, the Mozilla roots), HTTP/1.1, with bodies of type `B`:
+/// HTTPS, and plain HTTP too where `allow_http`.
+pub(crate) fn https_client<B>(
+    allow_http: bool,
+) -> Result<
+    hyper_util::client::legacy::Client<
+        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        B,
+    >,
+    std::io::Error,
+>
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+{
+    let builder = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| OidcError::Unavailable(format!("TLS: {e}")))?
-        .https_or_http()
-        .enable_http1()
-        .build();
+        .map_err(std::io::Error::other)?;
+    let https = if allow_http {
+        builder.https_or_http()
+    } else {
+        builder.https_only()
+    }
+    .enable_http1()
+    .build();
     Ok(
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build(https),

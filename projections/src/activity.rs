@@ -195,6 +195,10 @@ fn milestone_verb(ev: &MilestoneEvent) -> (String, Facts) {
             format!("evidence added: {}", evidence.title.as_str()),
             vec![("evidence", evidence.title.as_str().to_string())],
         ),
+        E::EvidenceFileAttached { file } => (
+            format!("document attached: {}", file.title.as_str()),
+            vec![("evidence", file.title.as_str().to_string())],
+        ),
         E::MilestoneVerified { .. } => ("verified".into(), vec![]),
         E::VerificationRejected { reason: r } => (
             format!("verification rejected: {}", r.as_str()),

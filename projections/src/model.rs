@@ -224,6 +224,33 @@ impl From<&Evidence> for EvidenceView {
     }
 }
 
+/// A document attached as evidence: what the log records of it. Its bytes are served at
+/// `/evidence/{sha256}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceFileView {
+    pub title: String,
+    /// The SHA-256 of its bytes, hexadecimal: its name in the evidence store.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+    pub media_type: String,
+    /// Its sender's name for it, made harmless.
+    pub file_name: String,
+}
+
+impl From<&safeguards_domain::values::EvidenceFile> for EvidenceFileView {
+    fn from(f: &safeguards_domain::values::EvidenceFile) -> Self {
+        Self {
+            title: f.title.as_str().to_string(),
+            sha256: f.sha256.as_str().to_string(),
+            size: f.size,
+            media_type: f.media_type.media_type().to_string(),
+            file_name: f.file_name.as_str().to_string(),
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneView {
@@ -240,6 +267,9 @@ pub struct MilestoneView {
     pub cancelled_reason: Option<String>,
     pub rejected_reason: Option<String>,
     pub evidence: Vec<EvidenceView>,
+    /// The documents attached as evidence, in the order they were attached.
+    #[serde(default)]
+    pub evidence_files: Vec<EvidenceFileView>,
     pub achieved_by: Option<String>,
     pub verified_by: Option<String>,
     pub version: i64,
@@ -665,6 +695,7 @@ impl Tracker {
                 cancelled_reason: None,
                 rejected_reason: None,
                 evidence: vec![],
+                evidence_files: vec![],
                 achieved_by: None,
                 verified_by: None,
                 version,
@@ -734,6 +765,7 @@ impl Tracker {
                 }
             }
             E::EvidenceAdded { evidence } => m.add_evidence(std::slice::from_ref(evidence)),
+            E::EvidenceFileAttached { file } => m.evidence_files.push(EvidenceFileView::from(file)),
             E::MilestoneVerified { by, note } => {
                 m.status = S::Verified;
                 m.verified_by = by.map(|b| b.to_string());

@@ -13,7 +13,7 @@ use crate::Tracker;
 /// The shape of a snapshot: the model's fields and what the fold puts in them. Change it
 /// whenever a view gains, loses or renames a field, or an event is folded differently; older
 /// snapshots are then ignored. `the_model_shape_is_pinned` fails when the shape changes without it.
-pub const MODEL_FORMAT: &str = "4";
+pub const MODEL_FORMAT: &str = "5";
 
 thread_local! {
     static WHOLE: Cell<bool> = const { Cell::new(false) };

@@ -53,6 +53,10 @@ pub struct Setup {
     pub demo: bool,
     /// Where to serve (a test that must know the address before the server is built).
     pub listener: Option<tokio::net::TcpListener>,
+    /// The S3 settings of the evidence store (`safeguards_tests::s3::bucket`).
+    pub evidence_s3: Vec<(String, String)>,
+    /// How long an upload may send nothing (default: a minute).
+    pub evidence_idle: Option<std::time::Duration>,
 }
 
 /// Rate limits no test reaches by accident.
@@ -150,8 +154,13 @@ impl TestApp {
 
     /// A tracker as `setup` says.
     pub async fn serve_setup(db: TestDb, setup: Setup) -> Self {
+        let mut config = configured(&db, setup.raw);
+        config.evidence_s3 = setup.evidence_s3;
+        if let Some(idle) = setup.evidence_idle {
+            config.evidence_idle = idle;
+        }
         let server = Server::build(
-            &configured(&db, setup.raw),
+            &config,
             Options {
                 mailer: Some(
                     setup
@@ -400,6 +409,15 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         m
+    }
+
+    /// Kenya engaged, a started milestone of it due in 20 days, and its focal point
+    /// `fp@ict.go.ke` signed in: the milestone and the focal point's token.
+    pub async fn kenya_milestone_and_its_focal_point(&self) -> (String, String) {
+        let m = self
+            .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+            .await;
+        (m, self.token("fp@ict.go.ke", PASSWORD).await)
     }
 
     /// A milestone of `commitment`, as the admin; returns its id.

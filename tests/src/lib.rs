@@ -11,6 +11,7 @@ pub mod app;
 pub mod forms;
 pub mod hostile;
 pub mod oidc;
+pub mod s3;
 pub mod seed;
 pub mod smtp;
 
@@ -221,6 +222,15 @@ pub fn run_with_input(
             .expect("writing to the program's input");
     }
     child.wait_with_output().expect("the program's output")
+}
+
+/// An empty evidence store in a fresh directory of its own.
+pub fn evidence_dir() -> safeguards_infra::evidence::EvidenceStore {
+    let dir = std::env::temp_dir().join(format!("sg-evidence-{}", uuid::Uuid::new_v4().simple()));
+    safeguards_infra::evidence::EvidenceStore::open(
+        &safeguards_infra::evidence::EvidenceLocation::Dir(dir),
+    )
+    .unwrap()
 }
 
 #[cfg(test)]

@@ -275,9 +275,148 @@ async fn a_thousand_idle_http2_connections_from_one_client_do_not_stop_healthz(b
     drop(idle);
 }
 
+/// The milestone's upload address, a focal point's token for it, and the tracker's data
+/// directory (where uploads are received and documents kept).
+async fn document_upload(app: &TestApp) -> (String, String, std::path::PathBuf) {
+    let (m, fp) = app.kenya_milestone_and_its_focal_point().await;
+    let store = app.app.documents().unwrap().store.location().to_string();
+    let evidence = std::path::PathBuf::from(store.trim_start_matches("file://"));
+    (
+        format!("{}/api/v1/milestones/{m}/evidence/files", app.base),
+        fp,
+        evidence.parent().unwrap().to_path_buf(),
+    )
+}
+
+/// The files under `dir` (none when it does not exist).
+fn files_under(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| d.count())
+}
+
+async fn a_50_mb_document_is_cut_at_the_10_mb_limit_with_memory_bounded_and_nothing_stored(
+    backend: Backend,
+) {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::spawn(backend).await;
+    let (url, fp, data) = document_upload(&app).await;
+    let before = app.event_count().await;
+    const TOTAL: usize = 50 * 1024 * 1024;
+    const CHUNK: usize = 64 * 1024;
+    // Streamed without a length (as a slow client's chunks): cut while it is read.
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = sent.clone();
+    let body = futures::stream::iter((0..TOTAL / CHUNK).map(move |i| {
+        counted.fetch_add(CHUNK, std::sync::atomic::Ordering::SeqCst);
+        let mut chunk = vec![b'0'; CHUNK];
+        if i == 0 {
+            chunk[..8].copy_from_slice(b"%PDF-1.7");
+        }
+        Ok::<_, std::io::Error>(chunk)
+    }));
+    let (resident, _) = rss();
+    reset_peak();
+    let form = reqwest::multipart::Form::new().text("title", "Scan").part(
+        "file",
+        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(body)).file_name("scan.pdf"),
+    );
+    let answer = app
+        .client
+        .post(&url)
+        .bearer_auth(&fp)
+        .multipart(form)
+        .send()
+        .await;
+    let (_, peak) = rss();
+    let growth = peak.saturating_sub(resident);
+    let sent = sent.load(std::sync::atomic::Ordering::SeqCst);
+    let status = answer.as_ref().map(|r| r.status()).ok();
+    eprintln!(
+        "50 MB document, streamed: {status:?} after {:.1} MB sent; peak RSS +{:.1} MiB",
+        sent as f64 / 1048576.0,
+        growth as f64 / 1048576.0
+    );
+    // The answer may race the client's last writes; when it arrives, it is 413.
+    if let Ok(r) = answer {
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    assert!(
+        sent < 20 * 1024 * 1024,
+        "the server read on to {sent} bytes"
+    );
+    assert!(growth < 20 * 1024 * 1024, "RSS grew {growth} bytes");
+    // With its length declared: refused before a byte of it is read.
+    let declared = reqwest::multipart::Form::new().text("title", "Scan").part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![b'0'; TOTAL]).file_name("scan.pdf"),
+    );
+    let r = app
+        .client
+        .post(&url)
+        .bearer_auth(&fp)
+        .multipart(declared)
+        .send()
+        .await;
+    if let Ok(r) = r {
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    assert_eq!(app.event_count().await, before, "nothing was recorded");
+    assert_eq!(files_under(&data.join("evidence")), 0, "nothing was stored");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        files_under(&data.join("incoming")),
+        0,
+        "nothing was left behind"
+    );
+}
+
+async fn an_upload_that_stops_sending_is_given_up_and_the_service_stays_up(backend: Backend) {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::serve_setup(
+        TestDb::new(backend).await,
+        Setup {
+            evidence_idle: Some(Duration::from_secs(1)),
+            ..Setup::default()
+        },
+    )
+    .await;
+    let (url, fp, data) = document_upload(&app).await;
+    let path = url.trim_start_matches(&app.base).to_string();
+    let address = app.base.trim_start_matches("http://").to_string();
+    // A multipart body that promises 1 MB and stops after its first bytes.
+    let started = Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let part =
+        "--b\r\ncontent-disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7 ";
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {address}\r\nauthorization: Bearer {fp}\r\ncontent-type: multipart/form-data; boundary=b\r\ncontent-length: 1000000\r\n\r\n{part}"
+    );
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut answer))
+        .await
+        .expect("the stalled upload was not given up")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    let waited = started.elapsed();
+    eprintln!("a stalled upload was answered after {waited:?}");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    assert_eq!(app.page("/healthz").await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        files_under(&data.join("incoming")),
+        0,
+        "nothing was left behind"
+    );
+    assert_eq!(files_under(&data.join("evidence")), 0, "nothing was stored");
+}
+
 on_both_stores!(
     hostile_uploads_are_refused_while_the_service_stays_up,
     a_thousand_idle_http2_connections_from_one_client_do_not_stop_healthz,
+    a_50_mb_document_is_cut_at_the_10_mb_limit_with_memory_bounded_and_nothing_stored,
+    an_upload_that_stops_sending_is_given_up_and_the_service_stays_up,
 );
 
 // ---- properties of the parsers -------------------------------------------------------------

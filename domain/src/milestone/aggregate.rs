@@ -18,6 +18,9 @@ pub struct Milestone {
     /// The links of the evidence recorded so far: the same link is not recorded twice.
     #[serde(default)]
     evidence_urls: Vec<String>,
+    /// The hashes of the documents attached so far: the same document is not attached twice.
+    #[serde(default)]
+    evidence_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,13 +109,19 @@ impl Milestone {
                 note,
                 to: self.before_block.unwrap_or(InProgress),
             }]),
-            C::Achieve { evidence, .. } if evidence.is_empty() => Err(DomainError::invalid(
-                "evidence",
-                crate::reason!(
-                    "achievement-needs-least-one-piece",
-                    "an achievement needs at least one piece of evidence (title and url)"
-                ),
-            )),
+            C::Achieve { evidence, .. }
+                if evidence.is_empty()
+                    && self.evidence_urls.is_empty()
+                    && self.evidence_files.is_empty() =>
+            {
+                Err(DomainError::invalid(
+                    "evidence",
+                    crate::reason!(
+                        "achievement-needs-least-one-piece",
+                        "an achievement needs at least one piece of evidence (title and url)"
+                    ),
+                ))
+            }
             C::Achieve { evidence, note, by } => Ok(vec![E::MilestoneAchieved {
                 evidence,
                 note,
@@ -130,6 +139,18 @@ impl Milestone {
                 )))
             }
             C::AddEvidence { evidence } => Ok(vec![E::EvidenceAdded { evidence }]),
+            C::AttachFile { file }
+                if self
+                    .evidence_files
+                    .iter()
+                    .any(|h| h == file.sha256.as_str()) =>
+            {
+                Err(DomainError::conflict(crate::reason!(
+                    "evidence-file-attached-already",
+                    "this document is attached to the milestone already"
+                )))
+            }
+            C::AttachFile { file } => Ok(vec![E::EvidenceFileAttached { file }]),
             C::Verify { note, by } => {
                 if let (Actor::Account(verifier), Some(reporter)) = (by, self.achieved_by) {
                     if verifier == reporter {
@@ -198,6 +219,9 @@ impl Milestone {
                 self.remember_evidence(&evidence);
             }
             E::EvidenceAdded { evidence } => self.remember_evidence(&[evidence]),
+            E::EvidenceFileAttached { file } => {
+                self.evidence_files.push(file.sha256.as_str().to_string())
+            }
             E::MilestoneVerified { .. } => self.status = Some(Verified),
             E::VerificationRejected { .. } => {
                 self.status = Some(InProgress);
@@ -311,6 +335,7 @@ mod tests {
                     },
                 },
             ),
+            ("evidence", C::AttachFile { file: decree() }),
             ("verify", verify_by(AccountId::new())),
             (
                 "reject",
@@ -498,6 +523,71 @@ mod tests {
             started.decide(C::AddEvidence { evidence: gazette }),
             Err(DomainError::Conflict(_))
         ));
+    }
+
+    fn decree() -> crate::values::EvidenceFile {
+        crate::values::EvidenceFile {
+            title: Title::parse("Signed decree").unwrap(),
+            sha256: crate::values::Sha256::of_digest(&[7; 32]),
+            size: 1234,
+            media_type: crate::values::DocumentType::Pdf,
+            file_name: crate::values::FileName::sanitise("decree.pdf", "document.pdf"),
+        }
+    }
+
+    #[test]
+    fn the_same_document_is_attached_once_and_counts_as_evidence_for_the_achievement() {
+        let mut started = in_state(InProgress);
+        assert!(matches!(
+            started.decide(C::Achieve {
+                evidence: vec![],
+                note: None,
+                by: Actor::System,
+            }),
+            Err(DomainError::Invalid(_))
+        ));
+        let events = started.decide(C::AttachFile { file: decree() }).unwrap();
+        assert_eq!(events, vec![E::EvidenceFileAttached { file: decree() }]);
+        for e in events {
+            started.evolve(e);
+        }
+        assert!(matches!(
+            started.decide(C::AttachFile { file: decree() }),
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(started
+            .decide(C::Achieve {
+                evidence: vec![],
+                note: None,
+                by: Actor::System,
+            })
+            .is_ok());
+    }
+
+    #[test]
+    fn a_file_name_keeps_its_last_segment_without_what_paths_and_headers_treat_specially() {
+        use crate::values::FileName;
+        let cases = [
+            ("../../etc/passwd", "passwd"),
+            ("..\\..\\boot.ini", "boot.ini"),
+            ("décret n°12.pdf", "décret n°12.pdf"),
+            ("a\"b;c\r\n.pdf", "a_b_c.pdf"),
+            ("...", "document.pdf"),
+            ("/", "document.pdf"),
+            (".hidden", "hidden"),
+            ("مرسوم.pdf", "مرسوم.pdf"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(
+                FileName::sanitise(raw, "document.pdf").as_str(),
+                expected,
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            FileName::sanitise(&"x".repeat(500), "d").as_str().len(),
+            FileName::MAX
+        );
     }
 
     #[test]

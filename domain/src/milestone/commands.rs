@@ -2,7 +2,8 @@ use chrono::NaiveDate;
 
 use super::MilestoneStatus;
 use crate::values::{
-    Actor, CommitmentId, CountryCode, Evidence, FieldError, Percent, StageCode, Text, Title,
+    Actor, CommitmentId, CountryCode, Evidence, EvidenceFile, FieldError, Percent, StageCode, Text,
+    Title,
 };
 
 /// What may be asked of a milestone.
@@ -37,6 +38,10 @@ pub enum MilestoneCommand {
     /// Add a link to evidence before or after the achievement is reported.
     AddEvidence {
         evidence: Evidence,
+    },
+    /// Attach a document as evidence: the evidence step by another channel, under its rules.
+    AttachFile {
+        file: EvidenceFile,
     },
     Verify {
         note: Option<Text>,
@@ -259,7 +264,7 @@ impl MilestoneCommand {
             Self::Block { .. } => S::Block,
             Self::Unblock { .. } => S::Unblock,
             Self::Achieve { .. } => S::Achieve,
-            Self::AddEvidence { .. } => S::Evidence,
+            Self::AddEvidence { .. } | Self::AttachFile { .. } => S::Evidence,
             Self::Verify { .. } => S::Verify,
             Self::RejectVerification { .. } => S::Reject,
             Self::Reschedule { .. } => S::Reschedule,

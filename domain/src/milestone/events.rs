@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::values::{
-    AccountId, CommitmentId, CountryCode, Evidence, Percent, StageCode, Text, Title,
+    AccountId, CommitmentId, CountryCode, Evidence, EvidenceFile, Percent, StageCode, Text, Title,
 };
 
 /// Where a milestone stands.
@@ -79,6 +79,10 @@ pub enum MilestoneEvent {
     },
     EvidenceAdded {
         evidence: Evidence,
+    },
+    /// A document attached as evidence; its bytes are in the evidence store under its hash.
+    EvidenceFileAttached {
+        file: EvidenceFile,
     },
     MilestoneVerified {
         #[serde(default)]

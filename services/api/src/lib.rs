@@ -19,8 +19,6 @@ pub mod web;
 #[cfg(test)]
 mod layering;
 
-use std::time::Duration;
-
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -28,7 +26,6 @@ use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -55,12 +52,16 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_oversized))
         .layer(axum::middleware::from_fn(no_store_by_default))
-        .layer(tower_http::compression::CompressionLayer::new())
-        .layer(axum::middleware::from_fn(ops::observe))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(
+            // Documents are served as stored, so that their ranges and lengths stay true.
+            tower_http::compression::Predicate::and(tower_http::compression::DefaultPredicate::new(),
+                |_: StatusCode, _: axum::http::Version, h: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+                    !h.contains_key(header::ACCEPT_RANGES)
+                },
+            ),
         ))
+        .layer(axum::middleware::from_fn(ops::observe))
+        .layer(axum::middleware::from_fn(http::deadline))
         .layer(axum::middleware::from_fn(retry_after_when_unavailable))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()

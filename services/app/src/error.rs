@@ -27,6 +27,12 @@ pub enum AppError {
     /// The caller's version (`If-Match`) is not the current one.
     #[error("the version given is {expected}, but the current version is {actual}")]
     Stale { expected: u64, actual: u64 },
+    /// A file larger than this many bytes.
+    #[error("the file is larger than {max} bytes")]
+    TooLarge { max: u64 },
+    /// A file of a kind not taken here.
+    #[error("{0}")]
+    Unsupported(Reason),
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after} s")]
     TooMany { retry_after: u64 },

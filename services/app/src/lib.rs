@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod commitments;
 pub mod credentials;
 pub mod digests;
+pub mod documents;
 pub mod engagements;
 pub mod error;
 pub mod history;
@@ -103,6 +104,8 @@ pub struct App {
     codes: Arc<credentials::GuessThrottle>,
     /// The organisation's identity provider, where sign-in with it is set up.
     organisation: Option<Arc<organisation::Provider>>,
+    /// Where evidence documents are kept, where set up.
+    documents: Option<Arc<documents::Documents>>,
 }
 
 impl App {
@@ -128,6 +131,7 @@ impl App {
                 },
             )),
             organisation: None,
+            documents: None,
             store,
             projector,
             digest: digest.with_public(Arc::new(publication::Public)),

@@ -29,7 +29,9 @@ use safeguards_digest::compose::Disclose;
 use safeguards_domain::milestone::MilestoneStatus;
 use safeguards_infra::feed;
 use safeguards_projections::ledger::time_text;
-use safeguards_projections::model::{CommitmentView, EngagementView, EvidenceView, MilestoneView};
+use safeguards_projections::model::{
+    CommitmentView, EngagementView, EvidenceFileView, EvidenceView, MilestoneView,
+};
 use safeguards_projections::views::{self, BurnupSeries, CountrySummary};
 use safeguards_projections::Tracker;
 use serde_json::{json, Value};
@@ -74,6 +76,15 @@ impl Public {
     pub fn evidence(m: &MilestoneView) -> &[EvidenceView] {
         if m.status == MilestoneStatus::Verified {
             &m.evidence
+        } else {
+            &[]
+        }
+    }
+
+    /// The documents of `m` that may be shown and downloaded: a verified milestone's.
+    pub fn documents(m: &MilestoneView) -> &[EvidenceFileView] {
+        if m.status == MilestoneStatus::Verified {
+            &m.evidence_files
         } else {
             &[]
         }

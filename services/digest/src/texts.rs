@@ -73,6 +73,20 @@ impl MailTexts {
         self.formats.percent(self.decimal(x))
     }
 
+    /// A file's size: whole kibibytes below one mebibyte (at least 1), else mebibytes with one
+    /// decimal: "340 KB", "2.4 MB", "2,4 Mo".
+    pub fn size(&self, bytes: u64) -> String {
+        const MIB: u64 = 1024 * 1024;
+        if bytes < MIB {
+            let kib = bytes.div_ceil(1024).max(1);
+            self.formats
+                .size_kb(format::number(self.locale, &kib.to_string()))
+        } else {
+            self.formats
+                .size_mb(self.decimal(bytes as f64 / MIB as f64))
+        }
+    }
+
     /// A whole percentage: "50%", "50 %".
     pub fn whole_percent(&self, n: impl std::fmt::Display) -> String {
         self.formats

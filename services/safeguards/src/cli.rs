@@ -183,6 +183,25 @@ pub struct Global {
         value_name = "TEXT"
     )]
     pub oidc_label: Option<String>,
+    /// Where evidence documents are kept: file://<dir>, or s3://bucket/prefix for any
+    /// S3-compatible service (endpoint, region and credentials from AWS_ENDPOINT_URL,
+    /// AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ALLOW_HTTP)
+    /// [default: file://<data dir>/evidence]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_EVIDENCE_STORE",
+        value_name = "URL"
+    )]
+    pub evidence_store: Option<String>,
+    /// The largest evidence document taken, in bytes [default: 10485760]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEGUARDS_EVIDENCE_MAX_BYTES",
+        value_name = "BYTES"
+    )]
+    pub evidence_max_bytes: Option<String>,
 }
 
 impl Global {
@@ -211,6 +230,8 @@ impl Global {
             oidc_client_id: self.oidc_client_id.clone(),
             oidc_client_secret: self.oidc_client_secret.clone(),
             oidc_label: self.oidc_label.clone(),
+            evidence_store: self.evidence_store.clone(),
+            evidence_max_bytes: self.evidence_max_bytes.clone(),
         }
     }
 }
@@ -250,7 +271,23 @@ pub enum Command {
         /// that the file agrees with itself, not that it comes from the tracker
         #[arg(long, conflicts_with = "key")]
         trust_embedded_key: bool,
+        /// Also check every evidence document the events name against its recorded hash and
+        /// size, in this directory or store (file://…, s3://…); names the first that is
+        /// missing or differs
+        #[arg(long, value_name = "DIR|URL")]
+        evidence: Option<String>,
     },
+    /// Evidence documents
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Check the evidence store against the log: every document an event names is there with
+    /// its recorded bytes; lists those missing or corrupt (an error) and the stored files no
+    /// event names (harmless: an upload whose event was not recorded)
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

@@ -80,8 +80,38 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             file,
             key,
             trust_embedded_key,
-        } => transfer::verify_file(&file, key.as_deref(), trust_embedded_key)
-            .map(|report| print!("{report}")),
+            evidence,
+        } => {
+            let report = transfer::verify_file(&file, key.as_deref(), trust_embedded_key)?;
+            print!("{report}");
+            if let Some(location) = evidence {
+                print!("{}", transfer::verify_documents(&file, &location).await?);
+            }
+            Ok(())
+        }
+        Command::Evidence(cli::EvidenceCommand::Check) => {
+            let db = server::open(&config).await?;
+            let store = server::evidence_store(&config)?;
+            let check = transfer::check_store(&db, &store).await?;
+            for fault in &check.faults {
+                println!("{fault}");
+            }
+            for name in &check.unnamed {
+                println!("stored but named by no event (harmless): {name}");
+            }
+            println!(
+                "{} documents recorded; {} missing or corrupt; {} stored files named by no event, in {}",
+                check.recorded,
+                check.faults.len(),
+                check.unnamed.len(),
+                store.location()
+            );
+            if check.faults.is_empty() {
+                Ok(())
+            } else {
+                anyhow::bail!("the evidence store does not hold every recorded document")
+            }
+        }
         Command::Events(cli::EventsCommand::Import { file }) => {
             let db = server::open(&config).await?;
             let secret = config.secret_key().context("reading the secret key")?;
@@ -94,7 +124,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 std::fs::File::open(&file)
                     .with_context(|| format!("opening {}", file.display()))?,
             );
-            let done = transfer::import(&db, &secret, reader, &|n| bar.set_position(n)).await;
+            let evidence = server::evidence_store(&config)?;
+            let done =
+                transfer::import(&db, &secret, &evidence, reader, &|n| bar.set_position(n)).await;
             bar.finish_and_clear();
             let done = done.map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!(

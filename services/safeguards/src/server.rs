@@ -159,7 +159,8 @@ fn assemble(
     )?;
     let app = App::new(store, projector, digest)
         .with_ledger_public_key(hex::encode(ledger_key(config)?.verifying_key().to_bytes()))
-        .with_second_factor_required_of(config.require_second_factor.clone());
+        .with_second_factor_required_of(config.require_second_factor.clone())
+        .with_documents(documents(config)?);
     let app = match &config.oidc {
         Some(settings) => app.with_organisation(
             safeguards_infra::oidc::Oidc::new(settings.clone())
@@ -171,6 +172,30 @@ fn assemble(
         None => app,
         Some(path) => app.with_processes(load_catalogue(path)?),
     })
+}
+
+/// Where evidence documents are kept, as configured; uploads are received in
+/// `<data dir>/incoming` before they are judged and stored.
+pub fn documents(config: &Config) -> anyhow::Result<safeguards_app::documents::Documents> {
+    Ok(safeguards_app::documents::Documents {
+        store: evidence_store(config)?,
+        max_bytes: config.evidence_max_bytes,
+        incoming: config.data_dir.join("incoming"),
+        idle: config.evidence_idle,
+    })
+}
+
+/// The evidence store of `SAFEGUARDS_EVIDENCE_STORE`.
+pub fn evidence_store(
+    config: &Config,
+) -> anyhow::Result<safeguards_infra::evidence::EvidenceStore> {
+    let settings: Vec<(&str, &str)> = config
+        .evidence_s3
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    safeguards_infra::evidence::EvidenceStore::open_with(&config.evidence_store, &settings)
+        .map_err(|e| anyhow::anyhow!("SAFEGUARDS_EVIDENCE_STORE: {e}"))
 }
 
 /// The key that signs the ledger's checkpoints (`<data dir>/ledger.key`, created on first use).

@@ -16,6 +16,8 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use safeguards_domain::values::Sha256;
+use safeguards_infra::evidence::{EvidenceLocation, EvidenceStore, Stored};
 use safeguards_infra::lines::{self, LineError, MAX_LINE};
 use safeguards_infra::transfer::{Import, ImportedEvent};
 use safeguards_infra::{contacts, feed, ledger, Database};
@@ -348,6 +350,7 @@ pub struct Imported {
 pub async fn import(
     db: &Database,
     secret: &str,
+    evidence: &EvidenceStore,
     input: impl BufRead,
     progress: &dyn Fn(u64),
 ) -> Result<Imported, ImportError> {
@@ -400,6 +403,23 @@ pub async fn import(
         let event = line
             .to_recorded()
             .map_err(|missing| bad(format!("has no `{missing}`")))?;
+        // A document the log names must be in the store the tracker reads (a move between
+        // databases keeps the store).
+        if let Some(document) = named_document(&event.event_type, &line.data).map_err(bad)? {
+            if evidence
+                .size_of(&document.sha256)
+                .await
+                .map_err(anyhow::Error::from)?
+                != Some(document.size)
+            {
+                return Err(bad(format!(
+                    "the document “{}” ({}) is not in the evidence store at {}; copy the store first",
+                    document.title,
+                    document.sha256,
+                    evidence.location()
+                )));
+            }
+        }
         let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
         let expected = last_sequence.get(&key).copied().unwrap_or(0) + 1;
         if event.sequence != expected {
@@ -444,4 +464,127 @@ pub async fn import(
     import.commit().await.map_err(anyhow::Error::from)?;
     progress(done.events);
     Ok(done)
+}
+
+/// The event that attaches a document, by its type.
+const DOCUMENT_EVENT: &str = "EvidenceFileAttached";
+
+/// A document an event names: its hash, size and title.
+#[derive(Debug, Clone)]
+pub struct NamedDocument {
+    pub sha256: Sha256,
+    pub size: u64,
+    pub title: String,
+}
+
+/// The document an event of type `event_type` with `data` names, if it attaches one.
+fn named_document(event_type: &str, data: &Value) -> Result<Option<NamedDocument>, String> {
+    if event_type != DOCUMENT_EVENT {
+        return Ok(None);
+    }
+    let file = &data["file"];
+    let sha256 = Sha256::parse(file["sha256"].as_str().unwrap_or_default())
+        .map_err(|e| format!("a document's sha256 {e}"))?;
+    let size = file["size"].as_u64().ok_or("a document without a size")?;
+    let title = file["title"].as_str().unwrap_or_default().to_string();
+    Ok(Some(NamedDocument {
+        sha256,
+        size,
+        title,
+    }))
+}
+
+/// Whether `document` is in `store` with its recorded bytes; `Err` names what is wrong.
+async fn check_document(store: &EvidenceStore, document: &NamedDocument) -> anyhow::Result<()> {
+    let what = format!("the document “{}” ({})", document.title, document.sha256);
+    match store.check(&document.sha256, document.size).await? {
+        Stored::Intact => Ok(()),
+        Stored::Missing => anyhow::bail!("{what} is missing from {}", store.location()),
+        Stored::Differs => anyhow::bail!(
+            "{what} differs in {} from the bytes its event recorded",
+            store.location()
+        ),
+    }
+}
+
+/// `safeguards verify FILE --evidence DIR|URL`, after the ledger verified: every document the
+/// export's events name is in `location` with the bytes whose hash the event (and so the
+/// chain) recorded. Names the first line whose document is missing or differs.
+pub async fn verify_documents(file: &Path, location: &str) -> anyhow::Result<String> {
+    let location =
+        EvidenceLocation::parse(location).map_err(|e| anyhow::anyhow!("--evidence: {e}"))?;
+    verify_documents_in(file, &EvidenceStore::open(&location)?).await
+}
+
+/// [`verify_documents`] against an open store.
+pub async fn verify_documents_in(file: &Path, store: &EvidenceStore) -> anyhow::Result<String> {
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
+    );
+    let mut checked = 0u64;
+    for read in lines::bounded(reader, MAX_LINE) {
+        let (line, raw) = read?;
+        let Ok(e) = serde_json::from_str::<CloudEvent>(&raw) else {
+            continue;
+        };
+        let named = named_document(e.eventtype.as_deref().unwrap_or_default(), &e.data)
+            .map_err(|why| anyhow::anyhow!("{}: line {line}: {why}", file.display()))?;
+        if let Some(document) = named {
+            check_document(store, &document)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: line {line}: {e}", file.display()))?;
+            checked += 1;
+        }
+    }
+    Ok(format!(
+        "{checked} evidence documents match their recorded hashes in {}\n",
+        store.location()
+    ))
+}
+
+/// What `safeguards evidence check` found.
+#[derive(Debug, Default)]
+pub struct StoreCheck {
+    pub recorded: usize,
+    /// Documents an event names that are missing or differ: what is wrong with each.
+    pub faults: Vec<String>,
+    /// Stored files no event names.
+    pub unnamed: Vec<String>,
+}
+
+/// `safeguards evidence check`: every document the log names, checked in `store`; every
+/// stored file no event names, listed.
+pub async fn check_store(db: &Database, store: &EvidenceStore) -> anyhow::Result<StoreCheck> {
+    let mut recorded: Vec<NamedDocument> = Vec::new();
+    let mut position = 0;
+    loop {
+        let batch = feed::read_after(db, position, 5000).await?;
+        let Some(last) = batch.last() else { break };
+        position = last.position;
+        for e in batch.iter().filter(|e| e.event_type == DOCUMENT_EVENT) {
+            let payload: Value = serde_json::from_str(&e.payload)?;
+            if let Some(d) = named_document(&e.event_type, &payload[DOCUMENT_EVENT])
+                .map_err(anyhow::Error::msg)?
+            {
+                if !recorded.iter().any(|r| r.sha256 == d.sha256) {
+                    recorded.push(d);
+                }
+            }
+        }
+    }
+    let mut check = StoreCheck {
+        recorded: recorded.len(),
+        ..StoreCheck::default()
+    };
+    for document in &recorded {
+        if let Err(e) = check_document(store, document).await {
+            check.faults.push(e.to_string());
+        }
+    }
+    for (name, _) in store.list().await? {
+        if !recorded.iter().any(|r| r.sha256.as_str() == name) {
+            check.unnamed.push(name);
+        }
+    }
+    Ok(check)
 }

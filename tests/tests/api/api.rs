@@ -363,6 +363,13 @@ async fn the_authorization_matrix_holds_for_every_mutating_route(backend: Backen
                     json!({}),
                     Who::AdminOnly,
                 ),
+                // Refused before the body is read: a JSON body is enough to ask.
+                (
+                    Method::POST,
+                    format!("/api/v1/milestones/{milestone}/evidence/files"),
+                    json!({}),
+                    Who::ManagersAndOwnFocalPoint,
+                ),
             ];
             for (method, path, body, who) in cases {
                 let allowed = match (*role, who) {
@@ -830,6 +837,7 @@ const SPEC_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/me/second-factor/confirm"),
     ("get", "/api/v1/me/sessions"),
     ("post", "/api/v1/accounts/{id}/second-factor/reset"),
+    ("post", "/api/v1/milestones/{id}/evidence/files"),
     ("post", "/api/v1/accounts/{id}/organisation-only"),
     ("post", "/api/v1/accounts/{id}/organisation/unlink"),
     ("post", "/api/v1/engagements"),

@@ -354,9 +354,15 @@ async fn the_dataset_of_a_version_is_the_same_bytes_every_time_and_after_a_move_
         Backend::Postgres => Backend::Sqlite,
     };
     let to = TestDb::new(other).await;
-    transfer::import(&to.db, SECRET, std::io::Cursor::new(&file), &|_| {})
-        .await
-        .unwrap();
+    transfer::import(
+        &to.db,
+        SECRET,
+        &safeguards_tests::evidence_dir(),
+        std::io::Cursor::new(&file),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let moved = app_over(&to).await;
     // A version holds the countries published now: the moved store's read model says which.
     moved.projector().start().await.unwrap();

@@ -154,9 +154,15 @@ async fn export_from_sqlite_and_import_into_postgres_reproduces_every_view_and_h
     );
 
     let to = TestDb::new(Backend::Postgres).await;
-    let done = transfer::import(&to.db, SECRET, std::io::Cursor::new(&file), &|_| {})
-        .await
-        .unwrap();
+    let done = transfer::import(
+        &to.db,
+        SECRET,
+        &safeguards_tests::evidence_dir(),
+        std::io::Cursor::new(&file),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(done.contacts, 6);
     // Wait for the feed horizon (other tests' transactions) before reading.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -198,9 +204,15 @@ async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line
         .unwrap();
 
     // Into a non-empty store: refused with a clear message.
-    let err = transfer::import(&from.db, SECRET, std::io::Cursor::new(&file), &|_| {})
-        .await
-        .unwrap_err();
+    let err = transfer::import(
+        &from.db,
+        SECRET,
+        &safeguards_tests::evidence_dir(),
+        std::io::Cursor::new(&file),
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ImportError::NotEmpty(_)));
     assert!(err.to_string().contains("empty store"));
 
@@ -219,6 +231,7 @@ async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line
             let err = transfer::import(
                 &to.db,
                 SECRET,
+                &safeguards_tests::evidence_dir(),
                 std::io::Cursor::new(file.as_bytes()),
                 &|_| {},
             )
@@ -251,9 +264,15 @@ async fn an_import_is_refused_by_a_non_empty_store_and_stops_whole_at_a_bad_line
         safeguards_infra::lines::MAX_LINE + 10,
     ));
     let to = TestDb::new(Backend::Sqlite).await;
-    let err = transfer::import(&to.db, SECRET, std::io::Cursor::new(endless), &|_| {})
-        .await
-        .unwrap_err();
+    let err = transfer::import(
+        &to.db,
+        SECRET,
+        &safeguards_tests::evidence_dir(),
+        std::io::Cursor::new(endless),
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(
         err.to_string().starts_with("line 11 is longer than"),
         "{err}"

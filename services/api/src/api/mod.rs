@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod commitments;
+pub mod documents;
 pub mod engagements;
 pub mod feed;
 pub mod ledger;
@@ -79,6 +80,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(milestones::get_milestone))
         .routes(routes!(feed::milestone_history))
         .merge(milestones::step_routes())
+        .merge(
+            // The upload bounds its body itself (`http::upload`).
+            OpenApiRouter::new()
+                .routes(routes!(documents::attach_file))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(progress::overview))
         .routes(routes!(progress::principles))
         .routes(routes!(progress::country))

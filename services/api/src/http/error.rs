@@ -132,6 +132,14 @@ impl From<AppError> for ApiError {
                 StatusCode::PRECONDITION_FAILED,
                 format!("If-Match names version {expected}, but the current version is {actual}; reload and retry"),
             ),
+            AppError::TooLarge { max } => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the file is larger than the limit of {max} bytes; nothing was stored"),
+            ),
+            AppError::Unsupported(d) => Self {
+                reason: Some(Box::new(d.clone())),
+                ..Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, d)
+            },
             AppError::TooMany { retry_after } => Self {
                 retry_after: Some(retry_after.max(1)),
                 ..Self::new(

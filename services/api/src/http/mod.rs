@@ -9,6 +9,7 @@ pub mod input;
 pub mod limits;
 pub mod ops;
 pub mod parsing;
+pub mod upload;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +36,14 @@ pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 
 /// The body limit of a request to `path`, and whether its refusal is a page.
 fn limit_for(path: &str) -> (usize, bool) {
-    if !path.starts_with("/countries/") {
+    if path.ends_with("/evidence/files") {
+        if path.starts_with("/api/") {
+            // Bounded by the handler: the document's limit and a few KiB (`upload`).
+            (usize::MAX, false)
+        } else {
+            (UPLOAD_LIMIT, true)
+        }
+    } else if !path.starts_with("/countries/") {
         (BODY_LIMIT, false)
     } else if path.ends_with("/upload") {
         (UPLOAD_LIMIT, true)
@@ -156,6 +164,31 @@ fn read_after(parts: &Parts) -> i64 {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .unwrap_or(0)
+}
+
+/// How long a request may take before it is answered 503.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How long an upload may take: a document of 10 MB takes minutes on a slow link. An upload
+/// that stops sending is given up sooner, after a minute of silence (`upload`).
+const UPLOAD_DEADLINE: Duration = Duration::from_secs(15 * 60);
+
+/// Every request within its deadline ([`REQUEST_DEADLINE`], or [`UPLOAD_DEADLINE`] for the
+/// routes that take files), else 503.
+pub(crate) async fn deadline(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let limit = if path.ends_with("/evidence/files") || path.ends_with("/upload") {
+        UPLOAD_DEADLINE
+    } else {
+        REQUEST_DEADLINE
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Answer 413 from the `Content-Length` alone, before the body is read: a client still sending

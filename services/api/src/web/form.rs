@@ -115,6 +115,16 @@ pub(super) struct FormView {
     pub secondary: bool,
     /// Hidden fields beyond the CSRF token and the version: (name, value).
     pub hidden: Vec<Hidden>,
+    /// A form that sends a file (its field of kind `file`): what it accepts, and the words
+    /// that say so before a file is chosen.
+    pub upload: Option<UploadHint>,
+}
+
+/// What a file field accepts (`accept`: the names' endings, as a hint to the file chooser; the
+/// server judges the bytes), and the sentence shown under it.
+pub(super) struct UploadHint {
+    pub accept: String,
+    pub hint: String,
 }
 
 impl FormView {
@@ -125,6 +135,14 @@ impl FormView {
             fields,
             secondary: false,
             hidden: Vec::new(),
+            upload: None,
+        }
+    }
+    /// A form that sends a file.
+    pub(super) fn with_upload(self, upload: UploadHint) -> Self {
+        Self {
+            upload: Some(upload),
+            ..self
         }
     }
     pub(super) fn with_hidden(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -175,6 +193,12 @@ impl Refused<'_> {
             AppError::Stale { .. } | AppError::Conflict(_) => (StatusCode::CONFLICT, None, said),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, None, said),
             AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, None, said),
+            AppError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, Some("file".into()), said),
+            AppError::Unsupported(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some("file".into()),
+                said,
+            ),
             other => return Err(other),
         })
     }

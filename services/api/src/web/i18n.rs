@@ -199,6 +199,8 @@ impl Texts {
             E::Conflict(r) | E::Forbidden(r) => self.reason(r),
             E::Stale { .. } => self.changed_meanwhile.into(),
             E::TooMany { .. } => self.too_many.into(),
+            E::TooLarge { max } => self.document_too_large(self.size(*max)),
+            E::Unsupported(r) => self.reason(r),
             E::Unauthorized => self.wrong_login.into(),
             E::NotFound(_) => self.no_such.into(),
             E::Unavailable(_) | E::Internal(_) => self.failed.into(),
@@ -269,6 +271,10 @@ impl Texts {
     /// Clauses joined as a list and ended as a sentence.
     pub fn sentence(&self, clauses: &[String]) -> String {
         self.mail().sentence(clauses)
+    }
+    /// A file's size as the language writes it: "340 KB", "2,4 Mo".
+    pub fn size(&self, bytes: u64) -> String {
+        self.mail().size(bytes)
     }
     /// A day as the language writes it: "3 December 2026", "3 décembre 2026".
     pub fn day(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {

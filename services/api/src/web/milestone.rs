@@ -65,6 +65,31 @@ struct MilestonePage<'a> {
     own_achievement: bool,
     forms: PageForms,
     history: Vec<HistoryRow>,
+    documents: Vec<DocumentLine>,
+}
+
+/// A document attached as evidence, as a page lists it: its title linked to its bytes, its
+/// kind and its size (a slow link decides before it follows the link).
+pub(super) struct DocumentLine {
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+    pub size: String,
+}
+
+impl DocumentLine {
+    pub(super) fn of(t: &Texts, f: &safeguards_projections::model::EvidenceFileView) -> Self {
+        let kind = safeguards_domain::values::DocumentType::ALL
+            .iter()
+            .find(|d| d.media_type() == f.media_type)
+            .map_or_else(|| f.media_type.clone(), |d| d.extension().to_uppercase());
+        Self {
+            title: f.title.clone(),
+            href: format!("/evidence/{}", f.sha256),
+            kind,
+            size: t.size(f.size),
+        }
+    }
 }
 
 /// `GET /milestones/{id}`.
@@ -74,7 +99,13 @@ pub async fn milestone(
     parts: Parts,
     Path(id): Path<MilestoneId>,
 ) -> Response {
-    let done = super::done_query(&parts).and_then(|a| action_label(visit.t, &a));
+    let done = super::done_query(&parts).and_then(|a| {
+        if a == super::submissions::ATTACH {
+            Some(visit.t.attach_document)
+        } else {
+            action_label(visit.t, &a)
+        }
+    });
     let viewer = visit.viewer(&state);
     visit.answer(page(&state, &viewer, id, StatusCode::OK, done, None).await)
 }
@@ -101,7 +132,10 @@ pub(super) async fn page(
         return not_found(t, Some(who.name.clone()), t.no_such_milestone);
     };
     let (m, today) = (&record.milestone, record.today);
-    let actions = actions_for(t, who, m, record.own_achievement, today);
+    let mut actions = actions_for(t, who, m, record.own_achievement, today);
+    if let Some(form) = attach_form(state, t, who, m) {
+        actions.push(form);
+    }
     let forms = PageForms::new(viewer, actions, done, refused);
     let history = history_rows(t, &events.unwrap_or_default());
     let page = MilestonePage {
@@ -116,6 +150,11 @@ pub(super) async fn page(
         own_achievement: record.own_achievement,
         forms,
         history,
+        documents: m
+            .evidence_files
+            .iter()
+            .map(|f| DocumentLine::of(t, f))
+            .collect(),
         m,
     };
     render(status, page)
@@ -170,6 +209,48 @@ fn actions_for(
         .collect()
 }
 
+/// "Attach a document", where `who` may add evidence to `m` now and documents are kept: its
+/// title, the file, and before the choice what is accepted and up to what size.
+fn attach_form(
+    state: &AppState,
+    t: &'static Texts,
+    who: &Principal,
+    m: &MilestoneView,
+) -> Option<FormView> {
+    let step = MilestoneStep::Evidence;
+    let max = state.app.documents()?.max_bytes;
+    if !step.allowed_from(m.status)
+        || !may(
+            who,
+            milestones::action_for(step.permission()),
+            Some(m.country.as_str()),
+        )
+    {
+        return None;
+    }
+    let kinds = safeguards_domain::values::DocumentType::ALL;
+    let names: Vec<String> = kinds.iter().map(|k| k.extension().to_uppercase()).collect();
+    let mut accept: Vec<String> = kinds
+        .iter()
+        .map(|k| format!(".{}", k.extension()))
+        .collect();
+    accept.push(".jpeg".into());
+    Some(
+        FormView::new(
+            super::submissions::ATTACH,
+            t.attach_document,
+            vec![
+                Field::new("title", t.document_title, "text"),
+                Field::new("file", t.document_file, "file"),
+            ],
+        )
+        .with_upload(super::UploadHint {
+            accept: accept.join(","),
+            hint: t.document_hint(names.join(", "), t.size(max)),
+        }),
+    )
+}
+
 /// What an event of a milestone did (`MilestoneStarted`), in the page's language: message
 /// `event-milestone-started`, or `event-other`.
 fn event_word(t: &Texts, kind: &str) -> &'static str {
@@ -212,6 +293,14 @@ fn event_detail(t: &Texts, data: &Value) -> String {
         if !titles.is_empty() {
             parts.push(format!("{}: {}", t.evidence, titles.join(", ")));
         }
+    }
+    if let Some(file) = data.get("file") {
+        let title = file
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let size = file.get("size").and_then(Value::as_u64).unwrap_or_default();
+        parts.push(format!("{}: {title} ({})", t.document, t.size(size)));
     }
     parts.extend(text("reason"));
     parts.extend(text("note"));

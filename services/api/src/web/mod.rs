@@ -13,6 +13,7 @@ mod country;
 mod country_forms;
 mod coverage;
 mod dashboard;
+mod documents;
 mod engagement;
 mod error;
 mod explain;
@@ -43,7 +44,7 @@ use crate::AppState;
 use error::PageError;
 use form::{
     done_query, form_text, items, page_number, query_value, Field, FormFields, FormView, PageForms,
-    Posted, Refused, Viewer,
+    Posted, Refused, UploadHint, Viewer,
 };
 use i18n::Texts;
 use session::{with_session, FormToken, Path, Signed, Visit};
@@ -145,6 +146,12 @@ pub fn router() -> Router<AppState> {
         .route("/review", get(tasks::review))
         .route("/work", get(tasks::work))
         .route("/milestones/{id}", get(milestone::milestone))
+        .route(
+            "/milestones/{id}/evidence/files",
+            post(submissions::attach_document)
+                .layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT)),
+        )
+        .route("/evidence/{sha256}", get(documents::download))
         .route("/milestones/{id}/{step}", post(submissions::step))
         .route("/act/{token}", get(action_link::page))
         .route("/act/{token}/{action}", post(action_link::act))

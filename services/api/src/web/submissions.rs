@@ -7,7 +7,9 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeguards_app::{commitments, engagements, milestones, AppError, AppResult, Caller};
+use safeguards_app::{
+    commitments, documents, engagements, milestones, AppError, AppResult, Caller,
+};
 use safeguards_domain::commitment::CommitmentRevision;
 use safeguards_domain::milestone::MilestoneStep;
 use safeguards_domain::values::{
@@ -167,6 +169,71 @@ fn done(path: &str, action: &str, committed: &Committed) -> Response {
     }
     r
 }
+
+/// `POST /milestones/{id}/evidence/files` (multipart: `csrf`, `title`, `file`): the milestone
+/// page's "Attach a document". Who may not attach is refused before the file is read; a file
+/// past the limit is refused at its first byte past it, and the rest of the form (up to the
+/// route's limit) is read and dropped so that the browser shows the page that says so.
+pub async fn attach_document(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(id): Path<MilestoneId>,
+    request: axum::extract::Request,
+) -> Response {
+    use crate::http::upload::{self, Unread};
+    use axum::extract::{FromRequest, Multipart};
+    let posted = match documents::may_attach(&state.app, &visit.caller(), id).await {
+        Err(e) => Err(e),
+        Ok(()) => match state.app.documents() {
+            None => Err(AppError::Unavailable("no evidence store is set up".into())),
+            Some(store) => match Multipart::from_request(request, &state).await {
+                Err(e) => return e.into_response(),
+                Ok(mut multipart) => match upload::read(&mut multipart, store).await {
+                    Ok(posted) => Ok(posted),
+                    Err(Unread::TooLarge(max)) => {
+                        while let Ok(Some(_)) = multipart.next_field().await {}
+                        Err(AppError::TooLarge { max })
+                    }
+                    Err(Unread::Other(_)) => Err(AppError::invalid(
+                        "file",
+                        safeguards_domain::reason!(
+                            "upload-unreadable",
+                            "the upload was interrupted or could not be read; nothing was stored"
+                        ),
+                    )),
+                },
+            },
+        },
+    };
+    let mut typed = FormFields::new();
+    if let Ok(posted) = &posted {
+        if !visit.sent_by(&state, posted.csrf.as_deref().unwrap_or_default()) {
+            return PageError::form_expired(visit.t, visit.name()).into_response();
+        }
+        typed.insert("title".into(), posted.title.clone().unwrap_or_default());
+    }
+    page_form(
+        &state,
+        &visit,
+        Origin::Milestone(id),
+        ATTACH,
+        &typed,
+        async |caller| {
+            let posted = posted?;
+            let title = Title::parse(posted.title.as_deref().unwrap_or_default())?;
+            let received = posted.received.ok_or_else(|| {
+                AppError::invalid("file", safeguards_domain::reason!("required", "required"))
+            })?;
+            documents::attach(&state.app, caller, id, title, &posted.file_name, received)
+                .await
+                .map(|a| a.committed)
+        },
+    )
+    .await
+}
+
+/// The action of the milestone page's "Attach a document": its address after the page's.
+pub(super) const ATTACH: &str = "evidence/files";
 
 /// `POST /milestones/{id}/{step}`: a step of the milestone page, its fields read as the step
 /// asks for them; an unknown step is no route.

@@ -21,6 +21,7 @@ activity-milestone-blocked = تعثّر المعلم «{ $title }»: { $reason }
 activity-milestone-unblocked = استُؤنف العمل على المعلم «{ $title }»
 activity-milestone-achieved = أُبلغ عن إنجاز المعلم «{ $title }»
 activity-evidence-added = أُضيف دليل إلى المعلم «{ $title }»: { $evidence }
+activity-evidence-file-attached = أُرفق مستند بالمعلم «{ $title }»: { $evidence }
 activity-milestone-verified = تم التحقق من المعلم «{ $title }»
 activity-verification-rejected = أُعيد المعلم «{ $title }» من التحقق: { $reason }
 activity-milestone-rescheduled = أُعيدت جدولة المعلم «{ $title }» إلى { $day }

@@ -128,3 +128,12 @@ organisation-sign-in-only = يُسجَّل الدخول إلى هذا الحسا
 organisation-unverified = لم تتحقق المؤسسة من عنوان البريد الإلكتروني هذا
 organisation-no-account = لا يوجد حساب مدعو لهذا العنوان
 organisation-refused = لا تثبت إجابة مزوّد الهوية مَن سجّل الدخول
+
+## Evidence documents.
+not-a-sha256 = يجب أن يتكون من 64 رقمًا ست عشريًا بأحرف صغيرة
+document-empty = الملف فارغ
+document-type-not-accepted = لا يُقبل هذا النوع من الملفات؛ الصيغ المقبولة هي: { $kinds }
+document-markup = لا تُقبل صفحات الويب ولا غيرها من الملفات المكتوبة بلغات الترميز؛ احفظ الصفحة بصيغة PDF
+document-unpacks-too-large = سيتجاوز حجم المستند بعد فك ضغطه حجمه الأصلي بكثير، ولذلك لا يُقبل
+evidence-file-attached-already = هذا المستند مرفق بالمعلم بالفعل
+upload-unreadable = انقطع التحميل أو تعذرت قراءته؛ لم يُحفظ أي شيء

@@ -242,6 +242,7 @@ event-milestone-blocked = تعثّر
 event-milestone-unblocked = استُؤنف
 event-milestone-achieved = أُبلغ عن إنجازه
 event-evidence-added = أُضيف دليل
+event-evidence-file-attached = أُرفق مستند
 event-milestone-verified = تم التحقق منه
 event-verification-rejected = أُعيد من التحقق
 event-milestone-rescheduled = أُعيدت جدولته
@@ -343,3 +344,12 @@ organisation-unverified = لم تتحقق مؤسستك من عنوان البر�
 organisation-other-identity = هذا الحساب مربوط بهوية أخرى في مؤسستك.
 organisation-not-set-up = تسجيل الدخول بحساب المؤسسة غير مُعدّ هنا.
 organisation-password-refused = يُسجَّل الدخول إلى هذا الحساب بحساب المؤسسة، لا بكلمة مرور.
+
+## Evidence documents.
+attach-document = إرفاق مستند
+document = المستند
+document-title = عنوان المستند
+document-file = الملف
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = الصيغ المقبولة: { $kinds }. الحد الأقصى للحجم: { $size }.
+document-too-large = حجم الملف يتجاوز { $size }؛ لم يُحفظ أي شيء.

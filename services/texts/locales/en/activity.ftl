@@ -21,6 +21,7 @@ activity-milestone-blocked = Milestone “{ $title }” blocked: { $reason }
 activity-milestone-unblocked = Milestone “{ $title }” unblocked
 activity-milestone-achieved = Milestone “{ $title }” reported achieved
 activity-evidence-added = Evidence added to milestone “{ $title }”: { $evidence }
+activity-evidence-file-attached = Document attached to milestone “{ $title }”: { $evidence }
 activity-milestone-verified = Milestone “{ $title }” verified
 activity-verification-rejected = Milestone “{ $title }” sent back from verification: { $reason }
 activity-milestone-rescheduled = Milestone “{ $title }” rescheduled to { $day }

@@ -128,3 +128,12 @@ organisation-sign-in-only = this account signs in with the organisation's accoun
 organisation-unverified = the organisation has not verified this e-mail address
 organisation-no-account = no account is invited for this address
 organisation-refused = the identity provider's answer does not prove who signed in
+
+## Evidence documents.
+not-a-sha256 = must be 64 lowercase hexadecimal digits
+document-empty = the file is empty
+document-type-not-accepted = this kind of file is not accepted; accepted are { $kinds }
+document-markup = web pages and other markup are not accepted; save the page as PDF
+document-unpacks-too-large = the document would unpack to far more than its size and is not accepted
+evidence-file-attached-already = this document is attached to the milestone already
+upload-unreadable = the upload was interrupted or could not be read; nothing was stored

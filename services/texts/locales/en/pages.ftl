@@ -242,6 +242,7 @@ event-milestone-blocked = blocked
 event-milestone-unblocked = unblocked
 event-milestone-achieved = reported achieved
 event-evidence-added = evidence added
+event-evidence-file-attached = document attached
 event-milestone-verified = verified
 event-verification-rejected = sent back from verification
 event-milestone-rescheduled = rescheduled
@@ -327,3 +328,12 @@ organisation-unverified = Your organisation has not verified this e-mail address
 organisation-other-identity = This account is linked to another identity of your organisation.
 organisation-not-set-up = Sign-in with the organisation's account is not set up here.
 organisation-password-refused = This account signs in with the organisation's account, not a password.
+
+## Evidence documents.
+attach-document = Attach a document
+document = Document
+document-title = Title of the document
+document-file = File
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = Accepted: { $kinds }. At most { $size }.
+document-too-large = The file is larger than { $size }; nothing was stored.

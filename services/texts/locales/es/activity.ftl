@@ -21,6 +21,7 @@ activity-milestone-blocked = Hito «{ $title }» bloqueado: { $reason }
 activity-milestone-unblocked = Hito «{ $title }» desbloqueado
 activity-milestone-achieved = Hito «{ $title }» informado como logrado
 activity-evidence-added = Prueba añadida al hito «{ $title }»: { $evidence }
+activity-evidence-file-attached = Documento adjuntado al hito «{ $title }»: { $evidence }
 activity-milestone-verified = Hito «{ $title }» verificado
 activity-verification-rejected = Hito «{ $title }» devuelto por la verificación: { $reason }
 activity-milestone-rescheduled = Hito «{ $title }» reprogramado al { $day }

@@ -128,3 +128,12 @@ organisation-sign-in-only = esta cuenta inicia sesión con la cuenta de la organ
 organisation-unverified = la organización no ha verificado esta dirección de correo electrónico
 organisation-no-account = ninguna cuenta está invitada para esta dirección
 organisation-refused = la respuesta del proveedor de identidad no demuestra quién inició sesión
+
+## Evidence documents.
+not-a-sha256 = debe tener 64 dígitos hexadecimales en minúscula
+document-empty = el archivo está vacío
+document-type-not-accepted = no se acepta este tipo de archivo; formatos aceptados: { $kinds }
+document-markup = no se aceptan páginas web ni otros archivos con marcado; guarde la página en formato PDF
+document-unpacks-too-large = al descomprimirse, el documento ocuparía mucho más que su tamaño, por lo que no se acepta
+evidence-file-attached-already = este documento ya está adjunto al hito
+upload-unreadable = la subida se interrumpió o no se pudo leer; no se guardó nada

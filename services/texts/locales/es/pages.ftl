@@ -242,6 +242,7 @@ event-milestone-blocked = bloqueado
 event-milestone-unblocked = desbloqueado
 event-milestone-achieved = informado como logrado
 event-evidence-added = prueba añadida
+event-evidence-file-attached = documento adjuntado
 event-milestone-verified = verificado
 event-verification-rejected = devuelto por la verificación
 event-milestone-rescheduled = reprogramado
@@ -330,3 +331,12 @@ organisation-unverified = Su organización no ha verificado esta dirección de c
 organisation-other-identity = Esta cuenta está vinculada a otra identidad de su organización.
 organisation-not-set-up = El inicio de sesión con la cuenta de la organización no está configurado aquí.
 organisation-password-refused = Esta cuenta inicia sesión con la cuenta de la organización, no con una contraseña.
+
+## Evidence documents.
+attach-document = Adjuntar un documento
+document = Documento
+document-title = Título del documento
+document-file = Archivo
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = Formatos aceptados: { $kinds }. Tamaño máximo: { $size }.
+document-too-large = El archivo supera el tamaño máximo de { $size }; no se guardó nada.

@@ -21,6 +21,7 @@ activity-milestone-blocked = Jalon « { $title } » bloqué : { $reason }
 activity-milestone-unblocked = Jalon « { $title } » débloqué
 activity-milestone-achieved = Jalon « { $title } » signalé atteint
 activity-evidence-added = Preuve ajoutée au jalon « { $title } » : { $evidence }
+activity-evidence-file-attached = Document joint au jalon « { $title } » : { $evidence }
 activity-milestone-verified = Jalon « { $title } » vérifié
 activity-verification-rejected = Jalon « { $title } » renvoyé par la vérification : { $reason }
 activity-milestone-rescheduled = Jalon « { $title } » reporté au { $day }

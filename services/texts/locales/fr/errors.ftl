@@ -128,3 +128,12 @@ organisation-sign-in-only = ce compte se connecte avec le compte de l’organisa
 organisation-unverified = l’organisation n’a pas vérifié cette adresse électronique
 organisation-no-account = aucun compte n’est invité pour cette adresse
 organisation-refused = la réponse du fournisseur d’identité ne prouve pas qui s’est connecté
+
+## Evidence documents.
+not-a-sha256 = doit comporter 64 chiffres hexadécimaux en minuscules
+document-empty = le fichier est vide
+document-type-not-accepted = ce type de fichier n’est pas accepté ; formats acceptés : { $kinds }
+document-markup = les pages web et autres fichiers à balisage ne sont pas acceptés ; enregistrez la page au format PDF
+document-unpacks-too-large = une fois décompressé, le document occuperait bien plus que sa taille ; il n’est donc pas accepté
+evidence-file-attached-already = ce document est déjà joint au jalon
+upload-unreadable = l’envoi a été interrompu ou n’a pas pu être lu ; rien n’a été enregistré

@@ -242,6 +242,7 @@ event-milestone-blocked = bloqué
 event-milestone-unblocked = débloqué
 event-milestone-achieved = signalé atteint
 event-evidence-added = preuve ajoutée
+event-evidence-file-attached = document joint
 event-milestone-verified = vérifié
 event-verification-rejected = renvoyé par la vérification
 event-milestone-rescheduled = reporté
@@ -330,3 +331,12 @@ organisation-unverified = Votre organisation n’a pas vérifié cette adresse �
 organisation-other-identity = Ce compte est associé à une autre identité de votre organisation.
 organisation-not-set-up = La connexion avec le compte de l’organisation n’est pas configurée ici.
 organisation-password-refused = Ce compte se connecte avec le compte de l’organisation, pas avec un mot de passe.
+
+## Evidence documents.
+attach-document = Joindre un document
+document = Document
+document-title = Titre du document
+document-file = Fichier
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = Formats acceptés : { $kinds }. Taille maximale : { $size }.
+document-too-large = Le fichier dépasse { $size } ; rien n’a été enregistré.

@@ -21,6 +21,7 @@ activity-milestone-blocked = Этап «{ $title }» заблокирован: {
 activity-milestone-unblocked = Этап «{ $title }» разблокирован
 activity-milestone-achieved = Сообщено о выполнении этапа «{ $title }»
 activity-evidence-added = К этапу «{ $title }» добавлено подтверждение: { $evidence }
+activity-evidence-file-attached = К этапу «{ $title }» приложен документ: { $evidence }
 activity-milestone-verified = Этап «{ $title }» проверен
 activity-verification-rejected = Этап «{ $title }» возвращён после проверки: { $reason }
 activity-milestone-rescheduled = Срок этапа «{ $title }» перенесён на { $day }

@@ -7,3 +7,6 @@ percent = { $value } %
 list-separator = {", "}
 # The end of a sentence.
 full-stop = {"."}
+# A file's size in kibibytes and mebibytes ($value is already written in the language's digits).
+size-kb = { $value } КБ
+size-mb = { $value } МБ

@@ -242,6 +242,7 @@ event-milestone-blocked = заблокировано
 event-milestone-unblocked = разблокировано
 event-milestone-achieved = сообщено о выполнении
 event-evidence-added = добавлено подтверждение
+event-evidence-file-attached = приложен документ
 event-milestone-verified = проверено
 event-verification-rejected = возвращено после проверки
 event-milestone-rescheduled = срок перенесён
@@ -334,3 +335,12 @@ organisation-unverified = Ваша организация не подтверд�
 organisation-other-identity = Эта учётная запись привязана к другой учётной записи вашей организации.
 organisation-not-set-up = Вход через учётную запись организации здесь не настроен.
 organisation-password-refused = Для этой учётной записи вход выполняется через учётную запись организации, а не по паролю.
+
+## Evidence documents.
+attach-document = Приложить документ
+document = Документ
+document-title = Название документа
+document-file = Файл
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = Допустимые форматы: { $kinds }. Размер не более { $size }.
+document-too-large = Размер файла превышает { $size }; ничего не сохранено.

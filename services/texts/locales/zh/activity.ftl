@@ -21,6 +21,7 @@ activity-milestone-blocked = 里程碑“{ $title }”受阻：{ $reason }
 activity-milestone-unblocked = 里程碑“{ $title }”已解除受阻
 activity-milestone-achieved = 里程碑“{ $title }”已报告达成
 activity-evidence-added = 已为里程碑“{ $title }”添加证据：{ $evidence }
+activity-evidence-file-attached = 已为里程碑“{ $title }”附加文件：{ $evidence }
 activity-milestone-verified = 里程碑“{ $title }”已核实
 activity-verification-rejected = 里程碑“{ $title }”核实时退回：{ $reason }
 activity-milestone-rescheduled = 里程碑“{ $title }”已改期至 { $day }

@@ -128,3 +128,12 @@ organisation-sign-in-only = 此账户使用组织账户登录，而非密码
 organisation-unverified = 组织尚未验证此电子邮件地址
 organisation-no-account = 没有为此地址邀请的账户
 organisation-refused = 身份提供方的答复无法证明登录者的身份
+
+## Evidence documents.
+not-a-sha256 = 必须为 64 位小写十六进制数字
+document-empty = 文件为空
+document-type-not-accepted = 不接受此类文件；接受的格式为 { $kinds }
+document-markup = 不接受网页及其他标记语言文件；请将网页另存为 PDF
+document-unpacks-too-large = 该文件解压后将远大于其本身大小，因此不予接受
+evidence-file-attached-already = 此文件已附加到该里程碑
+upload-unreadable = 上传中断或无法读取；未保存任何内容

@@ -242,6 +242,7 @@ event-milestone-blocked = 已标记受阻
 event-milestone-unblocked = 已解除受阻
 event-milestone-achieved = 已报告达成
 event-evidence-added = 已添加证据
+event-evidence-file-attached = 已附加文件
 event-milestone-verified = 已核实
 event-verification-rejected = 核实时退回
 event-milestone-rescheduled = 已改期
@@ -315,3 +316,12 @@ organisation-unverified = 您所在的组织尚未验证此电子邮件地址。
 organisation-other-identity = 此账户已关联到您所在组织的另一个身份。
 organisation-not-set-up = 此处尚未设置使用组织账户登录。
 organisation-password-refused = 此账户使用组织账户登录，而非密码。
+
+## Evidence documents.
+attach-document = 附加文件
+document = 文件
+document-title = 文件标题
+document-file = 文件
+# Under the file chooser, before a file is chosen: $kinds lists the accepted types, $size the limit.
+document-hint = 接受的格式：{ $kinds }。大小不超过 { $size }。
+document-too-large = 文件大于 { $size }；未保存任何内容。
