@@ -491,7 +491,7 @@ async fn the_model_shape_is_pinned() {
             safeguards_projections::snapshot::MODEL_FORMAT,
             &fingerprint[..16]
         ),
-        ("4", "8f69abb0fdfdb4fc"),
+        ("5", "1009e93141044c04"),
         "the read model's shape changed: change MODEL_FORMAT and this fingerprint. Its fields:\n{}",
         listed.join("\n")
     );
