@@ -114,13 +114,11 @@ impl Milestone {
                     && self.evidence_urls.is_empty()
                     && self.evidence_files.is_empty() =>
             {
-                Err(DomainError::invalid(
-                    "evidence",
-                    crate::reason!(
-                        "achievement-needs-least-one-piece",
-                        "an achievement needs at least one piece of evidence (title and url)"
-                    ),
-                ))
+                // A refusal of the milestone's state (nothing recorded yet), not of the field.
+                Err(DomainError::conflict(crate::reason!(
+                    "achievement-needs-least-one-piece",
+                    "an achievement needs at least one piece of evidence: a link, or a document attached"
+                )))
             }
             C::Achieve { evidence, note, by } => Ok(vec![E::MilestoneAchieved {
                 evidence,
@@ -544,7 +542,7 @@ mod tests {
                 note: None,
                 by: Actor::System,
             }),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Conflict(_))
         ));
         let events = started.decide(C::AttachFile { file: decree() }).unwrap();
         assert_eq!(events, vec![E::EvidenceFileAttached { file: decree() }]);
@@ -642,7 +640,7 @@ mod tests {
     }
 
     #[test]
-    fn an_achievement_needs_evidence() {
+    fn an_achievement_needs_evidence_given_or_recorded_before() {
         let err = in_state(InProgress)
             .decide(C::Achieve {
                 evidence: vec![],
@@ -650,7 +648,7 @@ mod tests {
                 by: Actor::System,
             })
             .unwrap_err();
-        assert!(matches!(err, DomainError::Invalid(f) if f.field == "evidence"));
+        assert!(matches!(err, DomainError::Conflict(_)));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!   from every channel at once, also from dataset versions made before);
 //! - no free-text notes or reasons (they may name people), nothing about accounts, focal
 //!   points, subscribers or digests;
-//! - evidence links only of milestones verified.
+//! - evidence links and documents only of milestones verified.
 //!
 //! The web channels are served only where the operator turned the public pages on
 //! (`SAFEGUARDS_PUBLIC_PAGES`); the digest's mail goes to its subscribers either way.
@@ -100,6 +100,9 @@ impl Disclose for Public {
     }
     fn evidence<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceView] {
         Public::evidence(milestone)
+    }
+    fn documents<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceFileView] {
+        Public::documents(milestone)
     }
 }
 
@@ -215,6 +218,7 @@ pub async fn public_record(
                     .map(|m| {
                         let mut shown = (*m).clone();
                         shown.evidence = Public::evidence(m).to_vec();
+                        shown.evidence_files = Public::documents(m).to_vec();
                         shown
                     })
                     .collect(),
@@ -469,6 +473,8 @@ fn milestone_columns() -> Vec<Column<MilestoneView>> {
         "percent" "integer" "Progress last reported, 0-100, if any" => |m| json!(m.percent);
         "evidence" "list" "Evidence links of a verified milestone, `title <url>` separated by `;`" =>
             |m| json!(Public::evidence(m).iter().map(|e| format!("{} <{}>", e.title, e.url)).collect::<Vec<_>>());
+        "documents" "list" "Documents attached as evidence of a verified milestone, `title <sha256; media type; bytes>` separated by `;`; each is served at /evidence/{sha256}" =>
+            |m| json!(Public::documents(m).iter().map(|f| format!("{} <{}; {}; {}>", f.title, f.sha256, f.media_type, f.size)).collect::<Vec<_>>());
         "created_at" "time" "When it was recorded (UTC, RFC 3339)" => |m| json!(time_text(m.created_at));
         "updated_at" "time" "Its last change (UTC, RFC 3339)" => |m| json!(time_text(m.updated_at));
     }

@@ -57,6 +57,8 @@ pub struct Awaiting {
     pub reporter: String,
     pub reported_at: Option<DateTime<Utc>>,
     pub evidence: Vec<EvidenceView>,
+    /// The documents attached as evidence.
+    pub documents: Vec<safeguards_projections::model::EvidenceFileView>,
     /// Reported by the reader: shown, not theirs to verify.
     pub own: bool,
 }
@@ -126,6 +128,7 @@ pub async fn verification_queue(
                 .unwrap_or_default(),
             reported_at: entered(m, MilestoneStatus::Achieved),
             evidence: m.evidence.clone(),
+            documents: m.evidence_files.clone(),
             own: m.achieved_by.as_deref() == Some(me.as_str()),
         })
         .collect();

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use safeguards_domain::commitment::CommitmentEvent;
 use safeguards_domain::engagement::EngagementEvent;
 use safeguards_domain::milestone::MilestoneEvent;
-use safeguards_projections::model::{EvidenceView, MilestoneView};
+use safeguards_projections::model::{EvidenceFileView, EvidenceView, MilestoneView};
 use safeguards_projections::views;
 use safeguards_projections::{DecodedEvent, RecordedEvent, Tracker};
 
@@ -123,6 +123,8 @@ pub trait Disclose: Send + Sync + std::fmt::Debug {
     fn reasons(&self) -> bool;
     /// The evidence of `milestone` that may be told.
     fn evidence<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceView];
+    /// The documents of `milestone` that may be linked to.
+    fn documents<'m>(&self, milestone: &'m MilestoneView) -> &'m [EvidenceFileView];
 }
 
 /// The rule of a digest service the tracker has not given its own: nothing leaves.
@@ -137,6 +139,9 @@ impl Disclose for Withheld {
         false
     }
     fn evidence<'m>(&self, _: &'m MilestoneView) -> &'m [EvidenceView] {
+        &[]
+    }
+    fn documents<'m>(&self, _: &'m MilestoneView) -> &'m [EvidenceFileView] {
         &[]
     }
 }
@@ -261,16 +266,15 @@ impl Basis {
                         },
                     },
                     News::Achieved { evidence } => {
-                        let allowed = i
-                            .milestone
-                            .as_ref()
-                            .and_then(|id| model.milestones.get(id))
-                            .map(|m| rule.evidence(m))
-                            .unwrap_or_default();
+                        let milestone =
+                            i.milestone.as_ref().and_then(|id| model.milestones.get(id));
+                        let links = milestone.map(|m| rule.evidence(m)).unwrap_or_default();
+                        let documents = milestone.map(|m| rule.documents(m)).unwrap_or_default();
                         News::Achieved {
-                            evidence: evidence
-                                .clone()
-                                .filter(|(_, url)| allowed.iter().any(|e| e.url == *url)),
+                            evidence: evidence.clone().filter(|(_, url)| {
+                                links.iter().any(|e| e.url == *url)
+                                    || documents.iter().any(|d| *url == document_path(d))
+                            }),
                         }
                     }
                     other => other.clone(),
@@ -313,10 +317,17 @@ fn item(model: &Tracker, e: &RecordedEvent, decoded: DecodedEvent) -> Option<Ite
     match decoded {
         DecodedEvent::Milestone(ev) => {
             let news = match ev {
+                // The first link reported with it, else the milestone's first document (a link
+                // to it on the tracker, never the file itself).
                 MilestoneEvent::MilestoneAchieved { evidence, .. } => News::Achieved {
                     evidence: evidence
                         .first()
-                        .map(|x| (x.title.as_str().to_string(), x.url.as_str().to_string())),
+                        .map(|x| (x.title.as_str().to_string(), x.url.as_str().to_string()))
+                        .or_else(|| {
+                            let m = model.milestones.get(&e.aggregate_id)?;
+                            let d = m.evidence_files.first()?;
+                            Some((d.title.clone(), document_path(d)))
+                        }),
                 },
                 MilestoneEvent::MilestoneVerified { .. } => News::Verified,
                 MilestoneEvent::MilestoneBlocked { reason } => News::Blocked {
@@ -586,9 +597,25 @@ pub fn changes(basis: &Basis, reader: Reader<'_>, link: &dyn Fn(&str) -> String)
     }
 }
 
+/// Where a document is served on the tracker.
+fn document_path(d: &EvidenceFileView) -> String {
+    format!("/evidence/{}", d.sha256)
+}
+
 fn line(t: &MailTexts, i: &Item, link: &dyn Fn(&str) -> String) -> Line {
     let (label, detail, evidence) = match &i.news {
-        News::Achieved { evidence } => (t.achieved, String::new(), evidence.clone()),
+        // A document's path becomes an address on the tracker.
+        News::Achieved { evidence } => (
+            t.achieved,
+            String::new(),
+            evidence.clone().map(|(title, url)| {
+                if url.starts_with('/') {
+                    (title, link(&url))
+                } else {
+                    (title, url)
+                }
+            }),
+        ),
         News::Verified => (t.verified, String::new(), None),
         News::Blocked { reason } => (t.blocked, reason.clone(), None),
         News::NewCommitment { due_on } => (

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod documents;
 mod framework;
 mod pages;
 mod sheets;

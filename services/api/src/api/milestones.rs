@@ -145,7 +145,10 @@ pub struct EvidenceBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AchieveBody {
-    #[schema(min_items = 1, max_items = 10)]
+    /// Links to the evidence; may be left out when evidence (a link, a document) is recorded
+    /// on the milestone already.
+    #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence: Vec<EvidenceBody>,
     #[serde(default)]
     #[schema(schema_with = schema::optional_text)]
@@ -183,11 +186,12 @@ fn reason(raw: &str) -> ApiResult<Option<Text>> {
 }
 
 fn evidence(raw: &[EvidenceBody]) -> ApiResult<Vec<Evidence>> {
-    if raw.is_empty() || raw.len() > max::EVIDENCE {
+    // None is a question for the milestone: whether evidence is recorded on it already.
+    if raw.len() > max::EVIDENCE {
         return Err(ApiError::invalid(
             "evidence",
             format!(
-                "an achievement needs one to {} pieces of evidence (title and url)",
+                "an achievement takes at most {} pieces of evidence (title and url)",
                 max::EVIDENCE
             ),
         ));

@@ -191,6 +191,12 @@ pub(super) fn step_input(step: MilestoneStep, form: &FormFields) -> Result<StepI
     for field in step.fields() {
         match field {
             StepField::Percent => input.percent = Some(form_percent(form)?),
+            // An achievement may rest on the evidence recorded before (a document attached):
+            // its link is then left blank, and the domain decides whether that is enough.
+            StepField::Evidence
+                if step == MilestoneStep::Achieve
+                    && form_text(form, "evidence_title").is_none()
+                    && form_text(form, "evidence_url").is_none() => {}
             StepField::Evidence => input.evidence.push(form_evidence(form)?),
             StepField::DueOn => input.due_on = Some(parse_date("due_on", &required("due_on"))?),
             StepField::Reason => {

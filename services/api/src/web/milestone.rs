@@ -193,11 +193,23 @@ fn actions_for(
         .filter(|s| !(s.is_verifiers() && own_achievement))
         .filter(|s| may(who, milestones::action_for(s.permission()), country))
         .map(|s| {
-            let form = FormView::new(
-                s.name(),
-                i18n::step_label(t, s),
-                step_fields(t, s, today.max(m.due_on)),
-            );
+            let mut fields = step_fields(t, s, today.max(m.due_on));
+            // Evidence recorded already (a link, a document) is enough for an achievement.
+            if s == MilestoneStep::Achieve
+                && !(m.evidence.is_empty() && m.evidence_files.is_empty())
+            {
+                fields = fields
+                    .into_iter()
+                    .map(|f| {
+                        if f.name.starts_with("evidence") {
+                            f.optional()
+                        } else {
+                            f
+                        }
+                    })
+                    .collect();
+            }
+            let form = FormView::new(s.name(), i18n::step_label(t, s), fields);
             // Lesser steps are shown folded.
             match s {
                 MilestoneStep::Evidence | MilestoneStep::Reschedule | MilestoneStep::Cancel => {

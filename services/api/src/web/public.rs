@@ -132,6 +132,7 @@ struct MilestoneRow {
     due_on: NaiveDate,
     overdue: bool,
     evidence: Vec<EvidenceLink>,
+    documents: Vec<super::milestone::DocumentLine>,
 }
 
 struct CommitmentRow {
@@ -215,6 +216,11 @@ pub async fn country(
                         title: m.title,
                         percent: m.percent,
                         due_on: m.due_on,
+                        documents: m
+                            .evidence_files
+                            .iter()
+                            .map(|f| super::milestone::DocumentLine::of(t, f))
+                            .collect(),
                         evidence: m
                             .evidence
                             .into_iter()

@@ -38,12 +38,25 @@ struct ReviewPage {
     /// The countries with achievements awaiting verification (code, name), and the one chosen.
     countries: Vec<CountryLink>,
     only: Option<String>,
-    rows: Vec<Awaiting>,
+    rows: Vec<ReviewRow>,
     total: usize,
     page: usize,
     pages: usize,
     csrf: String,
     done: bool,
+}
+
+/// An achievement awaiting verification, with its documents as the page lists them.
+struct ReviewRow {
+    awaiting: Awaiting,
+    documents: Vec<super::milestone::DocumentLine>,
+}
+
+impl std::ops::Deref for ReviewRow {
+    type Target = Awaiting;
+    fn deref(&self) -> &Awaiting {
+        &self.awaiting
+    }
 }
 
 /// `GET /review`.
@@ -58,7 +71,18 @@ pub async fn review(State(state): State<AppState>, visit: Visit, parts: Parts) -
         countries: links(visit.t, queue.countries),
         only,
         total: queue.total,
-        rows: queue.awaiting,
+        rows: queue
+            .awaiting
+            .into_iter()
+            .map(|a| ReviewRow {
+                documents: a
+                    .documents
+                    .iter()
+                    .map(|f| super::milestone::DocumentLine::of(visit.t, f))
+                    .collect(),
+                awaiting: a,
+            })
+            .collect(),
         page: queue.page,
         pages: queue.pages,
         csrf: visit.csrf(&state),

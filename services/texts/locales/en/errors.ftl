@@ -60,7 +60,7 @@ plan-too-large = a plan holds at most { $max } commitments
 ## Milestones.
 milestone-already-exists = the milestone already exists
 milestone-step-not-allowed = a milestone that is { $status } cannot take this step: { $step }
-achievement-needs-least-one-piece = an achievement needs at least one piece of evidence (a title and a link)
+achievement-needs-least-one-piece = an achievement needs at least one piece of evidence: a link, or a document attached
 evidence-link-recorded-already = this evidence link is recorded already
 achievement-must-verified-someone-other = an achievement must be verified by someone other than the person who reported it
 milestone-already-due-date = the milestone is already due on that date
