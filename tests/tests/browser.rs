@@ -180,7 +180,76 @@ async fn a_programme_manager_signs_in_with_the_organisations_account_in_chromium
     assert!(linked.to_string().contains("00u-amina"), "{linked}");
 }
 
+async fn a_focal_point_attaches_a_pdf_and_a_second_programme_manager_opens_it_from_the_queue_and_verifies(
+    backend: Backend,
+) {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let app = TestApp::spawn(backend).await;
+    let m = app
+        .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
+        .await;
+    app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
+    app.account("pm2@un.org", Role::ProgrammeManager, &[]).await;
+    let pdf = std::env::temp_dir().join(format!("decree-{}.pdf", uuid::Uuid::new_v4().simple()));
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Title (Decree) >> endobj\n".to_vec();
+    bytes.resize(40_000, b' ');
+    std::fs::write(&pdf, &bytes).unwrap();
+    let screenshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/screenshots")
+        .join(format!("{backend:?}").to_lowercase());
+    std::fs::create_dir_all(&screenshots).unwrap();
+    let output = tokio::process::Command::new("node")
+        .arg("documents.mjs")
+        .current_dir(&dir)
+        .env("BASE", &app.base)
+        .env("MILESTONE", format!("/milestones/{m}"))
+        .env("FP_EMAIL", "fp@ict.go.ke")
+        .env("PM2_EMAIL", "pm2@un.org")
+        .env("PASSWORD", PASSWORD)
+        .env("PDF", &pdf)
+        .env("CHROMIUM", &chromium)
+        .env("SCREENSHOTS", &screenshots)
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["downloaded"],
+        pdf.file_name().unwrap().to_str().unwrap()
+    );
+    // In the store: verified by the second programme manager, the document attached.
+    let admin = app.token(&app.admin_email, PASSWORD).await;
+    let milestone = app
+        .get(&admin, &format!("/api/v1/milestones/{m}"))
+        .await
+        .body;
+    assert_eq!(milestone["status"], "verified", "{milestone}");
+    assert_eq!(
+        milestone["evidence_files"][0]["size"], 40_000,
+        "{milestone}"
+    );
+    let pm2 = app.get(&admin, "/api/v1/accounts?limit=100").await.body;
+    let pm2_id = pm2
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "pm2@un.org")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(milestone["verified_by"], pm2_id, "{milestone}");
+    let _ = std::fs::remove_file(&pdf);
+}
+
 on_both_stores!(
     people_use_the_pages_in_chromium_and_every_page_passes_axe,
     a_programme_manager_signs_in_with_the_organisations_account_in_chromium,
+    a_focal_point_attaches_a_pdf_and_a_second_programme_manager_opens_it_from_the_queue_and_verifies,
 );

@@ -1,4 +1,4 @@
-//! A document posted as a multipart form (`file`, `title`, and on pages `csrf`), read the one
+//! A document posted as a multipart form (`file`, `title`, and on pages `csrf` and `version`), read the one
 //! way the API and the pages share: the small fields up to a small bound each, the file as it
 //! arrives into the use case's [`documents::receive`] (cut at the first byte past the limit),
 //! any other field refused before it is read. What a request may hold is thereby bounded by the
@@ -78,6 +78,10 @@ pub async fn read(
             }
             "csrf" if posted.csrf.is_none() => {
                 posted.csrf = Some(small(field, documents.idle).await?)
+            }
+            // The version the page showed: an attachment does not depend on it.
+            "version" => {
+                small(field, documents.idle).await?;
             }
             "file" if posted.received.is_none() => {
                 posted.file_name = field.file_name().unwrap_or_default().to_string();

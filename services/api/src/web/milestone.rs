@@ -133,8 +133,13 @@ pub(super) async fn page(
     };
     let (m, today) = (&record.milestone, record.today);
     let mut actions = actions_for(t, who, m, record.own_achievement, today);
+    // Attaching a document comes with the main steps, before the folded ones.
     if let Some(form) = attach_form(state, t, who, m) {
-        actions.push(form);
+        let at = actions
+            .iter()
+            .position(|f| f.secondary)
+            .unwrap_or(actions.len());
+        actions.insert(at, form);
     }
     let forms = PageForms::new(viewer, actions, done, refused);
     let history = history_rows(t, &events.unwrap_or_default());
