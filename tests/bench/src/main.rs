@@ -61,6 +61,7 @@ enum Scenario {
     Digest,
     Embedded,
     Hostile,
+    Documents,
 }
 
 /// How big a run is.
@@ -223,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
             Scenario::Digest => scenarios::digest::run(&env, &mut report).await,
             Scenario::Embedded => scenarios::embedded::run(&env, &mut report).await,
             Scenario::Hostile => scenarios::hostile::run(&env, &mut report).await,
+            Scenario::Documents => scenarios::documents::run(&env, &mut report).await,
         };
         // One scenario failing does not cost the others their figures.
         if let Err(e) = outcome {

@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod digest;
+pub mod documents;
 pub mod embedded;
 pub mod hostile;
 pub mod long;
