@@ -662,36 +662,44 @@ impl DocumentType {
 }
 
 /// A document's original file name, made harmless: the last segment of any path, without
-/// control characters or the characters file systems and headers treat specially, without
-/// leading dots, at most [`FileName::MAX`] characters. The name is only shown; the bytes are
-/// stored under their hash.
+/// control and invisible formatting characters (a right-to-left override turns `exe.pdf`
+/// around) or the characters file systems and headers treat specially, without leading dots,
+/// at most [`FileName::MAX`] characters — and ending in the extension of the type its bytes
+/// were judged to be, whatever the sender called it. The name is only shown and offered when
+/// the document is downloaded; the bytes are stored under their hash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileName(String);
 
 impl FileName {
     pub const MAX: usize = 120;
 
-    /// The harmless form of `raw`; `fallback` (a name such as `document.pdf`) when nothing of
-    /// it is left.
-    pub fn sanitise(raw: &str, fallback: &str) -> Self {
+    /// The harmless form of `raw` for a document of type `kind`: its stem (`document` when
+    /// nothing of it is left) and the type's extension.
+    pub fn of_document(raw: &str, kind: DocumentType) -> Self {
+        let extension = kind.extension();
         let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
         let cleaned: String = last
             .chars()
-            .filter(|c| !c.is_control())
+            .filter(|c| !c.is_control() && !is_format_character(*c))
             .map(|c| match c {
                 '"' | '<' | '>' | ':' | '*' | '?' | '|' | ';' | '%' => '_',
                 c => c,
             })
-            .take(Self::MAX)
             .collect();
-        let trimmed = cleaned
+        // The sender's own extension goes: the type decides it.
+        let stem = match cleaned.rsplit_once('.') {
+            Some((stem, _)) => stem,
+            None => cleaned.as_str(),
+        };
+        let stem: String = stem
             .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
-            .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-        if trimmed.is_empty() {
-            Self(fallback.to_string())
-        } else {
-            Self(trimmed.to_string())
-        }
+            .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+            .chars()
+            .take(Self::MAX - extension.len() - 1)
+            .collect();
+        let stem = stem.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
+        let stem = if stem.is_empty() { "document" } else { stem };
+        Self(format!("{stem}.{extension}"))
     }
     /// A recorded name, as it was recorded.
     pub fn from_stored(raw: String) -> Result<Self, String> {
@@ -702,6 +710,12 @@ impl FileName {
     }
 }
 string_serde!(FileName);
+
+/// Invisible characters that change how text around them is shown: bidirectional overrides,
+/// embeddings and isolates, zero-width characters, the byte-order mark.
+fn is_format_character(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
 
 /// A document attached as evidence, as the ledger records it: the bytes are kept apart, in the
 /// evidence store, under `sha256`.

@@ -275,9 +275,9 @@ fn write_fixtures() {
                     .unwrap(),
                     size: 4,
                     media_type: safeguards_domain::values::DocumentType::Pdf,
-                    file_name: safeguards_domain::values::FileName::sanitise(
+                    file_name: safeguards_domain::values::FileName::of_document(
                         "decree.pdf",
-                        "document.pdf",
+                        safeguards_domain::values::DocumentType::Pdf,
                     ),
                 },
             },

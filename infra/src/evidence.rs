@@ -127,6 +127,20 @@ impl EvidenceStore {
         Self::open_with(location, &[])
     }
 
+    /// The store at `location` as it is, for reading it: a directory that does not exist is
+    /// an error, not made.
+    pub fn open_existing(location: &EvidenceLocation) -> Result<Self, EvidenceStoreError> {
+        if let EvidenceLocation::Dir(dir) = location {
+            if !dir.is_dir() {
+                return Err(EvidenceStoreError::Failed {
+                    location: location.to_string(),
+                    reason: "no such directory".into(),
+                });
+            }
+        }
+        Self::open(location)
+    }
+
     /// The same, with S3 settings given as `(key, value)` pairs (`aws_endpoint`,
     /// `aws_access_key_id`, `aws_allow_http`, …) over those of the environment.
     pub fn open_with(
@@ -238,6 +252,7 @@ impl EvidenceStore {
                 Ok(n) => {
                     // One part in flight at a time: memory stays at about two parts.
                     if let Err(e) = writer.wait_for_capacity(1).await {
+                        let _ = writer.abort().await;
                         return Err(self.failed(e));
                     }
                     writer.write(&buffer[..n]);
@@ -330,9 +345,15 @@ impl object_store::client::HttpConnector for Connector {
         &self,
         options: &object_store::ClientOptions,
     ) -> object_store::Result<object_store::client::HttpClient> {
+        // Read as object_store reads its booleans.
         let allow_http = options
             .get_config_value(&object_store::ClientConfigKey::AllowHttp)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            .is_some_and(|v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "true" | "1" | "yes" | "y" | "on"
+                )
+            });
         let client =
             crate::oidc::https_client(allow_http).map_err(|e| object_store::Error::Generic {
                 store: "S3",

@@ -337,7 +337,9 @@ async fn a_50_mb_document_is_cut_at_the_10_mb_limit_with_memory_bounded_and_noth
     );
     // The answer may race the client's last writes; when it arrives, it is 413.
     if let Ok(r) = answer {
-        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let status = r.status();
+        let body = r.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     }
     assert!(
         sent < 20 * 1024 * 1024,
@@ -359,6 +361,31 @@ async fn a_50_mb_document_is_cut_at_the_10_mb_limit_with_memory_bounded_and_noth
     if let Ok(r) = r {
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     }
+    // 20 MB before the first boundary (what a form's parser keeps until it finds one): the
+    // body is cut past the document's limit and a MiB, the memory stays small.
+    let (resident, _) = rss();
+    reset_peak();
+    let junk =
+        futures::stream::iter((0..20 * 16).map(|_| Ok::<_, std::io::Error>(vec![b'x'; CHUNK])));
+    let r = app
+        .client
+        .post(&url)
+        .bearer_auth(&fp)
+        .header("content-type", "multipart/form-data; boundary=b")
+        .body(reqwest::Body::wrap_stream(junk))
+        .send()
+        .await;
+    let (_, peak) = rss();
+    let growth = peak.saturating_sub(resident);
+    eprintln!(
+        "20 MB before the first boundary: {:?}; peak RSS +{:.1} MiB",
+        r.as_ref().map(|r| r.status()).ok(),
+        growth as f64 / 1048576.0
+    );
+    if let Ok(r) = r {
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    assert!(growth < 40 * 1024 * 1024, "RSS grew {growth} bytes");
     assert_eq!(app.event_count().await, before, "nothing was recorded");
     assert_eq!(files_under(&data.join("evidence")), 0, "nothing was stored");
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -21,6 +21,10 @@ pub struct Milestone {
     /// The hashes of the documents attached so far: the same document is not attached twice.
     #[serde(default)]
     evidence_files: Vec<String>,
+    /// Evidence was recorded since the milestone was added or last sent back from
+    /// verification: an achievement may rest on it without a new link.
+    #[serde(default)]
+    evidence_since_sent_back: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +49,7 @@ impl Milestone {
     }
 
     fn remember_evidence(&mut self, evidence: &[crate::values::Evidence]) {
+        self.evidence_since_sent_back |= !evidence.is_empty();
         for e in evidence {
             if !self.evidence_urls.iter().any(|u| u == e.url.as_str()) {
                 self.evidence_urls.push(e.url.as_str().to_string());
@@ -110,9 +115,7 @@ impl Milestone {
                 to: self.before_block.unwrap_or(InProgress),
             }]),
             C::Achieve { evidence, .. }
-                if evidence.is_empty()
-                    && self.evidence_urls.is_empty()
-                    && self.evidence_files.is_empty() =>
+                if evidence.is_empty() && !self.evidence_since_sent_back =>
             {
                 // A refusal of the milestone's state (nothing recorded yet), not of the field.
                 Err(DomainError::conflict(crate::reason!(
@@ -218,12 +221,15 @@ impl Milestone {
             }
             E::EvidenceAdded { evidence } => self.remember_evidence(&[evidence]),
             E::EvidenceFileAttached { file } => {
+                self.evidence_since_sent_back = true;
                 self.evidence_files.push(file.sha256.as_str().to_string())
             }
             E::MilestoneVerified { .. } => self.status = Some(Verified),
             E::VerificationRejected { .. } => {
                 self.status = Some(InProgress);
                 self.achieved_by = None;
+                // What was sent back does not count again: new evidence is asked for.
+                self.evidence_since_sent_back = false;
             }
             E::MilestoneRescheduled { to, .. } => {
                 if let Some(a) = self.added.as_mut() {
@@ -529,7 +535,10 @@ mod tests {
             sha256: crate::values::Sha256::of_digest(&[7; 32]),
             size: 1234,
             media_type: crate::values::DocumentType::Pdf,
-            file_name: crate::values::FileName::sanitise("decree.pdf", "document.pdf"),
+            file_name: crate::values::FileName::of_document(
+                "decree.pdf",
+                crate::values::DocumentType::Pdf,
+            ),
         }
     }
 
@@ -553,39 +562,57 @@ mod tests {
             started.decide(C::AttachFile { file: decree() }),
             Err(DomainError::Conflict(_))
         ));
-        assert!(started
-            .decide(C::Achieve {
-                evidence: vec![],
-                note: None,
-                by: Actor::System,
-            })
-            .is_ok());
+        let achieve = || C::Achieve {
+            evidence: vec![],
+            note: None,
+            by: Actor::System,
+        };
+        let events = started.decide(achieve()).unwrap();
+        for e in events {
+            started.evolve(e);
+        }
+        // Sent back: the same document does not count again; a new one does.
+        started.evolve(E::VerificationRejected {
+            reason: text("no proof"),
+        });
+        assert!(matches!(
+            started.decide(achieve()),
+            Err(DomainError::Conflict(_))
+        ));
+        let mut other = decree();
+        other.sha256 = crate::values::Sha256::of_digest(&[8; 32]);
+        started.evolve(E::EvidenceFileAttached { file: other });
+        assert!(started.decide(achieve()).is_ok());
     }
 
     #[test]
-    fn a_file_name_keeps_its_last_segment_without_what_paths_and_headers_treat_specially() {
-        use crate::values::FileName;
+    fn a_file_name_keeps_its_last_segment_and_ends_as_its_type_does() {
+        use crate::values::{DocumentType, FileName};
         let cases = [
-            ("../../etc/passwd", "passwd"),
-            ("..\\..\\boot.ini", "boot.ini"),
-            ("décret n°12.pdf", "décret n°12.pdf"),
-            ("a\"b;c\r\n.pdf", "a_b_c.pdf"),
-            ("...", "document.pdf"),
-            ("/", "document.pdf"),
-            (".hidden", "hidden"),
-            ("مرسوم.pdf", "مرسوم.pdf"),
+            ("../../etc/passwd", DocumentType::Pdf, "passwd.pdf"),
+            ("..\\..\\boot.ini", DocumentType::Text, "boot.txt"),
+            ("décret n°12.pdf", DocumentType::Pdf, "décret n°12.pdf"),
+            ("a\"b;c\r\n.pdf", DocumentType::Pdf, "a_b_c.pdf"),
+            ("...", DocumentType::Pdf, "document.pdf"),
+            ("/", DocumentType::Png, "document.png"),
+            (".hidden", DocumentType::Csv, "document.csv"),
+            ("مرسوم.pdf", DocumentType::Pdf, "مرسوم.pdf"),
+            ("minutes.hta", DocumentType::Text, "minutes.txt"),
+            ("report.docm", DocumentType::Docx, "report.docx"),
+            ("photo", DocumentType::Jpeg, "photo.jpg"),
+            // A right-to-left override (U+202E) would show `invoice<RLO>fdp.exe` as `invoiceexe.pdf`.
+            (
+                "invoice\u{202e}fdp.exe",
+                DocumentType::Pdf,
+                "invoicefdp.pdf",
+            ),
         ];
-        for (raw, expected) in cases {
-            assert_eq!(
-                FileName::sanitise(raw, "document.pdf").as_str(),
-                expected,
-                "{raw}"
-            );
+        for (raw, kind, expected) in cases {
+            assert_eq!(FileName::of_document(raw, kind).as_str(), expected, "{raw}");
         }
-        assert_eq!(
-            FileName::sanitise(&"x".repeat(500), "d").as_str().len(),
-            FileName::MAX
-        );
+        let long = FileName::of_document(&format!("{}.pdf", "x".repeat(500)), DocumentType::Pdf);
+        assert_eq!(long.as_str().chars().count(), FileName::MAX);
+        assert!(long.as_str().ends_with(".pdf"));
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub enum Unaccepted {
     Markup,
     /// A zip-based document that would unpack to more than it may.
     Bomb,
+    /// An office document that carries macros (a program).
+    Macros,
 }
 
 impl Unaccepted {
@@ -151,6 +153,10 @@ impl Unaccepted {
             Self::Bomb => reason!(
                 "document-unpacks-too-large",
                 "the document would unpack to far more than its size and is not accepted"
+            ),
+            Self::Macros => reason!(
+                "document-macros",
+                "documents with macros are not accepted; save it without macros"
             ),
         }
     }
@@ -203,6 +209,12 @@ fn office_document(file: std::fs::File, size: u64) -> Result<DocumentType, Unacc
         return Err(Unaccepted::Bomb);
     }
     let has = |name: &str| names.iter().any(|n| n == name);
+    if names
+        .iter()
+        .any(|n| n.to_ascii_lowercase().ends_with("vbaproject.bin"))
+    {
+        return Err(Unaccepted::Macros);
+    }
     if has("[Content_Types].xml") {
         return if has("word/document.xml") {
             Ok(DocumentType::Docx)
@@ -221,7 +233,9 @@ fn office_document(file: std::fs::File, size: u64) -> Result<DocumentType, Unacc
             return Err(Unaccepted::Unknown);
         }
         let mut kind = String::new();
-        part.read_to_string(&mut kind)
+        (&mut part)
+            .take(100)
+            .read_to_string(&mut kind)
             .map_err(|_| Unaccepted::Unknown)?;
         return match kind.trim() {
             "application/vnd.oasis.opendocument.text" => Ok(DocumentType::Odt),
@@ -350,7 +364,7 @@ pub async fn attach(
     let kind = kind.map_err(|why| AppError::Unsupported(why.reason()))?;
     let file = EvidenceFile {
         title,
-        file_name: FileName::sanitise(file_name, &format!("document.{}", kind.extension())),
+        file_name: FileName::of_document(file_name, kind),
         sha256: received.sha256.clone(),
         size: received.size,
         media_type: kind,
@@ -545,6 +559,14 @@ mod tests {
             (
                 zip_of(&[("payload.exe", b"MZ", Deflated)]),
                 Unaccepted::Unknown,
+            ),
+            (
+                zip_of(&[
+                    ("[Content_Types].xml", b"<Types/>", Deflated),
+                    ("word/document.xml", b"<w:document/>", Deflated),
+                    ("word/vbaProject.bin", b"\xd0\xcf\x11\xe0", Deflated),
+                ]),
+                Unaccepted::Macros,
             ),
             (vec![], Unaccepted::Empty),
         ];

@@ -177,12 +177,33 @@ fn assemble(
 /// Where evidence documents are kept, as configured; uploads are received in
 /// `<data dir>/incoming` before they are judged and stored.
 pub fn documents(config: &Config) -> anyhow::Result<safeguards_app::documents::Documents> {
+    forget_stale_uploads(&config.data_dir.join("incoming"));
     Ok(safeguards_app::documents::Documents {
         store: evidence_store(config)?,
         max_bytes: config.evidence_max_bytes,
         incoming: config.data_dir.join("incoming"),
         idle: config.evidence_idle,
     })
+}
+
+/// Remove what a crash left of uploads being received: files of the incoming directory older
+/// than an hour (another process sharing the data directory may be receiving the newer ones).
+fn forget_stale_uploads(incoming: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(incoming) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The evidence store of `SAFEGUARDS_EVIDENCE_STORE`.

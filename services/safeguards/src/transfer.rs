@@ -513,7 +513,7 @@ async fn check_document(store: &EvidenceStore, document: &NamedDocument) -> anyh
 pub async fn verify_documents(file: &Path, location: &str) -> anyhow::Result<String> {
     let location =
         EvidenceLocation::parse(location).map_err(|e| anyhow::anyhow!("--evidence: {e}"))?;
-    verify_documents_in(file, &EvidenceStore::open(&location)?).await
+    verify_documents_in(file, &EvidenceStore::open_existing(&location)?).await
 }
 
 /// [`verify_documents`] against an open store.
@@ -556,6 +556,7 @@ pub struct StoreCheck {
 /// stored file no event names, listed.
 pub async fn check_store(db: &Database, store: &EvidenceStore) -> anyhow::Result<StoreCheck> {
     let mut recorded: Vec<NamedDocument> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut position = 0;
     loop {
         let batch = feed::read_after(db, position, 5000).await?;
@@ -566,7 +567,7 @@ pub async fn check_store(db: &Database, store: &EvidenceStore) -> anyhow::Result
             if let Some(d) = named_document(&e.event_type, &payload[DOCUMENT_EVENT])
                 .map_err(anyhow::Error::msg)?
             {
-                if !recorded.iter().any(|r| r.sha256 == d.sha256) {
+                if seen.insert(d.sha256.clone()) {
                     recorded.push(d);
                 }
             }
@@ -581,8 +582,9 @@ pub async fn check_store(db: &Database, store: &EvidenceStore) -> anyhow::Result
             check.faults.push(e.to_string());
         }
     }
+    let named: std::collections::HashSet<&str> = seen.iter().map(Sha256::as_str).collect();
     for (name, _) in store.list().await? {
-        if !recorded.iter().any(|r| r.sha256.as_str() == name) {
+        if !named.contains(name.as_str()) {
             check.unnamed.push(name);
         }
     }

@@ -197,7 +197,7 @@ async fn a_focal_point_attaches_a_document_that_is_served_as_an_attachment_and_v
         assert_eq!(r.status(), StatusCode::OK);
         let h = r.headers().clone();
         assert_eq!(h["content-type"], "application/pdf");
-        assert_eq!(h["content-security-policy"], "sandbox");
+        assert_eq!(h["content-security-policy"], "sandbox; default-src 'none'");
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["etag"], format!("\"{sha}\"").as_str());
         assert_eq!(h["accept-ranges"], "bytes");
@@ -463,12 +463,15 @@ async fn hostile_documents_and_readers_get_a_clear_refusal_and_nothing_is_record
         "every signed-in reader reads every milestone"
     );
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    assert_eq!(r.headers()["content-security-policy"], "sandbox");
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert!(r.headers()["content-disposition"]
         .to_str()
         .unwrap()
-        .starts_with("attachment; filename=\"x.html\""));
+        .starts_with("attachment; filename=\"x.pdf\""));
 
     // The public side: only a verified milestone of a published country.
     let public = |sha: String| {
@@ -506,6 +509,20 @@ async fn hostile_documents_and_readers_get_a_clear_refusal_and_nothing_is_record
         public(sha.clone()).await,
         StatusCode::OK,
         "verified and published"
+    );
+    // Without a sign-in, the sender's name for the file (it may name a person) is not given.
+    let r = download(&app, None, &sha, &[]).await;
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        disposition,
+        format!(
+            "attachment; filename=\"document-{}.pdf\"; filename*=UTF-8''document-{}.pdf",
+            &sha[..12],
+            &sha[..12]
+        )
     );
     let r = app
         .post(

@@ -14,8 +14,10 @@ use crate::http::extract::Cmd;
 use crate::http::upload;
 use crate::AppState;
 
-/// The form of an upload (documentation only: the handler reads the parts as they arrive).
-#[derive(Debug, utoipa::ToSchema)]
+/// The form of an upload (documentation only: the handler reads the parts as they arrive, and
+/// refuses any other).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DocumentForm {
     /// The document: PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, CSV or plain text,
@@ -23,7 +25,7 @@ pub struct DocumentForm {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// What the document is, as a person would name it.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(schema_with = crate::api::schema::title)]
     pub title: String,
 }
 
@@ -69,6 +71,7 @@ pub async fn attach_file(
         .documents()
         .ok_or_else(|| ApiError::unavailable("no evidence store is set up"))?;
     upload::refuse_declared(request.headers(), store)?;
+    let request = upload::bounded(request, store.max_bytes + upload::OVERHEAD);
     let mut multipart = Multipart::from_request(request, &state)
         .await
         .map_err(|e| ApiError::new(e.status(), e.body_text()))?;

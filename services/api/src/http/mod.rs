@@ -37,12 +37,8 @@ pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 /// The body limit of a request to `path`, and whether its refusal is a page.
 fn limit_for(path: &str) -> (usize, bool) {
     if path.ends_with("/evidence/files") {
-        if path.starts_with("/api/") {
-            // Bounded by the handler: the document's limit and a few KiB (`upload`).
-            (usize::MAX, false)
-        } else {
-            (UPLOAD_LIMIT, true)
-        }
+        // Bounded by the handlers, after the document's limit (`upload`).
+        (usize::MAX, false)
     } else if !path.starts_with("/countries/") {
         (BODY_LIMIT, false)
     } else if path.ends_with("/upload") {

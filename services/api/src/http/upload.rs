@@ -1,8 +1,8 @@
 //! A document posted as a multipart form (`file`, `title`, and on pages `csrf` and `version`), read the one
 //! way the API and the pages share: the small fields up to a small bound each, the file as it
 //! arrives into the use case's [`documents::receive`] (cut at the first byte past the limit),
-//! any other field refused before it is read. What a request may hold is thereby bounded by the
-//! document's limit and a few KiB, whatever the route's body limit.
+//! any other field refused before it is read; the body as a whole is cut past the document's
+//! limit and [`OVERHEAD`] ([`bounded`]).
 
 use axum::extract::multipart::Field;
 use axum::extract::Multipart;
@@ -15,14 +15,18 @@ use crate::http::error::ApiError;
 /// The most a small field (a title, a form's token) may hold, in bytes.
 const SMALL: usize = 4 * 1024;
 
-/// What the multipart headers and the small fields may add to a document's size.
-pub const OVERHEAD: u64 = 64 * 1024;
+/// What the multipart headers and the small fields may add to a document's size: room enough
+/// that the document's own limit, counted as its bytes arrive, is met first (the form's parser
+/// reads ahead of the bytes it hands out).
+pub const OVERHEAD: u64 = 1024 * 1024;
 
 /// The fields of a posted document.
 #[derive(Debug, Default)]
 pub struct PostedDocument {
     pub title: Option<String>,
     pub csrf: Option<String>,
+    /// The version the page showed (an attachment does not depend on it).
+    pub version: Option<String>,
     /// The sender's name for the file (only shown, never used as a path).
     pub file_name: String,
     pub received: Option<Received>,
@@ -43,6 +47,13 @@ impl From<Unread> for ApiError {
             Unread::Other(e) => e,
         }
     }
+}
+
+/// What the page form's request may hold: the document, its fields, and room to read on past
+/// a document that is too large (at least 32 MB in all) so that a browser still sending gets
+/// the page that says so rather than a cut connection.
+pub fn page_limit(documents: &Documents) -> u64 {
+    (documents.max_bytes + OVERHEAD).max(crate::http::UPLOAD_LIMIT as u64)
 }
 
 /// 413 at once when the declared length is past what a document of the limit needs.
@@ -67,21 +78,18 @@ pub async fn read(
         let next = tokio::time::timeout(documents.idle, multipart.next_field()).await;
         let field = match next {
             Err(_) => return Err(Unread::Other(idle())),
-            Ok(Err(e)) => return Err(Unread::Other(malformed(e.body_text()))),
+            Ok(Err(e)) => return Err(unreadable(e, documents)),
             Ok(Ok(None)) => break,
             Ok(Ok(Some(field))) => field,
         };
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "title" if posted.title.is_none() => {
-                posted.title = Some(small(field, documents.idle).await?)
+                posted.title = Some(small(field, documents).await?)
             }
-            "csrf" if posted.csrf.is_none() => {
-                posted.csrf = Some(small(field, documents.idle).await?)
-            }
-            // The version the page showed: an attachment does not depend on it.
-            "version" => {
-                small(field, documents.idle).await?;
+            "csrf" if posted.csrf.is_none() => posted.csrf = Some(small(field, documents).await?),
+            "version" if posted.version.is_none() => {
+                posted.version = Some(small(field, documents).await?)
             }
             "file" if posted.received.is_none() => {
                 posted.file_name = field.file_name().unwrap_or_default().to_string();
@@ -106,15 +114,39 @@ pub async fn read(
     Ok(posted)
 }
 
-/// A small field's text, within [`SMALL`] bytes, each part within `idle`.
-async fn small(mut field: Field<'_>, within: std::time::Duration) -> Result<String, Unread> {
+/// A body that stopped being readable: past the request's bound (see [`bounded`]), or not
+/// a multipart form.
+fn unreadable(e: axum::extract::multipart::MultipartError, documents: &Documents) -> Unread {
+    let mut cut = false;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(c) = cause {
+        cut |= c.is::<http_body_util::LengthLimitError>();
+        cause = c.source();
+    }
+    if cut || e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Unread::TooLarge(documents.max_bytes)
+    } else {
+        Unread::Other(malformed(e.body_text()))
+    }
+}
+
+/// `request` with its body cut after `limit` bytes: a form can then hold no more than a
+/// document, its fields and the parts' headers, however it is sent (parts before the first
+/// boundary, endless headers, repeated fields).
+pub fn bounded(request: axum::extract::Request, limit: u64) -> axum::extract::Request {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)))
+}
+
+/// A small field's text, within [`SMALL`] bytes, each part within the documents' idle time.
+async fn small(mut field: Field<'_>, documents: &Documents) -> Result<String, Unread> {
     let name = field.name().unwrap_or_default().to_string();
     let mut bytes = Vec::new();
     loop {
-        let chunk = tokio::time::timeout(within, field.chunk()).await;
+        let chunk = tokio::time::timeout(documents.idle, field.chunk()).await;
         match chunk {
             Err(_) => return Err(Unread::Other(idle())),
-            Ok(Err(e)) => return Err(Unread::Other(malformed(e.body_text()))),
+            Ok(Err(e)) => return Err(unreadable(e, documents)),
             Ok(Ok(None)) => break,
             Ok(Ok(Some(chunk))) => {
                 bytes.extend_from_slice(&chunk);

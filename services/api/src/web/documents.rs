@@ -48,11 +48,16 @@ pub async fn download(
         Err(e) => return ApiError::from(e).into_response(),
     };
     let etag = format!("\"{}\"", file.sha256);
+    // Compared weakly (RFC 9110 §13.1.2): `W/"…"` names the same document.
     if parts
         .headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
     {
         let mut answer = StatusCode::NOT_MODIFIED.into_response();
         headers(answer.headers_mut(), &file, &etag, reader.is_none());
@@ -100,18 +105,32 @@ pub async fn download(
     answer
 }
 
-/// The headers of every answer about `file`.
+/// The headers of every answer about `file`. A reader without an account is not given the
+/// sender's name for the file (it may name a person): the name is made of the hash.
 fn headers(h: &mut HeaderMap, file: &EvidenceFileView, etag: &str, public: bool) {
     let media_type = if file.media_type.starts_with("text/") {
         format!("{}; charset=utf-8", file.media_type)
     } else {
         file.media_type.clone()
     };
+    let name = if public {
+        let extension = file.file_name.rsplit_once('.').map_or("", |(_, e)| e);
+        format!("document-{}.{extension}", &file.sha256[..12])
+    } else {
+        file.file_name.clone()
+    };
     let pairs = [
         (header::CONTENT_TYPE, media_type),
-        (header::CONTENT_DISPOSITION, disposition(&file.file_name)),
-        (header::CONTENT_SECURITY_POLICY, "sandbox".to_string()),
+        (header::CONTENT_DISPOSITION, disposition(&name)),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'".to_string(),
+        ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        (
+            axum::http::HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin".to_string(),
+        ),
         (header::ETAG, etag.to_string()),
         (header::ACCEPT_RANGES, "bytes".to_string()),
     ];

@@ -148,8 +148,8 @@ pub fn router() -> Router<AppState> {
         .route("/milestones/{id}", get(milestone::milestone))
         .route(
             "/milestones/{id}/evidence/files",
-            post(submissions::attach_document)
-                .layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT)),
+            // The handler bounds its body (`http::upload::page_limit`).
+            post(submissions::attach_document).layer(DefaultBodyLimit::disable()),
         )
         .route("/evidence/{sha256}", get(documents::download))
         .route("/milestones/{id}/{step}", post(submissions::step))

@@ -186,23 +186,39 @@ pub async fn attach_document(
         Err(e) => Err(e),
         Ok(()) => match state.app.documents() {
             None => Err(AppError::Unavailable("no evidence store is set up".into())),
-            Some(store) => match Multipart::from_request(request, &state).await {
-                Err(e) => return e.into_response(),
-                Ok(mut multipart) => match upload::read(&mut multipart, store).await {
-                    Ok(posted) => Ok(posted),
-                    Err(Unread::TooLarge(max)) => {
-                        while let Ok(Some(_)) = multipart.next_field().await {}
-                        Err(AppError::TooLarge { max })
-                    }
-                    Err(Unread::Other(_)) => Err(AppError::invalid(
-                        "file",
-                        safeguards_domain::reason!(
-                            "upload-unreadable",
-                            "the upload was interrupted or could not be read; nothing was stored"
-                        ),
-                    )),
-                },
-            },
+            Some(store) => {
+                let limit = upload::page_limit(store);
+                let declared = request
+                    .headers()
+                    .get(axum::http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok());
+                if declared.is_some_and(|n| n > limit) {
+                    let (parts, _) = request.into_parts();
+                    return super::too_large(&parts);
+                }
+                match Multipart::from_request(upload::bounded(request, limit), &state).await {
+                    Err(e) => return e.into_response(),
+                    Ok(mut multipart) => match upload::read(&mut multipart, store).await {
+                        Ok(posted) => Ok(posted),
+                        Err(Unread::TooLarge(max)) => {
+                            // The rest is read and dropped (within the bound), so that the
+                            // browser, still sending, reads the page that says why.
+                            while let Ok(Ok(Some(_))) =
+                                tokio::time::timeout(store.idle, multipart.next_field()).await
+                            {}
+                            Err(AppError::TooLarge { max })
+                        }
+                        Err(Unread::Other(_)) => Err(AppError::invalid(
+                            "file",
+                            safeguards_domain::reason!(
+                                "upload-unreadable",
+                                "the upload was interrupted or could not be read; nothing was stored"
+                            ),
+                        )),
+                    },
+                }
+            }
         },
     };
     let mut typed = FormFields::new();

@@ -60,7 +60,7 @@ plan-too-large = يجب ألا يتجاوز عدد الالتزامات في ا�
 ## Milestones.
 milestone-already-exists = المعلم موجود بالفعل
 milestone-step-not-allowed = لا يمكن اتخاذ هذه الخطوة بشأن معلم حالته «{ $status }»: { $step }
-achievement-needs-least-one-piece = يتطلب الإنجاز دليلًا واحدًا على الأقل (عنوانًا ورابطًا)
+achievement-needs-least-one-piece = يحتاج الإنجاز إلى دليل واحد على الأقل: رابط أو مستند مرفق
 evidence-link-recorded-already = رابط الدليل هذا مسجَّل بالفعل
 achievement-must-verified-someone-other = يجب أن يتحقق من الإنجاز شخص غير الشخص الذي أبلغ عنه
 milestone-already-due-date = موعد استحقاق المعلم هو هذا التاريخ بالفعل
@@ -136,4 +136,5 @@ document-type-not-accepted = لا يُقبل هذا النوع من الملفا
 document-markup = لا تُقبل صفحات الويب ولا غيرها من الملفات المكتوبة بلغات الترميز؛ احفظ الصفحة بصيغة PDF
 document-unpacks-too-large = سيتجاوز حجم المستند بعد فك ضغطه حجمه الأصلي بكثير، ولذلك لا يُقبل
 evidence-file-attached-already = هذا المستند مرفق بالمعلم بالفعل
+document-macros = لا تُقبل المستندات التي تحتوي على وحدات ماكرو؛ احفظ المستند دونها
 upload-unreadable = انقطع التحميل أو تعذرت قراءته؛ لم يُحفظ أي شيء

@@ -136,4 +136,5 @@ document-type-not-accepted = this kind of file is not accepted; accepted are { $
 document-markup = web pages and other markup are not accepted; save the page as PDF
 document-unpacks-too-large = the document would unpack to far more than its size and is not accepted
 evidence-file-attached-already = this document is attached to the milestone already
+document-macros = documents with macros are not accepted; save it without macros
 upload-unreadable = the upload was interrupted or could not be read; nothing was stored

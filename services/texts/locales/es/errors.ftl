@@ -60,7 +60,7 @@ plan-too-large = un plan admite como máximo { $max } compromisos
 ## Milestones.
 milestone-already-exists = el hito ya existe
 milestone-step-not-allowed = un hito en estado «{ $status }» no admite esta acción: { $step }
-achievement-needs-least-one-piece = un logro necesita al menos una evidencia (un título y un enlace)
+achievement-needs-least-one-piece = un logro necesita al menos una evidencia: un enlace o un documento adjunto
 evidence-link-recorded-already = este enlace de evidencia ya está registrado
 achievement-must-verified-someone-other = un logro debe verificarlo una persona distinta de quien lo informó
 milestone-already-due-date = el hito ya vence en esa fecha
@@ -136,4 +136,5 @@ document-type-not-accepted = no se acepta este tipo de archivo; formatos aceptad
 document-markup = no se aceptan páginas web ni otros archivos con marcado; guarde la página en formato PDF
 document-unpacks-too-large = al descomprimirse, el documento ocuparía mucho más que su tamaño, por lo que no se acepta
 evidence-file-attached-already = este documento ya está adjunto al hito
+document-macros = no se aceptan documentos con macros; guárdelo sin macros
 upload-unreadable = la subida se interrumpió o no se pudo leer; no se guardó nada

@@ -60,7 +60,7 @@ plan-too-large = un plan compte au plus { $max } engagements
 ## Milestones.
 milestone-already-exists = le jalon existe déjà
 milestone-step-not-allowed = un jalon au statut « { $status } » ne permet pas cette action : { $step }
-achievement-needs-least-one-piece = une réalisation doit être étayée par au moins une preuve (un titre et un lien)
+achievement-needs-least-one-piece = une réalisation doit être étayée par au moins une preuve : un lien, ou un document joint
 evidence-link-recorded-already = ce lien vers la preuve est déjà enregistré
 achievement-must-verified-someone-other = une réalisation doit être vérifiée par une autre personne que celle qui l’a signalée
 milestone-already-due-date = le jalon a déjà cette date pour échéance
@@ -136,4 +136,5 @@ document-type-not-accepted = ce type de fichier n’est pas accepté ; formats a
 document-markup = les pages web et autres fichiers à balisage ne sont pas acceptés ; enregistrez la page au format PDF
 document-unpacks-too-large = une fois décompressé, le document occuperait bien plus que sa taille ; il n’est donc pas accepté
 evidence-file-attached-already = ce document est déjà joint au jalon
+document-macros = les documents contenant des macros ne sont pas acceptés ; enregistrez-le sans macros
 upload-unreadable = l’envoi a été interrompu ou n’a pas pu être lu ; rien n’a été enregistré

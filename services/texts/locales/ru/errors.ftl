@@ -60,7 +60,7 @@ plan-too-large = план может включать не более { $max } �
 ## Milestones.
 milestone-already-exists = этап уже существует
 milestone-step-not-allowed = для этапа со статусом «{ $status }» это действие недоступно: { $step }
-achievement-needs-least-one-piece = для сообщения о выполнении нужно хотя бы одно подтверждение (название и ссылка)
+achievement-needs-least-one-piece = для сообщения о выполнении нужно хотя бы одно подтверждение: ссылка или приложенный документ
 evidence-link-recorded-already = эта ссылка на подтверждение уже записана
 achievement-must-verified-someone-other = выполнение должен проверить не тот сотрудник, который о нём сообщил
 milestone-already-due-date = у этапа уже установлен этот срок
@@ -136,4 +136,5 @@ document-type-not-accepted = файлы этого типа не принима�
 document-markup = веб-страницы и другие файлы с разметкой не принимаются; сохраните страницу в формате PDF
 document-unpacks-too-large = после распаковки документ занял бы намного больше места, чем сам файл, поэтому он не принимается
 evidence-file-attached-already = этот документ уже приложен к этапу
+document-macros = документы с макросами не принимаются; сохраните документ без макросов
 upload-unreadable = загрузка была прервана или загруженные данные не удалось прочитать; ничего не сохранено

@@ -60,7 +60,7 @@ plan-too-large = 一项计划最多包含 { $max } 项承诺
 ## Milestones.
 milestone-already-exists = 该里程碑已存在
 milestone-step-not-allowed = 状态为“{ $status }”的里程碑不能执行此操作：{ $step }
-achievement-needs-least-one-piece = 达成须附至少一项证据（标题和链接）
+achievement-needs-least-one-piece = 达成须附至少一项证据：链接或附加的文件
 evidence-link-recorded-already = 此证据链接已记录
 achievement-must-verified-someone-other = 达成必须由报告者以外的人员核实
 milestone-already-due-date = 该里程碑的截止日期已是该日期
@@ -136,4 +136,5 @@ document-type-not-accepted = 不接受此类文件；接受的格式为 { $kinds
 document-markup = 不接受网页及其他标记语言文件；请将网页另存为 PDF
 document-unpacks-too-large = 该文件解压后将远大于其本身大小，因此不予接受
 evidence-file-attached-already = 此文件已附加到该里程碑
+document-macros = 不接受含宏的文件；请另存为不含宏的文件
 upload-unreadable = 上传中断或无法读取；未保存任何内容
