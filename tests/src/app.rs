@@ -411,6 +411,19 @@ impl TestApp {
         m
     }
 
+    /// Wait until the read model has taken every event written (a reader without a sign-in
+    /// names no position to wait for).
+    pub async fn settled(&self) {
+        let head = safeguards_infra::feed::written_head(&self.db.db)
+            .await
+            .unwrap();
+        assert!(
+            self.projector
+                .wait_for(head, std::time::Duration::from_secs(10))
+                .await
+        );
+    }
+
     /// Kenya engaged, a started milestone of it due in 20 days, and its focal point
     /// `fp@ict.go.ke` signed in: the milestone and the focal point's token.
     pub async fn kenya_milestone_and_its_focal_point(&self) -> (String, String) {

@@ -290,19 +290,6 @@ async fn a_focal_point_attaches_a_document_that_is_served_as_an_attachment_and_v
     }
 }
 
-/// Wait until the model has taken every event written (a reader without a sign-in names no
-/// position to wait for).
-async fn settled(app: &TestApp) {
-    let head = safeguards_infra::feed::written_head(&app.db.db)
-        .await
-        .unwrap();
-    assert!(
-        app.projector
-            .wait_for(head, std::time::Duration::from_secs(10))
-            .await
-    );
-}
-
 /// The bytes of a zip holding `parts`, each deflated.
 fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;
@@ -504,7 +491,7 @@ async fn hostile_documents_and_readers_get_a_clear_refusal_and_nothing_is_record
         .post(&app.admin, "/api/v1/engagements/KEN/publish", json!({}))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    settled(&app).await;
+    app.settled().await;
     assert_eq!(
         public(sha.clone()).await,
         StatusCode::OK,
@@ -532,7 +519,7 @@ async fn hostile_documents_and_readers_get_a_clear_refusal_and_nothing_is_record
         )
         .await;
     assert!(r.status.is_success(), "{}", r.body);
-    settled(&app).await;
+    app.settled().await;
     assert_eq!(
         public(sha.clone()).await,
         StatusCode::NOT_FOUND,

@@ -187,7 +187,10 @@ async fn a_focal_point_attaches_a_document_on_the_milestone_page_and_every_reade
         .post(&app.admin, "/api/v1/engagements/KEN/publish", json!({}))
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let public = || async { app.page("/public/countries/KEN").await.1 };
+    let public = || async {
+        app.settled().await;
+        app.page("/public/countries/KEN").await.1
+    };
     assert!(!public().await.contains("/evidence/"));
     let r = app
         .post(
