@@ -184,8 +184,18 @@ pub fn judge(received: &Received) -> Result<DocumentType, Unaccepted> {
         return Ok(DocumentType::Webp);
     }
     if infer::archive::is_zip(head) {
-        let file = received.file.reopen().map_err(|_| Unaccepted::Unknown)?;
-        return office_document(file, received.size);
+        let reopen = || received.file.reopen().map_err(|_| Unaccepted::Unknown);
+        // The parts its end record declares, counted before any index of them is built.
+        let declared = zip::unstable::read::ZipIterable::try_new(
+            std::io::BufReader::new(reopen()?),
+            zip::read::Config::default(),
+        )
+        .map_err(|_| Unaccepted::Unknown)?
+        .len();
+        if declared > MAX_PARTS {
+            return Err(Unaccepted::Bomb);
+        }
+        return office_document(reopen()?, received.size);
     }
     let file = received.file.reopen().map_err(|_| Unaccepted::Unknown)?;
     text(file)
@@ -195,9 +205,6 @@ pub fn judge(received: &Received) -> Result<DocumentType, Unaccepted> {
 fn office_document(file: std::fs::File, size: u64) -> Result<DocumentType, Unaccepted> {
     let mut zip =
         zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| Unaccepted::Unknown)?;
-    if zip.len() > MAX_PARTS {
-        return Err(Unaccepted::Bomb);
-    }
     let mut unpacked = 0u64;
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
@@ -577,6 +584,17 @@ mod tests {
                 "{expected:?}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_document_of_more_parts_than_any_office_file_has_is_refused() {
+        use zip::CompressionMethod::Stored;
+        let names: Vec<String> = (0..MAX_PARTS + 1).map(|i| format!("p{i}")).collect();
+        let mut parts: Vec<(&str, &[u8], zip::CompressionMethod)> =
+            vec![("[Content_Types].xml", b"<Types/>", Stored)];
+        parts.extend(names.iter().map(|n| (n.as_str(), &b""[..], Stored)));
+        let many = zip_of(&parts);
+        assert_eq!(judge(&received(&many).await), Err(Unaccepted::Bomb));
     }
 
     #[tokio::test]
