@@ -1,5 +1,5 @@
-//! A document posted as a multipart form (`file`, `title`, and on pages `csrf` and `version`), read the one
-//! way the API and the pages share: the small fields up to a small bound each, the file as it
+//! A document posted as a multipart form (`file`, `title`, and on pages `csrf` and `version`),
+//! read the one way the API and the pages share: the small fields up to a small bound each, the file as it
 //! arrives into the use case's [`documents::receive`] (cut at the first byte past the limit),
 //! any other field refused before it is read; the body as a whole is cut past the document's
 //! limit and [`OVERHEAD`] ([`bounded`]).
@@ -68,7 +68,7 @@ pub fn refuse_declared(headers: &HeaderMap, documents: &Documents) -> Result<(),
     Ok(())
 }
 
-/// Read the form: `title`, `csrf` and `file`, in any order, each at most once.
+/// Read the form: `title`, `file`, `csrf` and `version`, in any order, each at most once.
 pub async fn read(
     multipart: &mut Multipart,
     documents: &Documents,
@@ -97,7 +97,7 @@ pub async fn read(
                     Ok(received) => received,
                     Err(Refused::TooLarge) => return Err(Unread::TooLarge(documents.max_bytes)),
                     Err(Refused::Idle) => return Err(Unread::Other(idle())),
-                    Err(Refused::Stream(e)) => return Err(Unread::Other(malformed(e.body_text()))),
+                    Err(Refused::Stream(e)) => return Err(unreadable(e, documents)),
                     Err(Refused::Server(detail)) => {
                         return Err(Unread::Other(ApiError::from(AppError::Internal(detail))))
                     }
