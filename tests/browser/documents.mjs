@@ -4,17 +4,13 @@
 // the verification queue (a download, never a page) and verifies. Prints a JSON report.
 // Usage: BASE=… MILESTONE=/milestones/<id> FP_EMAIL=… PM2_EMAIL=… PASSWORD=… PDF=<file> node documents.mjs
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const { BASE, MILESTONE, FP_EMAIL, PM2_EMAIL, PASSWORD, PDF, SCREENSHOTS } = process.env;
 const failures = [];
 const check = (ok, message) => { if (!ok) failures.push(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 async function signedIn(email) {
   const context = await browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });

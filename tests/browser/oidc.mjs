@@ -2,17 +2,13 @@
 // off: the tracker's sign-in page, its button, the provider's login form (tests/oidc), and back
 // to the tracker's dashboard as the linked account. Prints a JSON report on stdout.
 // Usage: BASE=http://127.0.0.1:PORT SUB=… NAME=… node oidc.mjs
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const { BASE, SUB, NAME, SCREENSHOTS } = process.env;
 const failures = [];
 const check = (ok, message) => { if (!ok) failures.push(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let landed = null;
 try {
   const context = await browser.newContext({ javaScriptEnabled: false });

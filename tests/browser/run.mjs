@@ -10,7 +10,7 @@
 // every page in the six languages and the weight of each page, as transferred, is printed.
 // Usage: BASE=http://127.0.0.1:PORT ADMIN_EMAIL=… PM_EMAIL=… PM2_EMAIL=… PASSWORD=… node run.mjs
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const { BASE, ADMIN_EMAIL, PM_EMAIL, PM2_EMAIL, PASSWORD, SCREENSHOTS, PROGRESS_LINK, EVIDENCE_LINK } = process.env;
 const NEW_FP = 'wanjiru@focal.example.org';
@@ -51,11 +51,7 @@ async function headerStartsOnTheRight(page, what) {
     `the Arabic header of ${what} does not start on the right: ${JSON.stringify({ brand, nav, first, width })}`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

@@ -14,8 +14,9 @@ use safeguards_tests::{on_both_stores, Backend, TestDb};
 /// One browser run at a time: each loads the demo and drives Chromium, which two cores share.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Backend) {
-    let _one = ONE_AT_A_TIME.lock().await;
+/// Run the journey `script` of `tests/browser` with `env`; its standard output (its report)
+/// once it has succeeded.
+async fn journey(script: &str, env: &[(&str, String)]) -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
     assert!(
         dir.join("node_modules/playwright-core").exists(),
@@ -27,6 +28,37 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
         std::path::Path::new(&chromium).exists(),
         "headless Chromium is needed at {chromium}: apt-get install chromium (tests/run does it)"
     );
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .current_dir(&dir)
+        .env("CHROMIUM", &chromium)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "the browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Where a journey's screenshots go: `SAFEGUARDS_SCREENSHOTS`, else
+/// `target/screenshots/<store>`.
+fn screenshots(backend: Backend) -> String {
+    std::env::var("SAFEGUARDS_SCREENSHOTS").unwrap_or_else(|_| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/screenshots")
+            .join(format!("{backend:?}").to_lowercase());
+        std::fs::create_dir_all(&dir).expect("the screenshots' folder");
+        dir.display().to_string()
+    })
+}
+
+async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Backend) {
+    let _one = ONE_AT_A_TIME.lock().await;
     let db = TestDb::new(backend).await;
     let setup = Setup {
         demo: true,
@@ -40,37 +72,22 @@ async fn people_use_the_pages_in_chromium_and_every_page_passes_axe(backend: Bac
     app.account("pm@un.org", Role::ProgrammeManager, &[]).await;
     app.account("pm2@un.org", Role::ProgrammeManager, &[]).await;
     let links = action_links(&app).await;
-    // Screenshots (the Arabic and Chinese pages among them) go to SAFEGUARDS_SCREENSHOTS, else to
-    // target/screenshots/<store>.
-    let screenshots = std::env::var("SAFEGUARDS_SCREENSHOTS").unwrap_or_else(|_| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/screenshots")
-            .join(format!("{backend:?}").to_lowercase());
-        std::fs::create_dir_all(&dir).expect("the screenshots' folder");
-        dir.display().to_string()
-    });
-    let output = tokio::process::Command::new("node")
-        .arg("run.mjs")
-        .current_dir(&dir)
-        .env("BASE", &app.base)
-        .env("ADMIN_EMAIL", &app.admin_email)
-        .env("PM_EMAIL", "pm@un.org")
-        .env("PM2_EMAIL", "pm2@un.org")
-        .env("PASSWORD", PASSWORD)
-        .env("CHROMIUM", &chromium)
-        .env("PROGRESS_LINK", &links[0])
-        .env("EVIDENCE_LINK", &links[1])
-        .env("SCREENSHOTS", screenshots)
-        .output()
-        .await
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    // Screenshots: the Arabic and Chinese pages among them.
+    let stdout = journey(
+        "run.mjs",
+        &[
+            ("BASE", app.base.clone()),
+            ("ADMIN_EMAIL", app.admin_email.clone()),
+            ("PM_EMAIL", "pm@un.org".into()),
+            ("PM2_EMAIL", "pm2@un.org".into()),
+            ("PASSWORD", PASSWORD.into()),
+            ("PROGRESS_LINK", links[0].clone()),
+            ("EVIDENCE_LINK", links[1].clone()),
+            ("SCREENSHOTS", screenshots(backend)),
+        ],
+    )
+    .await;
     println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "the browser run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     // The milestone the journeys made is verified in the store, not only on the pages.
     let report: serde_json::Value =
         serde_json::from_str(&stdout).expect("the run prints its report");
@@ -139,8 +156,6 @@ async fn action_links(app: &TestApp) -> [String; 2] {
 /// the provider's login form, and the dashboard as the account it linked.
 async fn a_programme_manager_signs_in_with_the_organisations_account_in_chromium(backend: Backend) {
     let _one = ONE_AT_A_TIME.lock().await;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let (app, provider) = safeguards_tests::oidc::tracker_and_provider(backend, None).await;
     let base = app.base.clone();
     app.account("amina.pm@un.org", Role::ProgrammeManager, &[])
@@ -148,22 +163,15 @@ async fn a_programme_manager_signs_in_with_the_organisations_account_in_chromium
     provider
         .user("00u-amina", "amina.pm@un.org", Some(true))
         .await;
-    let output = tokio::process::Command::new("node")
-        .arg("oidc.mjs")
-        .current_dir(&dir)
-        .env("BASE", &base)
-        .env("SUB", "00u-amina")
-        .env("NAME", "amina.pm@un.org")
-        .env("CHROMIUM", &chromium)
-        .output()
-        .await
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    journey(
+        "oidc.mjs",
+        &[
+            ("BASE", base),
+            ("SUB", "00u-amina".into()),
+            ("NAME", "amina.pm@un.org".into()),
+        ],
+    )
+    .await;
     // The account's history holds the link, as the admin reads it.
     let admin = app.token(&app.admin_email, PASSWORD).await;
     let feed = app.get(&admin, "/api/v1/events?limit=1000").await.body;
@@ -184,8 +192,6 @@ async fn a_focal_point_attaches_a_pdf_and_a_second_programme_manager_opens_it_fr
     backend: Backend,
 ) {
     let _one = ONE_AT_A_TIME.lock().await;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let app = TestApp::spawn(backend).await;
     let m = app
         .kenya_focal_point_and_a_started_milestone("fp@ict.go.ke", 20)
@@ -196,30 +202,19 @@ async fn a_focal_point_attaches_a_pdf_and_a_second_programme_manager_opens_it_fr
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Title (Decree) >> endobj\n".to_vec();
     bytes.resize(40_000, b' ');
     std::fs::write(&pdf, &bytes).unwrap();
-    let screenshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/screenshots")
-        .join(format!("{backend:?}").to_lowercase());
-    std::fs::create_dir_all(&screenshots).unwrap();
-    let output = tokio::process::Command::new("node")
-        .arg("documents.mjs")
-        .current_dir(&dir)
-        .env("BASE", &app.base)
-        .env("MILESTONE", format!("/milestones/{m}"))
-        .env("FP_EMAIL", "fp@ict.go.ke")
-        .env("PM2_EMAIL", "pm2@un.org")
-        .env("PASSWORD", PASSWORD)
-        .env("PDF", &pdf)
-        .env("CHROMIUM", &chromium)
-        .env("SCREENSHOTS", &screenshots)
-        .output()
-        .await
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = journey(
+        "documents.mjs",
+        &[
+            ("BASE", app.base.clone()),
+            ("MILESTONE", format!("/milestones/{m}")),
+            ("FP_EMAIL", "fp@ict.go.ke".into()),
+            ("PM2_EMAIL", "pm2@un.org".into()),
+            ("PASSWORD", PASSWORD.into()),
+            ("PDF", pdf.display().to_string()),
+            ("SCREENSHOTS", screenshots(backend)),
+        ],
+    )
+    .await;
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["downloaded"],
